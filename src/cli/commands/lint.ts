@@ -1,0 +1,27 @@
+import { hasErrors } from '../../catalog/diagnostics.js';
+import { loadCatalog, openWorkspace } from '../../project/workspace.js';
+import { type GlobalOptions, projectDir } from '../context.js';
+import { color, formatDiagnostic, print, printJson } from '../output.js';
+
+/** `promptops lint [paths...]`: every problem in every file; exit 1 when any is an error. */
+export async function lint(paths: string[], options: GlobalOptions): Promise<number> {
+  const ws = await openWorkspace(projectDir(options), { isRequired: false });
+  const result = await loadCatalog(ws, paths);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = result.diagnostics.length - errors;
+  if (options.json) {
+    printJson({
+      ok: errors === 0,
+      errors,
+      warnings,
+      prompts: result.entries.map((e) => ({ name: e.spec.name, file: e.file, hash: e.hash })),
+      diagnostics: result.diagnostics,
+    });
+  } else {
+    for (const d of result.diagnostics) print(formatDiagnostic(d));
+    const files = new Set(result.diagnostics.map((d) => d.file)).size;
+    const summary = `${result.entries.length} prompt${result.entries.length === 1 ? '' : 's'} valid; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${files ? ` in ${files} file${files === 1 ? '' : 's'}` : ''}`;
+    print(errors ? color.red(summary) : warnings ? color.yellow(summary) : color.green(summary));
+  }
+  return hasErrors(result.diagnostics) ? 1 : 0;
+}

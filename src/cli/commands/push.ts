@@ -1,0 +1,70 @@
+import { shortHash } from '../../catalog/canonical.js';
+import { hasErrors } from '../../catalog/diagnostics.js';
+import { PromptOpsError } from '../../errors.js';
+import { compareWithRegistry } from '../../project/sync.js';
+import { loadCatalog } from '../../project/workspace.js';
+import { type GlobalOptions, resolveActor, withStore } from '../context.js';
+import { color, formatDiagnostic, print, printJson } from '../output.js';
+
+export interface PushOptions extends GlobalOptions {
+  message?: string;
+  author?: string;
+  dryRun?: boolean;
+}
+
+/**
+ * `promptops push [paths...]`: registers a new version of every changed prompt, in one
+ * transaction. Refuses (writing nothing) when any file has lint errors.
+ */
+export async function push(paths: string[], options: PushOptions): Promise<number> {
+  return withStore(options, async (store, ws) => {
+    const catalog = await loadCatalog(ws, paths);
+    if (hasErrors(catalog.diagnostics)) {
+      if (!options.json)
+        for (const d of catalog.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      throw new PromptOpsError(
+        'PO_ERR_CATALOG_INVALID',
+        'push refused: the catalog has lint errors (listed above); fix them and push again. Nothing was written.',
+        { diagnostics: catalog.diagnostics },
+      );
+    }
+    if (options.dryRun) {
+      const states = (await compareWithRegistry(catalog.entries, store)).filter((s) => s.state !== 'missing');
+      if (options.json) printJson({ dryRun: true, prompts: states });
+      else
+        for (const s of states) {
+          const verb =
+            s.state === 'new' || s.state === 'changed'
+              ? color.green(`would create ${s.prompt}@${(s.latest ?? 0) + 1}`)
+              : color.dim(`${s.state} ${s.prompt}`);
+          print(verb);
+        }
+      return 0;
+    }
+    const outcomes = await store.push(
+      catalog.entries.map((e) => ({ spec: e.spec, hash: e.hash })),
+      { author: resolveActor(options.author), ...(options.message ? { message: options.message } : {}) },
+    );
+    if (options.json) {
+      printJson({ prompts: outcomes });
+      return 0;
+    }
+    for (const o of outcomes) {
+      if (o.status === 'created') {
+        const from = o.previous ? ` (from @${o.previous})` : ' (first version)';
+        print(`${color.green('created')}   ${o.prompt}@${o.number} ${color.dim(shortHash(o.hash))}${from}`);
+      } else if (o.status === 'unchanged') {
+        print(`${color.dim('unchanged')} ${o.prompt}@${o.number}`);
+      } else {
+        print(
+          `${color.yellow('matches')}   ${o.prompt}@${o.number} ${color.dim(`(identical content; latest is @${o.previous}: label @${o.number} to use it)`)}`,
+        );
+      }
+    }
+    const created = outcomes.filter((o) => o.status === 'created').length;
+    print(
+      color.bold(`${created} new version${created === 1 ? '' : 's'}, ${outcomes.length - created} unchanged`),
+    );
+    return 0;
+  });
+}

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { userInfo } from 'node:os';
+import { openWorkspace, type Workspace } from '../project/workspace.js';
+import type { RegistryStore } from '../store/index.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  cwd?: string;
+  json?: boolean;
+}
+
+/** The project folder commands run in: `--cwd` or the process's working directory. */
+export function projectDir(options: GlobalOptions): string {
+  return options.cwd ?? process.cwd();
+}
+
+/** Opens the workspace and its registry, runs `work`, and always closes the store. */
+export async function withStore<T>(
+  options: GlobalOptions,
+  work: (store: RegistryStore, ws: Workspace) => Promise<T>,
+): Promise<T> {
+  const ws = await openWorkspace(projectDir(options));
+  const { openStore } = await import('../store/index.js');
+  const url = process.env.PROMPTOPS_DATABASE_URL || ws.config.store.url;
+  const store = await openStore(url, ws.root, { project: ws.config.project });
+  try {
+    return await work(store, ws);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Who is acting: `--author`, then PROMPTOPS_AUTHOR, then git's user.email, then the OS user. */
+export function resolveActor(explicit?: string): string {
+  if (explicit) return explicit;
+  if (process.env.PROMPTOPS_AUTHOR) return process.env.PROMPTOPS_AUTHOR;
+  try {
+    const email = execFileSync('git', ['config', 'user.email'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 2000,
+    }).trim();
+    if (email) return email;
+  } catch {
+    // no git, or no identity configured
+  }
+  return userInfo().username;
+}

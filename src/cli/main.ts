@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { packageRoot } from './package-root.js';
+
+// Only commander loads at start-up; each command's module (and the heavy libraries it needs) is
+// imported when that command runs, so `promptops --version` and `--help` stay fast.
+
+type Options = Record<string, unknown> & { json?: boolean; cwd?: string };
+type Handler = (positional: (string | string[] | undefined)[], options: Options) => Promise<number>;
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Wraps a command handler: collects positional args and global+local options, records the exit code. */
+function run(handler: Handler) {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const positional = args.slice(0, -2) as (string | string[] | undefined)[];
+    process.exitCode = await handler(positional, command.optsWithGlobals() as Options);
+  };
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** Builds the `promptops` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('promptops')
+    .description(
+      'Run LLM instructions like production software: versioned prompts with contracts, tests and guardrails.',
+    )
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .option('-C, --cwd <dir>', 'run as if started in <dir>')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .addHelpText(
+      'after',
+      examples(
+        'promptops init my-prompts',
+        'promptops lint',
+        'promptops push -m "tighten tone"',
+        'promptops diff support-reply@1 support-reply@2',
+      ),
+    );
+
+  program
+    .command('init')
+    .description('scaffold a project: promptops.yaml, an example prompt and its test suite')
+    .argument('[dir]', 'folder to create the project in', '.')
+    .option('--force', 'overwrite the scaffold files if they exist')
+    .addHelpText('after', examples('promptops init', 'promptops init my-prompts'))
+    .action(
+      run(async ([dir], o) =>
+        (await import('./commands/init.js')).init(dir as string, { force: Boolean(o.force) }),
+      ),
+    );
+
+  program
+    .command('lint')
+    .description('check .prompt files: syntax, schemas, template variables, guardrails, models, owners')
+    .argument('[paths...]', 'files or folders (default: the catalog folders of promptops.yaml)')
+    .option('--json', 'print machine-readable results')
+    .addHelpText('after', examples('promptops lint', 'promptops lint prompts/support-reply.prompt --json'))
+    .action(run(async ([paths], o) => (await import('./commands/lint.js')).lint(paths as string[], o)));
+
+  program
+    .command('push')
+    .description('register a new immutable version of every changed prompt (idempotent)')
+    .argument('[paths...]', 'files or folders (default: the whole catalog)')
+    .option('-m, --message <text>', 'what changed and why, stored with each new version')
+    .option('--author <who>', 'author to record (default: PROMPTOPS_AUTHOR, git user.email, OS user)')
+    .option('--dry-run', 'show what would be registered without writing')
+    .option('--json', 'print machine-readable results')
+    .addHelpText(
+      'after',
+      examples('promptops push -m "escalate enterprise outages"', 'promptops push --dry-run'),
+    )
+    .action(run(async ([paths], o) => (await import('./commands/push.js')).push(paths as string[], o)));
+
+  program
+    .command('status')
+    .description('compare the files on disk with the registry: new, changed, unchanged')
+    .option('--check', 'exit 1 when anything differs (for CI)')
+    .option('--json', 'print machine-readable results')
+    .addHelpText('after', examples('promptops status', 'promptops status --check'))
+    .action(run(async (_, o) => (await import('./commands/status.js')).status(o)));
+
+  program
+    .command('ls')
+    .description('list the prompts in the registry with their latest version and labels')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/versions.js')).listPrompts(o)));
+
+  program
+    .command('versions')
+    .description('list the versions of a prompt, newest first')
+    .argument('<name>', 'prompt name')
+    .option('--json', 'print machine-readable results')
+    .addHelpText('after', examples('promptops versions support-reply'))
+    .action(run(async ([name], o) => (await import('./commands/versions.js')).versions(name as string, o)));
+
+  program
+    .command('show')
+    .description('show one version: metadata, contract, guardrails and template')
+    .argument('<ref>', 'NAME (latest), NAME@N or NAME:label')
+    .option('--template', 'print only the template')
+    .option('--json', 'print the full version record, spec included')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops show support-reply',
+        'promptops show support-reply@2',
+        'promptops show support-reply:production --json',
+      ),
+    )
+    .action(run(async ([ref], o) => (await import('./commands/versions.js')).show(ref as string, o)));
+
+  program
+    .command('diff')
+    .description(
+      'compare two versions (or a version and the working copy): template, structure, breaking changes',
+    )
+    .argument('<a>', 'NAME@N, NAME:label or NAME')
+    .argument('[b]', 'the other version (default: the file in the working copy)')
+    .option('--json', 'print machine-readable results')
+    .addHelpText(
+      'after',
+      examples('promptops diff support-reply@1 support-reply@2', 'promptops diff support-reply:production'),
+    )
+    .action(
+      run(async ([a, b], o) =>
+        (await import('./commands/diff.js')).diff(a as string, b as string | undefined, o),
+      ),
+    );
+
+  const label = program
+    .command('label')
+    .description('move, remove and list labels (environments are labels); every move is kept in history')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops label set support-reply@3 production',
+        'promptops label rm support-reply staging',
+        'promptops label ls',
+        'promptops label history support-reply production',
+      ),
+    );
+  label
+    .command('set')
+    .description('point LABEL at a version (creating or moving it)')
+    .argument('<ref>', 'NAME@N (or NAME:other-label, or NAME for the latest)')
+    .argument('<label>', 'label name, e.g. production')
+    .option('--author <who>', 'actor to record')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([ref, name], o) =>
+        (await import('./commands/label.js')).setLabel(ref as string, name as string, o),
+      ),
+    );
+  label
+    .command('rm')
+    .description('remove a label from a prompt (the removal is kept in history)')
+    .argument('<name>', 'prompt name')
+    .argument('<label>', 'label to remove')
+    .option('--author <who>', 'actor to record')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([name, l], o) =>
+        (await import('./commands/label.js')).removeLabel(name as string, l as string, o),
+      ),
+    );
+  label
+    .command('ls')
+    .description('list current labels')
+    .argument('[name]', 'only this prompt')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([name], o) =>
+        (await import('./commands/label.js')).listLabels(name as string | undefined, o),
+      ),
+    );
+  label
+    .command('history')
+    .description("list every move of a prompt's labels, oldest first")
+    .argument('<name>', 'prompt name')
+    .argument('[label]', 'only this label')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([name, l], o) =>
+        (await import('./commands/label.js')).labelHistory(name as string, l as string | undefined, o),
+      ),
+    );
+
+  program
+    .command('archive')
+    .description('archive an unlabelled version: it stays readable but can no longer be labelled')
+    .argument('<ref>', 'NAME@N')
+    .option('--reason <text>', 'why it is archived')
+    .option('--author <who>', 'actor to record')
+    .option('--json', 'print machine-readable results')
+    .addHelpText('after', examples('promptops archive support-reply@4 --reason "superseded by @5"'))
+    .action(run(async ([ref], o) => (await import('./commands/label.js')).archive(ref as string, o)));
+
+  program
+    .command('demo')
+    .description(
+      'copy the example catalog into a folder and walk it through lint, push, label, diff and status',
+    )
+    .argument('[dir]', 'folder for the demo project', 'promptops-demo')
+    .action(run(async ([dir]) => (await import('./commands/demo.js')).demo(dir as string)));
+
+  return program;
+}
+
+/** Runs the CLI. Expected errors print their message (no stack) and exit with their code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = await reportError(err, argv.includes('--json'));
+  }
+}
+
+async function reportError(err: unknown, isJson: boolean): Promise<number> {
+  if (err instanceof CommanderError) {
+    // help and version exit through here with code 0; usage errors were already printed
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  const { isPromptOpsError } = await import('../errors.js');
+  if (isPromptOpsError(err)) {
+    if (isJson) process.stderr.write(`${JSON.stringify(err.toJSON())}\n`);
+    else process.stderr.write(`error[${err.code}]: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`internal error: ${message}\n`);
+  if (process.env.PROMPTOPS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('set PROMPTOPS_DEBUG=1 for the stack trace, and please report it\n');
+  return 70;
+}

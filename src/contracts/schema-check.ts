@@ -1,0 +1,129 @@
+import type { JsonSchema } from '../catalog/spec.js';
+import { jsonSchemaDraft7 } from '../generated/validators.js';
+import { describeAjvErrors } from './schema-errors.js';
+
+/** Keywords of JSON Schema draft-07 (validation and annotation). Anything else is a typo. */
+const KEYWORDS = new Set([
+  '$id',
+  '$schema',
+  '$ref',
+  '$comment',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'type',
+  'enum',
+  'const',
+  'multipleOf',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'format',
+  'contentMediaType',
+  'contentEncoding',
+  'items',
+  'additionalItems',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'contains',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'dependencies',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'definitions',
+]);
+const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions'];
+const SCHEMA_VALUES = [
+  'additionalProperties',
+  'additionalItems',
+  'contains',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
+  'not',
+];
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
+
+/**
+ * Checks that a value is a valid draft-07 JSON Schema with no unknown keywords (a misspelt
+ * `requried` would otherwise silently validate nothing). Returns one message per problem.
+ * Uses a validator compiled at build time, so no schema compiler loads on the lint path.
+ */
+export function checkJsonSchema(schema: JsonSchema): string[] {
+  if (!jsonSchemaDraft7(schema)) {
+    return describeAjvErrors(jsonSchemaDraft7.errors, 'schema').map((p) => p.message);
+  }
+  const problems: string[] = [];
+  walk(schema, 'schema', problems);
+  for (const pattern of collectPatterns(schema)) {
+    try {
+      new RegExp(pattern, 'u');
+    } catch (err) {
+      problems.push(`pattern ${JSON.stringify(pattern)} does not compile: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+function walk(node: unknown, path: string, problems: string[]): void {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
+  const schema = node as Record<string, unknown>;
+  for (const key of Object.keys(schema)) {
+    if (!KEYWORDS.has(key)) problems.push(`${path} has unknown keyword "${key}"`);
+  }
+  for (const key of SCHEMA_MAPS) {
+    const map = schema[key];
+    if (map && typeof map === 'object') {
+      for (const [name, child] of Object.entries(map)) walk(child, `${path}.${key}.${name}`, problems);
+    }
+  }
+  for (const key of SCHEMA_VALUES) walk(schema[key], `${path}.${key}`, problems);
+  for (const key of SCHEMA_LISTS) {
+    const list = schema[key];
+    if (Array.isArray(list)) {
+      for (const [i, child] of list.entries()) walk(child, `${path}.${key}[${i}]`, problems);
+    }
+  }
+  const items = schema.items;
+  if (Array.isArray(items)) {
+    for (const [i, child] of items.entries()) walk(child, `${path}.items[${i}]`, problems);
+  } else {
+    walk(items, `${path}.items`, problems);
+  }
+}
+
+function collectPatterns(node: unknown, out: string[] = []): string[] {
+  if (typeof node !== 'object' || node === null) return out;
+  if (Array.isArray(node)) {
+    for (const child of node) collectPatterns(child, out);
+    return out;
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'pattern' && typeof value === 'string') out.push(value);
+    else if (key === 'patternProperties' && value && typeof value === 'object') {
+      out.push(...Object.keys(value));
+      collectPatterns(Object.values(value), out);
+    } else collectPatterns(value, out);
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+import type { GuardrailAction, GuardrailStage, JsonSchema } from '../catalog/spec.js';
+
+/**
+ * What the catalog needs to know about a guardrail to validate a declaration of it: where it can
+ * run, which actions make sense, its default action and the JSON Schema of its options.
+ * The engine (checks themselves) attaches to these same entries, so no name is listed twice.
+ */
+export interface GuardrailDefinition {
+  name: string;
+  summary: string;
+  stages: readonly GuardrailStage[];
+  /** Whether the guardrail reports character spans (needed for `redact`). */
+  hasSpans: boolean;
+  defaultAction: GuardrailAction;
+  options: JsonSchema;
+}
+
+const PII_ENTITIES = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'];
+const SECRET_KINDS = ['aws-key', 'private-key', 'jwt', 'bearer-token', 'high-entropy'];
+
+const definitions: GuardrailDefinition[] = [
+  {
+    name: 'pii',
+    summary: 'personal data: email, phone, payment card (Luhn), IBAN (mod-97), US SSN, IP addresses',
+    stages: ['input', 'output'],
+    hasSpans: true,
+    defaultAction: 'redact',
+    options: {
+      type: 'object',
+      properties: {
+        entities: { type: 'array', items: { enum: PII_ENTITIES }, minItems: 1, uniqueItems: true },
+        placeholder: { type: 'string', minLength: 1 },
+      },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'secrets',
+    summary: 'credentials: AWS keys, private keys, JWTs, bearer tokens, high-entropy keys',
+    stages: ['input', 'output'],
+    hasSpans: true,
+    defaultAction: 'block',
+    options: {
+      type: 'object',
+      properties: { kinds: { type: 'array', items: { enum: SECRET_KINDS }, minItems: 1, uniqueItems: true } },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'prompt-injection',
+    summary: 'instruction override, role-play escapes, system-prompt exfiltration, obfuscated payloads',
+    stages: ['input'],
+    hasSpans: true,
+    defaultAction: 'block',
+    options: {
+      type: 'object',
+      properties: { threshold: { type: 'number', minimum: 0, maximum: 1 } },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'system-prompt-leak',
+    summary: 'output that reproduces the system prompt or a planted canary token',
+    stages: ['output'],
+    hasSpans: true,
+    defaultAction: 'block',
+    options: {
+      type: 'object',
+      properties: { minSpanChars: { type: 'integer', minimum: 8 }, canary: { type: 'boolean' } },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'banned-terms',
+    summary: 'words or phrases that must not appear (word boundaries, normalised case and accents)',
+    stages: ['input', 'output'],
+    hasSpans: true,
+    defaultAction: 'block',
+    options: {
+      type: 'object',
+      properties: {
+        terms: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+        caseSensitive: { type: 'boolean' },
+      },
+      required: ['terms'],
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'regex',
+    summary: 'text that must (require) or must not (deny) match a regular expression',
+    stages: ['input', 'output'],
+    hasSpans: true,
+    defaultAction: 'block',
+    options: {
+      type: 'object',
+      properties: {
+        pattern: { type: 'string', minLength: 1 },
+        flags: { type: 'string', pattern: '^[imsu]*$' },
+        mode: { enum: ['deny', 'require'] },
+      },
+      required: ['pattern'],
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'length',
+    summary: 'text shorter or longer than the given bounds, in characters',
+    stages: ['input', 'output'],
+    hasSpans: false,
+    defaultAction: 'block',
+    options: {
+      type: 'object',
+      properties: { min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 1 } },
+      minProperties: 1,
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'json-schema',
+    summary: 'structured output that does not validate against a schema (the output schema by default)',
+    stages: ['output'],
+    hasSpans: false,
+    defaultAction: 'reask',
+    options: {
+      type: 'object',
+      properties: { schema: { type: 'object' } },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'language',
+    summary: 'text in a language outside the allow-list (ISO 639-1 codes)',
+    stages: ['input', 'output'],
+    hasSpans: false,
+    defaultAction: 'block',
+    options: {
+      type: 'object',
+      properties: {
+        allow: { type: 'array', items: { type: 'string', pattern: '^[a-z]{2}$' }, minItems: 1 },
+      },
+      required: ['allow'],
+      additionalProperties: false,
+    },
+  },
+];
+
+/** Built-in guardrails by name. */
+export const BUILTIN_GUARDRAILS: ReadonlyMap<string, GuardrailDefinition> = new Map(
+  definitions.map((d) => [d.name, d]),
+);
+
+/** The definition used for a custom guardrail declared in `promptops.yaml` (options are its own). */
+export function customGuardrailDefinition(name: string): GuardrailDefinition {
+  return {
+    name,
+    summary: 'custom guardrail module',
+    stages: ['input', 'output'],
+    hasSpans: true,
+    defaultAction: 'block',
+    options: { type: 'object' },
+  };
+}
+
+/** The export name of a built-in guardrail's precompiled options validator (see scripts/gen-validators.ts). */
+export function guardrailValidatorName(name: string): string {
+  return `guardrail_${name.replace(/-/g, '_')}`;
+}

@@ -1,0 +1,19 @@
+/**
+ * The promptops SDK: what applications import. Everything else in the package is internal.
+ */
+export {
+  type BreakingChange,
+  type CatalogEntry,
+  type Diagnostic,
+  diffSpecs,
+  hashSpec,
+  type PromptSpec,
+  parsePrompt,
+  parseVersionRef,
+  type SpecDiff,
+  type VersionRef,
+} from './catalog/index.js';
+export { ERROR_CATALOG, type ErrorCode, isPromptOpsError, PromptOpsError } from './errors.js';
+export { type ProjectConfig, parseProjectConfig } from './project/config.js';
+export { loadCatalog, openWorkspace, type Workspace } from './project/workspace.js';
+export { openStore, type RegistryStore, type VersionRecord } from './store/index.js';

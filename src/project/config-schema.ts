@@ -1,0 +1,63 @@
+import { RISK_TIERS } from '../catalog/spec.js';
+import { PROVIDER_TYPES } from '../providers/registry.js';
+
+const NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+
+/** The shape of `promptops.yaml`. Compiled at build time (scripts/gen-validators.ts). */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    project: { type: 'string', pattern: NAME },
+    catalog: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      ],
+    },
+    environments: { type: 'array', items: { type: 'string', pattern: NAME }, minItems: 1, uniqueItems: true },
+    store: {
+      type: 'object',
+      properties: { url: { type: 'string', minLength: 1 } },
+      additionalProperties: false,
+    },
+    defaults: {
+      type: 'object',
+      properties: {
+        model: { type: 'string', pattern: '^[^/\\s]+/\\S+$' },
+        risk: { enum: [...RISK_TIERS] },
+        contract: {
+          type: 'object',
+          properties: {
+            policy: { enum: ['reject', 'coerce'] },
+            maxInputChars: { type: 'integer', minimum: 1 },
+          },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+    providers: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          type: { enum: [...PROVIDER_TYPES] },
+          baseUrl: { type: 'string', pattern: '^https?://' },
+          apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+        },
+        additionalProperties: false,
+      },
+    },
+    policy: {
+      type: 'object',
+      properties: { ownerRequiredFrom: { enum: [...RISK_TIERS] } },
+      additionalProperties: false,
+    },
+    guardrails: {
+      type: 'object',
+      properties: { custom: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+};

@@ -1,0 +1,126 @@
+import type { Diagnostic } from '../catalog/diagnostics.js';
+import { parseLocatedYaml } from '../catalog/source.js';
+import type { InputPolicy, RiskTier } from '../catalog/spec.js';
+import { describeAjvErrors } from '../contracts/schema-errors.js';
+import { config as validateConfig } from '../generated/validators.js';
+import { BUILTIN_PROVIDERS, type ProviderSettings } from '../providers/registry.js';
+
+export const CONFIG_FILE = 'promptops.yaml';
+
+/** `promptops.yaml`, validated and with every default filled in. */
+export interface ProjectConfig {
+  project: string;
+  /** Folders (relative to the project root) searched for `.prompt` files. */
+  catalog: string[];
+  environments: string[];
+  store: { url: string };
+  defaults: { model?: string; risk: RiskTier; contract: { policy: InputPolicy; maxInputChars?: number } };
+  /** Built-in providers merged with the project's own. */
+  providers: Record<string, ProviderSettings>;
+  policy: { ownerRequiredFrom: RiskTier };
+  guardrails: { custom: Record<string, string> };
+}
+
+export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
+export const DEFAULT_STORE_URL = 'sqlite:.promptops/registry.db';
+
+/**
+ * Parses and validates the text of `promptops.yaml`. Returns the config with defaults applied,
+ * or diagnostics (with line and column) explaining what to fix.
+ */
+export function parseProjectConfig(
+  text: string,
+  file: string,
+  fallbackName = 'default',
+): { config: ProjectConfig | null; diagnostics: Diagnostic[] } {
+  const diag = (line: number, col: number, rule: string, message: string): Diagnostic => ({
+    file,
+    line,
+    col,
+    severity: 'error',
+    rule,
+    message,
+  });
+  const yaml = parseLocatedYaml(text);
+  if (yaml.errors.length > 0) {
+    return {
+      config: null,
+      diagnostics: yaml.errors.map((e) =>
+        diag(e.at.line, e.at.col, 'yaml-syntax', `${e.message}; fix the YAML syntax of ${file}`),
+      ),
+    };
+  }
+  const raw = yaml.value ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return {
+      config: null,
+      diagnostics: [diag(1, 1, 'config-shape', `${file} must be a YAML mapping of settings`)],
+    };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const record = raw as Record<string, unknown>;
+  const providers = (record.providers ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, settings] of Object.entries(
+    typeof providers === 'object' && providers ? providers : {},
+  )) {
+    if (settings && typeof settings === 'object' && 'apiKey' in settings) {
+      const at = yaml.locate(['providers', name, 'apiKey'], 'key');
+      diagnostics.push(
+        diag(
+          at.line,
+          at.col,
+          'secret-in-config',
+          `providers.${name}.apiKey puts a secret in a file; remove it, export the key as an environment variable and name it with apiKeyEnv`,
+        ),
+      );
+    }
+  }
+  if (!validateConfig(raw)) {
+    for (const problem of describeAjvErrors(validateConfig.errors)) {
+      if (problem.path.at(-1) === 'apiKey') continue;
+      const at = yaml.locate(problem.path, problem.isKey ? 'key' : 'value');
+      diagnostics.push(diag(at.line, at.col, 'config-invalid', problem.message));
+    }
+  }
+  if (diagnostics.length > 0) return { config: null, diagnostics };
+
+  const defaults = (record.defaults ?? {}) as Record<string, unknown>;
+  const contract = (defaults.contract ?? {}) as Record<string, unknown>;
+  const policy = (record.policy ?? {}) as Record<string, unknown>;
+  const mergedProviders: Record<string, ProviderSettings> = { ...BUILTIN_PROVIDERS };
+  for (const [name, settings] of Object.entries(providers)) {
+    const base = mergedProviders[name];
+    mergedProviders[name] = {
+      ...base,
+      ...(settings as Partial<ProviderSettings>),
+      type: (settings.type as ProviderSettings['type']) ?? base?.type ?? 'openai-compatible',
+    };
+  }
+  const catalog = record.catalog;
+  const config: ProjectConfig = {
+    project: (record.project as string) ?? fallbackName,
+    catalog: catalog === undefined ? ['.'] : typeof catalog === 'string' ? [catalog] : (catalog as string[]),
+    environments: (record.environments as string[]) ?? DEFAULT_ENVIRONMENTS,
+    store: { url: ((record.store as Record<string, unknown>)?.url as string) ?? DEFAULT_STORE_URL },
+    defaults: {
+      ...(defaults.model ? { model: defaults.model as string } : {}),
+      risk: (defaults.risk as RiskTier) ?? 'low',
+      contract: {
+        policy: (contract.policy as InputPolicy) ?? 'reject',
+        ...(contract.maxInputChars ? { maxInputChars: contract.maxInputChars as number } : {}),
+      },
+    },
+    providers: mergedProviders,
+    policy: { ownerRequiredFrom: (policy.ownerRequiredFrom as RiskTier) ?? 'high' },
+    guardrails: {
+      custom: ((record.guardrails as Record<string, unknown>)?.custom as Record<string, string>) ?? {},
+    },
+  };
+  return { config, diagnostics: [] };
+}
+
+/** The configuration a folder without `promptops.yaml` gets (used by `lint` on loose files). */
+export function defaultProjectConfig(): ProjectConfig {
+  const parsed = parseProjectConfig('{}', CONFIG_FILE);
+  return parsed.config!;
+}

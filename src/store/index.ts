@@ -1,0 +1,11 @@
+export { openStore, redactUrl } from './open.js';
+export type {
+  LabelEvent,
+  LabelRecord,
+  PromptSummary,
+  PushItem,
+  PushOutcome,
+  RegistryStore,
+  StoreOptions,
+  VersionRecord,
+} from './registry-store.js';

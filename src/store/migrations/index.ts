@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as catalog from './001-catalog.js';
+
+/**
+ * Every migration, in order. Names never change once released; add new files, never edit old ones.
+ * Listed statically (not read from a folder) so they work the same from `src/`, `dist/` or a bundle.
+ */
+const migrations: Record<string, Migration> = {
+  '001-catalog': catalog,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,51 @@
+import type { Generated } from 'kysely';
+
+/** Table types for Kysely. Timestamps are ISO-8601 text so both engines store them alike. */
+export interface Database {
+  prompts: {
+    id: string;
+    project: string;
+    name: string;
+    created_at: string;
+    created_by: string;
+  };
+  /** Immutable: rows are inserted, never updated or deleted. */
+  prompt_versions: {
+    id: string;
+    prompt_id: string;
+    number: number;
+    hash: string;
+    /** Canonical JSON of the PromptSpec; its sha256 is `hash`. */
+    spec: string;
+    author: string;
+    message: string | null;
+    created_at: string;
+    parent_id: string | null;
+  };
+  version_archives: {
+    version_id: string;
+    archived_at: string;
+    archived_by: string;
+    reason: string | null;
+  };
+  labels: {
+    prompt_id: string;
+    name: string;
+    version_id: string;
+    updated_at: string;
+    updated_by: string;
+  };
+  label_events: {
+    id: string;
+    prompt_id: string;
+    label: string;
+    seq: number;
+    action: 'set' | 'remove';
+    from_version_id: string | null;
+    to_version_id: string | null;
+    actor: string;
+    at: string;
+  };
+  /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
+  kysely_migration?: { name: string; timestamp: Generated<string> };
+}
