@@ -117,7 +117,9 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   const locate = (path: (string | number)[], which: 'key' | 'value' = 'value'): Position =>
     yaml ? yaml.locate(path, which) : { line: 1, col: 1 };
 
-  const isShapeValid = checkShape(raw, locate, report);
+  // Keys with shape errors are dropped so that everything else is still checked in the same pass.
+  const badKeys = checkShape(raw, locate, report);
+  raw = Object.fromEntries(Object.entries(raw).filter(([key]) => !badKeys.has(key)));
 
   // The template is checked even when the frontmatter is wrong: users fix both in one pass.
   const template = parts.template;
@@ -132,7 +134,6 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
     if (!(err instanceof TemplateSyntaxError)) throw err;
     report(toFile(err.line, err.col), 'template-syntax', err.message);
   }
-  if (!isShapeValid) return { spec: null, diagnostics };
 
   const stem = fileStem(file);
   const baseName = (raw.name as string | undefined) ?? stem.name;
@@ -184,7 +185,7 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   };
 
   const partials: Record<string, string> = {};
-  if (analysis) {
+  if (analysis && !badKeys.has('input')) {
     for (const helper of analysis.unknownHelpers) {
       report(
         toFile(helper.line, helper.col),
@@ -227,8 +228,9 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
     if (!analysis.usesWholeInput) {
       for (const field of required) {
         if (usedRoots.has(field)) continue;
+        const rawKey = Object.keys((input.schema as Raw | undefined) ?? {}).find((k) => k.replace(/[?(].*$/, '') === field);
         report(
-          locate(['input', 'schema'], 'key'),
+          locate(['input', 'schema', ...(rawKey ? [rawKey] : [])], 'key'),
           'unused-input',
           `required input "${field}" is never used by the template; use it, make it optional (${field}?) or remove it`,
           'warning',
@@ -266,11 +268,14 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
 type Reporter = (at: Position, rule: string, message: string, severity?: Diagnostic['severity']) => void;
 type Locator = (path: (string | number)[], which?: 'key' | 'value') => Position;
 
-function checkShape(raw: Raw, locate: Locator, report: Reporter): boolean {
+/** Validates the frontmatter's shape; returns the top-level keys that have problems. */
+function checkShape(raw: Raw, locate: Locator, report: Reporter): Set<string> {
   const validate = validators.frontmatter;
-  if (validate(raw)) return true;
+  const badKeys = new Set<string>();
+  if (validate(raw)) return badKeys;
   for (const problem of describeAjvErrors(validate.errors)) {
     const key = problem.path[0];
+    if (typeof key === 'string') badKeys.add(key);
     if (problem.isKey && problem.path.length === 1 && typeof key === 'string') {
       const hint =
         key === 'promptops'
@@ -283,7 +288,7 @@ function checkShape(raw: Raw, locate: Locator, report: Reporter): boolean {
     }
     report(locate(problem.path, problem.isKey ? 'key' : 'value'), 'frontmatter-invalid', problem.message);
   }
-  return false;
+  return badKeys;
 }
 
 async function toJsonSchema(

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, REPO, tempDir } from '../helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => cleanup());
+
+/** The `$ promptops …` lines of each ```console block in the README's tour, in order. */
+async function tourBlocks(): Promise<string[][]> {
+  const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+  const tour = readme.slice(readme.indexOf('## Five-minute tour'), readme.indexOf('## What a prompt looks like'));
+  return [...tour.matchAll(/```console\n([\s\S]*?)```/g)].map((m) =>
+    m[1]!
+      .split('\n')
+      .filter((l) => l.startsWith('$ '))
+      .map((l) => l.slice(2).replace(/\s+#.*$/, '')),
+  );
+}
+
+function bash(script: string, cwd: string, binDir: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      ['-euo', 'pipefail', '-c', script],
+      { cwd, env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, PROMPTOPS_AUTHOR: 'reader@example.com' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+}
+
+describe('README', () => {
+  it('opens with the two set-up commands', async () => {
+    const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(firstBlock).toContain('npm install && npm run demo');
+    expect(firstBlock).toContain('npm test');
+  });
+
+  it('runs the five-minute tour exactly as written', async () => {
+    const blocks = await tourBlocks();
+    expect(blocks).toHaveLength(2);
+    const binDir = path.join(dir, 'bin');
+    await import('node:fs/promises').then((fs) => fs.mkdir(binDir));
+    await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+    await chmod(path.join(binDir, 'promptops'), 0o755);
+
+    const first = await bash(blocks[0]!.join('\n'), dir, binDir);
+    expect(first.output).toContain('production → summarize@1');
+    expect(first.code).toBe(0);
+
+    const project = path.join(dir, 'my-prompts');
+    const file = path.join(project, 'prompts', 'summarize.prompt');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('in at most {{maxWords}} words', 'in at most {{maxWords}} short words'));
+    const second = await bash(blocks[1]!.join('\n'), project, binDir);
+    expect(second.output).toMatch(/summarize\s+changed/);
+    expect(second.output).toContain('created   summarize@2');
+    expect(second.code).toBe(0);
+  });
+});
