@@ -15,14 +15,23 @@ export interface CliResult {
 }
 
 /** Runs the built `promptops` binary as a user would, in `cwd`, without a TTY. */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
       {
         cwd: options.cwd,
-        env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', PROMPTOPS_AUTHOR: 'tester@example.com', ...options.env },
+        env: {
+          ...process.env,
+          NO_COLOR: '',
+          FORCE_COLOR: '',
+          PROMPTOPS_AUTHOR: 'tester@example.com',
+          ...options.env,
+        },
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {

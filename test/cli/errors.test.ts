@@ -20,28 +20,36 @@ describe('bad input gets a clear error and nothing stored changes', () => {
     ['binary junk', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]), 'file-encoding'],
     ['wrong types', '---\nname: 5\nmodel: [1, 2]\npromptops.risk: extreme\n---\nhi\n', 'frontmatter-invalid'],
     ['an unclosed frontmatter', '---\nname: x\nhello {{x}}\n', 'frontmatter-unclosed'],
-  ])('refuses a push of a catalog with %s, exit 1, no stack trace, registry untouched', async (_, content, rule) => {
-    expect((await runCli(['push', '-m', 'baseline'], { cwd: dir })).code).toBe(0);
-    const before = (await runCli(['ls', '--json'], { cwd: dir })).stdout;
-    const support = path.join(dir, 'prompts', 'support-reply.prompt');
-    await writeFile(support, (await readFile(support, 'utf8')).replace('Latest message:', 'Newest message:'));
-    await writeFile(path.join(dir, 'prompts', 'broken.prompt'), content);
+  ])(
+    'refuses a push of a catalog with %s, exit 1, no stack trace, registry untouched',
+    async (_, content, rule) => {
+      expect((await runCli(['push', '-m', 'baseline'], { cwd: dir })).code).toBe(0);
+      const before = (await runCli(['ls', '--json'], { cwd: dir })).stdout;
+      const support = path.join(dir, 'prompts', 'support-reply.prompt');
+      await writeFile(
+        support,
+        (await readFile(support, 'utf8')).replace('Latest message:', 'Newest message:'),
+      );
+      await writeFile(path.join(dir, 'prompts', 'broken.prompt'), content);
 
-    const push = await runCli(['push'], { cwd: dir });
-    expect(push.code).toBe(1);
-    expect(push.stderr).toContain(rule);
-    expect(push.stderr).toContain('PO_ERR_CATALOG_INVALID');
-    expect(push.stderr).toContain('Nothing was written');
-    expect(push.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    expect((await runCli(['ls', '--json'], { cwd: dir })).stdout).toBe(before);
-  });
+      const push = await runCli(['push'], { cwd: dir });
+      expect(push.code).toBe(1);
+      expect(push.stderr).toContain(rule);
+      expect(push.stderr).toContain('PO_ERR_CATALOG_INVALID');
+      expect(push.stderr).toContain('Nothing was written');
+      expect(push.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+      expect((await runCli(['ls', '--json'], { cwd: dir })).stdout).toBe(before);
+    },
+  );
 
   it('rejects a 10 MB .prompt without reading it as a template', async () => {
     await writeFile(path.join(dir, 'prompts', 'huge.prompt'), Buffer.alloc(10 * 1024 * 1024, 'a'));
     const lint = await runCli(['lint', '--json'], { cwd: dir });
     expect(lint.code).toBe(1);
     const result = JSON.parse(lint.stdout);
-    expect(result.diagnostics).toEqual([expect.objectContaining({ rule: 'file-too-large', file: path.join('prompts', 'huge.prompt') })]);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ rule: 'file-too-large', file: path.join('prompts', 'huge.prompt') }),
+    ]);
     expect(result.diagnostics[0].message).toContain('10.0 MB');
   });
 
@@ -52,7 +60,9 @@ describe('bad input gets a clear error and nothing stored changes', () => {
     );
     const lint = await runCli(['lint', 'prompts/typo.prompt'], { cwd: dir });
     expect(lint.code).toBe(1);
-    expect(lint.stdout).toContain('prompts/typo.prompt:3:1 error unknown frontmatter key "modle" (did you mean "model"?)');
+    expect(lint.stdout).toContain(
+      'prompts/typo.prompt:3:1 error unknown frontmatter key "modle" (did you mean "model"?)',
+    );
     expect(lint.stdout).toContain('prompts/typo.prompt:8:10 error the template reads "questoin"');
     expect(lint.stdout).toContain('(did you mean "question"?) [undeclared-variable]');
     expect(lint.stdout).toContain('prompts/typo.prompt:6:5 warning required input "question" is never used');
@@ -89,7 +99,10 @@ describe('bad input gets a clear error and nothing stored changes', () => {
   });
 
   it('reports an invalid promptops.yaml with its line', async () => {
-    await writeFile(path.join(dir, 'promptops.yaml'), 'project: x\nproviders:\n  openai:\n    apiKey: sk-live-123\n');
+    await writeFile(
+      path.join(dir, 'promptops.yaml'),
+      'project: x\nproviders:\n  openai:\n    apiKey: sk-live-123\n',
+    );
     const result = await runCli(['push'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('promptops.yaml:4:5');

@@ -38,22 +38,34 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
     expect(created.map((p: { status: string }) => p.status)).toEqual(['created', 'created', 'created']);
 
     const second = await runCli(['push', '--json'], { cwd });
-    expect(JSON.parse(second.stdout).prompts.every((p: { status: string }) => p.status === 'unchanged')).toBe(true);
+    expect(JSON.parse(second.stdout).prompts.every((p: { status: string }) => p.status === 'unchanged')).toBe(
+      true,
+    );
 
     const file = path.join(cwd, 'prompts', 'contract-extractor.prompt');
     await writeFile(file, (await readFile(file, 'utf8')).replace('never guess dates', 'never invent dates'));
     const third = await runCli(['push', '-m', 'wording', '--json'], { cwd });
-    const outcome = JSON.parse(third.stdout).prompts.find((p: { prompt: string }) => p.prompt === 'contract-extractor');
+    const outcome = JSON.parse(third.stdout).prompts.find(
+      (p: { prompt: string }) => p.prompt === 'contract-extractor',
+    );
     expect(outcome).toMatchObject({ status: 'created', number: 2, previous: 1 });
 
     const versions = JSON.parse((await runCli(['versions', 'contract-extractor', '--json'], { cwd })).stdout);
-    expect(versions.versions.map((v: { number: number; message: string; author: string }) => [v.number, v.message, v.author])).toEqual([
+    expect(
+      versions.versions.map((v: { number: number; message: string; author: string }) => [
+        v.number,
+        v.message,
+        v.author,
+      ]),
+    ).toEqual([
       [1, 'initial', 'tester@example.com'],
       [2, 'wording', 'tester@example.com'],
     ]);
 
     expect((await runCli(['label', 'set', 'contract-extractor@1', 'production'], { cwd })).code).toBe(0);
-    const shown = JSON.parse((await runCli(['show', 'contract-extractor:production', '--json'], { cwd })).stdout);
+    const shown = JSON.parse(
+      (await runCli(['show', 'contract-extractor:production', '--json'], { cwd })).stdout,
+    );
     expect(shown.number).toBe(1);
     expect(shown.spec.template).toContain('never guess dates');
 
@@ -65,8 +77,16 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
     expect(gone.code).toBe(3);
     expect(gone.stderr).toContain('PO_ERR_LABEL_NOT_FOUND');
 
-    const history = JSON.parse((await runCli(['label', 'history', 'contract-extractor', '--json'], { cwd })).stdout);
-    expect(history.events.map((e: { action: string; from: number | null; to: number | null }) => [e.action, e.from, e.to])).toEqual([
+    const history = JSON.parse(
+      (await runCli(['label', 'history', 'contract-extractor', '--json'], { cwd })).stdout,
+    );
+    expect(
+      history.events.map((e: { action: string; from: number | null; to: number | null }) => [
+        e.action,
+        e.from,
+        e.to,
+      ]),
+    ).toEqual([
       ['set', null, 1],
       ['set', 1, 2],
       ['remove', 2, null],
@@ -85,9 +105,15 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
     await writeFile(
       file,
       source
-        .replace('    reason: string, the customer\'s stated reason', "    reason: string, the customer's stated reason\n    country: string")
+        .replace(
+          "    reason: string, the customer's stated reason",
+          "    reason: string, the customer's stated reason\n    country: string",
+        )
         .replace("Customer's reason: {{reason}}", "Customer's reason: {{reason}} ({{country}})")
-        .replace('    rationale: string, two or three sentences a support agent can read to the customer\n', ''),
+        .replace(
+          '    rationale: string, two or three sentences a support agent can read to the customer\n',
+          '',
+        ),
     );
     const drift = await runCli(['status', '--check'], { cwd });
     expect(drift.code).toBe(1);
@@ -105,7 +131,7 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
       ]),
     );
     const text = await runCli(['diff', 'refund-decision'], { cwd });
-    expect(text.stdout).toContain('+Customer\'s reason: {{reason}} ({{country}})');
+    expect(text.stdout).toContain("+Customer's reason: {{reason}} ({{country}})");
     expect(text.stdout).toContain('2 breaking changes');
   });
 

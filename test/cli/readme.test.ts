@@ -15,7 +15,10 @@ afterEach(async () => cleanup());
 /** The `$ promptops …` lines of each ```console block in the README's tour, in order. */
 async function tourBlocks(): Promise<string[][]> {
   const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
-  const tour = readme.slice(readme.indexOf('## Five-minute tour'), readme.indexOf('## What a prompt looks like'));
+  const tour = readme.slice(
+    readme.indexOf('## Five-minute tour'),
+    readme.indexOf('## What a prompt looks like'),
+  );
   return [...tour.matchAll(/```console\n([\s\S]*?)```/g)].map((m) =>
     m[1]!
       .split('\n')
@@ -29,13 +32,44 @@ function bash(script: string, cwd: string, binDir: string): Promise<{ code: numb
     execFile(
       'bash',
       ['-euo', 'pipefail', '-c', script],
-      { cwd, env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, PROMPTOPS_AUTHOR: 'reader@example.com' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+      {
+        cwd,
+        env: {
+          ...process.env,
+          PATH: `${binDir}:${process.env.PATH}`,
+          PROMPTOPS_AUTHOR: 'reader@example.com',
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 }
 
 describe('README', () => {
+  it('shows a prompt file that lints clean', async () => {
+    const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+    const source = /```handlebars\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const { parsePrompt } = await import('../../src/catalog/parse.js');
+    const { defaultProjectConfig } = await import('../../src/project/config.js');
+    const result = await parsePrompt(source, 'support-reply.prompt', { config: defaultProjectConfig() });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.spec?.promptops.guardrails.output).toEqual([{ name: 'pii', action: 'block', options: {} }]);
+  });
+
+  it('documents a promptops.yaml that validates', async () => {
+    const doc = await readFile(path.join(REPO, 'docs', 'catalog.md'), 'utf8');
+    const yaml = /## promptops.yaml\n\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const { parseProjectConfig } = await import('../../src/project/config.js');
+    const { config, diagnostics } = parseProjectConfig(yaml, 'promptops.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(config?.providers['local-vllm']).toEqual({
+      type: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:8000/v1',
+      apiKeyEnv: 'VLLM_KEY',
+    });
+  });
+
   it('opens with the two set-up commands', async () => {
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
@@ -57,7 +91,13 @@ describe('README', () => {
 
     const project = path.join(dir, 'my-prompts');
     const file = path.join(project, 'prompts', 'summarize.prompt');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('in at most {{maxWords}} words', 'in at most {{maxWords}} short words'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'in at most {{maxWords}} words',
+        'in at most {{maxWords}} short words',
+      ),
+    );
     const second = await bash(blocks[1]!.join('\n'), project, binDir);
     expect(second.output).toMatch(/summarize\s+changed/);
     expect(second.output).toContain('created   summarize@2');
