@@ -12,6 +12,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detects ANSI colour escapes
 const ANSI = /\u001b\[/;
 
 describe('bad input gets a clear error and nothing stored changes', () => {
