@@ -21,6 +21,13 @@ export const ERROR_CATALOG = {
   PO_ERR_VERSION_LABELLED: { status: 409, exit: 4 },
   PO_ERR_STORE_CONFLICT: { status: 409, exit: 4 },
   PO_ERR_STORE_UNAVAILABLE: { status: 503, exit: 5 },
+  PO_ERR_CONTRACT_VIOLATION: { status: 422, exit: 2 },
+  PO_ERR_OUTPUT_INVALID: { status: 502, exit: 1 },
+  PO_ERR_PROVIDER_NOT_CONFIGURED: { status: 500, exit: 2 },
+  PO_ERR_PROVIDER_RATE_LIMITED: { status: 429, exit: 5 },
+  PO_ERR_PROVIDER_UNAVAILABLE: { status: 502, exit: 5 },
+  PO_ERR_PROVIDER_TIMEOUT: { status: 504, exit: 5 },
+  PO_ERR_PROVIDER_REJECTED: { status: 502, exit: 5 },
   PO_ERR_INTERNAL: { status: 500, exit: 70 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 

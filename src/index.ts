@@ -14,6 +14,9 @@ export {
   type VersionRef,
 } from './catalog/index.js';
 export { ERROR_CATALOG, type ErrorCode, isPromptOpsError, PromptOpsError } from './errors.js';
+export type { Trace } from './observe/trace.js';
 export { type ProjectConfig, parseProjectConfig } from './project/config.js';
 export { loadCatalog, openWorkspace, type Workspace } from './project/workspace.js';
+export { type ClientOptions, createClient, type PromptOpsClient, type RunOptions } from './runtime/client.js';
+export type { RunResult } from './runtime/pipeline.js';
 export { openStore, type RegistryStore, type VersionRecord } from './store/index.js';

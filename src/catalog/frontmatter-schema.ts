@@ -68,7 +68,26 @@ export const FRONTMATTER_SCHEMA = {
         policy: { enum: [...INPUT_POLICIES] },
         maxInputChars: { type: 'integer', minimum: 1 },
         fields: { type: 'object', additionalProperties: fieldRule },
+        output: {
+          type: 'object',
+          properties: {
+            maxChars: { type: 'integer', minimum: 1 },
+            pattern: { type: 'string', minLength: 1 },
+            reasks: { type: 'integer', minimum: 0, maximum: 3 },
+          },
+          additionalProperties: false,
+        },
       },
+      additionalProperties: false,
+    },
+    'promptops.fallbackModels': {
+      type: 'array',
+      items: { type: 'string', pattern: '^[^/\\s]+/\\S+$' },
+      uniqueItems: true,
+    },
+    'promptops.trace': {
+      type: 'object',
+      properties: { redact: { enum: ['none', 'input', 'output', 'all'] } },
       additionalProperties: false,
     },
     'promptops.guardrails': {

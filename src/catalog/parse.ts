@@ -23,6 +23,7 @@ import {
   type PromptSpec,
   RISK_TIERS,
   type RiskTier,
+  type TraceRedaction,
 } from './spec.js';
 import { didYouMean } from './suggest.js';
 import { analyzeTemplate, lookupSchemaPath, TemplateSyntaxError } from './template.js';
@@ -155,6 +156,23 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   const model = (raw.model as string | undefined) ?? config.defaults.model;
   if (model)
     checkModel(model, raw.model !== undefined ? locate(['model']) : { line: 1, col: 1 }, config, report);
+  const fallbackModels = (raw['promptops.fallbackModels'] as string[] | undefined) ?? [];
+  for (const [i, fallback] of fallbackModels.entries()) {
+    checkModel(fallback, locate(['promptops.fallbackModels', i]), config, report);
+  }
+  const outputPattern = (raw['promptops.contract'] as { output?: { pattern?: string } } | undefined)?.output
+    ?.pattern;
+  if (outputPattern !== undefined) {
+    try {
+      new RegExp(outputPattern, 'u');
+    } catch (err) {
+      report(
+        locate(['promptops.contract', 'output', 'pattern']),
+        'contract-invalid',
+        `promptops.contract.output.pattern does not compile: ${(err as Error).message}`,
+      );
+    }
+  }
 
   const risk = (raw['promptops.risk'] as RiskTier | undefined) ?? config.defaults.risk;
   const owner = raw['promptops.owner'] as string | undefined;
@@ -228,7 +246,9 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
     if (!analysis.usesWholeInput) {
       for (const field of required) {
         if (usedRoots.has(field)) continue;
-        const rawKey = Object.keys((input.schema as Raw | undefined) ?? {}).find((k) => k.replace(/[?(].*$/, '') === field);
+        const rawKey = Object.keys((input.schema as Raw | undefined) ?? {}).find(
+          (k) => k.replace(/[?(].*$/, '') === field,
+        );
         report(
           locate(['input', 'schema', ...(rawKey ? [rawKey] : [])], 'key'),
           'unused-input',
@@ -260,6 +280,10 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
       contract,
       guardrails,
       knowledge,
+      fallbackModels,
+      trace: {
+        redact: (raw['promptops.trace'] as { redact?: TraceRedaction } | undefined)?.redact ?? 'none',
+      },
     },
   };
   return { spec, diagnostics };
@@ -348,10 +372,12 @@ function checkModel(model: string, at: Position, config: ProjectConfig, report: 
 
 function buildContract(raw: Raw | undefined, config: ProjectConfig): ContractSpec {
   const maxInputChars = (raw?.maxInputChars as number | undefined) ?? config.defaults.contract.maxInputChars;
+  const output = (raw?.output ?? {}) as Partial<ContractSpec['output']>;
   return {
     policy: (raw?.policy as ContractSpec['policy'] | undefined) ?? config.defaults.contract.policy,
     ...(maxInputChars !== undefined ? { maxInputChars } : {}),
     fields: (raw?.fields as ContractSpec['fields'] | undefined) ?? {},
+    output: { ...output, reasks: output.reasks ?? 1 },
   };
 }
 

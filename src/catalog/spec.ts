@@ -31,12 +31,23 @@ export interface FieldRule {
   redact?: boolean;
 }
 
+/** Rules for the model's answer beyond its schema. */
+export interface OutputRules {
+  /** Longest accepted text answer. */
+  maxChars?: number;
+  /** A regular expression a text answer must match. */
+  pattern?: string;
+  /** How many times to re-ask the model with the validation errors before failing (default 1). */
+  reasks: number;
+}
+
 export interface ContractSpec {
   policy: InputPolicy;
   /** Upper bound on the total characters of all string inputs together. */
   maxInputChars?: number;
   /** Per-field rules keyed by a dotted path into the input (`customer.email`). */
   fields: Record<string, FieldRule>;
+  output: OutputRules;
 }
 
 export interface GuardrailDecl {
@@ -59,6 +70,8 @@ export interface KnowledgeRef {
   relations?: string[];
 }
 
+export type TraceRedaction = 'none' | 'input' | 'output' | 'all';
+
 export interface PromptopsExtension {
   owner?: string;
   risk: RiskTier;
@@ -66,6 +79,10 @@ export interface PromptopsExtension {
   contract: ContractSpec;
   guardrails: GuardrailsSpec;
   knowledge: KnowledgeRef[];
+  /** Models tried in order when the main model fails. */
+  fallbackModels: string[];
+  /** What traces keep of inputs and outputs. */
+  trace: { redact: TraceRedaction };
 }
 
 export interface PromptSpec {

@@ -208,6 +208,37 @@ export function buildProgram(): Command {
     .action(run(async ([ref], o) => (await import('./commands/label.js')).archive(ref as string, o)));
 
   program
+    .command('run')
+    .description('run a prompt: contract, render, model call, output contract, trace')
+    .argument('<ref>', 'NAME (latest), NAME@N or NAME:label')
+    .option('-i, --input <json>', 'input as JSON, or @file.json')
+    .option('-e, --env <environment>', 'run the version this environment (label) points at')
+    .option('--provider <name>', 'run on this provider instead, e.g. offline')
+    .option('--json', 'print the whole result: output, version, model, usage, trace id')
+    .addHelpText(
+      'after',
+      examples(
+        `promptops run support-reply --input '{"customer":{"name":"Dana","tier":"pro"},"message":"Charged twice"}'`,
+        'promptops run contract-extractor --input @contract.json --env production',
+        'promptops run refund-decision@2 --input @case.json --provider offline',
+      ),
+    )
+    .action(run(async ([ref], o) => (await import('./commands/run.js')).run(ref as string, o)));
+
+  program
+    .command('traces')
+    .description('list recent executions with their status, model, latency and tokens')
+    .option('--prompt <name>', 'only this prompt')
+    .option('--status <ok|error>', 'only successes or failures')
+    .option('--limit <n>', 'how many (default 20)')
+    .option('--json', 'print full trace records')
+    .addHelpText(
+      'after',
+      examples('promptops traces', 'promptops traces --prompt support-reply --status error --json'),
+    )
+    .action(run(async (_, o) => (await import('./commands/run.js')).traces(o)));
+
+  program
     .command('demo')
     .description(
       'copy the example catalog into a folder and walk it through lint, push, label, diff and status',

@@ -44,9 +44,28 @@ export const CONFIG_SCHEMA = {
           type: { enum: [...PROVIDER_TYPES] },
           baseUrl: { type: 'string', pattern: '^https?://' },
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+          fixtures: { type: 'string', minLength: 1 },
         },
         additionalProperties: false,
       },
+    },
+    pricing: {
+      type: 'object',
+      propertyNames: { pattern: '^[^/\\s]+/\\S+$' },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          inputPerMTok: { type: 'number', minimum: 0 },
+          outputPerMTok: { type: 'number', minimum: 0 },
+        },
+        required: ['inputPerMTok', 'outputPerMTok'],
+        additionalProperties: false,
+      },
+    },
+    knowledge: {
+      type: 'object',
+      properties: { file: { type: 'string', minLength: 1 } },
+      additionalProperties: false,
     },
     policy: {
       type: 'object',

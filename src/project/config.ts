@@ -3,7 +3,7 @@ import { parseLocatedYaml } from '../catalog/source.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
 import { describeAjvErrors } from '../contracts/schema-errors.js';
 import { config as validateConfig } from '../generated/validators.js';
-import { BUILTIN_PROVIDERS, type ProviderSettings } from '../providers/registry.js';
+import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/registry.js';
 
 export const CONFIG_FILE = 'promptops.yaml';
 
@@ -19,6 +19,10 @@ export interface ProjectConfig {
   providers: Record<string, ProviderSettings>;
   policy: { ownerRequiredFrom: RiskTier };
   guardrails: { custom: Record<string, string> };
+  /** Price table by `provider/model`. */
+  pricing: Record<string, ModelPrice>;
+  /** Static knowledge entities (until the knowledge graph serves them). */
+  knowledge: { file?: string };
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -115,6 +119,8 @@ export function parseProjectConfig(
     guardrails: {
       custom: ((record.guardrails as Record<string, unknown>)?.custom as Record<string, string>) ?? {},
     },
+    pricing: (record.pricing as Record<string, ModelPrice> | undefined) ?? {},
+    knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
   };
   return { config, diagnostics: [] };
 }

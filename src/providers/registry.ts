@@ -7,6 +7,14 @@ export interface ProviderSettings {
   baseUrl?: string;
   /** Name of the environment variable that holds the API key (never the key itself). */
   apiKeyEnv?: string;
+  /** For `offline`: a YAML file of scripted answers (relative to the project root). */
+  fixtures?: string;
+}
+
+/** Prices per million tokens, used to estimate the cost of each call. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
 }
 
 /** Providers every project has without configuring anything. */

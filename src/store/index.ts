@@ -7,5 +7,6 @@ export type {
   PushOutcome,
   RegistryStore,
   StoreOptions,
+  TraceFilter,
   VersionRecord,
 } from './registry-store.js';

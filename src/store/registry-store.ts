@@ -5,6 +5,7 @@ import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { formatVersionRef, type VersionRef } from '../catalog/ref.js';
 import type { PromptSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
+import type { Trace } from '../observe/trace.js';
 import type { Database } from './schema.js';
 
 /** One immutable version as read back from the registry. */
@@ -80,7 +81,16 @@ export interface RegistryStore {
   labelHistory(prompt: string, label?: string): Promise<LabelEvent[]>;
   /** Marks a version archived (it stays readable, but can no longer be labelled). */
   archive(prompt: string, number: number, actor: string, reason?: string): Promise<VersionRecord>;
+  /** Appends traces in one transaction (the trace queue calls this with batches). */
+  writeTraces(traces: readonly Trace[]): Promise<void>;
+  listTraces(filter?: TraceFilter): Promise<Trace[]>;
   close(): Promise<void>;
+}
+
+export interface TraceFilter {
+  prompt?: string;
+  status?: 'ok' | 'error';
+  limit?: number;
 }
 
 export interface StoreOptions {
@@ -554,6 +564,46 @@ export class KyselyRegistryStore implements RegistryStore {
         .execute();
       return { ...record, archived: { at, by: actor, reason: reason ?? null } };
     });
+  }
+
+  async writeTraces(traces: readonly Trace[]): Promise<void> {
+    if (traces.length === 0) return;
+    await this.transact(async (trx) => {
+      // Chunked so one statement stays under the engines' bound-parameter limits.
+      for (let i = 0; i < traces.length; i += 50) {
+        await trx
+          .insertInto('traces')
+          .values(
+            traces.slice(i, i + 50).map((t) => ({
+              id: t.id,
+              project: t.project,
+              prompt: t.prompt,
+              version_number: t.version.number,
+              version_hash: t.version.hash,
+              environment: t.environment,
+              status: t.status,
+              error_code: t.error?.code ?? null,
+              model: t.model,
+              started_at: t.startedAt,
+              duration_ms: t.timings.total,
+              record: JSON.stringify(t),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async listTraces(filter: TraceFilter = {}): Promise<Trace[]> {
+    let query = this.db.selectFrom('traces').select('record').where('project', '=', this.project);
+    if (filter.prompt !== undefined) query = query.where('prompt', '=', filter.prompt);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    const rows = await query
+      .orderBy('started_at', 'desc')
+      .orderBy('id')
+      .limit(filter.limit ?? 50)
+      .execute();
+    return rows.map((r) => JSON.parse(r.record) as Trace);
   }
 
   async close(): Promise<void> {

@@ -46,6 +46,20 @@ export interface Database {
     actor: string;
     at: string;
   };
+  traces: {
+    id: string;
+    project: string;
+    prompt: string;
+    version_number: number;
+    version_hash: string;
+    environment: string | null;
+    status: 'ok' | 'error';
+    error_code: string | null;
+    model: string | null;
+    started_at: string;
+    duration_ms: number;
+    record: string;
+  };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };
 }

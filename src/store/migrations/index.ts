@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as catalog from './001-catalog.js';
+import * as traces from './002-traces.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -7,6 +8,7 @@ import * as catalog from './001-catalog.js';
  */
 const migrations: Record<string, Migration> = {
   '001-catalog': catalog,
+  '002-traces': traces,
 };
 
 export const migrationProvider: MigrationProvider = {

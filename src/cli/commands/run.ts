@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { shortHash } from '../../catalog/canonical.js';
+import { parseVersionRef } from '../../catalog/ref.js';
+import { PromptOpsError } from '../../errors.js';
+import { createClient } from '../../runtime/client.js';
+import { type GlobalOptions, projectDir, withStore } from '../context.js';
+import { color, formatWhen, print, printJson, table } from '../output.js';
+
+export interface RunCliOptions extends GlobalOptions {
+  input?: string;
+  env?: string;
+  provider?: string;
+}
+
+/** `promptops run NAME --input JSON|@file`: runs a prompt through the full pipeline. */
+export async function run(refText: string, options: RunCliOptions): Promise<number> {
+  const ref = parseVersionRef(refText);
+  const input = await readInput(options.input);
+  const client = createClient({
+    cwd: projectDir(options),
+    ...(options.provider ? { provider: options.provider } : {}),
+  });
+  try {
+    const result = await client.run(ref.prompt, input, {
+      ...(ref.selector.kind === 'number' ? { version: ref.selector.number } : {}),
+      ...(ref.selector.kind === 'label' ? { environment: ref.selector.label } : {}),
+      ...(options.env ? { environment: options.env } : {}),
+    });
+    if (options.json) printJson(result);
+    else {
+      print(typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2));
+      process.stderr.write(
+        `${color.dim(`${result.version.prompt}@${result.version.number} ${shortHash(result.version.hash)} · ${result.model} · ${result.usage.inputTokens}+${result.usage.outputTokens} tokens · trace ${result.traceId}`)}\n`,
+      );
+      for (const m of result.mutations)
+        process.stderr.write(`${color.yellow('coerced')} ${m.path}: ${m.rule}\n`);
+    }
+    return 0;
+  } finally {
+    await client.close();
+  }
+}
+
+async function readInput(text: string | undefined): Promise<unknown> {
+  if (text === undefined) return {};
+  let raw = text;
+  if (text.startsWith('@')) {
+    try {
+      raw = await readFile(text.slice(1), 'utf8');
+    } catch (err) {
+      throw new PromptOpsError(
+        'PO_ERR_FILE_UNREADABLE',
+        `cannot read the input file ${text.slice(1)}: ${(err as Error).message}`,
+      );
+    }
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (err) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `--input must be JSON (or @file.json): ${(err as Error).message}`,
+    );
+  }
+}
+
+/** `promptops traces`: recent executions, newest first. */
+export async function traces(
+  options: GlobalOptions & { prompt?: string; status?: 'ok' | 'error'; limit?: string },
+): Promise<number> {
+  const limit = options.limit === undefined ? 20 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new PromptOpsError('PO_ERR_USAGE', '--limit must be a whole number between 1 and 10000');
+  }
+  if (options.status !== undefined && options.status !== 'ok' && options.status !== 'error') {
+    throw new PromptOpsError('PO_ERR_USAGE', '--status must be ok or error');
+  }
+  return withStore(options, async (store) => {
+    const list = await store.listTraces({
+      ...(options.prompt ? { prompt: options.prompt } : {}),
+      ...(options.status ? { status: options.status } : {}),
+      limit,
+    });
+    if (options.json) {
+      printJson({ traces: list });
+      return 0;
+    }
+    if (list.length === 0) {
+      print('no traces yet; run a prompt with "promptops run NAME --input \'{…}\'"');
+      return 0;
+    }
+    print(
+      table(
+        ['WHEN', 'PROMPT', 'STATUS', 'MODEL', 'MS', 'TOKENS', 'TRACE'],
+        list.map((t) => [
+          formatWhen(t.startedAt),
+          `${t.prompt}@${t.version.number}`,
+          t.status === 'ok' ? color.green('ok') : color.red(t.error?.code ?? 'error'),
+          t.model ?? '-',
+          t.timings.total.toFixed(1),
+          `${t.usage.inputTokens}+${t.usage.outputTokens}`,
+          color.dim(t.id),
+        ]),
+      ),
+    );
+    return 0;
+  });
+}

@@ -1,0 +1,150 @@
+import { PromptOpsError } from '../errors.js';
+import { ProviderError } from './http.js';
+import type { ModelProvider, ModelRequest, ModelResponse } from './types.js';
+
+/** Rough token count for offline answers: about four characters a token. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function flatten(request: ModelRequest): string {
+  return request.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
+}
+
+/** `offline/echo`: answers with the rendered prompt itself. Deterministic, instant, no network. */
+export function echoAnswer(request: ModelRequest): ModelResponse {
+  const text = flatten(request);
+  const input = request.messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+  return { text, usage: { inputTokens: input, outputTokens: estimateTokens(text) }, finishReason: 'stop' };
+}
+
+/** One scripted answer: text or JSON, optionally late, or a failure of a given kind. */
+export interface ScriptedReply {
+  text?: string;
+  json?: unknown;
+  delayMs?: number;
+  fail?: 'rate-limited' | 'unavailable' | 'timeout' | 'rejected';
+  retryAfterSeconds?: number;
+}
+
+/** A rule of a fixture file: when the request matches, answer with the next reply in turn. */
+export interface ScriptedRule {
+  when?: { prompt?: string; contains?: string; regex?: string };
+  /** Replies used in order; the last one repeats. */
+  replies: ScriptedReply[];
+}
+
+/**
+ * Parses a fixture document (`rules:` list). Each rule has `when` and either `respond` (one
+ * reply) or `sequence` (replies in turn).
+ */
+export function parseScript(doc: unknown, source: string): ScriptedRule[] {
+  const rules = (doc as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(rules)) {
+    throw new PromptOpsError(
+      'PO_ERR_PROVIDER_NOT_CONFIGURED',
+      `${source} must hold a "rules:" list of { when, respond | sequence }`,
+    );
+  }
+  return rules.map((rule, index) => {
+    const r = rule as { when?: ScriptedRule['when']; respond?: ScriptedReply; sequence?: ScriptedReply[] };
+    const replies = r.sequence ?? (r.respond ? [r.respond] : []);
+    if (replies.length === 0) {
+      throw new PromptOpsError(
+        'PO_ERR_PROVIDER_NOT_CONFIGURED',
+        `${source}: rule ${index + 1} has neither respond nor sequence`,
+      );
+    }
+    return { ...(r.when ? { when: r.when } : {}), replies };
+  });
+}
+
+/** `offline/scripted`: answers from fixture rules, so demos and tests are deterministic. */
+export class OfflineProvider implements ModelProvider {
+  private readonly turns = new Map<number, number>();
+
+  constructor(
+    readonly name: string,
+    private readonly rules: ScriptedRule[] = [],
+  ) {}
+
+  async generate(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
+    if (request.model === 'echo') return echoAnswer(request);
+    if (request.model !== 'scripted') {
+      throw new ProviderError(
+        'PO_ERR_PROVIDER_REJECTED',
+        `the offline provider has no model "${request.model}"; use offline/echo or offline/scripted`,
+        {
+          provider: this.name,
+        },
+      );
+    }
+    const text = flatten(request);
+    const index = this.rules.findIndex((rule) => matches(rule, request, text));
+    if (index < 0) {
+      throw new ProviderError(
+        'PO_ERR_PROVIDER_REJECTED',
+        `no scripted answer matches this request${request.prompt ? ` for prompt ${request.prompt.name}` : ''}; add a rule to the offline fixtures file`,
+        { provider: this.name },
+      );
+    }
+    const rule = this.rules[index]!;
+    const turn = this.turns.get(index) ?? 0;
+    this.turns.set(index, turn + 1);
+    const reply = rule.replies[Math.min(turn, rule.replies.length - 1)]!;
+    if (reply.delayMs) await sleep(reply.delayMs, signal);
+    if (signal.aborted)
+      throw new ProviderError('PO_ERR_PROVIDER_TIMEOUT', 'offline provider: the call timed out', {
+        provider: this.name,
+      });
+    if (reply.fail) throw scriptedFailure(this.name, reply);
+    const answer = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
+    return {
+      text: answer,
+      usage: { inputTokens: estimateTokens(text), outputTokens: estimateTokens(answer) },
+      finishReason: 'stop',
+    };
+  }
+}
+
+function matches(rule: ScriptedRule, request: ModelRequest, text: string): boolean {
+  const when = rule.when;
+  if (!when) return true;
+  if (when.prompt !== undefined && request.prompt?.name !== when.prompt) return false;
+  if (when.contains !== undefined && !text.includes(when.contains)) return false;
+  if (when.regex !== undefined && !new RegExp(when.regex).test(text)) return false;
+  return true;
+}
+
+function scriptedFailure(provider: string, reply: ScriptedReply): ProviderError {
+  const details = { provider, scripted: true };
+  switch (reply.fail) {
+    case 'rate-limited':
+      return new ProviderError(
+        'PO_ERR_PROVIDER_RATE_LIMITED',
+        'offline provider: scripted 429',
+        details,
+        (reply.retryAfterSeconds ?? 0) * 1000,
+      );
+    case 'timeout':
+      return new ProviderError('PO_ERR_PROVIDER_TIMEOUT', 'offline provider: scripted timeout', details);
+    case 'rejected':
+      return new ProviderError('PO_ERR_PROVIDER_REJECTED', 'offline provider: scripted rejection', details);
+    default:
+      return new ProviderError('PO_ERR_PROVIDER_UNAVAILABLE', 'offline provider: scripted failure', details);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,55 @@
+import { ProviderError, postJson } from './http.js';
+import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from './types.js';
+
+/**
+ * OpenAI Chat Completions over plain fetch. Covers OpenAI and every server that speaks its API
+ * (vLLM, Ollama, llama.cpp server, LM Studio). No SDK: retries, timeouts and key handling are ours,
+ * in one place, for every provider.
+ */
+export class OpenAiCompatibleProvider implements ModelProvider {
+  constructor(
+    readonly name: string,
+    private readonly baseUrl: string,
+    private readonly apiKey: string | undefined,
+  ) {}
+
+  async generate(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
+    const config = request.config;
+    const body: Record<string, unknown> = {
+      model: request.model,
+      messages: request.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content })),
+      ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+      ...(config.topP !== undefined ? { top_p: config.topP } : {}),
+      ...(config.maxOutputTokens !== undefined ? { max_tokens: config.maxOutputTokens } : {}),
+      ...(config.stopSequences !== undefined ? { stop: config.stopSequences } : {}),
+      ...(request.format === 'json' ? { response_format: { type: 'json_object' } } : {}),
+    };
+    const headers: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
+    const url = `${this.baseUrl.replace(/\/$/, '')}/chat/completions`;
+    const data = (await postJson(
+      this.name,
+      url,
+      headers,
+      body,
+      signal,
+      this.apiKey ? [this.apiKey] : [],
+    )) as {
+      choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
+      usage?: { prompt_tokens?: number; completion_tokens?: number };
+    };
+    const choice = data.choices?.[0];
+    if (!choice || typeof choice.message?.content !== 'string') {
+      throw new ProviderError('PO_ERR_PROVIDER_UNAVAILABLE', `${this.name} answered without a message`, {
+        provider: this.name,
+      });
+    }
+    return {
+      text: choice.message.content,
+      usage: {
+        inputTokens: data.usage?.prompt_tokens ?? 0,
+        outputTokens: data.usage?.completion_tokens ?? 0,
+      },
+      finishReason: choice.finish_reason ?? null,
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
+import { openWorkspace, type Workspace } from '../project/workspace.js';
+import { createProviderLookup, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../providers/index.js';
+import { openStore, type RegistryStore } from '../store/index.js';
+import { CompiledCache } from './compile.js';
+import { knowledgeFile } from './knowledge.js';
+import { type PipelineDeps, type RunRequest, type RunResult, runPipeline } from './pipeline.js';
+import { VersionResolver } from './resolver.js';
+
+export interface ClientOptions {
+  /** Project folder (or any folder inside it); default: the process's working directory. */
+  cwd?: string;
+  /** Environment used when a call names none; without either, the latest version runs. */
+  environment?: string;
+  /** Run every call on this provider (e.g. `offline`). */
+  provider?: string;
+  retry?: Partial<RetryPolicy>;
+  /** How long a label's resolution is trusted before it is refreshed in the background. */
+  cacheTtlMs?: number;
+  /** Process environment to read API keys from (default: `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunOptions {
+  environment?: string;
+  version?: number;
+  metadata?: Record<string, string>;
+  history?: RunRequest['history'];
+  provider?: string;
+}
+
+/** The in-process SDK: runs managed prompts against the local registry. */
+export interface PromptOpsClient {
+  run<T = unknown>(prompt: string, input: unknown, options?: RunOptions): Promise<RunResult<T>>;
+  /** Trace queue counters (written, dropped, pending). */
+  readonly traceStats: TraceQueueStats;
+  /** Waits until every trace recorded so far is stored. */
+  flush(): Promise<void>;
+  /** Flushes traces and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a client for the project around `cwd`. Nothing is opened until the first `run`.
+ *
+ * @example
+ * const client = createClient({ environment: 'production' });
+ * const { output, traceId } = await client.run('support-reply', { customer, message });
+ */
+export function createClient(options: ClientOptions = {}): PromptOpsClient {
+  let ready: Promise<{ deps: PipelineDeps; store: RegistryStore; ws: Workspace }> | null = null;
+  let queue: TraceQueue | null = null;
+  const init = async () => {
+    const ws = await openWorkspace(options.cwd ?? process.cwd());
+    const url =
+      options.env?.PROMPTOPS_DATABASE_URL || process.env.PROMPTOPS_DATABASE_URL || ws.config.store.url;
+    const store = await openStore(url, ws.root, { project: ws.config.project });
+    queue = new TraceQueue({
+      sink: (batch) => store.writeTraces(batch),
+      onError: (err, dropped) =>
+        process.emitWarning(`promptops: ${dropped} traces could not be stored: ${(err as Error).message}`),
+    });
+    const deps: PipelineDeps = {
+      project: ws.config.project,
+      resolver: new VersionResolver(store, options.cacheTtlMs),
+      compiled: new CompiledCache(),
+      lookup: createProviderLookup(ws.config.providers, ws.root, options.env ?? process.env),
+      traces: queue,
+      knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
+      pricing: ws.config.pricing,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    };
+    return { deps, store, ws };
+  };
+  return {
+    async run<T>(prompt: string, input: unknown, runOptions: RunOptions = {}): Promise<RunResult<T>> {
+      ready ??= init();
+      const { deps } = await ready;
+      const environment =
+        runOptions.environment ?? (runOptions.version === undefined ? options.environment : undefined);
+      const provider = runOptions.provider ?? options.provider;
+      return runPipeline<T>(deps, {
+        prompt,
+        input,
+        ...(environment !== undefined ? { environment } : {}),
+        ...(runOptions.version !== undefined ? { version: runOptions.version } : {}),
+        ...(runOptions.metadata ? { metadata: runOptions.metadata } : {}),
+        ...(runOptions.history ? { history: runOptions.history } : {}),
+        ...(provider ? { provider } : {}),
+      });
+    },
+    get traceStats() {
+      return queue?.stats ?? { enqueued: 0, written: 0, dropped: 0, pending: 0 };
+    },
+    async flush() {
+      await queue?.flush();
+    },
+    async close() {
+      if (!ready) return;
+      const { store } = await ready;
+      await queue?.flush();
+      await store.close();
+    },
+  };
+}

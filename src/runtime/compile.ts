@@ -1,0 +1,46 @@
+import { type CompiledInputContract, compileInputContract } from '../contracts/input.js';
+import { type CompiledOutputContract, compileOutputContract } from '../contracts/output.js';
+import type { VersionRecord } from '../store/index.js';
+import { compileRenderer, type Renderer } from './render.js';
+
+/** Everything a version needs at request time, built once per content hash. */
+export interface CompiledPrompt {
+  record: VersionRecord;
+  input: CompiledInputContract;
+  output: CompiledOutputContract;
+  render: Renderer;
+  /** Input paths whose values never reach a trace. */
+  redactedPaths: string[];
+}
+
+/**
+ * Compiled prompts keyed by version hash: a version never changes, so an entry never goes stale.
+ * Bounded (least recently used leaves first) so a long-running process cannot grow without limit.
+ */
+export class CompiledCache {
+  private readonly entries = new Map<string, CompiledPrompt>();
+
+  constructor(private readonly capacity = 512) {}
+
+  get(record: VersionRecord): CompiledPrompt {
+    const found = this.entries.get(record.hash);
+    if (found) {
+      this.entries.delete(record.hash);
+      this.entries.set(record.hash, found);
+      return found;
+    }
+    const spec = record.spec;
+    const compiled: CompiledPrompt = {
+      record,
+      input: compileInputContract(spec.input.schema, spec.input.default, spec.promptops.contract),
+      output: compileOutputContract(spec.output.format, spec.output.schema, spec.promptops.contract.output),
+      render: compileRenderer(spec),
+      redactedPaths: Object.entries(spec.promptops.contract.fields)
+        .filter(([, rule]) => rule.redact)
+        .map(([path]) => path),
+    };
+    this.entries.set(record.hash, compiled);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return compiled;
+  }
+}
