@@ -62,8 +62,9 @@ function deepDiff(a: unknown, b: unknown, path: string, out: SpecChange[]): void
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of [...keys].sort()) {
       const child = path ? `${path}.${key}` : key;
-      if (!(key in a) || a[key] === undefined) out.push({ path: child, kind: 'added', after: b[key] });
-      else if (!(key in b) || b[key] === undefined)
+      if (!Object.hasOwn(a, key) || a[key] === undefined)
+        out.push({ path: child, kind: 'added', after: b[key] });
+      else if (!Object.hasOwn(b, key) || b[key] === undefined)
         out.push({ path: child, kind: 'removed', before: a[key] });
       else deepDiff(a[key], b[key], child, out);
     }
@@ -195,15 +196,14 @@ function compareInput(a: JsonSchema, b: JsonSchema, path: string, out: BreakingC
     out.push({
       area: 'input',
       path: `${path}.${field}`,
-      reason:
-        field in pa
-          ? 'field became required; callers that omit it are rejected'
-          : 'new required field; existing callers do not send it',
+      reason: Object.hasOwn(pa, field)
+        ? 'field became required; callers that omit it are rejected'
+        : 'new required field; existing callers do not send it',
     });
   }
   if (b.additionalProperties === false) {
     for (const field of Object.keys(pa)) {
-      if (!(field in pb)) {
+      if (!Object.hasOwn(pb, field)) {
         out.push({
           area: 'input',
           path: `${path}.${field}`,
@@ -213,7 +213,7 @@ function compareInput(a: JsonSchema, b: JsonSchema, path: string, out: BreakingC
     }
   }
   for (const [field, schemaA] of Object.entries(pa)) {
-    const schemaB = pb[field];
+    const schemaB = Object.hasOwn(pb, field) ? pb[field] : undefined;
     if (schemaB) compareInput(schemaA, schemaB, `${path}.${field}`, out);
   }
   if (isObject(a.items) && isObject(b.items)) compareInput(a.items, b.items, `${path}[]`, out);
@@ -247,7 +247,7 @@ function compareOutput(a: JsonSchema, b: JsonSchema, path: string, out: Breaking
   const ra = requiredOf(a);
   const rb = requiredOf(b);
   for (const field of Object.keys(pa)) {
-    if (!(field in pb)) {
+    if (!Object.hasOwn(pb, field)) {
       out.push({
         area: 'output',
         path: `${path}.${field}`,
@@ -262,7 +262,7 @@ function compareOutput(a: JsonSchema, b: JsonSchema, path: string, out: Breaking
     }
   }
   for (const [field, schemaA] of Object.entries(pa)) {
-    const schemaB = pb[field];
+    const schemaB = Object.hasOwn(pb, field) ? pb[field] : undefined;
     if (schemaB) compareOutput(schemaA, schemaB, `${path}.${field}`, out);
   }
   if (isObject(a.items) && isObject(b.items)) compareOutput(a.items, b.items, `${path}[]`, out);

@@ -194,7 +194,7 @@ export function lookupSchemaPath(schema: JsonSchema | null, path: readonly strin
     }
     if (isArraySchema(node)) return 'open';
     if (!properties) return 'open';
-    const next = properties[segment];
+    const next = Object.hasOwn(properties, segment) ? properties[segment] : undefined;
     if (!next) return 'undeclared';
     node = next;
   }

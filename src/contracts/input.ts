@@ -295,7 +295,7 @@ function removeUnknown(
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     const child = path ? `${path}.${key}` : key;
-    if (properties[key]) removeUnknown(record[key], properties[key], child, mutations);
+    if (Object.hasOwn(properties, key)) removeUnknown(record[key], properties[key]!, child, mutations);
     else if (schema.additionalProperties === false) {
       mutations.push({ path: child, rule: 'remove-unknown', before: record[key], after: undefined });
       delete record[key];
