@@ -30,6 +30,7 @@ export class TraceQueue {
   private readonly flushIntervalMs: number;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
+  private isKickScheduled = false;
   private readonly counters = { enqueued: 0, written: 0, dropped: 0 };
 
   constructor(private readonly options: TraceQueueOptions) {
@@ -46,8 +47,15 @@ export class TraceQueue {
     }
     this.buffer.push(trace);
     this.counters.enqueued++;
-    if (this.buffer.length >= this.batchSize) this.kick();
-    else if (!this.timer) {
+    // Never write from inside enqueue: the caller is on a request path. A full batch is written on
+    // the next turn of the event loop, a partial one after flushIntervalMs.
+    if (this.buffer.length >= this.batchSize && !this.isKickScheduled) {
+      this.isKickScheduled = true;
+      setImmediate(() => {
+        this.isKickScheduled = false;
+        this.kick();
+      });
+    } else if (!this.timer) {
       this.timer = setTimeout(() => this.kick(), this.flushIntervalMs);
       this.timer.unref();
     }

@@ -111,7 +111,7 @@ export class KyselyRegistryStore implements RegistryStore {
   private readonly now: () => Date;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    protected readonly db: Kysely<Database>,
     private readonly options: StoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
@@ -569,29 +569,34 @@ export class KyselyRegistryStore implements RegistryStore {
   async writeTraces(traces: readonly Trace[]): Promise<void> {
     if (traces.length === 0) return;
     await this.transact(async (trx) => {
-      // Chunked so one statement stays under the engines' bound-parameter limits.
-      for (let i = 0; i < traces.length; i += 50) {
-        await trx
-          .insertInto('traces')
-          .values(
-            traces.slice(i, i + 50).map((t) => ({
-              id: t.id,
-              project: t.project,
-              prompt: t.prompt,
-              version_number: t.version.number,
-              version_hash: t.version.hash,
-              environment: t.environment,
-              status: t.status,
-              error_code: t.error?.code ?? null,
-              model: t.model,
-              started_at: t.startedAt,
-              duration_ms: t.timings.total,
-              record: JSON.stringify(t),
-            })),
-          )
-          .execute();
-      }
+      for (const query of this.traceInserts(trx, traces)) await query.execute();
     });
+  }
+
+  /** The inserts for a batch of traces, chunked to stay under the engines' bound-parameter limits. */
+  protected traceInserts(db: Tx, traces: readonly Trace[]) {
+    const queries = [];
+    for (let i = 0; i < traces.length; i += 50) {
+      queries.push(
+        db.insertInto('traces').values(
+          traces.slice(i, i + 50).map((t) => ({
+            id: t.id,
+            project: t.project,
+            prompt: t.prompt,
+            version_number: t.version.number,
+            version_hash: t.version.hash,
+            environment: t.environment,
+            status: t.status,
+            error_code: t.error?.code ?? null,
+            model: t.model,
+            started_at: t.startedAt,
+            duration_ms: t.timings.total,
+            record: JSON.stringify(t),
+          })),
+        ),
+      );
+    }
+    return queries;
   }
 
   async listTraces(filter: TraceFilter = {}): Promise<Trace[]> {

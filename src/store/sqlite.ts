@@ -3,6 +3,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { PromptOpsError } from '../errors.js';
+import type { Trace } from '../observe/trace.js';
 import { migrationProvider } from './migrations/index.js';
 import { KyselyRegistryStore, type RegistryStore, type StoreOptions } from './registry-store.js';
 import type { Database } from './schema.js';
@@ -37,7 +38,30 @@ export async function openSqliteStore(
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrate(db);
-  return new KyselyRegistryStore(db, { ...options, isRetryable: isBusy });
+  return new SqliteRegistryStore(db, database, { ...options, isRetryable: isBusy });
+}
+
+/**
+ * The SQLite engine. better-sqlite3 is synchronous, so a trace batch written through Kysely's
+ * async driver would be cut into many small blocking steps interleaved with requests; here the
+ * same Kysely-built inserts run as one synchronous transaction, between requests, never inside one.
+ */
+class SqliteRegistryStore extends KyselyRegistryStore {
+  constructor(
+    db: Kysely<Database>,
+    private readonly database: Sqlite.Database,
+    options: StoreOptions,
+  ) {
+    super(db, options);
+  }
+
+  override async writeTraces(traces: readonly Trace[]): Promise<void> {
+    if (traces.length === 0) return;
+    const compiled = this.traceInserts(this.db, traces).map((q) => q.compile());
+    this.database.transaction(() => {
+      for (const query of compiled) this.database.prepare(query.sql).run(...(query.parameters as unknown[]));
+    })();
+  }
 }
 
 /** Applies pending migrations; fails with a clear error (and no partial schema) if one breaks. */
