@@ -27,7 +27,10 @@ export interface ScriptedReply {
   retryAfterSeconds?: number;
 }
 
-/** A rule of a fixture file: when the request matches, answer with the next reply in turn. */
+/**
+ * A rule of a fixture file: when the request matches, answer with the next reply in turn.
+ * `contains` (case-insensitive) and `regex` (case-insensitive) look at the user messages only.
+ */
 export interface ScriptedRule {
   when?: { prompt?: string; contains?: string; regex?: string };
   /** Replies used in order; the last one repeats. */
@@ -80,7 +83,12 @@ export class OfflineProvider implements ModelProvider {
       );
     }
     const text = flatten(request);
-    const index = this.rules.findIndex((rule) => matches(rule, request, text));
+    // Rules look at what the user side says, not at the system prompt every request shares.
+    const userText = request.messages
+      .filter((m) => m.role === 'user')
+      .map((m) => m.content)
+      .join('\n');
+    const index = this.rules.findIndex((rule) => matches(rule, request, userText));
     if (index < 0) {
       throw new ProviderError(
         'PO_ERR_PROVIDER_REJECTED',
@@ -111,8 +119,8 @@ function matches(rule: ScriptedRule, request: ModelRequest, text: string): boole
   const when = rule.when;
   if (!when) return true;
   if (when.prompt !== undefined && request.prompt?.name !== when.prompt) return false;
-  if (when.contains !== undefined && !text.includes(when.contains)) return false;
-  if (when.regex !== undefined && !new RegExp(when.regex).test(text)) return false;
+  if (when.contains !== undefined && !text.toLowerCase().includes(when.contains.toLowerCase())) return false;
+  if (when.regex !== undefined && !new RegExp(when.regex, 'i').test(text)) return false;
   return true;
 }
 

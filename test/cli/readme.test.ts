@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, REPO, tempDir } from '../helpers.js';
+import { BIN, EXAMPLES, REPO, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -47,6 +48,33 @@ function bash(script: string, cwd: string, binDir: string): Promise<{ code: numb
 }
 
 describe('README', () => {
+  it('shows SDK code that runs against the example catalog', async () => {
+    const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+    const code = /## Use it from code\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(code).toContain("from 'promptops'");
+    const project = path.join(dir, 'catalog');
+    await cp(EXAMPLES, project, { recursive: true, filter: (src) => !src.includes('.promptops') });
+    expect((await runCli(['push'], { cwd: project })).code).toBe(0);
+    expect((await runCli(['label', 'set', 'support-reply@1', 'production'], { cwd: project })).code).toBe(0);
+    const script = code.replace(
+      "from 'promptops'",
+      `from ${JSON.stringify(pathToFileURL(path.join(REPO, 'dist', 'index.js')).href)}`,
+    );
+    await writeFile(
+      path.join(project, 'app.mjs'),
+      `${script}\nconsole.log(JSON.stringify({ output, traceId }));\n`,
+    );
+    const result = await new Promise<{ code: number; out: string }>((resolve) =>
+      execFile(process.execPath, ['app.mjs'], { cwd: project }, (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, out: stdout + stderr }),
+      ),
+    );
+    expect(result.out).toContain('"category":"billing"');
+    expect(result.code).toBe(0);
+    const traces = JSON.parse((await runCli(['traces', '--json'], { cwd: project })).stdout).traces;
+    expect(traces[0].id).toBe(JSON.parse(result.out.trim().split('\n').at(-1)!).traceId);
+  });
+
   it('shows a prompt file that lints clean', async () => {
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
     const source = /```handlebars\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
@@ -79,7 +107,7 @@ describe('README', () => {
 
   it('runs the five-minute tour exactly as written', async () => {
     const blocks = await tourBlocks();
-    expect(blocks).toHaveLength(2);
+    expect(blocks).toHaveLength(3);
     const binDir = path.join(dir, 'bin');
     await import('node:fs/promises').then((fs) => fs.mkdir(binDir));
     await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
@@ -102,5 +130,10 @@ describe('README', () => {
     expect(second.output).toMatch(/summarize\s+changed/);
     expect(second.output).toContain('created   summarize@2');
     expect(second.code).toBe(0);
+
+    const third = await bash(blocks[2]!.join('\n'), project, binDir);
+    expect(third.output).toContain('Invoice 4411 is 30 days overdue.');
+    expect(third.output).toMatch(/summarize@1\s+ok\s+offline\/echo/);
+    expect(third.code).toBe(0);
   });
 });

@@ -1,12 +1,13 @@
 import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PromptOpsError } from '../../errors.js';
+import { isPromptOpsError, PromptOpsError } from '../../errors.js';
 import { color, print } from '../output.js';
 import { packageRoot } from '../package-root.js';
 import { diff } from './diff.js';
 import { labelHistory, setLabel } from './label.js';
 import { lint } from './lint.js';
 import { push } from './push.js';
+import { run, traces } from './run.js';
 import { status } from './status.js';
 import { listPrompts } from './versions.js';
 
@@ -72,6 +73,25 @@ export async function demo(dir: string | undefined): Promise<number> {
   await diff('support-reply@1', 'support-reply@2', opts);
   step('promptops label set support-reply@2 staging');
   await setLabel('support-reply@2', 'staging', actor);
+  for (const name of ['support-reply', 'refund-decision', 'contract-extractor']) {
+    step(
+      `promptops run ${name} --env production --input @inputs/${name}.json — contract, render, offline model, output contract`,
+    );
+    await run(name, { ...opts, env: 'production', input: `@${path.join(target, 'inputs', `${name}.json`)}` });
+  }
+  step('promptops run support-reply --env production — a bad input is refused before any model call');
+  try {
+    await run('support-reply', {
+      ...opts,
+      env: 'production',
+      input: '{"customer":{"name":"Dana","tier":"gold"}}',
+    });
+  } catch (err) {
+    if (!isPromptOpsError(err)) throw err;
+    print(`${color.red(`error[${err.code}]`)} ${err.message}`);
+  }
+  step('promptops traces — every execution recorded, failures included');
+  await traces(opts);
   step('promptops ls');
   await listPrompts(opts);
   step('promptops label history support-reply');
@@ -83,6 +103,7 @@ export async function demo(dir: string | undefined): Promise<number> {
   print('  promptops versions support-reply');
   print('  promptops show support-reply:production');
   print('  promptops label rm support-reply staging');
+  print('  promptops run contract-extractor --input @inputs/contract-extractor.json --json');
   return 0;
 }
 

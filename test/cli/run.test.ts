@@ -1,0 +1,118 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXAMPLES, runCli, tempDir } from '../helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  expect((await runCli(['push'], { cwd: dir })).code).toBe(0);
+  expect((await runCli(['label', 'set', 'support-reply@1', 'production'], { cwd: dir })).code).toBe(0);
+});
+afterEach(async () => cleanup());
+
+describe('promptops run and traces', () => {
+  it('runs a prompt on the offline provider and records a trace with per-stage timings', async () => {
+    const result = await runCli(
+      ['run', 'support-reply', '--env', 'production', '--input', '@inputs/support-reply.json', '--json'],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    const run = JSON.parse(result.stdout);
+    expect(run.output).toMatchObject({ escalate: false, category: 'billing' });
+    expect(run.version).toMatchObject({ prompt: 'support-reply', number: 1 });
+    expect(run.mutations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'channel', rule: 'default' }),
+        expect.objectContaining({ path: 'message', rule: 'trim' }),
+      ]),
+    );
+    const traces = JSON.parse((await runCli(['traces', '--json'], { cwd: dir })).stdout).traces;
+    expect(traces).toHaveLength(1);
+    const trace = traces[0];
+    expect(trace).toMatchObject({
+      id: run.traceId,
+      prompt: 'support-reply',
+      status: 'ok',
+      environment: 'production',
+      model: 'offline/scripted',
+      costUsd: 0,
+    });
+    for (const stage of ['resolve', 'validate', 'render', 'model', 'output', 'total'])
+      expect(trace.timings[stage]).toBeGreaterThanOrEqual(0);
+    expect(trace.usage.inputTokens).toBeGreaterThan(0);
+    expect(trace.input.customer.name).toBe('[redacted]');
+  });
+
+  it('refuses a bad input before any model call, exit 2, and still records the failure', async () => {
+    const result = await runCli(
+      ['run', 'support-reply', '--input', '{"customer":{"name":"D","tier":"gold"}}'],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error[PO_ERR_CONTRACT_VIOLATION]');
+    expect(result.stderr).toContain('customer.tier must be one of "free", "pro", "enterprise" (got "gold")');
+    expect(result.stderr).toContain('message is required');
+    const failures = JSON.parse(
+      (await runCli(['traces', '--status', 'error', '--json'], { cwd: dir })).stdout,
+    ).traces;
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      status: 'error',
+      error: { code: 'PO_ERR_CONTRACT_VIOLATION' },
+      model: null,
+      attempts: [],
+    });
+    const table = await runCli(['traces'], { cwd: dir });
+    expect(table.stdout).toContain('PO_ERR_CONTRACT_VIOLATION');
+  });
+
+  it('says which environment variable to set for a provider key, and never prints a key', async () => {
+    const file = path.join(dir, 'prompts', 'contract-extractor.prompt');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('model: offline/scripted', 'model: openai/gpt-4o-mini'),
+    );
+    await runCli(['push'], { cwd: dir });
+    const missing = await runCli(
+      ['run', 'contract-extractor', '--input', '@inputs/contract-extractor.json'],
+      { cwd: dir, env: { OPENAI_API_KEY: '' } },
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('export OPENAI_API_KEY=');
+    const offline = await runCli(
+      [
+        'run',
+        'contract-extractor',
+        '--provider',
+        'offline',
+        '--input',
+        '@inputs/contract-extractor.json',
+        '--json',
+      ],
+      {
+        cwd: dir,
+        env: { OPENAI_API_KEY: 'sk-never-shown-123456789' },
+      },
+    );
+    // --provider offline runs offline/echo, whose text answer breaks the JSON output contract
+    expect(offline.code).toBe(1);
+    expect(JSON.parse(offline.stderr).error.code).toBe('PO_ERR_OUTPUT_INVALID');
+    const all = (await runCli(['traces', '--json'], { cwd: dir })).stdout;
+    expect(all).not.toContain('sk-never-shown');
+  });
+
+  it('rejects unreadable or malformed --input with exit 2', async () => {
+    const bad = await runCli(['run', 'support-reply', '--input', '{nope'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--input must be JSON');
+    const missing = await runCli(['run', 'support-reply', '--input', '@missing.json'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read the input file missing.json');
+    const limit = await runCli(['traces', '--limit', 'lots'], { cwd: dir });
+    expect(limit.code).toBe(2);
+  });
+});
