@@ -97,5 +97,15 @@ export async function callModel(
       lastError.retryAfterMs,
     );
   }
+  if (lastError === undefined) {
+    throw new ProviderError(
+      'PO_ERR_PROVIDER_TIMEOUT',
+      `no model was tried: ${models.length === 0 ? 'no model is configured' : 'the time budget was already spent'}`,
+      {
+        models: [...models],
+        attempts,
+      },
+    );
+  }
   throw lastError;
 }

@@ -79,7 +79,7 @@ export async function postJson(
     );
   }
   if (!response.ok) {
-    const snippet = scrubSecrets(text.slice(0, 500), secrets);
+    const snippet = scrubSecrets(text, secrets).slice(0, 500);
     const details = { provider, url, status: response.status, body: snippet };
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
     if (response.status === 429) {
@@ -117,7 +117,7 @@ export async function postJson(
       {
         provider,
         url,
-        body: scrubSecrets(text.slice(0, 200), secrets),
+        body: scrubSecrets(text, secrets).slice(0, 200),
       },
     );
   }

@@ -74,7 +74,16 @@ function createAdapter(
         `cannot read the offline fixtures ${file}: ${(err as Error).message}`,
       );
     }
-    return new OfflineProvider(name, parseScript(parseYaml(text), file));
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      throw new PromptOpsError(
+        'PO_ERR_PROVIDER_NOT_CONFIGURED',
+        `the offline fixtures ${file} are not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+      );
+    }
+    return new OfflineProvider(name, parseScript(doc, file));
   }
   const key = settings.apiKeyEnv ? env[settings.apiKeyEnv] : undefined;
   if (settings.apiKeyEnv && !key) {

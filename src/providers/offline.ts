@@ -58,6 +58,16 @@ export function parseScript(doc: unknown, source: string): ScriptedRule[] {
         `${source}: rule ${index + 1} has neither respond nor sequence`,
       );
     }
+    if (r.when?.regex !== undefined) {
+      try {
+        new RegExp(r.when.regex, 'i');
+      } catch (err) {
+        throw new PromptOpsError(
+          'PO_ERR_PROVIDER_NOT_CONFIGURED',
+          `${source}: rule ${index + 1} has a regex that does not compile: ${(err as Error).message}`,
+        );
+      }
+    }
     return { ...(r.when ? { when: r.when } : {}), replies };
   });
 }
@@ -132,7 +142,7 @@ function scriptedFailure(provider: string, reply: ScriptedReply): ProviderError 
         'PO_ERR_PROVIDER_RATE_LIMITED',
         'offline provider: scripted 429',
         details,
-        (reply.retryAfterSeconds ?? 0) * 1000,
+        reply.retryAfterSeconds !== undefined ? reply.retryAfterSeconds * 1000 : null,
       );
     case 'timeout':
       return new ProviderError('PO_ERR_PROVIDER_TIMEOUT', 'offline provider: scripted timeout', details);

@@ -38,6 +38,8 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   if (!value) return null;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // Anything else that starts like a number (-1, +5) is malformed, not a date.
+  if (/^[-+\d]/.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }

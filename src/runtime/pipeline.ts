@@ -209,6 +209,13 @@ export async function runPipeline<T = unknown>(
       );
     }
   } catch (err) {
+    // A provider failure carries every attempt made; keep them (and the time spent) on the trace.
+    const failedAttempts = isPromptOpsError(err) ? err.details.attempts : undefined;
+    if (Array.isArray(failedAttempts) && failedAttempts.length > 0) {
+      attempts = [...attempts, ...(failedAttempts as CallAttempt[])];
+      model = attempts.at(-1)?.model ?? model;
+      lap('model');
+    }
     const error = isPromptOpsError(err)
       ? { code: err.code, message: err.message }
       : { code: 'PO_ERR_INTERNAL', message: err instanceof Error ? err.message : String(err) };

@@ -522,7 +522,12 @@ export class KyselyRegistryStore implements RegistryStore {
       .select(['e.label', 'e.seq', 'e.action', 'f.number as from', 't.number as to', 'e.actor', 'e.at'])
       .where('e.prompt_id', '=', promptId);
     if (label !== undefined) query = query.where('e.label', '=', label);
-    const rows = await query.orderBy('e.at').orderBy('e.label').orderBy('e.seq').execute();
+    // One label's history is ordered by its sequence number, which clocks cannot skew.
+    const ordered =
+      label !== undefined
+        ? query.orderBy('e.seq')
+        : query.orderBy('e.at').orderBy('e.label').orderBy('e.seq');
+    const rows = await ordered.execute();
     return rows.map((r) => ({
       prompt,
       label: r.label,

@@ -23,21 +23,31 @@ export async function openSqliteStore(
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     database = new Sqlite(file);
-    database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    database.pragma('synchronous = NORMAL');
   } catch (err) {
-    throw new PromptOpsError(
-      'PO_ERR_STORE_UNAVAILABLE',
-      `cannot open the registry database ${file}: ${(err as Error).message}`,
-      {
-        file,
-      },
-    );
+    throw unavailable(file, err);
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  await migrate(db);
+  try {
+    // Set-up takes SQLite's write lock. Waiting for it with busy_timeout would block this thread,
+    // and with it any other connection of this process that holds the lock across an await; so
+    // set-up polls without blocking, then normal operation gets the blocking timeout back.
+    database.pragma('busy_timeout = 0');
+    await whenNotBusy(() => database.pragma('journal_mode = WAL'));
+    database.pragma('synchronous = NORMAL');
+    await whenNotBusy(() => database.exec('BEGIN IMMEDIATE'));
+    try {
+      await migrate(db);
+      database.exec('COMMIT');
+    } catch (err) {
+      if (database.inTransaction) database.exec('ROLLBACK');
+      throw err;
+    }
+    database.pragma('busy_timeout = 5000');
+  } catch (err) {
+    await db.destroy();
+    throw err instanceof PromptOpsError ? err : unavailable(file, err);
+  }
   return new SqliteRegistryStore(db, database, { ...options, isRetryable: isBusy });
 }
 
@@ -64,7 +74,33 @@ class SqliteRegistryStore extends KyselyRegistryStore {
   }
 }
 
-/** Applies pending migrations; fails with a clear error (and no partial schema) if one breaks. */
+function unavailable(file: string, err: unknown): PromptOpsError {
+  return new PromptOpsError(
+    'PO_ERR_STORE_UNAVAILABLE',
+    `cannot open the registry database ${file}: ${(err as Error).message}`,
+    {
+      file,
+    },
+  );
+}
+
+/** Runs `step`, retrying while another connection holds the lock (for up to 10 s), without blocking the thread. */
+async function whenNotBusy<T>(step: () => T): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return step();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
+}
+
+/**
+ * Applies pending migrations. On SQLite the caller holds an IMMEDIATE transaction around it, so
+ * concurrent first opens take turns and a failing migration leaves no partial schema.
+ */
 export async function migrate(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
