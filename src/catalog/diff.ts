@@ -62,6 +62,7 @@ function deepDiff(a: unknown, b: unknown, path: string, out: SpecChange[]): void
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of [...keys].sort()) {
       const child = path ? `${path}.${key}` : key;
+      if (a[key] === undefined && b[key] === undefined) continue;
       if (!Object.hasOwn(a, key) || a[key] === undefined)
         out.push({ path: child, kind: 'added', after: b[key] });
       else if (!Object.hasOwn(b, key) || b[key] === undefined)

@@ -44,7 +44,7 @@ export const FRONTMATTER_SCHEMA = {
     variant: { type: 'string', pattern: NAME_PATTERN },
     version: { type: ['string', 'number'] },
     description: { type: 'string' },
-    model: { type: 'string', pattern: '^[^/\\s]+/\\S+$' },
+    model: { type: 'string', minLength: 1 },
     config: { type: 'object' },
     tools: { type: 'array', items: { type: 'string' } },
     toolDefs: { type: 'array', items: { type: 'object' } },
@@ -82,7 +82,7 @@ export const FRONTMATTER_SCHEMA = {
     },
     'promptops.fallbackModels': {
       type: 'array',
-      items: { type: 'string', pattern: '^[^/\\s]+/\\S+$' },
+      items: { type: 'string', minLength: 1 },
       uniqueItems: true,
     },
     'promptops.trace': {

@@ -149,8 +149,13 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
 
   const input = (raw.input ?? {}) as Raw;
   const output = (raw.output ?? {}) as Raw;
-  const inputSchema = await toJsonSchema(input.schema, ['input', 'schema'], locate, report);
-  const outputSchema = await toJsonSchema(output.schema, ['output', 'schema'], locate, report);
+  const { schema: inputSchema, isValid: isInputValid } = await toJsonSchema(
+    input.schema,
+    ['input', 'schema'],
+    locate,
+    report,
+  );
+  const { schema: outputSchema } = await toJsonSchema(output.schema, ['output', 'schema'], locate, report);
 
   const config = ctx.config;
   const model = (raw.model as string | undefined) ?? config.defaults.model;
@@ -203,7 +208,7 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   };
 
   const partials: Record<string, string> = {};
-  if (analysis && !badKeys.has('input')) {
+  if (analysis) {
     for (const helper of analysis.unknownHelpers) {
       report(
         toFile(helper.line, helper.col),
@@ -223,38 +228,41 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
         partials[partial.name] = body;
       }
     }
-    const knowledgeNames = new Set(knowledge.map((k) => k.as).filter((a): a is string => Boolean(a)));
-    const reported = new Set<string>();
-    const usedRoots = new Set<string>();
-    for (const use of analysis.variables) {
-      const root = use.path[0]!;
-      usedRoots.add(root);
-      if (knowledgeNames.has(root)) continue;
-      const status = lookupSchemaPath(inputSchema, use.path);
-      const shown = use.path.join('.').replace(/\.\[\]/g, '[]');
-      if (status !== 'undeclared' || reported.has(shown)) continue;
-      reported.add(shown);
-      report(
-        toFile(use.line, use.col),
-        'undeclared-variable',
-        inputSchema
-          ? `the template reads "${shown}" but the input schema does not declare it; declare it under input.schema or fix the name${didYouMean(root, Object.keys((inputSchema.properties as Raw) ?? {}))}`
-          : `the template reads "${shown}" but the prompt has no input schema; declare its inputs under input.schema (for example "${root}: string")`,
-      );
-    }
-    const required = (inputSchema?.required as string[] | undefined) ?? [];
-    if (!analysis.usesWholeInput) {
-      for (const field of required) {
-        if (usedRoots.has(field)) continue;
-        const rawKey = Object.keys((input.schema as Raw | undefined) ?? {}).find(
-          (k) => k.replace(/[?(].*$/, '') === field,
-        );
+    // Variable checks need a schema to check against; when it failed to parse, that error is the one to fix.
+    if (!badKeys.has('input') && isInputValid) {
+      const knowledgeNames = new Set(knowledge.map((k) => k.as).filter((a): a is string => Boolean(a)));
+      const reported = new Set<string>();
+      const usedRoots = new Set<string>();
+      for (const use of analysis.variables) {
+        const root = use.path[0]!;
+        usedRoots.add(root);
+        if (knowledgeNames.has(root)) continue;
+        const status = lookupSchemaPath(inputSchema, use.path);
+        const shown = use.path.join('.').replace(/\.\[\]/g, '[]');
+        if (status !== 'undeclared' || reported.has(shown)) continue;
+        reported.add(shown);
         report(
-          locate(['input', 'schema', ...(rawKey ? [rawKey] : [])], 'key'),
-          'unused-input',
-          `required input "${field}" is never used by the template; use it, make it optional (${field}?) or remove it`,
-          'warning',
+          toFile(use.line, use.col),
+          'undeclared-variable',
+          inputSchema
+            ? `the template reads "${shown}" but the input schema does not declare it; declare it under input.schema or fix the name${suggestPath(inputSchema, use.path)}`
+            : `the template reads "${shown}" but the prompt has no input schema; declare its inputs under input.schema (for example "${root}: string")`,
         );
+      }
+      const required = (inputSchema?.required as string[] | undefined) ?? [];
+      if (!analysis.usesWholeInput) {
+        for (const field of required) {
+          if (usedRoots.has(field)) continue;
+          const rawKey = Object.keys((input.schema as Raw | undefined) ?? {}).find(
+            (k) => k.replace(/[?(].*$/, '') === field,
+          );
+          report(
+            locate(['input', 'schema', ...(rawKey ? [rawKey] : [])], 'key'),
+            'unused-input',
+            `required input "${field}" is never used by the template; use it, make it optional (${field}?) or remove it`,
+            'warning',
+          );
+        }
       }
     }
   }
@@ -320,25 +328,47 @@ async function toJsonSchema(
   path: string[],
   locate: Locator,
   report: Reporter,
-): Promise<JsonSchema | null> {
-  if (value === undefined || value === null) return null;
+): Promise<{ schema: JsonSchema | null; isValid: boolean }> {
+  if (value === undefined || value === null) return { schema: null, isValid: true };
   let schema: JsonSchema | null;
   try {
     schema = (await picoschema(value)) as JsonSchema | null;
   } catch (err) {
+    const message = (err as Error).message;
+    const type = /type '([^']+)'/.exec(message)?.[1];
+    const hint = type ? didYouMean(type, PICOSCHEMA_TYPES) : '';
     report(
       locate(path),
       'schema-invalid',
-      `${path.join('.')} is not valid Picoschema or JSON Schema: ${(err as Error).message}`,
+      `${path.join('.')} is not valid Picoschema or JSON Schema: ${message}${hint}`,
     );
-    return null;
+    return { schema: null, isValid: false };
   }
-  if (!schema) return null;
+  if (!schema) return { schema: null, isValid: true };
   const problems = checkJsonSchema(schema);
   for (const problem of problems) {
     report(locate(path), 'schema-invalid', `${path.join('.')} is not a valid JSON Schema: ${problem}`);
   }
-  return problems.length === 0 ? schema : null;
+  return problems.length === 0
+    ? { schema: normalizeSchema(schema) as JsonSchema, isValid: true }
+    : { schema: null, isValid: false };
+}
+
+const PICOSCHEMA_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'any', 'array', 'object', 'enum'];
+
+/**
+ * The canonical form of a schema: `required` lists sorted (their order means nothing, so field
+ * order in the file must not change the version) and undefined members dropped.
+ */
+function normalizeSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(normalizeSchema);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(node)) {
+    if (child === undefined) continue;
+    out[key] = key === 'required' && Array.isArray(child) ? [...child].sort() : normalizeSchema(child);
+  }
+  return out;
 }
 
 function checkModel(model: string, at: Position, config: ProjectConfig, report: Reporter): void {
@@ -351,7 +381,9 @@ function checkModel(model: string, at: Position, config: ProjectConfig, report: 
     );
     return;
   }
-  const provider = config.providers[parts.provider];
+  const provider = Object.hasOwn(config.providers, parts.provider)
+    ? config.providers[parts.provider]
+    : undefined;
   if (!provider) {
     const known = Object.keys(config.providers);
     report(
@@ -401,7 +433,7 @@ function normalizeGuardrails(
     const at = locate(['promptops.guardrails', stage, index]);
     const definition: GuardrailDefinition | undefined =
       BUILTIN_GUARDRAILS.get(name) ??
-      (name in config.guardrails.custom ? customGuardrailDefinition(name) : undefined);
+      (Object.hasOwn(config.guardrails.custom, name) ? customGuardrailDefinition(name) : undefined);
     if (!definition) {
       const known = [...BUILTIN_GUARDRAILS.keys(), ...Object.keys(config.guardrails.custom)];
       report(
@@ -476,6 +508,26 @@ function normalizeGuardrails(
     });
   });
   return decls;
+}
+
+/** A did-you-mean for a path the schema lacks, naming the sibling at the depth where it breaks. */
+function suggestPath(schema: JsonSchema, path: readonly string[]): string {
+  let node: JsonSchema = schema;
+  const prefix: string[] = [];
+  for (const segment of path) {
+    const properties = (node.properties as Record<string, JsonSchema> | undefined) ?? {};
+    if (segment === '[]') {
+      node = (node.items as JsonSchema | undefined) ?? {};
+    } else if (Object.hasOwn(properties, segment)) {
+      node = properties[segment]!;
+    } else {
+      const hint = didYouMean(segment, Object.keys(properties));
+      const guess = /"(.*)"/.exec(hint)?.[1];
+      return guess ? ` (did you mean "${[...prefix, guess].join('.').replace(/\.\[\]/g, '[]')}"?)` : '';
+    }
+    prefix.push(segment);
+  }
+  return '';
 }
 
 /** `support-reply.prompt` → name; `support-reply.formal.prompt` → name + variant (Dotprompt's convention). */

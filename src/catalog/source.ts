@@ -29,14 +29,17 @@ const CLOSE_FENCE = /^---[ \t]*$/;
 export function splitPromptSource(source: string): PromptSource {
   const open = OPEN_FENCE.exec(source);
   if (!open) {
-    return { frontmatter: null, isUnclosed: false, ...trimmedTemplate(source, 0) };
+    // Dotprompt keeps a file without frontmatter exactly as written.
+    return { frontmatter: null, isUnclosed: false, template: source, templateStart: { line: 1, col: 1 } };
   }
   const lines = source.split('\n');
   let offset = open[0].length;
   for (let i = 1; i < lines.length; i++) {
     const line = (lines[i] ?? '').replace(/\r$/, '');
     if (CLOSE_FENCE.test(line)) {
-      const frontmatter = source.slice(open[0].length, Math.max(open[0].length, offset - 1));
+      const frontmatter = source
+        .slice(open[0].length, Math.max(open[0].length, offset - 1))
+        .replace(/\r$/, '');
       const bodyStart = Math.min(source.length, offset + (lines[i] ?? '').length + 1);
       return { frontmatter, isUnclosed: false, ...trimmedTemplate(source, bodyStart) };
     }
@@ -83,15 +86,25 @@ export interface LocatedYaml {
  */
 export function parseLocatedYaml(text: string, firstLine = 1): LocatedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // YAML 1.1 extras (!!set, !!omap, !!timestamp, !!binary) stay unresolved: a spec is plain JSON data.
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    resolveKnownTags: false,
+  });
   const toFile = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: line + firstLine - 1, col };
   };
   const fromLinePos = (linePos: { line: number; col: number }[] | undefined, pos: [number, number]) =>
     linePos?.[0] ? { line: linePos[0].line + firstLine - 1, col: linePos[0].col } : toFile(pos[0]);
-  const errors = doc.errors.map((e) => ({
-    message: cleanYamlMessage(e.message),
+  const errors = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')].map((e) => ({
+    message:
+      e.code === 'TAG_RESOLVE_FAILED'
+        ? `${cleanYamlMessage(e.message)}; YAML tags are not supported, write plain data`
+        : cleanYamlMessage(e.message),
     at: fromLinePos(e.linePos, e.pos),
   }));
   const warnings = doc.warnings.map((w) => ({
@@ -113,7 +126,42 @@ export function parseLocatedYaml(text: string, firstLine = 1): LocatedYaml {
     }
     return { line: firstLine, col: 1 };
   };
+  if (errors.length === 0) {
+    for (const problem of findNonJson(value))
+      errors.push({ message: problem.message, at: locate(problem.path) });
+    if (errors.length > 0) value = null;
+  }
   return { doc, value, errors, warnings, locate };
+}
+
+/** Values JSON cannot carry (NaN, Infinity, sets, dates, binary): a spec must hash as what it says. */
+function findNonJson(root: unknown): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const stack: [unknown, (string | number)[]][] = [[root, []]];
+  while (stack.length > 0 && problems.length < 20) {
+    const [node, path] = stack.pop()!;
+    const where = path.length > 0 ? `"${path.join('.')}"` : 'the document';
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      problems.push({
+        path,
+        message: `${where} is ${node}, which JSON cannot represent; use a finite number`,
+      });
+    } else if (Array.isArray(node)) {
+      node.forEach((child, i) => {
+        stack.push([child, [...path, i]]);
+      });
+    } else if (typeof node === 'object' && node !== null) {
+      if (Object.getPrototypeOf(node) !== Object.prototype) {
+        problems.push({
+          path,
+          message: `${where} is a YAML ${node.constructor?.name ?? 'object'}; use plain mappings, lists and scalars`,
+        });
+        continue;
+      }
+      for (const [key, child] of Object.entries(node)) stack.push([child, [...path, key]]);
+    }
+  }
+  return problems;
 }
 
 function findNode(

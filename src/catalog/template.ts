@@ -51,13 +51,20 @@ export class TemplateSyntaxError extends Error {
  * of `#each` and `#with`, `../` and `@root`. Pure: it never renders.
  */
 export function analyzeTemplate(template: string): TemplateAnalysis {
+  const tooDeep = findExcessiveNesting(template);
+  if (tooDeep)
+    throw new TemplateSyntaxError(
+      `blocks or sub-expressions are nested more than ${MAX_NESTING} levels deep; flatten the template`,
+      tooDeep,
+      1,
+    );
   let ast: Program;
   try {
     ast = Handlebars.parse(template);
   } catch (err) {
-    const message = (err as Error).message;
-    const line = Number(/line (\d+)/i.exec(message)?.[1] ?? 1);
-    throw new TemplateSyntaxError(explainParseError(message), line, 1);
+    const error = err as Error & { lineNumber?: number; column?: number };
+    const line = error.lineNumber ?? Number(/line (\d+)/i.exec(error.message)?.[1] ?? 1);
+    throw new TemplateSyntaxError(explainParseError(error.message), line, (error.column ?? 0) + 1);
   }
   const analysis: TemplateAnalysis = {
     variables: [],
@@ -65,15 +72,58 @@ export function analyzeTemplate(template: string): TemplateAnalysis {
     partials: [],
     usesWholeInput: false,
   };
-  walkProgram(ast, [[]], analysis);
+  try {
+    walkProgram(ast, [{ path: [], params: new Map() }], analysis);
+  } catch (err) {
+    if (err instanceof RangeError)
+      throw new TemplateSyntaxError('the template is nested too deeply to analyse; flatten it', 1, 1);
+    throw err;
+  }
   return analysis;
 }
 
-function walkProgram(program: Program | undefined, scopes: string[][], out: TemplateAnalysis): void {
+/** Deeper nesting than this is refused before parsing: Handlebars' parser slows down sharply with depth. */
+export const MAX_NESTING = 100;
+
+/** The line where block or sub-expression nesting first exceeds MAX_NESTING, or 0. A linear scan. */
+function findExcessiveNesting(template: string): number {
+  let blocks = 0;
+  let parens = 0;
+  let line = 1;
+  let inTag = false;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (ch === '\n') line++;
+    else if (!inTag && ch === '{' && template[i + 1] === '{') {
+      inTag = true;
+      let j = i + 2;
+      while (template[j] === '{' || template[j] === '~' || template[j] === ' ') j++;
+      if (template[j] === '#' || template[j] === '^') blocks++;
+      else if (template[j] === '/') blocks = Math.max(0, blocks - 1);
+      i = j - 1;
+    } else if (inTag && ch === '}' && template[i + 1] === '}') {
+      inTag = false;
+      parens = 0;
+      i++;
+    } else if (inTag && ch === '(') parens++;
+    else if (inTag && ch === ')') parens = Math.max(0, parens - 1);
+    if (blocks > MAX_NESTING || parens > MAX_NESTING) return line;
+  }
+  return 0;
+}
+
+/** A context the template reads from: its input path, and names bound by `as |name|`. */
+interface Scope {
+  path: string[];
+  /** Block parameter → the input path it stands for (null for indexes and keys). */
+  params: Map<string, string[] | null>;
+}
+
+function walkProgram(program: Program | undefined, scopes: Scope[], out: TemplateAnalysis): void {
   for (const node of program?.body ?? []) walkNode(node, scopes, out);
 }
 
-function walkNode(node: AstNode, scopes: string[][], out: TemplateAnalysis): void {
+function walkNode(node: AstNode, scopes: Scope[], out: TemplateAnalysis): void {
   switch (node.type) {
     case 'MustacheStatement':
     case 'SubExpression': {
@@ -88,9 +138,21 @@ function walkNode(node: AstNode, scopes: string[][], out: TemplateAnalysis): voi
       visitCall(block.path, block.params, block.hash, scopes, out, node);
       const first = block.params[0];
       let inner = scopes;
+      const blockParams = block.program?.blockParams ?? [];
       if ((name === 'each' || name === 'with') && first?.type === 'PathExpression') {
         const base = resolvePath(first as hbs.AST.PathExpression, scopes);
-        if (base) inner = [...scopes, name === 'each' ? [...base, '[]'] : base];
+        if (base) {
+          const context = name === 'each' ? [...base, '[]'] : base;
+          const params = new Map<string, string[] | null>(
+            blockParams.map((p, i) => [p, i === 0 ? context : null]),
+          );
+          inner = [...scopes, { path: context, params }];
+        }
+      } else if (blockParams.length > 0) {
+        inner = [
+          ...scopes,
+          { path: scopes.at(-1)?.path ?? [], params: new Map(blockParams.map((p) => [p, null])) },
+        ];
       }
       walkProgram(block.program, inner, out);
       walkProgram(block.inverse, scopes, out);
@@ -114,7 +176,7 @@ function visitCall(
   path: hbs.AST.PathExpression | hbs.AST.Literal,
   params: hbs.AST.Expression[],
   hash: hbs.AST.Hash | undefined,
-  scopes: string[][],
+  scopes: Scope[],
   out: TemplateAnalysis,
   node: AstNode,
 ): void {
@@ -134,7 +196,7 @@ function visitCall(
   for (const pair of hash?.pairs ?? []) visitExpression(pair.value, scopes, out);
 }
 
-function visitExpression(expr: hbs.AST.Expression, scopes: string[][], out: TemplateAnalysis): void {
+function visitExpression(expr: hbs.AST.Expression, scopes: Scope[], out: TemplateAnalysis): void {
   if (expr.type === 'SubExpression') {
     walkNode(expr, scopes, out);
     return;
@@ -150,11 +212,21 @@ function visitExpression(expr: hbs.AST.Expression, scopes: string[][], out: Temp
 }
 
 /** The absolute input path of a path expression, or null for data variables like `@index`. */
-function resolvePath(expr: hbs.AST.PathExpression, scopes: string[][]): string[] | null {
+function resolvePath(expr: hbs.AST.PathExpression, scopes: Scope[]): string[] | null {
   if (expr.data) {
     return expr.parts[0] === 'root' ? expr.parts.slice(1) : null;
   }
-  const scope = scopes[Math.max(0, scopes.length - 1 - expr.depth)] ?? [];
+  const head = expr.parts[0];
+  if (expr.depth === 0 && head !== undefined && !expr.original.startsWith('this')) {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const params = scopes[i]!.params;
+      if (params.has(head)) {
+        const bound = params.get(head);
+        return bound ? [...bound, ...expr.parts.slice(1)] : null;
+      }
+    }
+  }
+  const scope = scopes[Math.max(0, scopes.length - 1 - expr.depth)]?.path ?? [];
   return [...scope, ...expr.parts];
 }
 

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../catalog/spec.js';
+import { didYouMean } from '../catalog/suggest.js';
 import { jsonSchemaDraft7 } from '../generated/validators.js';
 import { describeAjvErrors } from './schema-errors.js';
 
@@ -89,7 +90,7 @@ function walk(node: unknown, path: string, problems: string[]): void {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
   const schema = node as Record<string, unknown>;
   for (const key of Object.keys(schema)) {
-    if (!KEYWORDS.has(key)) problems.push(`${path} has unknown keyword "${key}"`);
+    if (!KEYWORDS.has(key)) problems.push(`${path} has unknown keyword "${key}"${didYouMean(key, KEYWORDS)}`);
   }
   for (const key of SCHEMA_MAPS) {
     const map = schema[key];

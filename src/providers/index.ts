@@ -41,7 +41,7 @@ export function createProviderLookup(
     }
     let adapter = adapters.get(parts.provider);
     if (!adapter) {
-      const settings = providers[parts.provider];
+      const settings = Object.hasOwn(providers, parts.provider) ? providers[parts.provider] : undefined;
       if (!settings) {
         throw new PromptOpsError(
           'PO_ERR_PROVIDER_NOT_CONFIGURED',

@@ -21,7 +21,10 @@ function countingStore(versions: Record<string, number>) {
       return { prompt: ref.prompt, number, hash: `h${number}` } as VersionRecord;
     },
   } as unknown as RegistryStore;
-  return { store, reads, versions, fail: (v: boolean) => void (failing = v) };
+  const fail = (v: boolean) => {
+    failing = v;
+  };
+  return { store, reads, versions, fail };
 }
 
 const label = (prompt: string, l: string): VersionRef => ({ prompt, selector: { kind: 'label', label: l } });

@@ -1,0 +1,237 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ENVIRONMENTS,
+  DEFAULT_STORE_URL,
+  defaultProjectConfig,
+  parseProjectConfig,
+} from '../../src/project/config.js';
+import { BUILTIN_PROVIDERS } from '../../src/providers/registry.js';
+import { only, REPO } from './support.js';
+
+describe('defaults', () => {
+  it('gives an empty promptops.yaml the three standard environments, the embedded store and the reject policy', () => {
+    const { config, diagnostics } = parseProjectConfig('', 'promptops.yaml', 'my-prompts');
+    expect(diagnostics).toEqual([]);
+    expect(config).toMatchObject({
+      project: 'my-prompts',
+      catalog: ['.'],
+      environments: ['development', 'staging', 'production'],
+      store: { url: 'sqlite:.promptops/registry.db' },
+      defaults: { risk: 'low', contract: { policy: 'reject' } },
+      policy: { ownerRequiredFrom: 'high' },
+      guardrails: { custom: {} },
+    });
+    expect(config?.defaults.model).toBeUndefined();
+    expect(config?.defaults.contract.maxInputChars).toBeUndefined();
+    expect(DEFAULT_ENVIRONMENTS).toEqual(['development', 'staging', 'production']);
+    expect(DEFAULT_STORE_URL).toBe('sqlite:.promptops/registry.db');
+  });
+
+  it('gives defaultProjectConfig() the same defaults and every built-in provider', () => {
+    const config = defaultProjectConfig();
+    expect(config.environments).toEqual(['development', 'staging', 'production']);
+    expect(config.store.url).toBe('sqlite:.promptops/registry.db');
+    expect(config.defaults.contract.policy).toBe('reject');
+    expect(config.providers).toEqual(BUILTIN_PROVIDERS);
+  });
+
+  it('reads every setting a project gives', () => {
+    const { config, diagnostics } = parseProjectConfig(
+      [
+        'project: acme',
+        'catalog: prompts',
+        'environments: [dev, prod]',
+        'store: { url: "sqlite:data/registry.db" }',
+        'defaults:',
+        '  model: offline/echo',
+        '  risk: medium',
+        '  contract: { policy: coerce, maxInputChars: 100 }',
+        'policy: { ownerRequiredFrom: critical }',
+        'guardrails:',
+        '  custom: { toxicity: ./guards/toxicity.js }',
+      ].join('\n'),
+      'promptops.yaml',
+    );
+    expect(diagnostics).toEqual([]);
+    expect(config).toMatchObject({
+      project: 'acme',
+      catalog: ['prompts'],
+      environments: ['dev', 'prod'],
+      store: { url: 'sqlite:data/registry.db' },
+      defaults: { model: 'offline/echo', risk: 'medium', contract: { policy: 'coerce', maxInputChars: 100 } },
+      policy: { ownerRequiredFrom: 'critical' },
+      guardrails: { custom: { toxicity: './guards/toxicity.js' } },
+    });
+  });
+
+  it('accepts a list of catalog folders', () => {
+    const { config } = parseProjectConfig('catalog: [prompts, shared/prompts]', 'promptops.yaml');
+    expect(config?.catalog).toEqual(['prompts', 'shared/prompts']);
+  });
+});
+
+describe('providers', () => {
+  it('refuses an API key written in the file and names apiKeyEnv as the fix (secret-in-config)', () => {
+    const text = ['project: demo', 'providers:', '  openai:', '    apiKey: sk-live-123456'].join('\n');
+    const { config, diagnostics } = parseProjectConfig(text, 'promptops.yaml');
+    expect(config).toBeNull();
+    const diagnostic = only(diagnostics, 'secret-in-config');
+    expect(diagnostic).toMatchObject({ file: 'promptops.yaml', line: 4, col: 5, severity: 'error' });
+    expect(diagnostic.message).toMatch(/providers\.openai\.apiKey puts a secret in a file/);
+    expect(diagnostic.message).toMatch(/environment variable/);
+    expect(diagnostic.message).toMatch(/apiKeyEnv/);
+    expect(diagnostic.message).not.toContain('sk-live-123456');
+  });
+
+  it('reports only the secret, not also an unknown apiKey key', () => {
+    const text = [
+      'providers:',
+      '  mine:',
+      '    type: openai-compatible',
+      '    baseUrl: https://llm.example/v1',
+      '    apiKey: sk-1',
+    ].join('\n');
+    const { diagnostics } = parseProjectConfig(text, 'promptops.yaml');
+    expect(diagnostics.map((d) => [d.rule, d.line, d.col])).toEqual([['secret-in-config', 5, 5]]);
+  });
+
+  it('merges custom providers with the built-in ones, overriding only what is set', () => {
+    const text = [
+      'providers:',
+      '  local-vllm:',
+      '    type: openai-compatible',
+      '    baseUrl: http://127.0.0.1:8000/v1',
+      '  mine:',
+      '    baseUrl: https://llm.example/v1',
+      '    apiKeyEnv: MINE_API_KEY',
+      '  ollama:',
+      '    baseUrl: http://gpu-box:11434/v1',
+    ].join('\n');
+    const { config, diagnostics } = parseProjectConfig(text, 'promptops.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(config?.providers.offline).toEqual({ type: 'offline' });
+    expect(config?.providers.openai).toEqual(BUILTIN_PROVIDERS.openai);
+    expect(config?.providers.anthropic).toEqual(BUILTIN_PROVIDERS.anthropic);
+    expect(config?.providers['local-vllm']).toEqual({
+      type: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:8000/v1',
+    });
+    expect(config?.providers.mine).toEqual({
+      type: 'openai-compatible',
+      baseUrl: 'https://llm.example/v1',
+      apiKeyEnv: 'MINE_API_KEY',
+    });
+    expect(config?.providers.ollama).toEqual({
+      type: 'openai-compatible',
+      baseUrl: 'http://gpu-box:11434/v1',
+    });
+  });
+
+  it('rejects a provider type that does not exist, at the value (config-invalid)', () => {
+    const { config, diagnostics } = parseProjectConfig('providers:\n  x:\n    type: grpc', 'promptops.yaml');
+    expect(config).toBeNull();
+    const diagnostic = only(diagnostics, 'config-invalid');
+    expect(diagnostic).toMatchObject({ line: 3, col: 11 });
+    expect(diagnostic.message).toMatch(/must be one of "offline", "openai-compatible", "anthropic"/);
+  });
+
+  it('rejects an apiKeyEnv that is not an environment variable name (config-invalid)', () => {
+    const { diagnostics } = parseProjectConfig('providers:\n  x:\n    apiKeyEnv: sk-abc', 'promptops.yaml');
+    expect(only(diagnostics, 'config-invalid')).toMatchObject({ line: 3, col: 16 });
+  });
+});
+
+describe('mistakes', () => {
+  it('reports unknown keys with their line and column, at every depth (config-invalid)', () => {
+    const text = [
+      'project: demo',
+      'environmnts: [dev]',
+      'defaults:',
+      '  risk: low',
+      '  modle: offline/echo',
+    ].join('\n');
+    const { config, diagnostics } = parseProjectConfig(text, 'promptops.yaml');
+    expect(config).toBeNull();
+    expect(diagnostics.map((d) => [d.rule, d.line, d.col, d.severity])).toEqual([
+      ['config-invalid', 2, 1, 'error'],
+      ['config-invalid', 5, 3, 'error'],
+    ]);
+    expect(diagnostics[0]!.message).toMatch(/unknown key "environmnts"/);
+    expect(diagnostics[1]!.message).toMatch(/unknown key "modle" in "defaults"/);
+  });
+
+  it('reports a wrong value with the allowed ones (config-invalid)', () => {
+    const { diagnostics } = parseProjectConfig('defaults:\n  risk: extreme', 'promptops.yaml');
+    const diagnostic = only(diagnostics, 'config-invalid');
+    expect(diagnostic).toMatchObject({ line: 2, col: 9 });
+    expect(diagnostic.message).toMatch(/"defaults\.risk" must be one of "low", "medium", "high", "critical"/);
+  });
+
+  it('reports YAML syntax errors with the line number and the file to fix (yaml-syntax)', () => {
+    const text = ['project: demo', 'catalog: [prompts', 'store:', '  url: x'].join('\n');
+    const { config, diagnostics } = parseProjectConfig(text, 'config/promptops.yaml');
+    expect(config).toBeNull();
+    expect(diagnostics.length).toBeGreaterThanOrEqual(1);
+    expect(diagnostics[0]).toMatchObject({ rule: 'yaml-syntax', line: 3, col: 1, severity: 'error' });
+    expect(diagnostics[0]!.message).toMatch(/fix the YAML syntax of config\/promptops\.yaml/);
+  });
+
+  it('reports a badly indented key on its own line (yaml-syntax)', () => {
+    const { diagnostics } = parseProjectConfig(
+      'project: demo\nstore:\n  url: a\n bad: b\n',
+      'promptops.yaml',
+    );
+    expect(diagnostics.map((d) => [d.rule, d.line, d.col])).toEqual([['yaml-syntax', 4, 1]]);
+    expect(diagnostics[0]!.message).toMatch(/must start at the same column/);
+  });
+
+  it('reports a file that is a list instead of a mapping (config-shape)', () => {
+    const { config, diagnostics } = parseProjectConfig('- a\n- b\n', 'promptops.yaml');
+    expect(config).toBeNull();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        rule: 'config-shape',
+        line: 1,
+        col: 1,
+        message: expect.stringMatching(/YAML mapping/),
+      }),
+    ]);
+  });
+
+  it('refuses duplicate environments', () => {
+    const { diagnostics } = parseProjectConfig('environments: [dev, dev]', 'promptops.yaml');
+    expect(only(diagnostics, 'config-invalid')).toMatchObject({ line: 1, col: 15 });
+  });
+});
+
+describe('on disk', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'promptops-config-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the example project’s promptops.yaml without problems', async () => {
+    const text = await readFile(path.join(REPO, 'examples', 'promptops.yaml'), 'utf8');
+    const { config, diagnostics } = parseProjectConfig(text, 'examples/promptops.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(config).toMatchObject({
+      project: 'acme-support',
+      catalog: ['prompts'],
+      defaults: { model: 'offline/echo', contract: { maxInputChars: 20000 } },
+    });
+    expect(config?.providers['local-vllm']).toMatchObject({ type: 'openai-compatible' });
+  });
+
+  it('reports positions in a promptops.yaml saved with Windows line endings on the right lines', async () => {
+    const file = path.join(dir, 'promptops.yaml');
+    await writeFile(file, 'project: demo\r\nproviders:\r\n  openai:\r\n    apiKey: sk-1\r\n');
+    const { diagnostics } = parseProjectConfig(await readFile(file, 'utf8'), 'promptops.yaml');
+    expect(diagnostics.map((d) => [d.rule, d.line, d.col])).toEqual([['secret-in-config', 4, 5]]);
+  });
+});

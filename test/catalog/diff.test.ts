@@ -1,0 +1,361 @@
+import { describe, expect, it } from 'vitest';
+import { diffSpecs, findBreakingChanges } from '../../src/catalog/diff.js';
+import type { PromptSpec } from '../../src/catalog/spec.js';
+import { promptSource, specOf } from './support.js';
+
+/** A spec named `p` from frontmatter lines and a template (parsed for real, so schemas are real Picoschema output). */
+function spec(frontmatter: string, template = 'Go.'): Promise<PromptSpec> {
+  return specOf(promptSource(`name: p\n${frontmatter}`, template), 'p.prompt');
+}
+
+/** An `input.schema` frontmatter block from Picoschema lines. */
+const input = (...lines: string[]) => ['input:', '  schema:', ...lines.map((l) => `    ${l}`)].join('\n');
+/** An `output.schema` frontmatter block from Picoschema lines. */
+const output = (...lines: string[]) => ['output:', '  schema:', ...lines.map((l) => `    ${l}`)].join('\n');
+
+describe('input changes', () => {
+  it('flags a new required input field as breaking: existing callers do not send it', async () => {
+    const a = await spec(input('topic: string'), '{{topic}}');
+    const b = await spec(input('topic: string', 'locale: string'), '{{topic}} {{locale}}');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'input', path: 'input.locale', reason: expect.stringMatching(/new required field/) },
+    ]);
+  });
+
+  it('accepts a new optional input field as non-breaking', async () => {
+    const a = await spec(input('topic: string'), '{{topic}}');
+    const b = await spec(input('topic: string', 'locale?: string'), '{{topic}} {{locale}}');
+    const diff = diffSpecs(a, b);
+    expect(diff.breaking).toEqual([]);
+    expect(diff.changes).toContainEqual({
+      path: 'input.schema.properties.locale',
+      kind: 'added',
+      after: { type: ['string', 'null'] },
+    });
+  });
+
+  it('flags an optional field becoming required as breaking', async () => {
+    const a = await spec(input('topic: string', 'locale?: string'), '{{topic}} {{locale}}');
+    const b = await spec(input('topic: string', 'locale: string'), '{{topic}} {{locale}}');
+    const breaking = findBreakingChanges(a, b);
+    expect(breaking).toContainEqual({
+      area: 'input',
+      path: 'input.locale',
+      reason: expect.stringMatching(/became required/),
+    });
+    expect(breaking.every((c) => c.path === 'input.locale')).toBe(true);
+  });
+
+  it('accepts a required field becoming optional as non-breaking', async () => {
+    const a = await spec(input('topic: string', 'locale: string'), '{{topic}} {{locale}}');
+    const b = await spec(input('topic: string', 'locale?: string'), '{{topic}} {{locale}}');
+    expect(findBreakingChanges(a, b)).toEqual([]);
+  });
+
+  it('flags a removed input field as breaking when unknown fields are rejected', async () => {
+    const a = await spec(input('topic: string', 'tone?: string'), '{{topic}} {{tone}}');
+    const b = await spec(input('topic: string'), '{{topic}}');
+    expect(b.input.schema?.additionalProperties).toBe(false);
+    expect(findBreakingChanges(a, b)).toEqual([
+      {
+        area: 'input',
+        path: 'input.tone',
+        reason: expect.stringMatching(/field removed while unknown fields are rejected/),
+      },
+    ]);
+  });
+
+  it('accepts a removed input field when the new schema still allows unknown fields', async () => {
+    const jsonSchema = (extra: string) =>
+      [
+        'input:',
+        '  schema:',
+        '    type: object',
+        '    properties:',
+        '      topic: { type: string }',
+        extra,
+      ].join('\n');
+    const a = await spec(jsonSchema('      tone: { type: string }'), '{{topic}}');
+    const b = await spec(jsonSchema(''), '{{topic}}');
+    expect(findBreakingChanges(a, b)).toEqual([]);
+  });
+
+  it('flags an input type change (string → number) as breaking, naming both types', async () => {
+    const a = await spec(input('count: string'), '{{count}}');
+    const b = await spec(input('count: number'), '{{count}}');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'input', path: 'input.count', reason: expect.stringMatching(/from string to number/) },
+    ]);
+  });
+
+  it('accepts an input type widening (integer → number)', async () => {
+    const a = await spec(input('count: integer'), '{{count}}');
+    const b = await spec(input('count: number'), '{{count}}');
+    expect(findBreakingChanges(a, b)).toEqual([]);
+  });
+
+  it('flags a type change of array items as breaking at the items path', async () => {
+    const a = await spec(input('ids(array): string'), '{{ids}}');
+    const b = await spec(input('ids(array): integer'), '{{ids}}');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'input', path: 'input.ids[]', reason: expect.stringMatching(/from string to integer/) },
+    ]);
+  });
+
+  it('flags a narrowed input enum as breaking, naming the removed values', async () => {
+    const a = await spec(input('tier(enum): [free, pro, enterprise]'), '{{tier}}');
+    const b = await spec(input('tier(enum): [free, pro]'), '{{tier}}');
+    expect(findBreakingChanges(a, b)).toEqual([
+      {
+        area: 'input',
+        path: 'input.tier',
+        reason: expect.stringMatching(/allowed values removed: "enterprise"/),
+      },
+    ]);
+  });
+
+  it('accepts a widened input enum', async () => {
+    const a = await spec(input('tier(enum): [free, pro]'), '{{tier}}');
+    const b = await spec(input('tier(enum): [free, pro, enterprise]'), '{{tier}}');
+    expect(findBreakingChanges(a, b)).toEqual([]);
+  });
+
+  it('flags a narrowed enum on an optional field too', async () => {
+    const a = await spec(input('channel?(enum): [email, chat, phone]'), '{{channel}}');
+    const b = await spec(input('channel?(enum): [email, chat]'), '{{channel}}');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'input', path: 'input.channel', reason: expect.stringMatching(/"phone"/) },
+    ]);
+  });
+
+  it('flags a tightened maxLength as breaking and accepts a loosened one', async () => {
+    const withMax = (max: number) =>
+      spec(
+        [
+          'input:',
+          '  schema:',
+          '    type: object',
+          '    properties:',
+          `      text: { type: string, maxLength: ${max} }`,
+          '    required: [text]',
+        ].join('\n'),
+        '{{text}}',
+      );
+    const long = await withMax(200);
+    const short = await withMax(100);
+    expect(findBreakingChanges(long, short)).toEqual([
+      { area: 'input', path: 'input.text', reason: 'maxLength tightened from 200 to 100' },
+    ]);
+    expect(findBreakingChanges(short, long)).toEqual([]);
+  });
+
+  it('flags a new nested required field at its nested path', async () => {
+    const a = await spec(input('customer:', '  name: string'), '{{customer.name}}');
+    const b = await spec(
+      input('customer:', '  name: string', '  email: string'),
+      '{{customer.name}} {{customer.email}}',
+    );
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'input', path: 'input.customer.email', reason: expect.stringMatching(/new required field/) },
+    ]);
+  });
+});
+
+describe('output changes', () => {
+  it('flags a removed output field as breaking: consumers reading it break', async () => {
+    const a = await spec(output('reply: string', 'score: number'));
+    const b = await spec(output('reply: string'));
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'output', path: 'output.score', reason: expect.stringMatching(/output field removed/) },
+    ]);
+  });
+
+  it('flags an output field becoming optional as breaking', async () => {
+    const a = await spec(output('reply: string'));
+    const b = await spec(output('reply?: string'));
+    const breaking = findBreakingChanges(a, b);
+    expect(breaking).toContainEqual({
+      area: 'output',
+      path: 'output.reply',
+      reason: expect.stringMatching(/became optional/),
+    });
+    expect(breaking.every((c) => c.area === 'output' && c.path === 'output.reply')).toBe(true);
+  });
+
+  it('accepts a new optional output field', async () => {
+    const a = await spec(output('reply: string'));
+    const b = await spec(output('reply: string', 'reason?: string'));
+    expect(findBreakingChanges(a, b)).toEqual([]);
+  });
+
+  it('flags a widened output enum as breaking, naming the new values', async () => {
+    const a = await spec(output('decision(enum): [approve, deny]'));
+    const b = await spec(output('decision(enum): [approve, deny, needs-review]'));
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'output', path: 'output.decision', reason: expect.stringMatching(/"needs-review"/) },
+    ]);
+  });
+
+  it('accepts a narrowed output enum', async () => {
+    const a = await spec(output('decision(enum): [approve, deny, needs-review]'));
+    const b = await spec(output('decision(enum): [approve, deny]'));
+    expect(findBreakingChanges(a, b)).toEqual([]);
+  });
+
+  it('flags an output type change as breaking', async () => {
+    const a = await spec(output('score: integer'));
+    const b = await spec(output('score: string'));
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'output', path: 'output.score', reason: expect.stringMatching(/from integer to string/) },
+    ]);
+  });
+
+  it('flags a format change from json to text as breaking', async () => {
+    const a = await spec(output('reply: string'));
+    const b = await spec('output:\n  format: text');
+    expect(a.output.format).toBe('json');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'output', path: 'output.format', reason: 'output format changed from json to text' },
+    ]);
+  });
+
+  it('flags a removed output schema as breaking even when the format stays json', async () => {
+    const a = await spec(output('reply: string'));
+    const b = await spec('output:\n  format: json');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'output', path: 'output.schema', reason: expect.stringMatching(/output schema was removed/) },
+    ]);
+  });
+});
+
+describe('contract changes', () => {
+  it('flags a lowered maxInputChars as breaking and accepts a raised one', async () => {
+    const high = await spec('promptops.contract:\n  maxInputChars: 8000');
+    const low = await spec('promptops.contract:\n  maxInputChars: 4000');
+    expect(findBreakingChanges(high, low)).toEqual([
+      {
+        area: 'contract',
+        path: 'promptops.contract.maxInputChars',
+        reason: 'maxInputChars tightened from 8000 to 4000',
+      },
+    ]);
+    expect(findBreakingChanges(low, high)).toEqual([]);
+  });
+
+  it('flags a switch from the coerce policy to reject as breaking, and not the reverse', async () => {
+    const coerce = await spec('promptops.contract:\n  policy: coerce');
+    const reject = await spec('promptops.contract:\n  policy: reject');
+    expect(findBreakingChanges(coerce, reject)).toEqual([
+      {
+        area: 'contract',
+        path: 'promptops.contract.policy',
+        reason: expect.stringMatching(/coerce to reject/),
+      },
+    ]);
+    expect(findBreakingChanges(reject, coerce)).toEqual([]);
+  });
+
+  it('flags a tightened field maxChars, unless the coerce policy truncates it', async () => {
+    const rule = (policy: string, maxChars: number, truncate: boolean) =>
+      spec(
+        `${input('message: string')}\npromptops.contract:\n  policy: ${policy}\n  fields:\n    message: { maxChars: ${maxChars}, truncate: ${truncate} }`,
+        '{{message}}',
+      );
+    expect(findBreakingChanges(await rule('reject', 4000, false), await rule('reject', 2000, false))).toEqual(
+      [
+        {
+          area: 'contract',
+          path: 'promptops.contract.fields.message',
+          reason: 'maxChars tightened from 4000 to 2000',
+        },
+      ],
+    );
+    expect(findBreakingChanges(await rule('coerce', 4000, true), await rule('coerce', 2000, true))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('diffSpecs', () => {
+  it('reports a pure template edit as a template change with a patch and nothing breaking', async () => {
+    const a = await spec(input('topic: string'), 'Write about {{topic}}.\nBe brief.');
+    const b = await spec(input('topic: string'), 'Write about {{topic}}.\nBe very brief.');
+    const diff = diffSpecs(a, b, { a: 'p@1', b: 'p@2' });
+    expect(diff.isTemplateChanged).toBe(true);
+    expect(diff.changes).toEqual([]);
+    expect(diff.breaking).toEqual([]);
+    expect(diff.templatePatch).toContain('--- p@1');
+    expect(diff.templatePatch).toContain('+++ p@2');
+    expect(diff.templatePatch).toContain('-Be brief.');
+    expect(diff.templatePatch).toContain('+Be very brief.');
+  });
+
+  it('reports a change of an included partial as a template change', async () => {
+    const source = promptSource('name: p', 'Hi. {{> tone}}');
+    const a = await specOf(source, 'p.prompt', { partials: new Map([['tone', 'Be warm.']]) });
+    const b = await specOf(source, 'p.prompt', { partials: new Map([['tone', 'Be cold.']]) });
+    const diff = diffSpecs(a, b);
+    expect(diff.isTemplateChanged).toBe(true);
+    expect(diff.templatePatch).toContain('+Be cold.');
+    expect(diff.changes).toEqual([]);
+  });
+
+  it('reports nothing at all for two identical specs', async () => {
+    const a = await spec(input('topic: string'), '{{topic}}');
+    const b = await spec(input('topic: string'), '{{topic}}');
+    expect(diffSpecs(a, b)).toEqual({
+      isTemplateChanged: false,
+      templatePatch: '',
+      changes: [],
+      breaking: [],
+    });
+  });
+
+  it('lists model and config changes with before and after, without calling them breaking', async () => {
+    const a = await spec('model: offline/echo\nconfig:\n  temperature: 0\n  maxOutputTokens: 100');
+    const b = await spec('model: offline/scripted\nconfig:\n  temperature: 0.7');
+    const diff = diffSpecs(a, b);
+    expect(diff.isTemplateChanged).toBe(false);
+    expect(diff.breaking).toEqual([]);
+    expect(diff.changes).toEqual([
+      { path: 'config.maxOutputTokens', kind: 'removed', before: 100 },
+      { path: 'config.temperature', kind: 'changed', before: 0, after: 0.7 },
+      { path: 'model', kind: 'changed', before: 'offline/echo', after: 'offline/scripted' },
+    ]);
+  });
+
+  it('lists an added and a removed tag as a change of the tag list', async () => {
+    const a = await spec('promptops.tags: [a, b]');
+    const b = await spec('promptops.tags: [a, c]');
+    expect(diffSpecs(a, b).changes).toEqual([
+      { path: 'promptops.tags', kind: 'changed', before: ['a', 'b'], after: ['a', 'c'] },
+    ]);
+  });
+
+  it('lists a model set for the first time as added', async () => {
+    const a = await spec('description: x');
+    const b = await spec('description: x\nmodel: offline/echo');
+    expect(diffSpecs(a, b).changes).toEqual([{ path: 'model', kind: 'added', after: 'offline/echo' }]);
+  });
+
+  it('never lists a change whose both sides are missing', async () => {
+    const a = await spec(input('channel?(enum): [email, chat, phone]'), '{{channel}}');
+    const b = await spec(input('channel?(enum): [email, chat]'), '{{channel}}');
+    const diff = diffSpecs(a, b);
+    expect(diff.changes).toEqual([
+      {
+        path: 'input.schema.properties.channel.enum',
+        kind: 'changed',
+        before: ['email', 'chat', 'phone', null],
+        after: ['email', 'chat', null],
+      },
+    ]);
+  });
+
+  it('includes the breaking changes of findBreakingChanges', async () => {
+    const a = await spec(output('reply: string', 'score: number'));
+    const b = await spec(output('reply: string'));
+    expect(diffSpecs(a, b).breaking).toEqual(findBreakingChanges(a, b));
+    expect(diffSpecs(a, b).breaking).toHaveLength(1);
+  });
+});
