@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'promptops.js');
+const bin = path.join(root, 'bin', 'promptops.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 
 function measure(args, cwd) {

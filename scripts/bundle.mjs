@@ -1,22 +1,20 @@
-// Second build step (after tsc): copy generated JS into dist and bundle the CLI into one ESM
-// entry with lazily loaded chunks, so `promptops` starts without resolving hundreds of files.
+// Second build step (after tsc): copy generated JS into dist and bundle the CLI into one CommonJS
+// file, which bin/promptops.cjs starts through V8's code cache (see the comment there).
 import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 cpSync('src/generated/validators.js', 'dist/generated/validators.js');
 rmSync('dist/cli-bundle', { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'dist/cli/main.js' },
-  outdir: 'dist/cli-bundle',
+  entryPoints: ['dist/cli/main.js'],
+  outfile: 'dist/cli.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3'],
-  banner: {
-    js: "import { createRequire as __promptopsRequire } from 'node:module';\nconst require = __promptopsRequire(import.meta.url);",
-  },
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
   legalComments: 'none',
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = path.join(REPO, 'bin', 'promptops.js');
+export const BIN = path.join(REPO, 'bin', 'promptops.cjs');
 export const EXAMPLES = path.join(REPO, 'examples');
 
 export interface CliResult {
