@@ -85,6 +85,14 @@ export const FRONTMATTER_SCHEMA = {
       items: { type: 'string', minLength: 1 },
       uniqueItems: true,
     },
+    'promptops.overrides': {
+      type: 'object',
+      properties: {
+        model: { type: 'boolean' },
+        config: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+      },
+      additionalProperties: false,
+    },
     'promptops.trace': {
       type: 'object',
       properties: { redact: { enum: ['none', 'input', 'output', 'all'] } },

@@ -292,6 +292,10 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
       trace: {
         redact: (raw['promptops.trace'] as { redact?: TraceRedaction } | undefined)?.redact ?? 'none',
       },
+      overrides: {
+        model: (raw['promptops.overrides'] as { model?: boolean } | undefined)?.model ?? false,
+        config: [...((raw['promptops.overrides'] as { config?: string[] } | undefined)?.config ?? [])].sort(),
+      },
     },
   };
   return { spec, diagnostics };

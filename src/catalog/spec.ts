@@ -83,6 +83,8 @@ export interface PromptopsExtension {
   fallbackModels: string[];
   /** What traces keep of inputs and outputs. */
   trace: { redact: TraceRedaction };
+  /** What a caller may override per call: the model, and which config keys. */
+  overrides: { model: boolean; config: string[] };
 }
 
 export interface PromptSpec {
@@ -100,4 +102,22 @@ export interface PromptSpec {
   /** Partial templates the template includes (`{{> name}}`), inlined so the hash covers them. */
   partials?: Record<string, string>;
   promptops: PromptopsExtension;
+}
+
+/**
+ * Fills in fields that later releases added to the spec, so versions stored by an older release
+ * run unchanged. Versions are immutable: this never changes what is stored, only what is read.
+ */
+export function upgradeSpec(spec: PromptSpec): PromptSpec {
+  const ext = spec.promptops;
+  return {
+    ...spec,
+    promptops: {
+      ...ext,
+      contract: { ...ext.contract, output: ext.contract.output ?? { reasks: 1 } },
+      fallbackModels: ext.fallbackModels ?? [],
+      trace: ext.trace ?? { redact: 'none' },
+      overrides: ext.overrides ?? { model: false, config: [] },
+    },
+  };
 }

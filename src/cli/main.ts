@@ -214,6 +214,8 @@ export function buildProgram(): Command {
     .option('-i, --input <json>', 'input as JSON, or @file.json')
     .option('-e, --env <environment>', 'run the version this environment (label) points at')
     .option('--provider <name>', 'run on this provider instead, e.g. offline')
+    .option('--model <provider/model>', 'another model, where the prompt allows it (promptops.overrides)')
+    .option('--config <json>', 'model config values, where the prompt allows them, e.g. {"temperature":0}')
     .option('--json', 'print the whole result: output, version, model, usage, trace id')
     .addHelpText(
       'after',

@@ -27,6 +27,9 @@ export interface RunOptions {
   metadata?: Record<string, string>;
   history?: RunRequest['history'];
   provider?: string;
+  /** Per-call model and config, where the prompt's `promptops.overrides` allows them. */
+  model?: string;
+  config?: Record<string, unknown>;
 }
 
 /** The in-process SDK: runs managed prompts against the local registry. */
@@ -87,6 +90,8 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
         ...(runOptions.metadata ? { metadata: runOptions.metadata } : {}),
         ...(runOptions.history ? { history: runOptions.history } : {}),
         ...(provider ? { provider } : {}),
+        ...(runOptions.model ? { model: runOptions.model } : {}),
+        ...(runOptions.config ? { config: runOptions.config } : {}),
       });
     },
     get traceStats() {

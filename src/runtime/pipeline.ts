@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { VersionRef } from '../catalog/ref.js';
+import type { PromptSpec } from '../catalog/spec.js';
 import { type ContractMutation, enforceInput } from '../contracts/input.js';
 import { checkOutput } from '../contracts/output.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
@@ -34,6 +35,10 @@ export interface RunRequest {
   history?: ChatMessage[];
   /** Run every model call on this provider instead (`offline` for demos and CI). */
   provider?: string;
+  /** Another model for this call; only when the prompt's `promptops.overrides.model` allows it. */
+  model?: string;
+  /** Config values for this call; only the keys listed in `promptops.overrides.config`. */
+  config?: Record<string, unknown>;
 }
 
 export interface RunResult<T = unknown> {
@@ -151,10 +156,10 @@ export async function runPipeline<T = unknown>(
     const messages = compiled.render(knowledge ? { ...value, ...knowledge } : value, request.history);
     lap('render');
 
-    const models = [spec.model ?? 'offline/echo', ...spec.promptops.fallbackModels].map((m) =>
+    const { model: requestedModel, config } = applyOverrides(spec, request, label);
+    const models = [requestedModel, ...spec.promptops.fallbackModels].map((m) =>
       overrideProvider(m, request.provider),
     );
-    const config = spec.config;
     const conversation = [...messages];
     for (;;) {
       const call = await callModel(
@@ -234,6 +239,30 @@ export async function runPipeline<T = unknown>(
       { traceId },
     );
   }
+}
+
+/** The model and config for this call: the spec's, with the per-call overrides it allows. */
+function applyOverrides(
+  spec: PromptSpec,
+  request: RunRequest,
+  label: string,
+): { model: string; config: Record<string, unknown> } {
+  const allowed = spec.promptops.overrides;
+  const refused: string[] = [];
+  if (request.model !== undefined && !allowed.model) refused.push('model');
+  const extra = Object.keys(request.config ?? {}).filter((key) => !allowed.config.includes(key));
+  refused.push(...extra.map((key) => `config.${key}`));
+  if (refused.length > 0) {
+    throw new PromptOpsError(
+      'PO_ERR_CONTRACT_VIOLATION',
+      `${label} does not allow overriding ${refused.join(', ')}; allow it under promptops.overrides in the prompt file`,
+      { prompt: label, refused },
+    );
+  }
+  return {
+    model: request.model ?? spec.model ?? 'offline/echo',
+    config: request.config ? { ...spec.config, ...request.config } : spec.config,
+  };
 }
 
 function overrideProvider(model: string, provider: string | undefined): string {

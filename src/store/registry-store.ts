@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../catalog/canonical.js';
 import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { formatVersionRef, type VersionRef } from '../catalog/ref.js';
-import type { PromptSpec } from '../catalog/spec.js';
+import { type PromptSpec, upgradeSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import type { Trace } from '../observe/trace.js';
 import type { Database } from './schema.js';
@@ -290,7 +290,7 @@ export class KyselyRegistryStore implements RegistryStore {
       prompt: row.prompt,
       number: row.number,
       hash: row.hash,
-      spec: JSON.parse(row.spec) as PromptSpec,
+      spec: upgradeSpec(JSON.parse(row.spec) as PromptSpec),
       author: row.author,
       message: row.message,
       createdAt: row.created_at,

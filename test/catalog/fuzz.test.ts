@@ -380,6 +380,7 @@ describe('wrong types for every known frontmatter key', () => {
     'promptops.contract': ['[]', '"x"', '3'],
     'promptops.fallbackModels': ['"x"', '[1]', '[""]'],
     'promptops.trace': ['"x"', '[1]', '{redact: sometimes}'],
+    'promptops.overrides': ['"x"', '[1]', '{model: maybe}', '{config: temperature}'],
     'promptops.guardrails': ['3', '"x"', '[pii]', '{input: pii}', '{input: [3]}'],
     'promptops.knowledge': ['{a: 1}', '"x"', '3', '[nocolon]'],
   };

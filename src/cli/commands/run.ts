@@ -10,6 +10,8 @@ export interface RunCliOptions extends GlobalOptions {
   input?: string;
   env?: string;
   provider?: string;
+  model?: string;
+  config?: string;
 }
 
 /** `promptops run NAME --input JSON|@file`: runs a prompt through the full pipeline. */
@@ -25,6 +27,8 @@ export async function run(refText: string, options: RunCliOptions): Promise<numb
       ...(ref.selector.kind === 'number' ? { version: ref.selector.number } : {}),
       ...(ref.selector.kind === 'label' ? { environment: ref.selector.label } : {}),
       ...(options.env ? { environment: options.env } : {}),
+      ...(options.model ? { model: options.model } : {}),
+      ...(options.config ? { config: parseConfig(options.config) } : {}),
     });
     if (options.json) printJson(result);
     else {
@@ -39,6 +43,17 @@ export async function run(refText: string, options: RunCliOptions): Promise<numb
   } finally {
     await client.close();
   }
+}
+
+function parseConfig(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new PromptOpsError('PO_ERR_USAGE', '--config must be a JSON object, e.g. {"temperature":0}');
 }
 
 async function readInput(text: string | undefined): Promise<unknown> {

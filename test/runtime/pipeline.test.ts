@@ -1,0 +1,108 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PromptOpsError } from '../../src/errors.js';
+import { createClient, type PromptOpsClient } from '../../src/runtime/client.js';
+import { openStore } from '../../src/store/index.js';
+import { EXAMPLES, runCli, tempDir } from '../helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let client: PromptOpsClient;
+
+const input = { orderId: 'A-1', product: 'router', daysSincePurchase: 45, amount: 99, reason: 'broken' };
+
+async function edit(file: string, from: string, to: string): Promise<void> {
+  const full = path.join(dir, 'prompts', file);
+  await writeFile(full, (await readFile(full, 'utf8')).replace(from, to));
+}
+
+async function traces() {
+  await client.flush();
+  const store = await openStore('sqlite:.promptops/registry.db', dir, { project: 'acme-support' });
+  try {
+    return await store.listTraces();
+  } finally {
+    await store.close();
+  }
+}
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+});
+afterEach(async () => {
+  await client?.close();
+  await cleanup();
+});
+
+describe('the pipeline', () => {
+  it('refuses per-call overrides the prompt does not allow, before any model call', async () => {
+    await runCli(['push'], { cwd: dir });
+    client = createClient({ cwd: dir });
+    const err = await client
+      .run('refund-decision', input, { config: { temperature: 0.9 } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PromptOpsError);
+    expect((err as PromptOpsError).message).toContain('does not allow overriding config.temperature');
+    const [trace] = await traces();
+    expect(trace).toMatchObject({ status: 'error', attempts: [], model: null });
+  });
+
+  it('applies the overrides the prompt allows', async () => {
+    await edit(
+      'refund-decision.prompt',
+      'promptops.risk: critical',
+      'promptops.risk: critical\npromptops.overrides:\n  model: true\n  config: [temperature]',
+    );
+    await runCli(['push'], { cwd: dir });
+    client = createClient({ cwd: dir });
+    const result = await client
+      .run('refund-decision', input, { model: 'offline/echo', config: { temperature: 0.5 } })
+      .catch((e: PromptOpsError) => e);
+    // offline/echo answers with the prompt text, which breaks the JSON output contract: the point
+    // is that the overridden model was the one called
+    expect((result as PromptOpsError).code).toBe('PO_ERR_OUTPUT_INVALID');
+    const [trace] = await traces();
+    expect(trace?.model).toBe('offline/echo');
+  });
+
+  it('keeps inputs and outputs out of traces when the prompt says redact: all', async () => {
+    await edit(
+      'refund-decision.prompt',
+      'promptops.risk: critical',
+      'promptops.risk: critical\npromptops.trace:\n  redact: all',
+    );
+    await runCli(['push'], { cwd: dir });
+    client = createClient({ cwd: dir });
+    const result = await client.run<{ decision: string }>('refund-decision', input);
+    expect(result.output.decision).toBe('needs-review');
+    const [trace] = await traces();
+    expect(trace).toMatchObject({ input: '[redacted]', output: '[redacted]', status: 'ok' });
+    expect(JSON.stringify(trace)).not.toContain('broken');
+  });
+
+  it('fails clearly when a knowledge entity the prompt needs is missing, instead of rendering blanks', async () => {
+    await writeFile(path.join(dir, 'knowledge.yaml'), 'entities: {}\n');
+    await runCli(['push'], { cwd: dir });
+    client = createClient({ cwd: dir });
+    const err = (await client.run('refund-decision', input).catch((e: unknown) => e)) as PromptOpsError;
+    expect(err.code).toBe('PO_ERR_CONTRACT_VIOLATION');
+    expect(err.message).toContain('policy:refund-policy-2026');
+    expect(err.details.traceId).toEqual(expect.any(String));
+  });
+
+  it('runs an exact version, and the version a label points at, even after newer pushes', async () => {
+    await runCli(['push'], { cwd: dir });
+    await runCli(['label', 'set', 'refund-decision@1', 'production'], { cwd: dir });
+    await edit(
+      'refund-decision.prompt',
+      'Cite the entity ids you relied on.',
+      'Cite every entity id you relied on.',
+    );
+    await runCli(['push'], { cwd: dir });
+    client = createClient({ cwd: dir, environment: 'production' });
+    expect((await client.run('refund-decision', input)).version.number).toBe(1);
+    expect((await client.run('refund-decision', input, { version: 2 })).version.number).toBe(2);
+  });
+});
