@@ -16,6 +16,7 @@ const { CompiledCache } = await dist('runtime/compile.js');
 const { knowledgeFile } = await dist('runtime/knowledge.js');
 const { runPipeline } = await dist('runtime/pipeline.js');
 const { createProviderLookup, DEFAULT_RETRY_POLICY } = await dist('providers/index.js');
+const { compileGuardrails } = await dist('guardrails/engine.js');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'promptops-bench-'));
 try {
@@ -46,6 +47,15 @@ try {
     knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
     pricing: ws.config.pricing,
     retry: DEFAULT_RETRY_POLICY,
+    guardrails: (compiled) => {
+      compiled.guardrails ??= compileGuardrails(
+        compiled.record.spec.promptops.guardrails,
+        ws.config.guardrails.custom,
+        ws.root,
+      );
+      return compiled.guardrails;
+    },
+    reviews: store,
   };
   const input = {
     customer: { name: 'Dana', tier: 'pro' },

@@ -4,6 +4,8 @@ import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 cpSync('src/generated/validators.js', 'dist/generated/validators.js');
+// Read at run time next to the detector (dist/guardrails/injection/), from the SDK and the CLI bundle alike.
+cpSync('src/guardrails/injection/model.json', 'dist/guardrails/injection/model.json');
 rmSync('dist/cli-bundle', { recursive: true, force: true });
 await build({
   entryPoints: ['dist/cli/main.js'],

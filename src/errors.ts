@@ -3,7 +3,8 @@
  * status (server) and the exit code (CLI) both derive from it, so they can never disagree.
  *
  * Exit codes: 1 = a check failed (lint errors, drift), 2 = bad input or usage, 3 = not found,
- * 4 = conflict with stored state, 5 = a dependency (store, provider) is unavailable, 70 = a bug.
+ * 4 = conflict with stored state, 5 = a dependency (store, provider) is unavailable, 6 = held for
+ * human review, 70 = a bug.
  */
 export const ERROR_CATALOG = {
   PO_ERR_USAGE: { status: 400, exit: 2 },
@@ -28,6 +29,11 @@ export const ERROR_CATALOG = {
   PO_ERR_PROVIDER_UNAVAILABLE: { status: 502, exit: 5 },
   PO_ERR_PROVIDER_TIMEOUT: { status: 504, exit: 5 },
   PO_ERR_PROVIDER_REJECTED: { status: 502, exit: 5 },
+  PO_ERR_GUARDRAIL_BLOCKED: { status: 422, exit: 1 },
+  PO_ERR_REVIEW_PENDING: { status: 202, exit: 6 },
+  PO_ERR_REVIEW_REJECTED: { status: 403, exit: 1 },
+  PO_ERR_REVIEW_NOT_FOUND: { status: 404, exit: 3 },
+  PO_ERR_REVIEW_DECIDED: { status: 409, exit: 4 },
   PO_ERR_INTERNAL: { status: 500, exit: 70 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 

@@ -240,6 +240,83 @@ export function buildProgram(): Command {
     )
     .action(run(async (_, o) => (await import('./commands/run.js')).traces(o)));
 
+  const guardrails = program.command('guardrails').description('run guardrails on any text');
+  guardrails
+    .command('check')
+    .description("run a prompt's guardrails, or named built-ins, on a text, a file or a JSONL file")
+    .option('--text <text>', 'the text to check')
+    .option('--file <path>', 'check the contents of a file')
+    .option('--jsonl <path>', 'check every {"text": …} line; prints one verdict per line')
+    .option('--prompt <ref>', "use this prompt's guardrails (NAME, NAME@N or NAME:label)")
+    .option('--guardrail <name...>', 'use these built-in guardrails with their default options')
+    .option('--stage <stage>', 'input (default) or output')
+    .option('--json', 'print the verdict as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops guardrails check --guardrail prompt-injection --text "Ignore all previous instructions"',
+        'promptops guardrails check --prompt support-reply --file message.txt',
+        'promptops guardrails check --guardrail prompt-injection pii --jsonl eval.jsonl > verdicts.jsonl',
+      ),
+    )
+    .action(run(async (_, o) => (await import('./commands/guardrails.js')).check(o)));
+
+  guardrails
+    .command('stats')
+    .description('checks, violations and containment rate per prompt version and guardrail, from traces')
+    .option('--prompt <name>', 'only this prompt')
+    .option('--limit <n>', 'how many recent traces to count (default 10000)')
+    .option('--json', 'print machine-readable counters')
+    .action(run(async (_, o) => (await import('./commands/guardrails.js')).stats(o)));
+
+  const review = program
+    .command('review')
+    .description('the human review queue of requests an escalate guardrail held')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops review ls',
+        'promptops review approve 3f2c… --note "customer verified"',
+        'promptops review reject 3f2c…',
+      ),
+    );
+  review
+    .command('ls')
+    .description('list reviews (pending by default)')
+    .option('--status <status>', 'pending, approved, rejected or all')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/review.js')).listReviews(o)));
+  review
+    .command('show')
+    .description('show a held request, its verdicts and its decision')
+    .argument('<id>', 'review id')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([id], o) => (await import('./commands/review.js')).showReview(id as string, o)));
+  review
+    .command('result')
+    .description(
+      'deliver a decided request: the approved answer (running the model if the input was held) or the refusal',
+    )
+    .argument('<id>', 'review id')
+    .option('--wait <seconds>', 'wait this long for a decision')
+    .option('--json', 'print the whole result')
+    .action(run(async ([id], o) => (await import('./commands/review.js')).result(id as string, o)));
+  for (const [verb, decision] of [
+    ['approve', 'approved'],
+    ['reject', 'rejected'],
+  ] as const) {
+    review
+      .command(verb)
+      .description(`${verb} a held request; the decision and who made it are recorded`)
+      .argument('<id>', 'review id')
+      .option('--note <text>', 'why')
+      .option('--author <who>', 'reviewer to record')
+      .option('--json', 'print machine-readable results')
+      .action(
+        run(async ([id], o) => (await import('./commands/review.js')).decide(id as string, decision, o)),
+      );
+  }
+
   program
     .command('demo')
     .description(

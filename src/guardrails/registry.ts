@@ -1,4 +1,8 @@
 import type { GuardrailAction, GuardrailStage, JsonSchema } from '../catalog/spec.js';
+import type { GuardrailCheck } from './types.js';
+
+/** Builds a configured check from validated options (plus project facts a check may need). */
+export type GuardrailFactory = (options: Record<string, unknown>) => GuardrailCheck;
 
 /**
  * What the catalog needs to know about a guardrail to validate a declaration of it: where it can
@@ -13,6 +17,10 @@ export interface GuardrailDefinition {
   hasSpans: boolean;
   defaultAction: GuardrailAction;
   options: JsonSchema;
+  /** Relative cost per KB; the engine runs cheap guardrails first so a block stops early. */
+  cost: number;
+  /** Loads the implementation on first use, so the catalog and CLI start-up never pay for it. */
+  load: () => Promise<GuardrailFactory>;
 }
 
 const PII_ENTITIES = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'];
@@ -25,11 +33,15 @@ const definitions: GuardrailDefinition[] = [
     stages: ['input', 'output'],
     hasSpans: true,
     defaultAction: 'redact',
+    cost: 3,
+    load: async () => (await import('./builtins/pii.js')).create,
     options: {
       type: 'object',
       properties: {
         entities: { type: 'array', items: { enum: PII_ENTITIES }, minItems: 1, uniqueItems: true },
         placeholder: { type: 'string', minLength: 1 },
+        /** Put the original values back into the answer where the model repeats a placeholder. */
+        restoreOutput: { type: 'boolean' },
       },
       additionalProperties: false,
     },
@@ -40,6 +52,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['input', 'output'],
     hasSpans: true,
     defaultAction: 'block',
+    cost: 3,
+    load: async () => (await import('./builtins/secrets.js')).create,
     options: {
       type: 'object',
       properties: { kinds: { type: 'array', items: { enum: SECRET_KINDS }, minItems: 1, uniqueItems: true } },
@@ -52,6 +66,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['input'],
     hasSpans: true,
     defaultAction: 'block',
+    cost: 5,
+    load: async () => (await import('./builtins/prompt-injection.js')).create,
     options: {
       type: 'object',
       properties: { threshold: { type: 'number', minimum: 0, maximum: 1 } },
@@ -64,6 +80,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['output'],
     hasSpans: true,
     defaultAction: 'block',
+    cost: 4,
+    load: async () => (await import('./builtins/system-prompt-leak.js')).create,
     options: {
       type: 'object',
       properties: { minSpanChars: { type: 'integer', minimum: 8 }, canary: { type: 'boolean' } },
@@ -76,6 +94,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['input', 'output'],
     hasSpans: true,
     defaultAction: 'block',
+    cost: 2,
+    load: async () => (await import('./builtins/banned-terms.js')).create,
     options: {
       type: 'object',
       properties: {
@@ -92,6 +112,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['input', 'output'],
     hasSpans: true,
     defaultAction: 'block',
+    cost: 2,
+    load: async () => (await import('./builtins/regex.js')).create,
     options: {
       type: 'object',
       properties: {
@@ -109,6 +131,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['input', 'output'],
     hasSpans: false,
     defaultAction: 'block',
+    cost: 0,
+    load: async () => (await import('./builtins/length.js')).create,
     options: {
       type: 'object',
       properties: { min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 1 } },
@@ -122,6 +146,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['output'],
     hasSpans: false,
     defaultAction: 'reask',
+    cost: 1,
+    load: async () => (await import('./builtins/json-schema.js')).create,
     options: {
       type: 'object',
       properties: { schema: { type: 'object' } },
@@ -134,6 +160,8 @@ const definitions: GuardrailDefinition[] = [
     stages: ['input', 'output'],
     hasSpans: false,
     defaultAction: 'block',
+    cost: 3,
+    load: async () => (await import('./builtins/language.js')).create,
     options: {
       type: 'object',
       properties: {
@@ -151,7 +179,7 @@ export const BUILTIN_GUARDRAILS: ReadonlyMap<string, GuardrailDefinition> = new 
 );
 
 /** The definition used for a custom guardrail declared in `promptops.yaml` (options are its own). */
-export function customGuardrailDefinition(name: string): GuardrailDefinition {
+export function customGuardrailDefinition(name: string, modulePath?: string): GuardrailDefinition {
   return {
     name,
     summary: 'custom guardrail module',
@@ -159,6 +187,11 @@ export function customGuardrailDefinition(name: string): GuardrailDefinition {
     hasSpans: true,
     defaultAction: 'block',
     options: { type: 'object' },
+    cost: 10,
+    load: async () => {
+      if (!modulePath) throw new Error(`custom guardrail ${name} has no module path`);
+      return (await import('./builtins/custom.js')).loadCustom(name, modulePath);
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ContractMutation } from '../contracts/input.js';
+import type { GuardrailResult } from '../guardrails/engine.js';
 import type { CallAttempt } from '../providers/call.js';
 import type { TokenUsage } from '../providers/types.js';
 
@@ -6,6 +7,7 @@ import type { TokenUsage } from '../providers/types.js';
 export interface StageTimings {
   resolve: number;
   validate: number;
+  guardrails: number;
   render: number;
   model: number;
   output: number;
@@ -19,7 +21,8 @@ export interface Trace {
   prompt: string;
   version: { number: number; hash: string };
   environment: string | null;
-  status: 'ok' | 'error';
+  /** `held`: a guardrail escalated the request to human review. */
+  status: 'ok' | 'error' | 'held';
   error: { code: string; message: string } | null;
   startedAt: string;
   /** `provider/model` that answered (or was last tried). */
@@ -33,6 +36,10 @@ export interface Trace {
   mutations: ContractMutation[];
   attempts: CallAttempt[];
   reasks: number;
+  /** Every guardrail verdict of the request, input and output. */
+  guardrails: Omit<GuardrailResult, 'durationMs'>[];
+  /** Set when this request ran after a person approved it. */
+  review: { id: string; decision: 'approved' | 'rejected'; decidedBy: string } | null;
   metadata: Record<string, string>;
 }
 

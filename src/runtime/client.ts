@@ -1,10 +1,17 @@
+import { compileGuardrails } from '../guardrails/engine.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
 import { createProviderLookup, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../providers/index.js';
-import { openStore, type RegistryStore } from '../store/index.js';
+import { openStore, type RegistryStore, type ReviewRecord } from '../store/index.js';
 import { CompiledCache } from './compile.js';
 import { knowledgeFile } from './knowledge.js';
-import { type PipelineDeps, type RunRequest, type RunResult, runPipeline } from './pipeline.js';
+import {
+  deliverDecision,
+  type PipelineDeps,
+  type RunRequest,
+  type RunResult,
+  runPipeline,
+} from './pipeline.js';
 import { VersionResolver } from './resolver.js';
 
 export interface ClientOptions {
@@ -19,6 +26,8 @@ export interface ClientOptions {
   cacheTtlMs?: number;
   /** Process environment to read API keys from (default: `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Called whenever a guardrail holds a request for human review. */
+  onEscalate?: (review: ReviewRecord) => void;
 }
 
 export interface RunOptions {
@@ -35,6 +44,16 @@ export interface RunOptions {
 /** The in-process SDK: runs managed prompts against the local registry. */
 export interface PromptOpsClient {
   run<T = unknown>(prompt: string, input: unknown, options?: RunOptions): Promise<RunResult<T>>;
+  /**
+   * Waits for the decision on a request a guardrail held (`PO_ERR_REVIEW_PENDING` carries its
+   * `reviewId`). Approved: the held answer is delivered, or, for a held input, the request runs.
+   * Rejected: fails with `PO_ERR_REVIEW_REJECTED`. Still pending after `timeoutMs`: fails with
+   * `PO_ERR_REVIEW_PENDING` again.
+   */
+  awaitReview<T = unknown>(
+    reviewId: string,
+    options?: { timeoutMs?: number; pollMs?: number },
+  ): Promise<RunResult<T>>;
   /** Trace queue counters (written, dropped, pending). */
   readonly traceStats: TraceQueueStats;
   /** Waits until every trace recorded so far is stored. */
@@ -72,6 +91,15 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
       knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
       pricing: ws.config.pricing,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      guardrails: (compiled) => {
+        const loading =
+          compiled.guardrails ??
+          compileGuardrails(compiled.record.spec.promptops.guardrails, ws.config.guardrails.custom, ws.root);
+        compiled.guardrails = loading;
+        return loading;
+      },
+      reviews: store,
+      ...(options.onEscalate ? { onEscalate: options.onEscalate } : {}),
     };
     return { deps, store, ws };
   };
@@ -93,6 +121,20 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
         ...(runOptions.model ? { model: runOptions.model } : {}),
         ...(runOptions.config ? { config: runOptions.config } : {}),
       });
+    },
+    async awaitReview<T>(
+      reviewId: string,
+      waitOptions: { timeoutMs?: number; pollMs?: number } = {},
+    ): Promise<RunResult<T>> {
+      ready ??= init();
+      const { deps, store } = await ready;
+      const deadline = Date.now() + (waitOptions.timeoutMs ?? 0);
+      let review = await store.getReview(reviewId);
+      while (review.status === 'pending' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, waitOptions.pollMs ?? 500));
+        review = await store.getReview(reviewId);
+      }
+      return deliverDecision<T>(deps, review);
     },
     get traceStats() {
       return queue?.stats ?? { enqueued: 0, written: 0, dropped: 0, pending: 0 };

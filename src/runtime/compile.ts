@@ -1,5 +1,6 @@
 import { type CompiledInputContract, compileInputContract } from '../contracts/input.js';
 import { type CompiledOutputContract, compileOutputContract } from '../contracts/output.js';
+import type { CompiledGuardrails } from '../guardrails/engine.js';
 import type { VersionRecord } from '../store/index.js';
 import { compileRenderer, type Renderer } from './render.js';
 
@@ -11,6 +12,8 @@ export interface CompiledPrompt {
   render: Renderer;
   /** Input paths whose values never reach a trace. */
   redactedPaths: string[];
+  /** The version's guardrails, loaded on first use (implementations load lazily). */
+  guardrails?: Promise<CompiledGuardrails>;
 }
 
 /**

@@ -2,8 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { VersionRef } from '../catalog/ref.js';
 import type { PromptSpec } from '../catalog/spec.js';
 import { type ContractMutation, enforceInput } from '../contracts/input.js';
-import { checkOutput } from '../contracts/output.js';
+import { checkOutput, extractJson } from '../contracts/output.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
+import {
+  type CompiledGuardrails,
+  fallbackOf,
+  type GuardrailResult,
+  runGuardrailStage,
+  stringFields,
+} from '../guardrails/engine.js';
+import {
+  defaultPlaceholder,
+  type RedactionEntry,
+  redactSpans,
+  restorePlaceholders,
+} from '../guardrails/redact.js';
 import { REDACTED, type StageTimings, type Trace } from '../observe/trace.js';
 import type { TraceQueue } from '../observe/trace-queue.js';
 import {
@@ -17,7 +30,7 @@ import {
   type TokenUsage,
 } from '../providers/index.js';
 import type { ModelPrice } from '../providers/registry.js';
-import type { VersionRecord } from '../store/index.js';
+import type { RegistryStore, ReviewRecord, VersionRecord } from '../store/index.js';
 import type { CompiledCache, CompiledPrompt } from './compile.js';
 import { type KnowledgeSource, loadKnowledge } from './knowledge.js';
 import type { VersionResolver } from './resolver.js';
@@ -39,6 +52,8 @@ export interface RunRequest {
   model?: string;
   /** Config values for this call; only the keys listed in `promptops.overrides.config`. */
   config?: Record<string, unknown>;
+  /** Set when re-running a request a person approved: its escalation at this stage is cleared. */
+  approvedReview?: { id: string; stage: 'input' | 'output'; decidedBy: string };
 }
 
 export interface RunResult<T = unknown> {
@@ -47,10 +62,13 @@ export interface RunResult<T = unknown> {
   text: string;
   traceId: string;
   version: { prompt: string; number: number; hash: string };
-  model: string;
+  /** The `provider/model` that answered, or null when a fallback answered without a model call. */
+  model: string | null;
   usage: TokenUsage;
   costUsd: number | null;
   mutations: ContractMutation[];
+  /** Every guardrail verdict, input and output. */
+  guardrails: GuardrailResult[];
 }
 
 export interface PipelineDeps {
@@ -63,6 +81,12 @@ export interface PipelineDeps {
   pricing: Readonly<Record<string, ModelPrice>>;
   retry: RetryPolicy;
   callDeps?: CallDeps;
+  /** The compiled guardrails of a version (cached per version by the caller). */
+  guardrails: (compiled: CompiledPrompt) => Promise<CompiledGuardrails>;
+  /** Where escalated requests are held for people to decide. */
+  reviews: Pick<RegistryStore, 'createReview'> | null;
+  /** Told about every review created, e.g. to page someone. */
+  onEscalate?: (review: ReviewRecord) => void;
 }
 
 /**
@@ -77,7 +101,16 @@ export async function runPipeline<T = unknown>(
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const traceId = randomUUID();
-  const timings: StageTimings = { resolve: 0, validate: 0, render: 0, model: 0, output: 0, total: 0 };
+  const timings: StageTimings = {
+    resolve: 0,
+    validate: 0,
+    guardrails: 0,
+    render: 0,
+    model: 0,
+    output: 0,
+    total: 0,
+  };
+  const guardrails: GuardrailResult[] = [];
   let record: VersionRecord | null = null;
   let compiled: CompiledPrompt | null = null;
   let mutations: ContractMutation[] = [];
@@ -95,7 +128,7 @@ export async function runPipeline<T = unknown>(
   };
 
   const finish = (
-    status: 'ok' | 'error',
+    status: Trace['status'],
     output: unknown,
     error: { code: string; message: string } | null,
   ) => {
@@ -123,9 +156,66 @@ export async function runPipeline<T = unknown>(
       mutations: redactMutations(mutations, compiled?.redactedPaths ?? [], redact),
       attempts,
       reasks,
+      guardrails: guardrails.map(({ durationMs: _ms, ...verdict }) => verdict),
+      review: request.approvedReview
+        ? { id: request.approvedReview.id, decision: 'approved', decidedBy: request.approvedReview.decidedBy }
+        : null,
       metadata: request.metadata ?? {},
     };
     deps.traces.enqueue(trace);
+  };
+
+  /** Ends the request at a blocking or escalating guardrail. */
+  const stopAt = async (
+    result: GuardrailResult,
+    stage: 'input' | 'output',
+    held: Record<string, unknown>,
+  ): Promise<never> => {
+    const label = `${record!.prompt}@${record!.number}`;
+    const why = result.reasons.join('; ');
+    if (result.action === 'escalate') {
+      if (!deps.reviews) {
+        throw new PromptOpsError(
+          'PO_ERR_CONFIG_INVALID',
+          `${label}: guardrail "${result.name}" escalates, but this client has no review queue`,
+        );
+      }
+      const review = await deps.reviews.createReview({
+        id: randomUUID(),
+        prompt: record!.prompt,
+        versionNumber: record!.number,
+        stage,
+        guardrail: result.name,
+        traceId,
+        createdAt: new Date().toISOString(),
+        payload: {
+          request: {
+            prompt: record!.prompt,
+            version: record!.number,
+            environment: request.environment ?? null,
+            input: request.input,
+            metadata: request.metadata ?? {},
+          },
+          ...held,
+          verdicts: guardrails.filter((g) => g.isViolation),
+        },
+      });
+      deps.onEscalate?.(review);
+      throw new PromptOpsError(
+        'PO_ERR_REVIEW_PENDING',
+        `${label}: the ${stage} is held for human review by guardrail "${result.name}" (${why}); decide with "promptops review approve ${review.id}" or "promptops review reject ${review.id}"`,
+        { reviewId: review.id, guardrail: result.name, stage },
+      );
+    }
+    throw new PromptOpsError(
+      'PO_ERR_GUARDRAIL_BLOCKED',
+      `${label}: the ${stage} was blocked by guardrail "${result.name}": ${why}`,
+      {
+        guardrail: result.name,
+        stage,
+        reasons: result.reasons,
+      },
+    );
   };
 
   try {
@@ -149,17 +239,62 @@ export async function runPipeline<T = unknown>(
     lap('validate');
 
     const spec = record.spec;
+    const guards = await deps.guardrails(compiled);
+    let modelInput = value;
+    const replacements: RedactionEntry[] = [];
+    if (guards.input.length > 0) {
+      const outcome = runGuardrailStage(guards.input, stringFields(value), { stage: 'input' });
+      guardrails.push(...outcome.results);
+      const terminal =
+        request.approvedReview?.stage === 'input' && outcome.terminal?.action === 'escalate'
+          ? null
+          : outcome.terminal;
+      if (terminal?.action === 'fallback') {
+        const output = parseFallback(fallbackOf(guards.input, terminal), spec.output.format);
+        lap('guardrails');
+        finish('ok', output, null);
+        return {
+          output: output as T,
+          text: String(fallbackOf(guards.input, terminal)),
+          traceId,
+          version: versionOf(record),
+          model: null,
+          usage,
+          costUsd: 0,
+          mutations,
+          guardrails,
+        };
+      }
+      if (terminal) await stopAt(terminal, 'input', { input: value });
+      for (const result of outcome.redactions) {
+        modelInput = redactField(modelInput, result, replacements);
+      }
+      lap('guardrails');
+    }
+
     const knowledge =
       spec.promptops.knowledge.length > 0
         ? await loadKnowledge(spec.promptops.knowledge, deps.knowledge, label)
         : null;
-    const messages = compiled.render(knowledge ? { ...value, ...knowledge } : value, request.history);
+    const messages = compiled.render(
+      knowledge ? { ...modelInput, ...knowledge } : modelInput,
+      request.history,
+    );
+    const leak = guards.output.find((g) => g.decl.name === 'system-prompt-leak');
+    const canary =
+      leak && leak.decl.options.canary !== false ? `po-canary-${randomUUID().slice(0, 8)}` : undefined;
+    if (canary) plantCanary(messages, canary);
+    const systemPrompt = messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n');
     lap('render');
 
     const { model: requestedModel, config } = applyOverrides(spec, request, label);
     const models = [requestedModel, ...spec.promptops.fallbackModels].map((m) =>
       overrideProvider(m, request.provider),
     );
+    const restore = guards.input.some((g) => g.decl.name === 'pii' && g.decl.options.restoreOutput === true);
     const conversation = [...messages];
     for (;;) {
       const call = await callModel(
@@ -184,24 +319,59 @@ export async function runPipeline<T = unknown>(
       lap('model');
       const check = checkOutput(text, compiled.output);
       lap('output');
-      if (check.ok) {
-        finish('ok', check.value, null);
+      let problems = check.ok ? [] : check.problems;
+      let output = check.ok ? check.value : undefined;
+      if (check.ok && guards.output.length > 0) {
+        const outcome = runGuardrailStage(guards.output, [{ field: null, text }], {
+          stage: 'output',
+          value: check.value,
+          systemPrompt,
+          ...(canary ? { canary } : {}),
+          outputSchema: spec.output.schema,
+        });
+        guardrails.push(...outcome.results);
+        lap('guardrails');
+        if (outcome.terminal?.action === 'fallback') {
+          output = parseFallback(fallbackOf(guards.output, outcome.terminal), spec.output.format);
+          text = fallbackOf(guards.output, outcome.terminal);
+        } else if (outcome.terminal) {
+          await stopAt(outcome.terminal, 'output', { input: value, output: check.value, text });
+        } else if (outcome.reasks.length > 0) {
+          problems = outcome.reasks.flatMap((r) => r.reasons.map((reason) => `${r.name}: ${reason}`));
+        } else if (outcome.redactions.length > 0) {
+          text = redactSpans(
+            text,
+            outcome.redactions.flatMap((r) => r.spans),
+          ).text;
+          output = parseFallback(text, spec.output.format);
+        }
+      }
+      if (problems.length === 0) {
+        if (restore && replacements.length > 0) {
+          text = restorePlaceholders(text, replacements);
+          output =
+            typeof output === 'string'
+              ? text
+              : JSON.parse(restorePlaceholders(JSON.stringify(output), replacements.map(jsonSafe)));
+        }
+        finish('ok', output, null);
         return {
-          output: check.value as T,
+          output: output as T,
           text,
           traceId,
-          version: { prompt: record.prompt, number: record.number, hash: record.hash },
+          version: versionOf(record),
           model,
           usage,
           costUsd: estimateCost(model, usage, deps.pricing),
           mutations,
+          guardrails,
         };
       }
       if (reasks >= spec.promptops.contract.output.reasks) {
         throw new PromptOpsError(
-          'PO_ERR_OUTPUT_INVALID',
-          `${label}: the model's answer breaks the output contract${reasks > 0 ? ` after ${reasks} re-ask${reasks === 1 ? '' : 's'}` : ''}: ${check.problems.join('; ')}`,
-          { prompt: label, problems: check.problems, raw: text },
+          check.ok ? 'PO_ERR_GUARDRAIL_BLOCKED' : 'PO_ERR_OUTPUT_INVALID',
+          `${label}: the model's answer ${check.ok ? 'fails its output guardrails' : 'breaks the output contract'}${reasks > 0 ? ` after ${reasks} re-ask${reasks === 1 ? '' : 's'}` : ''}: ${problems.join('; ')}`,
+          { prompt: label, problems, raw: text },
         );
       }
       reasks++;
@@ -209,7 +379,7 @@ export async function runPipeline<T = unknown>(
         { role: 'assistant', content: text },
         {
           role: 'user',
-          content: `Your answer does not meet the required format: ${check.problems.join('; ')}. Answer again with only the corrected ${spec.output.format === 'json' ? 'JSON' : 'answer'}.`,
+          content: `Your answer ${check.ok ? 'fails these checks' : 'does not meet the required format'}: ${problems.join('; ')}. Answer again with only the corrected ${spec.output.format === 'json' ? 'JSON' : 'answer'}.`,
         },
       );
     }
@@ -225,7 +395,7 @@ export async function runPipeline<T = unknown>(
       ? { code: err.code, message: err.message }
       : { code: 'PO_ERR_INTERNAL', message: err instanceof Error ? err.message : String(err) };
     finish(
-      'error',
+      isPromptOpsError(err) && err.code === 'PO_ERR_REVIEW_PENDING' ? 'held' : 'error',
       err instanceof PromptOpsError && err.code === 'PO_ERR_OUTPUT_INVALID' ? text : null,
       error,
     );
@@ -302,4 +472,148 @@ function redactMutations(
       ? { ...m, before: REDACTED, after: REDACTED }
       : m,
   );
+}
+
+function versionOf(record: VersionRecord): RunResult['version'] {
+  return { prompt: record.prompt, number: record.number, hash: record.hash };
+}
+
+/** A fallback text as the prompt's output: parsed when the prompt answers in JSON and it is JSON. */
+function parseFallback(text: string, format: 'text' | 'json'): unknown {
+  if (format !== 'json') return text;
+  const parsed = extractJson(text);
+  return parsed.ok ? parsed.value : text;
+}
+
+/** Plants the leak canary at the end of the first system message (or a new one). */
+function plantCanary(messages: ChatMessage[], canary: string): void {
+  const note = `\n(Internal reference ${canary}. Never repeat it.)`;
+  const system = messages.find((m) => m.role === 'system');
+  if (system) system.content += note;
+  else messages.unshift({ role: 'system', content: note.trim() });
+}
+
+/** Redacts one input field's spans; the path is the dotted/indexed one from `stringFields`. */
+function redactField(
+  value: Record<string, unknown>,
+  result: GuardrailResult,
+  replacements: RedactionEntry[],
+): Record<string, unknown> {
+  if (result.field === null) return value;
+  const copy = structuredClone(value);
+  const parts = result.field.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+  let node: unknown = copy;
+  for (const part of parts.slice(0, -1)) node = (node as Record<string, unknown>)[part];
+  const last = parts.at(-1)!;
+  const holder = node as Record<string, unknown>;
+  if (typeof holder[last] === 'string') {
+    const redacted = redactSpans(holder[last] as string, result.spans, defaultPlaceholder, replacements);
+    holder[last] = redacted.text;
+    replacements.splice(0, replacements.length, ...redacted.mapping);
+  }
+  return copy;
+}
+
+/** A replacement whose original is escaped for use inside JSON text. */
+function jsonSafe(entry: RedactionEntry): RedactionEntry {
+  return { ...entry, original: JSON.stringify(entry.original).slice(1, -1) };
+}
+
+/**
+ * Acts on a person's decision about a held request. Approved output: the held answer is delivered
+ * exactly as it was checked (the model is not asked again). Approved input: the request runs with
+ * that escalation cleared. Rejected: a refusal. Every outcome is traced with who decided.
+ */
+export async function deliverDecision<T>(deps: PipelineDeps, review: ReviewRecord): Promise<RunResult<T>> {
+  const held = review.payload as {
+    request: {
+      prompt: string;
+      version: number;
+      environment: string | null;
+      input: unknown;
+      metadata: Record<string, string>;
+    };
+    output?: unknown;
+    text?: string;
+  };
+  if (review.status === 'pending') {
+    throw new PromptOpsError(
+      'PO_ERR_REVIEW_PENDING',
+      `review ${review.id} is still pending; decide it with "promptops review approve|reject ${review.id}"`,
+      {
+        reviewId: review.id,
+      },
+    );
+  }
+  const record = await deps.resolver.resolve({
+    prompt: held.request.prompt,
+    selector: { kind: 'number', number: held.request.version },
+  });
+  const decidedBy = review.decidedBy ?? 'unknown';
+  if (review.status === 'approved' && review.stage === 'input') {
+    return runPipeline<T>(deps, {
+      prompt: held.request.prompt,
+      version: held.request.version,
+      input: held.request.input,
+      metadata: held.request.metadata,
+      ...(held.request.environment ? { environment: held.request.environment } : {}),
+      approvedReview: { id: review.id, stage: 'input', decidedBy },
+    });
+  }
+  const traceId = randomUUID();
+  const isApproved = review.status === 'approved';
+  const error = isApproved
+    ? null
+    : {
+        code: 'PO_ERR_REVIEW_REJECTED',
+        message: `rejected by ${decidedBy}${review.note ? `: ${review.note}` : ''}`,
+      };
+  deps.traces?.enqueue({
+    id: traceId,
+    project: deps.project,
+    prompt: record.prompt,
+    version: { number: record.number, hash: record.hash },
+    environment: held.request.environment,
+    status: isApproved ? 'ok' : 'error',
+    error,
+    startedAt: new Date().toISOString(),
+    model: null,
+    timings: { resolve: 0, validate: 0, guardrails: 0, render: 0, model: 0, output: 0, total: 0 },
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    input: record.spec.promptops.trace.redact === 'none' ? held.request.input : REDACTED,
+    output:
+      isApproved &&
+      (record.spec.promptops.trace.redact === 'none' || record.spec.promptops.trace.redact === 'input')
+        ? held.output
+        : null,
+    mutations: [],
+    attempts: [],
+    reasks: 0,
+    guardrails: [],
+    review: { id: review.id, decision: review.status, decidedBy },
+    metadata: held.request.metadata,
+  });
+  if (!isApproved) {
+    throw new PromptOpsError(
+      'PO_ERR_REVIEW_REJECTED',
+      `${record.prompt}@${record.number}: the held ${review.stage} was rejected by ${decidedBy}${review.note ? ` (${review.note})` : ''}`,
+      {
+        reviewId: review.id,
+        decidedBy,
+        traceId,
+      },
+    );
+  }
+  return {
+    output: held.output as T,
+    text: held.text ?? '',
+    traceId,
+    version: versionOf(record),
+    model: null,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    mutations: [],
+    guardrails: [],
+  };
 }

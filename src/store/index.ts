@@ -6,6 +6,7 @@ export type {
   PushItem,
   PushOutcome,
   RegistryStore,
+  ReviewRecord,
   StoreOptions,
   TraceFilter,
   VersionRecord,

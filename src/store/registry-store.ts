@@ -84,12 +84,40 @@ export interface RegistryStore {
   /** Appends traces in one transaction (the trace queue calls this with batches). */
   writeTraces(traces: readonly Trace[]): Promise<void>;
   listTraces(filter?: TraceFilter): Promise<Trace[]>;
+  createReview(
+    review: Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
+  ): Promise<ReviewRecord>;
+  getReview(id: string): Promise<ReviewRecord>;
+  listReviews(filter?: { status?: ReviewRecord['status']; limit?: number }): Promise<ReviewRecord[]>;
+  /** Approves or rejects a pending review; deciding twice is a conflict, never a silent overwrite. */
+  decideReview(
+    id: string,
+    decision: 'approved' | 'rejected',
+    actor: string,
+    note?: string,
+  ): Promise<ReviewRecord>;
   close(): Promise<void>;
+}
+
+/** A request a guardrail escalated to people, and its decision. */
+export interface ReviewRecord {
+  id: string;
+  prompt: string;
+  versionNumber: number;
+  stage: 'input' | 'output';
+  guardrail: string;
+  status: 'pending' | 'approved' | 'rejected';
+  traceId: string;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  note: string | null;
+  payload: Record<string, unknown>;
 }
 
 export interface TraceFilter {
   prompt?: string;
-  status?: 'ok' | 'error';
+  status?: 'ok' | 'error' | 'held';
   limit?: number;
 }
 
@@ -616,6 +644,98 @@ export class KyselyRegistryStore implements RegistryStore {
     return rows.map((r) => JSON.parse(r.record) as Trace);
   }
 
+  async createReview(
+    review: Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
+  ): Promise<ReviewRecord> {
+    await this.db
+      .insertInto('reviews')
+      .values({
+        id: review.id,
+        project: this.project,
+        prompt: review.prompt,
+        version_number: review.versionNumber,
+        stage: review.stage,
+        guardrail: review.guardrail,
+        status: 'pending',
+        trace_id: review.traceId,
+        created_at: review.createdAt,
+        decided_at: null,
+        decided_by: null,
+        note: null,
+        payload: JSON.stringify(review.payload),
+      })
+      .execute();
+    return { ...review, status: 'pending', decidedAt: null, decidedBy: null, note: null };
+  }
+
+  async getReview(id: string): Promise<ReviewRecord> {
+    const row = await this.db
+      .selectFrom('reviews')
+      .selectAll()
+      .where('project', '=', this.project)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) {
+      throw new PromptOpsError(
+        'PO_ERR_REVIEW_NOT_FOUND',
+        `review ${id} does not exist; list reviews with "promptops review ls"`,
+        { review: id },
+      );
+    }
+    return toReview(row);
+  }
+
+  async listReviews(
+    filter: { status?: ReviewRecord['status']; limit?: number } = {},
+  ): Promise<ReviewRecord[]> {
+    let query = this.db.selectFrom('reviews').selectAll().where('project', '=', this.project);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(filter.limit ?? 50)
+      .execute();
+    return rows.map(toReview);
+  }
+
+  async decideReview(
+    id: string,
+    decision: 'approved' | 'rejected',
+    actor: string,
+    note?: string,
+  ): Promise<ReviewRecord> {
+    return this.transact(async (trx) => {
+      const at = this.now().toISOString();
+      const result = await trx
+        .updateTable('reviews')
+        .set({ status: decision, decided_at: at, decided_by: actor, note: note ?? null })
+        .where('project', '=', this.project)
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) {
+        const current = await trx
+          .selectFrom('reviews')
+          .selectAll()
+          .where('project', '=', this.project)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!current)
+          throw new PromptOpsError('PO_ERR_REVIEW_NOT_FOUND', `review ${id} does not exist`, { review: id });
+        throw new PromptOpsError(
+          'PO_ERR_REVIEW_DECIDED',
+          `review ${id} was already ${current.status} by ${current.decided_by} at ${current.decided_at}`,
+          {
+            review: id,
+            status: current.status,
+          },
+        );
+      }
+      const row = await trx.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return toReview(row);
+    });
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
     await this.options.onClose?.();
@@ -632,4 +752,21 @@ function checkLabelName(label: string): void {
       { label },
     );
   }
+}
+
+function toReview(row: Database['reviews']): ReviewRecord {
+  return {
+    id: row.id,
+    prompt: row.prompt,
+    versionNumber: row.version_number,
+    stage: row.stage,
+    guardrail: row.guardrail,
+    status: row.status,
+    traceId: row.trace_id,
+    createdAt: row.created_at,
+    decidedAt: row.decided_at,
+    decidedBy: row.decided_by,
+    note: row.note,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+  };
 }

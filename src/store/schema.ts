@@ -53,12 +53,28 @@ export interface Database {
     version_number: number;
     version_hash: string;
     environment: string | null;
-    status: 'ok' | 'error';
+    status: 'ok' | 'error' | 'held';
     error_code: string | null;
     model: string | null;
     started_at: string;
     duration_ms: number;
     record: string;
+  };
+  reviews: {
+    id: string;
+    project: string;
+    prompt: string;
+    version_number: number;
+    stage: 'input' | 'output';
+    guardrail: string;
+    status: 'pending' | 'approved' | 'rejected';
+    trace_id: string;
+    created_at: string;
+    decided_at: string | null;
+    decided_by: string | null;
+    note: string | null;
+    /** JSON: what is held (the checked input, or the answer) and the verdicts. */
+    payload: string;
   };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };

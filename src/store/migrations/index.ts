@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as catalog from './001-catalog.js';
 import * as traces from './002-traces.js';
+import * as reviews from './003-reviews.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -9,6 +10,7 @@ import * as traces from './002-traces.js';
 const migrations: Record<string, Migration> = {
   '001-catalog': catalog,
   '002-traces': traces,
+  '003-reviews': reviews,
 };
 
 export const migrationProvider: MigrationProvider = {

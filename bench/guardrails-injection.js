@@ -1,0 +1,126 @@
+// prompt-injection guardrail: detection quality on the held-out test set and speed. Prints JSON.
+//   - recall on attacks (label 1) and false-positive rate on benign rows (label 0) of
+//     ../shared/datasets/injection/test.jsonl (or $PROMPTOPS_DATASETS/injection/test.jsonl), overall
+//     and per source, for the heuristics alone, the model alone and the combined score, all at the
+//     shipped threshold;
+//   - p50/p99 latency of the check on a 2 KB message (plain ASCII, and one with typographic quotes
+//     and accents, which takes the full Unicode normalisation path) and throughput on a 1 MB document.
+// Targets: overall recall ≥ 0.80 at FPR ≤ 0.05, notinject FPR ≤ 0.05; 2 KB p50 ≤ 60 µs; ≥ 20 MB/s.
+// Imports from dist: run `npm run build` first.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { createInjectionCheck, defaultThreshold, scoreInjection } = await import(
+  path.join(root, 'dist', 'guardrails', 'injection', 'detector.js')
+);
+
+const threshold = defaultThreshold();
+const datasets = process.env.PROMPTOPS_DATASETS ?? path.resolve(root, '..', 'shared', 'datasets');
+const testFile = path.join(datasets, 'injection', 'test.jsonl');
+
+const round = (x, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+function quality() {
+  if (!existsSync(testFile)) return { skipped: `no ${testFile}` };
+  const rows = readFileSync(testFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+  const scored = rows.map((r) => ({ ...r, s: scoreInjection(r.text) }));
+  const layer = (key) => {
+    const tally = (subset) => {
+      const pos = subset.filter((r) => r.label === 1);
+      const neg = subset.filter((r) => r.label === 0);
+      const out = {};
+      if (pos.length) {
+        out.recall = round(pos.filter((r) => r.s[key] >= threshold).length / pos.length);
+        out.attacks = pos.length;
+      }
+      if (neg.length) {
+        out.fpr = round(neg.filter((r) => r.s[key] >= threshold).length / neg.length);
+        out.benign = neg.length;
+      }
+      return out;
+    };
+    const sources = [...new Set(rows.map((r) => r.source))].sort();
+    return {
+      overall: tally(scored),
+      bySource: Object.fromEntries(sources.map((s) => [s, tally(scored.filter((r) => r.source === s))])),
+    };
+  };
+  return {
+    rows: rows.length,
+    heuristics: layer('heuristic'),
+    model: layer('model'),
+    combined: layer('combined'),
+  };
+}
+
+// A 2 KB customer-support message, written for this bench (not from any dataset).
+const SENTENCES = [
+  'Hello, I was charged twice for my March invoice and would like to understand why this happened.',
+  'I checked my bank statement and both payments went through on the same day, a few minutes apart.',
+  'Could you look at the billing history of my account and tell me whether a refund is possible?',
+  'I also noticed that the plan shown in the dashboard is still the old one, even though I upgraded.',
+  'The upgrade confirmation email arrived last Tuesday, so the change should already be visible.',
+  'If you need the transaction references, I can send screenshots of both charges from my bank app.',
+  'Please let me know how long a refund usually takes and whether I have to do anything on my side.',
+  'Thanks in advance for your help, and sorry for the long message; I wanted to include every detail.',
+];
+function message(bytes, sentences = SENTENCES) {
+  let out = '';
+  for (let i = 0; out.length < bytes; i++) out += `${sentences[i % sentences.length]} `;
+  return out.slice(0, bytes);
+}
+const ascii2k = message(2048);
+const unicode2k = message(
+  2048,
+  SENTENCES.map((s, i) =>
+    i % 2 ? s.replace(/'/g, '’').replace(/the /, 'the “café” ') : s.replace('I', 'Je suis déçu, I'),
+  ),
+);
+
+function latency(check, text, runs = 20_000) {
+  const ctx = { stage: 'input' };
+  for (let i = 0; i < 2_000; i++) check(text, ctx);
+  const samples = new Float64Array(runs);
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    check(text, ctx);
+    samples[i] = Number(process.hrtime.bigint() - t) / 1000;
+  }
+  samples.sort();
+  const at = (q) => round(samples[Math.min(runs - 1, Math.floor(q * runs))], 1);
+  return { chars: text.length, p50Us: at(0.5), p99Us: at(0.99) };
+}
+
+function throughput(check) {
+  const doc = message(1 << 20);
+  const ctx = { stage: 'input' };
+  check(doc, ctx);
+  const runs = 10;
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    check(doc, ctx);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[runs >> 1];
+  return { bytes: doc.length, medianMs: round(median, 2), mbPerS: round(1 / (median / 1000), 1) };
+}
+
+const check = createInjectionCheck({});
+const result = {
+  bench: 'guardrails-injection',
+  threshold,
+  quality: quality(),
+  speed: {
+    message2k: latency(check, ascii2k),
+    message2kUnicode: latency(check, unicode2k),
+    document1mb: throughput(check),
+  },
+};
+console.log(JSON.stringify(result, null, 2));

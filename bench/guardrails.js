@@ -1,0 +1,65 @@
+// The default input stage as the pipeline runs it (pii + secrets + prompt-injection, cheapest
+// first) on a 2 KB message and on a 1 MB document. Prints JSON. Targets (issue 4): p50 ≤ 100 µs on
+// 2 KB, ≥ 20 MB/s on 1 MB. Quality figures: bench/guardrails-injection.js, bench/guardrails-pii.js.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { compileGuardrails, runGuardrailStage } = await import(
+  path.join(root, 'dist', 'guardrails', 'engine.js')
+);
+
+const compiled = await compileGuardrails(
+  {
+    input: [
+      { name: 'prompt-injection', action: 'block', options: {} },
+      { name: 'pii', action: 'redact', options: {} },
+      { name: 'secrets', action: 'block', options: {} },
+    ],
+    output: [],
+  },
+  {},
+  root,
+);
+
+const sentence =
+  'Hi team, I ordered the router X2 last month (order A-1001) and it keeps dropping the connection every evening. ' +
+  'I already restarted it twice and updated the firmware as your guide suggests. Could you tell me whether a replacement ' +
+  'is possible under warranty, or what else I should try? You can reach me at dana.miller@example.com or +44 20 7946 0958. ';
+const message = sentence.repeat(Math.ceil(2048 / sentence.length)).slice(0, 2048);
+const ctx = { stage: 'input' };
+
+for (let i = 0; i < 2000; i++) runGuardrailStage(compiled.input, [{ field: 'message', text: message }], ctx);
+const samples = [];
+for (let i = 0; i < 20_000; i++) {
+  const t = performance.now();
+  runGuardrailStage(compiled.input, [{ field: 'message', text: message }], ctx);
+  samples.push((performance.now() - t) * 1000);
+}
+samples.sort((a, b) => a - b);
+const q = (p) => Math.round(samples[Math.floor(p * samples.length)] * 10) / 10;
+
+const document = sentence.repeat(Math.ceil(1_048_576 / sentence.length)).slice(0, 1_048_576);
+runGuardrailStage(compiled.input, [{ field: 'document', text: document }], ctx);
+const runs = 5;
+const start = performance.now();
+for (let i = 0; i < runs; i++)
+  runGuardrailStage(compiled.input, [{ field: 'document', text: document }], ctx);
+const seconds = (performance.now() - start) / 1000 / runs;
+
+console.log(
+  JSON.stringify(
+    {
+      bench: 'guardrails-input-stage',
+      guardrails: compiled.input.map((g) => g.decl.name),
+      message2kb: { p50Us: q(0.5), p90Us: q(0.9), p99Us: q(0.99) },
+      document1mb: {
+        seconds: Math.round(seconds * 1000) / 1000,
+        mbPerSec: Math.round((1 / seconds) * 10) / 10,
+      },
+      targets: { p50Us: 100, mbPerSec: 20 },
+    },
+    null,
+    2,
+  ),
+);
