@@ -1,7 +1,7 @@
 // In-process pipeline overhead (everything except the model call): resolve (cached), input
 // contract, render, output contract and trace hand-off, for the support-reply example on the
 // offline provider (instant, in-process). Prints JSON. Target (issue 3): p50 ≤ 50 µs, p99 ≤ 300 µs.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,17 @@ const { compileGuardrails } = await dist('guardrails/engine.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'promptops-bench-'));
 try {
   cpSync(path.join(root, 'examples'), dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  // The same prompt without its guardrails, to measure the core pipeline apart from them.
+  const source = readFileSync(path.join(dir, 'prompts', 'support-reply.prompt'), 'utf8');
+  const bare = source
+    .replace('name: support-reply', 'name: support-reply-bare')
+    .replace(/promptops\.guardrails:[\s\S]*?\n---\n/, '---\n');
+  writeFileSync(path.join(dir, 'prompts', 'support-reply-bare.prompt'), bare);
+  const fixtures = path.join(dir, 'fixtures', 'offline.yaml');
+  writeFileSync(
+    fixtures,
+    `${readFileSync(fixtures, 'utf8')}  - when: { prompt: support-reply-bare }\n    respond: { json: { reply: "We will refund the duplicate charge.", escalate: false, category: billing } }\n`,
+  );
   const ws = await openWorkspace(dir);
   const store = await openStore(ws.config.store.url, ws.root, { project: ws.config.project });
   const catalog = await loadCatalog(ws);
@@ -29,6 +40,7 @@ try {
     { author: 'bench' },
   );
   await store.setLabel('support-reply', 1, 'production', 'bench');
+  await store.setLabel('support-reply-bare', 1, 'production', 'bench');
 
   const overheads = [];
   const queue = new TraceQueue({
@@ -62,46 +74,53 @@ try {
     message: 'I was charged twice for my March invoice, can you check?',
     history: [{ role: 'customer', text: 'Hello' }],
   };
-  const request = { prompt: 'support-reply', input, environment: 'production' };
   const warmup = 2_000;
   const runs = Number(process.env.BENCH_RUNS ?? 20_000);
-  for (let i = 0; i < warmup; i++) {
-    await runPipeline(deps, request);
-    if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
-  }
-  await queue.flush();
-  overheads.length = 0;
-  const start = performance.now();
-  let measured = 0;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await runPipeline(deps, request);
-    measured += performance.now() - t;
-    // A server gets requests as separate events; yielding lets queued trace batches be written
-    // between requests, as they would be there.
-    if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
-  }
-  const elapsed = performance.now() - start;
-  await queue.flush();
-  overheads.sort((a, b) => a - b);
-  const q = (p) =>
-    Math.round(overheads[Math.min(overheads.length - 1, Math.floor(p * overheads.length))] * 10) / 10;
+  const measure = async (prompt) => {
+    const request = { prompt, input, environment: 'production' };
+    for (let i = 0; i < warmup; i++) {
+      await runPipeline(deps, request);
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await queue.flush();
+    overheads.length = 0;
+    let measured = 0;
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await runPipeline(deps, request);
+      measured += performance.now() - t;
+      // A server gets requests as separate events; yielding lets queued trace batches be written
+      // between requests, as they would be there.
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await queue.flush();
+    overheads.sort((a, b) => a - b);
+    const q = (p) =>
+      Math.round(overheads[Math.min(overheads.length - 1, Math.floor(p * overheads.length))] * 10) / 10;
+    return {
+      p50Us: q(0.5),
+      p90Us: q(0.9),
+      p99Us: q(0.99),
+      maxUs: q(1),
+      callsPerSec: Math.round(runs / (measured / 1000)),
+    };
+  };
+  const core = await measure('support-reply-bare');
+  const guarded = await measure('support-reply');
   console.log(
     JSON.stringify(
       {
         bench: 'pipeline-overhead',
-        prompt: 'support-reply@1 (production)',
-        model: 'offline/scripted',
+        model: 'offline/scripted (in-process; its time is excluded)',
         runs,
-        p50Us: q(0.5),
-        p90Us: q(0.9),
-        p99Us: q(0.99),
-        maxUs: q(1),
-        throughputPerSec: Math.round(runs / (elapsed / 1000)),
-        callsPerSecExcludingYields: Math.round(runs / (measured / 1000)),
+        core: { prompt: 'support-reply without guardrails', ...core, targetUs: { p50: 50, p99: 300 } },
+        withGuardrails: {
+          prompt:
+            'support-reply with its guardrails (input: prompt-injection, pii; output: pii, banned-terms, json-schema)',
+          ...guarded,
+        },
         tracesWritten: queue.stats.written,
         tracesDropped: queue.stats.dropped,
-        targetUs: { p50: 50, p99: 300 },
       },
       null,
       2,
