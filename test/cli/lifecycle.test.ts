@@ -156,6 +156,10 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('created   support-reply@2');
     expect(result.stdout).toContain('input.locale: new required field');
+    expect(result.stdout).toContain('blocked by guardrail "prompt-injection"');
+    expect(result.stdout).toMatch(
+      /support-reply@1\s+input\s+prompt-injection\s+block\s+\d+\s+1\s+1 \(100%\)/,
+    );
     const again = await runCli(['demo', path.join(dir, 'demo')], { cwd: dir });
     expect(again.code).toBe(0);
   });

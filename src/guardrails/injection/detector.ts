@@ -121,4 +121,3 @@ export function createInjectionCheck(options: { threshold?: number } = {}): Guar
     return { isViolation: heuristicFired || modelFired, score, reasons, spans };
   };
 }
-
