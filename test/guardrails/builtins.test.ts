@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { create as bannedTerms } from '../../src/guardrails/builtins/banned-terms.js';
@@ -19,7 +19,9 @@ describe('banned-terms', () => {
 
   it('matches whole words and phrases across case, accents and whitespace', () => {
     expect(check('We GUARANTÉE it', output).spans).toEqual([{ start: 3, end: 12, type: 'banned-term' }]);
-    expect(check('this is not legal\n  advice', output).isViolation).toBe(false);
+    expect(check('this is not legal\n  advice', output).spans).toEqual([
+      { start: 12, end: 26, type: 'banned-term' },
+    ]);
     expect(check('this is legal\nadvice.', output).spans).toEqual([
       { start: 8, end: 20, type: 'banned-term' },
     ]);
@@ -179,5 +181,45 @@ describe('redaction', () => {
     ]);
     expect(redacted).toBe('mail [EMAIL_1] or [EMAIL_2], again [EMAIL_1]');
     expect(restorePlaceholders('write to [EMAIL_2]', mapping)).toBe('write to b@x.io');
+  });
+});
+
+describe('labelled fixture sets', () => {
+  const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'guardrails');
+  const rows = async <T>(name: string): Promise<T[]> =>
+    (await readFile(path.join(fixtures, name), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as T);
+
+  it('language: every labelled sentence is detected as its language (or as too short to tell)', async () => {
+    for (const row of await rows<{ text: string; language: string | null }>('language.jsonl')) {
+      expect({ text: row.text, language: detectLanguage(row.text)?.language ?? null }).toEqual({
+        text: row.text,
+        language: row.language,
+      });
+    }
+  });
+
+  it('system-prompt-leak: every labelled answer is classified right', async () => {
+    const check = leak({});
+    for (const row of await rows<{ system: string; answer: string; leak: boolean }>(
+      'system-prompt-leak.jsonl',
+    )) {
+      expect({
+        answer: row.answer,
+        leak: check(row.answer, { ...output, systemPrompt: row.system }).isViolation,
+      }).toEqual({ answer: row.answer, leak: row.leak });
+    }
+  });
+
+  it('banned-terms: every labelled text is classified right', async () => {
+    const check = bannedTerms({ terms: ['guarantee', 'legal advice'] });
+    for (const row of await rows<{ text: string; violation: boolean }>('banned-terms.jsonl')) {
+      expect({ text: row.text, violation: check(row.text, output).isViolation }).toEqual({
+        text: row.text,
+        violation: row.violation,
+      });
+    }
   });
 });

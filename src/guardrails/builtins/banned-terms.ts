@@ -1,18 +1,35 @@
 import { type GuardrailCheck, PASS, type Span } from '../types.js';
 
-/** Lower-cases and strips accents, keeping one output character per input character. */
-function fold(text: string, caseSensitive: boolean): string {
-  let out = '';
+/**
+ * Lower-cases, strips accents and collapses whitespace runs to one space, keeping for each output
+ * character the offset it came from, so matches map back to the original text.
+ */
+function fold(text: string, caseSensitive: boolean): { chars: string; index: number[] } {
+  let chars = '';
+  const index: number[] = [];
+  let offset = 0;
+  let inSpace = false;
   for (const ch of text) {
-    const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    const folded = base.length === ch.length ? base : ch;
-    out += caseSensitive
-      ? folded
-      : folded.toLowerCase().length === folded.length
-        ? folded.toLowerCase()
-        : folded;
+    if (/\s/.test(ch)) {
+      if (!inSpace) {
+        chars += ' ';
+        index.push(offset);
+      }
+      inSpace = true;
+    } else {
+      inSpace = false;
+      const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+      let folded = base.length === ch.length ? base : ch;
+      if (!caseSensitive && folded.toLowerCase().length === folded.length) folded = folded.toLowerCase();
+      for (let i = 0; i < folded.length; i++) {
+        chars += folded[i];
+        index.push(offset + i);
+      }
+    }
+    offset += ch.length;
   }
-  return out;
+  index.push(offset);
+  return { chars, index };
 }
 
 const WORD = /[\p{L}\p{N}_]/u;
@@ -24,11 +41,10 @@ const WORD = /[\p{L}\p{N}_]/u;
  */
 export function create(options: Record<string, unknown>): GuardrailCheck {
   const caseSensitive = Boolean(options.caseSensitive);
-  const terms = (options.terms as string[])
-    .map((t) => fold(t.trim().replace(/\s+/g, ' '), caseSensitive))
-    .filter(Boolean);
+  const terms = (options.terms as string[]).map((t) => fold(t.trim(), caseSensitive).chars).filter(Boolean);
   return (text) => {
-    const haystack = fold(text, caseSensitive).replace(/\s/g, ' ');
+    const folded = fold(text, caseSensitive);
+    const haystack = folded.chars;
     const spans: Span[] = [];
     const found = new Set<string>();
     for (const term of terms) {
@@ -40,7 +56,7 @@ export function create(options: Record<string, unknown>): GuardrailCheck {
         const before = at > 0 ? haystack[at - 1]! : ' ';
         const after = end < haystack.length ? haystack[end]! : ' ';
         if (!WORD.test(before) && !WORD.test(after)) {
-          spans.push({ start: at, end, type: 'banned-term' });
+          spans.push({ start: folded.index[at]!, end: folded.index[end]!, type: 'banned-term' });
           found.add(term);
         }
         from = at + 1;

@@ -247,11 +247,13 @@ for (const [lang, words] of Object.entries(STOPWORDS)) {
 export function detectLanguage(text: string): { language: string; confidence: number } | null {
   const sample = text.length > 4000 ? text.slice(0, 4000) : text;
   const letters = sample.match(/\p{L}/gu)?.length ?? 0;
-  if (letters < 20) return null;
+  // A character of these scripts carries about a word, so fewer of them are enough.
+  if (letters < 6) return null;
   for (const [pattern, language] of SCRIPTS) {
     const hits = sample.match(new RegExp(pattern.source, 'gu'))?.length ?? 0;
     if (hits / letters > 0.3) return { language, confidence: Math.min(1, hits / letters + 0.2) };
   }
+  if (letters < 20) return null;
   const tokens = sample.toLowerCase().match(/\p{L}+/gu) ?? [];
   const counts = new Map<string, number>();
   for (const token of tokens)

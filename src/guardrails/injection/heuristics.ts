@@ -870,6 +870,11 @@ const SPACED_LETTERS = /\b(?:[a-z] ){5,}[a-z]\b/g;
 const SPACED_TRIGGER =
   /ignor|disregard|forget|instruction|prompt|jailbr|password|previous|pretend|system|reveal|bypass|sayth|hate|kill/;
 
+/** Decoded bytes look like text: two words (fixed counts: no backtracking over long runs). */
+const LOOKS_LIKE_WORDS = /[a-zA-Z]{3} [a-zA-Z]{2}/;
+/** Characters of text around an encoded-text hint that are decoded and checked. */
+const HIDDEN_WINDOW = 32_768;
+
 const MAX_BLOBS = 8;
 const MAX_BLOB_CHARS = 4096;
 const MAX_SPANS_PER_RULE = 8;
@@ -1142,6 +1147,10 @@ export const SCAN_RULE_IDS: readonly string[] = scanRules.map((r) => r.id);
 
 export const ALL_PATTERNS: readonly RegExp[] = [
   ...RULES.map((r) => r.re),
+  AI_CONTEXT,
+  CYRILLIC,
+  CJK,
+  LOOKS_LIKE_WORDS,
   ROT13_HINT.re,
   REVERSED_HINT.re,
   TRIGGER,
@@ -1324,7 +1333,7 @@ function decodeBlob(blob: string, kind: 'base64' | 'hex'): string | null {
   const bytes = kind === 'hex' ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   if (bytes.length < 8) return null;
   const s = bytes.toString('utf8');
-  if (printableRatio(s) < 0.9 || !/[a-zA-Z]{3,} [a-zA-Z]{2,}/.test(s)) return null;
+  if (printableRatio(s) < 0.9 || !LOOKS_LIKE_WORDS.test(s)) return null;
   return s;
 }
 
@@ -1377,12 +1386,12 @@ export function scoreHeuristics(n: NormalizedText): HeuristicResult {
     }
   };
   const whole: Span = { start: 0, end: n.source.length, type: 'encoded-payload' };
-  let rot13Seen = false;
-  let reversedSeen = false;
+  let rot13At = -1;
+  let reversedAt = -1;
   let strong = false;
   for (const h of raw) {
-    if (h.rule === ROT13_HINT) rot13Seen = true;
-    else if (h.rule === REVERSED_HINT) reversedSeen = true;
+    if (h.rule === ROT13_HINT) rot13At = rot13At < 0 ? h.start : rot13At;
+    else if (h.rule === REVERSED_HINT) reversedAt = reversedAt < 0 ? h.start : reversedAt;
     else {
       const o = toOriginal(n, h.start, h.end);
       add(h.rule.id, h.rule.family, h.rule.weight, { start: o.start, end: o.end, type: h.rule.family });
@@ -1421,14 +1430,15 @@ export function scoreHeuristics(n: NormalizedText): HeuristicResult {
     }
   }
 
-  // rot13 and reversed text: decode the whole text and run the rules on it.
-  if (rot13Seen) {
-    const hidden = hiddenScore(rot13(text));
+  // rot13 and reversed text: decode the text around the first hint and run the rules on it.
+  const around = (at: number) => text.slice(Math.max(0, at - HIDDEN_WINDOW), at + HIDDEN_WINDOW);
+  if (rot13At >= 0) {
+    const hidden = hiddenScore(rot13(around(rot13At)));
     if (hidden.weight > 0)
       add(`rot13:${hidden.rules[0]}`, 'encoded-payload', Math.max(0.8, hidden.weight), whole);
   }
-  if (reversedSeen) {
-    const hidden = hiddenScore(reverse(text));
+  if (reversedAt >= 0) {
+    const hidden = hiddenScore(reverse(around(reversedAt)));
     if (hidden.weight > 0)
       add(`reversed:${hidden.rules[0]}`, 'encoded-payload', Math.max(0.8, hidden.weight), whole);
   }
