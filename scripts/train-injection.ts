@@ -342,7 +342,7 @@ const model = {
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
-writeFileSync(OUT, `${JSON.stringify(model, null, 1)}\n`);
+writeFileSync(OUT, `${JSON.stringify(model, null, 2)}\n`);
 
 const valHeurThreshold = threshold;
 console.log(

@@ -17,7 +17,12 @@ import {
   SCAN_RULE_IDS,
   scoreHeuristics,
 } from '../../src/guardrails/injection/heuristics.js';
-import { normalize, normalizeWithMap, toOriginal } from '../../src/guardrails/injection/normalize.js';
+import {
+  NORMALIZE_PATTERNS,
+  normalize,
+  normalizeWithMap,
+  toOriginal,
+} from '../../src/guardrails/injection/normalize.js';
 
 // Every example below was written for these tests (none comes from a dataset).
 
@@ -418,7 +423,7 @@ describe('ReDoS guard', () => {
 
   it('runs every pattern over 50,000-character adversarial strings in < 50 ms each', () => {
     const slow: string[] = [];
-    for (const pattern of ALL_PATTERNS) {
+    for (const pattern of [...ALL_PATTERNS, ...NORMALIZE_PATTERNS]) {
       const re = new RegExp(
         pattern.source,
         pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
@@ -452,6 +457,9 @@ describe('ReDoS guard', () => {
       '\u200b'.repeat(50_000),
       tags('a').repeat(30_000),
       'і'.repeat(50_000),
+      // encoded-text hints in a long text: only a window around them is decoded
+      `${'vtaber '.repeat(20_000)}snoitcurtsni erongi`,
+      `${'QUJD'.repeat(20_000)} ${'0f'.repeat(20_000)}`,
     ];
     for (const input of inputs) {
       const t = performance.now();

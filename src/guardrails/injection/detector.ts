@@ -16,6 +16,8 @@ import { readFileSync } from 'node:fs';
 import type { CheckContext, GuardrailCheck, Span, Verdict } from '../types.js';
 import { BUCKETS, modelProbability } from './features.js';
 import { scoreHeuristics } from './heuristics.js';
+// Type-only: gives model.json's shape, and makes tsc emit model.json into dist/ next to this module
+// (the JSON itself is read at run time, so it is not inlined into the CLI bundle).
 import type ModelFile from './model.json';
 import { type NormalizedText, normalize } from './normalize.js';
 

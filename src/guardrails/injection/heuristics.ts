@@ -10,9 +10,14 @@
  * full, every further one at half weight: 1 − (1 − w₁) · Π_{i>1} (1 − wᵢ/2) — so one strong rule is
  * enough, independent weak signals add up, and two weak ones alone stay below a strong one.
  *
- * Linear time: every pattern starts with a literal word (no leading quantified class), gaps are
- * bounded and alternate disjoint classes (word characters / separators), so each start position
- * does O(1) work; encoded payloads are decoded at most MAX_BLOBS times, MAX_BLOB_CHARS each.
+ * Speed and linear time: one pass over the text finds its words; a rule runs (as a sticky regex)
+ * only where one of the words it can start with occurs, the literal text after that word matches,
+ * and one of the words it must end with occurs somewhere in the text — all read off the patterns at
+ * load time (see the rule index below) — so a benign 2 KB message costs a few dozen regex attempts,
+ * not 80 full scans. Patterns start with a literal word (no leading quantified class), gaps are
+ * bounded and alternate disjoint classes (word characters / separators), so an attempt is O(1);
+ * encoded payloads are decoded at most MAX_BLOBS times, MAX_BLOB_CHARS each, and rot13 / reversed
+ * text only within HIDDEN_WINDOW characters of the hint that triggered it.
  */
 
 import type { Span } from '../types.js';

@@ -322,7 +322,12 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const WHITESPACE_RUN = /[\x00-\x1f\x7f][\x00-\x20\x7f]*| [\x00-\x20\x7f]+/g;
 
 /** The regular expressions of this module (for the ReDoS test). */
-export const NORMALIZE_PATTERNS: readonly RegExp[] = [NOT_PRINTABLE_ASCII, NON_ASCII, WHITESPACE_RUN, COMBINING];
+export const NORMALIZE_PATTERNS: readonly RegExp[] = [
+  NOT_PRINTABLE_ASCII,
+  NON_ASCII,
+  WHITESPACE_RUN,
+  COMBINING,
+];
 
 /**
  * Normalises `input` (see the module comment). Linear in the input length. Plain ASCII takes a fast
