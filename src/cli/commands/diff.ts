@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../catalog/canonical.js';
 import { hasErrors } from '../../catalog/diagnostics.js';
 import { diffSpecs, type SpecDiff } from '../../catalog/diff.js';
-import { formatVersionRef, parseVersionRef } from '../../catalog/ref.js';
+import { parseVersionRef } from '../../catalog/ref.js';
 import type { PromptSpec } from '../../catalog/spec.js';
 import { PromptOpsError } from '../../errors.js';
 import { loadCatalog } from '../../project/workspace.js';
@@ -46,13 +46,13 @@ export async function diff(refA: string, refB: string | undefined, options: Glob
     if (options.json) {
       printJson({ a: nameA, b: nameB, ...result, isBreaking: result.breaking.length > 0 });
     } else {
-      printDiff(result, nameA, nameB, formatVersionRef(a));
+      printDiff(result, nameA, nameB);
     }
     return 0;
   });
 }
 
-function printDiff(result: SpecDiff, nameA: string, nameB: string, _ref: string): void {
+function printDiff(result: SpecDiff, nameA: string, nameB: string): void {
   print(color.bold(`diff ${nameA} → ${nameB}`));
   if (!result.isTemplateChanged && result.changes.length === 0) {
     print(color.dim('no differences'));

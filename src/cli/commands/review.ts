@@ -1,6 +1,6 @@
 import { PromptOpsError } from '../../errors.js';
 import type { ReviewRecord } from '../../store/index.js';
-import { type GlobalOptions, resolveActor, withStore } from '../context.js';
+import { type GlobalOptions, projectDir, resolveActor, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table } from '../output.js';
 
 /** `promptops review ls`: requests held by an `escalate` guardrail, newest first. */
@@ -82,7 +82,6 @@ export async function showReview(id: string, options: GlobalOptions): Promise<nu
 /** `promptops review result ID`: delivers a decided request: the approved answer, or the refusal. */
 export async function result(id: string, options: GlobalOptions & { wait?: string }): Promise<number> {
   const { createClient } = await import('../../runtime/client.js');
-  const { projectDir } = await import('../context.js');
   const client = createClient({ cwd: projectDir(options) });
   try {
     const outcome = await client.awaitReview(id, {

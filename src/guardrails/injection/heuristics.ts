@@ -30,7 +30,8 @@ export type Family =
   | 'context-injection'
   | 'encoded-payload'
   | 'obfuscation'
-  | 'malicious-code';
+  | 'malicious-code'
+  | 'indirect-injection';
 
 export interface Rule {
   id: string;
@@ -284,6 +285,56 @@ const AI_READER = any(
 /** Not a question about how to do it ("how do I print the system prompt in my app?"). */
 const NOT_HOWTO = `(?<!\\bhow (?:do |can |could |should |would |to )?(?:i |we |you |one )?(?:to )?)`;
 const MARKER = any('instructions?', 'commands?', 'directives?', 'anweisungen', 'anweisung', 'befehl');
+
+/** Who an indirect injection talks to (the model processing the text, never the human reader). */
+const IND_AI = any(
+  'ai',
+  'ai assistants?',
+  'ai models?',
+  'ai agents?',
+  'ai systems?',
+  'ai tools?',
+  'assistants?',
+  'chatbots?',
+  'llms?',
+  'language models?',
+  'large language models?',
+  'gpt',
+  'chatgpt',
+  'copilot',
+  'claude',
+  'gemini',
+  'bard',
+);
+/** What an indirect injection asks the model to do once it has its attention. */
+const IND_ACTION = any(
+  'ignore',
+  'disregard',
+  'forget',
+  'do not (?:summari[sz]e|mention|reveal|tell|translate|follow)',
+  "don't (?:summari[sz]e|mention|reveal|tell|translate|follow)",
+  'instead',
+  '(?:tell|inform|ask|convince|urge|remind|direct|advise) the (?:users?|readers?|human)',
+  'include',
+  'insert',
+  'append',
+  'add (?:the|this|a|following)',
+  'recommend',
+  'in your (?:answer|response|reply|summary|output)',
+  'when (?:you )?(?:summari[sz]e|answer|respond|reply)',
+  'you must',
+  'you should',
+  'you are (?:now|required|instructed)',
+  'from now on',
+  'your (?:new|real|actual) (?:task|instructions?|goal)',
+  'say',
+  'respond',
+  'output',
+  'print',
+  'write',
+);
+/** Not what an app, script or message should do ("my app should ask the user for a password"). */
+const IND_NOT_APP = `(?<!\\b(?:how (?:do|can|could|should|would|to) (?:i |we |you |one )?|how to |app |application |apps |script |program |code |function |page |form |screen |dialog |popup |prompt |message |error |banner |button |site |website |system |it |that |which |should |would |could |can |will |to |then |and |must |may |shall |need to |needs to |want to |wants to |way to |best way to |better to |i |we |they |don't |do not |not |never |to not |cannot |can't |shouldn't |should not ))`;
 
 // Rules ---------------------------------------------------------------------------------------
 
@@ -792,6 +843,140 @@ export const RULES: readonly Rule[] = [
     `\\b${any('in your (?:response|answer|reply|summary|output)', 'when (?:you )?(?:respond|answer|reply|summari[sz]e)')}${gap(2)}${any('also', 'always', 'make sure', 'be sure', 'you must', 'include', 'insert', 'add', 'append', 'mention', 'recommend', 'tell the user', 'say that', 'state that', 'claim')}\\b`,
   ),
 
+  // — indirect injection: instructions planted in a document, email, page or code the model is
+  // asked to process, addressed to the model (or to "your answer") rather than to the human
+  // reader. Each rule needs an addressee the human reader would not be called by (the AI, "the
+  // user", "every response", a code comment aimed at the assistant) or an action only an
+  // assistant takes on a user's behalf (asking "the user" for a password, sending "the
+  // conversation" to a URL). Weak signals (plain "in your reply, include …", which a customer may
+  // write to a human agent) weigh little and count only next to another family.
+  R(
+    'ind-note-to-ai',
+    'indirect-injection',
+    0.7,
+    `\\b${any('note', 'message', 'instructions?', 'directive', 'reminder', 'memo', 'request', 'hint', 'attention', 'attn', 'important', 'ps')}${SEP}${any('to', 'for')}${SEP}(?:${any('the', 'any', 'all', 'every', 'an?')}${SEP})?${IND_AI}${SEP}?(?:${any('reading', 'processing', 'summari[sz]ing', 'analy[sz]ing', 'reviewing', 'parsing', 'translating', 'crawling', 'indexing')}${gap(2)})?[:,-]`,
+  ),
+  R(
+    'ind-ai-vocative',
+    'indirect-injection',
+    0.7,
+    `(?<=(?:^|[.!?:;>)\\]"'*#/-]) ?)\\b(?:${any('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'yo')}${SEP}${IND_AI}|${IND_AI})${SEP}?(?:${any('reading', 'processing', 'summari[sz]ing', 'analy[sz]ing', 'reviewing', 'parsing', 'translating')}${gap(2)})?[,:] ?(?:${any('please', 'now', 'first', 'also', 'important')}${SEP})?${IND_ACTION}`,
+  ),
+  R(
+    'ind-code-comment',
+    'indirect-injection',
+    0.7,
+    `(?<=(?:#|//|/\\*|<!--|\\*|--) ?(?:${any('note', 'hint', 'instructions?', 'message', 'todo')} ${any('to', 'for')} )?(?:the )?)\\b${IND_AI}(?: ${any('reviewer', 'agent', 'assistant')})?s? ?[:,-] ?(?:[a-z]+ ){0,2}${any('ignore', 'disregard', 'do not', "don't", 'never', 'always', 'instead', 'approve', 'mark', 'rate', 'classify', 'report', 'say', 'tell', 'output', 'print', 'include', 'insert', 'add', 'recommend', 'respond', 'reply', 'execute', 'run', 'send', 'when', 'if you')}\\b`,
+  ),
+  R(
+    'ind-ignore-document',
+    'indirect-injection',
+    0.6,
+    `\\b${any('ignore', 'disregard', 'forget', 'skip', 'stop summari[sz]ing', 'do not summari[sz]e', "don't summari[sz]e", 'instead of summari[sz]ing', 'instead of translating', 'do not translate', "don't translate")}${SEP}(?:${any('the', 'this', 'that', 'all', 'above')}${SEP})?(?:${any('above', 'previous', 'whole', 'entire', 'rest of the', 'provided', 'given')}${SEP})?${any('documents?', 'e-?mails?', 'articles?', 'web ?pages?', 'pages?', 'texts?', 'contents?', 'reviews?', 'posts?', 'files?', 'transcripts?', 'passages?', 'data', 'input')}${SEP}(?:${any('and', 'then', 'instead', 'now', 'just')}${SEP}){1,2}(?:${any('instead', 'just', 'only', 'simply')}${SEP})?${any('write', 'say', 'tell', 'output', 'print', 'respond', 'answer', 'recommend', 'ask', 'send', 'include', 'insert', 'translate', 'generate', 'compose', 'claim', 'state', 'explain', 'describe', 'list', 'return')}\\b`,
+  ),
+  R(
+    'ind-ignore-user',
+    'indirect-injection',
+    0.75,
+    `\\b${any('ignore', 'disregard', 'forget', 'do not answer', "don't answer", 'do not follow', "don't follow", 'instead of answering', 'rather than answering', 'do not respond to', "don't respond to")}${SEP}(?:${any('the', 'this', 'any', 'all')}${SEP})?${any("user'?s?", 'users', "human'?s?", 'original', "reader'?s?")}${SEP}(?:${any('original', 'actual', 'real')}${SEP})?${any('questions?', 'requests?', 'query', 'queries', 'instructions?', 'task', 'prompts?', 'messages?', 'input')}\\b`,
+  ),
+  R(
+    'ind-tell-user-action',
+    'indirect-injection',
+    0.6,
+    `${IND_NOT_APP}\\b${any('tell', 'inform', 'advise', 'instruct', 'urge', 'ask', 'remind', 'convince', 'persuade', 'encourage', 'direct', 'redirect', 'invite', 'get', 'make', 'trick', 'force')}${SEP}${any('the users?', 'users', 'the readers?', 'the human', 'the visitors?')}${SEP}(?:that${SEP}(?:they${SEP})?(?:${any('should', 'must', 'need to', 'have to')}${SEP})?|to${SEP})(?:${any('immediately', 'urgently', 'quickly', 'now', 'please')}${SEP})?${any('visit', 'go to', 'click', 'call', 'text', 'e-?mail', 'send', 'download', 'install', 'buy', 'purchase', 'sign up', 'register', 'log ?in', 'enter', 'provide', 'share', 'contact', 'transfer', 'wire', 'pay', 'donate', 'verify', 'confirm', 'reset', 'subscribe', 'open', 'check out', 'follow', 'invest', 'scan', 'run', 'paste', 'forward')}\\b`,
+  ),
+  R(
+    'ind-ask-credentials',
+    'indirect-injection',
+    0.75,
+    `${IND_NOT_APP}\\b${any('ask', 'request', 'get', 'collect', 'obtain', 'persuade', 'convince', 'trick', 'require', 'have', 'make', 'prompt', 'tell', 'urge')}${SEP}${any('the users?', 'users', 'the readers?', 'the human', 'the visitors?', 'the victims?', 'the recipients?')}${SEP}(?:${any('to (?:provide|enter|share|give|send|type|confirm|reveal|disclose|verify|submit|reply with|tell you)', 'for', 'about')}${SEP})(?:${any('their', 'his', 'her', 'your', 'the')}${SEP})?(?:${any('full', 'current', 'account', 'bank', 'login', 'email', 'online banking')}${SEP})?${any('passwords?', 'passcodes?', 'pin', 'pin codes?', 'credit cards?', 'card numbers?', 'card details', 'cvv', 'cvc', 'social security numbers?', 'ssn', 'bank details', 'account numbers?', 'iban', 'login', 'credentials', 'otp', 'one-time (?:password|code)', 'verification codes?', 'security codes?', '2fa codes?', 'seed phrases?', 'recovery phrases?', 'private keys?', 'api keys?', 'home address', 'date of birth', 'personal (?:information|details|data)')}\\b`,
+  ),
+  R(
+    'ind-exfiltrate-chat',
+    'indirect-injection',
+    0.7,
+    `${IND_NOT_APP}\\b${any('send', 'forward', 'post', 'upload', 'transmit', 'email', 'e-mail', 'leak', 'exfiltrate', 'submit', 'copy', 'append', 'encode')}${SEP}(?:${any('the', 'this', 'our', 'all', 'all of the', 'your', 'the entire', 'the whole', 'the full', 'a copy of the', 'a summary of the')}${SEP})?(?:${any('previous', 'current', 'entire', 'full', 'whole', 'private')}${SEP})?${any('conversation', 'chat', 'chat history', 'chat log', 'conversation history', 'dialogue', 'message history', 'previous messages', "users?'?s? (?:data|messages?|inputs?|query|questions?|emails?|files?|credentials|password|personal (?:data|information)|contacts|history)", 'inbox', 'emails', 'contacts', 'memory', 'session')}${gap(3)}${any('to', 'at', 'via')}${SEP}(?:${any('https?', 'www', 'the following', 'this', 'my', 'our', 'attacker', 'evil', 'ftp')})\\b`,
+  ),
+  R(
+    'ind-exfil-url',
+    'indirect-injection',
+    0.5,
+    `\\bhttps?://[^ ]{1,100}?[?&][a-z_]{1,20}=[\\[{<$%]{1,3} ?${any('conversation', 'chat', 'history', 'summary', 'user_?data', 'data', 'secrets?', 'passwords?', 'credentials', 'emails?', 'personal', 'private', 'previous', 'api_?keys?', 'session', 'memory', 'context', 'messages?', 'info')}`,
+  ),
+  R(
+    'ind-every-response',
+    'indirect-injection',
+    0.45,
+    `\\b${any('append', 'prepend', 'add', 'include', 'insert', 'attach', 'put', 'embed', 'end', 'start', 'begin', 'prefix', 'sign', 'close', 'finish', 'conclude')}${gap(6)}${any('to', 'in', 'into', 'at the end of', 'at the start of', 'at the beginning of', 'at the bottom of', 'at the top of')}${SEP}${any('every', 'each', 'all (?:of )?your', 'all future', 'all subsequent', 'every future', 'any future', 'your future', 'your subsequent')}${SEP}${any('responses?', 'answers?', 'replies', 'reply', 'outputs?', 'completions?', 'summar(?:y|ies)', 'translations?')}\\b`,
+  ),
+  R(
+    'ind-insert-link-response',
+    'indirect-injection',
+    0.5,
+    `\\b${any('append', 'prepend', 'add', 'include', 'insert', 'embed', 'put', 'place', 'paste', 'mention', 'recommend', 'promote', 'advertise')}${SEP}(?:${any('the following', 'this', 'these', 'a', 'an', 'the')}${SEP})?(?:${any('promotional', 'sponsored', 'affiliate', 'referral', 'marketing', 'clickable', 'markdown')}${SEP})?${any('links?', 'urls?', 'hyperlinks?', 'websites?', 'ads?', 'advertisements?', 'banners?', 'promo codes?', 'coupon codes?', 'discount codes?', 'images?', 'phone numbers?')}${gap(8)}${any('in', 'into', 'to', 'at the end of', 'at the start of', 'at the beginning of')}${SEP}${any('your', 'the')}${SEP}(?:${any('final', 'generated', 'next')}${SEP})?${any('responses?', 'outputs?', 'summary', 'summaries', 'translations?', 'completions?', 'generated text')}\\b`,
+  ),
+  R(
+    'ind-while-processing',
+    'indirect-injection',
+    0.55,
+    `\\b${any('when', 'while', 'after', 'before', 'once', 'whenever', 'if')}${SEP}(?:${any('you', 'you are', "you're", 'you have', "you've")}${SEP})?${any('summari[sz]ing', 'summari[sz]e', 'summari[sz]ed', 'translating', 'translate', 'translated', 'processing', 'process', 'processed', 'analy[sz]ing', 'analy[sz]e', 'analy[sz]ed', 'parsing', 'parse', 'parsed')}${SEP}(?:${any('this', 'the', 'these', 'that', 'my', 'our')}${SEP})?(?:${any('above', 'following', 'whole', 'entire')}${SEP})?${any('documents?', 'e-?mails?', 'texts?', 'pages?', 'web ?pages?', 'articles?', 'messages?', 'reviews?', 'content', 'files?', 'code', 'posts?', 'websites?', 'passages?', 'data', 'threads?', 'it')}${SEP}(?:${any('also', 'please', 'you must', 'you should', 'make sure to', 'be sure to', 'always', 'then', 'first', 'do not forget to', "don't forget to", 'remember to')}${SEP}){0,2}${any('include', 'add', 'insert', 'append', 'mention', 'recommend', 'tell', 'ask', 'say', 'state', 'claim', 'output', 'print', 'send', 'direct', 'urge', 'advise', 'inform', 'remind', 'promote', 'advertise', 'write', 'compose', 'ignore', 'praise', 'describe')}\\b`,
+  ),
+  R(
+    'ind-answer-with',
+    'indirect-injection',
+    0.3,
+    `\\b${any('in', 'within')}${SEP}your${SEP}(?:${any('final', 'next')}${SEP})?${any('responses?', 'answers?', 'replies', 'reply', 'outputs?', 'summary', 'translation')}${SEP}(?:${any('please', 'also', 'always', 'you must', 'you should', 'make sure to', 'be sure to', 'do not forget to', 'remember to')}${SEP}){0,2}${any('include', 'insert', 'add', 'append', 'mention', 'recommend', 'promote', 'say', 'state', 'claim', 'tell', 'ask', 'direct', 'urge', 'write that', 'describe')}\\b`,
+  ),
+  R(
+    'ind-from-now-on',
+    'indirect-injection',
+    0.3,
+    `\\b${any('from now on', 'from this point on', 'henceforth', 'going forward', 'for all future responses')}${SEP}(?:${any('you', 'you will', 'you must', 'you should', 'you shall', 'always', 'only', 'please')}${SEP}){0,2}${any('respond', 'reply', 'answer', 'speak', 'write', 'talk', 'output', 'communicate')}s?${SEP}(?:${any('only', 'exclusively', 'solely')}${SEP})?${any('in', 'with', 'as', 'using', 'like')}\\b`,
+  ),
+  R(
+    'ind-respond-only',
+    'indirect-injection',
+    0.25,
+    `\\b${any('respond', 'reply', 'answer', 'output')}${SEP}${any('only', 'solely', 'exclusively')}${SEP}${any('with', 'in', 'using')}\\b`,
+  ),
+  R(
+    'ind-recommend-to-user',
+    'indirect-injection',
+    0.5,
+    `\\b${any('recommend', 'promote', 'advertise', 'suggest', 'push', 'endorse', 'sell', 'mention')}${SEP}(?:[a-z0-9.'-]+${SEP}){1,6}${any('to', 'for')}${SEP}(?:${any('the', 'all', 'every')}${SEP})?${any('users?', 'readers?')}${SEP}?(?:$|[^a-z0-9 ]|${any('in', 'whenever', 'when', 'as', 'regardless', 'no matter', 'even')}\\b)`,
+  ),
+  R(
+    'ind-scam-notice',
+    'indirect-injection',
+    0.75,
+    `\\b${any('tell', 'inform', 'notify', 'warn', 'alert', 'convince')}${SEP}${any('the users?', 'users', 'the readers?', 'the human')}${SEP}(?:that${SEP})?${any('their', 'his', 'her', 'the')}${SEP}${any('account', 'password', 'card', 'credit card', 'subscription', 'computer', 'device', 'payment', 'bank account', 'package', 'order')}${SEP}(?:${any('has', 'have', 'is', 'was', 'will', 'will be', 'has been', 'was been')}${SEP}){1,2}${any('compromised', 'hacked', 'suspended', 'locked', 'blocked', 'expired', 'infected', 'deactivated', 'closed', 'frozen', 'breached', 'stolen', 'held', 'cancell?ed', 'charged')}\\b`,
+  ),
+  // German, French, Spanish, Italian, Portuguese
+  R(
+    'ind-note-to-ai-intl',
+    'indirect-injection',
+    0.7,
+    `\\b${any('hinweis', 'nachricht', 'anweisung', 'anweisungen', 'notiz', 'note', 'message', 'instructions?', 'nota', 'mensaje', 'instrucciones', 'messaggio', 'istruzioni', 'mensagem', 'instrucoes')}${SEP}${any('an die', 'fur die', 'an den', 'fur den', 'a la', 'pour la', "a l'", "pour l'", 'para la', 'para el', 'para a', 'para o', "per l'", 'per la', 'al', 'per il')}${SEP}?${any('ki', 'ia', 'ai', 'assistente', 'assistant', 'assistente', 'asistente', 'chatbot', 'bot', 'modell', 'modele', 'modelo', 'modello', 'llm')}${SEP}?(?:[a-z]+${SEP}?){0,2}[:,-]`,
+  ),
+  R(
+    'ind-tell-user-intl',
+    'indirect-injection',
+    0.6,
+    `\\b${any('sage', 'sagen sie', 'teile', 'teilen sie', 'fordere', 'fordern sie', 'bitte', 'frage', 'fragen sie', 'dis', 'dites', 'demande', 'demandez', 'dile', 'digale', 'pide', 'pidale', 'pidele', "di'", 'chiedi', 'diga', 'peca', 'pede', 'avisa', 'informa')}${SEP}(?:${any('dem', 'den', 'a', 'al', 'ao', "a l'", "all'")}${SEP}?)${any('nutzer', 'benutzer', 'benutzern', 'nutzern', 'leser', 'anwender', 'utilisateur', 'utilisatrice', 'lecteur', 'usuario', 'lector', 'utente', 'lettore', 'usuario')}${gap(4)}${any('passwort', 'kennwort', 'pin', 'kreditkarte', 'kreditkartennummer', 'zugangsdaten', 'iban', 'mot de passe', 'carte bancaire', 'carte de credit', 'identifiants', 'contrasena', 'tarjeta', 'tarjeta de credito', 'credenciales', 'password', 'carta di credito', 'credenziali', 'senha', 'cartao', 'besuchen', 'klicken', 'anrufen', 'visiter', 'cliquer', 'appeler', 'visitar', 'visite', 'haga clic', 'llamar', 'llame', 'visitare', 'cliccare', 'chiamare', 'link', 'lien', 'enlace')}\\b`,
+  ),
+  R(
+    'ind-answer-insert-intl',
+    'indirect-injection',
+    0.45,
+    `\\b${any('fuge', 'fugen sie', 'fuge in', 'ajoute', 'ajoutez', 'inclus', 'incluez', 'insere', 'inserez', 'agrega', 'anade', 'incluye', 'inserta', 'aggiungi', 'includi', 'inserisci', 'adicione', 'inclua', 'insira')}${gap(6)}${any('deine antwort', 'ihre antwort', 'jede antwort', 'die zusammenfassung', 'deine zusammenfassung', 'ta reponse', 'votre reponse', 'chaque reponse', 'ton resume', 'votre resume', 'tu respuesta', 'su respuesta', 'cada respuesta', 'tu resumen', 'la tua risposta', 'ogni risposta', 'il tuo riassunto', 'sua resposta', 'cada resposta', 'seu resumo')}\\b`,
+  ),
+  R(
+    'ind-ignore-document-intl',
+    'indirect-injection',
+    0.55,
+    `\\b${any('ignoriere', 'ignorieren sie', 'ignorez', 'ignore', 'ignora', 'ignore', 'olvida')}${SEP}${any('das dokument', 'den text', 'die e-?mail', 'den artikel', 'die webseite', 'le document', 'le texte', "l'e-?mail", "l'article", 'la page', 'el documento', 'el texto', 'el correo', 'el articulo', 'il documento', 'il testo', "l'articolo", 'o documento', 'o texto', 'la pagina')}${SEP}${any('und', 'et', 'y', 'e')}${SEP}\\b`,
+  ),
   // — malicious code payloads (an injection often carries the code it wants run or written) ——
   R(
     'destructive-command',
