@@ -849,54 +849,55 @@ export const RULES: readonly Rule[] = [
   // user", "every response", a code comment aimed at the assistant) or an action only an
   // assistant takes on a user's behalf (asking "the user" for a password, sending "the
   // conversation" to a URL). Weak signals (plain "in your reply, include …", which a customer may
-  // write to a human agent) weigh little and count only next to another family.
+  // write to a human agent) weigh little and count only next to another family. An optional group
+  // right before a rule's last words is written `{0,1}`, not `?`, so the index can read those words.
   R(
     'ind-note-to-ai',
     'indirect-injection',
     0.7,
-    `\\b${any('note', 'message', 'instructions?', 'directive', 'reminder', 'memo', 'request', 'hint', 'attention', 'attn', 'important', 'ps')}${SEP}${any('to', 'for')}${SEP}(?:${any('the', 'any', 'all', 'every', 'an?')}${SEP})?${IND_AI}${SEP}?(?:${any('reading', 'processing', 'summari[sz]ing', 'analy[sz]ing', 'reviewing', 'parsing', 'translating', 'crawling', 'indexing')}${gap(2)})?[:,-]`,
+    `\\b${any('note', 'message', 'instructions?', 'directive', 'reminder', 'memo', 'hint', 'attention', 'attn', 'important', 'ps')}${SEP}${any('to', 'for')}${SEP}(?:${any('the', 'any', 'all', 'every', 'an?')}${SEP})?${IND_AI} ?(?:${any('reading', 'processing', 'summari[sz]ing', 'analy[sz]ing', 'reviewing', 'parsing', 'translating', 'crawling', 'indexing')}(?: [a-z0-9]+){0,3})?(?: ?[:,]| - )`,
   ),
   R(
     'ind-ai-vocative',
     'indirect-injection',
     0.7,
-    `(?<=(?:^|[.!?:;>)\\]"'*#/-]) ?)\\b(?:${any('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'yo')}${SEP}${IND_AI}|${IND_AI})${SEP}?(?:${any('reading', 'processing', 'summari[sz]ing', 'analy[sz]ing', 'reviewing', 'parsing', 'translating')}${gap(2)})?[,:] ?(?:${any('please', 'now', 'first', 'also', 'important')}${SEP})?${IND_ACTION}`,
+    `(?<=(?:^|[.!?:;>)\\]"'*#/-]) ?)\\b(?:${any('dear', 'hey', 'hi', 'hello', 'attention', 'attn', 'yo')}${SEP}${IND_AI}|${IND_AI}) ?(?:${any('reading', 'processing', 'summari[sz]ing', 'analy[sz]ing', 'reviewing', 'parsing', 'translating')}(?: [a-z0-9]+){0,3})?[,:] ?(?:${any('please', 'now', 'first', 'also', 'important')}${SEP})?${IND_ACTION}`,
   ),
   R(
     'ind-code-comment',
     'indirect-injection',
     0.7,
-    `(?<=(?:#|//|/\\*|<!--|\\*|--) ?(?:${any('note', 'hint', 'instructions?', 'message', 'todo')} ${any('to', 'for')} )?(?:the )?)\\b${IND_AI}(?: ${any('reviewer', 'agent', 'assistant')})?s? ?[:,-] ?(?:[a-z]+ ){0,2}${any('ignore', 'disregard', 'do not', "don't", 'never', 'always', 'instead', 'approve', 'mark', 'rate', 'classify', 'report', 'say', 'tell', 'output', 'print', 'include', 'insert', 'add', 'recommend', 'respond', 'reply', 'execute', 'run', 'send', 'when', 'if you')}\\b`,
+    `(?<=(?:#|//|/\\*|<!--|\\*|--) ?(?:${any('note', 'hint', 'instructions?', 'message', 'todo')} ${any('to', 'for')} )?(?:the )?)\\b${IND_AI}(?: ${any('reviewer', 'agent', 'assistant')})?s?(?: ?[:,]| - ) ?(?:[a-z]+ ){0,2}${any('ignore', 'disregard', 'do not', "don't", 'never', 'always', 'instead', 'approve', 'mark', 'rate', 'classify', 'report', 'say', 'tell', 'output', 'print', 'include', 'insert', 'add', 'recommend', 'respond', 'reply', 'execute', 'run', 'send', 'when', 'if you')}\\b`,
   ),
   R(
     'ind-ignore-document',
     'indirect-injection',
     0.6,
-    `\\b${any('ignore', 'disregard', 'forget', 'skip', 'stop summari[sz]ing', 'do not summari[sz]e', "don't summari[sz]e", 'instead of summari[sz]ing', 'instead of translating', 'do not translate', "don't translate")}${SEP}(?:${any('the', 'this', 'that', 'all', 'above')}${SEP})?(?:${any('above', 'previous', 'whole', 'entire', 'rest of the', 'provided', 'given')}${SEP})?${any('documents?', 'e-?mails?', 'articles?', 'web ?pages?', 'pages?', 'texts?', 'contents?', 'reviews?', 'posts?', 'files?', 'transcripts?', 'passages?', 'data', 'input')}${SEP}(?:${any('and', 'then', 'instead', 'now', 'just')}${SEP}){1,2}(?:${any('instead', 'just', 'only', 'simply')}${SEP})?${any('write', 'say', 'tell', 'output', 'print', 'respond', 'answer', 'recommend', 'ask', 'send', 'include', 'insert', 'translate', 'generate', 'compose', 'claim', 'state', 'explain', 'describe', 'list', 'return')}\\b`,
+    `\\b${any('ignore', 'disregard', 'forget', 'skip', 'stop summari[sz]ing', 'do not summari[sz]e', "don't summari[sz]e", 'instead of summari[sz]ing', 'instead of translating', 'do not translate', "don't translate")}${SEP}(?:${any('the', 'this', 'that', 'all', 'above')}${SEP})?(?:${any('above', 'previous', 'whole', 'entire', 'rest of the', 'provided', 'given')}${SEP}){0,1}${any('documents?', 'e-?mails?', 'articles?', 'web ?pages?', 'pages?', 'texts?', 'contents?', 'reviews?', 'posts?', 'files?', 'transcripts?', 'passages?', 'data', 'input')}${SEP}(?:${any('and', 'then', 'instead', 'now', 'just')}${SEP}){1,2}(?:${any('instead', 'just', 'only', 'simply')}${SEP}){0,1}${any('write', 'say', 'tell', 'output', 'print', 'respond', 'answer', 'recommend', 'ask', 'send', 'include', 'insert', 'translate', 'generate', 'compose', 'claim', 'state', 'explain', 'describe', 'list', 'return')}\\b`,
   ),
   R(
     'ind-ignore-user',
     'indirect-injection',
     0.75,
-    `\\b${any('ignore', 'disregard', 'forget', 'do not answer', "don't answer", 'do not follow', "don't follow", 'instead of answering', 'rather than answering', 'do not respond to', "don't respond to")}${SEP}(?:${any('the', 'this', 'any', 'all')}${SEP})?${any("user'?s?", 'users', "human'?s?", 'original', "reader'?s?")}${SEP}(?:${any('original', 'actual', 'real')}${SEP})?${any('questions?', 'requests?', 'query', 'queries', 'instructions?', 'task', 'prompts?', 'messages?', 'input')}\\b`,
+    `\\b${any('ignore', 'disregard', 'forget', 'do not answer', "don't answer", 'do not follow', "don't follow", 'instead of answering', 'rather than answering', 'do not respond to', "don't respond to")}${SEP}(?:${any('the', 'this', 'any', 'all')}${SEP}){0,1}${any("user'?s?", 'users', "human'?s?", 'original', "reader'?s?")}${SEP}(?:${any('original', 'actual', 'real')}${SEP}){0,1}${any('questions?', 'requests?', 'query', 'queries', 'instructions?', 'task', 'prompts?', 'messages?', 'input')}\\b`,
   ),
   R(
     'ind-tell-user-action',
     'indirect-injection',
     0.6,
-    `${IND_NOT_APP}\\b${any('tell', 'inform', 'advise', 'instruct', 'urge', 'ask', 'remind', 'convince', 'persuade', 'encourage', 'direct', 'redirect', 'invite', 'get', 'make', 'trick', 'force')}${SEP}${any('the users?', 'users', 'the readers?', 'the human', 'the visitors?')}${SEP}(?:that${SEP}(?:they${SEP})?(?:${any('should', 'must', 'need to', 'have to')}${SEP})?|to${SEP})(?:${any('immediately', 'urgently', 'quickly', 'now', 'please')}${SEP})?${any('visit', 'go to', 'click', 'call', 'text', 'e-?mail', 'send', 'download', 'install', 'buy', 'purchase', 'sign up', 'register', 'log ?in', 'enter', 'provide', 'share', 'contact', 'transfer', 'wire', 'pay', 'donate', 'verify', 'confirm', 'reset', 'subscribe', 'open', 'check out', 'follow', 'invest', 'scan', 'run', 'paste', 'forward')}\\b`,
+    `${IND_NOT_APP}\\b${any('tell', 'inform', 'advise', 'instruct', 'urge', 'ask', 'remind', 'convince', 'persuade', 'encourage', 'direct', 'redirect', 'invite', 'trick')}${SEP}${any('the users?', 'users', 'the readers?', 'the human', 'the visitors?')}${SEP}(?:that${SEP}(?:they${SEP})?(?:${any('should', 'must', 'need to', 'have to')}${SEP})?|to${SEP})(?:${any('immediately', 'urgently', 'quickly', 'now', 'please')}${SEP}){0,1}${any('visit', 'go to', 'click', 'call', 'text', 'email', 'e-mail', 'send', 'download', 'install', 'buy', 'purchase', 'sign up', 'register', 'log in', 'login', 'enter', 'provide', 'share', 'contact', 'transfer', 'wire', 'pay', 'donate', 'verify', 'confirm', 'reset', 'subscribe', 'open', 'check out', 'follow', 'invest', 'scan', 'run', 'paste', 'forward')}\\b`,
   ),
   R(
     'ind-ask-credentials',
     'indirect-injection',
     0.75,
-    `${IND_NOT_APP}\\b${any('ask', 'request', 'get', 'collect', 'obtain', 'persuade', 'convince', 'trick', 'require', 'have', 'make', 'prompt', 'tell', 'urge')}${SEP}${any('the users?', 'users', 'the readers?', 'the human', 'the visitors?', 'the victims?', 'the recipients?')}${SEP}(?:${any('to (?:provide|enter|share|give|send|type|confirm|reveal|disclose|verify|submit|reply with|tell you)', 'for', 'about')}${SEP})(?:${any('their', 'his', 'her', 'your', 'the')}${SEP})?(?:${any('full', 'current', 'account', 'bank', 'login', 'email', 'online banking')}${SEP})?${any('passwords?', 'passcodes?', 'pin', 'pin codes?', 'credit cards?', 'card numbers?', 'card details', 'cvv', 'cvc', 'social security numbers?', 'ssn', 'bank details', 'account numbers?', 'iban', 'login', 'credentials', 'otp', 'one-time (?:password|code)', 'verification codes?', 'security codes?', '2fa codes?', 'seed phrases?', 'recovery phrases?', 'private keys?', 'api keys?', 'home address', 'date of birth', 'personal (?:information|details|data)')}\\b`,
+    `${IND_NOT_APP}\\b${any('ask', 'request', 'collect', 'obtain', 'persuade', 'convince', 'trick', 'require', 'prompt', 'tell', 'urge')}${SEP}${any('the users?', 'users', 'the readers?', 'the human', 'the visitors?', 'the victims?', 'the recipients?')}${SEP}(?:${any('to (?:provide|enter|share|give|send|type|confirm|reveal|disclose|verify|submit|reply with|tell you)', 'for', 'about')}${SEP})(?:${any('their', 'his', 'her', 'your', 'the')}${SEP})?(?:${any('full', 'current', 'account', 'bank', 'login', 'email', 'online banking')}${SEP}){0,1}${any('passwords?', 'passcodes?', 'pin', 'pin codes?', 'credit cards?', 'card numbers?', 'card details', 'cvv', 'cvc', 'social security numbers?', 'ssn', 'bank details', 'account numbers?', 'iban', 'login', 'credentials', 'otp', 'one-time (?:password|code)', 'verification codes?', 'security codes?', '2fa codes?', 'seed phrases?', 'recovery phrases?', 'private keys?', 'api keys?', 'home address', 'date of birth', 'personal (?:information|details|data)')}\\b`,
   ),
   R(
     'ind-exfiltrate-chat',
     'indirect-injection',
     0.7,
-    `${IND_NOT_APP}\\b${any('send', 'forward', 'post', 'upload', 'transmit', 'email', 'e-mail', 'leak', 'exfiltrate', 'submit', 'copy', 'append', 'encode')}${SEP}(?:${any('the', 'this', 'our', 'all', 'all of the', 'your', 'the entire', 'the whole', 'the full', 'a copy of the', 'a summary of the')}${SEP})?(?:${any('previous', 'current', 'entire', 'full', 'whole', 'private')}${SEP})?${any('conversation', 'chat', 'chat history', 'chat log', 'conversation history', 'dialogue', 'message history', 'previous messages', "users?'?s? (?:data|messages?|inputs?|query|questions?|emails?|files?|credentials|password|personal (?:data|information)|contacts|history)", 'inbox', 'emails', 'contacts', 'memory', 'session')}${gap(3)}${any('to', 'at', 'via')}${SEP}(?:${any('https?', 'www', 'the following', 'this', 'my', 'our', 'attacker', 'evil', 'ftp')})\\b`,
+    `${IND_NOT_APP}\\b${any('send', 'forward', 'post', 'upload', 'transmit', 'email', 'e-mail', 'leak', 'exfiltrate', 'submit', 'copy', 'append', 'encode')}${SEP}(?:${any('the', 'this', 'our', 'all', 'all of the', 'your', 'the entire', 'the whole', 'the full', 'a copy of the', 'a summary of the')}${SEP})?(?:${any('previous', 'current', 'entire', 'full', 'whole', 'private')}${SEP}){0,1}${any('conversation', 'chat', 'chat history', 'chat log', 'conversation history', 'dialogue', 'message history', 'previous messages', "users?'?s? (?:data|messages?|inputs?|query|questions?|emails?|files?|credentials|password|personal (?:data|information)|contacts|history)", 'inbox', 'emails', 'contacts', 'memory', 'session')}${gap(3)}${any('to', 'at', 'via')}${SEP}(?:the${SEP}){0,1}${any('https?', 'www', 'following', 'attacker', 'attackers', 'evil', 'ftp', 'webhook', 'endpoint')}\\b`,
   ),
   R(
     'ind-exfil-url',
@@ -908,31 +909,25 @@ export const RULES: readonly Rule[] = [
     'ind-every-response',
     'indirect-injection',
     0.45,
-    `\\b${any('append', 'prepend', 'add', 'include', 'insert', 'attach', 'put', 'embed', 'end', 'start', 'begin', 'prefix', 'sign', 'close', 'finish', 'conclude')}${gap(6)}${any('to', 'in', 'into', 'at the end of', 'at the start of', 'at the beginning of', 'at the bottom of', 'at the top of')}${SEP}${any('every', 'each', 'all (?:of )?your', 'all future', 'all subsequent', 'every future', 'any future', 'your future', 'your subsequent')}${SEP}${any('responses?', 'answers?', 'replies', 'reply', 'outputs?', 'completions?', 'summar(?:y|ies)', 'translations?')}\\b`,
+    `\\b${any('append', 'prepend', 'add', 'include', 'insert', 'attach', 'put', 'embed', 'end', 'start', 'begin', 'prefix', 'sign', 'close', 'finish', 'conclude')}${gap(6)}${any('to', 'in', 'into', 'at the end of', 'at the start of', 'at the beginning of', 'at the bottom of', 'at the top of')}${SEP}${any('every', 'each', 'all (?:of )?your', 'all future', 'all subsequent', 'every future', 'any future', 'your future', 'your subsequent')}${SEP}${any('responses?', 'answers?', 'replies', 'reply', 'outputs?', 'completions?', 'summary', 'summaries', 'translations?')}\\b`,
   ),
   R(
     'ind-insert-link-response',
     'indirect-injection',
     0.5,
-    `\\b${any('append', 'prepend', 'add', 'include', 'insert', 'embed', 'put', 'place', 'paste', 'mention', 'recommend', 'promote', 'advertise')}${SEP}(?:${any('the following', 'this', 'these', 'a', 'an', 'the')}${SEP})?(?:${any('promotional', 'sponsored', 'affiliate', 'referral', 'marketing', 'clickable', 'markdown')}${SEP})?${any('links?', 'urls?', 'hyperlinks?', 'websites?', 'ads?', 'advertisements?', 'banners?', 'promo codes?', 'coupon codes?', 'discount codes?', 'images?', 'phone numbers?')}${gap(8)}${any('in', 'into', 'to', 'at the end of', 'at the start of', 'at the beginning of')}${SEP}${any('your', 'the')}${SEP}(?:${any('final', 'generated', 'next')}${SEP})?${any('responses?', 'outputs?', 'summary', 'summaries', 'translations?', 'completions?', 'generated text')}\\b`,
+    `\\b${any('append', 'prepend', 'add', 'include', 'insert', 'embed', 'put', 'place', 'paste', 'mention', 'recommend', 'promote', 'advertise')}${SEP}(?:${any('the following', 'this', 'these', 'a', 'an', 'the')}${SEP})?(?:${any('promotional', 'sponsored', 'affiliate', 'referral', 'marketing', 'clickable', 'markdown')}${SEP}){0,1}${any('links?', 'urls?', 'hyperlinks?', 'websites?', 'ads?', 'advertisements?', 'banners?', 'promo codes?', 'coupon codes?', 'discount codes?', 'images?', 'phone numbers?')}${gap(8)}${any('in', 'into', 'to', 'at the end of', 'at the start of', 'at the beginning of')}${SEP}${any('your', 'the')}${SEP}(?:${any('final', 'generated', 'next')}${SEP}){0,1}${any('responses?', 'outputs?', 'summary', 'summaries', 'translations?', 'completions?', 'generated text')}\\b`,
   ),
   R(
     'ind-while-processing',
     'indirect-injection',
     0.55,
-    `\\b${any('when', 'while', 'after', 'before', 'once', 'whenever', 'if')}${SEP}(?:${any('you', 'you are', "you're", 'you have', "you've")}${SEP})?${any('summari[sz]ing', 'summari[sz]e', 'summari[sz]ed', 'translating', 'translate', 'translated', 'processing', 'process', 'processed', 'analy[sz]ing', 'analy[sz]e', 'analy[sz]ed', 'parsing', 'parse', 'parsed')}${SEP}(?:${any('this', 'the', 'these', 'that', 'my', 'our')}${SEP})?(?:${any('above', 'following', 'whole', 'entire')}${SEP})?${any('documents?', 'e-?mails?', 'texts?', 'pages?', 'web ?pages?', 'articles?', 'messages?', 'reviews?', 'content', 'files?', 'code', 'posts?', 'websites?', 'passages?', 'data', 'threads?', 'it')}${SEP}(?:${any('also', 'please', 'you must', 'you should', 'make sure to', 'be sure to', 'always', 'then', 'first', 'do not forget to', "don't forget to", 'remember to')}${SEP}){0,2}${any('include', 'add', 'insert', 'append', 'mention', 'recommend', 'tell', 'ask', 'say', 'state', 'claim', 'output', 'print', 'send', 'direct', 'urge', 'advise', 'inform', 'remind', 'promote', 'advertise', 'write', 'compose', 'ignore', 'praise', 'describe')}\\b`,
-  ),
-  R(
-    'ind-answer-with',
-    'indirect-injection',
-    0.3,
-    `\\b${any('in', 'within')}${SEP}your${SEP}(?:${any('final', 'next')}${SEP})?${any('responses?', 'answers?', 'replies', 'reply', 'outputs?', 'summary', 'translation')}${SEP}(?:${any('please', 'also', 'always', 'you must', 'you should', 'make sure to', 'be sure to', 'do not forget to', 'remember to')}${SEP}){0,2}${any('include', 'insert', 'add', 'append', 'mention', 'recommend', 'promote', 'say', 'state', 'claim', 'tell', 'ask', 'direct', 'urge', 'write that', 'describe')}\\b`,
+    `\\b${any('when', 'while', 'after', 'before', 'once', 'whenever')}${SEP}(?:${any('you', 'you are', "you're", 'you have', "you've")}${SEP}){0,1}${any('summari[sz]ing', 'summari[sz]e', 'summari[sz]ed', 'translating', 'translate', 'translated', 'processing', 'process', 'processed', 'analy[sz]ing', 'analy[sz]e', 'analy[sz]ed', 'parsing', 'parse', 'parsed')}${SEP}(?:${any('this', 'the', 'these', 'that', 'my', 'our')}${SEP})?(?:${any('above', 'following', 'whole', 'entire')}${SEP}){0,1}${any('documents?', 'e-?mails?', 'texts?', 'pages?', 'web ?pages?', 'articles?', 'messages?', 'reviews?', 'content', 'files?', 'code', 'posts?', 'websites?', 'passages?', 'data', 'threads?', 'it')}${SEP}(?:${any('also', 'please', 'you must', 'you should', 'make sure to', 'be sure to', 'always', 'then', 'first', 'do not forget to', "don't forget to", 'remember to')}${SEP}){0,2}${any('include', 'add', 'insert', 'append', 'mention', 'recommend', 'tell', 'ask', 'say', 'state', 'claim', 'output', 'print', 'send', 'direct', 'urge', 'advise', 'inform', 'remind', 'promote', 'advertise', 'write', 'compose', 'ignore', 'praise', 'describe')}\\b`,
   ),
   R(
     'ind-from-now-on',
     'indirect-injection',
     0.3,
-    `\\b${any('from now on', 'from this point on', 'henceforth', 'going forward', 'for all future responses')}${SEP}(?:${any('you', 'you will', 'you must', 'you should', 'you shall', 'always', 'only', 'please')}${SEP}){0,2}${any('respond', 'reply', 'answer', 'speak', 'write', 'talk', 'output', 'communicate')}s?${SEP}(?:${any('only', 'exclusively', 'solely')}${SEP})?${any('in', 'with', 'as', 'using', 'like')}\\b`,
+    `\\b${any('from now on', 'from this point on', 'henceforth', 'going forward', 'for all future responses')}${SEP}(?:${any('you', 'you will', 'you must', 'you should', 'you shall', 'always', 'only', 'please')}${SEP}){0,2}${any('respond', 'reply', 'answer', 'speak', 'write', 'talk', 'output', 'communicate')}s?${SEP}(?:${any('only', 'exclusively', 'solely')}${SEP}){0,1}${any('in', 'with', 'as', 'using', 'like')}\\b`,
   ),
   R(
     'ind-respond-only',
@@ -944,26 +939,56 @@ export const RULES: readonly Rule[] = [
     'ind-recommend-to-user',
     'indirect-injection',
     0.5,
-    `\\b${any('recommend', 'promote', 'advertise', 'suggest', 'push', 'endorse', 'sell', 'mention')}${SEP}(?:[a-z0-9.'-]+${SEP}){1,6}${any('to', 'for')}${SEP}(?:${any('the', 'all', 'every')}${SEP})?${any('users?', 'readers?')}${SEP}?(?:$|[^a-z0-9 ]|${any('in', 'whenever', 'when', 'as', 'regardless', 'no matter', 'even')}\\b)`,
+    `\\b${any('recommend', 'promote', 'advertise', 'suggest', 'push', 'endorse', 'sell', 'mention')}${SEP}(?:[a-z0-9.'-]+${SEP}){1,6}${any('to', 'for')}${SEP}(?:${any('the', 'all', 'every')}${SEP}){0,1}${any('users?', 'readers?')} ?(?:$|[^a-z0-9 ]|${any('in', 'whenever', 'when', 'as', 'regardless', 'no matter', 'even')}\\b)`,
   ),
   R(
     'ind-scam-notice',
     'indirect-injection',
     0.75,
-    `\\b${any('tell', 'inform', 'notify', 'warn', 'alert', 'convince')}${SEP}${any('the users?', 'users', 'the readers?', 'the human')}${SEP}(?:that${SEP})?${any('their', 'his', 'her', 'the')}${SEP}${any('account', 'password', 'card', 'credit card', 'subscription', 'computer', 'device', 'payment', 'bank account', 'package', 'order')}${SEP}(?:${any('has', 'have', 'is', 'was', 'will', 'will be', 'has been', 'was been')}${SEP}){1,2}${any('compromised', 'hacked', 'suspended', 'locked', 'blocked', 'expired', 'infected', 'deactivated', 'closed', 'frozen', 'breached', 'stolen', 'held', 'cancell?ed', 'charged')}\\b`,
+    `\\b${any('tell', 'inform', 'notify', 'warn', 'alert', 'convince')}${SEP}${any('the users?', 'users', 'the readers?', 'the human')}${SEP}(?:that${SEP}){0,1}${any('their', 'his', 'her', 'the')}${SEP}${any('account', 'password', 'card', 'credit card', 'subscription', 'computer', 'device', 'payment', 'bank account', 'package', 'order')}${SEP}(?:${any('has', 'have', 'is', 'was', 'will', 'will be', 'has been', 'was been')}${SEP}){1,2}${any('compromised', 'hacked', 'suspended', 'locked', 'blocked', 'expired', 'infected', 'deactivated', 'closed', 'frozen', 'breached', 'stolen', 'held', 'cancelled', 'canceled', 'charged')}\\b`,
+  ),
+  R(
+    'ind-quoted-in-response',
+    'indirect-injection',
+    0.55,
+    `\\b${any('include', 'add', 'insert', 'append', 'prepend', 'put', 'write', 'say', 'state', 'mention', 'embed', 'paste')}${SEP}(?:${any('the', 'this', 'following')}${SEP}){0,2}(?:${any('sentence', 'phrase', 'text', 'line', 'slogan', 'message', 'statement', 'tagline', 'disclaimer', 'link', 'url')}${SEP}?)?["'\u201c\u2018][^"\u201d\u2019]{1,200}["'\u201d\u2019]${gap(3)}${any('in', 'into', 'to', 'at the end of', 'to the end of', 'at the beginning of', 'at the start of', 'at the bottom of', 'within')}${SEP}${any('your', 'every', 'each')}${SEP}(?:${any('final', 'next', 'generated')}${SEP}){0,1}${any('responses?', 'answers?', 'outputs?', 'summary', 'summaries', 'replies', 'reply', 'completions?', 'translations?')}\\b`,
+  ),
+  R(
+    'ind-url-in-response',
+    'indirect-injection',
+    0.6,
+    `\\b${any('include', 'add', 'insert', 'append', 'prepend', 'put', 'embed', 'mention', 'paste', 'place', 'share')}${gap(4)}(?:https?://|www\\.)[^ ]{1,120}${gap(4)}${any('in', 'into', 'to', 'at the end of', 'to the end of', 'at the beginning of', 'at the start of', 'at the bottom of', 'within')}${SEP}${any('your', 'every', 'each')}${SEP}(?:${any('final', 'next', 'generated')}${SEP}){0,1}${any('responses?', 'answers?', 'outputs?', 'summary', 'summaries', 'replies', 'reply', 'completions?', 'translations?')}\\b`,
+  ),
+  R(
+    'ind-response-user-directive',
+    'indirect-injection',
+    0.6,
+    `(?<=\\b(?:in|within|at the end of|throughout) )\\byour${SEP}(?:${any('final', 'next')}${SEP}){0,1}${any('responses?', 'outputs?', 'summary', 'summaries', 'answers?', 'translations?')}${SEP}(?:${any('please', 'also', 'always', 'you must', 'you should', 'make sure to', 'be sure to')}${SEP}){0,2}${any('tell', 'ask', 'urge', 'direct', 'remind', 'encourage', 'convince', 'persuade', 'invite', 'advise', 'warn', 'instruct')}${SEP}(?:the${SEP}){0,1}${any('users?', 'readers?')}\\b`,
+  ),
+  R(
+    'ind-user-won',
+    'indirect-injection',
+    0.7,
+    `\\b${any('tell', 'inform', 'notify', 'convince', 'congratulate', 'assure')}${SEP}${any('the users?', 'users', 'the readers?')}${SEP}(?:that${SEP})?(?:${any('they', 'he', 'she')}${SEP})?(?:${any('have', 'has', 'are', 'is', 'on having')}${SEP}){0,1}${any('won', 'been selected', 'been chosen', 'eligible', 'qualified', 'entitled', 'owed', 'winning')}\\b`,
+  ),
+  R(
+    'ind-claim-in-response',
+    'indirect-injection',
+    0.45,
+    `\\b${any('state', 'claim', 'assert', 'insist', 'emphasi[sz]e', 'stress', 'argue', 'mention', 'say')}${SEP}that${gap(12)}${any('in', 'within', 'throughout')}${SEP}your${SEP}(?:${any('final', 'next')}${SEP}){0,1}${any('responses?', 'answers?', 'outputs?', 'summary', 'summaries', 'completions?')}\\b`,
   ),
   // German, French, Spanish, Italian, Portuguese
   R(
     'ind-note-to-ai-intl',
     'indirect-injection',
     0.7,
-    `\\b${any('hinweis', 'nachricht', 'anweisung', 'anweisungen', 'notiz', 'note', 'message', 'instructions?', 'nota', 'mensaje', 'instrucciones', 'messaggio', 'istruzioni', 'mensagem', 'instrucoes')}${SEP}${any('an die', 'fur die', 'an den', 'fur den', 'a la', 'pour la', "a l'", "pour l'", 'para la', 'para el', 'para a', 'para o', "per l'", 'per la', 'al', 'per il')}${SEP}?${any('ki', 'ia', 'ai', 'assistente', 'assistant', 'assistente', 'asistente', 'chatbot', 'bot', 'modell', 'modele', 'modelo', 'modello', 'llm')}${SEP}?(?:[a-z]+${SEP}?){0,2}[:,-]`,
+    `\\b${any('hinweis', 'nachricht', 'anweisung', 'anweisungen', 'notiz', 'note', 'message', 'instructions?', 'nota', 'mensaje', 'instrucciones', 'messaggio', 'istruzioni', 'mensagem', 'instrucoes')}${SEP}${any('an die', 'fur die', 'an den', 'fur den', 'a la', 'pour la', "a l'", "pour l'", 'para la', 'para el', 'para a', 'para o', "per l'", 'per la', 'al', 'per il')} ?${any('ki', 'ia', 'ai', 'assistente', 'assistant', 'assistente', 'asistente', 'chatbot', 'bot', 'modell', 'modele', 'modelo', 'modello', 'llm')} ?(?:[a-z]+ ?){0,2}(?: ?[:,]| - )`,
   ),
   R(
     'ind-tell-user-intl',
     'indirect-injection',
     0.6,
-    `\\b${any('sage', 'sagen sie', 'teile', 'teilen sie', 'fordere', 'fordern sie', 'bitte', 'frage', 'fragen sie', 'dis', 'dites', 'demande', 'demandez', 'dile', 'digale', 'pide', 'pidale', 'pidele', "di'", 'chiedi', 'diga', 'peca', 'pede', 'avisa', 'informa')}${SEP}(?:${any('dem', 'den', 'a', 'al', 'ao', "a l'", "all'")}${SEP}?)${any('nutzer', 'benutzer', 'benutzern', 'nutzern', 'leser', 'anwender', 'utilisateur', 'utilisatrice', 'lecteur', 'usuario', 'lector', 'utente', 'lettore', 'usuario')}${gap(4)}${any('passwort', 'kennwort', 'pin', 'kreditkarte', 'kreditkartennummer', 'zugangsdaten', 'iban', 'mot de passe', 'carte bancaire', 'carte de credit', 'identifiants', 'contrasena', 'tarjeta', 'tarjeta de credito', 'credenciales', 'password', 'carta di credito', 'credenziali', 'senha', 'cartao', 'besuchen', 'klicken', 'anrufen', 'visiter', 'cliquer', 'appeler', 'visitar', 'visite', 'haga clic', 'llamar', 'llame', 'visitare', 'cliccare', 'chiamare', 'link', 'lien', 'enlace')}\\b`,
+    `\\b${any('sage', 'sagen sie', 'teile', 'teilen sie', 'fordere', 'fordern sie', 'bitte', 'frage', 'fragen sie', 'dis', 'dites', 'demande', 'demandez', 'dile', 'digale', 'pide', 'pidale', 'pidele', "di'", 'chiedi', 'diga', 'peca', 'pede', 'avisa', 'informa')}${SEP}(?:${any('dem', 'den', 'a', 'al', 'ao', "a l'", "all'")} ?)${any('nutzer', 'benutzer', 'benutzern', 'nutzern', 'leser', 'anwender', 'utilisateur', 'utilisatrice', 'lecteur', 'usuario', 'lector', 'utente', 'lettore', 'usuario')}${gap(4)}${any('passwort', 'kennwort', 'pin', 'kreditkarte', 'kreditkartennummer', 'zugangsdaten', 'iban', 'mot de passe', 'carte bancaire', 'carte de credit', 'identifiants', 'contrasena', 'tarjeta', 'tarjeta de credito', 'credenciales', 'password', 'carta di credito', 'credenziali', 'senha', 'cartao', 'besuchen', 'klicken', 'anrufen', 'visiter', 'cliquer', 'appeler', 'visitar', 'visite', 'haga clic', 'llamar', 'llame', 'visitare', 'cliccare', 'chiamare', 'link', 'lien', 'enlace')}\\b`,
   ),
   R(
     'ind-answer-insert-intl',
