@@ -14,8 +14,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // Libraries only some commands need stay outside the bundle and load from node_modules on use.
-  external: ['better-sqlite3', 'kysely', 'ajv', 'ajv/*', 'diff'],
+  external: ['better-sqlite3'],
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',

@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import metaSchema from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { FRONTMATTER_SCHEMA } from '../src/catalog/frontmatter-schema.js';
+import { SUITE_SCHEMA } from '../src/eval/suite-schema.js';
 import { BUILTIN_GUARDRAILS, guardrailValidatorName } from '../src/guardrails/registry.js';
 import { CONFIG_SCHEMA } from '../src/project/config-schema.js';
 
@@ -28,6 +29,7 @@ const add = (name: string, schema: object) => {
 };
 add('frontmatter', FRONTMATTER_SCHEMA);
 add('config', CONFIG_SCHEMA);
+add('suite', SUITE_SCHEMA);
 const { $id: _id, $schema: _schema, ...meta } = metaSchema as Record<string, unknown>;
 add('jsonSchemaDraft7', meta);
 for (const definition of BUILTIN_GUARDRAILS.values())

@@ -240,6 +240,26 @@ export function buildProgram(): Command {
     )
     .action(run(async (_, o) => (await import('./commands/run.js')).traces(o)));
 
+  program
+    .command('test')
+    .description("run each prompt's suite (NAME.tests.yaml) against the working copy")
+    .argument('[names...]', 'only these prompts')
+    .option('-j, --jobs <n>', 'cases in flight at once (default 8)')
+    .option('--repeat <n>', 'run every case n times and report flaky verdicts')
+    .option('--provider <name>', 'run on this provider instead, e.g. offline')
+    .option('--junit <file>', 'also write JUnit XML for CI')
+    .option('--no-store', 'do not keep the run in the registry')
+    .option('--json', 'print every case result')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops test',
+        'promptops test support-reply --repeat 5',
+        'promptops test --junit results.xml',
+      ),
+    )
+    .action(run(async ([names], o) => (await import('./commands/test.js')).test(names as string[], o)));
+
   const guardrails = program.command('guardrails').description('run guardrails on any text');
   guardrails
     .command('check')

@@ -32,8 +32,16 @@ export interface CompiledInputContract {
   coercing: ValidateFunction | null;
 }
 
-const strictAjv = createAjv({ strict: false, allErrors: true });
-const coercingAjv = createAjv({ strict: false, allErrors: true, coerceTypes: true, useDefaults: true });
+// Schemas were checked against the meta-schema when the version was linted and pushed; checking
+// again here would compile the meta-schema (~50 ms) in every process that runs a prompt.
+const strictAjv = createAjv({ strict: false, allErrors: true, validateSchema: false });
+const coercingAjv = createAjv({
+  strict: false,
+  allErrors: true,
+  coerceTypes: true,
+  useDefaults: true,
+  validateSchema: false,
+});
 
 /** Compiles a version's input schema with both validators (plain and coercing). */
 export function compileInputContract(

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { JsonSchema, OutputRules } from '../catalog/spec.js';
 import { createAjv } from './json-schema.js';
 
-const outputAjv = createAjv({ strict: false, allErrors: true });
+const outputAjv = createAjv({ strict: false, allErrors: true, validateSchema: false });
 
 /** A version's output contract, compiled once. */
 export interface CompiledOutputContract {

@@ -8,6 +8,7 @@ export interface GeneratedValidator {
 
 export const frontmatter: GeneratedValidator;
 export const config: GeneratedValidator;
+export const suite: GeneratedValidator;
 export const jsonSchemaDraft7: GeneratedValidator;
 declare const validators: Record<string, GeneratedValidator>;
 export default validators;

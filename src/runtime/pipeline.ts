@@ -73,7 +73,7 @@ export interface RunResult<T = unknown> {
 
 export interface PipelineDeps {
   project: string;
-  resolver: VersionResolver;
+  resolver: Pick<VersionResolver, 'resolve'>;
   compiled: CompiledCache;
   lookup: ProviderLookup;
   traces: TraceQueue | null;
@@ -214,6 +214,7 @@ export async function runPipeline<T = unknown>(
         guardrail: result.name,
         stage,
         reasons: result.reasons,
+        verdicts: guardrails.map(({ durationMs: _ms, ...verdict }) => verdict),
       },
     );
   };

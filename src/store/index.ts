@@ -1,5 +1,6 @@
 export { openStore, redactUrl } from './open.js';
 export type {
+  EvalRunRecord,
   LabelEvent,
   LabelRecord,
   PromptSummary,

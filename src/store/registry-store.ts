@@ -96,7 +96,22 @@ export interface RegistryStore {
     actor: string,
     note?: string,
   ): Promise<ReviewRecord>;
+  /** Keeps an evaluation run, linked to the version hash it tested. */
+  recordEvalRun(run: EvalRunRecord): Promise<void>;
+  listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
   close(): Promise<void>;
+}
+
+export interface EvalRunRecord {
+  id: string;
+  prompt: string;
+  versionHash: string;
+  startedAt: string;
+  passed: number;
+  failed: number;
+  errors: number;
+  passRate: number;
+  result: unknown;
 }
 
 /** A request a guardrail escalated to people, and its decision. */
@@ -734,6 +749,48 @@ export class KyselyRegistryStore implements RegistryStore {
       const row = await trx.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       return toReview(row);
     });
+  }
+
+  async recordEvalRun(run: EvalRunRecord): Promise<void> {
+    await this.db
+      .insertInto('eval_runs')
+      .values({
+        id: run.id,
+        project: this.project,
+        prompt: run.prompt,
+        version_hash: run.versionHash,
+        started_at: run.startedAt,
+        passed: run.passed,
+        failed: run.failed,
+        errors: run.errors,
+        pass_rate: run.passRate,
+        result: JSON.stringify(run.result),
+      })
+      .execute();
+  }
+
+  async listEvalRuns(
+    filter: { prompt?: string; versionHash?: string; limit?: number } = {},
+  ): Promise<EvalRunRecord[]> {
+    let query = this.db.selectFrom('eval_runs').selectAll().where('project', '=', this.project);
+    if (filter.prompt !== undefined) query = query.where('prompt', '=', filter.prompt);
+    if (filter.versionHash !== undefined) query = query.where('version_hash', '=', filter.versionHash);
+    const rows = await query
+      .orderBy('started_at', 'desc')
+      .orderBy('id')
+      .limit(filter.limit ?? 20)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      prompt: r.prompt,
+      versionHash: r.version_hash,
+      startedAt: r.started_at,
+      passed: r.passed,
+      failed: r.failed,
+      errors: r.errors,
+      passRate: r.pass_rate,
+      result: JSON.parse(r.result) as unknown,
+    }));
   }
 
   async close(): Promise<void> {

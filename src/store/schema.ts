@@ -76,6 +76,19 @@ export interface Database {
     /** JSON: what is held (the checked input, or the answer) and the verdicts. */
     payload: string;
   };
+  eval_runs: {
+    id: string;
+    project: string;
+    prompt: string;
+    version_hash: string;
+    started_at: string;
+    passed: number;
+    failed: number;
+    errors: number;
+    pass_rate: number;
+    /** JSON of the suite result, every case included. */
+    result: string;
+  };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };
 }

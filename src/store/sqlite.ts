@@ -4,7 +4,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { PromptOpsError } from '../errors.js';
 import type { Trace } from '../observe/trace.js';
-import { migrationProvider } from './migrations/index.js';
+import { MIGRATION_COUNT, migrationProvider } from './migrations/index.js';
 import { KyselyRegistryStore, type RegistryStore, type StoreOptions } from './registry-store.js';
 import type { Database } from './schema.js';
 
@@ -35,13 +35,18 @@ export async function openSqliteStore(
     database.pragma('busy_timeout = 0');
     await whenNotBusy(() => database.pragma('journal_mode = WAL'));
     database.pragma('synchronous = NORMAL');
-    await whenNotBusy(() => database.exec('BEGIN IMMEDIATE'));
-    try {
-      await migrate(db);
-      database.exec('COMMIT');
-    } catch (err) {
-      if (database.inTransaction) database.exec('ROLLBACK');
-      throw err;
+    // user_version records how many migrations ran; when it is current, the migrator (and its
+    // bookkeeping queries) can be skipped: most commands only read.
+    if (Number(database.pragma('user_version', { simple: true })) !== MIGRATION_COUNT) {
+      await whenNotBusy(() => database.exec('BEGIN IMMEDIATE'));
+      try {
+        await migrate(db);
+        database.pragma(`user_version = ${MIGRATION_COUNT}`);
+        database.exec('COMMIT');
+      } catch (err) {
+        if (database.inTransaction) database.exec('ROLLBACK');
+        throw err;
+      }
     }
     database.pragma('busy_timeout = 5000');
   } catch (err) {

@@ -1,4 +1,4 @@
-import { hasErrors } from '../../catalog/diagnostics.js';
+import { hasErrors, sortDiagnostics } from '../../catalog/diagnostics.js';
 import { loadCatalog, openWorkspace } from '../../project/workspace.js';
 import { type GlobalOptions, projectDir } from '../context.js';
 import { color, formatDiagnostic, print, printJson } from '../output.js';
@@ -6,7 +6,14 @@ import { color, formatDiagnostic, print, printJson } from '../output.js';
 /** `promptops lint [paths...]`: every problem in every file; exit 1 when any is an error. */
 export async function lint(paths: string[], options: GlobalOptions): Promise<number> {
   const ws = await openWorkspace(projectDir(options), { isRequired: false });
-  const result = await loadCatalog(ws, paths);
+  const catalog = await loadCatalog(ws, paths);
+  // Suites beside the prompts are checked too (their shape; assertion types are checked when run).
+  const { loadSuites } = await import('../../project/suites.js');
+  const suites = await loadSuites(catalog.entries);
+  const result = {
+    ...catalog,
+    diagnostics: sortDiagnostics([...catalog.diagnostics, ...suites.diagnostics]),
+  };
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
   if (options.json) {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as catalog from './001-catalog.js';
 import * as traces from './002-traces.js';
 import * as reviews from './003-reviews.js';
+import * as evalRuns from './004-eval-runs.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -11,7 +12,11 @@ const migrations: Record<string, Migration> = {
   '001-catalog': catalog,
   '002-traces': traces,
   '003-reviews': reviews,
+  '004-eval-runs': evalRuns,
 };
+
+/** How many migrations this release knows; engines may record it to skip the migrator when current. */
+export const MIGRATION_COUNT = Object.keys(migrations).length;
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,

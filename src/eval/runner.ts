@@ -1,0 +1,253 @@
+import path from 'node:path';
+import type { CatalogEntry } from '../catalog/lint.js';
+import { isPromptOpsError, PromptOpsError } from '../errors.js';
+import { compileGuardrails } from '../guardrails/engine.js';
+import type { Workspace } from '../project/workspace.js';
+import { createProviderLookup, DEFAULT_RETRY_POLICY } from '../providers/index.js';
+import { CompiledCache } from '../runtime/compile.js';
+import { knowledgeFile } from '../runtime/knowledge.js';
+import { type PipelineDeps, runPipeline } from '../runtime/pipeline.js';
+import type { VersionRecord } from '../store/index.js';
+import { type AssertionContext, type CaseAssertionResult, gradeCase } from './assertions/index.js';
+import type { Suite, TestCase } from './suite.js';
+
+/** How one case came out. ERROR (the provider or the pipeline failed) is kept apart from FAIL. */
+export interface CaseResult {
+  index: number;
+  description: string;
+  status: 'pass' | 'fail' | 'error';
+  score: number;
+  reason: string;
+  assertions: CaseAssertionResult[];
+  latencyMs: number;
+  /** The answer (cut to 2,000 characters), for reports. */
+  output: string;
+  /** With --repeat: how many runs, and how often the verdict changed between them. */
+  runs: number;
+  flips: number;
+}
+
+export interface SuiteResult {
+  prompt: string;
+  file: string;
+  versionHash: string;
+  description: string;
+  threshold: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  /** passed / (passed + failed): errors are not counted as failures. */
+  passRate: number;
+  isPassing: boolean;
+  durationMs: number;
+  cases: CaseResult[];
+}
+
+export interface RunSuitesOptions {
+  concurrency?: number;
+  repeat?: number;
+  /** Run every case on this provider instead (`offline`). */
+  provider?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs suites against the working copy of their prompts (the version the files describe, pushed or
+ * not), with bounded concurrency. Pure of the store: results are returned, the caller keeps them.
+ */
+export async function runSuites(
+  ws: Workspace,
+  suites: readonly { suite: Suite; entry: CatalogEntry }[],
+  options: RunSuitesOptions = {},
+): Promise<SuiteResult[]> {
+  const compiled = new CompiledCache();
+  const records = new Map<string, VersionRecord>();
+  for (const { entry } of suites) {
+    records.set(entry.spec.name, {
+      prompt: entry.spec.name,
+      number: 0,
+      hash: entry.hash,
+      spec: entry.spec,
+      author: 'working copy',
+      message: null,
+      createdAt: new Date().toISOString(),
+      parentNumber: null,
+      labels: [],
+      archived: null,
+    });
+  }
+  const deps: PipelineDeps = {
+    project: ws.config.project,
+    resolver: {
+      resolve: async (ref) => {
+        const record = records.get(ref.prompt);
+        if (!record) throw new PromptOpsError('PO_ERR_PROMPT_NOT_FOUND', `no working copy of ${ref.prompt}`);
+        return record;
+      },
+    },
+    compiled,
+    lookup: createProviderLookup(ws.config.providers, ws.root),
+    traces: null,
+    knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
+    pricing: ws.config.pricing,
+    retry: DEFAULT_RETRY_POLICY,
+    guardrails: (c) => {
+      const loading =
+        c.guardrails ??
+        compileGuardrails(c.record.spec.promptops.guardrails, ws.config.guardrails.custom, ws.root);
+      c.guardrails = loading;
+      return loading;
+    },
+    reviews: null,
+  };
+  const repeat = Math.max(1, options.repeat ?? 1);
+  const total = suites.reduce((n, s) => n + s.suite.cases.length, 0) * repeat;
+  let done = 0;
+  const results: SuiteResult[] = [];
+  for (const { suite, entry } of suites) {
+    const started = performance.now();
+    const cases = await mapPool(suite.cases, options.concurrency ?? 8, async (testCase, index) => {
+      const runs: CaseResult[] = [];
+      for (let r = 0; r < repeat; r++) {
+        runs.push(await runCase(deps, suite.prompt, testCase, index, options.provider));
+        done++;
+        options.onProgress?.(done, total);
+      }
+      return summarise(runs);
+    });
+    const passed = cases.filter((c) => c.status === 'pass').length;
+    const failed = cases.filter((c) => c.status === 'fail').length;
+    const errors = cases.length - passed - failed;
+    const passRate = passed + failed === 0 ? 1 : passed / (passed + failed);
+    results.push({
+      prompt: suite.prompt,
+      file: path.relative(process.cwd(), suite.file) || suite.file,
+      versionHash: entry.hash,
+      description: suite.description,
+      threshold: suite.threshold,
+      passed,
+      failed,
+      errors,
+      passRate,
+      isPassing: passRate >= suite.threshold && errors === 0,
+      durationMs: performance.now() - started,
+      cases,
+    });
+  }
+  return results;
+}
+
+async function runCase(
+  deps: PipelineDeps,
+  prompt: string,
+  testCase: TestCase,
+  index: number,
+  provider: string | undefined,
+): Promise<CaseResult> {
+  const started = performance.now();
+  const base = { index, description: testCase.description, runs: 1, flips: 0 };
+  let ctx: AssertionContext;
+  try {
+    const result = await runPipeline(deps, {
+      prompt,
+      input: testCase.vars,
+      ...(provider ? { provider } : {}),
+    });
+    ctx = {
+      output: result.text,
+      parsed: result.output,
+      vars: testCase.vars,
+      latencyMs: performance.now() - started,
+      costUsd: result.costUsd,
+      guardrails: result.guardrails,
+      blocked: false,
+    };
+  } catch (err) {
+    const latencyMs = performance.now() - started;
+    if (isPromptOpsError(err) && err.code === 'PO_ERR_GUARDRAIL_BLOCKED') {
+      ctx = {
+        output: '',
+        vars: testCase.vars,
+        latencyMs,
+        costUsd: 0,
+        guardrails: (err.details.verdicts as AssertionContext['guardrails']) ?? [],
+        blocked: true,
+      };
+    } else if (isPromptOpsError(err) && err.code === 'PO_ERR_CONTRACT_VIOLATION') {
+      return {
+        ...base,
+        status: 'fail',
+        score: 0,
+        reason: `the case's input breaks the contract: ${err.message}`,
+        assertions: [],
+        latencyMs,
+        output: '',
+      };
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      return { ...base, status: 'error', score: 0, reason: message, assertions: [], latencyMs, output: '' };
+    }
+  }
+  let grade: ReturnType<typeof gradeCase>;
+  try {
+    grade = gradeCase(testCase.assert, ctx);
+  } catch (err) {
+    // A broken assertion (unknown type, bad regex) is the suite's mistake: an error, not a failure.
+    return {
+      ...base,
+      status: 'error',
+      score: 0,
+      reason: (err as Error).message,
+      assertions: [],
+      latencyMs: ctx.latencyMs ?? 0,
+      output: ctx.output,
+    };
+  }
+  const failing = grade.results.filter((r) => !r.pass);
+  return {
+    ...base,
+    status: grade.pass ? 'pass' : 'fail',
+    score: grade.score,
+    reason: failing.map((r) => `${r.type}: ${r.reason}`).join('; '),
+    assertions: grade.results,
+    latencyMs: ctx.latencyMs ?? 0,
+    output: ctx.output.length > 2000 ? `${ctx.output.slice(0, 2000)}…` : ctx.output,
+  };
+}
+
+/** Folds repeated runs of one case: the majority verdict, the mean score, and how often it flipped. */
+function summarise(runs: CaseResult[]): CaseResult {
+  const first = runs[0]!;
+  if (runs.length === 1) return first;
+  let flips = 0;
+  for (let i = 1; i < runs.length; i++) if (runs[i]!.status !== runs[i - 1]!.status) flips++;
+  const counts = new Map<CaseResult['status'], number>();
+  for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const status = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  const representative = runs.find((r) => r.status === status) ?? first;
+  return {
+    ...representative,
+    score: runs.reduce((s, r) => s + r.score, 0) / runs.length,
+    latencyMs: runs.reduce((s, r) => s + r.latencyMs, 0) / runs.length,
+    runs: runs.length,
+    flips,
+  };
+}
+
+/** Maps with at most `limit` calls in flight, keeping order. */
+async function mapPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

@@ -1,0 +1,41 @@
+// The shape of a NAME.tests.yaml suite, compiled at build time (scripts/gen-validators.ts).
+
+const assertion = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', minLength: 1 },
+    value: {},
+    threshold: { type: 'number' },
+    weight: { type: 'number', minimum: 0 },
+    metric: { type: 'string' },
+  },
+  required: ['type'],
+  additionalProperties: false,
+};
+
+const testCase = {
+  type: 'object',
+  properties: {
+    description: { type: 'string' },
+    vars: { type: 'object' },
+    assert: { type: 'array', items: assertion },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+  additionalProperties: false,
+};
+
+export const SUITE_SCHEMA = {
+  type: 'object',
+  properties: {
+    description: { type: 'string' },
+    threshold: { type: 'number', minimum: 0, maximum: 1 },
+    defaultTest: {
+      type: 'object',
+      properties: { vars: { type: 'object' }, assert: { type: 'array', items: assertion } },
+      additionalProperties: false,
+    },
+    tests: { type: 'array', items: testCase },
+  },
+  required: ['tests'],
+  additionalProperties: false,
+};
