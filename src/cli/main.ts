@@ -247,6 +247,15 @@ export function buildProgram(): Command {
     .option('-j, --jobs <n>', 'cases in flight at once (default 8)')
     .option('--repeat <n>', 'run every case n times and report flaky verdicts')
     .option('--provider <name>', 'run on this provider instead, e.g. offline')
+    .option(
+      '--compare <ref>',
+      'also run the suites on this version (a label like production, or @N) and fail on regressions',
+    )
+    .option(
+      '--tolerance <fraction>',
+      'with --compare: pass-rate drop allowed before it counts as a regression (default 0)',
+    )
+    .option('--retry-errors <n>', 'run cases that ended in ERROR up to n more times')
     .option('--junit <file>', 'also write JUnit XML for CI')
     .option('--no-store', 'do not keep the run in the registry')
     .option('--json', 'print every case result')

@@ -25,12 +25,16 @@ export interface CaseResult {
   /** With --repeat: how many runs, and how often the verdict changed between them. */
   runs: number;
   flips: number;
+  /** With --retry-errors: how many extra attempts an errored case took. */
+  retries?: number;
 }
 
 export interface SuiteResult {
   prompt: string;
   file: string;
   versionHash: string;
+  /** 0 for the working copy. */
+  versionNumber: number;
   description: string;
   threshold: number;
   passed: number;
@@ -48,6 +52,8 @@ export interface RunSuitesOptions {
   repeat?: number;
   /** Run every case on this provider instead (`offline`). */
   provider?: string;
+  /** Run a case that ended in ERROR up to this many more times. */
+  retryErrors?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,33 +61,40 @@ export interface RunSuitesOptions {
  * Runs suites against the working copy of their prompts (the version the files describe, pushed or
  * not), with bounded concurrency. Pure of the store: results are returned, the caller keeps them.
  */
+/** The working copy of a prompt as a version record: what its files say, pushed or not. */
+export function workingCopy(entry: CatalogEntry): VersionRecord {
+  return {
+    prompt: entry.spec.name,
+    number: 0,
+    hash: entry.hash,
+    spec: entry.spec,
+    author: 'working copy',
+    message: null,
+    createdAt: new Date().toISOString(),
+    parentNumber: null,
+    labels: [],
+    archived: null,
+  };
+}
+
+/**
+ * Runs each suite against the version given with it (the working copy, or a registered version
+ * for comparisons), with bounded concurrency. Pure of the store: results are returned.
+ */
 export async function runSuites(
   ws: Workspace,
-  suites: readonly { suite: Suite; entry: CatalogEntry }[],
+  targets: readonly { suite: Suite; record: VersionRecord }[],
   options: RunSuitesOptions = {},
 ): Promise<SuiteResult[]> {
   const compiled = new CompiledCache();
   const records = new Map<string, VersionRecord>();
-  for (const { entry } of suites) {
-    records.set(entry.spec.name, {
-      prompt: entry.spec.name,
-      number: 0,
-      hash: entry.hash,
-      spec: entry.spec,
-      author: 'working copy',
-      message: null,
-      createdAt: new Date().toISOString(),
-      parentNumber: null,
-      labels: [],
-      archived: null,
-    });
-  }
   const deps: PipelineDeps = {
     project: ws.config.project,
     resolver: {
       resolve: async (ref) => {
         const record = records.get(ref.prompt);
-        if (!record) throw new PromptOpsError('PO_ERR_PROMPT_NOT_FOUND', `no working copy of ${ref.prompt}`);
+        if (!record)
+          throw new PromptOpsError('PO_ERR_PROMPT_NOT_FOUND', `no version of ${ref.prompt} to test`);
         return record;
       },
     },
@@ -101,10 +114,11 @@ export async function runSuites(
     reviews: null,
   };
   const repeat = Math.max(1, options.repeat ?? 1);
-  const total = suites.reduce((n, s) => n + s.suite.cases.length, 0) * repeat;
+  const total = targets.reduce((n, s) => n + s.suite.cases.length, 0) * repeat;
   let done = 0;
   const results: SuiteResult[] = [];
-  for (const { suite, entry } of suites) {
+  for (const { suite, record } of targets) {
+    records.set(record.prompt, record);
     const started = performance.now();
     const cases = await mapPool(suite.cases, options.concurrency ?? 8, async (testCase, index) => {
       const runs: CaseResult[] = [];
@@ -113,7 +127,15 @@ export async function runSuites(
         done++;
         options.onProgress?.(done, total);
       }
-      return summarise(runs);
+      let outcome = summarise(runs);
+      // An ERROR is the provider's or the pipeline's, not the prompt's: it may be tried again.
+      for (let retry = 0; outcome.status === 'error' && retry < (options.retryErrors ?? 0); retry++) {
+        outcome = {
+          ...(await runCase(deps, suite.prompt, testCase, index, options.provider)),
+          retries: retry + 1,
+        };
+      }
+      return outcome;
     });
     const passed = cases.filter((c) => c.status === 'pass').length;
     const failed = cases.filter((c) => c.status === 'fail').length;
@@ -122,7 +144,8 @@ export async function runSuites(
     results.push({
       prompt: suite.prompt,
       file: path.relative(process.cwd(), suite.file) || suite.file,
-      versionHash: entry.hash,
+      versionHash: record.hash,
+      versionNumber: record.number,
       description: suite.description,
       threshold: suite.threshold,
       passed,

@@ -149,3 +149,47 @@ tests:
     expect(JSON.parse(unknown.stdout).suites[0].cases[0].reason).toContain('did you mean "icontains"');
   });
 });
+
+describe('promptops test --compare', () => {
+  it('fails when the working copy regresses against production, naming the case', async () => {
+    await project(`tests:
+  - description: knows the capital
+    vars: { question: "What is the capital of France?" }
+    assert: [{ type: icontains, value: paris, metric: accuracy }]
+`);
+    await writeFile(
+      path.join(dir, 'fixtures.yaml'),
+      `rules:\n  - when: { contains: in French }\n    respond: { text: "Je ne sais pas." }\n${FIXTURES.replace('rules:\n', '')}`,
+    );
+    await runCli(['push'], { cwd: dir });
+    await runCli(['label', 'set', 'answer@1', 'production'], { cwd: dir });
+    const same = await runCli(['test', '--no-store', '--compare', 'production'], { cwd: dir });
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('answer @1 → working copy: pass rate +0 pts');
+
+    const file = path.join(dir, 'prompts', 'answer.prompt');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('{{role "user"}}{{question}}', '{{role "user"}}Answer in French: {{question}}'));
+    const regressed = await runCli(['test', '--no-store', '--compare', 'production'], { cwd: dir });
+    expect(regressed.code).toBe(1);
+    expect(regressed.stdout).toContain('REGRESSED knows the capital: pass → fail');
+    expect(regressed.stdout).toContain('metric accuracy: 1.000 → 0.000');
+    const json = JSON.parse((await runCli(['test', '--no-store', '--compare', 'production', '--tolerance', '1', '--json'], { cwd: dir })).stdout);
+    expect(json.comparisons[0]).toMatchObject({ passRateDelta: -1, isRegression: false, baseline: { version: 1 } });
+  });
+
+  it('retries cases that ended in ERROR with --retry-errors', async () => {
+    await project(`tests:
+  - vars: { question: "recovering?" }
+    assert: [{ type: equals, value: "back" }]
+`);
+    await writeFile(
+      path.join(dir, 'fixtures.yaml'),
+      'rules:\n  - when: { contains: recovering }\n    sequence: [{ fail: unavailable }, { fail: unavailable }, { fail: unavailable }, { text: back }]\n',
+    );
+    const once = await runCli(['test', '--no-store', '--json'], { cwd: dir });
+    expect(JSON.parse(once.stdout).suites[0].cases[0].status).toBe('error');
+    const retried = await runCli(['test', '--no-store', '--retry-errors', '1', '--json'], { cwd: dir });
+    expect(JSON.parse(retried.stdout).suites[0].cases[0]).toMatchObject({ status: 'pass', retries: 1 });
+    expect(retried.code).toBe(0);
+  });
+});

@@ -1,17 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hasErrors } from '../../catalog/diagnostics.js';
+import { parseVersionRef } from '../../catalog/ref.js';
 import { PromptOpsError } from '../../errors.js';
+import { compareSuites, type SuiteComparison } from '../../eval/compare.js';
 import { toJunit } from '../../eval/junit.js';
-import { runSuites, type SuiteResult } from '../../eval/runner.js';
+import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
+import type { Suite } from '../../eval/suite.js';
 import { loadSuites } from '../../project/suites.js';
 import { loadCatalog, openWorkspace } from '../../project/workspace.js';
+import type { VersionRecord } from '../../store/index.js';
 import { type GlobalOptions, projectDir, withStore } from '../context.js';
 import { color, formatDiagnostic, print, printJson } from '../output.js';
 
 export interface TestOptions extends GlobalOptions {
   jobs?: string;
   repeat?: string;
+  compare?: string;
+  tolerance?: string;
+  retryErrors?: string;
   provider?: string;
   junit?: string;
   store?: boolean;
@@ -41,22 +48,44 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
   }
   const isTty = Boolean(process.stderr.isTTY) && !options.json;
   let lastDraw = 0;
-  const results = await runSuites(ws, suites, {
+  const tolerance = options.tolerance === undefined ? 0 : Number(options.tolerance);
+  if (!(tolerance >= 0 && tolerance <= 1))
+    throw new PromptOpsError('PO_ERR_USAGE', '--tolerance must be a number between 0 and 1');
+  const retryErrors =
+    options.retryErrors === undefined ? 0 : positiveInt(options.retryErrors, 1, '--retry-errors');
+  // With --compare, the same suites also run against the registered version REF names, for each prompt.
+  const baselines = options.compare
+    ? await resolveBaselines(
+        options,
+        suites.map((s) => s.suite),
+        options.compare,
+      )
+    : [];
+  const runOptions = {
     concurrency: jobs,
     repeat,
+    retryErrors,
     ...(options.provider ? { provider: options.provider } : {}),
-    onProgress: isTty
-      ? (done, total) => {
-          const now = Date.now();
-          if (now - lastDraw < 50 && done < total) return;
-          lastDraw = now;
-          const width = 30;
-          const filled = Math.round((done / total) * width);
-          process.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total}`);
-          if (done === total) process.stderr.write('\r\u001b[K');
-        }
-      : undefined,
-  });
+  };
+  const baselineResults = baselines.length > 0 ? await runSuites(ws, baselines, runOptions) : [];
+  const results = await runSuites(
+    ws,
+    suites.map(({ suite, entry }) => ({ suite, record: workingCopy(entry) })),
+    {
+      ...runOptions,
+      onProgress: isTty
+        ? (done, total) => {
+            const now = Date.now();
+            if (now - lastDraw < 50 && done < total) return;
+            lastDraw = now;
+            const width = 30;
+            const filled = Math.round((done / total) * width);
+            process.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total}`);
+            if (done === total) process.stderr.write('\r\u001b[K');
+          }
+        : undefined,
+    },
+  );
   if (options.store !== false) {
     await withStore(options, async (store) => {
       const startedAt = new Date().toISOString();
@@ -76,9 +105,17 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
     });
   }
   if (options.junit) await writeFile(options.junit, toJunit(results));
-  if (options.json) printJson({ suites: results });
-  else report(results, repeat > 1);
-  if (results.some((r) => r.passRate < r.threshold)) return 1;
+  const comparisons = results.flatMap((r) => {
+    const base = baselineResults.find((b) => b.prompt === r.prompt);
+    return base ? [compareSuites(r, base, tolerance)] : [];
+  });
+  if (options.json)
+    printJson({ suites: results, ...(options.compare ? { compare: options.compare, comparisons } : {}) });
+  else {
+    report(results, repeat > 1);
+    if (options.compare) reportComparisons(comparisons, options.compare, results.length);
+  }
+  if (results.some((r) => r.passRate < r.threshold) || comparisons.some((c) => c.isRegression)) return 1;
   return results.some((r) => r.errors > 0) ? 5 : 0;
 }
 
@@ -112,6 +149,47 @@ function report(results: readonly SuiteResult[], showFlakiness: boolean): void {
       `${results.length} suite${results.length === 1 ? '' : 's'}, ${cases} cases: ${cases - failed - errors} passed, ${failed} failed, ${errors} errors`,
     ),
   );
+}
+
+async function resolveBaselines(
+  options: GlobalOptions,
+  suites: Suite[],
+  refText: string,
+): Promise<{ suite: Suite; record: VersionRecord }[]> {
+  return withStore(options, async (store) => {
+    const found: { suite: Suite; record: VersionRecord }[] = [];
+    for (const suite of suites) {
+      const ref =
+        refText.startsWith('@') || refText.startsWith(':')
+          ? `${suite.prompt}${refText}`
+          : `${suite.prompt}:${refText}`;
+      try {
+        found.push({ suite, record: await store.resolve(parseVersionRef(ref)) });
+      } catch (err) {
+        // A prompt without that version yet (a new prompt) has nothing to regress from.
+        if (!(err instanceof PromptOpsError) || !err.code.endsWith('_NOT_FOUND')) throw err;
+      }
+    }
+    return found;
+  });
+}
+
+function reportComparisons(comparisons: readonly SuiteComparison[], ref: string, suites: number): void {
+  print();
+  print(color.bold(`compared with ${ref}`));
+  for (const c of comparisons) {
+    const pct = (n: number) => `${n >= 0 ? '+' : ''}${Math.round(n * 1000) / 10} pts`;
+    const line = `${c.prompt} @${c.baseline.version} → working copy: pass rate ${pct(c.passRateDelta)}, score ${pct(c.scoreDelta)}`;
+    print(c.isRegression ? color.red(`✗ ${line}`) : `${color.green('✓')} ${line}`);
+    for (const r of c.regressions)
+      print(`    ${color.red('REGRESSED')} ${r.description}: ${r.from} → ${r.to} ${color.dim(r.reason)}`);
+    for (const i of c.improvements)
+      print(`    ${color.green('IMPROVED ')} ${i.description}: ${i.from} → ${i.to}`);
+    for (const [name, m] of Object.entries(c.metrics))
+      print(`    metric ${name}: ${m.baseline.toFixed(3)} → ${m.candidate.toFixed(3)} (${pct(m.delta)})`);
+  }
+  if (comparisons.length < suites)
+    print(color.dim(`${suites - comparisons.length} suite(s) have no ${ref} version to compare with`));
 }
 
 function positiveInt(value: string | undefined, fallback: number, flag: string): number {
