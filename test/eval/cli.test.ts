@@ -168,13 +168,29 @@ describe('promptops test --compare', () => {
     expect(same.stdout).toContain('answer @1 → working copy: pass rate +0 pts');
 
     const file = path.join(dir, 'prompts', 'answer.prompt');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('{{role "user"}}{{question}}', '{{role "user"}}Answer in French: {{question}}'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        '{{role "user"}}{{question}}',
+        '{{role "user"}}Answer in French: {{question}}',
+      ),
+    );
     const regressed = await runCli(['test', '--no-store', '--compare', 'production'], { cwd: dir });
     expect(regressed.code).toBe(1);
     expect(regressed.stdout).toContain('REGRESSED knows the capital: pass → fail');
     expect(regressed.stdout).toContain('metric accuracy: 1.000 → 0.000');
-    const json = JSON.parse((await runCli(['test', '--no-store', '--compare', 'production', '--tolerance', '1', '--json'], { cwd: dir })).stdout);
-    expect(json.comparisons[0]).toMatchObject({ passRateDelta: -1, isRegression: false, baseline: { version: 1 } });
+    const json = JSON.parse(
+      (
+        await runCli(['test', '--no-store', '--compare', 'production', '--tolerance', '1', '--json'], {
+          cwd: dir,
+        })
+      ).stdout,
+    );
+    expect(json.comparisons[0]).toMatchObject({
+      passRateDelta: -1,
+      isRegression: false,
+      baseline: { version: 1 },
+    });
   });
 
   it('retries cases that ended in ERROR with --retry-errors', async () => {
