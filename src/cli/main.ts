@@ -257,6 +257,10 @@ export function buildProgram(): Command {
     )
     .option('--retry-errors <n>', 'run cases that ended in ERROR up to n more times')
     .option('--junit <file>', 'also write JUnit XML for CI')
+    .option(
+      '--no-cache',
+      'call the model for every case (answers of network models are cached per version and input)',
+    )
     .option('--no-store', 'do not keep the run in the registry')
     .option('--json', 'print every case result')
     .addHelpText(

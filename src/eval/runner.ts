@@ -9,6 +9,7 @@ import { knowledgeFile } from '../runtime/knowledge.js';
 import { type PipelineDeps, runPipeline } from '../runtime/pipeline.js';
 import type { VersionRecord } from '../store/index.js';
 import { type AssertionContext, type CaseAssertionResult, gradeCase } from './assertions/index.js';
+import { type CachedResponses, cachingLookup, type FreshResponses } from './response-cache.js';
 import type { Suite, TestCase } from './suite.js';
 
 /** How one case came out. ERROR (the provider or the pipeline failed) is kept apart from FAIL. */
@@ -54,6 +55,8 @@ export interface RunSuitesOptions {
   provider?: string;
   /** Run a case that ended in ERROR up to this many more times. */
   retryErrors?: number;
+  /** Answers cached from earlier runs (filled with this run's new answers). Off with --no-cache. */
+  cache?: { cached: CachedResponses; fresh: FreshResponses };
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -99,7 +102,14 @@ export async function runSuites(
       },
     },
     compiled,
-    lookup: createProviderLookup(ws.config.providers, ws.root),
+    lookup: options.cache
+      ? cachingLookup(
+          createProviderLookup(ws.config.providers, ws.root),
+          options.cache.cached,
+          options.cache.fresh,
+          (prompt) => records.get(prompt)?.hash,
+        )
+      : createProviderLookup(ws.config.providers, ws.root),
     traces: null,
     knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
     pricing: ws.config.pricing,

@@ -96,6 +96,11 @@ export interface RegistryStore {
     actor: string,
     note?: string,
   ): Promise<ReviewRecord>;
+  /** Cached model answers of the given versions (evaluations only). */
+  readResponseCache(versionHashes: readonly string[]): Promise<Map<string, unknown>>;
+  writeResponseCache(
+    entries: readonly { key: string; versionHash: string; response: unknown }[],
+  ): Promise<void>;
   /** Keeps an evaluation run, linked to the version hash it tested. */
   recordEvalRun(run: EvalRunRecord): Promise<void>;
   listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
@@ -748,6 +753,41 @@ export class KyselyRegistryStore implements RegistryStore {
       }
       const row = await trx.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       return toReview(row);
+    });
+  }
+
+  async readResponseCache(versionHashes: readonly string[]): Promise<Map<string, unknown>> {
+    if (versionHashes.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('response_cache')
+      .select(['key', 'response'])
+      .where('project', '=', this.project)
+      .where('version_hash', 'in', [...versionHashes])
+      .execute();
+    return new Map(rows.map((r) => [r.key, JSON.parse(r.response) as unknown]));
+  }
+
+  async writeResponseCache(
+    entries: readonly { key: string; versionHash: string; response: unknown }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const at = this.now().toISOString();
+    await this.transact(async (trx) => {
+      for (let i = 0; i < entries.length; i += 100) {
+        await trx
+          .insertInto('response_cache')
+          .values(
+            entries.slice(i, i + 100).map((e) => ({
+              key: e.key,
+              project: this.project,
+              version_hash: e.versionHash,
+              created_at: at,
+              response: JSON.stringify(e.response),
+            })),
+          )
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
+      }
     });
   }
 

@@ -89,6 +89,14 @@ export interface Database {
     /** JSON of the suite result, every case included. */
     result: string;
   };
+  response_cache: {
+    key: string;
+    project: string;
+    version_hash: string;
+    created_at: string;
+    /** JSON of the ModelResponse. */
+    response: string;
+  };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };
 }

@@ -5,6 +5,7 @@ import { parseVersionRef } from '../../catalog/ref.js';
 import { PromptOpsError } from '../../errors.js';
 import { compareSuites, type SuiteComparison } from '../../eval/compare.js';
 import { toJunit } from '../../eval/junit.js';
+import type { CachedResponses, FreshResponses } from '../../eval/response-cache.js';
 import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
 import type { Suite } from '../../eval/suite.js';
 import { loadSuites } from '../../project/suites.js';
@@ -19,6 +20,7 @@ export interface TestOptions extends GlobalOptions {
   compare?: string;
   tolerance?: string;
   retryErrors?: string;
+  cache?: boolean;
   provider?: string;
   junit?: string;
   store?: boolean;
@@ -61,10 +63,24 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
         options.compare,
       )
     : [];
+  // Answers of network models are cached per version + request; --repeat must call the model every time.
+  const useCache = options.cache !== false && repeat === 1;
+  const cache = useCache
+    ? {
+        cached: (await withStore(options, (store) =>
+          store.readResponseCache([
+            ...suites.map((s) => s.entry.hash),
+            ...baselines.map((b) => b.record.hash),
+          ]),
+        )) as CachedResponses,
+        fresh: new Map() as FreshResponses,
+      }
+    : undefined;
   const runOptions = {
     concurrency: jobs,
     repeat,
     retryErrors,
+    ...(cache ? { cache } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   };
   const baselineResults = baselines.length > 0 ? await runSuites(ws, baselines, runOptions) : [];
@@ -86,6 +102,17 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
         : undefined,
     },
   );
+  if (cache && cache.fresh.size > 0) {
+    await withStore(options, (store) =>
+      store.writeResponseCache(
+        [...cache.fresh].map(([key, entry]) => ({
+          key,
+          versionHash: entry.versionHash,
+          response: entry.response,
+        })),
+      ),
+    );
+  }
   if (options.store !== false) {
     await withStore(options, async (store) => {
       const startedAt = new Date().toISOString();

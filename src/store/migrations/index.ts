@@ -3,6 +3,7 @@ import * as catalog from './001-catalog.js';
 import * as traces from './002-traces.js';
 import * as reviews from './003-reviews.js';
 import * as evalRuns from './004-eval-runs.js';
+import * as responseCache from './005-response-cache.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '002-traces': traces,
   '003-reviews': reviews,
   '004-eval-runs': evalRuns,
+  '005-response-cache': responseCache,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
