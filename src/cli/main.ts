@@ -257,6 +257,7 @@ export function buildProgram(): Command {
     )
     .option('--retry-errors <n>', 'run cases that ended in ERROR up to n more times')
     .option('--junit <file>', 'also write JUnit XML for CI')
+    .option('--html <file>', 'also write a self-contained HTML report with per-case detail and a chart')
     .option(
       '--no-cache',
       'call the model for every case (answers of network models are cached per version and input)',

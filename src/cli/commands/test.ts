@@ -4,6 +4,7 @@ import { hasErrors } from '../../catalog/diagnostics.js';
 import { parseVersionRef } from '../../catalog/ref.js';
 import { PromptOpsError } from '../../errors.js';
 import { compareSuites, type SuiteComparison } from '../../eval/compare.js';
+import { toHtml } from '../../eval/html.js';
 import { toJunit } from '../../eval/junit.js';
 import type { CachedResponses, FreshResponses } from '../../eval/response-cache.js';
 import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
@@ -21,6 +22,7 @@ export interface TestOptions extends GlobalOptions {
   tolerance?: string;
   retryErrors?: string;
   cache?: boolean;
+  html?: string;
   provider?: string;
   junit?: string;
   store?: boolean;
@@ -132,6 +134,7 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
     });
   }
   if (options.junit) await writeFile(options.junit, toJunit(results));
+  if (options.html) await writeFile(options.html, toHtml(results));
   const comparisons = results.flatMap((r) => {
     const base = baselineResults.find((b) => b.prompt === r.prompt);
     return base ? [compareSuites(r, base, tolerance)] : [];
