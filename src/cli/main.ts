@@ -274,6 +274,27 @@ export function buildProgram(): Command {
     )
     .action(run(async ([names], o) => (await import('./commands/test.js')).test(names as string[], o)));
 
+  program
+    .command('dataset')
+    .description('turn production traces into test data')
+    .command('add-from-traces')
+    .description('append the inputs of selected traces to a JSONL dataset a suite can use with dataset:')
+    .requiredOption('--prompt <name>', 'traces of this prompt')
+    .requiredOption('--to <file.jsonl>', 'the dataset file to append to')
+    .option('--status <status>', 'only ok, error or held traces')
+    .option('--guardrail <name>', 'only traces where this guardrail reported a violation')
+    .option('--env <environment>', 'only traces of this environment')
+    .option('--limit <n>', 'look at this many recent traces (default 1000)')
+    .option('--json', 'print machine-readable results')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops dataset add-from-traces --prompt support-reply --status error --to prompts/support-reply.failures.jsonl',
+        'promptops dataset add-from-traces --prompt support-reply --guardrail prompt-injection --to prompts/red-team.jsonl',
+      ),
+    )
+    .action(run(async (_, o) => (await import('./commands/dataset.js')).addFromTraces(o)));
+
   const guardrails = program.command('guardrails').description('run guardrails on any text');
   guardrails
     .command('check')

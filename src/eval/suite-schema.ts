@@ -20,6 +20,8 @@ const testCase = {
     vars: { type: 'object' },
     assert: { type: 'array', items: assertion },
     tags: { type: 'array', items: { type: 'string' } },
+    /** A CSV (header row) or JSONL file beside the suite; each row becomes a case's vars. */
+    dataset: { type: 'string', pattern: '\\.(csv|jsonl)$' },
   },
   additionalProperties: false,
 };

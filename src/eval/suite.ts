@@ -11,6 +11,8 @@ export interface TestCase {
   vars: Record<string, unknown>;
   assert: AssertionSpec[];
   tags: string[];
+  /** Set until the loader expands it: a dataset file whose rows become cases like this one. */
+  dataset?: string;
 }
 
 /** A prompt's suite (`NAME.tests.yaml` beside `NAME.prompt`), with defaults merged into every case. */
@@ -80,6 +82,7 @@ interface RawSuite {
     vars?: Record<string, unknown>;
     assert?: AssertionSpec[];
     tags?: string[];
+    dataset?: string;
   }[];
 }
 
@@ -95,6 +98,7 @@ function buildSuite(raw: RawSuite, file: string, prompt: string): Suite {
       vars: { ...(defaults.vars ?? {}), ...(t.vars ?? {}) },
       assert: [...(defaults.assert ?? []), ...(t.assert ?? [])],
       tags: t.tags ?? [],
+      ...(t.dataset ? { dataset: t.dataset } : {}),
     })),
   };
 }
