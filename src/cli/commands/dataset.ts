@@ -22,7 +22,7 @@ export interface FromTracesOptions extends GlobalOptions {
  */
 export async function addFromTraces(options: FromTracesOptions): Promise<number> {
   if (!options.prompt) throw new PromptOpsError('PO_ERR_USAGE', '--prompt NAME is required');
-  if (!options.to || !options.to.endsWith('.jsonl'))
+  if (!options.to?.endsWith('.jsonl'))
     throw new PromptOpsError(
       'PO_ERR_USAGE',
       '--to must name a .jsonl file, e.g. prompts/support-reply.cases.jsonl',
