@@ -8,7 +8,14 @@ import { CompiledCache } from '../runtime/compile.js';
 import { knowledgeFile } from '../runtime/knowledge.js';
 import { type PipelineDeps, runPipeline } from '../runtime/pipeline.js';
 import type { VersionRecord } from '../store/index.js';
-import { type AssertionContext, type CaseAssertionResult, gradeCase } from './assertions/index.js';
+import {
+  type AssertionContext,
+  type CaseAssertionResult,
+  type GradingResult,
+  gradeCase,
+} from './assertions/index.js';
+import { gradedKey } from './assertions/model-graded.js';
+import { expandTemplates } from './assertions/template.js';
 import { type CachedResponses, cachingLookup, type FreshResponses } from './response-cache.js';
 import type { Suite, TestCase } from './suite.js';
 
@@ -55,6 +62,8 @@ export interface RunSuitesOptions {
   provider?: string;
   /** Run a case that ended in ERROR up to this many more times. */
   retryErrors?: number;
+  /** The grader prompt's version, for llm-rubric and g-eval assertions. */
+  grader?: VersionRecord;
   /** Answers cached from earlier runs (filled with this run's new answers). Off with --no-cache. */
   cache?: { cached: CachedResponses; fresh: FreshResponses };
   onProgress?: (done: number, total: number) => void;
@@ -127,13 +136,16 @@ export async function runSuites(
   const total = targets.reduce((n, s) => n + s.suite.cases.length, 0) * repeat;
   let done = 0;
   const results: SuiteResult[] = [];
+  if (options.grader) records.set(options.grader.prompt, options.grader);
   for (const { suite, record } of targets) {
     records.set(record.prompt, record);
     const started = performance.now();
     const cases = await mapPool(suite.cases, options.concurrency ?? 8, async (testCase, index) => {
       const runs: CaseResult[] = [];
       for (let r = 0; r < repeat; r++) {
-        runs.push(await runCase(deps, suite.prompt, testCase, index, options.provider));
+        runs.push(
+          await runCase(deps, suite.prompt, testCase, index, options.provider, options.grader?.prompt),
+        );
         done++;
         options.onProgress?.(done, total);
       }
@@ -141,7 +153,7 @@ export async function runSuites(
       // An ERROR is the provider's or the pipeline's, not the prompt's: it may be tried again.
       for (let retry = 0; outcome.status === 'error' && retry < (options.retryErrors ?? 0); retry++) {
         outcome = {
-          ...(await runCase(deps, suite.prompt, testCase, index, options.provider)),
+          ...(await runCase(deps, suite.prompt, testCase, index, options.provider, options.grader?.prompt)),
           retries: retry + 1,
         };
       }
@@ -176,6 +188,7 @@ async function runCase(
   testCase: TestCase,
   index: number,
   provider: string | undefined,
+  grader: string | undefined,
 ): Promise<CaseResult> {
   const started = performance.now();
   const base = { index, description: testCase.description, runs: 1, flips: 0 };
@@ -220,6 +233,21 @@ async function runCase(
       const message = err instanceof Error ? err.message : String(err);
       return { ...base, status: 'error', score: 0, reason: message, assertions: [], latencyMs, output: '' };
     }
+  }
+  try {
+    ctx.graded = await gradeWithModel(deps, grader, testCase, ctx, provider);
+  } catch (err) {
+    // The grader is a model call like any other: its failure is an ERROR, never a FAIL.
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      ...base,
+      status: 'error',
+      score: 0,
+      reason: `grader: ${message}`,
+      assertions: [],
+      latencyMs: ctx.latencyMs ?? 0,
+      output: ctx.output,
+    };
   }
   let grade: ReturnType<typeof gradeCase>;
   try {
@@ -283,4 +311,50 @@ async function mapPool<T, R>(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
+}
+
+const MODEL_GRADED = /^(?:not-)?(llm-rubric|g-eval)$/;
+
+/** Asks the grader prompt about each model-graded assertion of a case; verdicts keyed for the handlers. */
+async function gradeWithModel(
+  deps: PipelineDeps,
+  grader: string | undefined,
+  testCase: TestCase,
+  ctx: AssertionContext,
+  provider: string | undefined,
+): Promise<Record<string, GradingResult> | undefined> {
+  const specs = testCase.assert.filter((a) => MODEL_GRADED.test(a.type));
+  if (specs.length === 0) return undefined;
+  if (!grader) {
+    throw new PromptOpsError(
+      'PO_ERR_CONFIG_INVALID',
+      'llm-rubric and g-eval need a grader prompt: set eval.grader in promptops.yaml to a prompt of the catalog',
+    );
+  }
+  const graded: Record<string, GradingResult> = {};
+  for (const spec of specs) {
+    const mode = MODEL_GRADED.exec(spec.type)![1] as 'llm-rubric' | 'g-eval';
+    const rubric = String(expandTemplates(spec.value, ctx.vars));
+    const key = gradedKey(mode, rubric);
+    if (graded[key]) continue;
+    const result = await runPipeline(deps, {
+      prompt: grader,
+      input: { output: ctx.output, rubric, mode },
+      ...(provider ? { provider } : {}),
+    });
+    const verdict = result.output as { pass?: unknown; score?: unknown; reason?: unknown };
+    if (typeof verdict !== 'object' || verdict === null || typeof verdict.score !== 'number') {
+      throw new PromptOpsError(
+        'PO_ERR_OUTPUT_INVALID',
+        `the grader ${grader} must answer {"pass": boolean, "score": number, "reason": string}`,
+      );
+    }
+    const score = Math.min(1, Math.max(0, verdict.score));
+    graded[key] = {
+      pass: typeof verdict.pass === 'boolean' ? verdict.pass : score >= 0.5,
+      score,
+      reason: String(verdict.reason ?? ''),
+    };
+  }
+  return graded;
 }

@@ -67,6 +67,11 @@ export const CONFIG_SCHEMA = {
       properties: { file: { type: 'string', minLength: 1 } },
       additionalProperties: false,
     },
+    eval: {
+      type: 'object',
+      properties: { grader: { type: 'string', pattern: NAME } },
+      additionalProperties: false,
+    },
     policy: {
       type: 'object',
       properties: { ownerRequiredFrom: { enum: [...RISK_TIERS] } },

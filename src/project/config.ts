@@ -23,6 +23,8 @@ export interface ProjectConfig {
   pricing: Record<string, ModelPrice>;
   /** Static knowledge entities (until the knowledge graph serves them). */
   knowledge: { file?: string };
+  /** Evaluation settings: the prompt that grades llm-rubric and g-eval assertions. */
+  eval: { grader?: string };
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -121,6 +123,7 @@ export function parseProjectConfig(
     },
     pricing: (record.pricing as Record<string, ModelPrice> | undefined) ?? {},
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
+    eval: (record.eval as { grader?: string } | undefined) ?? {},
   };
   return { config, diagnostics: [] };
 }

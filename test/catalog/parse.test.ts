@@ -323,6 +323,7 @@ describe('the example catalog', () => {
     expect(prompts.map((p) => p.file)).toEqual([
       'prompts/contract-extractor.prompt',
       'prompts/refund-decision.prompt',
+      'prompts/rubric-grader.prompt',
       'prompts/support-reply.prompt',
     ]);
     for (const prompt of prompts) {

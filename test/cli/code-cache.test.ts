@@ -29,7 +29,7 @@ describe('the CLI start-up code cache', () => {
     await writeFile(file, 'not a V8 code cache');
     const afterCorruption = await runCli(['lint'], { cwd: EXAMPLES, env });
     expect(afterCorruption.code).toBe(0);
-    expect(afterCorruption.stdout).toContain('3 prompts valid');
+    expect(afterCorruption.stdout).toContain('4 prompts valid');
     expect((await readFile(file)).byteLength).toBeGreaterThan(10_000);
 
     await runCli(['--version'], { cwd: EXAMPLES, env });

@@ -35,7 +35,12 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
     const first = await runCli(['push', '-m', 'initial', '--json'], { cwd });
     expect(first.code).toBe(0);
     const created = JSON.parse(first.stdout).prompts;
-    expect(created.map((p: { status: string }) => p.status)).toEqual(['created', 'created', 'created']);
+    expect(created.map((p: { status: string }) => p.status)).toEqual([
+      'created',
+      'created',
+      'created',
+      'created',
+    ]);
 
     const second = await runCli(['push', '--json'], { cwd });
     expect(JSON.parse(second.stdout).prompts.every((p: { status: string }) => p.status === 'unchanged')).toBe(

@@ -8,6 +8,7 @@ import {
   gradeCase,
   runAssertion,
 } from '../../src/eval/assertions/index.js';
+import { gradedKey } from '../../src/eval/assertions/model-graded.js';
 
 const ctx = (output: string, extra: Partial<AssertionContext> = {}): AssertionContext => ({
   output,
@@ -85,6 +86,28 @@ const CASES: {
     spec: { type: 'guardrail', value: { blocked: true, guardrail: 'secrets' } },
     pass: ['', guard],
     fail: ['', {}],
+  },
+  {
+    spec: { type: 'llm-rubric', value: 'is polite' },
+    pass: [
+      'x',
+      { graded: { [gradedKey('llm-rubric', 'is polite')]: { pass: true, score: 0.9, reason: 'polite' } } },
+    ],
+    fail: [
+      'x',
+      { graded: { [gradedKey('llm-rubric', 'is polite')]: { pass: false, score: 0.1, reason: 'rude' } } },
+    ],
+  },
+  {
+    spec: { type: 'g-eval', value: 'coherent' },
+    pass: [
+      'x',
+      { graded: { [gradedKey('g-eval', 'coherent')]: { pass: true, score: 0.8, reason: 'coherent' } } },
+    ],
+    fail: [
+      'x',
+      { graded: { [gradedKey('g-eval', 'coherent')]: { pass: true, score: 0.5, reason: 'rambling' } } },
+    ],
   },
 ];
 

@@ -104,3 +104,41 @@ describe('datasets', () => {
     expect(missing.stderr).toContain('dataset missing.csv: cannot be read');
   });
 });
+
+describe('model-graded assertions', () => {
+  it('asks the grader prompt named by eval.grader, and a grader failure is an ERROR, not a FAIL', async () => {
+    await writeFile(
+      path.join(dir, 'prompts', 'support-reply.tests.yaml'),
+      `defaultTest:
+  vars: { customer: { name: Dana, tier: pro } }
+tests:
+  - description: apologises
+    vars: { message: I was charged twice for my March invoice }
+    assert: [{ type: llm-rubric, value: apologises for the trouble, metric: empathy }]
+  - description: does not apologise
+    vars: { message: What are your opening hours? }
+    assert: [{ type: llm-rubric, value: apologises for the trouble }]
+  - description: g-eval below its threshold
+    vars: { message: What are your opening hours? }
+    assert: [{ type: g-eval, value: empathetic and specific, threshold: 0.5 }]
+`,
+    );
+    const result = await runCli(['test', '--no-store', '--json', 'support-reply'], { cwd: dir });
+    const cases = JSON.parse(result.stdout).suites[0].cases;
+    expect(cases.map((c: { status: string }) => c.status)).toEqual(['pass', 'fail', 'fail']);
+    expect(cases[0].assertions[0]).toMatchObject({ type: 'llm-rubric', score: 0.9, metric: 'empathy' });
+    expect(cases[2].reason).toContain('needs 0.5');
+
+    const config = path.join(dir, 'promptops.yaml');
+    await writeFile(
+      config,
+      (await readFile(config, 'utf8')).replace('grader: rubric-grader', 'grader: contract-extractor'),
+    );
+    const broken = await runCli(['test', '--no-store', '--json', 'support-reply'], { cwd: dir });
+    expect(broken.code).toBe(5);
+    expect(JSON.parse(broken.stdout).suites[0].cases[0]).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('grader'),
+    });
+  });
+});

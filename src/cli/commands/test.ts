@@ -78,10 +78,19 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
         fresh: new Map() as FreshResponses,
       }
     : undefined;
+  const graderName = ws.config.eval.grader;
+  const graderEntry = graderName ? catalog.entries.find((e) => e.spec.name === graderName) : undefined;
+  if (graderName && !graderEntry) {
+    throw new PromptOpsError(
+      'PO_ERR_CONFIG_INVALID',
+      `eval.grader names "${graderName}", which is not a prompt of the catalog`,
+    );
+  }
   const runOptions = {
     concurrency: jobs,
     repeat,
     retryErrors,
+    ...(graderEntry ? { grader: workingCopy(graderEntry) } : {}),
     ...(cache ? { cache } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   };

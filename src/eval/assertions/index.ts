@@ -3,6 +3,7 @@ import { PromptOpsError } from '../../errors.js';
 import { GUARDRAIL_ASSERTIONS } from './guardrail.js';
 import { JAVASCRIPT_ASSERTIONS } from './javascript.js';
 import { JSON_ASSERTIONS } from './json.js';
+import { MODEL_GRADED_ASSERTIONS } from './model-graded.js';
 import { PERFORMANCE_ASSERTIONS } from './performance.js';
 import { SIMILARITY_ASSERTIONS } from './similarity.js';
 import { expandTemplates } from './template.js';
@@ -40,6 +41,7 @@ export const ASSERTIONS: ReadonlyMap<string, AssertionDefinition> = buildRegistr
   SIMILARITY_ASSERTIONS,
   PERFORMANCE_ASSERTIONS,
   GUARDRAIL_ASSERTIONS,
+  MODEL_GRADED_ASSERTIONS,
 ]);
 
 /** Every accepted `type`, plain and negated, for lint and completion. */

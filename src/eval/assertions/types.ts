@@ -22,6 +22,8 @@ export interface AssertionContext {
   costUsd?: number | null;
   guardrails?: { name: string; isViolation: boolean; action: string }[];
   blocked?: boolean;
+  /** Verdicts of model-graded assertions, filled by the runner from the grader prompt. */
+  graded?: Record<string, GradingResult>;
 }
 
 /** The verdict of one assertion: `score` is in [0, 1]; `reason` is written for the user. */
