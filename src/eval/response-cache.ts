@@ -43,6 +43,7 @@ export function cachingLookup(
     if (modelId.startsWith('offline/')) return { provider, model };
     const wrapped: ModelProvider = {
       name: provider.name,
+      ...(provider.embed ? { embed: provider.embed.bind(provider) } : {}),
       async generate(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
         const hash = request.prompt ? hashOf(request.prompt.name) : undefined;
         if (!hash) return provider.generate(request, signal);

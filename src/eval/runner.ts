@@ -64,6 +64,8 @@ export interface RunSuitesOptions {
   retryErrors?: number;
   /** The grader prompt's version, for llm-rubric and g-eval assertions. */
   grader?: VersionRecord;
+  /** `provider/model` of an embeddings model for `similar` (OpenAI-compatible providers). */
+  embeddings?: string;
   /** Answers cached from earlier runs (filled with this run's new answers). Off with --no-cache. */
   cache?: { cached: CachedResponses; fresh: FreshResponses };
   onProgress?: (done: number, total: number) => void;
@@ -144,7 +146,15 @@ export async function runSuites(
       const runs: CaseResult[] = [];
       for (let r = 0; r < repeat; r++) {
         runs.push(
-          await runCase(deps, suite.prompt, testCase, index, options.provider, options.grader?.prompt),
+          await runCase(
+            deps,
+            suite.prompt,
+            testCase,
+            index,
+            options.provider,
+            options.grader?.prompt,
+            options.embeddings,
+          ),
         );
         done++;
         options.onProgress?.(done, total);
@@ -153,7 +163,15 @@ export async function runSuites(
       // An ERROR is the provider's or the pipeline's, not the prompt's: it may be tried again.
       for (let retry = 0; outcome.status === 'error' && retry < (options.retryErrors ?? 0); retry++) {
         outcome = {
-          ...(await runCase(deps, suite.prompt, testCase, index, options.provider, options.grader?.prompt)),
+          ...(await runCase(
+            deps,
+            suite.prompt,
+            testCase,
+            index,
+            options.provider,
+            options.grader?.prompt,
+            options.embeddings,
+          )),
           retries: retry + 1,
         };
       }
@@ -189,6 +207,7 @@ async function runCase(
   index: number,
   provider: string | undefined,
   grader: string | undefined,
+  embeddings?: string,
 ): Promise<CaseResult> {
   const started = performance.now();
   const base = { index, description: testCase.description, runs: 1, flips: 0 };
@@ -236,6 +255,7 @@ async function runCase(
   }
   try {
     ctx.graded = await gradeWithModel(deps, grader, testCase, ctx, provider);
+    ctx.embeddingSimilarity = await embedSimilarities(deps, embeddings, testCase, ctx);
   } catch (err) {
     // The grader is a model call like any other: its failure is an ERROR, never a FAIL.
     const message = err instanceof Error ? err.message : String(err);
@@ -243,7 +263,7 @@ async function runCase(
       ...base,
       status: 'error',
       score: 0,
-      reason: `grader: ${message}`,
+      reason: `grading: ${message}`,
       assertions: [],
       latencyMs: ctx.latencyMs ?? 0,
       output: ctx.output,
@@ -357,4 +377,46 @@ async function gradeWithModel(
     };
   }
   return graded;
+}
+
+/** Cosine similarity of the answer to each `similar` value, by embeddings, when a model is configured. */
+async function embedSimilarities(
+  deps: PipelineDeps,
+  embeddings: string | undefined,
+  testCase: TestCase,
+  ctx: AssertionContext,
+): Promise<Record<string, number> | undefined> {
+  if (!embeddings) return undefined;
+  const values = [
+    ...new Set(
+      testCase.assert
+        .filter((a) => /^(?:not-)?similar$/.test(a.type))
+        .map((a) => String(expandTemplates(a.value, ctx.vars))),
+    ),
+  ];
+  if (values.length === 0) return undefined;
+  const { provider, model } = deps.lookup(embeddings);
+  if (!provider.embed) {
+    throw new PromptOpsError(
+      'PO_ERR_CONFIG_INVALID',
+      `eval.embeddings names ${embeddings}, whose provider has no embeddings API; use an OpenAI-compatible provider`,
+    );
+  }
+  const [answer, ...expected] = await provider.embed(
+    model,
+    [ctx.output, ...values],
+    AbortSignal.timeout(30_000),
+  );
+  const cosine = (a: number[], b: number[]) => {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < a.length; i++) {
+      dot += a[i]! * (b[i] ?? 0);
+      na += a[i]! * a[i]!;
+      nb += (b[i] ?? 0) * (b[i] ?? 0);
+    }
+    return na === 0 || nb === 0 ? 0 : Math.max(0, dot / Math.sqrt(na * nb));
+  };
+  return Object.fromEntries(values.map((v, i) => [v, cosine(answer!, expected[i]!)]));
 }

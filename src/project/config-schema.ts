@@ -69,7 +69,10 @@ export const CONFIG_SCHEMA = {
     },
     eval: {
       type: 'object',
-      properties: { grader: { type: 'string', pattern: NAME } },
+      properties: {
+        grader: { type: 'string', pattern: NAME },
+        embeddings: { type: 'string', pattern: '^[^/\\s]+/\\S+$' },
+      },
       additionalProperties: false,
     },
     policy: {

@@ -24,7 +24,7 @@ export interface ProjectConfig {
   /** Static knowledge entities (until the knowledge graph serves them). */
   knowledge: { file?: string };
   /** Evaluation settings: the prompt that grades llm-rubric and g-eval assertions. */
-  eval: { grader?: string };
+  eval: { grader?: string; embeddings?: string };
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -123,7 +123,7 @@ export function parseProjectConfig(
     },
     pricing: (record.pricing as Record<string, ModelPrice> | undefined) ?? {},
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
-    eval: (record.eval as { grader?: string } | undefined) ?? {},
+    eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
   };
   return { config, diagnostics: [] };
 }

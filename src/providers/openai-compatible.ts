@@ -13,6 +13,31 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     private readonly apiKey: string | undefined,
   ) {}
 
+  /** Embeds texts with the server's /embeddings endpoint (OpenAI's shape). */
+  async embed(model: string, texts: readonly string[], signal: AbortSignal): Promise<number[][]> {
+    const headers: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
+    const url = `${this.baseUrl.replace(/\/$/, '')}/embeddings`;
+    const data = (await postJson(
+      this.name,
+      url,
+      headers,
+      { model, input: texts },
+      signal,
+      this.apiKey ? [this.apiKey] : [],
+    )) as {
+      data?: { embedding?: number[]; index?: number }[];
+    };
+    const rows = data.data ?? [];
+    if (rows.length !== texts.length || rows.some((r) => !Array.isArray(r.embedding))) {
+      throw new ProviderError(
+        'PO_ERR_PROVIDER_UNAVAILABLE',
+        `${this.name} answered without one embedding per text`,
+        { provider: this.name },
+      );
+    }
+    return [...rows].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((r) => r.embedding!);
+  }
+
   async generate(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
     const config = request.config;
     const body: Record<string, unknown> = {

@@ -32,4 +32,6 @@ export interface ModelResponse {
 export interface ModelProvider {
   readonly name: string;
   generate(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse>;
+  /** Present on providers with an embeddings API (OpenAI-compatible). */
+  embed?(model: string, texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
 }

@@ -138,7 +138,7 @@ tests:
     expect(broken.code).toBe(5);
     expect(JSON.parse(broken.stdout).suites[0].cases[0]).toMatchObject({
       status: 'error',
-      reason: expect.stringContaining('grader'),
+      reason: expect.stringContaining('grading: '),
     });
   });
 });

@@ -91,6 +91,7 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
     repeat,
     retryErrors,
     ...(graderEntry ? { grader: workingCopy(graderEntry) } : {}),
+    ...(ws.config.eval.embeddings ? { embeddings: ws.config.eval.embeddings } : {}),
     ...(cache ? { cache } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   };

@@ -81,6 +81,16 @@ const rougeN: AssertionHandler = ({ value, threshold, ctx }) => {
 const similar: AssertionHandler = ({ value, threshold, ctx }) => {
   const expected = stringValue('similar', value);
   const min = threshold ?? 0.75;
+  // With eval.embeddings configured, the runner has already measured the embedding similarity.
+  const embedded = ctx.embeddingSimilarity?.[expected];
+  if (embedded !== undefined) {
+    const score = round(embedded);
+    return {
+      pass: score >= min,
+      score,
+      reason: `embedding similarity to ${describe(expected)} is ${score}; ${score >= min ? 'at least' : 'below'} ${min}`,
+    };
+  }
   const a = counts(words(expected));
   if (a.size === 0) return cannotGrade(`the expected text ${describe(expected)} has no words to compare`);
   const b = counts(words(ctx.output));

@@ -24,6 +24,8 @@ export interface AssertionContext {
   blocked?: boolean;
   /** Verdicts of model-graded assertions, filled by the runner from the grader prompt. */
   graded?: Record<string, GradingResult>;
+  /** Cosine similarity of the answer's embedding to each `similar` value's, when embeddings are configured. */
+  embeddingSimilarity?: Record<string, number>;
 }
 
 /** The verdict of one assertion: `score` is in [0, 1]; `reason` is written for the user. */
