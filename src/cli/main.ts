@@ -295,7 +295,9 @@ export function buildProgram(): Command {
     )
     .action(run(async (_, o) => (await import('./commands/dataset.js')).addFromTraces(o)));
 
-  const guardrails = program.command('guardrails').description('run guardrails on any text');
+  const guardrails = program
+    .command('guardrails')
+    .description('run guardrails on any text; containment counters');
   guardrails
     .command('check')
     .description("run a prompt's guardrails, or named built-ins, on a text, a file or a JSONL file")
@@ -375,7 +377,7 @@ export function buildProgram(): Command {
   program
     .command('demo')
     .description(
-      'copy the example catalog into a folder and walk it through lint, push, label, diff and status',
+      'copy the example catalog into a folder and walk it through lint, push, labels, diff, runs, guardrails and traces',
     )
     .argument('[dir]', 'folder for the demo project', 'promptops-demo')
     .action(run(async ([dir]) => (await import('./commands/demo.js')).demo(dir as string)));
