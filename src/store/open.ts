@@ -1,18 +1,16 @@
 import path from 'node:path';
-import { PromptOpsError } from '../errors.js';
 import type { RegistryStore, StoreOptions } from './registry-store.js';
 
 /**
  * Opens the registry a URL names. `sqlite:relative/or/absolute.db` (or a bare path) is the embedded
- * store, resolved against the project root. `PROMPTOPS_DATABASE_URL` overrides the configured URL.
+ * store, resolved against the project root; `postgres://` (or `postgresql://`) is a PostgreSQL server,
+ * with `?schema=NAME` to keep the registry in a schema of its own. `PROMPTOPS_DATABASE_URL` overrides
+ * the configured URL.
  */
 export async function openStore(url: string, root: string, options: StoreOptions): Promise<RegistryStore> {
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new PromptOpsError(
-      'PO_ERR_CONFIG_INVALID',
-      'the PostgreSQL engine is not available in this version; use the embedded store (sqlite:.promptops/registry.db)',
-      { url: redactUrl(url) },
-    );
+    const { openPostgresStore } = await import('./postgres.js');
+    return openPostgresStore(url, options);
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   const resolved = file === ':memory:' ? file : path.resolve(root, file);

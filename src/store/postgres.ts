@@ -1,0 +1,131 @@
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PromptOpsError } from '../errors.js';
+import { migrationProvider } from './migrations/index.js';
+import { redactUrl } from './open.js';
+import { KyselyRegistryStore, type RegistryStore, type StoreOptions } from './registry-store.js';
+import type { Database } from './schema.js';
+
+/** A schema name safe to pass in a connection's startup options and to quote as an identifier. */
+const SCHEMA_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Transient conflicts between concurrent transactions: serialization failure, deadlock, and a
+ * unique violation (two pushes computing the same next version number, two first pushes creating
+ * the same prompt, two moves numbering the same label event). Retrying re-reads and resolves them.
+ */
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01' || code === '23505';
+}
+
+/**
+ * Splits a `postgres://` URL into what pg connects to and the registry's schema (`?schema=NAME`,
+ * stripped from the URL pg sees). Without it the server's default search_path applies.
+ */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string | null } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PromptOpsError('PO_ERR_CONFIG_INVALID', `${redactUrl(url)} is not a valid PostgreSQL URL`, {
+      url: redactUrl(url),
+    });
+  }
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !SCHEMA_PATTERN.test(schema)) {
+    throw new PromptOpsError(
+      'PO_ERR_CONFIG_INVALID',
+      `schema "${schema}" in ${redactUrl(url)} must start with a letter or '_' and use only letters, digits and '_' (at most 63)`,
+      { url: redactUrl(url), schema },
+    );
+  }
+  return { connectionString: parsed.toString(), schema };
+}
+
+function pool(connectionString: string, schema: string | null, isolation: string | null, max: number) {
+  const settings = [
+    ...(schema ? [`-c search_path=${schema}`] : []),
+    ...(isolation ? [`-c default_transaction_isolation=${isolation}`] : []),
+  ];
+  const created = new pg.Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: 10_000,
+    ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
+  });
+  // An idle connection the server drops must not crash the process; the next query reconnects.
+  created.on('error', () => {});
+  return created;
+}
+
+/**
+ * Opens the PostgreSQL registry at `url`, creating its schema (if `?schema=` names one) and
+ * bringing the tables up to date. Store transactions run SERIALIZABLE, like SQLite's single
+ * writer: a conflicting transaction fails with 40001 and is retried, so label moves always start
+ * where the previous move left the label and no write skew (labelling a version being archived)
+ * slips through.
+ */
+export async function openPostgresStore(
+  url: string,
+  options: Omit<StoreOptions, 'isRetryable'>,
+): Promise<RegistryStore> {
+  const { connectionString, schema } = parsePostgresUrl(url);
+  try {
+    await prepare(connectionString, schema);
+  } catch (err) {
+    throw err instanceof PromptOpsError ? err : unavailable(url, err);
+  }
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: pool(connectionString, schema, 'serializable', 10) }),
+  });
+  return new KyselyRegistryStore(db, { ...options, isRetryable });
+}
+
+/**
+ * Creates the schema and runs pending migrations on a connection of its own at READ COMMITTED:
+ * the migrator's advisory lock makes concurrent first opens take turns, and each must see what
+ * the one before it committed (a SERIALIZABLE snapshot taken before the lock would not).
+ */
+async function prepare(connectionString: string, schema: string | null): Promise<void> {
+  const db = new Kysely<unknown>({
+    dialect: new PostgresDialect({ pool: pool(connectionString, schema, null, 1) }),
+  });
+  try {
+    if (schema) {
+      try {
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      } catch (err) {
+        // Two first opens may both try; `if not exists` does not stop the loser's unique violation.
+        if ((err as { code?: unknown }).code !== '23505') throw err;
+      }
+    }
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const current = rows[0]?.schema;
+    if (!current) throw new Error('the search_path names no existing schema to hold the registry');
+    // Kysely finds its bookkeeping tables by name in any schema unless told which one is ours.
+    const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: current });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new PromptOpsError(
+        'PO_ERR_STORE_UNAVAILABLE',
+        `database migration ${failed} failed: ${(error as Error).message}`,
+        { migration: failed },
+      );
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+function unavailable(url: string, err: unknown): PromptOpsError {
+  const safe = redactUrl(url);
+  const reason = (err as Error)?.message || String((err as { code?: unknown })?.code ?? err);
+  return new PromptOpsError(
+    'PO_ERR_STORE_UNAVAILABLE',
+    `cannot open the registry database ${safe}: ${reason.split(url).join(safe)}`,
+    { url: safe },
+  );
+}
