@@ -750,7 +750,7 @@ export const RULES: readonly Rule[] = [
     'note-to-ai',
     'context-injection',
     0.7,
-    `\\b${any('note', 'message', 'instructions?', 'attention', 'important', 'notice', 'reminder', 'request', 'hey', 'hello', 'dear', 'psst')}${SEP}(?:${any('to', 'for')}${SEP})?${AI_READER}(?:${SEP}[a-z]+)?${SEP}${any('reading', 'processing', 'summari[sz]ing', 'you must', 'you should', 'please', 'ignore', 'do not', "don't", 'instead', 'you are', 'your', 'when', 'if')}\\b`,
+    `\\b${any('note', 'message', 'instructions?', 'attention', 'important', 'notice', 'reminder', 'request', 'hey', 'hello', 'dear', 'psst')}${SEP}(?:${any('to', 'for')}${SEP})?${AI_READER}(?:${SEP}[a-z]+)?${SEP}${any('reading', 'processing', 'summari[sz]ing', 'you must', 'you should', 'ignore', 'do not', "don't", 'instead', 'you are', 'your', 'when', 'if')}\\b`,
   ),
   R(
     'ai-reading-this',
@@ -762,7 +762,8 @@ export const RULES: readonly Rule[] = [
     'tell-the-user',
     'context-injection',
     0.55,
-    `\\b${any('tell', 'inform', 'advise', 'convince', 'persuade', 'urge', 'ask', 'instruct', 'remind', 'warn', 'direct', 'redirect', 'recommend', 'encourage', 'notify')}${SEP}${any('the users?', 'users', 'the reader', 'the human', 'the customer', 'the person')}${SEP}${any('to', 'that', 'about')}\\b`,
+    // Not after developer phrasing ("my app should tell the user to…", "how do I tell users that…").
+    `${IND_NOT_APP}\\b${any('tell', 'inform', 'advise', 'convince', 'persuade', 'urge', 'ask', 'instruct', 'remind', 'warn', 'direct', 'redirect', 'recommend', 'encourage', 'notify')}${SEP}${any('the users?', 'users', 'the reader', 'the human', 'the customer', 'the person')}${SEP}${any('to', 'that', 'about')}\\b`,
   ),
   R(
     'encode-response',
