@@ -34,6 +34,7 @@ export const ERROR_CATALOG = {
   PO_ERR_REVIEW_REJECTED: { status: 403, exit: 1 },
   PO_ERR_REVIEW_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_REVIEW_DECIDED: { status: 409, exit: 4 },
+  PO_ERR_AUDIT_BROKEN: { status: 409, exit: 1 },
   PO_ERR_INTERNAL: { status: 500, exit: 70 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 

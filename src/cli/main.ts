@@ -374,6 +374,22 @@ export function buildProgram(): Command {
       );
   }
 
+  const audit = program
+    .command('audit')
+    .description('the tamper-evident audit log of versions, labels, archives and review decisions')
+    .addHelpText('after', examples('promptops audit ls', 'promptops audit verify'));
+  audit
+    .command('ls')
+    .description('list audit entries, newest first')
+    .option('--limit <n>', 'how many (default 50)')
+    .option('--json', 'print machine-readable entries')
+    .action(run(async (_, o) => (await import('./commands/audit.js')).listAudit(o)));
+  audit
+    .command('verify')
+    .description('recompute the hash chain; exit 1 naming the first entry that was edited or deleted')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/audit.js')).verifyAudit(o)));
+
   program
     .command('demo')
     .description(

@@ -6,6 +6,7 @@ import { formatVersionRef, type VersionRef } from '../catalog/ref.js';
 import { type PromptSpec, upgradeSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import type { Trace } from '../observe/trace.js';
+import { auditHash, type ChainBreak, GENESIS, verifyChain } from './audit-chain.js';
 import type { Database } from './schema.js';
 
 /** One immutable version as read back from the registry. */
@@ -101,10 +102,27 @@ export interface RegistryStore {
   writeResponseCache(
     entries: readonly { key: string; versionHash: string; response: unknown }[],
   ): Promise<void>;
+  /** The audit log, newest first. */
+  listAudit(filter?: { limit?: number }): Promise<AuditEntry[]>;
+  /** Recomputes the audit hash chain; null when it holds, else the first broken entry. */
+  verifyAudit(): Promise<{ checked: number; broken: ChainBreak | null }>;
   /** Keeps an evaluation run, linked to the version hash it tested. */
   recordEvalRun(run: EvalRunRecord): Promise<void>;
   listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
   close(): Promise<void>;
+}
+
+/** One audit entry: who did what to what, before and after, chained by hashes. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+  prevHash: string;
+  hash: string;
 }
 
 export interface EvalRunRecord {
@@ -232,6 +250,15 @@ export class KyselyRegistryStore implements RegistryStore {
           hash: item.hash,
           previous: latest?.number ?? null,
         });
+        await this.appendAudit(
+          trx,
+          meta.author,
+          'version.create',
+          `${item.spec.name}@${number}`,
+          null,
+          { hash: item.hash, message: meta.message ?? null },
+          at,
+        );
       }
       return outcomes;
     });
@@ -526,7 +553,82 @@ export class KyselyRegistryStore implements RegistryStore {
         at,
       })
       .execute();
+    await this.appendAudit(
+      trx,
+      actor,
+      action === 'set' ? 'label.set' : 'label.remove',
+      `${prompt}:${label}`,
+      from ? { version: from.number } : null,
+      to ? { version: to.number } : null,
+      at,
+    );
     return { prompt, label, seq, action, from: from?.number ?? null, to: to?.number ?? null, actor, at };
+  }
+
+  /** Appends to the audit chain inside the caller's transaction, so the action and its entry commit together. */
+  private async appendAudit(
+    trx: Tx,
+    actor: string,
+    action: string,
+    target: string,
+    before: unknown,
+    after: unknown,
+    at: string,
+  ): Promise<void> {
+    const last = await trx
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .where('project', '=', this.project)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const fields = {
+      seq: (last?.seq ?? 0) + 1,
+      at,
+      actor,
+      action,
+      target,
+      before: before ?? null,
+      after: after ?? null,
+      prevHash: last?.hash ?? GENESIS,
+    };
+    await trx
+      .insertInto('audit_log')
+      .values({
+        id: randomUUID(),
+        project: this.project,
+        seq: fields.seq,
+        at,
+        actor,
+        action,
+        target,
+        before: fields.before === null ? null : JSON.stringify(fields.before),
+        after: fields.after === null ? null : JSON.stringify(fields.after),
+        prev_hash: fields.prevHash,
+        hash: auditHash(fields),
+      })
+      .execute();
+  }
+
+  async listAudit(filter: { limit?: number } = {}): Promise<AuditEntry[]> {
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('project', '=', this.project)
+      .orderBy('seq', 'desc')
+      .limit(filter.limit ?? 100)
+      .execute();
+    return rows.map(toAuditEntry);
+  }
+
+  async verifyAudit(): Promise<{ checked: number; broken: ChainBreak | null }> {
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('project', '=', this.project)
+      .orderBy('seq')
+      .execute();
+    return { checked: rows.length, broken: verifyChain(rows.map(toAuditEntry)) };
   }
 
   private async versionId(trx: Tx, promptId: string, number: number): Promise<string> {
@@ -615,6 +717,15 @@ export class KyselyRegistryStore implements RegistryStore {
           reason: reason ?? null,
         })
         .execute();
+      await this.appendAudit(
+        trx,
+        actor,
+        'version.archive',
+        `${prompt}@${number}`,
+        null,
+        { reason: reason ?? null },
+        at,
+      );
       return { ...record, archived: { at, by: actor, reason: reason ?? null } };
     });
   }
@@ -752,6 +863,15 @@ export class KyselyRegistryStore implements RegistryStore {
         );
       }
       const row = await trx.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      await this.appendAudit(
+        trx,
+        actor,
+        decision === 'approved' ? 'review.approve' : 'review.reject',
+        `review:${id}`,
+        { status: 'pending' },
+        { status: decision, note: note ?? null },
+        at,
+      );
       return toReview(row);
     });
   }
@@ -865,5 +985,19 @@ function toReview(row: Database['reviews']): ReviewRecord {
     decidedBy: row.decided_by,
     note: row.note,
     payload: JSON.parse(row.payload) as Record<string, unknown>,
+  };
+}
+
+function toAuditEntry(row: Database['audit_log']): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    before: row.before === null ? null : (JSON.parse(row.before) as unknown),
+    after: row.after === null ? null : (JSON.parse(row.after) as unknown),
+    prevHash: row.prev_hash,
+    hash: row.hash,
   };
 }

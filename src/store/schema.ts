@@ -97,6 +97,20 @@ export interface Database {
     /** JSON of the ModelResponse. */
     response: string;
   };
+  /** Append-only; each row carries the previous row's hash. */
+  audit_log: {
+    id: string;
+    project: string;
+    seq: number;
+    at: string;
+    actor: string;
+    action: string;
+    target: string;
+    before: string | null;
+    after: string | null;
+    prev_hash: string;
+    hash: string;
+  };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };
 }

@@ -81,6 +81,42 @@ export function describeRegistryStore(engine: string, open: OpenRegistry): void 
       return items;
     }
 
+    describe('audit log', () => {
+      it('records every version, label move, archive and review decision in one intact hash chain', async () => {
+        await pushSummarize('one {{text}}', 'two {{text}}');
+        await store.setLabel('summarize', 1, 'production', 'alice');
+        await store.setLabel('summarize', 2, 'production', 'bob');
+        await store.removeLabel('summarize', 'production', 'carol');
+        await store.archive('summarize', 1, 'dave', 'superseded');
+        const entries = await store.listAudit();
+        expect(entries.map((e) => [e.seq, e.action, e.target, e.actor])).toEqual([
+          [6, 'version.archive', 'summarize@1', 'dave'],
+          [5, 'label.remove', 'summarize:production', 'carol'],
+          [4, 'label.set', 'summarize:production', 'bob'],
+          [3, 'label.set', 'summarize:production', 'alice'],
+          [2, 'version.create', 'summarize@2', AUTHOR],
+          [1, 'version.create', 'summarize@1', AUTHOR],
+        ]);
+        expect(entries[2]).toMatchObject({ before: { version: 1 }, after: { version: 2 } });
+        expect(entries[0]!.prevHash).toBe(entries[1]!.hash);
+        expect(await store.verifyAudit()).toEqual({ checked: 6, broken: null });
+      });
+
+      it('keeps one chain under concurrent writers', async () => {
+        await pushSummarize('one {{text}}', 'two {{text}}');
+        const others = await Promise.all(Array.from({ length: 4 }, () => h.reopen()));
+        try {
+          await Promise.all(
+            others.map((o, i) => o.setLabel('summarize', (i % 2) + 1, `env${i}`, `writer${i}`)),
+          );
+        } finally {
+          await Promise.all(others.map((o) => o.close()));
+        }
+        const result = await store.verifyAudit();
+        expect(result).toEqual({ checked: 6, broken: null });
+      });
+    });
+
     describe('push', () => {
       it('registers a first push as version 1 with its author, message, time, canonical spec and hash', async () => {
         const item = await promptItem('summarize', 'Summarize the text in three bullet points.');

@@ -4,6 +4,7 @@ import * as traces from './002-traces.js';
 import * as reviews from './003-reviews.js';
 import * as evalRuns from './004-eval-runs.js';
 import * as responseCache from './005-response-cache.js';
+import * as audit from './006-audit.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '003-reviews': reviews,
   '004-eval-runs': evalRuns,
   '005-response-cache': responseCache,
+  '006-audit': audit,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
