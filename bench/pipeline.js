@@ -12,11 +12,10 @@ const { openWorkspace, loadCatalog } = await dist('project/workspace.js');
 const { openStore } = await dist('store/index.js');
 const { TraceQueue } = await dist('observe/trace-queue.js');
 const { VersionResolver } = await dist('runtime/resolver.js');
-const { CompiledCache } = await dist('runtime/compile.js');
+const { CompiledCache, guardrailLoader } = await dist('runtime/compile.js');
 const { knowledgeFile } = await dist('runtime/knowledge.js');
 const { runPipeline } = await dist('runtime/pipeline.js');
 const { createProviderLookup, DEFAULT_RETRY_POLICY } = await dist('providers/index.js');
-const { compileGuardrails } = await dist('guardrails/engine.js');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'promptops-bench-'));
 try {
@@ -59,14 +58,7 @@ try {
     knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
     pricing: ws.config.pricing,
     retry: DEFAULT_RETRY_POLICY,
-    guardrails: (compiled) => {
-      compiled.guardrails ??= compileGuardrails(
-        compiled.record.spec.promptops.guardrails,
-        ws.config.guardrails.custom,
-        ws.root,
-      );
-      return compiled.guardrails;
-    },
+    guardrails: guardrailLoader(ws.config.guardrails.custom, ws.root),
     reviews: store,
   };
   const input = {

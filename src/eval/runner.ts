@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { CatalogEntry } from '../catalog/lint.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
-import { compileGuardrails } from '../guardrails/engine.js';
 import type { Workspace } from '../project/workspace.js';
 import { createProviderLookup, DEFAULT_RETRY_POLICY } from '../providers/index.js';
-import { CompiledCache } from '../runtime/compile.js';
+import { CompiledCache, guardrailLoader } from '../runtime/compile.js';
 import { knowledgeFile } from '../runtime/knowledge.js';
 import { type PipelineDeps, runPipeline } from '../runtime/pipeline.js';
 import type { VersionRecord } from '../store/index.js';
@@ -125,13 +124,7 @@ export async function runSuites(
     knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
     pricing: ws.config.pricing,
     retry: DEFAULT_RETRY_POLICY,
-    guardrails: (c) => {
-      const loading =
-        c.guardrails ??
-        compileGuardrails(c.record.spec.promptops.guardrails, ws.config.guardrails.custom, ws.root);
-      c.guardrails = loading;
-      return loading;
-    },
+    guardrails: guardrailLoader(ws.config.guardrails.custom, ws.root),
     reviews: null,
   };
   const repeat = Math.max(1, options.repeat ?? 1);

@@ -1,7 +1,6 @@
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { Diagnostic } from '../catalog/diagnostics.js';
-import { parseLocatedYaml } from '../catalog/source.js';
-import { describeAjvErrors } from '../contracts/schema-errors.js';
+import { checkYamlFile } from '../catalog/yaml-file.js';
 import * as validators from '../generated/validators.js';
 import type { AssertionSpec } from './assertions/index.js';
 
@@ -43,34 +42,14 @@ export function parseSuite(
   } catch {
     // fall through to the positioned parse, which explains the problem
   }
-  const diag = (line: number, col: number, rule: string, message: string): Diagnostic => ({
-    file,
-    line,
-    col,
-    severity: 'error',
-    rule,
-    message,
+  const checked = checkYamlFile(text, file, {
+    validate: validators.suite,
+    rule: 'suite-invalid',
+    syntaxHint: 'fix the YAML syntax of the suite',
+    notMapping: 'a suite must be a YAML mapping with a tests: list',
   });
-  const yaml = parseLocatedYaml(text);
-  if (yaml.errors.length > 0) {
-    return {
-      suite: null,
-      diagnostics: yaml.errors.map((e) =>
-        diag(e.at.line, e.at.col, 'yaml-syntax', `invalid YAML in the suite: ${e.message}`),
-      ),
-    };
-  }
-  const validate = validators.suite;
-  if (!validate(yaml.value)) {
-    return {
-      suite: null,
-      diagnostics: describeAjvErrors(validate.errors).map((p) => {
-        const at = yaml.locate(p.path, p.isKey ? 'key' : 'value');
-        return diag(at.line, at.col, 'suite-invalid', p.message);
-      }),
-    };
-  }
-  return { suite: buildSuite(yaml.value as RawSuite, file, prompt), diagnostics: [] };
+  if (checked.diagnostics.length > 0) return { suite: null, diagnostics: checked.diagnostics };
+  return { suite: buildSuite(checked.value as RawSuite, file, prompt), diagnostics: [] };
 }
 
 interface RawSuite {

@@ -1,7 +1,6 @@
 import type { Diagnostic } from '../catalog/diagnostics.js';
-import { parseLocatedYaml } from '../catalog/source.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
-import { describeAjvErrors } from '../contracts/schema-errors.js';
+import { checkYamlFile } from '../catalog/yaml-file.js';
 import { config as validateConfig } from '../generated/validators.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/registry.js';
 
@@ -39,53 +38,37 @@ export function parseProjectConfig(
   file: string,
   fallbackName = 'default',
 ): { config: ProjectConfig | null; diagnostics: Diagnostic[] } {
-  const diag = (line: number, col: number, rule: string, message: string): Diagnostic => ({
-    file,
-    line,
-    col,
-    severity: 'error',
-    rule,
-    message,
+  const checked = checkYamlFile(text, file, {
+    validate: validateConfig,
+    rule: 'config-invalid',
+    syntaxHint: `fix the YAML syntax of ${file}`,
+    notMapping: `${file} must be a YAML mapping of settings`,
+    // a provider's apiKey gets its own, more useful message below
+    skip: (problem) => problem.path.at(-1) === 'apiKey',
   });
-  const yaml = parseLocatedYaml(text);
-  if (yaml.errors.length > 0) {
-    return {
-      config: null,
-      diagnostics: yaml.errors.map((e) =>
-        diag(e.at.line, e.at.col, 'yaml-syntax', `${e.message}; fix the YAML syntax of ${file}`),
-      ),
-    };
+  if (checked.yaml.errors.length > 0 || checked.diagnostics.some((d) => d.rule === 'config-shape')) {
+    return { config: null, diagnostics: checked.diagnostics };
   }
-  const raw = yaml.value ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return {
-      config: null,
-      diagnostics: [diag(1, 1, 'config-shape', `${file} must be a YAML mapping of settings`)],
-    };
-  }
-  const diagnostics: Diagnostic[] = [];
-  const record = raw as Record<string, unknown>;
+  const raw = checked.yaml.value ?? {};
+  const record = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<
+    string,
+    unknown
+  >;
+  const diagnostics: Diagnostic[] = [...checked.diagnostics];
   const providers = (record.providers ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, settings] of Object.entries(
     typeof providers === 'object' && providers ? providers : {},
   )) {
     if (settings && typeof settings === 'object' && 'apiKey' in settings) {
-      const at = yaml.locate(['providers', name, 'apiKey'], 'key');
-      diagnostics.push(
-        diag(
-          at.line,
-          at.col,
-          'secret-in-config',
-          `providers.${name}.apiKey puts a secret in a file; remove it, export the key as an environment variable and name it with apiKeyEnv`,
-        ),
-      );
-    }
-  }
-  if (!validateConfig(raw)) {
-    for (const problem of describeAjvErrors(validateConfig.errors)) {
-      if (problem.path.at(-1) === 'apiKey') continue;
-      const at = yaml.locate(problem.path, problem.isKey ? 'key' : 'value');
-      diagnostics.push(diag(at.line, at.col, 'config-invalid', problem.message));
+      const at = checked.yaml.locate(['providers', name, 'apiKey'], 'key');
+      diagnostics.push({
+        file,
+        line: at.line,
+        col: at.col,
+        severity: 'error',
+        rule: 'secret-in-config',
+        message: `providers.${name}.apiKey puts a secret in a file; remove it, export the key as an environment variable and name it with apiKeyEnv`,
+      });
     }
   }
   if (diagnostics.length > 0) return { config: null, diagnostics };

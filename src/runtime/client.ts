@@ -1,9 +1,8 @@
-import { compileGuardrails } from '../guardrails/engine.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
 import { createProviderLookup, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../providers/index.js';
 import { openStore, type RegistryStore, type ReviewRecord } from '../store/index.js';
-import { CompiledCache } from './compile.js';
+import { CompiledCache, guardrailLoader } from './compile.js';
 import { knowledgeFile } from './knowledge.js';
 import {
   deliverDecision,
@@ -91,13 +90,7 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
       knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
       pricing: ws.config.pricing,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-      guardrails: (compiled) => {
-        const loading =
-          compiled.guardrails ??
-          compileGuardrails(compiled.record.spec.promptops.guardrails, ws.config.guardrails.custom, ws.root);
-        compiled.guardrails = loading;
-        return loading;
-      },
+      guardrails: guardrailLoader(ws.config.guardrails.custom, ws.root),
       reviews: store,
       ...(options.onEscalate ? { onEscalate: options.onEscalate } : {}),
     };

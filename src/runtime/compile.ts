@@ -1,6 +1,6 @@
 import { type CompiledInputContract, compileInputContract } from '../contracts/input.js';
 import { type CompiledOutputContract, compileOutputContract } from '../contracts/output.js';
-import type { CompiledGuardrails } from '../guardrails/engine.js';
+import { type CompiledGuardrails, compileGuardrails } from '../guardrails/engine.js';
 import type { VersionRecord } from '../store/index.js';
 import { compileRenderer, type Renderer } from './render.js';
 
@@ -46,4 +46,20 @@ export class CompiledCache {
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return compiled;
   }
+}
+
+/**
+ * The pipeline's guardrail loader for a project: a version's guardrails are compiled on first use
+ * and kept on its compiled entry (implementations load lazily, custom modules from `root`).
+ */
+export function guardrailLoader(
+  custom: Readonly<Record<string, string>>,
+  root: string,
+): (compiled: CompiledPrompt) => Promise<CompiledGuardrails> {
+  return (compiled) => {
+    const loading =
+      compiled.guardrails ?? compileGuardrails(compiled.record.spec.promptops.guardrails, custom, root);
+    compiled.guardrails = loading;
+    return loading;
+  };
 }
