@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
-import type { RegistryStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -17,12 +17,16 @@ export function projectDir(options: GlobalOptions): string {
 /** Opens the workspace and its registry, runs `work`, and always closes the store. */
 export async function withStore<T>(
   options: GlobalOptions,
-  work: (store: RegistryStore, ws: Workspace) => Promise<T>,
+  work: (store: Store, ws: Workspace) => Promise<T>,
 ): Promise<T> {
   const ws = await openWorkspace(projectDir(options));
   const { openStore } = await import('../store/index.js');
   const url = process.env.PROMPTOPS_DATABASE_URL || ws.config.store.url;
-  const store = await openStore(url, ws.root, { project: ws.config.project });
+  const store = await openStore(url, ws.root, {
+    project: ws.config.project,
+    policy: ws.config.policy,
+    environments: ws.config.environments,
+  });
   try {
     return await work(store, ws);
   } finally {

@@ -1,4 +1,5 @@
 import { RISK_TIERS } from '../catalog/spec.js';
+import { CHECK_NAMES } from '../governance/policy.js';
 import { PROVIDER_TYPES } from '../providers/registry.js';
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
@@ -77,7 +78,27 @@ export const CONFIG_SCHEMA = {
     },
     policy: {
       type: 'object',
-      properties: { ownerRequiredFrom: { enum: [...RISK_TIERS] } },
+      properties: {
+        ownerRequiredFrom: { enum: [...RISK_TIERS] },
+        approvals: {
+          type: 'object',
+          propertyNames: { enum: [...RISK_TIERS] },
+          additionalProperties: {
+            type: 'object',
+            properties: {
+              required: { type: 'integer', minimum: 0, maximum: 10 },
+              fromGroup: { type: 'string', minLength: 1 },
+              greenChecks: { type: 'boolean' },
+            },
+            additionalProperties: false,
+          },
+        },
+        groups: {
+          type: 'object',
+          additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } },
+        },
+        requiredChecks: { type: 'array', items: { enum: [...CHECK_NAMES] }, uniqueItems: true },
+      },
       additionalProperties: false,
     },
     guardrails: {

@@ -2,6 +2,12 @@ import type { Diagnostic } from '../catalog/diagnostics.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
 import { checkYamlFile } from '../catalog/yaml-file.js';
 import { config as validateConfig } from '../generated/validators.js';
+import {
+  type ApprovalPolicy,
+  type ApprovalRule,
+  type CheckName,
+  DEFAULT_APPROVAL_POLICY,
+} from '../governance/policy.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/registry.js';
 
 export const CONFIG_FILE = 'promptops.yaml';
@@ -16,7 +22,8 @@ export interface ProjectConfig {
   defaults: { model?: string; risk: RiskTier; contract: { policy: InputPolicy; maxInputChars?: number } };
   /** Built-in providers merged with the project's own. */
   providers: Record<string, ProviderSettings>;
-  policy: { ownerRequiredFrom: RiskTier };
+  /** Lint's owner rule, and the approvals each risk level needs before release. */
+  policy: { ownerRequiredFrom: RiskTier } & ApprovalPolicy;
   guardrails: { custom: Record<string, string> };
   /** Price table by `provider/model`. */
   pricing: Record<string, ModelPrice>;
@@ -100,7 +107,13 @@ export function parseProjectConfig(
       },
     },
     providers: mergedProviders,
-    policy: { ownerRequiredFrom: (policy.ownerRequiredFrom as RiskTier) ?? 'high' },
+    policy: {
+      ownerRequiredFrom: (policy.ownerRequiredFrom as RiskTier) ?? 'high',
+      approvals: approvalRules(policy.approvals as Record<string, Partial<ApprovalRule>> | undefined),
+      groups: (policy.groups as Record<string, string[]> | undefined) ?? {},
+      requiredChecks:
+        (policy.requiredChecks as CheckName[] | undefined) ?? DEFAULT_APPROVAL_POLICY.requiredChecks,
+    },
     guardrails: {
       custom: ((record.guardrails as Record<string, unknown>)?.custom as Record<string, string>) ?? {},
     },
@@ -115,4 +128,16 @@ export function parseProjectConfig(
 export function defaultProjectConfig(): ProjectConfig {
   const parsed = parseProjectConfig('{}', CONFIG_FILE);
   return parsed.config!;
+}
+
+/** The approval rules with the defaults filled in for every level the file leaves out. */
+function approvalRules(
+  given: Record<string, Partial<ApprovalRule>> | undefined,
+): ApprovalPolicy['approvals'] {
+  const out = { ...DEFAULT_APPROVAL_POLICY.approvals };
+  for (const [level, rule] of Object.entries(given ?? {})) {
+    const key = level as RiskTier;
+    out[key] = { ...out[key], ...rule };
+  }
+  return out;
 }

@@ -1,3 +1,18 @@
+export type {
+  ChangeRequest,
+  CheckInput,
+  GovernanceOptions,
+  GovernanceStore,
+  PolicyException,
+  ProjectRecord,
+  PromoteInput,
+  ReleaseInput,
+  ReleaseRecord,
+  RoleBinding,
+  RollbackInput,
+  Store,
+  TokenRecord,
+} from './governance-store.js';
 export { openStore, redactUrl } from './open.js';
 export type {
   EvalRunRecord,

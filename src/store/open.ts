@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { RegistryStore, StoreOptions } from './registry-store.js';
+import type { GovernanceOptions, Store } from './governance-store.js';
+import type { StoreOptions } from './registry-store.js';
 
 /**
  * Opens the registry a URL names. `sqlite:relative/or/absolute.db` (or a bare path) is the embedded
@@ -7,7 +8,11 @@ import type { RegistryStore, StoreOptions } from './registry-store.js';
  * with `?schema=NAME` to keep the registry in a schema of its own. `PROMPTOPS_DATABASE_URL` overrides
  * the configured URL.
  */
-export async function openStore(url: string, root: string, options: StoreOptions): Promise<RegistryStore> {
+export async function openStore(
+  url: string,
+  root: string,
+  options: StoreOptions & GovernanceOptions,
+): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { openPostgresStore } = await import('./postgres.js');
     return openPostgresStore(url, options);

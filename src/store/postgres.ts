@@ -1,9 +1,10 @@
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PromptOpsError } from '../errors.js';
+import { type GovernanceOptions, KyselyStore, type Store } from './governance-store.js';
 import { migrationProvider } from './migrations/index.js';
 import { redactUrl } from './open.js';
-import { KyselyRegistryStore, type RegistryStore, type StoreOptions } from './registry-store.js';
+import type { StoreOptions } from './registry-store.js';
 import type { Database } from './schema.js';
 
 /** A schema name safe to pass in a connection's startup options and to quote as an identifier. */
@@ -69,8 +70,8 @@ function pool(connectionString: string, schema: string | null, isolation: string
  */
 export async function openPostgresStore(
   url: string,
-  options: Omit<StoreOptions, 'isRetryable'>,
-): Promise<RegistryStore> {
+  options: Omit<StoreOptions, 'isRetryable'> & GovernanceOptions,
+): Promise<Store> {
   const { connectionString, schema } = parsePostgresUrl(url);
   try {
     await prepare(connectionString, schema);
@@ -80,7 +81,7 @@ export async function openPostgresStore(
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: pool(connectionString, schema, 'serializable', 10) }),
   });
-  return new KyselyRegistryStore(db, { ...options, isRetryable });
+  return new KyselyStore(db, { ...options, isRetryable });
 }
 
 /**

@@ -167,14 +167,14 @@ export interface StoreOptions {
   onClose?: () => Promise<void>;
 }
 
-type Tx = Kysely<Database> | Transaction<Database>;
+export type Tx = Kysely<Database> | Transaction<Database>;
 
 /** Names reserved because references already use them (`NAME@latest`). */
 const RESERVED_LABELS = new Set(['latest']);
 
 /** The Kysely implementation of `RegistryStore`; it holds no engine-specific SQL. */
 export class KyselyRegistryStore implements RegistryStore {
-  private readonly now: () => Date;
+  protected readonly now: () => Date;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -183,12 +183,12 @@ export class KyselyRegistryStore implements RegistryStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  private get project(): string {
+  protected get project(): string {
     return this.options.project;
   }
 
   /** Runs `work` in a transaction, retrying when the engine reports a transient conflict. */
-  private async transact<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  protected async transact<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction().execute(work);
@@ -280,7 +280,7 @@ export class KyselyRegistryStore implements RegistryStore {
     return id;
   }
 
-  private async promptId(trx: Tx, name: string): Promise<string> {
+  protected async promptId(trx: Tx, name: string): Promise<string> {
     const found = await trx
       .selectFrom('prompts')
       .select('id')
@@ -390,7 +390,7 @@ export class KyselyRegistryStore implements RegistryStore {
     return this.resolveIn(this.db, ref);
   }
 
-  private async resolveIn(trx: Tx, ref: VersionRef): Promise<VersionRecord> {
+  protected async resolveIn(trx: Tx, ref: VersionRef): Promise<VersionRecord> {
     const promptId = await this.promptId(trx, ref.prompt);
     let query = this.versionQuery(trx).where('v.prompt_id', '=', promptId);
     const selector = ref.selector;
@@ -431,57 +431,66 @@ export class KyselyRegistryStore implements RegistryStore {
 
   async setLabel(prompt: string, number: number, label: string, actor: string): Promise<LabelEvent | null> {
     checkLabelName(label);
-    return this.transact(async (trx) => {
-      const target = await this.resolveIn(trx, { prompt, selector: { kind: 'number', number } });
-      if (target.archived) {
-        throw new PromptOpsError(
-          'PO_ERR_VERSION_ARCHIVED',
-          `${prompt}@${number} is archived and cannot be labelled; label a live version instead`,
-          { prompt, number },
-        );
-      }
-      const promptId = await this.promptId(trx, prompt);
-      const versionId = await this.versionId(trx, promptId, number);
-      const current = await trx
-        .selectFrom('labels as l')
-        .innerJoin('prompt_versions as v', 'v.id', 'l.version_id')
-        .select(['l.version_id', 'v.number'])
-        .where('l.prompt_id', '=', promptId)
-        .where('l.name', '=', label)
-        .executeTakeFirst();
-      if (current?.version_id === versionId) return null;
-      const at = this.now().toISOString();
-      if (current) {
-        await trx
-          .updateTable('labels')
-          .set({ version_id: versionId, updated_at: at, updated_by: actor })
-          .where('prompt_id', '=', promptId)
-          .where('name', '=', label)
-          .execute();
-      } else {
-        await trx
-          .insertInto('labels')
-          .values({
-            prompt_id: promptId,
-            name: label,
-            version_id: versionId,
-            updated_at: at,
-            updated_by: actor,
-          })
-          .execute();
-      }
-      return this.recordEvent(
-        trx,
-        promptId,
-        prompt,
-        label,
-        'set',
-        current ?? null,
-        { id: versionId, number },
-        actor,
-        at,
+    return this.transact((trx) => this.setLabelIn(trx, prompt, number, label, actor));
+  }
+
+  /** Moves a label inside the caller's transaction (releases move environment labels this way). */
+  protected async setLabelIn(
+    trx: Tx,
+    prompt: string,
+    number: number,
+    label: string,
+    actor: string,
+  ): Promise<LabelEvent | null> {
+    const target = await this.resolveIn(trx, { prompt, selector: { kind: 'number', number } });
+    if (target.archived) {
+      throw new PromptOpsError(
+        'PO_ERR_VERSION_ARCHIVED',
+        `${prompt}@${number} is archived and cannot be labelled; label a live version instead`,
+        { prompt, number },
       );
-    });
+    }
+    const promptId = await this.promptId(trx, prompt);
+    const versionId = await this.versionId(trx, promptId, number);
+    const current = await trx
+      .selectFrom('labels as l')
+      .innerJoin('prompt_versions as v', 'v.id', 'l.version_id')
+      .select(['l.version_id', 'v.number'])
+      .where('l.prompt_id', '=', promptId)
+      .where('l.name', '=', label)
+      .executeTakeFirst();
+    if (current?.version_id === versionId) return null;
+    const at = this.now().toISOString();
+    if (current) {
+      await trx
+        .updateTable('labels')
+        .set({ version_id: versionId, updated_at: at, updated_by: actor })
+        .where('prompt_id', '=', promptId)
+        .where('name', '=', label)
+        .execute();
+    } else {
+      await trx
+        .insertInto('labels')
+        .values({
+          prompt_id: promptId,
+          name: label,
+          version_id: versionId,
+          updated_at: at,
+          updated_by: actor,
+        })
+        .execute();
+    }
+    return this.recordEvent(
+      trx,
+      promptId,
+      prompt,
+      label,
+      'set',
+      current ?? null,
+      { id: versionId, number },
+      actor,
+      at,
+    );
   }
 
   async removeLabel(prompt: string, label: string, actor: string): Promise<LabelEvent> {
@@ -566,7 +575,7 @@ export class KyselyRegistryStore implements RegistryStore {
   }
 
   /** Appends to the audit chain inside the caller's transaction, so the action and its entry commit together. */
-  private async appendAudit(
+  protected async appendAudit(
     trx: Tx,
     actor: string,
     action: string,

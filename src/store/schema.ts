@@ -111,6 +111,87 @@ export interface Database {
     prev_hash: string;
     hash: string;
   };
+  projects: { name: string; created_at: string; created_by: string };
+  /** API tokens: `secret_hash` is a scrypt hash of the secret; the secret itself is never stored. */
+  api_tokens: {
+    id: string;
+    subject: string;
+    name: string;
+    secret_hash: string;
+    created_at: string;
+    created_by: string;
+    expires_at: string | null;
+    revoked_at: string | null;
+    revoked_by: string | null;
+  };
+  role_bindings: { project: string; subject: string; role: string; created_at: string; created_by: string };
+  change_requests: {
+    id: string;
+    project: string;
+    number: number;
+    prompt: string;
+    version_number: number;
+    version_hash: string;
+    base_number: number | null;
+    base_label: string | null;
+    title: string;
+    description: string | null;
+    author: string;
+    status: 'open' | 'closed' | 'released';
+    /** JSON of the RiskAssessment computed when the request was opened. */
+    risk: string;
+    created_at: string;
+    updated_at: string;
+  };
+  cr_checks: {
+    id: string;
+    cr_id: string;
+    name: string;
+    status: 'pass' | 'fail' | 'error' | 'skipped';
+    summary: string;
+    details: string | null;
+    version_hash: string;
+    actor: string;
+    at: string;
+  };
+  cr_reviews: {
+    id: string;
+    cr_id: string;
+    reviewer: string;
+    decision: 'approve' | 'request_changes' | 'comment';
+    comment: string | null;
+    at: string;
+  };
+  policy_exceptions: {
+    id: string;
+    project: string;
+    kind: string;
+    target: string;
+    actor: string;
+    justification: string;
+    details: string | null;
+    at: string;
+  };
+  /** Immutable release history; `active` = 1 on the one row per prompt and environment in force. */
+  releases: {
+    id: string;
+    project: string;
+    prompt: string;
+    environment: string;
+    seq: number;
+    kind: 'release' | 'canary' | 'promote' | 'rollback';
+    version_number: number;
+    version_hash: string;
+    canary_number: number | null;
+    canary_hash: string | null;
+    canary_weight: number | null;
+    cr_id: string | null;
+    exception_id: string | null;
+    notes: string | null;
+    actor: string;
+    at: string;
+    active: number;
+  };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };
 }

@@ -4,8 +4,9 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { PromptOpsError } from '../errors.js';
 import type { Trace } from '../observe/trace.js';
+import { type GovernanceOptions, KyselyStore, type Store } from './governance-store.js';
 import { MIGRATION_COUNT, migrationProvider } from './migrations/index.js';
-import { KyselyRegistryStore, type RegistryStore, type StoreOptions } from './registry-store.js';
+import type { StoreOptions } from './registry-store.js';
 import type { Database } from './schema.js';
 
 /** SQLite reports lock contention between processes as SQLITE_BUSY; such transactions may be retried. */
@@ -17,8 +18,8 @@ function isBusy(err: unknown): boolean {
 /** Opens (creating if needed) the embedded SQLite registry at `file` and brings its schema up to date. */
 export async function openSqliteStore(
   file: string,
-  options: Omit<StoreOptions, 'isRetryable'>,
-): Promise<RegistryStore> {
+  options: Omit<StoreOptions, 'isRetryable'> & GovernanceOptions,
+): Promise<Store> {
   let database: Sqlite.Database;
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -53,7 +54,7 @@ export async function openSqliteStore(
     await db.destroy();
     throw err instanceof PromptOpsError ? err : unavailable(file, err);
   }
-  return new SqliteRegistryStore(db, database, { ...options, isRetryable: isBusy });
+  return new SqliteStore(db, database, { ...options, isRetryable: isBusy });
 }
 
 /**
@@ -61,11 +62,11 @@ export async function openSqliteStore(
  * async driver would be cut into many small blocking steps interleaved with requests; here the
  * same Kysely-built inserts run as one synchronous transaction, between requests, never inside one.
  */
-class SqliteRegistryStore extends KyselyRegistryStore {
+class SqliteStore extends KyselyStore {
   constructor(
     db: Kysely<Database>,
     private readonly database: Sqlite.Database,
-    options: StoreOptions,
+    options: StoreOptions & GovernanceOptions,
   ) {
     super(db, options);
   }

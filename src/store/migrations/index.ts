@@ -5,6 +5,7 @@ import * as reviews from './003-reviews.js';
 import * as evalRuns from './004-eval-runs.js';
 import * as responseCache from './005-response-cache.js';
 import * as audit from './006-audit.js';
+import * as governance from './007-governance.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004-eval-runs': evalRuns,
   '005-response-cache': responseCache,
   '006-audit': audit,
+  '007-governance': governance,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */

@@ -1,0 +1,63 @@
+import { PromptOpsError } from '../errors.js';
+
+/** Roles a subject holds per project. A subject may hold several; permissions are their union. */
+export const ROLES = ['viewer', 'author', 'reviewer', 'releaser', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Everything a route can require. Reading is one permission; each kind of change is its own. */
+export const PERMISSIONS = [
+  'read',
+  'version.push',
+  'version.archive',
+  'label.set',
+  'cr.open',
+  'cr.check',
+  'cr.review',
+  'cr.close',
+  'release.create',
+  'release.rollback',
+  'review.decide',
+  'trace.write',
+  'policy.override',
+  'admin.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  viewer: ['read'],
+  author: [
+    'read',
+    'version.push',
+    'version.archive',
+    'label.set',
+    'cr.open',
+    'cr.check',
+    'cr.close',
+    'trace.write',
+  ],
+  reviewer: ['read', 'cr.review', 'review.decide'],
+  releaser: ['read', 'cr.check', 'release.create', 'release.rollback', 'trace.write'],
+  admin: PERMISSIONS,
+};
+
+/** True when any of `roles` grants `permission`. */
+export function allows(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((role) => GRANTS[role].includes(permission));
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Parses a role name from user input, with the valid names in the error. */
+export function parseRole(value: string): Role {
+  if (isRole(value)) return value;
+  throw new PromptOpsError('PO_ERR_USAGE', `unknown role "${value}"; roles are ${ROLES.join(', ')}`, {
+    role: value,
+  });
+}
+
+/** The permissions each role grants (for `promptops roles` and the docs). */
+export function grantsOf(role: Role): readonly Permission[] {
+  return GRANTS[role];
+}
