@@ -1,20 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { packageRoot } from './package-root.js';
+import { packageVersion } from './package-root.js';
 
 // Only commander loads at start-up; each command's module (and the heavy libraries it needs) is
 // imported when that command runs, so `promptops --version` and `--help` stay fast.
 
 type Options = Record<string, unknown> & { json?: boolean; cwd?: string };
 type Handler = (positional: (string | string[] | undefined)[], options: Options) => Promise<number>;
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 /** Wraps a command handler: collects positional args and global+local options, records the exit code. */
 function run(handler: Handler) {
@@ -389,6 +380,238 @@ export function buildProgram(): Command {
     .description('recompute the hash chain; exit 1 naming the first entry that was edited or deleted')
     .option('--json', 'print machine-readable results')
     .action(run(async (_, o) => (await import('./commands/audit.js')).verifyAudit(o)));
+
+  program
+    .command('serve')
+    .description('start the control-plane API (HTTP, OpenAPI at /openapi.json) on the project store')
+    .option('-p, --port <port>', 'TCP port (default 4100; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug (default info)')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops serve',
+        'PROMPTOPS_DATABASE_URL=postgres://db/promptops promptops serve --host 0.0.0.0',
+      ),
+    )
+    .action(run(async (_, o) => (await import('./commands/serve.js')).serve(o)));
+
+  program
+    .command('login')
+    .description('check a token against a server and save it for PROMPTOPS_URL')
+    .argument('<url>', 'the server, e.g. http://127.0.0.1:4100')
+    .option('--token <token>', 'the token (default: PROMPTOPS_TOKEN)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([url], o) => (await import('./commands/token.js')).login(url as string, o)));
+  program
+    .command('logout')
+    .description('forget the token saved for a server')
+    .argument('<url>', 'the server')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([url], o) => (await import('./commands/token.js')).logout(url as string, o)));
+
+  const token = program
+    .command('token')
+    .description('API tokens: shown once, stored as scrypt hashes')
+    .addHelpText(
+      'after',
+      examples(
+        'promptops token create --subject ada@acme.com --role admin',
+        'promptops token ls',
+        'promptops token revoke ID',
+      ),
+    );
+  token
+    .command('create')
+    .description('mint a token for a subject (next to the database this bootstraps the first admin)')
+    .option('--subject <who>', 'who the token acts for (a person or a service)')
+    .option('--role <role...>', 'grant roles in this project too: viewer, author, reviewer, releaser, admin')
+    .option('--name <name>', 'a label for the token (default cli)')
+    .option('--expires <when>', 'a duration (30d, 12h) or a date')
+    .option('--author <who>', 'who creates it (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/token.js')).createToken(o)));
+  token
+    .command('ls')
+    .description('list tokens (never their secrets)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/token.js')).listTokens(o)));
+  token
+    .command('revoke')
+    .description('revoke a token at once')
+    .argument('<id>', 'the token id (from token ls)')
+    .option('--author <who>', 'who revokes it (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([id], o) => (await import('./commands/token.js')).revokeToken(id as string, o)));
+
+  const role = program
+    .command('role')
+    .description('roles per project: who may read, author, review, release, administer');
+  role
+    .command('grant')
+    .argument('<subject>')
+    .argument('<role>', 'viewer, author, reviewer, releaser or admin')
+    .option('--author <who>', 'who grants it (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([subject, r], o) =>
+        (await import('./commands/token.js')).grantRole(subject as string, r as string, o),
+      ),
+    );
+  role
+    .command('revoke')
+    .argument('<subject>')
+    .argument('<role>')
+    .option('--author <who>', 'who revokes it (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([subject, r], o) =>
+        (await import('./commands/token.js')).revokeRole(subject as string, r as string, o),
+      ),
+    );
+  role
+    .command('ls')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/token.js')).listRoles(o)));
+
+  const change = program
+    .command('change')
+    .description(
+      'change requests: propose a version, run its checks, review it; risk decides the approvals needed',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'promptops change open support-reply -m "softer tone"',
+        'promptops change check 3',
+        'promptops change approve 3 --comment "reads well"',
+        'promptops release 3 --env staging',
+      ),
+    );
+  change
+    .command('open')
+    .description('propose a pushed version (default: the latest) for release')
+    .argument('<prompt>')
+    .option('--version <n>', 'the version to propose')
+    .option('-m, --title <text>', 'title (default: the version message)')
+    .option('--description <text>', 'longer description')
+    .option('--base <label>', 'compare with the version this label serves (default: the last environment)')
+    .option('--author <who>', 'author to record (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([p], o) => (await import('./commands/change.js')).openChange(p as string, o)));
+  change
+    .command('ls')
+    .description('list change requests, newest first')
+    .option('--status <status>', 'open, closed or released')
+    .option('--prompt <name>', 'only this prompt')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/change.js')).listChanges(o)));
+  change
+    .command('show')
+    .description('a change request: risk breakdown, checks, reviews and what blocks its release')
+    .argument('<number>')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([n], o) => (await import('./commands/change.js')).showChange(n as string, o)));
+  change
+    .command('check')
+    .description(
+      'run lint, the test suite, its guardrail cases and the regression comparison, and record them',
+    )
+    .argument('<number>')
+    .option('--provider <name>', 'run the suites on this provider instead, e.g. offline')
+    .option('--tolerance <fraction>', 'pass-rate drop allowed before the regression check fails (default 0)')
+    .option('--author <who>', 'who ran the checks (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([n], o) => (await import('./commands/change.js')).checkChange(n as string, o)));
+  for (const [name, decision, description] of [
+    ['approve', 'approve', 'approve a change request (never your own)'],
+    ['request-changes', 'request_changes', 'block a change request until you approve it (needs --comment)'],
+    ['comment', 'comment', 'comment without deciding'],
+  ] as const) {
+    change
+      .command(name)
+      .description(description)
+      .argument('<number>')
+      .option('--comment <text>', 'what you think')
+      .option('--author <who>', 'reviewer to record (local mode)')
+      .option('--json', 'print machine-readable results')
+      .action(
+        run(async ([n], o) => (await import('./commands/change.js')).reviewChange(n as string, decision, o)),
+      );
+  }
+  change
+    .command('override')
+    .description('accept a red check (admins; recorded as a policy exception)')
+    .argument('<number>')
+    .argument('<check>', 'lint, tests, guardrails or regression')
+    .option('--justification <text>', 'why it is acceptable (required)')
+    .option('--author <who>', 'admin to record (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([n, c], o) =>
+        (await import('./commands/change.js')).overrideChange(n as string, c as string, o),
+      ),
+    );
+  change
+    .command('close')
+    .description('close a change request without releasing it')
+    .argument('<number>')
+    .option('--author <who>', 'who closes it (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([n], o) => (await import('./commands/change.js')).closeChange(n as string, o)));
+
+  program
+    .command('release')
+    .description('release an approved change request to an environment, optionally as a canary')
+    .argument('<change-request>', 'its number')
+    .option('--env <environment>', 'where to release it')
+    .option('--canary <percent>', 'serve it to this share of traffic beside the current version')
+    .option('--notes <text>', 'release notes')
+    .option('--author <who>', 'releaser to record (local mode)')
+    .option('--json', 'print machine-readable results')
+    .addHelpText(
+      'after',
+      examples('promptops release 3 --env staging', 'promptops release 3 --env production --canary 10'),
+    )
+    .action(run(async ([n], o) => (await import('./commands/release.js')).release(n as string, o)));
+  program
+    .command('promote')
+    .description(
+      "promote an environment's canary to full traffic, or its release to the next environment (--to)",
+    )
+    .argument('<prompt>')
+    .option('--env <environment>', 'the environment whose release is promoted')
+    .option('--to <environment>', 'promote onward to this environment')
+    .option('--notes <text>', 'release notes')
+    .option('--author <who>', 'releaser to record (local mode)')
+    .option('--json', 'print machine-readable results')
+    .addHelpText('after', examples('promptops promote support-reply --env staging --to production'))
+    .action(run(async ([p], o) => (await import('./commands/release.js')).promote(p as string, o)));
+  program
+    .command('rollback')
+    .description(
+      'return an environment to its previous release (or --version N); refuses a breaking input contract',
+    )
+    .argument('<prompt>')
+    .option('--env <environment>', 'the environment to roll back')
+    .option('--version <n>', 'the version to return to')
+    .option('--force', 'roll back across a breaking input contract (admins; needs --justification)')
+    .option('--justification <text>', 'why callers may break')
+    .option('--notes <text>', 'release notes')
+    .option('--author <who>', 'who rolls back (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async ([p], o) => (await import('./commands/release.js')).rollback(p as string, o)));
+  program
+    .command('releases')
+    .description('release history, newest first')
+    .argument('[prompt]')
+    .option('--env <environment>', 'only this environment')
+    .option('--active', 'only the releases in force')
+    .option('--limit <n>', 'how many (default 50)')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([p], o) => (await import('./commands/release.js')).listReleases(p as string | undefined, o)),
+    );
 
   program
     .command('demo')

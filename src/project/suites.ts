@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { Diagnostic } from '../catalog/diagnostics.js';
 import type { CatalogEntry } from '../catalog/lint.js';
 import { PromptOpsError } from '../errors.js';
+import { workingCopy } from '../eval/runner.js';
 import { parseSuite, type Suite, type TestCase } from '../eval/suite.js';
+import type { VersionRecord } from '../store/index.js';
+import type { Workspace } from './workspace.js';
 
 /** Finds `NAME.tests.yaml` beside each prompt and parses it. */
 export async function loadSuites(
@@ -102,4 +105,26 @@ async function expandDatasets(suite: Suite): Promise<{ suite: Suite; diagnostics
     }
   }
   return { suite: { ...suite, cases }, diagnostics };
+}
+
+/**
+ * What every suite run of this project needs besides the cases: the grader prompt's working copy
+ * (for llm-rubric and g-eval) and the embeddings model (for similar), from promptops.yaml.
+ */
+export function evalSettings(
+  ws: Workspace,
+  entries: readonly CatalogEntry[],
+): { grader?: VersionRecord; embeddings?: string } {
+  const graderName = ws.config.eval.grader;
+  const graderEntry = graderName ? entries.find((e) => e.spec.name === graderName) : undefined;
+  if (graderName && !graderEntry) {
+    throw new PromptOpsError(
+      'PO_ERR_CONFIG_INVALID',
+      `eval.grader names "${graderName}", which is not a prompt of the catalog`,
+    );
+  }
+  return {
+    ...(graderEntry ? { grader: workingCopy(graderEntry) } : {}),
+    ...(ws.config.eval.embeddings ? { embeddings: ws.config.eval.embeddings } : {}),
+  };
 }

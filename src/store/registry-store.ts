@@ -110,6 +110,8 @@ export interface RegistryStore {
   recordEvalRun(run: EvalRunRecord): Promise<void>;
   listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
   close(): Promise<void>;
+  /** This store seen as another project, on the same connection. */
+  forProject(project: string): this;
 }
 
 /** One audit entry: who did what to what, before and after, chained by hashes. */
@@ -965,6 +967,17 @@ export class KyselyRegistryStore implements RegistryStore {
   async close(): Promise<void> {
     await this.db.destroy();
     await this.options.onClose?.();
+  }
+
+  /**
+   * The same store seen as another project: it shares this store's connection (a server holds one
+   * pool for every project), and closing it does nothing; close the store it came from.
+   */
+  forProject(project: string): this {
+    const view = Object.create(this) as this;
+    Object.defineProperty(view, 'options', { value: { ...this.options, project, onClose: undefined } });
+    Object.defineProperty(view, 'close', { value: async () => {} });
+    return view;
   }
 }
 

@@ -9,7 +9,7 @@ import { toJunit } from '../../eval/junit.js';
 import type { CachedResponses, FreshResponses } from '../../eval/response-cache.js';
 import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
 import type { Suite } from '../../eval/suite.js';
-import { loadSuites } from '../../project/suites.js';
+import { evalSettings, loadSuites } from '../../project/suites.js';
 import { loadCatalog, openWorkspace } from '../../project/workspace.js';
 import type { VersionRecord } from '../../store/index.js';
 import { type GlobalOptions, projectDir, withStore } from '../context.js';
@@ -78,20 +78,11 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
         fresh: new Map() as FreshResponses,
       }
     : undefined;
-  const graderName = ws.config.eval.grader;
-  const graderEntry = graderName ? catalog.entries.find((e) => e.spec.name === graderName) : undefined;
-  if (graderName && !graderEntry) {
-    throw new PromptOpsError(
-      'PO_ERR_CONFIG_INVALID',
-      `eval.grader names "${graderName}", which is not a prompt of the catalog`,
-    );
-  }
   const runOptions = {
     concurrency: jobs,
     repeat,
     retryErrors,
-    ...(graderEntry ? { grader: workingCopy(graderEntry) } : {}),
-    ...(ws.config.eval.embeddings ? { embeddings: ws.config.eval.embeddings } : {}),
+    ...evalSettings(ws, catalog.entries),
     ...(cache ? { cache } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   };

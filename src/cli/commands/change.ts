@@ -1,0 +1,329 @@
+import { shortHash } from '../../catalog/canonical.js';
+import { PromptOpsError } from '../../errors.js';
+import { compareSuites } from '../../eval/compare.js';
+import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
+import type { Suite } from '../../eval/suite.js';
+import type { CheckName, CheckStatus } from '../../governance/policy.js';
+import { evalSettings, loadSuites } from '../../project/suites.js';
+import { loadCatalog } from '../../project/workspace.js';
+import type { ChangeRequest, CheckInput } from '../../store/index.js';
+import { type GlobalOptions, resolveActor, withStore } from '../context.js';
+import { color, print, printJson, table } from '../output.js';
+
+export interface ChangeOptions extends GlobalOptions {
+  author?: string;
+  title?: string;
+  description?: string;
+  version?: string;
+  base?: string;
+  status?: string;
+  prompt?: string;
+  comment?: string;
+  justification?: string;
+  tolerance?: string;
+  provider?: string;
+}
+
+function crNumber(text: string | undefined): number {
+  const n = Number(String(text ?? '').replace(/^#/, ''));
+  if (!Number.isInteger(n) || n < 1)
+    throw new PromptOpsError('PO_ERR_USAGE', `"${text}" is not a change request number (like 3 or #3)`);
+  return n;
+}
+
+const STATUS_MARK: Record<string, string> = {
+  pass: color.green('pass'),
+  skipped: color.dim('skipped'),
+  fail: color.red('fail'),
+  error: color.yellow('error'),
+  missing: color.yellow('missing'),
+  overridden: color.yellow('overridden'),
+};
+
+/** Prints a change request: what it proposes, its risk breakdown, checks, reviews and gate. */
+function printChangeRequest(cr: ChangeRequest): void {
+  print(
+    `${color.bold(`#${cr.number}`)} ${cr.title}  ${color.dim(`[${cr.status}]`)}\n` +
+      `  ${cr.prompt}@${cr.version} ${color.dim(shortHash(cr.versionHash))} replaces ${cr.base === null ? `nothing in ${cr.baseLabel}` : `@${cr.base} (${cr.baseLabel})`}; opened by ${cr.author}`,
+  );
+  if (cr.description) print(`  ${cr.description}`);
+  print(
+    `  risk ${color.bold(String(cr.risk.score))}/100 → ${cr.risk.level} (score says ${cr.risk.scoreLevel}, tier ${cr.risk.tier})`,
+  );
+  for (const f of cr.risk.factors)
+    print(`    +${String(f.points).padEnd(3)} ${f.factor}: ${color.dim(f.detail)}`);
+  print('  checks');
+  for (const [name, state] of Object.entries(cr.gate.checks)) {
+    const run = [...cr.checks].reverse().find((c) => c.name === name && c.versionHash === cr.versionHash);
+    print(`    ${name.padEnd(11)} ${STATUS_MARK[state] ?? state}${run ? `  ${color.dim(run.summary)}` : ''}`);
+  }
+  if (cr.reviews.length > 0) {
+    print('  reviews');
+    for (const r of cr.reviews)
+      print(
+        `    ${r.reviewer}: ${r.decision.replace('_', ' ')}${r.comment ? ` — ${r.comment}` : ''} ${color.dim(r.at)}`,
+      );
+  }
+  for (const o of cr.overrides) print(`  override of ${o.check} by ${o.actor}: ${o.justification}`);
+  const needs = `${cr.gate.rule.required} approval(s)${cr.gate.rule.fromGroup ? `, one from ${cr.gate.rule.fromGroup}` : ''}`;
+  if (cr.gate.ready)
+    print(
+      `  ${color.green('ready to release')} (${cr.gate.level} risk needs ${needs}; approved by ${cr.gate.approvedBy.join(', ') || 'nobody needed'})`,
+    );
+  else {
+    print(`  ${color.red('blocked')} (${cr.gate.level} risk needs ${needs}):`);
+    for (const b of cr.gate.blockers) print(`    - ${b}`);
+  }
+}
+
+function output(cr: ChangeRequest, options: GlobalOptions): number {
+  if (options.json) printJson({ changeRequest: cr });
+  else printChangeRequest(cr);
+  return 0;
+}
+
+/** `promptops change open NAME [--version N]`: proposes a pushed version for release. */
+export async function openChange(prompt: string, options: ChangeOptions): Promise<number> {
+  return withStore(options, async (store) => {
+    const version = options.version === undefined ? undefined : crNumber(options.version);
+    const cr = await store.openChangeRequest(
+      {
+        prompt,
+        ...(version !== undefined ? { version } : {}),
+        ...(options.title ? { title: options.title } : {}),
+        ...(options.description ? { description: options.description } : {}),
+        ...(options.base ? { baseLabel: options.base } : {}),
+      },
+      resolveActor(options.author),
+    );
+    if (!options.json)
+      print(
+        `${color.green('opened')} change request #${cr.number}; run its checks with "promptops change check ${cr.number}"`,
+      );
+    return output(cr, options);
+  });
+}
+
+/** `promptops change ls`: change requests, newest first. */
+export async function listChanges(options: ChangeOptions): Promise<number> {
+  const status = options.status;
+  if (status !== undefined && !['open', 'closed', 'released'].includes(status))
+    throw new PromptOpsError('PO_ERR_USAGE', '--status is open, closed or released');
+  return withStore(options, async (store) => {
+    const crs = await store.listChangeRequests({
+      ...(status ? { status: status as ChangeRequest['status'] } : {}),
+      ...(options.prompt ? { prompt: options.prompt } : {}),
+    });
+    if (options.json) {
+      printJson({ changeRequests: crs });
+      return 0;
+    }
+    if (crs.length === 0) {
+      print('no change requests; open one with "promptops change open NAME"');
+      return 0;
+    }
+    print(
+      table(
+        ['#', 'PROMPT', 'VERSION', 'STATUS', 'RISK', 'GATE', 'AUTHOR', 'TITLE'],
+        crs.map((cr) => [
+          String(cr.number),
+          cr.prompt,
+          `@${cr.version}`,
+          cr.status,
+          `${cr.risk.score} ${cr.risk.level}`,
+          cr.status !== 'open'
+            ? '-'
+            : cr.gate.ready
+              ? color.green('ready')
+              : color.red(`${cr.gate.blockers.length} blocker(s)`),
+          cr.author,
+          cr.title,
+        ]),
+      ),
+    );
+    return 0;
+  });
+}
+
+export async function showChange(number: string, options: ChangeOptions): Promise<number> {
+  return withStore(options, async (store) => output(await store.getChangeRequest(crNumber(number)), options));
+}
+
+/** `promptops change approve|request-changes|comment N`. */
+export async function reviewChange(
+  number: string,
+  decision: 'approve' | 'request_changes' | 'comment',
+  options: ChangeOptions,
+): Promise<number> {
+  return withStore(options, async (store) => {
+    const cr = await store.reviewChangeRequest(
+      crNumber(number),
+      { decision, ...(options.comment ? { comment: options.comment } : {}) },
+      resolveActor(options.author),
+    );
+    return output(cr, options);
+  });
+}
+
+export async function overrideChange(number: string, check: string, options: ChangeOptions): Promise<number> {
+  if (!options.justification)
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      'an override needs --justification "why this red check is acceptable"',
+    );
+  return withStore(options, async (store) => {
+    const cr = await store.overrideCheck(
+      crNumber(number),
+      { check: check as CheckName, justification: options.justification! },
+      resolveActor(options.author),
+    );
+    return output(cr, options);
+  });
+}
+
+export async function closeChange(number: string, options: ChangeOptions): Promise<number> {
+  return withStore(options, async (store) =>
+    output(await store.closeChangeRequest(crNumber(number), resolveActor(options.author)), options),
+  );
+}
+
+/**
+ * `promptops change check N`: runs the automated checks on the proposed version (which must be the
+ * working copy, byte for byte) and records them with the change request: lint, the test suite, its
+ * guardrail cases (every case with a `guardrail` assertion must pass), and the regression
+ * comparison against the version the change replaces. Exit 1 when a check is red.
+ */
+export async function checkChange(number: string, options: ChangeOptions): Promise<number> {
+  const tolerance = options.tolerance === undefined ? 0 : Number(options.tolerance);
+  if (!(tolerance >= 0 && tolerance <= 1))
+    throw new PromptOpsError('PO_ERR_USAGE', '--tolerance must be a number between 0 and 1');
+  return withStore(options, async (store, ws) => {
+    const cr = await store.getChangeRequest(crNumber(number));
+    const catalog = await loadCatalog(ws);
+    const entry = catalog.entries.find((e) => e.spec.name === cr.prompt);
+    if (!entry) {
+      throw new PromptOpsError(
+        'PO_ERR_PROMPT_NOT_FOUND',
+        `${cr.prompt} is not in the working copy's catalog`,
+        {
+          prompt: cr.prompt,
+        },
+      );
+    }
+    if (entry.hash !== cr.versionHash) {
+      throw new PromptOpsError(
+        'PO_ERR_CHECK_STALE',
+        `the working copy of ${cr.prompt} (${shortHash(entry.hash)}) is not the version change request #${cr.number} proposes (@${cr.version}, ${shortHash(cr.versionHash)}); check out the files that were pushed as @${cr.version}`,
+        { number: cr.number, expected: cr.versionHash, got: entry.hash },
+      );
+    }
+    const checks: CheckInput[] = [];
+    const add = (name: CheckName, status: CheckStatus, summary: string, details?: unknown) =>
+      checks.push({
+        name,
+        status,
+        summary,
+        versionHash: cr.versionHash,
+        ...(details === undefined ? {} : { details }),
+      });
+
+    const diagnostics = catalog.diagnostics.filter((d) => d.file === entry.file);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    add(
+      'lint',
+      errors.length > 0 ? 'fail' : 'pass',
+      errors.length > 0
+        ? `${errors.length} error(s): ${errors.map((d) => `${d.rule} at ${d.line}:${d.col}`).join(', ')}`
+        : `no errors${diagnostics.length > 0 ? `, ${diagnostics.length} warning(s)` : ''}`,
+      { diagnostics },
+    );
+
+    const { suites, diagnostics: suiteProblems } = await loadSuites([entry], [cr.prompt]);
+    const suite = suites[0]?.suite;
+    const runOptions = {
+      concurrency: 8,
+      ...evalSettings(ws, catalog.entries),
+      ...(options.provider ? { provider: options.provider } : {}),
+    };
+    let result: SuiteResult | undefined;
+    if (suiteProblems.some((d) => d.severity === 'error')) {
+      add('tests', 'error', `the suite does not load: ${suiteProblems[0]?.message ?? ''}`);
+      add('guardrails', 'error', 'the suite does not load');
+    } else if (!suite) {
+      add('tests', 'skipped', `no ${cr.prompt}.tests.yaml beside the prompt`);
+      add('guardrails', 'skipped', 'no test suite, so no guardrail cases');
+    } else {
+      [result] = await runSuites(ws, [{ suite, record: workingCopy(entry) }], runOptions);
+      const r = result!;
+      add(
+        'tests',
+        r.errors > 0 ? 'error' : r.passRate >= r.threshold ? 'pass' : 'fail',
+        `${r.passed}/${r.cases.length} passed (${pct(r.passRate)}, needs ${pct(r.threshold)})${r.errors ? `, ${r.errors} error(s)` : ''}`,
+        {
+          passed: r.passed,
+          failed: r.failed,
+          errors: r.errors,
+          passRate: r.passRate,
+          threshold: r.threshold,
+        },
+      );
+      const guarded = guardrailCases(suite);
+      const cases = r.cases.filter((c) => guarded.has(c.index));
+      const failing = cases.filter((c) => c.status !== 'pass');
+      add(
+        'guardrails',
+        cases.length === 0
+          ? 'skipped'
+          : failing.some((c) => c.status === 'error')
+            ? 'error'
+            : failing.length > 0
+              ? 'fail'
+              : 'pass',
+        cases.length === 0
+          ? 'the suite has no guardrail cases'
+          : `${cases.length - failing.length}/${cases.length} guardrail cases passed${failing.length ? `: failing ${failing.map((c) => c.description).join('; ')}` : ''}`,
+        { cases: cases.map((c) => ({ description: c.description, status: c.status, reason: c.reason })) },
+      );
+    }
+
+    if (cr.base === null) add('regression', 'skipped', `nothing in ${cr.baseLabel} to compare with`);
+    else if (!suite || !result) add('regression', 'skipped', 'no test suite to compare with');
+    else {
+      const base = await store.resolve({ prompt: cr.prompt, selector: { kind: 'number', number: cr.base } });
+      const [baseline] = await runSuites(ws, [{ suite, record: base }], runOptions);
+      const cmp = compareSuites(result, baseline!, tolerance);
+      add(
+        'regression',
+        cmp.isRegression ? 'fail' : 'pass',
+        `pass rate ${pct(cmp.candidate.passRate)} vs ${pct(cmp.baseline.passRate)} on @${cr.base}; ${cmp.regressions.length} regressed, ${cmp.improvements.length} improved`,
+        {
+          passRateDelta: cmp.passRateDelta,
+          scoreDelta: cmp.scoreDelta,
+          regressed: cmp.regressions.length,
+          improved: cmp.improvements.length,
+          regressions: cmp.regressions,
+        },
+      );
+    }
+
+    let latest = cr;
+    const actor = resolveActor(options.author);
+    for (const check of checks) latest = await store.recordCheck(cr.number, check, actor);
+    if (options.json) printJson({ checks, changeRequest: latest });
+    else printChangeRequest(latest);
+    return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
+  });
+}
+
+/** Indices of cases with a guardrail assertion: the prompt's guardrail cases. */
+function guardrailCases(suite: Suite): Set<number> {
+  const out = new Set<number>();
+  suite.cases.forEach((c, i) => {
+    if (c.assert.some((a) => a.type === 'guardrail' || a.type === 'not-guardrail')) out.add(i);
+  });
+  return out;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}

@@ -1,0 +1,141 @@
+import { shortHash } from '../../catalog/canonical.js';
+import { PromptOpsError } from '../../errors.js';
+import type { ReleaseRecord } from '../../store/index.js';
+import { type GlobalOptions, resolveActor, withStore } from '../context.js';
+import { color, print, printJson, table } from '../output.js';
+
+export interface ReleaseOptions extends GlobalOptions {
+  author?: string;
+  env?: string;
+  to?: string;
+  canary?: string;
+  notes?: string;
+  version?: string;
+  force?: boolean;
+  justification?: string;
+  active?: boolean;
+  limit?: string;
+}
+
+function wholeNumber(text: string | undefined, what: string): number {
+  const n = Number(String(text ?? '').replace(/^[#@]/, ''));
+  if (!Number.isInteger(n) || n < 1)
+    throw new PromptOpsError('PO_ERR_USAGE', `${what} must be a positive whole number, not "${text}"`);
+  return n;
+}
+
+function requireEnv(options: ReleaseOptions): string {
+  if (!options.env)
+    throw new PromptOpsError('PO_ERR_USAGE', 'name the environment with --env (for example --env staging)');
+  return options.env;
+}
+
+function describe(r: ReleaseRecord): string {
+  const canary = r.canary ? ` + canary @${r.canary.version} at ${r.canary.weight}%` : '';
+  return `${r.prompt} ${r.environment} → @${r.version} ${color.dim(shortHash(r.versionHash))}${canary}`;
+}
+
+function output(r: ReleaseRecord, verb: string, options: GlobalOptions): number {
+  if (options.json) printJson({ release: r });
+  else {
+    print(
+      `${color.green(verb)} ${describe(r)} ${color.dim(`(release ${r.seq}${r.changeRequest ? `, change request #${r.changeRequest}` : ''})`)}`,
+    );
+    if (r.exception) print(color.yellow(`  recorded as policy exception ${r.exception}`));
+  }
+  return 0;
+}
+
+/** `promptops release CR --env ENV [--canary PCT]`: ships an approved change request. */
+export async function release(cr: string, options: ReleaseOptions): Promise<number> {
+  const environment = requireEnv(options);
+  const canaryWeight = options.canary === undefined ? undefined : wholeNumber(options.canary, '--canary');
+  return withStore(options, async (store) => {
+    const r = await store.release(
+      {
+        changeRequest: wholeNumber(cr, 'the change request'),
+        environment,
+        ...(canaryWeight !== undefined ? { canaryWeight } : {}),
+        ...(options.notes ? { notes: options.notes } : {}),
+      },
+      resolveActor(options.author),
+    );
+    return output(r, r.canary ? 'canary' : 'released', options);
+  });
+}
+
+/** `promptops promote NAME --env ENV [--to NEXT]`: canary to full traffic, or onward to the next environment. */
+export async function promote(prompt: string, options: ReleaseOptions): Promise<number> {
+  const environment = requireEnv(options);
+  return withStore(options, async (store) => {
+    const r = await store.promote(
+      {
+        prompt,
+        environment,
+        ...(options.to ? { to: options.to } : {}),
+        ...(options.notes ? { notes: options.notes } : {}),
+      },
+      resolveActor(options.author),
+    );
+    return output(r, 'promoted', options);
+  });
+}
+
+/** `promptops rollback NAME --env ENV [--version N]`: back to the previous release (or N), contract re-validated. */
+export async function rollback(prompt: string, options: ReleaseOptions): Promise<number> {
+  const environment = requireEnv(options);
+  if (options.force && !options.justification)
+    throw new PromptOpsError('PO_ERR_USAGE', '--force needs --justification "why callers may break"');
+  return withStore(options, async (store) => {
+    const r = await store.rollback(
+      {
+        prompt,
+        environment,
+        ...(options.version !== undefined ? { to: wholeNumber(options.version, '--version') } : {}),
+        ...(options.notes ? { notes: options.notes } : {}),
+        ...(options.force ? { force: { justification: options.justification! } } : {}),
+      },
+      resolveActor(options.author),
+    );
+    return output(r, 'rolled back', options);
+  });
+}
+
+/** `promptops releases [NAME]`: release history, newest first. */
+export async function listReleases(prompt: string | undefined, options: ReleaseOptions): Promise<number> {
+  const limit = options.limit === undefined ? 50 : wholeNumber(options.limit, '--limit');
+  return withStore(options, async (store) => {
+    const releases = await store.listReleases({
+      ...(prompt ? { prompt } : {}),
+      ...(options.env ? { environment: options.env } : {}),
+      ...(options.active ? { activeOnly: true } : {}),
+      limit,
+    });
+    if (options.json) {
+      printJson({ releases });
+      return 0;
+    }
+    if (releases.length === 0) {
+      print('no releases yet; release an approved change request with "promptops release N --env ENV"');
+      return 0;
+    }
+    print(
+      table(
+        ['PROMPT', 'ENV', '#', 'KIND', 'VERSION', 'CANARY', 'CR', 'BY', 'WHEN', 'ACTIVE'],
+        releases.map((r) => [
+          r.prompt,
+          r.environment,
+          String(r.seq),
+          r.kind,
+          `@${r.version}`,
+          r.canary ? `@${r.canary.version} ${r.canary.weight}%` : '-',
+          r.changeRequest ? `#${r.changeRequest}` : '-',
+          r.actor,
+          r.at,
+          r.active ? color.green('yes') : '',
+        ]),
+      ),
+    );
+    return 0;
+  });
+}

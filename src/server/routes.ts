@@ -1,0 +1,644 @@
+import { hashSpec } from '../catalog/canonical.js';
+import type { PromptSpec } from '../catalog/spec.js';
+import { PromptOpsError } from '../errors.js';
+import { CHECK_NAMES } from '../governance/policy.js';
+import { type Permission, parseRole, ROLES } from '../governance/rbac.js';
+import type { Trace } from '../observe/trace.js';
+import type { EvalRunRecord, ReviewRecord, Store } from '../store/index.js';
+
+/** What a handler gets: the store seen as the request's project, and who is acting. */
+export interface RouteContext {
+  store: Store;
+  actor: string;
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  body: Record<string, unknown>;
+  tokenId: string;
+  /** Drops cached roles of a subject (after a grant or revoke) or a token (after a revoke). */
+  invalidate: (what: { subject?: string; tokenId?: string }) => void;
+}
+
+/**
+ * One API route. `permission` is what the caller's roles in the route's project must grant;
+ * routes outside `/projects/:project` (tokens, projects) are checked against the server's own
+ * project, so only its admins manage identities. The table drives registration,
+ * the OpenAPI document and the route × role test alike.
+ */
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below `/v1`; project routes start with `/projects/:project`. */
+  url: string;
+  /** null: any authenticated caller. */
+  permission: Permission | null;
+  summary: string;
+  tag: string;
+  status?: number;
+  schema?: { body?: object; querystring?: object; params?: object };
+  handler: (ctx: RouteContext) => Promise<unknown>;
+}
+
+const P = '/projects/:project';
+const str = { type: 'string', minLength: 1, maxLength: 500 } as const;
+const text = { type: 'string', maxLength: 20_000 } as const;
+const int = { type: 'integer', minimum: 1 } as const;
+/** Query strings carry text: numbers are checked by pattern (request bodies are never coerced). */
+const limit = { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } as const;
+const obj = (properties: Record<string, object>, required: string[] = []) => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
+
+/** A pushed spec: the shape is checked here, the content by its hash. */
+const specSchema = {
+  type: 'object',
+  required: ['name', 'template', 'config', 'input', 'output', 'promptops'],
+  properties: {
+    name: str,
+    template: { type: 'string', maxLength: 1_000_000 },
+    config: { type: 'object' },
+    input: { type: 'object' },
+    output: { type: 'object' },
+    promptops: { type: 'object' },
+  },
+};
+
+function num(value: string | undefined, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new PromptOpsError(
+      'PO_ERR_REQUEST_INVALID',
+      `${what} must be a positive whole number, not "${value}"`,
+      {},
+    );
+  }
+  return n;
+}
+
+export const ROUTES: RouteDef[] = [
+  // ---- catalog ----
+  {
+    method: 'GET',
+    url: `${P}/prompts`,
+    permission: 'read',
+    tag: 'catalog',
+    summary: 'List prompts with their latest version and labels',
+    handler: ({ store }) => store.listPrompts(),
+  },
+  {
+    method: 'POST',
+    url: `${P}/prompts/push`,
+    permission: 'version.push',
+    tag: 'catalog',
+    summary: 'Register new immutable versions (idempotent); each spec must match its hash',
+    schema: {
+      body: obj(
+        {
+          items: {
+            type: 'array',
+            maxItems: 1000,
+            items: obj({ spec: specSchema, hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } }, [
+              'spec',
+              'hash',
+            ]),
+          },
+          message: text,
+        },
+        ['items'],
+      ),
+    },
+    handler: ({ store, actor, body }) => {
+      const items = body.items as { spec: PromptSpec; hash: string }[];
+      for (const item of items) {
+        if (hashSpec(item.spec) !== item.hash) {
+          throw new PromptOpsError(
+            'PO_ERR_REQUEST_INVALID',
+            `the spec of ${item.spec.name} does not hash to ${item.hash.slice(0, 12)}; push the files again`,
+            { prompt: item.spec.name },
+          );
+        }
+      }
+      return store.push(items, {
+        author: actor,
+        ...(body.message ? { message: body.message as string } : {}),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    url: `${P}/prompts/:prompt/versions`,
+    permission: 'read',
+    tag: 'catalog',
+    summary: 'List the versions of a prompt, newest first',
+    handler: ({ store, params }) => store.listVersions(params.prompt!),
+  },
+  {
+    method: 'GET',
+    url: `${P}/prompts/:prompt/resolve`,
+    permission: 'read',
+    tag: 'catalog',
+    summary: 'Resolve a version by number (?version=), by label (?label=) or the latest',
+    schema: { querystring: obj({ version: { type: 'string', pattern: '^[0-9]+$' }, label: str }) },
+    handler: ({ store, params, query }) =>
+      store.resolve({
+        prompt: params.prompt!,
+        selector: query.version
+          ? { kind: 'number', number: num(query.version, 'version') }
+          : query.label
+            ? { kind: 'label', label: query.label }
+            : { kind: 'latest' },
+      }),
+  },
+  {
+    method: 'POST',
+    url: `${P}/prompts/:prompt/versions/:number/archive`,
+    permission: 'version.archive',
+    tag: 'catalog',
+    summary: 'Archive an unlabelled version',
+    schema: { body: obj({ reason: text }) },
+    handler: ({ store, actor, params, body }) =>
+      store.archive(params.prompt!, num(params.number, 'version'), actor, body.reason as string | undefined),
+  },
+  {
+    method: 'GET',
+    url: `${P}/labels`,
+    permission: 'read',
+    tag: 'labels',
+    summary: 'List labels (optionally of one prompt)',
+    schema: { querystring: obj({ prompt: str }) },
+    handler: ({ store, query }) => store.listLabels(query.prompt),
+  },
+  {
+    method: 'POST',
+    url: `${P}/prompts/:prompt/labels/:label`,
+    permission: 'label.set',
+    tag: 'labels',
+    summary: 'Point a label at a version (environment labels move only through releases, or by an admin)',
+    schema: { body: obj({ version: int }, ['version']) },
+    handler: ({ store, actor, params, body }) =>
+      store.setLabel(params.prompt!, body.version as number, params.label!, actor),
+  },
+  {
+    method: 'DELETE',
+    url: `${P}/prompts/:prompt/labels/:label`,
+    permission: 'label.set',
+    tag: 'labels',
+    summary: 'Remove a label',
+    handler: ({ store, actor, params }) => store.removeLabel(params.prompt!, params.label!, actor),
+  },
+  {
+    method: 'GET',
+    url: `${P}/prompts/:prompt/label-history`,
+    permission: 'read',
+    tag: 'labels',
+    summary: 'Every move of the prompt’s labels',
+    schema: { querystring: obj({ label: str }) },
+    handler: ({ store, params, query }) => store.labelHistory(params.prompt!, query.label),
+  },
+  // ---- traces, reviews, evaluations ----
+  {
+    method: 'POST',
+    url: `${P}/traces`,
+    permission: 'trace.write',
+    tag: 'traces',
+    summary: 'Append execution traces',
+    status: 204,
+    schema: {
+      body: obj({ traces: { type: 'array', maxItems: 5000, items: { type: 'object' } } }, ['traces']),
+    },
+    handler: async ({ store, body }) => {
+      await store.writeTraces(body.traces as Trace[]);
+      return null;
+    },
+  },
+  {
+    method: 'GET',
+    url: `${P}/traces`,
+    permission: 'read',
+    tag: 'traces',
+    summary: 'Recent traces',
+    schema: { querystring: obj({ prompt: str, status: { enum: ['ok', 'error', 'held'] }, limit }) },
+    handler: ({ store, query }) =>
+      store.listTraces({
+        ...(query.prompt ? { prompt: query.prompt } : {}),
+        ...(query.status ? { status: query.status as 'ok' | 'error' | 'held' } : {}),
+        ...(query.limit ? { limit: Number(query.limit) } : {}),
+      }),
+  },
+  {
+    method: 'POST',
+    url: `${P}/reviews`,
+    permission: 'trace.write',
+    tag: 'reviews',
+    summary: 'Hold a request for human review (an escalate guardrail)',
+    status: 201,
+    schema: { body: { type: 'object' } },
+    handler: ({ store, body }) =>
+      store.createReview(
+        body as unknown as Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
+      ),
+  },
+  {
+    method: 'GET',
+    url: `${P}/reviews`,
+    permission: 'read',
+    tag: 'reviews',
+    summary: 'The human review queue',
+    schema: { querystring: obj({ status: { enum: ['pending', 'approved', 'rejected'] }, limit }) },
+    handler: ({ store, query }) =>
+      store.listReviews({
+        ...(query.status ? { status: query.status as ReviewRecord['status'] } : {}),
+        ...(query.limit ? { limit: Number(query.limit) } : {}),
+      }),
+  },
+  {
+    method: 'GET',
+    url: `${P}/reviews/:id`,
+    permission: 'read',
+    tag: 'reviews',
+    summary: 'One held request',
+    handler: ({ store, params }) => store.getReview(params.id!),
+  },
+  {
+    method: 'POST',
+    url: `${P}/reviews/:id/decision`,
+    permission: 'review.decide',
+    tag: 'reviews',
+    summary: 'Approve or reject a held request',
+    schema: { body: obj({ decision: { enum: ['approved', 'rejected'] }, note: text }, ['decision']) },
+    handler: ({ store, actor, params, body }) =>
+      store.decideReview(
+        params.id!,
+        body.decision as 'approved' | 'rejected',
+        actor,
+        body.note as string | undefined,
+      ),
+  },
+  {
+    method: 'POST',
+    url: `${P}/response-cache/lookup`,
+    permission: 'read',
+    tag: 'evaluations',
+    summary: 'Cached model answers of versions (evaluations only)',
+    schema: {
+      body: obj({ versionHashes: { type: 'array', maxItems: 1000, items: str } }, ['versionHashes']),
+    },
+    handler: async ({ store, body }) =>
+      Object.fromEntries(await store.readResponseCache(body.versionHashes as string[])),
+  },
+  {
+    method: 'POST',
+    url: `${P}/response-cache`,
+    permission: 'trace.write',
+    tag: 'evaluations',
+    summary: 'Store model answers for evaluations',
+    status: 204,
+    schema: {
+      body: obj({ entries: { type: 'array', maxItems: 10_000, items: { type: 'object' } } }, ['entries']),
+    },
+    handler: async ({ store, body }) => {
+      await store.writeResponseCache(
+        body.entries as { key: string; versionHash: string; response: unknown }[],
+      );
+      return null;
+    },
+  },
+  {
+    method: 'POST',
+    url: `${P}/eval-runs`,
+    permission: 'trace.write',
+    tag: 'evaluations',
+    summary: 'Keep an evaluation run',
+    status: 204,
+    schema: { body: { type: 'object', required: ['id', 'prompt', 'versionHash'] } },
+    handler: async ({ store, body }) => {
+      await store.recordEvalRun(body as unknown as EvalRunRecord);
+      return null;
+    },
+  },
+  {
+    method: 'GET',
+    url: `${P}/eval-runs`,
+    permission: 'read',
+    tag: 'evaluations',
+    summary: 'Evaluation runs',
+    schema: { querystring: obj({ prompt: str, versionHash: str, limit }) },
+    handler: ({ store, query }) =>
+      store.listEvalRuns({
+        ...(query.prompt ? { prompt: query.prompt } : {}),
+        ...(query.versionHash ? { versionHash: query.versionHash } : {}),
+        ...(query.limit ? { limit: Number(query.limit) } : {}),
+      }),
+  },
+  // ---- audit ----
+  {
+    method: 'GET',
+    url: `${P}/audit`,
+    permission: 'read',
+    tag: 'audit',
+    summary: 'The audit log, newest first',
+    schema: { querystring: obj({ limit }) },
+    handler: ({ store, query }) => store.listAudit(query.limit ? { limit: Number(query.limit) } : {}),
+  },
+  {
+    method: 'GET',
+    url: `${P}/audit/verify`,
+    permission: 'read',
+    tag: 'audit',
+    summary: 'Recompute the audit hash chain; names the first broken entry',
+    handler: ({ store }) => store.verifyAudit(),
+  },
+  // ---- change requests ----
+  {
+    method: 'POST',
+    url: `${P}/change-requests`,
+    permission: 'cr.open',
+    tag: 'change requests',
+    summary: 'Propose a version: opens a change request with its risk score',
+    status: 201,
+    schema: {
+      body: obj(
+        {
+          prompt: str,
+          version: int,
+          title: { type: 'string', maxLength: 300 },
+          description: text,
+          baseLabel: str,
+        },
+        ['prompt'],
+      ),
+    },
+    handler: ({ store, actor, body }) =>
+      store.openChangeRequest(body as { prompt: string; version?: number; title?: string }, actor),
+  },
+  {
+    method: 'GET',
+    url: `${P}/change-requests`,
+    permission: 'read',
+    tag: 'change requests',
+    summary: 'List change requests',
+    schema: { querystring: obj({ status: { enum: ['open', 'closed', 'released'] }, prompt: str }) },
+    handler: ({ store, query }) =>
+      store.listChangeRequests({
+        ...(query.status ? { status: query.status as 'open' | 'closed' | 'released' } : {}),
+        ...(query.prompt ? { prompt: query.prompt } : {}),
+      }),
+  },
+  {
+    method: 'GET',
+    url: `${P}/change-requests/:number`,
+    permission: 'read',
+    tag: 'change requests',
+    summary: 'One change request: checks, reviews, risk breakdown and gate',
+    handler: ({ store, params }) => store.getChangeRequest(num(params.number, 'change request number')),
+  },
+  {
+    method: 'POST',
+    url: `${P}/change-requests/:number/checks`,
+    permission: 'cr.check',
+    tag: 'change requests',
+    summary: 'Record an automated check run on the proposed version',
+    schema: {
+      body: obj(
+        {
+          name: { enum: [...CHECK_NAMES] },
+          status: { enum: ['pass', 'fail', 'error', 'skipped'] },
+          summary: { type: 'string', maxLength: 2000 },
+          details: {},
+          versionHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+        ['name', 'status', 'summary', 'versionHash'],
+      ),
+    },
+    handler: ({ store, actor, params, body }) =>
+      store.recordCheck(num(params.number, 'change request number'), body as never, actor),
+  },
+  {
+    method: 'POST',
+    url: `${P}/change-requests/:number/reviews`,
+    permission: 'cr.review',
+    tag: 'change requests',
+    summary: 'Approve, request changes or comment',
+    schema: {
+      body: obj({ decision: { enum: ['approve', 'request_changes', 'comment'] }, comment: text }, [
+        'decision',
+      ]),
+    },
+    handler: ({ store, actor, params, body }) =>
+      store.reviewChangeRequest(num(params.number, 'change request number'), body as never, actor),
+  },
+  {
+    method: 'POST',
+    url: `${P}/change-requests/:number/overrides`,
+    permission: 'policy.override',
+    tag: 'change requests',
+    summary: 'Accept a red check with a written justification (a policy exception)',
+    schema: {
+      body: obj({ check: { enum: [...CHECK_NAMES] }, justification: text }, ['check', 'justification']),
+    },
+    handler: ({ store, actor, params, body }) =>
+      store.overrideCheck(num(params.number, 'change request number'), body as never, actor),
+  },
+  {
+    method: 'POST',
+    url: `${P}/change-requests/:number/close`,
+    permission: 'cr.close',
+    tag: 'change requests',
+    summary: 'Close a change request without releasing it',
+    handler: ({ store, actor, params }) =>
+      store.closeChangeRequest(num(params.number, 'change request number'), actor),
+  },
+  // ---- releases ----
+  {
+    method: 'POST',
+    url: `${P}/releases`,
+    permission: 'release.create',
+    tag: 'releases',
+    summary: 'Release an approved change request to an environment, optionally as a canary',
+    status: 201,
+    schema: {
+      body: obj(
+        {
+          changeRequest: int,
+          environment: str,
+          canaryWeight: { type: 'integer', minimum: 1, maximum: 99 },
+          notes: text,
+        },
+        ['changeRequest', 'environment'],
+      ),
+    },
+    handler: ({ store, actor, body }) => store.release(body as never, actor),
+  },
+  {
+    method: 'POST',
+    url: `${P}/releases/promote`,
+    permission: 'release.create',
+    tag: 'releases',
+    summary: 'Promote a canary to full traffic, or an environment’s release to the next environment',
+    status: 201,
+    schema: { body: obj({ prompt: str, environment: str, to: str, notes: text }, ['prompt', 'environment']) },
+    handler: ({ store, actor, body }) => store.promote(body as never, actor),
+  },
+  {
+    method: 'POST',
+    url: `${P}/releases/rollback`,
+    permission: 'release.rollback',
+    tag: 'releases',
+    summary: 'Roll an environment back (re-validates the input contract; force needs an admin)',
+    status: 201,
+    schema: {
+      body: obj(
+        {
+          prompt: str,
+          environment: str,
+          to: int,
+          notes: text,
+          force: obj({ justification: text }, ['justification']),
+        },
+        ['prompt', 'environment'],
+      ),
+    },
+    handler: ({ store, actor, body }) => store.rollback(body as never, actor),
+  },
+  {
+    method: 'GET',
+    url: `${P}/releases`,
+    permission: 'read',
+    tag: 'releases',
+    summary: 'Release history, newest first',
+    schema: {
+      querystring: obj({ prompt: str, environment: str, active: { enum: ['true', 'false'] }, limit }),
+    },
+    handler: ({ store, query }) =>
+      store.listReleases({
+        ...(query.prompt ? { prompt: query.prompt } : {}),
+        ...(query.environment ? { environment: query.environment } : {}),
+        ...(query.active === 'true' ? { activeOnly: true } : {}),
+        ...(query.limit ? { limit: Number(query.limit) } : {}),
+      }),
+  },
+  {
+    method: 'GET',
+    url: `${P}/policy-exceptions`,
+    permission: 'read',
+    tag: 'releases',
+    summary: 'Policy exceptions: overridden checks and forced rollbacks, with their justifications',
+    handler: ({ store }) => store.listPolicyExceptions(),
+  },
+  // ---- identity ----
+  {
+    method: 'GET',
+    url: `${P}/roles`,
+    permission: 'read',
+    tag: 'identity',
+    summary: 'Who holds which role in the project',
+    handler: ({ store }) => store.listRoleBindings(),
+  },
+  {
+    method: 'POST',
+    url: `${P}/roles`,
+    permission: 'admin.manage',
+    tag: 'identity',
+    summary: 'Grant a role',
+    status: 201,
+    schema: { body: obj({ subject: str, role: { enum: [...ROLES] } }, ['subject', 'role']) },
+    handler: async ({ store, actor, body, invalidate }) => {
+      const binding = await store.grantRole(body.subject as string, parseRole(body.role as string), actor);
+      invalidate({ subject: binding.subject });
+      return binding;
+    },
+  },
+  {
+    method: 'DELETE',
+    url: `${P}/roles/:subject/:role`,
+    permission: 'admin.manage',
+    tag: 'identity',
+    summary: 'Revoke a role',
+    status: 204,
+    handler: async ({ store, actor, params, invalidate }) => {
+      await store.revokeRole(params.subject!, parseRole(params.role!), actor);
+      invalidate({ subject: params.subject! });
+      return null;
+    },
+  },
+  {
+    method: 'GET',
+    url: '/tokens',
+    permission: 'admin.manage',
+    tag: 'identity',
+    summary: 'List API tokens (never their secrets)',
+    handler: ({ store }) => store.listTokens(),
+  },
+  {
+    method: 'POST',
+    url: '/tokens',
+    permission: 'admin.manage',
+    tag: 'identity',
+    summary: 'Create an API token; the token is in this response only',
+    status: 201,
+    schema: {
+      body: obj(
+        {
+          subject: str,
+          name: { type: 'string', maxLength: 200 },
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+        ['subject'],
+      ),
+    },
+    handler: ({ store, actor, body }) =>
+      store.createToken(
+        {
+          subject: body.subject as string,
+          name: (body.name as string | undefined) ?? 'api',
+          ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt as string).toISOString() } : {}),
+        },
+        actor,
+      ),
+  },
+  {
+    method: 'DELETE',
+    url: '/tokens/:id',
+    permission: 'admin.manage',
+    tag: 'identity',
+    summary: 'Revoke a token',
+    handler: async ({ store, actor, params, invalidate }) => {
+      const record = await store.revokeToken(params.id!, actor);
+      invalidate({ tokenId: record.id });
+      return record;
+    },
+  },
+  {
+    method: 'GET',
+    url: '/whoami',
+    permission: null,
+    tag: 'identity',
+    summary: 'The subject the token acts for, and its roles on this server',
+    handler: async ({ store, actor, tokenId }) => ({
+      subject: actor,
+      tokenId,
+      roles: await store.rolesOf(actor),
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/projects',
+    permission: 'admin.manage',
+    tag: 'identity',
+    summary: 'List projects',
+    handler: ({ store }) => store.listProjects(),
+  },
+  {
+    method: 'POST',
+    url: '/projects',
+    permission: 'admin.manage',
+    tag: 'identity',
+    summary: 'Create a project (a workspace with its own catalog, roles and audit chain)',
+    status: 201,
+    schema: {
+      body: obj({ name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } }, ['name']),
+    },
+    handler: ({ store, actor, body }) => store.ensureProject(body.name as string, actor),
+  },
+];
