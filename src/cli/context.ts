@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { PromptOpsError } from '../errors.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
 import type { Store } from '../store/index.js';
 
@@ -29,33 +28,10 @@ export async function withStore<T>(
   }
 }
 
-/**
- * The registry commands talk to: a remote server when PROMPTOPS_URL is set (with PROMPTOPS_TOKEN
- * or the token `promptops login` saved), else the database PROMPTOPS_DATABASE_URL or
- * promptops.yaml names.
- */
+/** The registry commands talk to (see `connectStore`). */
 export async function openConfiguredStore(ws: Workspace): Promise<Store> {
-  const remote = process.env.PROMPTOPS_URL;
-  if (remote) {
-    const { savedToken } = await import('./credentials.js');
-    const token = process.env.PROMPTOPS_TOKEN || (await savedToken(remote));
-    if (!token) {
-      throw new PromptOpsError(
-        'PO_ERR_UNAUTHENTICATED',
-        `PROMPTOPS_URL is ${remote} but there is no token: set PROMPTOPS_TOKEN or run "promptops login ${remote}"`,
-        { url: remote },
-      );
-    }
-    const { HttpStore } = await import('../store/http-store.js');
-    return new HttpStore({ url: remote, token, project: process.env.PROMPTOPS_PROJECT || ws.config.project });
-  }
-  const { openStore } = await import('../store/index.js');
-  const url = process.env.PROMPTOPS_DATABASE_URL || ws.config.store.url;
-  return openStore(url, ws.root, {
-    project: ws.config.project,
-    policy: ws.config.policy,
-    environments: ws.config.environments,
-  });
+  const { connectStore } = await import('../store/connect.js');
+  return connectStore(ws);
 }
 
 /** True when commands run against a remote server (the server decides who is acting). */

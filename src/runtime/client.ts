@@ -1,7 +1,8 @@
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
 import { createProviderLookup, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../providers/index.js';
-import { openStore, type RegistryStore, type ReviewRecord } from '../store/index.js';
+import { connectStore } from '../store/connect.js';
+import type { RegistryStore, ReviewRecord } from '../store/index.js';
 import { CompiledCache, guardrailLoader } from './compile.js';
 import { knowledgeFile } from './knowledge.js';
 import {
@@ -73,9 +74,7 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
   let queue: TraceQueue | null = null;
   const init = async () => {
     const ws = await openWorkspace(options.cwd ?? process.cwd());
-    const url =
-      options.env?.PROMPTOPS_DATABASE_URL || process.env.PROMPTOPS_DATABASE_URL || ws.config.store.url;
-    const store = await openStore(url, ws.root, { project: ws.config.project });
+    const store = await connectStore(ws, { ...process.env, ...options.env });
     queue = new TraceQueue({
       sink: (batch) => store.writeTraces(batch),
       onError: (err, dropped) =>

@@ -137,7 +137,7 @@ export async function login(url: string, options: TokenOptions & { token?: strin
   const ws = await openWorkspace(projectDir(options), { isRequired: false });
   const client: HttpStore = new Client({ url, token, project: ws.config.project });
   const me = await client.whoami();
-  const { saveToken } = await import('../credentials.js');
+  const { saveToken } = await import('../../project/credentials.js');
   const file = await saveToken(url, token, me.subject);
   if (options.json) printJson({ url, subject: me.subject, roles: me.roles, saved: file });
   else {
@@ -150,7 +150,7 @@ export async function login(url: string, options: TokenOptions & { token?: strin
 }
 
 export async function logout(url: string, options: GlobalOptions): Promise<number> {
-  const { forgetToken } = await import('../credentials.js');
+  const { forgetToken } = await import('../../project/credentials.js');
   const removed = await forgetToken(url);
   if (options.json) printJson({ url, removed });
   else print(removed ? `forgot the token for ${url}` : `no token saved for ${url}`);

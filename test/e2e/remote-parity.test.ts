@@ -1,0 +1,122 @@
+/**
+ * Every registry command prints the same against a server (PROMPTOPS_URL + token) as next to the
+ * database: both go through the one `Store` interface, the remote one over HTTP.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cp } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, EXAMPLES, runCli, tempDir } from '../helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let server: ChildProcess;
+let url: string;
+let token: string;
+const AUTHOR = 'admin@acme.example';
+
+const local = (args: string[]) => runCli(args, { cwd: dir, env: { PROMPTOPS_AUTHOR: AUTHOR } });
+const remote = (args: string[]) =>
+  runCli(args, {
+    cwd: dir,
+    env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: token, PROMPTOPS_AUTHOR: 'someone@else' },
+  });
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  const boot = await local(['token', 'create', '--subject', AUTHOR, '--role', 'admin', '--json']);
+  token = JSON.parse(boot.stdout).token;
+  await local(['push', '-m', 'first']);
+  await local(['label', 'set', 'refund-decision@1', 'canary-test']);
+  await local(['run', 'support-reply', '--input', 'inputs/support-reply.json']);
+  await local(['change', 'open', 'refund-decision']);
+  server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  server?.kill('SIGTERM');
+  await new Promise((resolve) => server?.once('exit', resolve));
+  await cleanup?.();
+});
+
+describe('remote mode', () => {
+  it.each([
+    [['ls']],
+    [['ls', '--json']],
+    [['versions', 'support-reply']],
+    [['show', 'support-reply@1']],
+    [['show', 'refund-decision:canary-test', '--json']],
+    [['diff', 'support-reply@1']],
+    [['label', 'history', 'refund-decision', '--json']],
+    [['status']],
+    [['traces', '--json']],
+    [['audit', 'ls', '--json']],
+    [['audit', 'verify']],
+    [['change', 'ls', '--json']],
+    [['change', 'show', '1']],
+    [['releases']],
+    [['review', 'ls']],
+    [['role', 'ls', '--json']],
+    [['versions', 'no-such-prompt']],
+    [['show', 'support-reply@9']],
+  ])('promptops %j prints the same as next to the database', async (args) => {
+    const here = await local(args);
+    const there = await remote(args);
+    expect(there.stderr).toBe(here.stderr);
+    expect(there.stdout).toBe(here.stdout);
+    expect(there.code).toBe(here.code);
+  });
+
+  it('writes through the server as the token’s subject, whatever PROMPTOPS_AUTHOR says', async () => {
+    const moved = await remote(['label', 'set', 'refund-decision@1', 'qa', '--json']);
+    expect(moved.code, moved.stderr).toBe(0);
+    const history = JSON.parse((await local(['label', 'history', 'refund-decision', '--json'])).stdout);
+    const events = history.events ?? history;
+    expect(JSON.stringify(events)).toContain(AUTHOR);
+    expect(JSON.stringify(events)).not.toContain('someone@else');
+  });
+
+  it('fails clearly without a token, with a bad one, and when the server is down', async () => {
+    const noToken = await runCli(['ls'], {
+      cwd: dir,
+      env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: '', XDG_CONFIG_HOME: dir },
+    });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('PO_ERR_UNAUTHENTICATED');
+    const bad = await runCli(['ls'], { cwd: dir, env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: 'po_nope' } });
+    expect(bad.stderr).toContain('PO_ERR_UNAUTHENTICATED');
+    const down = await runCli(['ls'], {
+      cwd: dir,
+      env: { PROMPTOPS_URL: 'http://127.0.0.1:9', PROMPTOPS_TOKEN: token },
+    });
+    expect(down.code).toBe(5);
+    expect(down.stderr).toContain('PO_ERR_REMOTE_UNAVAILABLE');
+    expect(down.stderr).not.toContain(token);
+  });
+
+  it('login checks the token and saves it (0600) so PROMPTOPS_URL alone is enough', async () => {
+    const env = { XDG_CONFIG_HOME: dir, PROMPTOPS_TOKEN: '' };
+    const login = await runCli(['login', url, '--token', token], { cwd: dir, env });
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain(`as ${AUTHOR} (admin)`);
+    const { stat } = await import('node:fs/promises');
+    const mode = (await stat(`${dir}/promptops/credentials.json`)).mode & 0o777;
+    expect(mode).toBe(0o600);
+    const listed = await runCli(['ls'], { cwd: dir, env: { ...env, PROMPTOPS_URL: url } });
+    expect(listed.code, listed.stderr).toBe(0);
+    const wrong = await runCli(['login', url, '--token', `${token.slice(0, -2)}xx`], { cwd: dir, env });
+    expect(wrong.stderr).toContain('PO_ERR_UNAUTHENTICATED');
+  });
+});
