@@ -197,8 +197,8 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
         const caller = callers.get(request)!;
         const params = request.params as Record<string, string>;
         const project = params.project ?? options.project;
-        await requireProject(project);
         if (route.permission !== null) {
+          // Permission first: a caller without roles learns nothing, not even whether the project exists.
           const held = await rolesIn(project, caller.subject);
           if (!allows(held, route.permission)) {
             throw new PromptOpsError(
@@ -207,6 +207,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
               { permission: route.permission, project, roles: held },
             );
           }
+          await requireProject(project);
           if (route.url.endsWith('/releases/rollback') && (request.body as { force?: unknown })?.force) {
             if (!allows(held, 'policy.override')) {
               throw new PromptOpsError('PO_ERR_FORBIDDEN', 'only an admin may force a rollback', {

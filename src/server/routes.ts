@@ -50,6 +50,65 @@ const obj = (properties: Record<string, object>, required: string[] = []) => ({
   additionalProperties: false,
 });
 
+const isoTime = { type: 'string', minLength: 10, maxLength: 40 } as const;
+const hash = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+
+/** A trace as the pipeline records it: the columns the store indexes are required and typed. */
+const traceSchema = {
+  type: 'object',
+  required: ['id', 'prompt', 'version', 'status', 'startedAt', 'timings'],
+  properties: {
+    id: str,
+    prompt: str,
+    version: {
+      type: 'object',
+      required: ['number', 'hash'],
+      properties: { number: { type: 'integer' }, hash: str },
+    },
+    environment: { type: ['string', 'null'] },
+    status: { enum: ['ok', 'error', 'held'] },
+    error: {
+      anyOf: [
+        { type: 'null' },
+        { type: 'object', required: ['code'], properties: { code: { type: 'string' } } },
+      ],
+    },
+    model: { type: ['string', 'null'] },
+    startedAt: isoTime,
+    timings: { type: 'object', required: ['total'], properties: { total: { type: 'number' } } },
+  },
+};
+
+/** A held request (the pipeline's escalate action creates these). */
+const reviewSchema = obj(
+  {
+    id: str,
+    prompt: str,
+    versionNumber: { type: 'integer', minimum: 1 },
+    stage: { enum: ['input', 'output'] },
+    guardrail: str,
+    traceId: str,
+    createdAt: isoTime,
+    payload: { type: 'object' },
+  },
+  ['id', 'prompt', 'versionNumber', 'stage', 'guardrail', 'traceId', 'createdAt', 'payload'],
+);
+
+const evalRunSchema = obj(
+  {
+    id: str,
+    prompt: str,
+    versionHash: hash,
+    startedAt: isoTime,
+    passed: { type: 'integer', minimum: 0 },
+    failed: { type: 'integer', minimum: 0 },
+    errors: { type: 'integer', minimum: 0 },
+    passRate: { type: 'number', minimum: 0, maximum: 1 },
+    result: {},
+  },
+  ['id', 'prompt', 'versionHash', 'startedAt', 'passed', 'failed', 'errors', 'passRate', 'result'],
+);
+
 /** A pushed spec: the shape is checked here, the content by its hash. */
 const specSchema = {
   type: 'object',
@@ -205,10 +264,12 @@ export const ROUTES: RouteDef[] = [
     summary: 'Append execution traces',
     status: 204,
     schema: {
-      body: obj({ traces: { type: 'array', maxItems: 5000, items: { type: 'object' } } }, ['traces']),
+      body: obj({ traces: { type: 'array', maxItems: 5000, items: traceSchema } }, ['traces']),
     },
-    handler: async ({ store, body }) => {
-      await store.writeTraces(body.traces as Trace[]);
+    handler: async ({ store, params, body }) => {
+      // A trace names its project; it is the route's, whatever the body says (writes stay in the
+      // project the caller's roles were checked in).
+      await store.writeTraces((body.traces as Trace[]).map((t) => ({ ...t, project: params.project! })));
       return null;
     },
   },
@@ -233,7 +294,7 @@ export const ROUTES: RouteDef[] = [
     tag: 'reviews',
     summary: 'Hold a request for human review (an escalate guardrail)',
     status: 201,
-    schema: { body: { type: 'object' } },
+    schema: { body: reviewSchema },
     handler: ({ store, body }) =>
       store.createReview(
         body as unknown as Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
@@ -311,7 +372,7 @@ export const ROUTES: RouteDef[] = [
     tag: 'evaluations',
     summary: 'Keep an evaluation run',
     status: 204,
-    schema: { body: { type: 'object', required: ['id', 'prompt', 'versionHash'] } },
+    schema: { body: evalRunSchema },
     handler: async ({ store, body }) => {
       await store.recordEvalRun(body as unknown as EvalRunRecord);
       return null;
@@ -639,6 +700,12 @@ export const ROUTES: RouteDef[] = [
     schema: {
       body: obj({ name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } }, ['name']),
     },
-    handler: ({ store, actor, body }) => store.ensureProject(body.name as string, actor),
+    handler: async ({ store, actor, body, invalidate }) => {
+      // Whoever creates a project administers it; otherwise nobody could grant its first roles.
+      const project = await store.ensureProject(body.name as string, actor);
+      await store.forProject(project.name).grantRole(actor, 'admin', actor);
+      invalidate({ subject: actor });
+      return project;
+    },
   },
 ];
