@@ -49,8 +49,13 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   const salt = Buffer.from(parts[4] ?? '', 'base64url');
   const expected = Buffer.from(parts[5] ?? '', 'base64url');
   if (!N || !r || !p || expected.length !== KEY_LENGTH) return false;
-  const actual = await derive(secret, salt, { N, r, p });
-  return timingSafeEqual(actual, expected);
+  try {
+    const actual = await derive(secret, salt, { N, r, p });
+    return timingSafeEqual(actual, expected);
+  } catch {
+    // Cost parameters scrypt refuses (not a power of two, out of range, over the memory limit).
+    return false;
+  }
 }
 
 function derive(secret: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {

@@ -231,6 +231,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     actor: string,
   ): Promise<{ token: string; record: TokenRecord }> {
     checkSubject(input.subject);
+    const expiresAt = input.expiresAt === undefined ? null : toInstant(input.expiresAt);
     const minted = await mintToken();
     const at = this.now().toISOString();
     const row: Database['api_tokens'] = {
@@ -240,7 +241,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       secret_hash: minted.secretHash,
       created_at: at,
       created_by: actor,
-      expires_at: input.expiresAt ?? null,
+      expires_at: expiresAt,
       revoked_at: null,
       revoked_by: null,
     };
@@ -1286,6 +1287,24 @@ function requireJustification(text: string | undefined, what: string): string {
     );
   }
   return trimmed;
+}
+
+/**
+ * An expiry as canonical UTC ISO text: `authenticate` compares it with the clock as text, which is
+ * only right when both are in the same form (`+02:00` offsets or date-only values are not).
+ */
+function toInstant(text: string): string {
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `"${text}" is not a date and time; use ISO 8601, e.g. 2025-12-31T23:59:59Z`,
+      {
+        expiresAt: text,
+      },
+    );
+  }
+  return at.toISOString();
 }
 
 function checkSubject(subject: string): void {

@@ -1,69 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { openStore, type RegistryStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { promptItem, promptOpsRejection } from './fixtures.js';
-import { describeRegistryStore, type OpenOptions, type StoreHarness } from './registry-store.suite.js';
-
-/** The server the PostgreSQL tests run against; they fail (never skip) when it cannot be reached. */
-const DATABASE_URL = process.env.PROMPTOPS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-function withSchema(url: string, schema: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set('schema', schema);
-  return parsed.toString();
-}
-
-/** Runs `work` on a client of its own, outside the store, with `search_path` set to `schema`. */
-async function withClient<T>(schema: string | null, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: DATABASE_URL,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new Error(
-      `the PostgreSQL tests need a server at ${DATABASE_URL.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')} ` +
-        `(set PROMPTOPS_TEST_DATABASE_URL to use another): ${(err as Error).message}`,
-    );
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A registry in a fresh schema of its own on the test server. */
-async function openPostgresHarness(opts: OpenOptions): Promise<StoreHarness> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const url = withSchema(DATABASE_URL, schema);
-  const opened: RegistryStore[] = [];
-  const reopen = async (overrides: Partial<OpenOptions> = {}) => {
-    const store = await openStore(url, process.cwd(), { ...opts, ...overrides });
-    opened.push(store);
-    return store;
-  };
-  // Reach the server first, so an unreachable one fails with a message that says what is needed.
-  await withClient(null, async () => {});
-  const store = await reopen();
-  return {
-    store,
-    reopen,
-    url,
-    readRows: (table) =>
-      withClient(schema, async (client) => {
-        // PostgreSQL has no rowid; the physical order is insertion order for these append-only test tables.
-        const result = await client.query(`SELECT * FROM "${table}" ORDER BY ctid`);
-        return result.rows as Record<string, unknown>[];
-      }),
-    cleanup: async () => {
-      for (const s of opened) await s.close().catch(() => {});
-      await withClient(null, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
-    },
-  };
-}
+import { DATABASE_URL, openPostgresHarness, withClient, withSchema } from './harness.js';
+import { describeRegistryStore } from './registry-store.suite.js';
 
 describeRegistryStore('postgres', openPostgresHarness);
 

@@ -4,41 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type RegistryStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { promptItem, promptOpsRejection } from './fixtures.js';
-import { describeRegistryStore, type OpenOptions, type StoreHarness } from './registry-store.suite.js';
+import { openSqliteHarness } from './harness.js';
+import { describeRegistryStore } from './registry-store.suite.js';
 import { raceInProcesses } from './workers.js';
-
-/** A registry in a SQLite file of its own, in a fresh temporary folder. */
-async function openSqliteHarness(opts: OpenOptions): Promise<StoreHarness> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'promptops-store-'));
-  const file = path.join(dir, 'registry.db');
-  const url = `sqlite:${file}`;
-  const opened: RegistryStore[] = [];
-  const reopen = async (overrides: Partial<OpenOptions> = {}) => {
-    const store = await openStore(url, dir, { ...opts, ...overrides });
-    opened.push(store);
-    return store;
-  };
-  const store = await reopen();
-  return {
-    store,
-    reopen,
-    url,
-    readRows: async (table) => {
-      const db = new Sqlite(file);
-      try {
-        return db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<string, unknown>[];
-      } finally {
-        db.close();
-      }
-    },
-    cleanup: async () => {
-      for (const s of opened) await s.close().catch(() => {});
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 describeRegistryStore('sqlite', openSqliteHarness);
 

@@ -10,7 +10,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { PushItem } from '../../src/store/index.js';
-import { openStore, type RegistryStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 
 export type WorkerJob = {
   /** Each registry to work on, in turn. */
@@ -24,6 +24,8 @@ export type WorkerJob = {
 } & (
   | { op: 'push'; items: PushItem[]; author: string; message?: string }
   | { op: 'setLabel'; prompt: string; number: number; label: string; actor: string }
+  | { op: 'release'; changeRequest: number; environment: string; actor: string }
+  | { op: 'rollback'; prompt: string; environment: string; actor: string }
 );
 
 export type WorkerResult =
@@ -55,11 +57,17 @@ async function until(at: number): Promise<void> {
   }
 }
 
-async function run(job: WorkerJob, store: RegistryStore): Promise<unknown> {
-  if (job.op === 'push') {
-    return store.push(job.items, { author: job.author, ...(job.message ? { message: job.message } : {}) });
+async function run(job: WorkerJob, store: Store): Promise<unknown> {
+  switch (job.op) {
+    case 'push':
+      return store.push(job.items, { author: job.author, ...(job.message ? { message: job.message } : {}) });
+    case 'setLabel':
+      return store.setLabel(job.prompt, job.number, job.label, job.actor);
+    case 'release':
+      return store.release({ changeRequest: job.changeRequest, environment: job.environment }, job.actor);
+    case 'rollback':
+      return store.rollback({ prompt: job.prompt, environment: job.environment }, job.actor);
   }
-  return store.setLabel(job.prompt, job.number, job.label, job.actor);
 }
 
 function describeError(err: unknown): WorkerResult {
@@ -74,7 +82,7 @@ function describeError(err: unknown): WorkerResult {
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
 const open = (url: string) => openStore(url, job.root, { project: job.project });
-const stores = new Map<string, RegistryStore | Error>();
+const stores = new Map<string, Store | Error>();
 if (job.phase === 'open-then-wait') {
   for (const url of job.urls) stores.set(url, await open(url).catch((err: Error) => err));
 }
@@ -82,7 +90,7 @@ send({ ready: true });
 const start = await waitForGo();
 const results: WorkerResult[] = [];
 for (const [k, url] of job.urls.entries()) {
-  let store: RegistryStore | undefined;
+  let store: Store | undefined;
   try {
     await until(start + k * (job.spacingMs ?? 300));
     const opened = stores.get(url) ?? (await open(url));

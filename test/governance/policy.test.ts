@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import type { RiskTier } from '../../src/catalog/spec.js';
+import {
+  type ApprovalPolicy,
+  CHECK_NAMES,
+  type CheckRecord,
+  type CheckStatus,
+  type CrReview,
+  DEFAULT_APPROVAL_POLICY,
+  evaluateGate,
+  type GateInput,
+} from '../../src/governance/policy.js';
+
+const AUTHOR = 'ada';
+const HASH = 'a'.repeat(64);
+
+function at(minute: number): string {
+  return new Date(Date.UTC(2025, 2, 1, 9, minute)).toISOString();
+}
+
+function check(name: string, status: CheckStatus, minute = 0, versionHash = HASH): CheckRecord {
+  return { name, status, summary: status, details: null, versionHash, actor: 'ci', at: at(minute) };
+}
+
+function review(reviewer: string, decision: CrReview['decision'], minute: number): CrReview {
+  return { reviewer, decision, comment: decision === 'approve' ? null : 'x', at: at(minute) };
+}
+
+const green = CHECK_NAMES.map((name) => check(name, 'pass'));
+
+function gate(level: RiskTier, patch: Partial<GateInput> = {}) {
+  return evaluateGate({
+    author: AUTHOR,
+    versionHash: HASH,
+    risk: { score: 0, scoreLevel: level, tier: level, level, factors: [] },
+    checks: green,
+    reviews: [],
+    overrides: [],
+    policy: DEFAULT_APPROVAL_POLICY,
+    ...patch,
+  });
+}
+
+describe('DEFAULT_APPROVAL_POLICY', () => {
+  it('asks for more approvals as risk rises, and green checks at critical', () => {
+    expect(DEFAULT_APPROVAL_POLICY.approvals).toEqual({
+      low: { required: 0, greenChecks: false },
+      medium: { required: 1, greenChecks: false },
+      high: { required: 2, greenChecks: false },
+      critical: { required: 2, greenChecks: true },
+    });
+    expect(DEFAULT_APPROVAL_POLICY.requiredChecks).toEqual(['lint', 'tests', 'guardrails', 'regression']);
+  });
+});
+
+describe('evaluateGate', () => {
+  it('low risk with every check green is ready without approvals', () => {
+    expect(gate('low')).toEqual({
+      level: 'low',
+      rule: DEFAULT_APPROVAL_POLICY.approvals.low,
+      approvedBy: [],
+      changesRequestedBy: [],
+      checks: { lint: 'pass', tests: 'pass', guardrails: 'pass', regression: 'pass' },
+      blockers: [],
+      ready: true,
+    });
+  });
+
+  it.each([
+    ['medium', 1],
+    ['high', 2],
+    ['critical', 2],
+  ] as const)('%s risk needs %i approval(s)', (level, n) => {
+    const short = gate(level, { reviews: [review('r0', 'approve', 1)].slice(0, n - 1) });
+    expect(short.ready).toBe(false);
+    expect(short.blockers).toEqual([
+      `${level} risk needs ${n} approval(s) from someone other than the author; it has ${n - 1}`,
+    ]);
+    const enough = gate(level, {
+      reviews: Array.from({ length: n }, (_, i) => review(`r${i}`, 'approve', i)),
+    });
+    expect(enough.ready).toBe(true);
+  });
+
+  it("the author's own approval never counts", () => {
+    const result = gate('medium', { reviews: [review(AUTHOR, 'approve', 1)] });
+    expect(result.approvedBy).toEqual([]);
+    expect(result.ready).toBe(false);
+  });
+
+  it("each reviewer's latest decision counts, whatever order the reviews come in", () => {
+    const reviews = [
+      review('rita', 'approve', 5),
+      review('rita', 'request_changes', 2),
+      review('ravi', 'approve', 1),
+    ];
+    const result = gate('medium', { reviews });
+    expect(result.approvedBy).toEqual(['ravi', 'rita']);
+    expect(result.changesRequestedBy).toEqual([]);
+    expect(result.ready).toBe(true);
+
+    const reversed = gate('medium', {
+      reviews: [
+        review('rita', 'approve', 2),
+        review('rita', 'request_changes', 5),
+        review('ravi', 'approve', 1),
+      ],
+    });
+    expect(reversed.approvedBy).toEqual(['ravi']);
+    expect(reversed.changesRequestedBy).toEqual(['rita']);
+    expect(reversed.blockers).toEqual(['changes requested by rita']);
+  });
+
+  it('comments are neither approvals nor do they replace a decision', () => {
+    expect(gate('medium', { reviews: [review('rita', 'comment', 1)] }).approvedBy).toEqual([]);
+    const result = gate('medium', { reviews: [review('rita', 'approve', 1), review('rita', 'comment', 2)] });
+    expect(result.approvedBy).toEqual(['rita']);
+    expect(result.ready).toBe(true);
+  });
+
+  it('a request for changes blocks even with enough approvals', () => {
+    const result = gate('low', {
+      reviews: [review('rita', 'approve', 1), review('ravi', 'request_changes', 2)],
+    });
+    expect(result.blockers).toEqual(['changes requested by ravi']);
+    expect(result.ready).toBe(false);
+  });
+
+  describe('fromGroup', () => {
+    const policy: ApprovalPolicy = {
+      ...DEFAULT_APPROVAL_POLICY,
+      approvals: {
+        ...DEFAULT_APPROVAL_POLICY.approvals,
+        medium: { required: 1, fromGroup: 'leads', greenChecks: false },
+      },
+      groups: { leads: ['lena', 'leo'] },
+    };
+
+    it('needs one approval from a member of the group', () => {
+      const outsider = gate('medium', { policy, reviews: [review('rita', 'approve', 1)] });
+      expect(outsider.blockers).toEqual(['medium risk needs an approval from group "leads"']);
+      expect(gate('medium', { policy, reviews: [review('leo', 'approve', 1)] }).ready).toBe(true);
+    });
+
+    it('a group member who is the author does not count', () => {
+      const result = evaluateGate({
+        author: 'lena',
+        versionHash: HASH,
+        risk: { score: 20, scoreLevel: 'medium', tier: 'low', level: 'medium', factors: [] },
+        checks: green,
+        reviews: [review('lena', 'approve', 1), review('rita', 'approve', 2)],
+        overrides: [],
+        policy,
+      });
+      expect(result.blockers).toEqual(['medium risk needs an approval from group "leads"']);
+    });
+
+    it('a group the policy does not define has no members, so it always blocks', () => {
+      const undefinedGroup = { ...policy, groups: {} };
+      expect(gate('medium', { policy: undefinedGroup, reviews: [review('lena', 'approve', 1)] }).ready).toBe(
+        false,
+      );
+    });
+
+    it('is ignored when the level requires no approvals', () => {
+      const zero: ApprovalPolicy = {
+        ...policy,
+        approvals: { ...policy.approvals, low: { required: 0, fromGroup: 'leads', greenChecks: false } },
+      };
+      expect(gate('low', { policy: zero }).ready).toBe(true);
+    });
+  });
+
+  describe('checks', () => {
+    it('a check that never ran is missing and blocks', () => {
+      const result = gate('low', { checks: green.filter((c) => c.name !== 'tests') });
+      expect(result.checks.tests).toBe('missing');
+      expect(result.blockers).toEqual(['check "tests" has not run on this version']);
+    });
+
+    it('a run on another version does not count', () => {
+      const result = gate('low', {
+        checks: [...green.filter((c) => c.name !== 'lint'), check('lint', 'pass', 3, 'b'.repeat(64))],
+      });
+      expect(result.checks.lint).toBe('missing');
+    });
+
+    it("each check's latest run counts, whatever order the runs come in", () => {
+      const failedLater = gate('low', { checks: [...green, check('lint', 'fail', 5)].reverse() });
+      expect(failedLater.checks.lint).toBe('fail');
+      const fixedLater = gate('low', {
+        checks: [check('lint', 'pass', 9), ...green.slice(1), check('lint', 'fail', 5)],
+      });
+      expect(fixedLater.checks.lint).toBe('pass');
+      expect(fixedLater.ready).toBe(true);
+    });
+
+    it('skipped counts as green', () => {
+      const result = gate('low', { checks: [...green, check('tests', 'skipped', 1)] });
+      expect(result.checks.tests).toBe('skipped');
+      expect(result.ready).toBe(true);
+    });
+
+    it.each(['fail', 'error'] as const)(
+      'a %s blocks until overridden (when the level allows overrides)',
+      (status) => {
+        const checks = [...green, check('guardrails', status, 1)];
+        const blocked = gate('high', {
+          checks,
+          reviews: [review('a', 'approve', 1), review('b', 'approve', 1)],
+        });
+        expect(blocked.checks.guardrails).toBe(status);
+        expect(blocked.blockers).toEqual([
+          `check "guardrails" is ${status}: fix it, or an admin may override it with a justification`,
+        ]);
+        const overridden = gate('high', {
+          checks,
+          reviews: [review('a', 'approve', 1), review('b', 'approve', 1)],
+          overrides: [
+            { check: 'guardrails', actor: 'root', justification: 'known false positive', at: at(2) },
+          ],
+        });
+        expect(overridden.checks.guardrails).toBe('overridden');
+        expect(overridden.ready).toBe(true);
+      },
+    );
+
+    it('an override of a green check changes nothing, and an override of another check does not help', () => {
+      const overrides = [{ check: 'lint', actor: 'root', justification: 'x', at: at(1) }];
+      expect(gate('low', { overrides }).checks.lint).toBe('pass');
+      const result = gate('low', { checks: [...green, check('tests', 'fail', 1)], overrides });
+      expect(result.checks.tests).toBe('fail');
+      expect(result.ready).toBe(false);
+    });
+
+    it('greenChecks ignores overrides', () => {
+      const result = gate('critical', {
+        checks: [...green, check('tests', 'fail', 1)],
+        reviews: [review('a', 'approve', 1), review('b', 'approve', 1)],
+        overrides: [{ check: 'tests', actor: 'root', justification: 'x', at: at(2) }],
+      });
+      expect(result.checks.tests).toBe('fail');
+      expect(result.blockers).toEqual([
+        'check "tests" is fail; critical risk needs every check green (no override)',
+      ]);
+    });
+
+    it('only the required checks are gated', () => {
+      const policy: ApprovalPolicy = { ...DEFAULT_APPROVAL_POLICY, requiredChecks: ['lint'] };
+      const result = gate('low', { policy, checks: [check('lint', 'pass'), check('regression', 'fail')] });
+      expect(result.checks).toEqual({ lint: 'pass' });
+      expect(result.ready).toBe(true);
+      expect(gate('low', { policy: { ...policy, requiredChecks: [] }, checks: [] }).ready).toBe(true);
+    });
+  });
+
+  it('lists every blocker at once', () => {
+    const result = gate('high', {
+      checks: [check('lint', 'fail')],
+      reviews: [review('rita', 'request_changes', 1)],
+    });
+    expect(result.blockers).toEqual([
+      'changes requested by rita',
+      'high risk needs 2 approval(s) from someone other than the author; it has 0',
+      'check "lint" is fail: fix it, or an admin may override it with a justification',
+      'check "tests" has not run on this version',
+      'check "guardrails" has not run on this version',
+      'check "regression" has not run on this version',
+    ]);
+    expect(result.ready).toBe(false);
+  });
+});

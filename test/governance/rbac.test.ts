@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { PromptOpsError } from '../../src/errors.js';
+import {
+  allows,
+  grantsOf,
+  isRole,
+  PERMISSIONS,
+  type Permission,
+  parseRole,
+  ROLES,
+  type Role,
+} from '../../src/governance/rbac.js';
+
+describe('roles and permissions', () => {
+  it('has five roles, least to most powerful', () => {
+    expect(ROLES).toEqual(['viewer', 'author', 'reviewer', 'releaser', 'admin']);
+  });
+
+  it('grants each role exactly its permissions', () => {
+    const table = Object.fromEntries(ROLES.map((role) => [role, [...grantsOf(role)].sort()]));
+    expect(table).toEqual({
+      viewer: ['read'],
+      author: [
+        'cr.check',
+        'cr.close',
+        'cr.open',
+        'label.set',
+        'read',
+        'trace.write',
+        'version.archive',
+        'version.push',
+      ],
+      reviewer: ['cr.review', 'read', 'review.decide'],
+      releaser: ['cr.check', 'read', 'release.create', 'release.rollback', 'trace.write'],
+      admin: [...PERMISSIONS].sort(),
+    });
+  });
+
+  it('every role can read; every permission is granted by some role', () => {
+    for (const role of ROLES) expect(allows([role], 'read')).toBe(true);
+    for (const permission of PERMISSIONS)
+      expect(
+        ROLES.some((r) => allows([r], permission)),
+        permission,
+      ).toBe(true);
+  });
+
+  it('keeps duties apart: authors do not review or release, reviewers do not release, releasers do not review', () => {
+    expect(allows(['author'], 'cr.review')).toBe(false);
+    expect(allows(['author'], 'release.create')).toBe(false);
+    expect(allows(['reviewer'], 'release.create')).toBe(false);
+    expect(allows(['reviewer'], 'version.push')).toBe(false);
+    expect(allows(['releaser'], 'cr.review')).toBe(false);
+    expect(allows(['releaser'], 'version.push')).toBe(false);
+  });
+
+  it('only admins override policy and manage tokens and roles', () => {
+    for (const permission of ['policy.override', 'admin.manage'] as Permission[]) {
+      expect(ROLES.filter((r) => allows([r], permission))).toEqual(['admin']);
+    }
+  });
+
+  it('several roles grant the union of their permissions; no roles grant nothing', () => {
+    const both: Role[] = ['author', 'reviewer'];
+    expect(allows(both, 'version.push')).toBe(true);
+    expect(allows(both, 'cr.review')).toBe(true);
+    expect(allows(both, 'release.create')).toBe(false);
+    for (const permission of PERMISSIONS) expect(allows([], permission)).toBe(false);
+  });
+
+  it('parseRole accepts role names and refuses anything else with PO_ERR_USAGE naming the roles', () => {
+    for (const role of ROLES) expect(parseRole(role)).toBe(role);
+    for (const bad of ['Admin', 'owner', '', ' viewer']) {
+      expect(isRole(bad)).toBe(false);
+      let caught: unknown;
+      try {
+        parseRole(bad);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(PromptOpsError);
+      expect((caught as PromptOpsError).code).toBe('PO_ERR_USAGE');
+      expect((caught as PromptOpsError).message).toContain(ROLES.join(', '));
+    }
+  });
+});
