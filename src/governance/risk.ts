@@ -77,7 +77,7 @@ export function assessRisk(input: RiskInput): RiskAssessment {
       add(
         'breaking-contract',
         Math.min(35, 20 + 5 * (breaking.length - 1)),
-        `${breaking.length} breaking contract change(s): ${breaking.map((b) => b.reason).join('; ')}`,
+        `${breaking.length} breaking contract change(s): ${breaking.map((b) => `${b.path}: ${b.reason}`).join('; ')}`,
       );
     }
     const weakened = weakenedGuardrails(base, candidate);

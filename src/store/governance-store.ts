@@ -615,6 +615,16 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
           { number, level: risk.level },
         );
       }
+      const red = (await this.checksOf(trx, cr.id))
+        .filter((c) => c.name === input.check && c.versionHash === cr.version_hash)
+        .at(-1);
+      if (!red || (red.status !== 'fail' && red.status !== 'error')) {
+        throw new PromptOpsError(
+          'PO_ERR_USAGE',
+          `check "${input.check}" of change request #${number} is ${red ? red.status : 'not run'}; only a failed or errored check can be overridden`,
+          { number, check: input.check, status: red?.status ?? null },
+        );
+      }
       const at = this.now().toISOString();
       await this.recordException(
         trx,
@@ -680,6 +690,25 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       this.requireGate(loaded);
       const at = this.now().toISOString();
       const current = await this.activeRow(trx, cr.prompt, input.environment);
+      if (input.environment === cr.base_label) {
+        // The checks, the risk and the approvals judged the change against its base; if the
+        // environment has moved on since, releasing would silently undo whatever replaced it.
+        const now = await this.labelledVersion(trx, cr.prompt, input.environment);
+        if (now && now.number !== cr.base_number && now.number !== cr.version_number) {
+          throw new PromptOpsError(
+            'PO_ERR_POLICY_BLOCKED',
+            `${input.environment} now serves ${cr.prompt}@${now.number}, not @${cr.base_number ?? 'nothing'} that change request #${cr.number} was reviewed against; open a new change request (or roll back)`,
+            { number: cr.number, base: cr.base_number, serving: now.number },
+          );
+        }
+      }
+      if (current?.canary_number != null && weight === undefined) {
+        throw new PromptOpsError(
+          'PO_ERR_RELEASE_INVALID',
+          `${input.environment} is running a canary of ${cr.prompt}@${current.canary_number}; promote it or roll it back first`,
+          { prompt: cr.prompt, environment: input.environment },
+        );
+      }
       let row: ReleaseRow;
       if (weight !== undefined) {
         const stable = current
@@ -771,6 +800,13 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
         .executeTakeFirstOrThrow();
       this.requireGate(await this.loadChangeRequest(trx, crRow.number));
       const current = await this.activeRow(trx, input.prompt, input.to);
+      if (current?.canary_number != null) {
+        throw new PromptOpsError(
+          'PO_ERR_RELEASE_INVALID',
+          `${input.to} is running a canary of ${input.prompt}@${current.canary_number}; promote it or roll it back there first`,
+          { prompt: input.prompt, environment: input.to },
+        );
+      }
       const row = this.releaseRow(
         input.prompt,
         input.to,
@@ -814,12 +850,11 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
         });
         return this.commitRelease(trx, row, current);
       }
-      const targetNumber =
-        input.to ?? (await this.previousReleased(trx, prompt, environment, serving.number));
+      const targetNumber = input.to ?? (await this.previousServed(trx, prompt, environment, serving.number));
       if (targetNumber === null) {
         throw new PromptOpsError(
           'PO_ERR_RELEASE_NOT_FOUND',
-          `${environment} has no earlier release of ${prompt} to go back to; name a version with --to`,
+          `${environment} served no other version of ${prompt} before @${serving.number}; name a version to roll back to`,
           { prompt, environment },
         );
       }
@@ -1140,23 +1175,38 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
   }
 
   /** The stable version of the latest earlier release that served something other than `current`. */
-  private async previousReleased(
+  /**
+   * What the environment served before its current version, read from the environment label's
+   * moves as a stack: a move forward pushes, a move back to the version below pops (so rolling back
+   * twice walks back twice instead of toggling), and removing the label empties it. Covers label
+   * moves made before releases existed too.
+   */
+  private async previousServed(
     trx: Tx,
     prompt: string,
     environment: string,
     current: number,
   ): Promise<number | null> {
-    const row = await trx
-      .selectFrom('releases')
-      .select('version_number')
-      .where('project', '=', this.project)
-      .where('prompt', '=', prompt)
-      .where('environment', '=', environment)
-      .where('version_number', '!=', current)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.version_number ?? null;
+    const promptId = await this.promptId(trx, prompt);
+    const events = await trx
+      .selectFrom('label_events as e')
+      .leftJoin('prompt_versions as v', 'v.id', 'e.to_version_id')
+      .select(['e.action', 'v.number'])
+      .where('e.prompt_id', '=', promptId)
+      .where('e.label', '=', environment)
+      .orderBy('e.seq')
+      .execute();
+    const stack: number[] = [];
+    for (const event of events) {
+      if (event.action === 'remove' || event.number === null) {
+        stack.length = 0;
+        continue;
+      }
+      if (stack.length >= 2 && stack[stack.length - 2] === event.number) stack.pop();
+      else if (stack.at(-1) !== event.number) stack.push(event.number);
+    }
+    if (stack.at(-1) !== current) return null;
+    return stack.length >= 2 ? stack[stack.length - 2]! : null;
   }
 
   private releaseRow(

@@ -171,6 +171,9 @@ export interface StoreOptions {
 
 export type Tx = Kysely<Database> | Transaction<Database>;
 
+/** Attempts of a transaction that keeps meeting transient conflicts before giving up. */
+const MAX_ATTEMPTS = 20;
+
 /** Names reserved because references already use them (`NAME@latest`). */
 const RESERVED_LABELS = new Set(['latest']);
 
@@ -195,8 +198,16 @@ export class KyselyRegistryStore implements RegistryStore {
       try {
         return await this.db.transaction().execute(work);
       } catch (err) {
-        if (attempt >= 8 || !this.options.isRetryable?.(err)) throw err;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        if (!this.options.isRetryable?.(err)) throw err;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new PromptOpsError(
+            'PO_ERR_STORE_CONFLICT',
+            `the registry stayed busy with concurrent changes through ${MAX_ATTEMPTS} attempts; nothing was written, try again`,
+            { attempts: MAX_ATTEMPTS },
+          );
+        }
+        // Full-jitter exponential backoff (5 ms doubling, capped at 250 ms): contenders spread out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
       }
     }
   }

@@ -107,7 +107,7 @@ describe('README', () => {
 
   it('runs the five-minute tour exactly as written', async () => {
     const blocks = await tourBlocks();
-    expect(blocks).toHaveLength(3);
+    expect(blocks).toHaveLength(4);
     const binDir = path.join(dir, 'bin');
     await import('node:fs/promises').then((fs) => fs.mkdir(binDir));
     await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
@@ -136,5 +136,14 @@ describe('README', () => {
     expect(third.output).toMatch(/summarize@1\s+ok\s+offline\/echo/);
     expect(third.output).toContain('1/1 passed');
     expect(third.code).toBe(0);
+
+    const fourth = await bash(blocks[3]!.join('\n'), project, binDir);
+    expect(fourth.output).toContain('opened change request #1');
+    expect(fourth.output).toMatch(/regression\s+pass/);
+    expect(fourth.output).toContain('released summarize staging → @2');
+    expect(fourth.output).toContain('promoted summarize production → @2');
+    expect(fourth.output).toContain('rolled back summarize production → @1');
+    expect(fourth.output).toMatch(/audit log intact: \d+ entries verified/);
+    expect(fourth.code).toBe(0);
   });
 });

@@ -83,7 +83,7 @@ function factorsOf(cr: ChangeRequest): Record<string, number> {
  * SQLite busy). Under heavy contention the store's retry budget can run out and one of these reaches
  * the caller; that is a clean, rolled-back failure which must not break any invariant.
  */
-const TRANSIENT_CONFLICT = /^(40001|40P01|SQLITE_BUSY\w*)$/;
+const TRANSIENT_CONFLICT = /^PO_ERR_STORE_CONFLICT$/;
 
 /** The rejections that are not exhausted transient conflicts, described for an assertion message. */
 function unexpectedFailures(settled: readonly PromiseSettledResult<unknown>[]): string[] {
@@ -151,10 +151,11 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
       prompt = 'summarize',
       version?: number,
       on: Store = store,
+      baseLabel?: string,
     ): Promise<ChangeRequest> {
       clock.tick();
       const opened = await on.openChangeRequest(
-        { prompt, ...(version === undefined ? {} : { version }) },
+        { prompt, ...(version === undefined ? {} : { version }), ...(baseLabel ? { baseLabel } : {}) },
         AUTHOR,
       );
       const checked = await passChecks(opened, on);
@@ -798,6 +799,13 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
           expect(cr.number).toBe(i);
           if (i < 10) await store.closeChangeRequest(cr.number, AUTHOR);
         }
+        for (const [number, check] of [
+          [10, 'tests'],
+          [first.number, 'lint'],
+        ] as const) {
+          const { versionHash } = await store.getChangeRequest(number);
+          await store.recordCheck(number, { name: check, status: 'fail', summary: 'red', versionHash }, CI);
+        }
         clock.tick();
         await store.overrideCheck(10, { check: 'tests', justification: JUSTIFICATION }, ADMIN);
         await store.overrideCheck(first.number, { check: 'lint', justification: JUSTIFICATION }, ADMIN);
@@ -805,6 +813,25 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect((await store.getChangeRequest(1)).overrides.map((o) => o.check)).toEqual(['lint']);
         expect((await store.getChangeRequest(10)).overrides.map((o) => o.check)).toEqual(['tests']);
         expect((await store.getChangeRequest(2)).overrides).toEqual([]);
+      });
+
+      it('only a failed or errored check of this version can be overridden', async () => {
+        await pushVersion('Summarize {{text}}.');
+        const cr = await store.openChangeRequest({ prompt: 'summarize' }, AUTHOR);
+        const notRun = await promptOpsRejection(
+          store.overrideCheck(cr.number, { check: 'tests', justification: JUSTIFICATION }, ADMIN),
+        );
+        expect(notRun.code).toBe('PO_ERR_USAGE');
+        await store.recordCheck(
+          cr.number,
+          { name: 'tests', status: 'pass', summary: 'green', versionHash: cr.versionHash },
+          CI,
+        );
+        const green = await promptOpsRejection(
+          store.overrideCheck(cr.number, { check: 'tests', justification: JUSTIFICATION }, ADMIN),
+        );
+        expect(green.message).toContain('is pass');
+        expect(await store.listPolicyExceptions()).toEqual([]);
       });
 
       it('at critical risk every check must be green: an override is refused', async () => {
@@ -1193,6 +1220,62 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect(await store.listReleases()).toHaveLength(1);
       });
 
+      it('rolling back twice walks back twice (v3 → v2 → v1), then says there is nothing earlier', async () => {
+        await ship('One {{text}}.');
+        await ship('Two {{text}}.');
+        await ship('Three {{text}}.');
+        const rollback = () => store.rollback({ prompt: 'summarize', environment: 'production' }, RELEASER);
+        expect((await rollback()).version).toBe(2);
+        expect((await rollback()).version).toBe(1);
+        expect(await serving('production')).toBe(1);
+        expect((await promptOpsRejection(rollback())).code).toBe('PO_ERR_RELEASE_NOT_FOUND');
+      });
+
+      it('rolls back to what the label served before releases existed (a hand-set label)', async () => {
+        const v1 = await pushVersion('One {{text}}.');
+        await store.setLabel('summarize', v1.number, 'production', ADMIN);
+        await ship('Two {{text}}.');
+        const back = await store.rollback({ prompt: 'summarize', environment: 'production' }, RELEASER);
+        expect(back.version).toBe(v1.number);
+        expect(await serving('production')).toBe(v1.number);
+      });
+
+      it('refuses a change request whose base has moved on since it was reviewed', async () => {
+        await ship('One {{text}}.');
+        const stale = await readyCr('summarize', (await pushVersion('Two {{text}}.')).number);
+        await ship('Three {{text}}.');
+        const err = await promptOpsRejection(
+          store.release({ changeRequest: stale.number, environment: 'production' }, RELEASER),
+        );
+        expect(err.code).toBe('PO_ERR_POLICY_BLOCKED');
+        expect(err.message).toContain('now serves summarize@3, not @1');
+        expect(await serving('production')).toBe(3);
+        // Other environments are not its base: staging may still take it.
+        await store.release({ changeRequest: stale.number, environment: 'staging' }, RELEASER);
+        expect(await serving('staging')).toBe(2);
+      });
+
+      it('neither a full release nor a promotion lands on top of a running canary', async () => {
+        await ship('One {{text}}.', 'staging');
+        await store.promote({ prompt: 'summarize', environment: 'staging', to: 'production' }, RELEASER);
+        const canary = await readyCr('summarize', (await pushVersion('Two {{text}}.')).number);
+        await store.release(
+          { changeRequest: canary.number, environment: 'production', canaryWeight: 10 },
+          RELEASER,
+        );
+        const other = await readyCr('summarize', (await pushVersion('Three {{text}}.')).number, store, 'qa');
+        await store.release({ changeRequest: other.number, environment: 'staging' }, RELEASER);
+        const full = await promptOpsRejection(
+          store.release({ changeRequest: other.number, environment: 'production' }, RELEASER),
+        );
+        expect(full.code).toBe('PO_ERR_RELEASE_INVALID');
+        const promoted = await promptOpsRejection(
+          store.promote({ prompt: 'summarize', environment: 'staging', to: 'production' }, RELEASER),
+        );
+        expect(promoted.code).toBe('PO_ERR_RELEASE_INVALID');
+        expect((await active('production'))[0]?.canary).toMatchObject({ version: 2, weight: 10 });
+      });
+
       describe('across a breaking input contract', () => {
         beforeEach(async () => {
           // v1 requires `locale`; v2 made it optional, so callers of v2 may omit it.
@@ -1289,7 +1372,8 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         const crs: ChangeRequest[] = [];
         for (let i = 3; i <= 7; i++) {
           const v = await pushVersion(`Take ${i}: {{text}}.`);
-          crs.push(await readyCr('summarize', v.number));
+          // Reviewed against a label that never moves, so the stale-base rule stays out of the race.
+          crs.push(await readyCr('summarize', v.number, store, 'qa'));
         }
         const before = (await store.listReleases({ prompt: 'summarize' })).length;
         const ops: Array<(s: Store) => Promise<ReleaseRecord>> = [
@@ -1310,7 +1394,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
 
         expect(unexpectedFailures(settled)).toEqual([]);
         const records = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-        expect(records.length).toBeGreaterThanOrEqual(Math.ceil(ops.length / 2));
+        expect(records).toHaveLength(ops.length);
         expect(await store.listReleases({ prompt: 'summarize' })).toHaveLength(before + records.length);
         await assertReleaseInvariants('summarize', ENVIRONMENTS);
         const audits = (await store.listAudit({ limit: 1000 })).filter((e) =>
@@ -1326,7 +1410,8 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         const crs: ChangeRequest[] = [];
         for (let i = 3; i <= 6; i++) {
           const v = await pushVersion(`Take ${i}: {{text}}.`);
-          crs.push(await readyCr('summarize', v.number));
+          // Reviewed against a label that never moves, so the stale-base rule stays out of the race.
+          crs.push(await readyCr('summarize', v.number, store, 'qa'));
         }
         const jobs = [
           ...crs.map((cr, i) => ({
@@ -1358,7 +1443,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
           if (!r.ok) expect(r.code, `${r.name} ${r.code}: ${r.message}`).toMatch(TRANSIENT_CONFLICT);
         }
         const succeeded = results.filter((r) => r.ok).length;
-        expect(succeeded).toBeGreaterThanOrEqual(Math.ceil(jobs.length / 2));
+        expect(succeeded).toBe(jobs.length);
         const all = await store.listReleases({ prompt: 'summarize', environment: 'production' });
         expect(all).toHaveLength(2 + succeeded);
         await assertReleaseInvariants('summarize', ['production']);
@@ -1379,7 +1464,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect(unexpectedFailures(settled)).toEqual([]);
         // Every approval the store acknowledged is kept, each exactly once, and audited.
         const acknowledged = reviewers.filter((_, i) => settled[i]?.status === 'fulfilled').sort();
-        expect(acknowledged.length).toBeGreaterThanOrEqual(reviewers.length - 1);
+        expect(acknowledged).toHaveLength(reviewers.length);
         const after = await store.getChangeRequest(cr.number);
         expect(after.reviews.map((r) => r.reviewer).sort()).toEqual(acknowledged);
         expect(after.gate.approvedBy).toEqual(acknowledged);
@@ -1399,7 +1484,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         );
         expect(unexpectedFailures(settled)).toEqual([]);
         const numbers = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.number] : []));
-        expect(numbers.length).toBeGreaterThanOrEqual(versions.length - 1);
+        expect(numbers).toHaveLength(versions.length);
         expect(numbers.sort((a, b) => a - b)).toEqual(numbers.map((_, i) => i + 1));
         expect((await store.listChangeRequests()).map((cr) => cr.number).sort((a, b) => a - b)).toEqual(
           numbers,

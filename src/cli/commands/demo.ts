@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isPromptOpsError, PromptOpsError } from '../../errors.js';
 import { color, print } from '../output.js';
 import { packageRoot } from '../package-root.js';
+import { checkChange, openChange } from './change.js';
 import { diff } from './diff.js';
 import { check, stats } from './guardrails.js';
 import { labelHistory, setLabel } from './label.js';
@@ -72,6 +73,11 @@ export async function demo(dir: string | undefined): Promise<number> {
   await push([], { ...actor, message: "answer in the customer's language" });
   step('promptops diff support-reply@1 support-reply@2 — template, structure and breaking changes');
   await diff('support-reply@1', 'support-reply@2', opts);
+  step('promptops change open support-reply — propose @2 for production: a change request with a risk score');
+  await openChange('support-reply', { ...actor, title: "answer in the customer's language" });
+  step('promptops change check 1 — lint, the suite, its guardrail cases and a regression run against @1');
+  print(color.dim('(the suite never sends the new required "locale", so the gate stays closed)'));
+  await checkChange('1', { ...actor, provider: 'offline' });
   step('promptops label set support-reply@2 staging');
   await setLabel('support-reply@2', 'staging', actor);
   for (const name of ['support-reply', 'refund-decision', 'contract-extractor']) {
