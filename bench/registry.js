@@ -18,7 +18,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const PG = process.env.PROMPTOPS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function cli(dir, env, args) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`promptops ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -96,12 +100,18 @@ async function load(url, path, token) {
 }
 
 async function bench(engine, env, dir) {
-  const token = JSON.parse(cli(dir, env, ['token', 'create', '--subject', 'bench@acme.example', '--role', 'viewer', '--json'])).token;
+  const token = JSON.parse(
+    cli(dir, env, ['token', 'create', '--subject', 'bench@acme.example', '--role', 'viewer', '--json']),
+  ).token;
   cli(dir, { ...env, PROMPTOPS_AUTHOR: 'bench@acme.example' }, ['push', '-m', 'bench']);
   cli(dir, env, ['label', 'set', 'support-reply@1', 'production']);
   const server = await startServer(dir, env);
   try {
-    const result = await load(server.url, '/v1/projects/acme-support/prompts/support-reply/resolve?label=production', token);
+    const result = await load(
+      server.url,
+      '/v1/projects/acme-support/prompts/support-reply/resolve?label=production',
+      token,
+    );
     return { engine, ...result };
   } finally {
     server.proc.kill('SIGTERM');
@@ -115,7 +125,10 @@ for (const engine of ['sqlite', 'postgres']) {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const env = engine === 'postgres' ? { PROMPTOPS_DATABASE_URL: `${PG}?schema=${schema}` } : {};
   try {
-    cpSync(path.join(root, 'examples'), dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+    cpSync(path.join(root, 'examples'), dir, {
+      recursive: true,
+      filter: (src) => !src.includes('.promptops'),
+    });
     results.push(await bench(engine, env, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -128,4 +141,6 @@ for (const engine of ['sqlite', 'postgres']) {
     }
   }
 }
-console.log(JSON.stringify({ bench: 'registry', connections: CONNECTIONS, seconds: SECONDS, results }, null, 2));
+console.log(
+  JSON.stringify({ bench: 'registry', connections: CONNECTIONS, seconds: SECONDS, results }, null, 2),
+);
