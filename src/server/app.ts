@@ -38,9 +38,10 @@ class TtlCache<T> {
     }
     return hit.value;
   }
-  set(key: string, value: T): void {
+  /** Keeps `value` for the cache's TTL, or until `notAfter` (ms since the epoch) if that is sooner. */
+  set(key: string, value: T, notAfter = Number.POSITIVE_INFINITY): void {
     if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(key, { value, until: Date.now() + this.ttl });
+    this.entries.set(key, { value, until: Math.min(Date.now() + this.ttl, notAfter) });
   }
   deleteWhere(match: (key: string, value: T) => boolean): void {
     for (const [key, entry] of this.entries) if (match(key, entry.value)) this.entries.delete(key);
@@ -141,8 +142,10 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     const key = createHash('sha256').update(token).digest('hex');
     let caller = tokens.get(key);
     if (caller === undefined) {
-      caller = await store.authenticate(token);
-      tokens.set(key, caller);
+      const found = await store.authenticate(token);
+      caller = found ? { subject: found.subject, tokenId: found.tokenId } : null;
+      // A token never outlives its expiry in the cache.
+      tokens.set(key, caller, found?.expiresAt ? Date.parse(found.expiresAt) : undefined);
     }
     if (!caller)
       throw new PromptOpsError('PO_ERR_UNAUTHENTICATED', 'the token is unknown, revoked or expired');

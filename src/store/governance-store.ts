@@ -144,7 +144,7 @@ export interface GovernanceStore {
   listTokens(): Promise<TokenRecord[]>;
   revokeToken(id: string, actor: string): Promise<TokenRecord>;
   /** The subject a presented token acts for; null when unknown, malformed, revoked or expired. */
-  authenticate(token: string): Promise<{ subject: string; tokenId: string } | null>;
+  authenticate(token: string): Promise<{ subject: string; tokenId: string; expiresAt: string | null } | null>;
   grantRole(subject: string, role: Role, actor: string): Promise<RoleBinding>;
   revokeRole(subject: string, role: Role, actor: string): Promise<void>;
   listRoleBindings(): Promise<RoleBinding[]>;
@@ -301,7 +301,9 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     });
   }
 
-  async authenticate(token: string): Promise<{ subject: string; tokenId: string } | null> {
+  async authenticate(
+    token: string,
+  ): Promise<{ subject: string; tokenId: string; expiresAt: string | null } | null> {
     const parsed = parseToken(token);
     if (!parsed) return null;
     const row = await this.db
@@ -312,7 +314,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     if (!row || row.revoked_at) return null;
     if (row.expires_at && row.expires_at <= this.now().toISOString()) return null;
     if (!(await verifySecret(parsed.secret, row.secret_hash))) return null;
-    return { subject: row.subject, tokenId: row.id };
+    return { subject: row.subject, tokenId: row.id, expiresAt: row.expires_at };
   }
 
   async grantRole(subject: string, role: Role, actor: string): Promise<RoleBinding> {

@@ -238,11 +238,13 @@ export class HttpStore implements Store {
     return this.call('DELETE', `/tokens/${HttpStore.seg(id)}`);
   }
   /** Asks the server who this client's token acts for; other tokens cannot be checked remotely. */
-  async authenticate(token: string): Promise<{ subject: string; tokenId: string } | null> {
+  async authenticate(
+    token: string,
+  ): Promise<{ subject: string; tokenId: string; expiresAt: string | null } | null> {
     if (token !== this.options.token) return null;
     try {
       const me = await this.call<{ subject: string; tokenId: string }>('GET', '/whoami');
-      return { subject: me.subject, tokenId: me.tokenId };
+      return { subject: me.subject, tokenId: me.tokenId, expiresAt: null };
     } catch (err) {
       if (err instanceof PromptOpsError && err.code === 'PO_ERR_UNAUTHENTICATED') return null;
       throw err;

@@ -311,6 +311,21 @@ describe('revocation and grants through the API take effect at once', () => {
     expect((await server.call('GET', '/v1/tokens', { token })).status).toBe(200);
   });
 
+  it('a cached token still stops working the moment it expires', async () => {
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const { token } = await server.store.createToken(
+      { subject: 'viewer@example.com', name: 'brief', expiresAt },
+      'test',
+    );
+    expect((await server.call('GET', `/v1/projects/${PROJECT}/prompts`, { token })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 50));
+    expectError(
+      await server.call('GET', `/v1/projects/${PROJECT}/prompts`, { token }),
+      401,
+      'PO_ERR_UNAUTHENTICATED',
+    );
+  });
+
   it('whoever creates a project administers it, so it can be given its first members', async () => {
     const created = await server.call('POST', '/v1/projects', {
       token: tokens.admin,
