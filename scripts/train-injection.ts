@@ -8,25 +8,34 @@
  * stratified validation split uses a fixed-seed PRNG and training is full-batch (no shuffling), so
  * two runs on the same data write the same model. Steps:
  *
- *   1. hold out a stratified (source × label) validation split of VAL_FRACTION;
- *   2. add AUGMENT synthetic long benign documents built from the training part's own benign rows
- *      (the only long texts in train are jailbreaks: without them the model learns "long = attack"
- *      and flags long benign documents); see augment();
+ *   1. hold out a stratified (source × label) validation split of VAL_FRACTION (reported only);
+ *   2. add synthetic rows built from the training rows: AUGMENT long benign documents made of
+ *      benign rows (see augment()), and SYNTH indirect-injection pairs plus plain benign documents
+ *      from scripts/injection-synth.ts (train has no indirect injections: instructions planted in
+ *      e-mails, pages, reviews, tables or code, each paired with the same carrier holding a benign
+ *      reader-directed line, so only the AI-directed content carries weight);
  *   3. featurise (normalize.ts + features.ts, the code inference uses) the model's view of each
  *      text (its first MODEL_WINDOW normalised characters);
  *   4. fit L2-regularised logistic regression by full-batch Adam, with sample weights that give both
  *      classes equal mass and every (source, label) group equal mass within its class (so 650
  *      similar jailbreaks do not drown 200 varied short injections);
- *   5. quantise the weights to int8 and score the validation split with the quantised model, exactly
- *      as the detector will;
- *   6. pick the shipped threshold: the lowest one whose validation false-positive rate of the
- *      combined score (max of heuristics and model) is ≤ TARGET_FPR;
- *   7. write model.json and print validation metrics as JSON.
+ *   5. quantise the weights to int8 and score with the quantised model, exactly as the detector will;
+ *   6. pick the shipped threshold from FOLDS-fold cross-validation on train: FOLDS models, each fit
+ *      (with its own synthetic rows) on the other folds, score their held-out fold; the threshold
+ *      is the lowest whose out-of-fold false-positive rate of the combined score (max of heuristics
+ *      and model) is ≤ TARGET_FPR, overall and on every benign source (notinject included). The shipped model is then fit on ALL train rows. (More data for
+ *      the model and 1,540 benign rows for the threshold instead of 308.) With FOLDS ≤ 1 the model
+ *      is fit on the 80 % and the threshold picked on the validation split, as before;
+ *   7. write model.json and print cross-validation and validation metrics as JSON (validation:
+ *      the 80 % model at its own threshold, on the real rows and on synthetic rows built from the
+ *      validation rows).
  *
  * Hyper-parameters (L2, epochs, augmentation, source weighting, n-gram orders) were compared with a
  * 5-fold cross-validation on train grouped by shared attack payload; differences were small and the
  * defaults below are the best or simplest of the tried settings. Environment variables override
- * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, SEED).
+ * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, SEED, SYNTH,
+ * SYNTH_WEIGHT, FOLDS). The synthetic-data settings were compared on the cross-validation and the
+ * synthetic validation rows only.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,6 +52,7 @@ import {
 } from '../src/guardrails/injection/features.js';
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
+import { synthesizeIndirect } from './injection-synth.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'shared', 'datasets');
@@ -56,6 +66,12 @@ const L2 = Number(process.env.L2 ?? 1e-4);
 /** Synthetic rows per kind (see augment()); 0 turns augmentation off. */
 const AUGMENT = Number(process.env.AUGMENT ?? 400);
 const AUGMENT_EMBEDDED = Number(process.env.AUGMENT_EMBEDDED ?? 0);
+/** Synthetic indirect-injection pairs (attack + benign carrier, see injection-synth.ts); 0: off. */
+const SYNTH = Number(process.env.SYNTH ?? 600);
+/** Weight of each synthetic group relative to a real (source, label) group. */
+const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
+/** Folds for the cross-validated threshold (see below); 0 or 1: threshold from the validation split. */
+const FOLDS = Number(process.env.FOLDS ?? 5);
 /** Source weight exponent: a (source, label) group of n rows weighs n^(1−p) in total (1: equal). */
 const SOURCE_POWER = Number(process.env.SOURCE_POWER ?? 1);
 const EPOCHS = Number(process.env.EPOCHS ?? 400);
@@ -145,7 +161,11 @@ function sampleWeights(rows: Row[]): Float64Array {
   const groupSize = new Map<string, number>();
   for (const r of rows)
     groupSize.set(`${r.source}\u0000${r.label}`, (groupSize.get(`${r.source}\u0000${r.label}`) ?? 0) + 1);
-  const raw = rows.map((r) => groupSize.get(`${r.source}\u0000${r.label}`)! ** -SOURCE_POWER);
+  const raw = rows.map(
+    (r) =>
+      groupSize.get(`${r.source}\u0000${r.label}`)! ** -SOURCE_POWER *
+      (r.source.startsWith('synth:') ? SYNTH_WEIGHT : 1),
+  );
   const classMass = [0, 0];
   rows.forEach((r, i) => {
     classMass[r.label]! += raw[i]!;
@@ -254,29 +274,72 @@ const rows: Row[] = rawText
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Row);
 const dataHash = createHash('sha256').update(rawText).digest('hex');
-const { train: baseTrain, val: valRows } = stratifiedSplit(rows, VAL_FRACTION, SEED);
-const trainRows = [...baseTrain, ...augment(baseTrain, AUGMENT, AUGMENT_EMBEDDED, prng(SEED + 1))];
-const valAugmented = augment(valRows, 100, 100, prng(SEED + 2));
 
 const view = (text: string) => {
   const n = normalize(text).text;
   const [from, to] = trainingView(n.length);
   return featurize(n, from, to);
 };
-const xs = trainRows.map((r) => view(r.text));
-const ys = Uint8Array.from(trainRows, (r) => r.label);
-const sw = sampleWeights(trainRows);
-const { w, bias } = train(xs, ys, sw);
 
-// int8 quantisation; the detector scores with these exact integers.
-let maxAbs = 0;
-for (let j = 0; j < BUCKETS; j++) maxAbs = Math.max(maxAbs, Math.abs(w[j]!));
-const scale = maxAbs / 127;
-const q = new Int8Array(BUCKETS);
-for (let j = 0; j < BUCKETS; j++) q[j] = Math.round(w[j]! / scale);
+interface Fitted {
+  q: Int8Array;
+  scale: number;
+  bias: number;
+}
 
-const modelScore = (text: string) => modelProbability(normalize(text).text, q, scale, bias);
+/** Adds the synthetic rows to `base`, fits, and quantises to int8 (the detector's exact weights). */
+function fitModel(base: Row[], seed: number): Fitted & { added: number } {
+  const all = [
+    ...base,
+    ...augment(base, AUGMENT, AUGMENT_EMBEDDED, prng(seed + 1)),
+    ...synthesizeIndirect(base, SYNTH, prng(seed + 3)),
+  ];
+  const xs = all.map((r) => view(r.text));
+  const ys = Uint8Array.from(all, (r) => r.label);
+  const { w, bias } = train(xs, ys, sampleWeights(all));
+  let maxAbs = 0;
+  for (let j = 0; j < BUCKETS; j++) maxAbs = Math.max(maxAbs, Math.abs(w[j]!));
+  const scale = maxAbs / 127;
+  const q = new Int8Array(BUCKETS);
+  for (let j = 0; j < BUCKETS; j++) q[j] = Math.round(w[j]! / scale);
+  return { q, scale, bias, added: all.length - base.length };
+}
+
+const scoreWith = (m: Fitted, text: string) => modelProbability(normalize(text).text, m.q, m.scale, m.bias);
 const heurScore = (text: string) => scoreHeuristics(normalize(text)).score;
+
+/** Stratified (source × label) fold index per row, from a fixed-seed shuffle. */
+function foldsOf(all: Row[], k: number, seed: number): Int32Array {
+  const rand = prng(seed);
+  const groups = new Map<string, number[]>();
+  all.forEach((r, i) => {
+    const key = `${r.source}\u0000${r.label}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const fold = new Int32Array(all.length);
+  let offset = 0;
+  for (const key of [...groups.keys()].sort()) {
+    const idx = groups.get(key)!;
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    idx.forEach((row, i) => {
+      fold[row] = (i + offset) % k;
+    });
+    offset += idx.length;
+  }
+  return fold;
+}
+
+const { train: baseTrain, val: valRows } = stratifiedSplit(rows, VAL_FRACTION, SEED);
+const valAugmented = [
+  ...augment(valRows, 100, 100, prng(SEED + 2)),
+  ...synthesizeIndirect(valRows, 150, prng(SEED + 4)),
+];
+const fitted = fitModel(baseTrain, SEED);
+const trainRows = { length: baseTrain.length + fitted.added };
+const modelScore = (text: string) => scoreWith(fitted, text);
 
 const valModel = valRows.map((r) => modelScore(r.text));
 const valHeur = valRows.map((r) => heurScore(r.text));
@@ -285,7 +348,54 @@ const valNoisyOr = valModel.map((m, i) => 1 - (1 - m) * (1 - valHeur[i]!));
 const augModel = valAugmented.map((r) => modelScore(r.text));
 const augHeur = valAugmented.map((r) => heurScore(r.text));
 const augCombined = augModel.map((m, i) => Math.max(m, augHeur[i]!));
-const threshold = pickThreshold(valRows, valCombined, TARGET_FPR);
+
+// Cross-validated threshold and full-data model (FOLDS > 1): out-of-fold scores of FOLDS models,
+// each trained on the other folds, estimate how the model trained on ALL rows scores unseen text;
+// the threshold is picked on them, over every train row instead of the 20 % validation split.
+let cvReport: Record<string, unknown> | null = null;
+let shipped: Fitted = fitted;
+let cvThreshold: number | null = null;
+let shippedAdded = 0;
+if (FOLDS > 1) {
+  const fold = foldsOf(rows, FOLDS, SEED + 10);
+  const oofModel = new Array<number>(rows.length).fill(0);
+  for (let k = 0; k < FOLDS; k++) {
+    const m = fitModel(
+      rows.filter((_, i) => fold[i] !== k),
+      SEED + 100 * (k + 1),
+    );
+    rows.forEach((r, i) => {
+      if (fold[i] === k) oofModel[i] = scoreWith(m, r.text);
+    });
+  }
+  const heur = rows.map((r) => heurScore(r.text));
+  const oofCombined = oofModel.map((m, i) => Math.max(m, heur[i]!));
+  // Every benign source must stay within TARGET_FPR too (notinject, the over-blocking set, has its
+  // own limit): the threshold is the highest of the overall and the per-source ones.
+  cvThreshold = pickThreshold(rows, oofCombined, TARGET_FPR);
+  for (const source of new Set(rows.filter((r) => r.label === 0).map((r) => r.source))) {
+    const idx = rows.flatMap((r, i) => (r.source === source ? [i] : []));
+    const t = pickThreshold(
+      idx.map((i) => rows[i]!),
+      idx.map((i) => oofCombined[i]!),
+      TARGET_FPR,
+    );
+    if (t > cvThreshold) cvThreshold = t;
+  }
+  cvReport = {
+    folds: FOLDS,
+    threshold: cvThreshold,
+    auc: { model: auc(rows, oofModel), combined: auc(rows, oofCombined) },
+    combined: metrics(rows, oofCombined, cvThreshold),
+    model: metrics(rows, oofModel, cvThreshold),
+    heuristics: metrics(rows, heur, cvThreshold),
+  };
+  const full = fitModel(rows, SEED);
+  shipped = full;
+  shippedAdded = full.added;
+}
+const valThreshold = pickThreshold(valRows, valCombined, TARGET_FPR);
+const threshold = cvThreshold ?? valThreshold;
 const noisyOrThreshold = pickThreshold(valRows, valNoisyOr, TARGET_FPR);
 const modelOnlyThreshold = pickThreshold(valRows, valModel, TARGET_FPR);
 
@@ -293,9 +403,9 @@ const modelOnlyThreshold = pickThreshold(valRows, valModel, TARGET_FPR);
 const nzIdx: number[] = [];
 const nzVal: number[] = [];
 for (let j = 0; j < BUCKETS; j++) {
-  if (q[j] !== 0) {
+  if (shipped.q[j] !== 0) {
     nzIdx.push(j);
-    nzVal.push(q[j]!);
+    nzVal.push(shipped.q[j]!);
   }
 }
 const deltas = new Uint8Array(nzIdx.length * 3);
@@ -315,8 +425,8 @@ const model = {
     file: 'injection/train.jsonl',
     sha256: dataHash,
     rows: rows.length,
-    train: baseTrain.length,
-    augmented: trainRows.length - baseTrain.length,
+    train: FOLDS > 1 ? rows.length : baseTrain.length,
+    augmented: (FOLDS > 1 ? shippedAdded : trainRows.length) - (FOLDS > 1 ? 0 : baseTrain.length),
     validation: valRows.length,
   },
   features: { ...FEATURE_CONFIG, buckets: BUCKETS, window: MODEL_WINDOW },
@@ -330,11 +440,17 @@ const model = {
     sampleWeights: `class-balanced, (source size)^-${SOURCE_POWER}`,
     augment: AUGMENT,
     augmentEmbedded: AUGMENT_EMBEDDED,
+    synthIndirectPairs: SYNTH,
+    synthWeight: SYNTH_WEIGHT,
+    folds: FOLDS,
   },
   threshold,
-  thresholdRule: `lowest threshold with validation FPR <= ${TARGET_FPR} on max(heuristic, model)`,
-  bias: round6(bias),
-  scale,
+  thresholdRule:
+    FOLDS > 1
+      ? `lowest threshold with out-of-fold FPR <= ${TARGET_FPR} overall and on every benign source, on max(heuristic, model), ${FOLDS}-fold CV on train; model fit on all train rows`
+      : `lowest threshold with validation FPR <= ${TARGET_FPR} on max(heuristic, model)`,
+  bias: round6(shipped.bias),
+  scale: shipped.scale,
   nonZero: nzIdx.length,
   indexDeltas: Buffer.from(deltas).toString('base64'),
   values: Buffer.from(Int8Array.from(nzVal).buffer).toString('base64'),
@@ -344,7 +460,6 @@ function round6(x: number): number {
 }
 writeFileSync(OUT, `${JSON.stringify(model, null, 2)}\n`);
 
-const valHeurThreshold = threshold;
 console.log(
   JSON.stringify(
     {
@@ -352,20 +467,23 @@ console.log(
       bytes: Buffer.byteLength(JSON.stringify(model)),
       nonZero: nzIdx.length,
       threshold,
+      crossValidation: cvReport,
       validation: {
+        note: 'model trained on the other 80 %, at its own threshold',
+        threshold: valThreshold,
         rows: valRows.length,
         auc: { model: auc(valRows, valModel), combined: auc(valRows, valCombined) },
-        combined: metrics(valRows, valCombined, threshold),
-        model: metrics(valRows, valModel, threshold),
-        heuristics: metrics(valRows, valHeur, valHeurThreshold),
+        combined: metrics(valRows, valCombined, valThreshold),
+        model: metrics(valRows, valModel, valThreshold),
+        heuristics: metrics(valRows, valHeur, valThreshold),
         modelAtOwnThreshold: {
           threshold: modelOnlyThreshold,
           ...metrics(valRows, valModel, modelOnlyThreshold),
         },
         augmented: {
-          combined: metrics(valAugmented, augCombined, threshold).bySource,
-          model: metrics(valAugmented, augModel, threshold).bySource,
-          heuristics: metrics(valAugmented, augHeur, threshold).bySource,
+          combined: metrics(valAugmented, augCombined, valThreshold).bySource,
+          model: metrics(valAugmented, augModel, valThreshold).bySource,
+          heuristics: metrics(valAugmented, augHeur, valThreshold).bySource,
         },
         noisyOrAlternative: {
           threshold: noisyOrThreshold,

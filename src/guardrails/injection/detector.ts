@@ -9,8 +9,9 @@
  * decode payloads — so either one being confident is enough. A max keeps each layer's score
  * meaningful on its own (the reasons say which fired), needs no extra parameters fitted on the small
  * validation split, and was at least as good there as a noisy-OR of the two (see the training
- * script's output). The default threshold is the one picked on that validation split (held out of
- * train) for a false-positive rate ≤ 3 %; it is stored in model.json.
+ * script's output). The default threshold is picked by the training script from 5-fold
+ * cross-validation on train (out-of-fold scores; false-positive rate ≤ 3 % overall and on every
+ * benign source) for the model then fit on all of train; it is stored in model.json.
  */
 import { readFileSync } from 'node:fs';
 import type { CheckContext, GuardrailCheck, Span, Verdict } from '../types.js';
@@ -70,7 +71,7 @@ export function loadModel(): LoadedModel {
   return loaded;
 }
 
-/** The shipped default threshold (chosen on the validation split, see model.json). */
+/** The shipped default threshold (chosen by cross-validation on train, see model.json). */
 export function defaultThreshold(): number {
   return loadModel().threshold;
 }
