@@ -15,6 +15,32 @@ function isBusy(err: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
 }
 
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing costs more than running these
+ * small queries. Statements are reusable (better-sqlite3 is synchronous, and SQLite recompiles a
+ * statement itself after a schema change), so they are kept per SQL text, up to a bound.
+ */
+function withStatementCache(database: Sqlite.Database): Sqlite.Database {
+  const cache = new Map<string, Sqlite.Statement>();
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') {
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (!statement) {
+          if (cache.size >= 1000) cache.clear();
+          statement = target.prepare(source);
+          cache.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
 /** Opens (creating if needed) the embedded SQLite registry at `file` and brings its schema up to date. */
 export async function openSqliteStore(
   file: string,
@@ -28,7 +54,7 @@ export async function openSqliteStore(
   } catch (err) {
     throw unavailable(file, err);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   try {
     // Set-up takes SQLite's write lock. Waiting for it with busy_timeout would block this thread,
     // and with it any other connection of this process that holds the lock across an await; so
