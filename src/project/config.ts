@@ -78,6 +78,23 @@ export function parseProjectConfig(
       });
     }
   }
+  const policySection = (record.policy ?? {}) as {
+    approvals?: Record<string, { fromGroup?: string }>;
+    groups?: Record<string, unknown>;
+  };
+  for (const [level, rule] of Object.entries(policySection.approvals ?? {})) {
+    if (rule?.fromGroup && !Object.hasOwn(policySection.groups ?? {}, rule.fromGroup)) {
+      const at = checked.yaml.locate(['policy', 'approvals', level, 'fromGroup'], 'value');
+      diagnostics.push({
+        file,
+        line: at.line,
+        col: at.col,
+        severity: 'error',
+        rule: 'config-invalid',
+        message: `policy.approvals.${level}.fromGroup names group "${rule.fromGroup}", which policy.groups does not define; add it with its members`,
+      });
+    }
+  }
   if (diagnostics.length > 0) return { config: null, diagnostics };
 
   const defaults = (record.defaults ?? {}) as Record<string, unknown>;

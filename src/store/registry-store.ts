@@ -403,20 +403,26 @@ export class KyselyRegistryStore implements RegistryStore {
     return this.resolveIn(this.db, ref);
   }
 
+  /**
+   * One query finds the version in the common case (the prompt, label and version joined); only
+   * when it finds nothing do further queries work out which part is missing, for the error.
+   */
   protected async resolveIn(trx: Tx, ref: VersionRef): Promise<VersionRecord> {
-    const promptId = await this.promptId(trx, ref.prompt);
-    let query = this.versionQuery(trx).where('v.prompt_id', '=', promptId);
+    let query = this.versionQuery(trx).where('p.project', '=', this.project).where('p.name', '=', ref.prompt);
     const selector = ref.selector;
     if (selector.kind === 'number') {
       query = query.where('v.number', '=', selector.number);
     } else if (selector.kind === 'label') {
-      const label = await trx
-        .selectFrom('labels')
-        .select('version_id')
-        .where('prompt_id', '=', promptId)
-        .where('name', '=', selector.label)
-        .executeTakeFirst();
-      if (!label) {
+      query = query.innerJoin('labels as l', (join) =>
+        join.onRef('l.version_id', '=', 'v.id').on('l.name', '=', selector.label),
+      );
+    } else {
+      query = query.where('a.version_id', 'is', null).orderBy('v.number', 'desc').limit(1);
+    }
+    const row = await query.executeTakeFirst();
+    if (!row) {
+      const promptId = await this.promptId(trx, ref.prompt);
+      if (selector.kind === 'label') {
         const known = (
           await trx.selectFrom('labels').select('name').where('prompt_id', '=', promptId).execute()
         ).map((l) => l.name);
@@ -426,12 +432,6 @@ export class KyselyRegistryStore implements RegistryStore {
           { prompt: ref.prompt, label: selector.label },
         );
       }
-      query = query.where('v.id', '=', label.version_id);
-    } else {
-      query = query.where('a.version_id', 'is', null).orderBy('v.number', 'desc').limit(1);
-    }
-    const row = await query.executeTakeFirst();
-    if (!row) {
       throw new PromptOpsError(
         'PO_ERR_VERSION_NOT_FOUND',
         `${formatVersionRef(ref)} does not exist; list the versions with "promptops versions ${ref.prompt}"`,

@@ -235,3 +235,45 @@ describe('on disk', () => {
     expect(diagnostics.map((d) => [d.rule, d.line, d.col])).toEqual([['secret-in-config', 4, 5]]);
   });
 });
+
+describe('approval policy', () => {
+  it('fills in the default approvals per risk level and keeps what the file sets', () => {
+    const text = ['policy:', '  approvals:', '    medium: { required: 2 }'].join('\n');
+    const { config, diagnostics } = parseProjectConfig(text, 'promptops.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(config?.policy.approvals).toEqual({
+      low: { required: 0, greenChecks: false },
+      medium: { required: 2, greenChecks: false },
+      high: { required: 2, greenChecks: false },
+      critical: { required: 2, greenChecks: true },
+    });
+    expect(config?.policy.requiredChecks).toEqual(['lint', 'tests', 'guardrails', 'regression']);
+  });
+
+  it('refuses a fromGroup that names no group, pointing at it', () => {
+    const text = [
+      'policy:',
+      '  groups:',
+      '    safety: [lee@acme.example]',
+      '  approvals:',
+      '    high: { required: 2, fromGroup: saftey }',
+    ].join('\n');
+    const { config, diagnostics } = parseProjectConfig(text, 'promptops.yaml');
+    expect(config).toBeNull();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ line: 5, rule: 'config-invalid' });
+    expect(diagnostics[0]?.message).toContain('group "saftey"');
+  });
+
+  it('refuses unknown levels and checks', () => {
+    const text = [
+      'policy:',
+      '  approvals:',
+      '    extreme: { required: 3 }',
+      '  requiredChecks: [lint, vibes]',
+    ].join('\n');
+    const { config, diagnostics } = parseProjectConfig(text, 'promptops.yaml');
+    expect(config).toBeNull();
+    expect(diagnostics.length).toBeGreaterThanOrEqual(2);
+  });
+});

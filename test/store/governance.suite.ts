@@ -1623,11 +1623,16 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
           { subject: 'ada@acme.example', name: 'laptop' },
           ADMIN,
         );
-        expect(await store.authenticate(token)).toEqual({ subject: 'ada@acme.example', tokenId: record.id });
+        expect(await store.authenticate(token)).toEqual({
+          subject: 'ada@acme.example',
+          tokenId: record.id,
+          expiresAt: null,
+        });
         // Any connection (and project) can authenticate it: tokens identify a subject, not a project.
         expect(await (await h.reopen({ project: 'globex' })).authenticate(token)).toEqual({
           subject: 'ada@acme.example',
           tokenId: record.id,
+          expiresAt: null,
         });
       });
 
