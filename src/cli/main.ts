@@ -561,6 +561,17 @@ export function buildProgram(): Command {
     .action(run(async ([n], o) => (await import('./commands/change.js')).closeChange(n as string, o)));
 
   program
+    .command('approve')
+    .description('approve a change request (the same as "change approve")')
+    .argument('<number>')
+    .option('--comment <text>', 'what you think')
+    .option('--author <who>', 'reviewer to record (local mode)')
+    .option('--json', 'print machine-readable results')
+    .action(
+      run(async ([n], o) => (await import('./commands/change.js')).reviewChange(n as string, 'approve', o)),
+    );
+
+  program
     .command('release')
     .description('release an approved change request to an environment, optionally as a canary')
     .argument('<change-request>', 'its number')

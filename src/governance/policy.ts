@@ -20,6 +20,11 @@ export interface ApprovalPolicy {
   approvals: Record<RiskTier, ApprovalRule>;
   groups: Record<string, string[]>;
   requiredChecks: CheckName[];
+  /**
+   * Subjects whose check runs count (a CI service account, say); empty: anyone allowed to record
+   * checks. Set it so an author cannot post green checks for their own change.
+   */
+  checkers: string[];
 }
 
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
@@ -31,6 +36,7 @@ export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
   },
   groups: {},
   requiredChecks: [...CHECK_NAMES],
+  checkers: [],
 };
 
 export interface CheckRecord {
@@ -123,8 +129,11 @@ export function evaluateGate(input: GateInput): GateResult {
       blockers.push(`${risk.level} risk needs an approval from group "${rule.fromGroup}"`);
   }
 
+  const trusted = new Set(policy.checkers);
   const runs = latestBy(
-    input.checks.filter((c) => c.versionHash === input.versionHash),
+    input.checks.filter(
+      (c) => c.versionHash === input.versionHash && (trusted.size === 0 || trusted.has(c.actor)),
+    ),
     (c) => c.name,
   );
   const overridden = new Set(input.overrides.map((o) => o.check));
@@ -133,7 +142,9 @@ export function evaluateGate(input: GateInput): GateResult {
     const run = runs.get(name);
     if (!run) {
       checks[name] = 'missing';
-      blockers.push(`check "${name}" has not run on this version`);
+      blockers.push(
+        `check "${name}" has not run on this version${trusted.size > 0 ? ` (as ${[...trusted].join(' or ')})` : ''}`,
+      );
     } else if (run.status === 'pass' || run.status === 'skipped') {
       checks[name] = run.status;
     } else if (overridden.has(name) && !rule.greenChecks) {

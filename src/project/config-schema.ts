@@ -98,6 +98,7 @@ export const CONFIG_SCHEMA = {
           additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } },
         },
         requiredChecks: { type: 'array', items: { enum: [...CHECK_NAMES] }, uniqueItems: true },
+        checkers: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
       },
       additionalProperties: false,
     },

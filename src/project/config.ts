@@ -130,6 +130,7 @@ export function parseProjectConfig(
       groups: (policy.groups as Record<string, string[]> | undefined) ?? {},
       requiredChecks:
         (policy.requiredChecks as CheckName[] | undefined) ?? DEFAULT_APPROVAL_POLICY.requiredChecks,
+      checkers: (policy.checkers as string[] | undefined) ?? [],
     },
     guardrails: {
       custom: ((record.guardrails as Record<string, unknown>)?.custom as Record<string, string>) ?? {},

@@ -248,6 +248,7 @@ describe('approval policy', () => {
       critical: { required: 2, greenChecks: true },
     });
     expect(config?.policy.requiredChecks).toEqual(['lint', 'tests', 'guardrails', 'regression']);
+    expect(config?.policy.checkers).toEqual([]);
   });
 
   it('refuses a fromGroup that names no group, pointing at it', () => {

@@ -270,3 +270,33 @@ describe('evaluateGate', () => {
     expect(result.ready).toBe(false);
   });
 });
+
+describe('trusted checkers', () => {
+  const policy: ApprovalPolicy = { ...DEFAULT_APPROVAL_POLICY, checkers: ['ci@acme.example'] };
+
+  it('counts only check runs recorded by a trusted checker: an author cannot green their own change', () => {
+    const byAuthor = CHECK_NAMES.map((name) => ({ ...check(name, 'pass'), actor: AUTHOR }));
+    const result = gate('low', { policy, checks: byAuthor });
+    expect(result.ready).toBe(false);
+    expect(result.checks).toEqual({
+      lint: 'missing',
+      tests: 'missing',
+      guardrails: 'missing',
+      regression: 'missing',
+    });
+    expect(result.blockers[0]).toBe('check "lint" has not run on this version (as ci@acme.example)');
+  });
+
+  it('is ready once the trusted checker has run them', () => {
+    const byCi = CHECK_NAMES.map((name) => ({ ...check(name, 'pass'), actor: 'ci@acme.example' }));
+    expect(gate('low', { policy, checks: byCi }).ready).toBe(true);
+  });
+
+  it('a red run by someone else does not mask the trusted green one, whatever the order', () => {
+    const runs = [
+      ...CHECK_NAMES.map((name) => ({ ...check(name, 'pass', 1), actor: 'ci@acme.example' })),
+      { ...check('tests', 'fail', 2), actor: AUTHOR },
+    ];
+    expect(gate('low', { policy, checks: runs }).checks.tests).toBe('pass');
+  });
+});
