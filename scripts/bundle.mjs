@@ -14,7 +14,9 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3'],
+  // Native code, and the server's libraries: `promptops serve` requires them from node_modules when it
+  // runs, so every other command starts without reading them.
+  external: ['better-sqlite3', 'fastify', '@fastify/swagger'],
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
