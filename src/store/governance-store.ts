@@ -704,13 +704,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
           );
         }
       }
-      if (current?.canary_number != null && weight === undefined) {
-        throw new PromptOpsError(
-          'PO_ERR_RELEASE_INVALID',
-          `${input.environment} is running a canary of ${cr.prompt}@${current.canary_number}; promote it or roll it back first`,
-          { prompt: cr.prompt, environment: input.environment },
-        );
-      }
+      if (weight === undefined) refuseOverCanary(current);
       let row: ReleaseRow;
       if (weight !== undefined) {
         const stable = current
@@ -802,13 +796,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
         .executeTakeFirstOrThrow();
       this.requireGate(await this.loadChangeRequest(trx, crRow.number));
       const current = await this.activeRow(trx, input.prompt, input.to);
-      if (current?.canary_number != null) {
-        throw new PromptOpsError(
-          'PO_ERR_RELEASE_INVALID',
-          `${input.to} is running a canary of ${input.prompt}@${current.canary_number}; promote it or roll it back there first`,
-          { prompt: input.prompt, environment: input.to },
-        );
-      }
+      refuseOverCanary(current);
       const row = this.releaseRow(
         input.prompt,
         input.to,
@@ -1316,6 +1304,16 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       active: r.active === 1,
     }));
   }
+}
+
+/** A full release or promotion must not silently end a canary that is still being judged. */
+function refuseOverCanary(active: ReleaseRow | undefined): void {
+  if (active?.canary_number == null) return;
+  throw new PromptOpsError(
+    'PO_ERR_RELEASE_INVALID',
+    `${active.environment} is running a canary of ${active.prompt}@${active.canary_number}; promote it or roll it back there first`,
+    { prompt: active.prompt, environment: active.environment },
+  );
 }
 
 function canaryOf(row: ReleaseRow): ReleaseRecord['canary'] {

@@ -465,13 +465,7 @@ export class KyselyRegistryStore implements RegistryStore {
     }
     const promptId = await this.promptId(trx, prompt);
     const versionId = await this.versionId(trx, promptId, number);
-    const current = await trx
-      .selectFrom('labels as l')
-      .innerJoin('prompt_versions as v', 'v.id', 'l.version_id')
-      .select(['l.version_id', 'v.number'])
-      .where('l.prompt_id', '=', promptId)
-      .where('l.name', '=', label)
-      .executeTakeFirst();
+    const current = await this.currentLabel(trx, promptId, label);
     if (current?.version_id === versionId) return null;
     const at = this.now().toISOString();
     if (current) {
@@ -506,16 +500,21 @@ export class KyselyRegistryStore implements RegistryStore {
     );
   }
 
+  /** The version a label points at now (its row id and number), if it exists. */
+  private currentLabel(trx: Tx, promptId: string, label: string) {
+    return trx
+      .selectFrom('labels as l')
+      .innerJoin('prompt_versions as v', 'v.id', 'l.version_id')
+      .select(['l.version_id', 'v.number'])
+      .where('l.prompt_id', '=', promptId)
+      .where('l.name', '=', label)
+      .executeTakeFirst();
+  }
+
   async removeLabel(prompt: string, label: string, actor: string): Promise<LabelEvent> {
     return this.transact(async (trx) => {
       const promptId = await this.promptId(trx, prompt);
-      const current = await trx
-        .selectFrom('labels as l')
-        .innerJoin('prompt_versions as v', 'v.id', 'l.version_id')
-        .select(['l.version_id', 'v.number'])
-        .where('l.prompt_id', '=', promptId)
-        .where('l.name', '=', label)
-        .executeTakeFirst();
+      const current = await this.currentLabel(trx, promptId, label);
       if (!current) {
         throw new PromptOpsError(
           'PO_ERR_LABEL_NOT_FOUND',
