@@ -90,6 +90,23 @@ describe('remote mode', () => {
     expect(JSON.stringify(events)).not.toContain('someone@else');
   });
 
+  it('runs prompts and suites through the server: traces, evaluation runs and cached answers land there', async () => {
+    const ran = await remote(['run', 'support-reply', '--input', '@inputs/support-reply.json', '--json']);
+    expect(ran.code, ran.stderr).toBe(0);
+    const traceId = JSON.parse(ran.stdout).traceId as string;
+    const traces = JSON.parse((await local(['traces', '--json'])).stdout).traces as { id: string }[];
+    expect(traces.map((t) => t.id)).toContain(traceId);
+    const tested = await remote(['test', 'support-reply']);
+    expect(tested.code, tested.stdout + tested.stderr).toBe(0);
+    const { openStore } = await import('../../src/store/index.js');
+    const store = await openStore('sqlite:.promptops/registry.db', dir, { project: 'acme-support' });
+    try {
+      expect((await store.listEvalRuns({ prompt: 'support-reply' })).length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fails clearly without a token, with a bad one, and when the server is down', async () => {
     const noToken = await runCli(['ls'], {
       cwd: dir,
