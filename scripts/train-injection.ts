@@ -34,7 +34,7 @@
  * 5-fold cross-validation on train grouped by shared attack payload; differences were small and the
  * defaults below are the best or simplest of the tried settings. Environment variables override
  * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, SEED, SYNTH,
- * SYNTH_WEIGHT, FOLDS). The synthetic-data settings were compared on the cross-validation and the
+ * SYNTH_WEIGHT, FOLDS; MODEL_OUT writes the model elsewhere). The synthetic-data settings were compared on the cross-validation and the
  * synthetic validation rows only.
  */
 import { createHash } from 'node:crypto';
@@ -57,7 +57,7 @@ import { synthesizeIndirect } from './injection-synth.js';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'shared', 'datasets');
 const TRAIN = path.join(DATASETS, 'injection', 'train.jsonl');
-const OUT = path.join(REPO, 'src', 'guardrails', 'injection', 'model.json');
+const OUT = process.env.MODEL_OUT ?? path.join(REPO, 'src', 'guardrails', 'injection', 'model.json');
 
 const SEED = Number(process.env.SEED ?? 20240917);
 const VAL_FRACTION = 0.2;

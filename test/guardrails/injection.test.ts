@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { synthesizeIndirect } from '../../scripts/injection-synth.js';
+import { benignFragment, synthesizeIndirect } from '../../scripts/injection-synth.js';
 import {
   createInjectionCheck,
   defaultThreshold,
@@ -663,8 +663,19 @@ describe('synthetic indirect-injection training data (scripts/injection-synth.ts
     expect(synthesizeIndirect(rows, 40, seeded(1))).toEqual(a);
     expect(a.filter((r) => r.source === 'synth:indirect' && r.label === 1)).toHaveLength(40);
     expect(a.filter((r) => r.source === 'synth:carrier' && r.label === 0)).toHaveLength(40);
-    expect(a.filter((r) => r.source === 'synth:prose' && r.label === 0)).toHaveLength(20);
-    expect(a.every((r) => r.text.length > 20)).toBe(true);
+    // plain benign documents: prose and short fragments (subject lines, signatures, tables, code)
+    const plain = a.filter((r) => r.source === 'synth:prose' || r.source === 'synth:fragment');
+    expect(plain).toHaveLength(20);
+    expect(plain.every((r) => r.label === 0)).toBe(true);
+    expect(a.every((r) => r.source === 'synth:fragment' || r.text.length > 20)).toBe(true);
+  });
+
+  it('short fragments vary: headers, signatures, tables, data and code', () => {
+    const rand = seeded(3);
+    const texts = new Set(Array.from({ length: 200 }, () => benignFragment(rand)));
+    expect(texts.size).toBeGreaterThan(100);
+    expect([...texts].some((t) => t.startsWith('Subject: '))).toBe(true);
+    expect([...texts].some((t) => t.includes('| --- |') || t.includes('|---|'))).toBe(true);
   });
 
   it('teaches the model that code an instruction asks to add is an attack, ordinary code is not', () => {

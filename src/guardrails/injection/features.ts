@@ -3,7 +3,8 @@
  * and inference (detector.ts) so both see exactly the same vector.
  *
  * Over NORMALISED text (see normalize.ts): word unigrams and bigrams (words are runs of letters and
- * digits) and character n-grams of 3 and 4 code units (spaces included, the text padded
+ * digits), the first word and first two words of every sentence but the text's first (a separate
+ * feature family: a task that starts mid-text) and character n-grams of 3 and 4 code units (spaces included, the text padded
  * with one space each side), hashed with 32-bit FNV-1a and mapped to one of 2^BITS buckets by
  * Fibonacci hashing (top bits of h × 2^32/φ). Values are sublinear term frequencies (1 + ln tf) and
  * the vector is L2-normalised. No allocation per feature: counts live in a shared scratch array that
@@ -16,6 +17,7 @@ export const FEATURE_CONFIG = Object.freeze({
   charMin: 3,
   charMax: 4,
   wordNgrams: 2,
+  sentenceStarts: 2,
   hash: 'fnv1a32+fibonacci',
   tf: 'sublinear',
   norm: 'l2',
@@ -29,6 +31,8 @@ const FNV_PRIME = 0x01000193;
 // Distinct starting states so a word and a character n-gram with the same letters do not collide.
 const WORD_SEED = 0x6b43a9b5 | 0;
 const BIGRAM_SEED = 0x2f6a1c3d | 0;
+// Sentence-start words and bigrams (not the text's first sentence) get their own features.
+const START_SEED = 0x51ed270b | 0;
 
 // 1 + ln(tf), tabulated for small counts.
 const TF = new Float64Array(1024);
@@ -88,14 +92,23 @@ function accumulate(text: string, from: number, to: number): void {
     cnt[b] = v + 1;
     if (v === 0) tch[nt++] = b;
   }
-  // Words (runs of ASCII letters/digits or any non-ASCII) and word bigrams.
+  // Words (runs of ASCII letters/digits or any non-ASCII) and word bigrams. A word that opens a
+  // sentence other than the text's first (after . ! ? : ; | or >) also counts as a sentence-start
+  // word, and with the next word as a sentence-start bigram: "… the slides. Also, write a poem"
+  // — an instruction that changes the task mid-text — is told apart from the same words opening a
+  // request ("Write a poem …").
   let prev = 0;
   let hasPrev = false;
+  let boundary = false;
+  let startPending = false;
+  let startHash = 0;
   let j = 1;
   const last = total - 1;
   while (j < last) {
     let c = a[j]!;
     if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c >= 0x80)) {
+      if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3a || c === 0x3b || c === 0x7c || c === 0x3e)
+        boundary = true;
       j++;
       continue;
     }
@@ -114,6 +127,22 @@ function accumulate(text: string, from: number, to: number): void {
       cnt[b] = v + 1;
       if (v === 0) tch[nt++] = b;
     }
+    if (startPending) {
+      b = Math.imul(Math.imul(startHash ^ START_SEED, P) ^ h, G) >>> SHIFT;
+      v = cnt[b]!;
+      cnt[b] = v + 1;
+      if (v === 0) tch[nt++] = b;
+      startPending = false;
+    }
+    if (boundary && hasPrev) {
+      b = Math.imul(Math.imul(h ^ START_SEED, P), G) >>> SHIFT;
+      v = cnt[b]!;
+      cnt[b] = v + 1;
+      if (v === 0) tch[nt++] = b;
+      startPending = true;
+      startHash = h;
+    }
+    boundary = false;
     prev = h;
     hasPrev = true;
   }

@@ -288,6 +288,8 @@ const MARKER = any('instructions?', 'commands?', 'directives?', 'anweisungen', '
 
 /** Who an indirect injection talks to (the model processing the text, never the human reader). */
 const IND_AI = any(
+  'ai (?:summari[sz]ers?|readers?|reviewers?|crawlers?|scrapers?|tools?|bots?|helpers?)',
+  '(?:code|coding|virtual|email|e-mail|writing|research|shopping|browsing) assistants?',
   'ai',
   'ai assistants?',
   'ai models?',
