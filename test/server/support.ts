@@ -38,11 +38,13 @@ export interface ErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
 }
 
+/** Starts a server on a fresh SQLite registry, or on the store `storeUrl` names (a PostgreSQL schema). */
 export async function startServer(
   options: Partial<Omit<ServerOptions, 'store' | 'project'>> = {},
+  storeUrl?: string,
 ): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'promptops-server-'));
-  const store = await openStore(`sqlite:${path.join(dir, 'r.db')}`, dir, {
+  const store = await openStore(storeUrl ?? `sqlite:${path.join(dir, 'r.db')}`, dir, {
     project: PROJECT,
     environments: ENVIRONMENTS,
   });

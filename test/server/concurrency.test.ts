@@ -1,0 +1,124 @@
+/**
+ * Parallel HTTP requests against one server, on both engines: approvals racing each other are all
+ * kept, and releases and rollbacks racing each other leave exactly one active release per
+ * environment, with the environment label on its version.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeRequest, ReleaseRecord } from '../../src/store/index.js';
+import { promptItem } from '../store/fixtures.js';
+import { DATABASE_URL, withClient, withSchema } from '../store/harness.js';
+import { PROJECT, startServer, type TestServer } from './support.js';
+
+const schema = `http_${randomBytes(5).toString('hex')}`;
+const ENGINES = [
+  { name: 'sqlite', url: undefined, drop: async () => {} },
+  {
+    name: 'postgres',
+    url: withSchema(DATABASE_URL, schema),
+    drop: () => withClient(null, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => {}),
+  },
+];
+const REVIEWERS = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'].map((r) => `${r}@acme.example`);
+const P = `/v1/projects/${PROJECT}`;
+
+describe.each(ENGINES)('parallel requests ($name)', (engine) => {
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startServer({}, engine.url);
+    const grant = async (subject: string, role: 'author' | 'reviewer' | 'releaser') => {
+      tokens[subject] = (await server.store.createToken({ subject, name: 'test' }, 'test')).token;
+      await server.store.grantRole(subject, role, 'test');
+    };
+    await grant('author@acme.example', 'author');
+    await grant('rel@acme.example', 'releaser');
+    for (const reviewer of REVIEWERS) await grant(reviewer, 'reviewer');
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await engine.drop();
+  });
+
+  const as = (who: string, method: string, url: string, body?: unknown) =>
+    server.call(method, url, { token: tokens[who]!, ...(body === undefined ? {} : { body }) });
+
+  /** Pushes a version and opens its change request (base: a label nothing moves, so no base rule applies). */
+  async function propose(template: string): Promise<ChangeRequest> {
+    const item = await promptItem('summarize', template);
+    expect((await as('author@acme.example', 'POST', `${P}/prompts/push`, { items: [item] })).status).toBe(
+      200,
+    );
+    const opened = await as('author@acme.example', 'POST', `${P}/change-requests`, {
+      prompt: 'summarize',
+      baseLabel: 'qa',
+    });
+    expect(opened.status, opened.text).toBe(201);
+    const cr = opened.json as ChangeRequest;
+    for (const name of ['lint', 'tests', 'guardrails', 'regression'])
+      await as('rel@acme.example', 'POST', `${P}/change-requests/${cr.number}/checks`, {
+        name,
+        status: 'pass',
+        summary: 'ok',
+        versionHash: cr.versionHash,
+      });
+    return cr;
+  }
+
+  it('keeps every one of six approvals sent at once', async () => {
+    const cr = await propose('Approve {{text}}.');
+    const replies = await Promise.all(
+      REVIEWERS.map((reviewer) =>
+        as(reviewer, 'POST', `${P}/change-requests/${cr.number}/reviews`, { decision: 'approve' }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(REVIEWERS.map(() => 200));
+    const after = (await as('rel@acme.example', 'GET', `${P}/change-requests/${cr.number}`))
+      .json as ChangeRequest;
+    expect(after.gate.approvedBy).toEqual([...REVIEWERS].sort());
+  });
+
+  it('leaves exactly one active release per environment after racing releases and rollbacks', async () => {
+    const crs: ChangeRequest[] = [];
+    for (let i = 1; i <= 4; i++) crs.push(await propose(`Take ${i}: {{text}}.`));
+    for (const cr of crs.slice(0, 2))
+      for (const environment of ['staging', 'production'])
+        await as('rel@acme.example', 'POST', `${P}/releases`, { changeRequest: cr.number, environment });
+    const requests = [
+      ...crs.flatMap((cr) =>
+        ['staging', 'production'].map(
+          (environment) => () =>
+            as('rel@acme.example', 'POST', `${P}/releases`, { changeRequest: cr.number, environment }),
+        ),
+      ),
+      ...['staging', 'production', 'production'].map(
+        (environment) => () =>
+          as('rel@acme.example', 'POST', `${P}/releases/rollback`, { prompt: 'summarize', environment }),
+      ),
+    ];
+    const replies = await Promise.all(requests.map((send) => send()));
+    for (const reply of replies) {
+      // A rollback may find nothing earlier once others have rolled back; nothing else may fail.
+      if (reply.status !== 201) expect(reply.text).toMatch(/PO_ERR_RELEASE_(NOT_FOUND|INVALID)/);
+    }
+    expect(replies.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(8);
+
+    const releases = (await as('rel@acme.example', 'GET', `${P}/releases?prompt=summarize&limit=1000`))
+      .json as ReleaseRecord[];
+    const labels = (await as('rel@acme.example', 'GET', `${P}/labels?prompt=summarize`)).json as {
+      label: string;
+      number: number;
+    }[];
+    for (const environment of ['staging', 'production']) {
+      const history = releases.filter((r) => r.environment === environment);
+      const active = history.filter((r) => r.active);
+      expect(active).toHaveLength(1);
+      expect(history.map((r) => r.seq).sort((a, b) => a - b)).toEqual(history.map((_, i) => i + 1));
+      expect(labels.find((l) => l.label === environment)?.number).toBe(active[0]!.version);
+    }
+    const audit = (await as('rel@acme.example', 'GET', `${P}/audit/verify`)).json as { broken: unknown };
+    expect(audit.broken).toBeNull();
+  }, 60_000);
+});
