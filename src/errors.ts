@@ -53,6 +53,8 @@ export const ERROR_CATALOG = {
   PO_ERR_REQUEST_INVALID: { status: 400, exit: 2 },
   PO_ERR_ROUTE_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_PROJECT_NOT_FOUND: { status: 404, exit: 3 },
+  PO_ERR_PROJECT_EXISTS: { status: 409, exit: 4 },
+  PO_ERR_RATE_LIMITED: { status: 429, exit: 5 },
   PO_ERR_INTERNAL: { status: 500, exit: 70 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 

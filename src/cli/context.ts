@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { PromptOpsError } from '../errors.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
 import type { Store } from '../store/index.js';
 
@@ -54,4 +55,20 @@ export function resolveActor(explicit?: string): string {
     // no git, or no identity configured
   }
   return userInfo().username;
+}
+
+/** The most rows any listing returns, locally or from a server (the API has the same bound). */
+export const MAX_LIMIT = 10_000;
+
+/** Parses `--limit`: a whole number from 1 to MAX_LIMIT, or `fallback` when absent. */
+export function parseLimit(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `--limit must be a whole number from 1 to ${MAX_LIMIT}, not "${text}"`,
+    );
+  }
+  return limit;
 }

@@ -495,7 +495,6 @@ export function buildProgram(): Command {
     .option('--version <n>', 'the version to propose')
     .option('-m, --title <text>', 'title (default: the version message)')
     .option('--description <text>', 'longer description')
-    .option('--base <label>', 'compare with the version this label serves (default: the last environment)')
     .option('--author <who>', 'author to record (local mode)')
     .option('--json', 'print machine-readable results')
     .action(run(async ([p], o) => (await import('./commands/change.js')).openChange(p as string, o)));

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type ErrorCode, isPromptOpsError, PromptOpsError } from '../errors.js';
 import { allows, type Role } from '../governance/rbac.js';
+import { parseToken } from '../governance/tokens.js';
 import type { Store } from '../store/index.js';
 import { ROUTES, type RouteDef } from './routes.js';
 
@@ -40,11 +41,42 @@ class TtlCache<T> {
   }
   /** Keeps `value` for the cache's TTL, or until `notAfter` (ms since the epoch) if that is sooner. */
   set(key: string, value: T, notAfter = Number.POSITIVE_INFINITY): void {
-    if (this.entries.size > 10_000) this.entries.clear();
+    // Full: drop the oldest entry (Maps iterate in insertion order), never the whole cache.
+    if (this.entries.size >= 10_000) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { value, until: Math.min(Date.now() + this.ttl, notAfter) });
   }
   deleteWhere(match: (key: string, value: T) => boolean): void {
     for (const [key, entry] of this.entries) if (match(key, entry.value)) this.entries.delete(key);
+  }
+}
+
+/** Failed verifications per token id per minute before further guesses are refused unchecked. */
+const MAX_FAILURES_PER_ID = 10;
+
+/** Runs at most `concurrency` tasks at once; beyond `queue` waiting, refuses with 429. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(
+    private readonly concurrency: number,
+    private readonly queue: number,
+  ) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.concurrency) this.running++;
+    else {
+      if (this.waiting.length >= this.queue) {
+        throw new PromptOpsError('PO_ERR_RATE_LIMITED', 'too many token checks at once; retry shortly');
+      }
+      // The finishing task hands its slot straight to the next in line.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }
 
@@ -73,6 +105,8 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
   });
   const ttl = options.authCacheMs ?? 5_000;
   const tokens = new TtlCache<Caller | null>(ttl);
+  const failures = new TtlCache<number>(60_000);
+  const verifications = new Limiter(2, 64);
   const roles = new TtlCache<Role[]>(ttl);
   const projects = new Set<string>();
   let draining = false;
@@ -142,7 +176,14 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     const key = createHash('sha256').update(token).digest('hex');
     let caller = tokens.get(key);
     if (caller === undefined) {
-      const found = await store.authenticate(token);
+      // Verifying costs a scrypt hash (~16 MiB, tens of ms): guessed secrets for a known token id
+      // are throttled per id, and verifications run a few at a time with a bounded queue.
+      const id = parseToken(token)?.id;
+      if (id && (failures.get(id) ?? 0) >= MAX_FAILURES_PER_ID) {
+        throw new PromptOpsError('PO_ERR_UNAUTHENTICATED', 'the token is unknown, revoked or expired');
+      }
+      const found = await verifications.run(() => store.authenticate(token));
+      if (!found && id) failures.set(id, (failures.get(id) ?? 0) + 1);
       caller = found ? { subject: found.subject, tokenId: found.tokenId } : null;
       // A token never outlives its expiry in the cache.
       tokens.set(key, caller, found?.expiresAt ? Date.parse(found.expiresAt) : undefined);

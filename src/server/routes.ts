@@ -42,7 +42,7 @@ const str = { type: 'string', minLength: 1, maxLength: 500 } as const;
 const text = { type: 'string', maxLength: 20_000 } as const;
 const int = { type: 'integer', minimum: 1 } as const;
 /** Query strings carry text: numbers are checked by pattern (request bodies are never coerced). */
-const limit = { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } as const;
+const limit = { type: 'string', pattern: '^(?:[1-9][0-9]{0,3}|10000)$' } as const;
 const obj = (properties: Record<string, object>, required: string[] = []) => ({
   type: 'object',
   properties,
@@ -425,7 +425,6 @@ export const ROUTES: RouteDef[] = [
           version: int,
           title: { type: 'string', maxLength: 300 },
           description: text,
-          baseLabel: str,
         },
         ['prompt'],
       ),
@@ -702,8 +701,7 @@ export const ROUTES: RouteDef[] = [
     },
     handler: async ({ store, actor, body, invalidate }) => {
       // Whoever creates a project administers it; otherwise nobody could grant its first roles.
-      const project = await store.ensureProject(body.name as string, actor);
-      await store.forProject(project.name).grantRole(actor, 'admin', actor);
+      const project = await store.createProject(body.name as string, actor);
       invalidate({ subject: actor });
       return project;
     },

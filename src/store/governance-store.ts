@@ -52,7 +52,7 @@ export interface ChangeRequest {
   prompt: string;
   version: number;
   versionHash: string;
-  /** The version the change replaces (what `baseLabel` pointed at when it was opened). */
+  /** The version the change replaces: what production (`baseLabel`) served when it was opened. */
   base: number | null;
   baseLabel: string | null;
   title: string;
@@ -135,6 +135,8 @@ export interface PromoteInput {
 /** Governance operations: identity, change requests, reviews, checks, releases. */
 export interface GovernanceStore {
   ensureProject(name: string, actor: string): Promise<ProjectRecord>;
+  /** Creates a project and makes `actor` its admin, in one transaction; an existing name is a conflict. */
+  createProject(name: string, actor: string): Promise<ProjectRecord>;
   listProjects(): Promise<ProjectRecord[]>;
   /** Creates a token; the plain token is in the result and nowhere else, ever. */
   createToken(
@@ -150,7 +152,7 @@ export interface GovernanceStore {
   listRoleBindings(): Promise<RoleBinding[]>;
   rolesOf(subject: string): Promise<Role[]>;
   openChangeRequest(
-    input: { prompt: string; version?: number; title?: string; description?: string; baseLabel?: string },
+    input: { prompt: string; version?: number; title?: string; description?: string },
     author: string,
   ): Promise<ChangeRequest>;
   listChangeRequests(filter?: {
@@ -217,6 +219,30 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       const row = { name, created_at: this.now().toISOString(), created_by: actor };
       await trx.insertInto('projects').values(row).execute();
       await this.appendAudit(trx, actor, 'project.create', name, null, { name }, row.created_at);
+      return toProject(row);
+    });
+  }
+
+  async createProject(name: string, actor: string): Promise<ProjectRecord> {
+    return this.transact(async (trx) => {
+      const found = await trx
+        .selectFrom('projects')
+        .select('name')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (found) {
+        throw new PromptOpsError('PO_ERR_PROJECT_EXISTS', `project "${name}" already exists`, {
+          project: name,
+        });
+      }
+      const at = this.now().toISOString();
+      const row = { name, created_at: at, created_by: actor };
+      await trx.insertInto('projects').values(row).execute();
+      await trx
+        .insertInto('role_bindings')
+        .values({ project: name, subject: actor, role: 'admin', created_at: at, created_by: actor })
+        .execute();
+      await this.appendAudit(trx, actor, 'project.create', name, null, { name, admin: actor }, at);
       return toProject(row);
     });
   }
@@ -400,7 +426,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
   // ---- change requests ------------------------------------------------------------------------
 
   async openChangeRequest(
-    input: { prompt: string; version?: number; title?: string; description?: string; baseLabel?: string },
+    input: { prompt: string; version?: number; title?: string; description?: string },
     author: string,
   ): Promise<ChangeRequest> {
     return this.transact(async (trx) => {
@@ -431,7 +457,9 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
           { number: open.number },
         );
       }
-      const baseLabel = input.baseLabel ?? this.productionLabel();
+      // Always what production serves: a base the author could pick would let them pick a label
+      // that serves nothing, and with it a lower risk and no regression run.
+      const baseLabel = this.productionLabel();
       const base = await this.labelledVersion(trx, input.prompt, baseLabel);
       if (base && base.hash === candidate.hash) {
         throw new PromptOpsError(
@@ -692,18 +720,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       this.requireGate(loaded);
       const at = this.now().toISOString();
       const current = await this.activeRow(trx, cr.prompt, input.environment);
-      if (input.environment === cr.base_label) {
-        // The checks, the risk and the approvals judged the change against its base; if the
-        // environment has moved on since, releasing would silently undo whatever replaced it.
-        const now = await this.labelledVersion(trx, cr.prompt, input.environment);
-        if (now && now.number !== cr.base_number && now.number !== cr.version_number) {
-          throw new PromptOpsError(
-            'PO_ERR_POLICY_BLOCKED',
-            `${input.environment} now serves ${cr.prompt}@${now.number}, not @${cr.base_number ?? 'nothing'} that change request #${cr.number} was reviewed against; open a new change request (or roll back)`,
-            { number: cr.number, base: cr.base_number, serving: now.number },
-          );
-        }
-      }
+      await this.requireBaseCurrent(trx, cr, input.environment);
       if (weight === undefined) refuseOverCanary(current);
       let row: ReleaseRow;
       if (weight !== undefined) {
@@ -789,12 +806,13 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
           { prompt: input.prompt, environment: input.environment },
         );
       }
-      const crRow = await trx
+      const { number } = await trx
         .selectFrom('change_requests')
         .select('number')
         .where('id', '=', source.cr_id)
         .executeTakeFirstOrThrow();
-      this.requireGate(await this.loadChangeRequest(trx, crRow.number));
+      this.requireGate(await this.loadChangeRequest(trx, number));
+      await this.requireBaseCurrent(trx, await this.crRow(trx, number), input.to);
       const current = await this.activeRow(trx, input.prompt, input.to);
       refuseOverCanary(current);
       const row = this.releaseRow(
@@ -867,22 +885,34 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
         await this.resolveIn(trx, { prompt, selector: { kind: 'number', number: serving.number } })
       ).spec;
       const breaking = inputBreaks(servingSpec, target.spec);
+      // A rollback returns to something this environment already ran; anything else is a release
+      // that skipped its change request.
+      const neverServed = !(await this.labelMoves(trx, prompt, environment)).some(
+        (m) => m.number === targetNumber,
+      );
       let exceptionId: string | null = null;
-      if (breaking.length > 0) {
-        if (!justification) {
+      if (breaking.length > 0 || neverServed) {
+        if (!justification && breaking.length > 0) {
           throw new PromptOpsError(
             'PO_ERR_ROLLBACK_BREAKING',
-            `rolling ${environment} back to ${prompt}@${targetNumber} would reject inputs that callers of @${serving.number} send: ${breaking.map((b) => b.reason).join('; ')}. An admin may force it with a justification`,
+            `rolling ${environment} back to ${prompt}@${targetNumber} would reject inputs that callers of @${serving.number} send: ${breaking.map((b) => `${b.path}: ${b.reason}`).join('; ')}. An admin may force it with a justification`,
             { prompt, environment, from: serving.number, to: targetNumber, breaking },
+          );
+        }
+        if (!justification) {
+          throw new PromptOpsError(
+            'PO_ERR_POLICY_BLOCKED',
+            `${environment} never served ${prompt}@${targetNumber}, so rolling back to it would ship a version no change request approved for it; release it through a change request (or an admin may force it with a justification)`,
+            { prompt, environment, to: targetNumber },
           );
         }
         exceptionId = await this.recordException(
           trx,
-          'rollback-breaking',
+          breaking.length > 0 ? 'rollback-breaking' : 'rollback-unreviewed',
           `${prompt}:${environment}`,
           actor,
           justification,
-          { from: serving.number, to: targetNumber, breaking },
+          { from: serving.number, to: targetNumber, breaking, neverServed },
           at,
         );
       }
@@ -982,6 +1012,27 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       );
     }
     return row;
+  }
+
+  /**
+   * The checks, the risk and the approvals judged a change against what production served when it
+   * was opened; if production has moved on since, shipping it there would silently undo whatever
+   * replaced that version.
+   */
+  private async requireBaseCurrent(
+    trx: Tx,
+    cr: Database['change_requests'],
+    environment: string,
+  ): Promise<void> {
+    if (environment !== cr.base_label) return;
+    const now = await this.labelledVersion(trx, cr.prompt, environment);
+    if (now && now.number !== cr.base_number && now.number !== cr.version_number) {
+      throw new PromptOpsError(
+        'PO_ERR_POLICY_BLOCKED',
+        `${environment} now serves ${cr.prompt}@${now.number}, not @${cr.base_number ?? 'nothing'} that change request #${cr.number} was reviewed against; open a new change request (or roll back)`,
+        { number: cr.number, base: cr.base_number, serving: now.number },
+      );
+    }
   }
 
   private requireOpen(cr: Database['change_requests']): void {
@@ -1171,12 +1222,12 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
    * twice walks back twice instead of toggling), and removing the label empties it. Covers label
    * moves made before releases existed too.
    */
-  private async previousServed(
+  /** Every move of an environment's label, oldest first: the version it was set to, or null when removed. */
+  private async labelMoves(
     trx: Tx,
     prompt: string,
     environment: string,
-    current: number,
-  ): Promise<number | null> {
+  ): Promise<{ number: number | null }[]> {
     const promptId = await this.promptId(trx, prompt);
     const events = await trx
       .selectFrom('label_events as e')
@@ -1186,14 +1237,29 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       .where('e.label', '=', environment)
       .orderBy('e.seq')
       .execute();
+    return events.map((e) => ({ number: e.action === 'remove' ? null : e.number }));
+  }
+
+  /**
+   * What the environment served before its current version, read from the environment label's
+   * moves as a stack: a move forward pushes, a move back to the version below pops (so rolling back
+   * twice walks back twice instead of toggling), and removing the label empties it. Covers label
+   * moves made before releases existed too.
+   */
+  private async previousServed(
+    trx: Tx,
+    prompt: string,
+    environment: string,
+    current: number,
+  ): Promise<number | null> {
     const stack: number[] = [];
-    for (const event of events) {
-      if (event.action === 'remove' || event.number === null) {
+    for (const move of await this.labelMoves(trx, prompt, environment)) {
+      if (move.number === null) {
         stack.length = 0;
         continue;
       }
-      if (stack.length >= 2 && stack[stack.length - 2] === event.number) stack.pop();
-      else if (stack.at(-1) !== event.number) stack.push(event.number);
+      if (stack.length >= 2 && stack[stack.length - 2] === move.number) stack.pop();
+      else if (stack.at(-1) !== move.number) stack.push(move.number);
     }
     if (stack.at(-1) !== current) return null;
     return stack.length >= 2 ? stack[stack.length - 2]! : null;

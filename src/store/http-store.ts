@@ -219,7 +219,11 @@ export class HttpStore implements Store {
   async close(): Promise<void> {}
 
   // ---- identity ----
-  ensureProject(name: string, _actor: string): Promise<ProjectRecord> {
+  async ensureProject(name: string, actor: string): Promise<ProjectRecord> {
+    const found = (await this.listProjects()).find((p) => p.name === name);
+    return found ?? this.createProject(name, actor);
+  }
+  createProject(name: string, _actor: string): Promise<ProjectRecord> {
     return this.call('POST', '/projects', { name });
   }
   listProjects(): Promise<ProjectRecord[]> {
@@ -268,7 +272,7 @@ export class HttpStore implements Store {
   }
   // ---- change requests ----
   openChangeRequest(
-    input: { prompt: string; version?: number; title?: string; description?: string; baseLabel?: string },
+    input: { prompt: string; version?: number; title?: string; description?: string },
     _author: string,
   ): Promise<ChangeRequest> {
     return this.call('POST', this.p('/change-requests'), input);

@@ -64,6 +64,8 @@ describe('remote mode', () => {
     [['traces', '--json']],
     [['audit', 'ls', '--json']],
     [['audit', 'verify']],
+    [['audit', 'ls', '--limit', '5000', '--json']],
+    [['traces', '--limit', '20000']],
     [['change', 'ls', '--json']],
     [['change', 'show', '1']],
     [['releases']],

@@ -151,11 +151,10 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
       prompt = 'summarize',
       version?: number,
       on: Store = store,
-      baseLabel?: string,
     ): Promise<ChangeRequest> {
       clock.tick();
       const opened = await on.openChangeRequest(
-        { prompt, ...(version === undefined ? {} : { version }), ...(baseLabel ? { baseLabel } : {}) },
+        { prompt, ...(version === undefined ? {} : { version }) },
         AUTHOR,
       );
       const checked = await passChecks(opened, on);
@@ -249,16 +248,6 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
           'Shorter summaries',
           'Users asked.',
         ]);
-      });
-
-      it('compares with another label when asked, and has no base when that label serves nothing', async () => {
-        await ship('Summarize {{text}}.');
-        const cr = await store.openChangeRequest(
-          { prompt: 'summarize', version: 1, baseLabel: 'staging' },
-          AUTHOR,
-        );
-        expect([cr.base, cr.baseLabel]).toEqual([null, 'staging']);
-        expect(factorsOf(cr)).toHaveProperty('new-prompt', 10);
       });
 
       it('a first release has no base and carries the new-prompt factor', async () => {
@@ -1255,6 +1244,47 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect(await serving('staging')).toBe(2);
       });
 
+      it('a promotion onward is refused too when production moved past the request’s base', async () => {
+        await ship('One {{text}}.');
+        const slow = await readyCr('summarize', (await pushVersion('Two {{text}}.')).number);
+        await store.release({ changeRequest: slow.number, environment: 'staging' }, RELEASER);
+        await ship('Three {{text}}.');
+        const err = await promptOpsRejection(
+          store.promote({ prompt: 'summarize', environment: 'staging', to: 'production' }, RELEASER),
+        );
+        expect(err.code).toBe('PO_ERR_POLICY_BLOCKED');
+        expect(await serving('production')).toBe(3);
+      });
+
+      it('rolls back only to a version the environment has served, unless an admin forces it', async () => {
+        await ship('One {{text}}.');
+        await ship('Two {{text}}.');
+        const unreviewed = await pushVersion('Never reviewed {{text}}.');
+        const refused = await promptOpsRejection(
+          store.rollback({ prompt: 'summarize', environment: 'production', to: unreviewed.number }, RELEASER),
+        );
+        expect(refused.code).toBe('PO_ERR_POLICY_BLOCKED');
+        expect(refused.message).toContain('never served summarize@3');
+        expect(await serving('production')).toBe(2);
+        const forced = await store.rollback(
+          {
+            prompt: 'summarize',
+            environment: 'production',
+            to: unreviewed.number,
+            force: { justification: JUSTIFICATION },
+          },
+          ADMIN,
+        );
+        expect(forced.version).toBe(3);
+        const [exception] = await store.listPolicyExceptions();
+        expect(exception).toMatchObject({
+          kind: 'rollback-unreviewed',
+          actor: ADMIN,
+          justification: JUSTIFICATION,
+        });
+        expect(forced.exception).toBe(exception?.id);
+      });
+
       it('neither a full release nor a promotion lands on top of a running canary', async () => {
         await ship('One {{text}}.', 'staging');
         await store.promote({ prompt: 'summarize', environment: 'staging', to: 'production' }, RELEASER);
@@ -1263,7 +1293,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
           { changeRequest: canary.number, environment: 'production', canaryWeight: 10 },
           RELEASER,
         );
-        const other = await readyCr('summarize', (await pushVersion('Three {{text}}.')).number, store, 'qa');
+        const other = await readyCr('summarize', (await pushVersion('Three {{text}}.')).number);
         await store.release({ changeRequest: other.number, environment: 'staging' }, RELEASER);
         const full = await promptOpsRejection(
           store.release({ changeRequest: other.number, environment: 'production' }, RELEASER),
@@ -1370,32 +1400,51 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
           await store.release({ changeRequest: shipped.cr.number, environment: 'production' }, RELEASER);
         }
         const crs: ChangeRequest[] = [];
-        for (let i = 3; i <= 7; i++) {
-          const v = await pushVersion(`Take ${i}: {{text}}.`);
-          // Reviewed against a label that never moves, so the stale-base rule stays out of the race.
-          crs.push(await readyCr('summarize', v.number, store, 'qa'));
-        }
+        for (let i = 3; i <= 7; i++)
+          crs.push(await readyCr('summarize', (await pushVersion(`Take ${i}: {{text}}.`)).number));
         const before = (await store.listReleases({ prompt: 'summarize' })).length;
-        const ops: Array<(s: Store) => Promise<ReleaseRecord>> = [
-          ...crs.map(
-            (cr) => (s: Store) =>
-              s.release({ changeRequest: cr.number, environment: 'production' }, RELEASER),
-          ),
-          ...crs.map(
-            (cr) => (s: Store) => s.release({ changeRequest: cr.number, environment: 'staging' }, RELEASER),
-          ),
-          (s) => s.rollback({ prompt: 'summarize', environment: 'production' }, 'oncall-1@acme.example'),
-          (s) => s.rollback({ prompt: 'summarize', environment: 'production' }, 'oncall-2@acme.example'),
-          (s) => s.rollback({ prompt: 'summarize', environment: 'staging' }, 'oncall-3@acme.example'),
+        // Every request was reviewed against production's v2: once one of them (or a rollback) moves
+        // production, the others are refused for production (base moved); staging takes them all.
+        const ops: Array<{
+          kind: 'production' | 'staging' | 'rollback';
+          run: (s: Store) => Promise<ReleaseRecord>;
+        }> = [
+          ...crs.map((cr) => ({
+            kind: 'production' as const,
+            run: (s: Store) => s.release({ changeRequest: cr.number, environment: 'production' }, RELEASER),
+          })),
+          ...crs.map((cr) => ({
+            kind: 'staging' as const,
+            run: (s: Store) => s.release({ changeRequest: cr.number, environment: 'staging' }, RELEASER),
+          })),
+          ...(['production', 'production', 'staging'] as const).map((environment, i) => ({
+            kind: 'rollback' as const,
+            run: (s: Store) => s.rollback({ prompt: 'summarize', environment }, `oncall-${i}@acme.example`),
+          })),
         ];
         const stores = await Promise.all(ops.map(() => h.reopen()));
 
-        const settled = await Promise.allSettled(ops.map((op, i) => op(stores[i]!)));
+        const settled = await Promise.allSettled(ops.map((op, i) => op.run(stores[i]!)));
 
-        expect(unexpectedFailures(settled)).toEqual([]);
-        const records = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-        expect(records).toHaveLength(ops.length);
-        expect(await store.listReleases({ prompt: 'summarize' })).toHaveLength(before + records.length);
+        const allowed: Record<string, RegExp> = {
+          production: /^PO_ERR_POLICY_BLOCKED$/,
+          staging: /^$/,
+          rollback: /^PO_ERR_RELEASE_(NOT_FOUND|INVALID)$/,
+        };
+        settled.forEach((outcome, i) => {
+          if (outcome.status === 'fulfilled') return;
+          const code = isPromptOpsError(outcome.reason) ? outcome.reason.code : String(outcome.reason);
+          expect(code, `${ops[i]!.kind}: ${(outcome.reason as Error).message}`).toMatch(
+            allowed[ops[i]!.kind]!,
+          );
+        });
+        const records = settled.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+        expect(records.filter((r) => r.environment === 'staging' && r.kind === 'release')).toHaveLength(
+          crs.length,
+        );
+        expect(await store.listReleases({ prompt: 'summarize', limit: 1000 })).toHaveLength(
+          before + records.length,
+        );
         await assertReleaseInvariants('summarize', ENVIRONMENTS);
         const audits = (await store.listAudit({ limit: 1000 })).filter((e) =>
           e.action.startsWith('release.'),
@@ -1408,16 +1457,14 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         await ship('One {{text}}.');
         await ship('Two {{text}}.');
         const crs: ChangeRequest[] = [];
-        for (let i = 3; i <= 6; i++) {
-          const v = await pushVersion(`Take ${i}: {{text}}.`);
-          // Reviewed against a label that never moves, so the stale-base rule stays out of the race.
-          crs.push(await readyCr('summarize', v.number, store, 'qa'));
-        }
+        for (let i = 3; i <= 6; i++)
+          crs.push(await readyCr('summarize', (await pushVersion(`Take ${i}: {{text}}.`)).number));
+        // Four processes release to staging while a fifth rolls production back (v2 → v1).
         const jobs = [
           ...crs.map((cr, i) => ({
             op: 'release' as const,
             changeRequest: cr.number,
-            environment: 'production',
+            environment: 'staging',
             actor: `process-${i}@acme.example`,
           })),
           {
@@ -1444,9 +1491,12 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         }
         const succeeded = results.filter((r) => r.ok).length;
         expect(succeeded).toBe(jobs.length);
-        const all = await store.listReleases({ prompt: 'summarize', environment: 'production' });
-        expect(all).toHaveLength(2 + succeeded);
-        await assertReleaseInvariants('summarize', ['production']);
+        expect(await store.listReleases({ prompt: 'summarize', environment: 'staging' })).toHaveLength(
+          crs.length,
+        );
+        expect(await store.listReleases({ prompt: 'summarize', environment: 'production' })).toHaveLength(3);
+        expect(await serving('production')).toBe(1);
+        await assertReleaseInvariants('summarize', ENVIRONMENTS);
       });
 
       it('concurrent approvals by different reviewers are all kept', async () => {
@@ -1583,6 +1633,14 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         await store.ensureProject('alpha', ADMIN);
         expect((await store.listProjects()).map((p) => p.name)).toEqual(['alpha', 'zeta']);
         expect((await store.listAudit()).filter((e) => e.action === 'project.create')).toHaveLength(2);
+      });
+
+      it('createProject makes its creator the admin, and refuses a name that exists', async () => {
+        await store.createProject('fresh', ADMIN);
+        expect(await store.forProject('fresh').rolesOf(ADMIN)).toEqual(['admin']);
+        const again = await promptOpsRejection(store.createProject('fresh', 'someone-else'));
+        expect(again.code).toBe('PO_ERR_PROJECT_EXISTS');
+        expect(await store.forProject('fresh').rolesOf('someone-else')).toEqual([]);
       });
     });
 

@@ -1,12 +1,10 @@
 import { PromptOpsError } from '../../errors.js';
-import { type GlobalOptions, withStore } from '../context.js';
+import { type GlobalOptions, parseLimit, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
 
 /** `promptops audit ls`: who did what, newest first. */
 export async function listAudit(options: GlobalOptions & { limit?: string }): Promise<number> {
-  const limit = options.limit === undefined ? 50 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new PromptOpsError('PO_ERR_USAGE', '--limit must be a positive whole number');
+  const limit = parseLimit(options.limit, 50);
   return withStore(options, async (store) => {
     const entries = await store.listAudit({ limit });
     if (options.json) {

@@ -15,7 +15,6 @@ export interface ChangeOptions extends GlobalOptions {
   title?: string;
   description?: string;
   version?: string;
-  base?: string;
   status?: string;
   prompt?: string;
   comment?: string;
@@ -92,7 +91,6 @@ export async function openChange(prompt: string, options: ChangeOptions): Promis
         ...(version !== undefined ? { version } : {}),
         ...(options.title ? { title: options.title } : {}),
         ...(options.description ? { description: options.description } : {}),
-        ...(options.base ? { baseLabel: options.base } : {}),
       },
       resolveActor(options.author),
     );

@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PromptOpsError } from '../../errors.js';
 import { REDACTED } from '../../observe/trace.js';
-import { type GlobalOptions, projectDir, withStore } from '../context.js';
+import { type GlobalOptions, parseLimit, projectDir, withStore } from '../context.js';
 import { print, printJson } from '../output.js';
 
 export interface FromTracesOptions extends GlobalOptions {
@@ -29,9 +29,7 @@ export async function addFromTraces(options: FromTracesOptions): Promise<number>
     );
   if (options.status && !['ok', 'error', 'held'].includes(options.status))
     throw new PromptOpsError('PO_ERR_USAGE', '--status must be ok, error or held');
-  const limit = options.limit === undefined ? 1000 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new PromptOpsError('PO_ERR_USAGE', '--limit must be a positive whole number');
+  const limit = parseLimit(options.limit, 1000);
   const target = path.resolve(projectDir(options), options.to);
   let existing = '';
   try {

@@ -7,7 +7,7 @@ import { PromptOpsError } from '../../errors.js';
 import { type CompiledGuardrail, compileGuardrails, runGuardrailStage } from '../../guardrails/engine.js';
 import { BUILTIN_GUARDRAILS } from '../../guardrails/registry.js';
 import { openWorkspace } from '../../project/workspace.js';
-import { type GlobalOptions, projectDir, withStore } from '../context.js';
+import { type GlobalOptions, MAX_LIMIT, parseLimit, projectDir, withStore } from '../context.js';
 import { color, print, printJson } from '../output.js';
 
 export interface CheckOptions extends GlobalOptions {
@@ -149,9 +149,7 @@ async function loadGuardrails(
 /** `promptops guardrails stats`: checks, violations and containment per prompt version and guardrail. */
 export async function stats(options: GlobalOptions & { prompt?: string; limit?: string }): Promise<number> {
   const { countGuardrails } = await import('../../observe/guardrail-stats.js');
-  const limit = options.limit === undefined ? 10_000 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new PromptOpsError('PO_ERR_USAGE', '--limit must be a positive whole number');
+  const limit = parseLimit(options.limit, MAX_LIMIT);
   return withStore(options, async (store) => {
     const traces = await store.listTraces({ ...(options.prompt ? { prompt: options.prompt } : {}), limit });
     const counters = countGuardrails(traces);

@@ -1,7 +1,7 @@
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import type { ReleaseRecord } from '../../store/index.js';
-import { type GlobalOptions, resolveActor, withStore } from '../context.js';
+import { type GlobalOptions, parseLimit, resolveActor, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
 
 export interface ReleaseOptions extends GlobalOptions {
@@ -103,7 +103,7 @@ export async function rollback(prompt: string, options: ReleaseOptions): Promise
 
 /** `promptops releases [NAME]`: release history, newest first. */
 export async function listReleases(prompt: string | undefined, options: ReleaseOptions): Promise<number> {
-  const limit = options.limit === undefined ? 50 : wholeNumber(options.limit, '--limit');
+  const limit = parseLimit(options.limit, 50);
   return withStore(options, async (store) => {
     const releases = await store.listReleases({
       ...(prompt ? { prompt } : {}),

@@ -3,7 +3,7 @@ import { shortHash } from '../../catalog/canonical.js';
 import { parseVersionRef } from '../../catalog/ref.js';
 import { PromptOpsError } from '../../errors.js';
 import { createClient } from '../../runtime/client.js';
-import { type GlobalOptions, projectDir, withStore } from '../context.js';
+import { type GlobalOptions, parseLimit, projectDir, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table } from '../output.js';
 
 export interface RunCliOptions extends GlobalOptions {
@@ -83,10 +83,7 @@ async function readInput(text: string | undefined): Promise<unknown> {
 export async function traces(
   options: GlobalOptions & { prompt?: string; status?: 'ok' | 'error'; limit?: string },
 ): Promise<number> {
-  const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    throw new PromptOpsError('PO_ERR_USAGE', '--limit must be a whole number between 1 and 10000');
-  }
+  const limit = parseLimit(options.limit, 20);
   if (options.status !== undefined && options.status !== 'ok' && options.status !== 'error') {
     throw new PromptOpsError('PO_ERR_USAGE', '--status must be ok or error');
   }
