@@ -63,10 +63,12 @@ function pool(connectionString: string, schema: string | null, isolation: string
 
 /**
  * Opens the PostgreSQL registry at `url`, creating its schema (if `?schema=` names one) and
- * bringing the tables up to date. Store transactions run SERIALIZABLE, like SQLite's single
- * writer: a conflicting transaction fails with 40001 and is retried, so label moves always start
- * where the previous move left the label and no write skew (labelling a version being archived)
- * slips through.
+ * bringing the tables up to date. Store transactions run SERIALIZABLE (the store asks for it on
+ * each transaction), like SQLite's single writer: a conflicting transaction fails with 40001 and is
+ * retried, so label moves always start where the previous move left the label and no write skew
+ * (labelling a version being archived) slips through. Single-statement reads outside transactions
+ * run at the default READ COMMITTED: a statement sees one snapshot either way, without the
+ * serializable bookkeeping.
  */
 export async function openPostgresStore(
   url: string,
@@ -79,7 +81,7 @@ export async function openPostgresStore(
     throw err instanceof PromptOpsError ? err : unavailable(url, err);
   }
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: pool(connectionString, schema, 'serializable', 10) }),
+    dialect: new PostgresDialect({ pool: pool(connectionString, schema, null, 10) }),
   });
   return new KyselyStore(db, { ...options, isRetryable });
 }

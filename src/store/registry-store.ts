@@ -192,11 +192,14 @@ export class KyselyRegistryStore implements RegistryStore {
     return this.options.project;
   }
 
-  /** Runs `work` in a transaction, retrying when the engine reports a transient conflict. */
+  /**
+   * Runs `work` in a SERIALIZABLE transaction (SQLite's are by nature), retrying when the engine
+   * reports a transient conflict.
+   */
   protected async transact<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute(work);
+        return await this.db.transaction().setIsolationLevel('serializable').execute(work);
       } catch (err) {
         if (!this.options.isRetryable?.(err)) throw err;
         if (attempt >= MAX_ATTEMPTS) {
