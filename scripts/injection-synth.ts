@@ -34,6 +34,23 @@ export interface SynthRow {
 type Rand = () => number;
 
 const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+/**
+ * Optional split of the hand-written templates (openers, actions, tasks, benign lines, document
+ * prose, malicious code) into `k` parts by index, for cross-validation that also holds out WORDING:
+ * with `heldOut` false the generator uses every part but `part`, with `heldOut` true only `part`.
+ * Null (the default) uses every template; the draws from the PRNG are the same either way.
+ */
+let templateSplit: { k: number; part: number; heldOut: boolean } | null = null;
+export function setTemplateSplit(split: { k: number; part: number; heldOut: boolean } | null): void {
+  templateSplit = split;
+}
+function pool<T>(xs: readonly T[]): readonly T[] {
+  const s = templateSplit;
+  if (!s) return xs;
+  const out = xs.filter((_, i) => (i % s.k === s.part) === s.heldOut);
+  return out.length > 0 ? out : xs;
+}
 const chance = (rand: Rand, p: number) => rand() < p;
 
 /** Expands `{slot}` references (and `a|b|c` alternatives inside `[…]`) from the slot table. */
@@ -724,7 +741,7 @@ const PROSE: readonly string[] = [
 /** `k` sentences of document prose. */
 function docProse(rand: Rand, k: number): string {
   const out: string[] = [];
-  for (let i = 0; i < k; i++) out.push(expand(rand, pick(rand, PROSE), PROSE_SLOTS));
+  for (let i = 0; i < k; i++) out.push(expand(rand, pick(rand, pool(PROSE)), PROSE_SLOTS));
   return out.join(' ');
 }
 
@@ -959,12 +976,12 @@ const MALICIOUS_CODE: readonly string[] = [
 function plantedInstruction(rand: Rand): string {
   const slots = {
     ...SLOTS,
-    task: TASKS,
-    task_cap: TASKS.map((t) => t.replace(/^./, (c) => c.toUpperCase())),
+    task: pool(TASKS),
+    task_cap: pool(TASKS).map((t) => t.replace(/^./, (c) => c.toUpperCase())),
   };
-  const opener = expand(rand, pick(rand, OPENERS), slots);
+  const opener = expand(rand, pick(rand, pool(OPENERS)), slots);
   if (chance(rand, 0.15)) {
-    const code = expand(rand, pick(rand, MALICIOUS_CODE), slots);
+    const code = expand(rand, pick(rand, pool(MALICIOUS_CODE)), slots);
     const ask = expand(
       rand,
       pick(rand, [
@@ -978,7 +995,7 @@ function plantedInstruction(rand: Rand): string {
     );
     return `${opener}${ask}\n${code}`.trim();
   }
-  let action = expand(rand, pick(rand, ACTIONS), slots);
+  let action = expand(rand, pick(rand, pool(ACTIONS)), slots);
   if (opener === '' || /[:\n] ?$/.test(opener) || opener.endsWith('. ') || opener.startsWith('['))
     action = action.replace(/^./, (c) => c.toUpperCase());
   const text = opener + action;
@@ -1026,7 +1043,7 @@ export function synthesizeIndirect(
     const u = rand();
     const benignInsert =
       u < 0.7 || tricky.length === 0
-        ? expand(rand, pick(rand, BENIGN_LINES), SLOTS)
+        ? expand(rand, pick(rand, pool(BENIGN_LINES)), SLOTS)
         : u < 0.8
           ? pick(rand, tricky)
           : docProse(rand, 1);
@@ -1052,7 +1069,7 @@ export function synthesizeIndirect(
     const k = 2 + Math.floor(rand() * 6);
     for (let j = 0; j < k; j++) {
       let p = docProse(rand, 2 + Math.floor(rand() * 5));
-      if (chance(rand, 0.25)) p += ` ${expand(rand, pick(rand, BENIGN_LINES), SLOTS)}`;
+      if (chance(rand, 0.25)) p += ` ${expand(rand, pick(rand, pool(BENIGN_LINES)), SLOTS)}`;
       if (chance(rand, 0.15)) p = `- ${p}`;
       paras.push(p);
     }
@@ -1162,7 +1179,7 @@ export function benignFragment(rand: Rand): string {
     ...FRAGMENT_SLOTS,
     greeting: GREETINGS,
     person_l: ['alice', 'bob', 'm.rossi', 'j.chen', 'priya', 'tom.k'],
-    prose: PROSE,
+    prose: pool(PROSE),
     q: [
       'what time does the store open?',
       'can I change my delivery address?',

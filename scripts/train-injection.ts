@@ -34,7 +34,8 @@
  * 5-fold cross-validation on train grouped by shared attack payload; differences were small and the
  * defaults below are the best or simplest of the tried settings. Environment variables override
  * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, SEED, SYNTH,
- * SYNTH_WEIGHT, FOLDS; MODEL_OUT writes the model elsewhere). The synthetic-data settings were compared on the cross-validation and the
+ * SYNTH_WEIGHT, FOLDS; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
+ * described below instead of training). The synthetic-data settings were compared on the cross-validation and the
  * synthetic validation rows only.
  */
 import { createHash } from 'node:crypto';
@@ -52,7 +53,7 @@ import {
 } from '../src/guardrails/injection/features.js';
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
-import { synthesizeIndirect } from './injection-synth.js';
+import { setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'shared', 'datasets');
@@ -294,6 +295,11 @@ function fitModel(base: Row[], seed: number): Fitted & { added: number } {
     ...augment(base, AUGMENT, AUGMENT_EMBEDDED, prng(seed + 1)),
     ...synthesizeIndirect(base, SYNTH, prng(seed + 3)),
   ];
+  return { ...fitRows(all), added: all.length - base.length };
+}
+
+/** Fits the given rows (no synthetic rows added) and quantises to int8. */
+function fitRows(all: Row[]): Fitted {
   const xs = all.map((r) => view(r.text));
   const ys = Uint8Array.from(all, (r) => r.label);
   const { w, bias } = train(xs, ys, sampleWeights(all));
@@ -302,7 +308,7 @@ function fitModel(base: Row[], seed: number): Fitted & { added: number } {
   const scale = maxAbs / 127;
   const q = new Int8Array(BUCKETS);
   for (let j = 0; j < BUCKETS; j++) q[j] = Math.round(w[j]! / scale);
-  return { q, scale, bias, added: all.length - base.length };
+  return { q, scale, bias };
 }
 
 const scoreWith = (m: Fitted, text: string) => modelProbability(normalize(text).text, m.q, m.scale, m.bias);
@@ -330,6 +336,164 @@ function foldsOf(all: Row[], k: number, seed: number): Int32Array {
     offset += idx.length;
   }
   return fold;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experiment, not part of the shipped model: a second, document-specialised model B (synthetic
+// documents with planted instructions vs synthetic benign documents and the long benign rows of
+// train), scoring only text that passes a document gate (normalised length, lines + sentences),
+// combined as max(heuristic, A, B') with B' rescaled so B's own threshold (out-of-fold FPR ≤ 1.5 %
+// on every benign train source and on held-out synthetic benign documents) maps to A's.
+// `DOC_CV=1 npx tsx scripts/train-injection.ts` runs a FOLDS-fold CV that holds out rows AND
+// template wording (setTemplateSplit), prints A alone vs A + B for a grid of gates and exits
+// (DOC_DUMP=file also writes the per-row out-of-fold scores). Result (2026-11-28): B was NOT
+// adopted — on held-out wording it separates planted instructions from benign carriers no better
+// than A (AUC 0.827 vs 0.827); at the FPR limit it adds ≤ 0.004 synthetic indirect recall, and
+// without the synthetic-benign limit its gain comes with 2–4× the benign-document FPR.
+
+const DOC_SYNTH = Number(process.env.DOC_SYNTH ?? 1200);
+const DOC_MIN_BENIGN = Number(process.env.DOC_MIN_BENIGN ?? 150);
+const DOC_FPR = 0.015;
+
+/** Document-gate statistics of a raw text: normalised length and line/sentence units. */
+function gateStats(text: string): { chars: number; units: number } {
+  const t = normalize(text).text;
+  let lines = 0;
+  for (const l of text.split('\n')) if (l.trim()) lines++;
+  const sentences = (t.match(/[.!?](?= |$)/g) ?? []).length;
+  return { chars: t.length, units: Math.max(0, lines - 1) + sentences };
+}
+
+/** B's training rows: synthetic documents (planted vs benign) plus the long benign rows of `base`. */
+function docRows(base: Row[], seed: number): Row[] {
+  return [
+    ...synthesizeIndirect(base, DOC_SYNTH, prng(seed + 5)),
+    ...augment(base, AUGMENT, 0, prng(seed + 6)),
+    ...base
+      .filter((r) => r.label === 0 && r.text.length >= DOC_MIN_BENIGN)
+      .map((r) => ({ ...r, source: 'train:long-benign' })),
+  ];
+}
+
+if (process.env.DOC_CV) {
+  const K = FOLDS;
+  const fold = foldsOf(rows, K, SEED + 10);
+  const oofA = new Array<number>(rows.length).fill(0);
+  const oofB = new Array<number>(rows.length).fill(0);
+  const evalRows: Row[] = [];
+  const evalA: number[] = [];
+  const evalB: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const base = rows.filter((_, i) => fold[i] !== k);
+    const held = rows.filter((_, i) => fold[i] === k);
+    setTemplateSplit({ k: K, part: k, heldOut: false });
+    const a = fitModel(base, SEED + 100 * (k + 1));
+    const b = fitRows(docRows(base, SEED + 100 * (k + 1)));
+    setTemplateSplit({ k: K, part: k, heldOut: true });
+    const ev = [
+      ...synthesizeIndirect(held, 200, prng(SEED + 500 + k)),
+      ...augment(held, 40, 40, prng(SEED + 600 + k)),
+    ];
+    setTemplateSplit(null);
+    rows.forEach((r, i) => {
+      if (fold[i] === k) {
+        oofA[i] = scoreWith(a, r.text);
+        oofB[i] = scoreWith(b, r.text);
+      }
+    });
+    for (const r of ev) {
+      evalRows.push(r);
+      evalA.push(scoreWith(a, r.text));
+      evalB.push(scoreWith(b, r.text));
+    }
+    console.error(`fold ${k} done`);
+  }
+  const heur = rows.map((r) => heurScore(r.text));
+  const evalH = evalRows.map((r) => heurScore(r.text));
+  const baseComb = oofA.map((m, i) => Math.max(m, heur[i]!));
+  const evalBase = evalA.map((m, i) => Math.max(m, evalH[i]!));
+  // A's threshold: the shipped rule on real rows.
+  let tA = pickThreshold(rows, baseComb, TARGET_FPR);
+  for (const source of new Set(rows.filter((r) => r.label === 0).map((r) => r.source))) {
+    const idx = rows.flatMap((r, i) => (r.source === source ? [i] : []));
+    tA = Math.max(
+      tA,
+      pickThreshold(
+        idx.map((i) => rows[i]!),
+        idx.map((i) => baseComb[i]!),
+        TARGET_FPR,
+      ),
+    );
+  }
+  const gs = rows.map((r) => gateStats(r.text));
+  const egs = evalRows.map((r) => gateStats(r.text));
+  const report: Record<string, unknown> = {
+    tA,
+    baseline: { real: metrics(rows, baseComb, tA), synth: metrics(evalRows, evalBase, tA).bySource },
+    auc: { synthA: auc(evalRows, evalA), synthB: auc(evalRows, evalB) },
+  };
+  const docBenign = (r: Row) => r.label === 0 && r.source !== 'synth:fragment';
+  const gates: Record<string, unknown> = {};
+  for (const minChars of [0, 100, 200, 300, 500])
+    for (const minUnits of [0, 2, 3, 5]) {
+      const pass = (g: { chars: number; units: number }) => g.chars >= minChars && g.units >= minUnits;
+      const gB = oofB.map((s, i) => (pass(gs[i]!) ? s : 0));
+      const egB = evalB.map((s, i) => (pass(egs[i]!) ? s : 0));
+      // tB: out-of-fold FPR <= DOC_FPR on all benign train rows, on each benign train source, and
+      // on the held-out synthetic benign documents.
+      let tB = pickThreshold(rows, gB, DOC_FPR);
+      for (const source of new Set(rows.filter((r) => r.label === 0).map((r) => r.source))) {
+        const idx = rows.flatMap((r, i) => (r.source === source ? [i] : []));
+        tB = Math.max(
+          tB,
+          pickThreshold(
+            idx.map((i) => rows[i]!),
+            idx.map((i) => gB[i]!),
+            DOC_FPR,
+          ),
+        );
+      }
+      const di = evalRows.flatMap((r, i) => (docBenign(r) ? [i] : []));
+      tB = Math.max(
+        tB,
+        pickThreshold(
+          di.map((i) => evalRows[i]!),
+          di.map((i) => egB[i]!),
+          DOC_FPR,
+        ),
+      );
+      const map = (s: number) => (s >= tB ? Math.max(tA, s) : Math.min(s, tA - 1e-4));
+      const comb = baseComb.map((c, i) => Math.max(c, gB[i]! > 0 ? map(gB[i]!) : 0));
+      const ecomb = evalBase.map((c, i) => Math.max(c, egB[i]! > 0 ? map(egB[i]!) : 0));
+      const m = metrics(rows, comb, tA);
+      const e = metrics(evalRows, ecomb, tA);
+      gates[`chars>=${minChars},units>=${minUnits}`] = {
+        tB,
+        gatedReal: round(gs.filter(pass).length / gs.length),
+        real: { ...m.overall, ...Object.fromEntries(Object.entries(m.bySource).map(([k2, v]) => [k2, v])) },
+        synth: e.bySource,
+        synthOverall: e.overall,
+      };
+    }
+  report.gates = gates;
+  if (process.env.DOC_DUMP)
+    writeFileSync(
+      process.env.DOC_DUMP,
+      JSON.stringify({
+        real: rows.map((r, i) => [r.source, r.label, oofA[i], oofB[i], heur[i], gs[i]!.chars, gs[i]!.units]),
+        synth: evalRows.map((r, i) => [
+          r.source,
+          r.label,
+          evalA[i],
+          evalB[i],
+          evalH[i],
+          egs[i]!.chars,
+          egs[i]!.units,
+        ]),
+      }),
+    );
+  console.log(JSON.stringify(report, null, 1));
+  process.exit(0);
 }
 
 const { train: baseTrain, val: valRows } = stratifiedSplit(rows, VAL_FRACTION, SEED);
