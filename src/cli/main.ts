@@ -67,10 +67,15 @@ export function buildProgram(): Command {
     .option('-m, --message <text>', 'what changed and why, stored with each new version')
     .option('--author <who>', 'author to record (default: PROMPTOPS_AUTHOR, git user.email, OS user)')
     .option('--dry-run', 'show what would be registered without writing')
+    .option('--propose', 'open a change request for every new version')
     .option('--json', 'print machine-readable results')
     .addHelpText(
       'after',
-      examples('promptops push -m "escalate enterprise outages"', 'promptops push --dry-run'),
+      examples(
+        'promptops push -m "escalate enterprise outages"',
+        'promptops push --propose -m "softer tone"',
+        'promptops push --dry-run',
+      ),
     )
     .action(run(async ([paths], o) => (await import('./commands/push.js')).push(paths as string[], o)));
 

@@ -10,6 +10,8 @@ export interface PushOptions extends GlobalOptions {
   message?: string;
   author?: string;
   dryRun?: boolean;
+  /** Open a change request for every version the push creates. */
+  propose?: boolean;
 }
 
 /**
@@ -45,8 +47,19 @@ export async function push(paths: string[], options: PushOptions): Promise<numbe
       catalog.entries.map((e) => ({ spec: e.spec, hash: e.hash })),
       { author: resolveActor(options.author), ...(options.message ? { message: options.message } : {}) },
     );
+    const proposals = [];
+    if (options.propose) {
+      for (const o of outcomes.filter((x) => x.status === 'created')) {
+        proposals.push(
+          await store.openChangeRequest(
+            { prompt: o.prompt, version: o.number, ...(options.message ? { title: options.message } : {}) },
+            resolveActor(options.author),
+          ),
+        );
+      }
+    }
     if (options.json) {
-      printJson({ prompts: outcomes });
+      printJson({ prompts: outcomes, ...(options.propose ? { changeRequests: proposals } : {}) });
       return 0;
     }
     for (const o of outcomes) {
@@ -65,6 +78,11 @@ export async function push(paths: string[], options: PushOptions): Promise<numbe
     print(
       color.bold(`${created} new version${created === 1 ? '' : 's'}, ${outcomes.length - created} unchanged`),
     );
+    for (const cr of proposals) {
+      print(
+        `${color.green('proposed')}  ${cr.prompt}@${cr.version} as change request #${cr.number} (risk ${cr.risk.score}, ${cr.risk.level}); next: promptops change check ${cr.number}`,
+      );
+    }
     return 0;
   });
 }
