@@ -45,6 +45,7 @@ export function allows(roles: readonly Role[], permission: Permission): boolean 
   return roles.some((role) => GRANTS[role].includes(permission));
 }
 
+/** True when `value` names one of the roles. */
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

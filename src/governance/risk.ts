@@ -56,6 +56,7 @@ export function levelOfScore(score: number): RiskTier {
   return 'critical';
 }
 
+/** The higher of two risk tiers. */
 export function maxTier(a: RiskTier, b: RiskTier): RiskTier {
   return RISK_TIERS.indexOf(a) >= RISK_TIERS.indexOf(b) ? a : b;
 }

@@ -17,6 +17,7 @@ export interface MintedToken {
   secretHash: string;
 }
 
+/** A new random token and the scrypt hash to store for it. */
 export async function mintToken(): Promise<MintedToken> {
   const id = randomBytes(ID_BYTES).toString('base64url');
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
@@ -35,6 +36,7 @@ export function parseToken(token: string): { id: string; secret: string } | null
   return { id, secret };
 }
 
+/** The scrypt hash of a secret with a fresh salt, as `scrypt$N$r$p$salt$key`. */
 export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(secret, salt, COST);

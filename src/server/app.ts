@@ -7,6 +7,7 @@ import { parseToken } from '../governance/tokens.js';
 import type { Store } from '../store/index.js';
 import { ROUTES, type RouteDef } from './routes.js';
 
+/** What the control-plane server is built from. */
 export interface ServerOptions {
   /** The store; every project is a view of it (`forProject`). */
   store: Store;
@@ -84,17 +85,18 @@ function errorBody(code: ErrorCode, message: string, details: Record<string, unk
   return { error: { code, message, details } };
 }
 
-/**
- * The control-plane HTTP API. Every `/v1` route needs a bearer token; each route names the
- * permission the caller's roles in the route's project must grant. Errors have one body shape,
- * `{"error": {"code", "message", "details"}}`, with the status the error catalog assigns.
- */
+/** A built server and the switch that starts draining it. */
 export interface ControlServer {
   app: FastifyInstance;
   /** Marks the server as shutting down: readiness fails so load balancers stop sending requests. */
   drain: () => void;
 }
 
+/**
+ * The control-plane HTTP API. Every `/v1` route needs a bearer token; each route names the
+ * permission the caller's roles in the route's project must grant. Errors have one body shape,
+ * `{"error": {"code", "message", "details"}}`, with the status the error catalog assigns.
+ */
 export async function buildServer(options: ServerOptions): Promise<ControlServer> {
   const { store } = options;
   const app = Fastify({

@@ -135,6 +135,7 @@ function num(value: string | undefined, what: string): number {
   return n;
 }
 
+/** Every `/v1` route. Adding one here registers it, documents it and puts it in the route × role test. */
 export const ROUTES: RouteDef[] = [
   // ---- catalog ----
   {

@@ -143,6 +143,7 @@ export async function listChanges(options: ChangeOptions): Promise<number> {
   });
 }
 
+/** `promptops change show N`: risk breakdown, checks, reviews and what blocks the release. */
 export async function showChange(number: string, options: ChangeOptions): Promise<number> {
   return withStore(options, async (store) => output(await store.getChangeRequest(crNumber(number)), options));
 }
@@ -163,6 +164,7 @@ export async function reviewChange(
   });
 }
 
+/** `promptops change override N CHECK --justification`: accepts a red check (a policy exception). */
 export async function overrideChange(number: string, check: string, options: ChangeOptions): Promise<number> {
   if (!options.justification)
     throw new PromptOpsError(
@@ -179,6 +181,7 @@ export async function overrideChange(number: string, check: string, options: Cha
   });
 }
 
+/** `promptops change close N`: closes a request without releasing it. */
 export async function closeChange(number: string, options: ChangeOptions): Promise<number> {
   return withStore(options, async (store) =>
     output(await store.closeChangeRequest(crNumber(number), resolveActor(options.author)), options),

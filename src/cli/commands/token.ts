@@ -62,6 +62,7 @@ export async function createToken(options: TokenOptions): Promise<number> {
   });
 }
 
+/** `promptops token ls`: every token, never a secret. */
 export async function listTokens(options: TokenOptions): Promise<number> {
   return withStore(options, async (store) => {
     const tokens = await store.listTokens();
@@ -79,6 +80,7 @@ export async function listTokens(options: TokenOptions): Promise<number> {
   });
 }
 
+/** `promptops token revoke ID`: the token stops working at once. */
 export async function revokeToken(id: string, options: TokenOptions): Promise<number> {
   return withStore(options, async (store) => {
     const record = await store.revokeToken(id, resolveActor(options.author));
@@ -100,6 +102,7 @@ export async function grantRole(subject: string, role: string, options: TokenOpt
   });
 }
 
+/** `promptops role revoke SUBJECT ROLE`. */
 export async function revokeRole(subject: string, role: string, options: TokenOptions): Promise<number> {
   return withStore(options, async (store, ws) => {
     await store.revokeRole(subject, parseRole(role), resolveActor(options.author));
@@ -109,6 +112,7 @@ export async function revokeRole(subject: string, role: string, options: TokenOp
   });
 }
 
+/** `promptops role ls`: who holds which role in the project. */
 export async function listRoles(options: TokenOptions): Promise<number> {
   return withStore(options, async (store) => {
     const bindings = await store.listRoleBindings();
