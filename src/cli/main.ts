@@ -372,7 +372,9 @@ export function buildProgram(): Command {
 
   const audit = program
     .command('audit')
-    .description('the tamper-evident audit log of versions, labels, archives and review decisions')
+    .description(
+      'the tamper-evident audit log: versions, labels, reviews, change requests, releases, tokens, roles',
+    )
     .addHelpText('after', examples('promptops audit ls', 'promptops audit verify'));
   audit
     .command('ls')
