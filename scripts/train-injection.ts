@@ -34,7 +34,7 @@
  * 5-fold cross-validation on train grouped by shared attack payload; differences were small and the
  * defaults below are the best or simplest of the tried settings. Environment variables override
  * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, SEED, SYNTH,
- * SYNTH_WEIGHT, FOLDS; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
+ * SYNTH_WEIGHT, SYNTH_VARIANT, FOLDS; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
  * described below instead of training). The synthetic-data settings were compared on the cross-validation and the
  * synthetic validation rows only.
  */
@@ -53,7 +53,7 @@ import {
 } from '../src/guardrails/injection/features.js';
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
-import { setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
+import { setSynthVariant, setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'shared', 'datasets');
@@ -71,6 +71,9 @@ const AUGMENT_EMBEDDED = Number(process.env.AUGMENT_EMBEDDED ?? 0);
 const SYNTH = Number(process.env.SYNTH ?? 600);
 /** Weight of each synthetic group relative to a real (source, label) group. */
 const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
+/** Template inventory of injection-synth.ts: 1 the original grammar, 2 the enlarged one. */
+const SYNTH_VARIANT = Number(process.env.SYNTH_VARIANT ?? 1) === 2 ? 2 : 1;
+setSynthVariant(SYNTH_VARIANT);
 /** Folds for the cross-validated threshold (see below); 0 or 1: threshold from the validation split. */
 const FOLDS = Number(process.env.FOLDS ?? 5);
 /** Source weight exponent: a (source, label) group of n rows weighs n^(1−p) in total (1: equal). */
@@ -350,10 +353,20 @@ function foldsOf(all: Row[], k: number, seed: number): Int32Array {
 // adopted — on held-out wording it separates planted instructions from benign carriers no better
 // than A (AUC 0.827 vs 0.827); at the FPR limit it adds ≤ 0.004 synthetic indirect recall, and
 // without the synthetic-benign limit its gain comes with 2–4× the benign-document FPR.
+//
+// Second experiment (2026-11-28): SYNTH_VARIANT=2, a much larger template inventory in
+// injection-synth.ts (openers, planted actions, tasks, German, symmetric joiners, benign
+// reader-directed lines, carriers). DOC_CV=1 DOC_B=0 [DOC_EVAL_VARIANT=1] compares on held-out
+// wording; on the original grammar's held-out wording (unseen by both) planted recall at the
+// shipped model's benign-carrier FPR (0.166) rose only 0.785 → 0.783 / 0.803 / 0.804 (600 / 1,200 /
+// 2,400 pairs); at the real-row threshold recall rose 0.784 → 0.812–0.844 but carrier FPR rose too
+// (0.184–0.213), and real-row CV recall stayed 0.938 (600) or fell (0.934 at 2,400; deepset 0.877 →
+// 0.862). Not adopted: the default stays SYNTH_VARIANT=1 (output unchanged, byte for byte).
 
 const DOC_SYNTH = Number(process.env.DOC_SYNTH ?? 1200);
 const DOC_MIN_BENIGN = Number(process.env.DOC_MIN_BENIGN ?? 150);
 const DOC_FPR = 0.015;
+const DOC_B = process.env.DOC_B !== '0';
 
 /** Document-gate statistics of a raw text: normalised length and line/sentence units. */
 function gateStats(text: string): { chars: number; units: number } {
@@ -388,12 +401,17 @@ if (process.env.DOC_CV) {
     const held = rows.filter((_, i) => fold[i] === k);
     setTemplateSplit({ k: K, part: k, heldOut: false });
     const a = fitModel(base, SEED + 100 * (k + 1));
-    const b = fitRows(docRows(base, SEED + 100 * (k + 1)));
+    // DOC_B=0 skips model B (only A's held-out-wording figures are printed).
+    const b = DOC_B ? fitRows(docRows(base, SEED + 100 * (k + 1))) : a;
     setTemplateSplit({ k: K, part: k, heldOut: true });
+    // DOC_EVAL_VARIANT=1 evaluates on held-out wording of the original grammar (a subset of the
+    // enlarged one's part k, so unseen by a variant-2 model too): one evaluation set for both.
+    if (process.env.DOC_EVAL_VARIANT) setSynthVariant(Number(process.env.DOC_EVAL_VARIANT) === 2 ? 2 : 1);
     const ev = [
       ...synthesizeIndirect(held, 200, prng(SEED + 500 + k)),
       ...augment(held, 40, 40, prng(SEED + 600 + k)),
     ];
+    setSynthVariant(SYNTH_VARIANT);
     setTemplateSplit(null);
     rows.forEach((r, i) => {
       if (fold[i] === k) {
@@ -434,7 +452,7 @@ if (process.env.DOC_CV) {
   };
   const docBenign = (r: Row) => r.label === 0 && r.source !== 'synth:fragment';
   const gates: Record<string, unknown> = {};
-  for (const minChars of [0, 100, 200, 300, 500])
+  for (const minChars of DOC_B ? [0, 100, 200, 300, 500] : [])
     for (const minUnits of [0, 2, 3, 5]) {
       const pass = (g: { chars: number; units: number }) => g.chars >= minChars && g.units >= minUnits;
       const gB = oofB.map((s, i) => (pass(gs[i]!) ? s : 0));

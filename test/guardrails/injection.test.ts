@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { benignFragment, synthesizeIndirect } from '../../scripts/injection-synth.js';
+import {
+  benignFragment,
+  type SynthRow,
+  setSynthVariant,
+  synthesizeIndirect,
+} from '../../scripts/injection-synth.js';
 import {
   createInjectionCheck,
   defaultThreshold,
@@ -668,6 +673,28 @@ describe('synthetic indirect-injection training data (scripts/injection-synth.ts
     expect(plain).toHaveLength(20);
     expect(plain.every((r) => r.label === 0)).toBe(true);
     expect(a.every((r) => r.source === 'synth:fragment' || r.text.length > 20)).toBe(true);
+  });
+
+  it('has an enlarged, still deterministic template inventory (variant 2) that leaves variant 1 unchanged', () => {
+    const v1 = synthesizeIndirect(rows, 200, seeded(5));
+    setSynthVariant(2);
+    try {
+      const a = synthesizeIndirect(rows, 200, seeded(5));
+      expect(synthesizeIndirect(rows, 200, seeded(5))).toEqual(a);
+      expect(a.filter((r) => r.label === 1)).toHaveLength(200);
+      const planted = a.filter((r) => r.label === 1).map((r) => r.text);
+      const benign = a.filter((r) => r.source === 'synth:carrier').map((r) => r.text);
+      // more distinct lines and sentences than variant 1, German on both sides, shared joiners on both sides
+      const distinct = (xs: SynthRow[]) => new Set(xs.flatMap((r) => r.text.split(/\n|(?<=\.) /))).size;
+      expect(distinct(a)).toBeGreaterThan(distinct(v1));
+      expect(planted.some((t) => /\b(und|nicht|deine|bitte)\b/i.test(t))).toBe(true);
+      expect(benign.some((t) => /\b(und|nicht|Ihre|bitte)\b/i.test(t))).toBe(true);
+      for (const marker of ['P.S.', '<!--', '> '])
+        for (const side of [planted, benign]) expect(side.some((t) => t.includes(marker))).toBe(true);
+    } finally {
+      setSynthVariant(1);
+    }
+    expect(synthesizeIndirect(rows, 200, seeded(5))).toEqual(v1);
   });
 
   it('short fragments vary: headers, signatures, tables, data and code', () => {
