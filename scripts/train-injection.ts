@@ -35,8 +35,8 @@
  * defaults below are the best or simplest of the tried settings. Environment variables override
  * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, SEED, SYNTH,
  * SYNTH_WEIGHT, SYNTH_VARIANT, FOLDS; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
- * described below instead of training). The synthetic-data settings were compared on the cross-validation and the
- * synthetic validation rows only.
+ * described below instead of training; MLP_CV the MLP comparison, also below). The synthetic-data
+ * settings were compared on the cross-validation and the synthetic validation rows only.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +53,7 @@ import {
 } from '../src/guardrails/injection/features.js';
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
+import { mlpFileBytes, mlpProbability, trainMlp } from './injection-mlp.js';
 import { setSynthVariant, setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -510,6 +511,186 @@ if (process.env.DOC_CV) {
         ]),
       }),
     );
+  console.log(JSON.stringify(report, null, 1));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experiment, not part of the shipped model: a one-hidden-layer MLP (scripts/injection-mlp.ts) over
+// the same hashed sparse features, the same rows (real + AUGMENT + SYNTH rows per fold, same seeds)
+// and the same sample weights as the linear model. `MLP_CV=1 npx tsx scripts/train-injection.ts`
+// (MLP_CV=real or MLP_CV=doc runs one half) compares linear vs MLP on
+//   real: the FOLDS-fold CV on real train rows (threshold: the shipped rule, out-of-fold FPR of
+//         max(heuristic, model) <= TARGET_FPR overall and on every benign source), and
+//   doc:  the DOC_CV held-out-wording harness (template split): AUC of planted vs the rest and of
+//         synth:indirect vs synth:carrier, per-source figures at each model's own real-row
+//         threshold, and planted recall at the linear model's benign-carrier FPR;
+// then exits. Settings: MLP_H (comma list), MLP_ACT (tanh|relu, comma list), MLP_EPOCHS, MLP_LR,
+// MLP_L2, MLP_BATCH, MLP_KEEP (keep only that many buckets, the largest W1 rows: model size).
+//
+// Result (2026-11-28, defaults: 20 epochs, batch 32, lr 0.002, L2 1e-5, untuned, one seed): NOT
+// adopted. Real-row CV (recall / deepset recall at the shipped rule): linear 0.938 / 0.877;
+// MLP-16 tanh 0.941 / 0.867, relu 0.945 / 0.872, MLP-8 relu 0.934 / 0.852 (within noise; deepset
+// worse, its benign FPR 0.018 -> 0.029 becomes the binding limit). Held-out wording: AUC planted vs
+// carrier 0.827 -> 0.862-0.865 and recall at the linear model's carrier FPR (0.166) 0.785 ->
+// 0.834-0.837, but only below the real-row threshold (real FPR 0.036-0.045); at the shipped rule
+// planted recall is 0.784 vs 0.78 / 0.759 / 0.735 (carrier FPR 0.166 -> 0.12 / 0.11 / 0.093).
+// MLP-16 needs ~134k buckets x 16 int8 (2.6 MB, over the 2 MB limit; keeping 70k buckets drops
+// real recall to 0.889) and ~3x the model layer's time (1 MB: ~16.5 MB/s for the input stage).
+
+interface MlpCandidate {
+  name: string;
+  score: (text: string) => number;
+  bytes?: { raw: number; base64: number };
+}
+
+function mlpCandidates(all: Row[], seed: number): MlpCandidate[] {
+  const xs = all.map((r) => view(r.text));
+  const ys = Uint8Array.from(all, (r) => r.label);
+  const sw = sampleWeights(all);
+  const out: MlpCandidate[] = [];
+  for (const h of (process.env.MLP_H ?? '16').split(',').map(Number))
+    for (const act of (process.env.MLP_ACT ?? 'tanh').split(',') as ('tanh' | 'relu')[]) {
+      const m = trainMlp(xs, ys, sw, {
+        hidden: h,
+        act,
+        epochs: Number(process.env.MLP_EPOCHS ?? 20),
+        batch: Number(process.env.MLP_BATCH ?? 32),
+        lr: Number(process.env.MLP_LR ?? 0.002),
+        l2: Number(process.env.MLP_L2 ?? 1e-5),
+        seed,
+        keep: Number(process.env.MLP_KEEP ?? 0),
+      });
+      out.push({
+        name: `mlp-${h}-${act}${process.env.MLP_KEEP ? `-keep${process.env.MLP_KEEP}` : ''}`,
+        score: (text) => mlpProbability(m, normalize(text).text),
+        bytes: mlpFileBytes(m),
+      });
+    }
+  return out;
+}
+
+/** The shipped threshold rule on out-of-fold combined scores. */
+function ruleThreshold(combined: number[]): number {
+  let t = pickThreshold(rows, combined, TARGET_FPR);
+  for (const source of new Set(rows.filter((r) => r.label === 0).map((r) => r.source))) {
+    const idx = rows.flatMap((r, i) => (r.source === source ? [i] : []));
+    t = Math.max(
+      t,
+      pickThreshold(
+        idx.map((i) => rows[i]!),
+        idx.map((i) => combined[i]!),
+        TARGET_FPR,
+      ),
+    );
+  }
+  return t;
+}
+
+if (process.env.MLP_CV) {
+  const K = FOLDS;
+  const fold = foldsOf(rows, K, SEED + 10);
+  const heur = rows.map((r) => heurScore(r.text));
+  const report: Record<string, unknown> = {};
+  const modeReal = process.env.MLP_CV !== 'doc';
+  const modeDoc = process.env.MLP_CV !== 'real';
+  const linearCandidate = (all: Row[]): MlpCandidate => {
+    const f = fitRows(all);
+    return { name: 'linear', score: (text) => scoreWith(f, text) };
+  };
+  const sizes: Record<string, unknown> = {};
+  for (const mode of [...(modeReal ? ['real'] : []), ...(modeDoc ? ['doc'] : [])]) {
+    const oof = new Map<string, number[]>();
+    const evalRows: Row[] = [];
+    const evalScores = new Map<string, number[]>();
+    for (let k = 0; k < K; k++) {
+      const base = rows.filter((_, i) => fold[i] !== k);
+      const held = rows.filter((_, i) => fold[i] === k);
+      const seed = SEED + 100 * (k + 1);
+      if (mode === 'doc') setTemplateSplit({ k: K, part: k, heldOut: false });
+      const all = [
+        ...base,
+        ...augment(base, AUGMENT, AUGMENT_EMBEDDED, prng(seed + 1)),
+        ...synthesizeIndirect(base, SYNTH, prng(seed + 3)),
+      ];
+      const cands = [linearCandidate(all), ...mlpCandidates(all, seed + 7)];
+      let ev: Row[] = [];
+      if (mode === 'doc') {
+        setTemplateSplit({ k: K, part: k, heldOut: true });
+        ev = [
+          ...synthesizeIndirect(held, 200, prng(SEED + 500 + k)),
+          ...augment(held, 40, 40, prng(SEED + 600 + k)),
+        ];
+        setTemplateSplit(null);
+        evalRows.push(...ev);
+      }
+      for (const c of cands) {
+        if (c.bytes) sizes[c.name] = c.bytes;
+        if (!oof.has(c.name)) {
+          oof.set(c.name, new Array<number>(rows.length).fill(0));
+          evalScores.set(c.name, []);
+        }
+        const o = oof.get(c.name)!;
+        rows.forEach((r, i) => {
+          if (fold[i] === k) o[i] = c.score(r.text);
+        });
+        const es = evalScores.get(c.name)!;
+        for (const r of ev) es.push(c.score(r.text));
+      }
+      console.error(`${mode} fold ${k} done`);
+    }
+    const evalH = evalRows.map((r) => heurScore(r.text));
+    const out: Record<string, unknown> = {};
+    let carrierFpr = -1;
+    for (const [name, o] of oof) {
+      const comb = o.map((m, i) => Math.max(m, heur[i]!));
+      const t = ruleThreshold(comb);
+      const entry: Record<string, unknown> = {
+        threshold: t,
+        auc: { model: auc(rows, o), combined: auc(rows, comb) },
+      };
+      if (mode === 'real') {
+        entry.combined = metrics(rows, comb, t);
+      } else {
+        const es = evalScores.get(name)!;
+        const ec = es.map((m, i) => Math.max(m, evalH[i]!));
+        const pair = evalRows.flatMap((r, i) =>
+          r.source === 'synth:indirect' || r.source === 'synth:carrier' ? [i] : [],
+        );
+        const pr = pair.map((i) => evalRows[i]!);
+        entry.auc = {
+          ...(entry.auc as object),
+          synthAll: auc(evalRows, es),
+          indirectVsCarrier: auc(
+            pr,
+            pair.map((i) => es[i]!),
+          ),
+          indirectVsCarrierCombined: auc(
+            pr,
+            pair.map((i) => ec[i]!),
+          ),
+        };
+        entry.real = metrics(rows, comb, t).overall;
+        entry.synthAtOwnThreshold = metrics(evalRows, ec, t).bySource;
+        const ci = evalRows.flatMap((r, i) => (r.source === 'synth:carrier' ? [i] : []));
+        const carr = ci.map((i) => ec[i]!);
+        if (carrierFpr < 0) carrierFpr = carr.filter((s) => s >= t).length / carr.length; // linear's
+        const neg = [...carr].sort((a, b) => b - a);
+        const tm = Math.min(1, (neg[Math.floor(neg.length * carrierFpr + 1e-9)] ?? 0) + 1e-9);
+        const ii = evalRows.flatMap((r, i) => (r.source === 'synth:indirect' ? [i] : []));
+        entry.atLinearCarrierFpr = {
+          carrierFpr: round(carrierFpr),
+          threshold: round(tm),
+          ownCarrierFpr: round(carr.filter((s) => s >= tm).length / carr.length),
+          plantedRecall: round(ii.filter((i) => ec[i]! >= tm).length / ii.length),
+          realAtThisThreshold: metrics(rows, comb, tm).overall,
+        };
+      }
+      out[name] = entry;
+    }
+    report[mode] = out;
+  }
+  report.sizes = sizes;
   console.log(JSON.stringify(report, null, 1));
   process.exit(0);
 }
