@@ -12,6 +12,7 @@
  * in half-overlapping windows, highest logit wins.
  */
 import { BUCKETS, featurize, MODEL_WINDOW, type SparseVector } from '../src/guardrails/injection/features.js';
+import { prng } from './injection-synth.js';
 
 export interface MlpOptions {
   hidden: number;
@@ -37,18 +38,6 @@ export interface Mlp {
   b2: number;
   /** Buckets with any non-zero int8 weight (what a model file would store). */
   usedBuckets: number;
-}
-
-/** mulberry32 (same generator as the training script). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gauss(rand: () => number): number {

@@ -54,7 +54,7 @@ import {
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
 import { mlpFileBytes, mlpProbability, trainMlp } from './injection-mlp.js';
-import { setSynthVariant, setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
+import { prng, setSynthVariant, setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'shared', 'datasets');
@@ -86,18 +86,6 @@ interface Row {
   text: string;
   label: 0 | 1;
   source: string;
-}
-
-/** mulberry32: a small, fixed-seed PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function stratifiedSplit(rows: Row[], fraction: number, seed: number): { train: Row[]; val: Row[] } {
