@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type ErrorCode, isPromptOpsError, PromptOpsError } from '../errors.js';
-import { allows, type Role } from '../governance/rbac.js';
+import { allows, type Permission, ROLES, type Role } from '../governance/rbac.js';
 import { parseToken } from '../governance/tokens.js';
 import type { Store } from '../store/index.js';
 import { ROUTES, type RouteDef } from './routes.js';
@@ -79,6 +79,19 @@ class Limiter {
       else this.running--;
     }
   }
+}
+
+/** The same answer for an unknown, revoked, expired or throttled token, with what to do about it. */
+function rejectedToken(): PromptOpsError {
+  return new PromptOpsError(
+    'PO_ERR_UNAUTHENTICATED',
+    'the token is unknown, revoked or expired; check PROMPTOPS_TOKEN (or run "promptops login URL" again), or ask an admin for a new one ("promptops token create")',
+  );
+}
+
+/** The roles that grant `permission`, for telling a refused caller what to ask for. */
+function rolesGranting(permission: Permission): Role[] {
+  return ROLES.filter((role) => allows([role], permission));
 }
 
 function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
@@ -182,7 +195,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
       // are throttled per id, and verifications run a few at a time with a bounded queue.
       const id = parseToken(token)?.id;
       if (id && (failures.get(id) ?? 0) >= MAX_FAILURES_PER_ID) {
-        throw new PromptOpsError('PO_ERR_UNAUTHENTICATED', 'the token is unknown, revoked or expired');
+        throw rejectedToken();
       }
       const found = await verifications.run(() => store.authenticate(token));
       if (!found && id) failures.set(id, (failures.get(id) ?? 0) + 1);
@@ -190,8 +203,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
       // A token never outlives its expiry in the cache.
       tokens.set(key, caller, found?.expiresAt ? Date.parse(found.expiresAt) : undefined);
     }
-    if (!caller)
-      throw new PromptOpsError('PO_ERR_UNAUTHENTICATED', 'the token is unknown, revoked or expired');
+    if (!caller) throw rejectedToken();
     return caller;
   }
 
@@ -249,7 +261,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
           if (!allows(held, route.permission)) {
             throw new PromptOpsError(
               'PO_ERR_FORBIDDEN',
-              `${caller.subject} may not ${route.permission} in project "${project}" (roles: ${held.join(', ') || 'none'})`,
+              `${caller.subject} may not ${route.permission} in project "${project}" (roles: ${held.join(', ') || 'none'}); an admin can grant ${rolesGranting(route.permission).join(' or ')} with "promptops role grant ${caller.subject} ROLE"`,
               { permission: route.permission, project, roles: held },
             );
           }

@@ -346,6 +346,19 @@ describe('revocation and grants through the API take effect at once', () => {
     );
   });
 
+  it('a refusal names the roles that would allow the call and the command that grants one', async () => {
+    const reply = await server.call('POST', `/v1/projects/${PROJECT}/change-requests`, {
+      token: tokens.viewer,
+      body: { prompt: 'greet' },
+    });
+    expectError(reply, 403, 'PO_ERR_FORBIDDEN');
+    expect(reply.text).toContain(
+      'an admin can grant author or admin with \\"promptops role grant viewer@example.com ROLE\\"',
+    );
+    const unknown = await server.call('GET', `/v1/projects/${PROJECT}/prompts`, { token: 'po_nope' });
+    expect(unknown.text).toContain('promptops token create');
+  });
+
   it('whoever creates a project administers it, so it can be given its first members', async () => {
     const created = await server.call('POST', '/v1/projects', {
       token: tokens.admin,

@@ -219,6 +219,10 @@ export async function checkChange(number: string, options: ChangeOptions): Promi
       );
     }
     const checks: CheckInput[] = [];
+    // Suites can take minutes on a network model: say what is running (on a terminal only).
+    const progress = (what: string) => {
+      if (process.stderr.isTTY && !options.json) process.stderr.write(`${color.dim(`… ${what}`)}\n`);
+    };
     const add = (name: CheckName, status: CheckStatus, summary: string, details?: unknown) =>
       checks.push({
         name,
@@ -254,6 +258,7 @@ export async function checkChange(number: string, options: ChangeOptions): Promi
       add('tests', 'skipped', `no ${cr.prompt}.tests.yaml beside the prompt`);
       add('guardrails', 'skipped', 'no test suite, so no guardrail cases');
     } else {
+      progress(`running ${suite.cases.length} cases of ${cr.prompt}.tests.yaml on @${cr.version}`);
       [result] = await runSuites(ws, [{ suite, record: workingCopy(entry) }], runOptions);
       const r = result!;
       add(
@@ -291,6 +296,7 @@ export async function checkChange(number: string, options: ChangeOptions): Promi
     else if (!suite || !result) add('regression', 'skipped', 'no test suite to compare with');
     else {
       const base = await store.resolve({ prompt: cr.prompt, selector: { kind: 'number', number: cr.base } });
+      progress(`running the same cases on @${cr.base} for the regression comparison`);
       const [baseline] = await runSuites(ws, [{ suite, record: base }], runOptions);
       const cmp = compareSuites(result, baseline!, tolerance);
       add(
