@@ -58,6 +58,32 @@ function quality() {
   };
 }
 
+// Over-blocking beyond notinject: benign prompts full of trigger words ("override a CSS rule",
+// "summarise the instructions", "act as my Spanish conversation partner", some German, French and
+// Spanish) from the seeded generator scripts/injection-benign-triggers.ts, which training does not
+// use (TRIGGER_BENIGN=0). Loaded through tsx, a dev dependency, since the generator is TypeScript.
+async function overBlocking(count = 2000) {
+  const { tsImport } = await import('tsx/esm/api');
+  const { synthesizeTriggerBenign } = await tsImport(
+    '../scripts/injection-benign-triggers.ts',
+    import.meta.url,
+  );
+  const { prng } = await tsImport('../scripts/injection-synth.ts', import.meta.url);
+  const rows = synthesizeTriggerBenign(count, prng(4242), 'held-out').map((r) => ({
+    text: r.text,
+    s: scoreInjection(r.text),
+  }));
+  const flagged = rows.filter((r) => r.s.combined >= threshold).sort((a, b) => b.s.combined - a.s.combined);
+  return {
+    rows: rows.length,
+    distinct: new Set(rows.map((r) => r.text)).size,
+    fpr: round(flagged.length / rows.length),
+    heuristicsFpr: round(rows.filter((r) => r.s.heuristic >= threshold).length / rows.length),
+    modelFpr: round(rows.filter((r) => r.s.model >= threshold).length / rows.length),
+    topFlagged: flagged.slice(0, 5).map((r) => ({ score: r.s.combined, text: r.text })),
+  };
+}
+
 // A 2 KB customer-support message, written for this bench (not from any dataset).
 const SENTENCES = [
   'Hello, I was charged twice for my March invoice and would like to understand why this happened.',
@@ -117,6 +143,7 @@ const result = {
   bench: 'guardrails-injection',
   threshold,
   quality: quality(),
+  overBlockingGenerated: await overBlocking(),
   speed: {
     message2k: latency(check, ascii2k),
     message2kUnicode: latency(check, unicode2k),

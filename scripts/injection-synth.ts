@@ -31,7 +31,7 @@ export interface SynthRow {
   source: string;
 }
 
-type Rand = () => number;
+export type Rand = () => number;
 
 /** mulberry32: a small, fixed-seed PRNG; every seeded step of the injection scripts uses it. */
 export function prng(seed: number): Rand {
@@ -45,7 +45,7 @@ export function prng(seed: number): Rand {
   };
 }
 
-const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+export const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 /**
  * Optional split of the hand-written templates (openers, actions, tasks, benign lines, document
@@ -66,14 +66,31 @@ function pool<T>(xs: readonly T[]): readonly T[] {
 }
 const chance = (rand: Rand, p: number) => rand() < p;
 
-/** Expands `{slot}` references (and `a|b|c` alternatives inside `[…]`) from the slot table. */
-function expand(rand: Rand, template: string, slots: Record<string, readonly string[]>, depth = 0): string {
+/**
+ * Expands `{slot}` references (and `a|b|c` alternatives inside `[…]`) from the slot table. With
+ * `distinct` (one map per prompt), a slot used twice gets a different value where possible.
+ */
+export function expand(
+  rand: Rand,
+  template: string,
+  slots: Record<string, readonly string[]>,
+  depth = 0,
+  distinct?: Map<string, Set<string>>,
+): string {
   if (depth > 6) return template;
   return template
     .replace(/\[([^[\]]*)\]/g, (_, alts: string) => pick(rand, alts.split('|')))
-    .replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
+    .replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
       const options = slots[name];
-      return options ? expand(rand, pick(rand, options), slots, depth + 1) : whole;
+      if (!options) return whole;
+      let v = pick(rand, options);
+      if (distinct) {
+        const seen = distinct.get(name) ?? new Set<string>();
+        distinct.set(name, seen);
+        for (let i = 0; i < 4 && seen.has(v); i++) v = pick(rand, options);
+        seen.add(v);
+      }
+      return expand(rand, v, slots, depth + 1, distinct);
     });
 }
 

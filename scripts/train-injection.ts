@@ -13,18 +13,22 @@
  *      benign rows (see augment()), and SYNTH indirect-injection pairs plus plain benign documents
  *      from scripts/injection-synth.ts (train has no indirect injections: instructions planted in
  *      e-mails, pages, reviews, tables or code, each paired with the same carrier holding a benign
- *      reader-directed line, so only the AI-directed content carries weight);
+ *      reader-directed line, so only the AI-directed content carries weight), and TRIGGER_BENIGN
+ *      benign prompts full of trigger words from the training half of
+ *      scripts/injection-benign-triggers.ts (against over-blocking);
  *   3. featurise (normalize.ts + features.ts, the code inference uses) the model's view of each
  *      text (its first MODEL_WINDOW normalised characters);
  *   4. fit L2-regularised logistic regression by full-batch Adam, with sample weights that give both
  *      classes equal mass and every (source, label) group equal mass within its class (so 650
- *      similar jailbreaks do not drown 200 varied short injections);
+ *      similar jailbreaks do not drown 200 varied short injections), times GROUP_WEIGHTS;
  *   5. quantise the weights to int8 and score with the quantised model, exactly as the detector will;
- *   6. pick the shipped threshold from FOLDS-fold cross-validation on train: FOLDS models, each fit
- *      (with its own synthetic rows) on the other folds, score their held-out fold; the threshold
- *      is the lowest whose out-of-fold false-positive rate of the combined score (max of heuristics
- *      and model) is ≤ TARGET_FPR, overall and on every benign source (notinject included). The shipped model is then fit on ALL train rows. (More data for
- *      the model and 1,540 benign rows for the threshold instead of 308.) With FOLDS ≤ 1 the model
+ *   6. pick the shipped threshold from FOLDS-fold cross-validation on train, repeated REPEATS times
+ *      with different folds: FOLDS models, each fit (with its own synthetic rows) on the other
+ *      folds, score their held-out fold; the threshold is the lowest whose pooled out-of-fold
+ *      false-positive rate of the combined score (max of heuristics and model) is ≤ TARGET_FPR,
+ *      overall and on every benign source (notinject included). The shipped model is then fit on
+ *      ALL train rows. (More data for the model and 1,540 benign rows, three times over, for the
+ *      threshold instead of 308.) With FOLDS ≤ 1 the model
  *      is fit on the 80 % and the threshold picked on the validation split, as before;
  *   7. write model.json and print cross-validation and validation metrics as JSON (validation:
  *      the 80 % model at its own threshold, on the real rows and on synthetic rows built from the
@@ -33,8 +37,9 @@
  * Hyper-parameters (L2, epochs, augmentation, source weighting, n-gram orders) were compared with a
  * 5-fold cross-validation on train grouped by shared attack payload; differences were small and the
  * defaults below are the best or simplest of the tried settings. Environment variables override
- * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, SEED, SYNTH,
- * SYNTH_WEIGHT, SYNTH_VARIANT, FOLDS; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
+ * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, GROUP_WEIGHTS, SEED,
+ * SYNTH, SYNTH_WEIGHT, SYNTH_VARIANT, TRIGGER_BENIGN, FOLDS, REPEATS; OOF_DUMP writes out-of-fold
+ * scores for error analysis; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
  * described below instead of training; MLP_CV the MLP comparison, also below). The synthetic-data
  * settings were compared on the cross-validation and the synthetic validation rows only.
  */
@@ -53,6 +58,7 @@ import {
 } from '../src/guardrails/injection/features.js';
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
+import { synthesizeTriggerBenign } from './injection-benign-triggers.js';
 import { mlpFileBytes, mlpProbability, trainMlp } from './injection-mlp.js';
 import { prng, setSynthVariant, setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
 
@@ -70,6 +76,14 @@ const AUGMENT = Number(process.env.AUGMENT ?? 400);
 const AUGMENT_EMBEDDED = Number(process.env.AUGMENT_EMBEDDED ?? 0);
 /** Synthetic indirect-injection pairs (attack + benign carrier, see injection-synth.ts); 0: off. */
 const SYNTH = Number(process.env.SYNTH ?? 600);
+/**
+ * Synthetic benign prompts full of trigger words ("override a CSS rule", "summarise the
+ * instructions"), from the training half of injection-benign-triggers.ts's templates; 0: off. Chosen
+ * (2026-11-28) on over-blocking of the held-out half (which bench/guardrails-injection.js reports)
+ * against 3-times-repeated CV recall: 0 rows 13.7 % of held-out benign prompts flagged, CV recall
+ * 0.944; 600 rows 3.5 %, 0.940; 1,200 rows 3.4 %, 0.941.
+ */
+const TRIGGER_BENIGN = Number(process.env.TRIGGER_BENIGN ?? 1200);
 /** Weight of each synthetic group relative to a real (source, label) group. */
 const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
 /** Template inventory of injection-synth.ts: 1 the original grammar, 2 the enlarged one. */
@@ -77,8 +91,24 @@ const SYNTH_VARIANT = Number(process.env.SYNTH_VARIANT ?? 1) === 2 ? 2 : 1;
 setSynthVariant(SYNTH_VARIANT);
 /** Folds for the cross-validated threshold (see below); 0 or 1: threshold from the validation split. */
 const FOLDS = Number(process.env.FOLDS ?? 5);
+/** Repetitions of the cross-validation (own folds and synthetic rows each) pooled for the threshold. */
+const REPEATS = Math.max(1, Number(process.env.REPEATS ?? 3));
 /** Source weight exponent: a (source, label) group of n rows weighs n^(1−p) in total (1: equal). */
 const SOURCE_POWER = Number(process.env.SOURCE_POWER ?? 1);
+/**
+ * Extra weight per benign source (its group's mass × w before the class is normalised). The default
+ * doubles the trigger-word set and gives the adversarial-benign one half again, chosen (2026-11-28)
+ * by 5-fold CV recall at the shipped threshold rule on two fold seeds: none 0.938 / 0.924 (SEED
+ * 20240917 / 777), notinject=2 0.945 / 0.932, this 0.946 / 0.934; notinject=3, deepset=1.5 or
+ * wildguard-benign=2 were no better. Override with GROUP_WEIGHTS=source=w,… ("none" for none).
+ */
+const GROUP_WEIGHTS = new Map(
+  (process.env.GROUP_WEIGHTS ?? 'notinject=2,wildguard-benign=1.5')
+    .replace(/^none$/, '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.split('=')[0]!, Number(kv.split('=')[1])] as const),
+);
 const EPOCHS = Number(process.env.EPOCHS ?? 400);
 const LR = 0.05;
 
@@ -157,7 +187,8 @@ function sampleWeights(rows: Row[]): Float64Array {
   const raw = rows.map(
     (r) =>
       groupSize.get(`${r.source}\u0000${r.label}`)! ** -SOURCE_POWER *
-      (r.source.startsWith('synth:') ? SYNTH_WEIGHT : 1),
+      (r.source.startsWith('synth:') ? SYNTH_WEIGHT : 1) *
+      (GROUP_WEIGHTS.get(r.source) ?? 1),
   );
   const classMass = [0, 0];
   rows.forEach((r, i) => {
@@ -286,6 +317,7 @@ function fitModel(base: Row[], seed: number): Fitted & { added: number } {
     ...base,
     ...augment(base, AUGMENT, AUGMENT_EMBEDDED, prng(seed + 1)),
     ...synthesizeIndirect(base, SYNTH, prng(seed + 3)),
+    ...synthesizeTriggerBenign(TRIGGER_BENIGN, prng(seed + 8), 'train'),
   ];
   return { ...fitRows(all), added: all.length - base.length };
 }
@@ -558,15 +590,15 @@ function mlpCandidates(all: Row[], seed: number): MlpCandidate[] {
   return out;
 }
 
-/** The shipped threshold rule on out-of-fold combined scores. */
-function ruleThreshold(combined: number[]): number {
-  let t = pickThreshold(rows, combined, TARGET_FPR);
-  for (const source of new Set(rows.filter((r) => r.label === 0).map((r) => r.source))) {
-    const idx = rows.flatMap((r, i) => (r.source === source ? [i] : []));
+/** The shipped threshold rule on out-of-fold combined scores (of `of`, by default the train rows). */
+function ruleThreshold(combined: number[], of: Row[] = rows): number {
+  let t = pickThreshold(of, combined, TARGET_FPR);
+  for (const source of new Set(of.filter((r) => r.label === 0).map((r) => r.source))) {
+    const idx = of.flatMap((r, i) => (r.source === source ? [i] : []));
     t = Math.max(
       t,
       pickThreshold(
-        idx.map((i) => rows[i]!),
+        idx.map((i) => of[i]!),
         idx.map((i) => combined[i]!),
         TARGET_FPR,
       ),
@@ -708,38 +740,48 @@ let shipped: Fitted = fitted;
 let cvThreshold: number | null = null;
 let shippedAdded = 0;
 if (FOLDS > 1) {
-  const fold = foldsOf(rows, FOLDS, SEED + 10);
-  const oofModel = new Array<number>(rows.length).fill(0);
-  for (let k = 0; k < FOLDS; k++) {
-    const m = fitModel(
-      rows.filter((_, i) => fold[i] !== k),
-      SEED + 100 * (k + 1),
-    );
-    rows.forEach((r, i) => {
-      if (fold[i] === k) oofModel[i] = scoreWith(m, r.text);
-    });
+  // REPEATS repetitions of the FOLDS-fold CV, each with its own fold assignment and synthetic rows;
+  // the threshold is picked on all repetitions' out-of-fold scores pooled. One repetition's 3 %
+  // quantile is noisy: on the same settings two fold seeds gave thresholds 0.49 and 0.57 (the
+  // notinject quantile rests on 6 of 226 rows), so the shipped threshold averaged over three.
+  const pooledRows: Row[] = [];
+  const oofModel: number[] = [];
+  for (let rep = 0; rep < REPEATS; rep++) {
+    const fold = foldsOf(rows, FOLDS, SEED + 10 + 1000 * rep);
+    const scores = new Array<number>(rows.length).fill(0);
+    for (let k = 0; k < FOLDS; k++) {
+      const m = fitModel(
+        rows.filter((_, i) => fold[i] !== k),
+        SEED + 100 * (k + 1) + 1000 * rep,
+      );
+      rows.forEach((r, i) => {
+        if (fold[i] === k) scores[i] = scoreWith(m, r.text);
+      });
+    }
+    pooledRows.push(...rows);
+    oofModel.push(...scores);
   }
-  const heur = rows.map((r) => heurScore(r.text));
+  const heurRows = rows.map((r) => heurScore(r.text));
+  const heur = pooledRows.map((_, i) => heurRows[i % rows.length]!);
   const oofCombined = oofModel.map((m, i) => Math.max(m, heur[i]!));
+  // OOF_DUMP=file writes each train row's out-of-fold model score (first repetition) and heuristic
+  // score (JSONL), for error analysis on train (never on test).
+  if (process.env.OOF_DUMP)
+    writeFileSync(
+      process.env.OOF_DUMP,
+      `${rows.map((r, i) => JSON.stringify({ ...r, model: oofModel[i], heuristic: heur[i] })).join('\n')}\n`,
+    );
   // Every benign source must stay within TARGET_FPR too (notinject, the over-blocking set, has its
   // own limit): the threshold is the highest of the overall and the per-source ones.
-  cvThreshold = pickThreshold(rows, oofCombined, TARGET_FPR);
-  for (const source of new Set(rows.filter((r) => r.label === 0).map((r) => r.source))) {
-    const idx = rows.flatMap((r, i) => (r.source === source ? [i] : []));
-    const t = pickThreshold(
-      idx.map((i) => rows[i]!),
-      idx.map((i) => oofCombined[i]!),
-      TARGET_FPR,
-    );
-    if (t > cvThreshold) cvThreshold = t;
-  }
+  cvThreshold = ruleThreshold(oofCombined, pooledRows);
   cvReport = {
     folds: FOLDS,
+    repeats: REPEATS,
     threshold: cvThreshold,
-    auc: { model: auc(rows, oofModel), combined: auc(rows, oofCombined) },
-    combined: metrics(rows, oofCombined, cvThreshold),
-    model: metrics(rows, oofModel, cvThreshold),
-    heuristics: metrics(rows, heur, cvThreshold),
+    auc: { model: auc(pooledRows, oofModel), combined: auc(pooledRows, oofCombined) },
+    combined: metrics(pooledRows, oofCombined, cvThreshold),
+    model: metrics(pooledRows, oofModel, cvThreshold),
+    heuristics: metrics(pooledRows, heur, cvThreshold),
   };
   const full = fitModel(rows, SEED);
   shipped = full;
@@ -789,16 +831,18 @@ const model = {
     learningRate: LR,
     valFraction: VAL_FRACTION,
     sampleWeights: `class-balanced, (source size)^-${SOURCE_POWER}`,
+    groupWeights: Object.fromEntries(GROUP_WEIGHTS),
     augment: AUGMENT,
     augmentEmbedded: AUGMENT_EMBEDDED,
     synthIndirectPairs: SYNTH,
     synthWeight: SYNTH_WEIGHT,
+    triggerBenign: TRIGGER_BENIGN,
     folds: FOLDS,
   },
   threshold,
   thresholdRule:
     FOLDS > 1
-      ? `lowest threshold with out-of-fold FPR <= ${TARGET_FPR} overall and on every benign source, on max(heuristic, model), ${FOLDS}-fold CV on train; model fit on all train rows`
+      ? `lowest threshold with out-of-fold FPR <= ${TARGET_FPR} overall and on every benign source, on max(heuristic, model), ${FOLDS}-fold CV on train repeated ${REPEATS} times (scores pooled); model fit on all train rows`
       : `lowest threshold with validation FPR <= ${TARGET_FPR} on max(heuristic, model)`,
   bias: round6(shipped.bias),
   scale: shipped.scale,
