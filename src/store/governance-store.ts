@@ -552,7 +552,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
           { number, expected: cr.version_hash, got: check.versionHash },
         );
       }
-      const at = this.now().toISOString();
+      const at = await this.nextAt(trx, 'cr_checks', cr.id);
       await trx
         .insertInto('cr_checks')
         .values({
@@ -602,7 +602,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
           number,
         });
       }
-      const at = this.now().toISOString();
+      const at = await this.nextAt(trx, 'cr_reviews', cr.id);
       await trx
         .insertInto('cr_reviews')
         .values({
@@ -1097,6 +1097,23 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       .set({ risk: JSON.stringify(risk), updated_at: at })
       .where('id', '=', cr.id)
       .execute();
+  }
+
+  /**
+   * The time of a new review or check run: now, or one millisecond after the change request's latest
+   * one if that is not earlier. "Each reviewer's latest decision" and "each check's latest run" read
+   * the order by time, so two records in the same millisecond must not tie (the transaction is
+   * serializable, so concurrent writers cannot both take the same slot).
+   */
+  private async nextAt(trx: Tx, table: 'cr_reviews' | 'cr_checks', crId: string): Promise<string> {
+    const now = this.now().getTime();
+    const last = await trx
+      .selectFrom(table)
+      .select((eb) => eb.fn.max('at').as('at'))
+      .where('cr_id', '=', crId)
+      .executeTakeFirst();
+    const lastMs = last?.at ? Date.parse(last.at) : Number.NEGATIVE_INFINITY;
+    return new Date(Math.max(now, lastMs + 1)).toISOString();
   }
 
   private async checksOf(trx: Tx, crId: string): Promise<CheckRecord[]> {

@@ -636,6 +636,35 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect(withdrawn.gate.ready).toBe(false);
       });
 
+      it('decisions and check runs in the same millisecond keep their order: the later one counts', async () => {
+        const cr = await mediumCr();
+        // No clock tick between these: the store's clock reads the same instant for all of them.
+        await store.reviewChangeRequest(cr.number, { decision: 'approve' }, REVIEWERS[0]);
+        const after = await store.reviewChangeRequest(
+          cr.number,
+          { decision: 'request_changes', comment: 'on second thought, no' },
+          REVIEWERS[0],
+        );
+        expect(after.reviews.map((r) => r.decision)).toEqual(['approve', 'request_changes']);
+        expect(after.reviews[1]!.at > after.reviews[0]!.at).toBe(true);
+        expect(after.gate.changesRequestedBy).toEqual([REVIEWERS[0]]);
+        expect(after.gate.ready).toBe(false);
+        expect((await store.getChangeRequest(cr.number)).gate.changesRequestedBy).toEqual([REVIEWERS[0]]);
+
+        const run = (status: 'pass' | 'fail') =>
+          store.recordCheck(
+            cr.number,
+            { name: 'tests', status, summary: `tests ${status}`, versionHash: cr.versionHash },
+            CI,
+          );
+        await run('pass');
+        const failed = await run('fail');
+        const tests = failed.checks.filter((c) => c.name === 'tests');
+        expect(tests.at(-1)!.status).toBe('fail');
+        expect(tests.at(-1)!.at > tests.at(-2)!.at).toBe(true);
+        expect(failed.gate.blockers.some((b) => b.includes('tests'))).toBe(true);
+      });
+
       it('comments do not count as approvals, and do not replace an earlier decision', async () => {
         const cr = await mediumCr();
         const commented = await review(cr, 'comment', REVIEWERS[0], 'looks fine to me');
