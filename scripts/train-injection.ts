@@ -107,7 +107,12 @@ const GROUP_WEIGHTS = new Map(
     .replace(/^none$/, '')
     .split(',')
     .filter(Boolean)
-    .map((kv) => [kv.split('=')[0]!, Number(kv.split('=')[1])] as const),
+    .map((kv) => {
+      const [source, w] = [kv.slice(0, kv.indexOf('=')), Number(kv.slice(kv.indexOf('=') + 1))];
+      if (!source || !(w > 0))
+        throw new Error(`GROUP_WEIGHTS: expected source=weight (weight > 0), got "${kv}"`);
+      return [source, w] as const;
+    }),
 );
 const EPOCHS = Number(process.env.EPOCHS ?? 400);
 const LR = 0.05;
@@ -838,6 +843,7 @@ const model = {
     synthWeight: SYNTH_WEIGHT,
     triggerBenign: TRIGGER_BENIGN,
     folds: FOLDS,
+    repeats: REPEATS,
   },
   threshold,
   thresholdRule:
