@@ -3,6 +3,8 @@
 //     ../shared/datasets/injection/test.jsonl (or $PROMPTOPS_DATASETS/injection/test.jsonl), overall
 //     and per source, for the heuristics alone, the model alone and the combined score, all at the
 //     shipped threshold;
+//   - over-blocking: the share of 2,000 generated benign prompts full of trigger words (the
+//     held-out half of scripts/injection-benign-triggers.ts's templates) that the detector flags;
 //   - p50/p99 latency of the check on a 2 KB message (plain ASCII, and one with typographic quotes
 //     and accents, which takes the full Unicode normalisation path) and throughput on a 1 MB document.
 // Targets: overall recall ≥ 0.80 at FPR ≤ 0.05, notinject FPR ≤ 0.05; 2 KB p50 ≤ 60 µs; ≥ 20 MB/s.
@@ -60,10 +62,17 @@ function quality() {
 
 // Over-blocking beyond notinject: benign prompts full of trigger words ("override a CSS rule",
 // "summarise the instructions", "act as my Spanish conversation partner", some German, French and
-// Spanish) from the seeded generator scripts/injection-benign-triggers.ts, which training does not
-// use (TRIGGER_BENIGN=0). Loaded through tsx, a dev dependency, since the generator is TypeScript.
+// Spanish) from the seeded generator scripts/injection-benign-triggers.ts. Training uses rows from
+// the 'train' half of its templates only; these come from the 'held-out' half (which was used to
+// choose how many trigger rows training gets, so it is a validation set, not an untouched one).
+// Loaded through tsx, a dev dependency, since the generator is TypeScript.
 async function overBlocking(count = 2000) {
-  const { tsImport } = await import('tsx/esm/api');
+  let tsImport;
+  try {
+    ({ tsImport } = await import('tsx/esm/api'));
+  } catch {
+    return { skipped: 'tsx (a dev dependency) is not installed' };
+  }
   const { synthesizeTriggerBenign } = await tsImport(
     '../scripts/injection-benign-triggers.ts',
     import.meta.url,

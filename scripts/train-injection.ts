@@ -90,13 +90,21 @@ const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
 const SYNTH_VARIANT = Number(process.env.SYNTH_VARIANT ?? 1) === 2 ? 2 : 1;
 setSynthVariant(SYNTH_VARIANT);
 /** Folds for the cross-validated threshold (see below); 0 or 1: threshold from the validation split. */
-const FOLDS = Number(process.env.FOLDS ?? 5);
+const FOLDS = count('FOLDS', 5, 0);
 /** Repetitions of the cross-validation (own folds and synthetic rows each) pooled for the threshold. */
-const REPEATS = Math.max(1, Number(process.env.REPEATS ?? 3));
+const REPEATS = count('REPEATS', 3, 1);
 /** Source weight exponent: a (source, label) group of n rows weighs n^(1−p) in total (1: equal). */
 const SOURCE_POWER = Number(process.env.SOURCE_POWER ?? 1);
+/** An integer setting from the environment, refused unless it is ≥ `min` (a NaN would train nothing). */
+function count(name: string, fallback: number, min: number): number {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`${name}: expected an integer ≥ ${min}, got "${process.env[name]}"`);
+  return v;
+}
 /**
- * Extra weight per benign source (its group's mass × w before the class is normalised). The default
+ * Extra weight per source, both labels (its groups' mass × w before each class is normalised). The
+ * default
  * doubles the trigger-word set and gives the adversarial-benign one half again, chosen (2026-11-28)
  * by 5-fold CV recall at the shipped threshold rule on two fold seeds: none 0.938 / 0.924 (SEED
  * 20240917 / 777), notinject=2 0.945 / 0.932, this 0.946 / 0.934; notinject=3, deepset=1.5 or
@@ -108,7 +116,7 @@ const GROUP_WEIGHTS = new Map(
     .split(',')
     .filter(Boolean)
     .map((kv) => {
-      const [source, w] = [kv.slice(0, kv.indexOf('=')), Number(kv.slice(kv.indexOf('=') + 1))];
+      const [source, w] = [kv.slice(0, kv.indexOf('=')).trim(), Number(kv.slice(kv.indexOf('=') + 1))];
       if (!source || !(w > 0))
         throw new Error(`GROUP_WEIGHTS: expected source=weight (weight > 0), got "${kv}"`);
       return [source, w] as const;
@@ -303,6 +311,9 @@ const rows: Row[] = rawText
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Row);
 const dataHash = createHash('sha256').update(rawText).digest('hex');
+for (const source of GROUP_WEIGHTS.keys())
+  if (!rows.some((r) => r.source === source))
+    throw new Error(`GROUP_WEIGHTS: no source "${source}" in ${TRAIN}`);
 
 const view = (text: string) => {
   const n = normalize(text).text;
@@ -612,6 +623,8 @@ function ruleThreshold(combined: number[], of: Row[] = rows): number {
   return t;
 }
 
+// (MLP_CV and DOC_CV build their own training rows and predate TRIGGER_BENIGN: their candidates are
+// fit without the trigger-word rows, so they compare models as the shipped one was before them.)
 if (process.env.MLP_CV) {
   const K = FOLDS;
   const fold = foldsOf(rows, K, SEED + 10);
@@ -748,7 +761,7 @@ if (FOLDS > 1) {
   // REPEATS repetitions of the FOLDS-fold CV, each with its own fold assignment and synthetic rows;
   // the threshold is picked on all repetitions' out-of-fold scores pooled. One repetition's 3 %
   // quantile is noisy: on the same settings two fold seeds gave thresholds 0.49 and 0.57 (the
-  // notinject quantile rests on 6 of 226 rows), so the shipped threshold averaged over three.
+  // notinject quantile rests on 6 of 226 rows), so the shipped threshold is the pooled quantile of three.
   const pooledRows: Row[] = [];
   const oofModel: number[] = [];
   for (let rep = 0; rep < REPEATS; rep++) {
