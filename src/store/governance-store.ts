@@ -522,10 +522,37 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     let query = this.db.selectFrom('change_requests').select('number').where('project', '=', this.project);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.prompt) query = query.where('prompt', '=', filter.prompt);
-    const rows = await query.orderBy('number', 'desc').limit(200).execute();
-    const out: ChangeRequest[] = [];
-    for (const row of rows) out.push(await this.loadChangeRequest(this.db, row.number));
-    return out;
+    const numbers = (await query.orderBy('number', 'desc').limit(200).execute()).map((r) => r.number);
+    if (numbers.length === 0) return [];
+    // Four queries for the whole page (requests, checks, reviews, overrides), not four per request.
+    const rows = await this.db
+      .selectFrom('change_requests')
+      .selectAll()
+      .where('project', '=', this.project)
+      .where('number', 'in', numbers)
+      .orderBy('number', 'desc')
+      .execute();
+    const ids = rows.map((r) => r.id);
+    const checks = groupBy(
+      await this.db.selectFrom('cr_checks').selectAll().where('cr_id', 'in', ids).orderBy('at').execute(),
+      (r) => r.cr_id,
+    );
+    const reviews = groupBy(
+      await this.db.selectFrom('cr_reviews').selectAll().where('cr_id', 'in', ids).orderBy('at').execute(),
+      (r) => r.cr_id,
+    );
+    const overrides = groupBy(
+      await this.overrideRows(this.db).where('target', 'like', 'cr#%').execute(),
+      (r) => r.target.slice(0, r.target.indexOf(':')),
+    );
+    return rows.map((row) =>
+      this.assemble(
+        row,
+        checks.get(row.id) ?? [],
+        reviews.get(row.id) ?? [],
+        overrides.get(`cr#${row.number}`) ?? [],
+      ),
+    );
   }
 
   async getChangeRequest(number: number): Promise<ChangeRequest> {
@@ -1117,39 +1144,54 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
   }
 
   private async checksOf(trx: Tx, crId: string): Promise<CheckRecord[]> {
-    const rows = await trx
-      .selectFrom('cr_checks')
+    return (
+      await trx.selectFrom('cr_checks').selectAll().where('cr_id', '=', crId).orderBy('at').execute()
+    ).map(toCheckRecord);
+  }
+
+  /** This project's check overrides (policy exceptions), oldest first; callers narrow the target. */
+  private overrideRows(trx: Tx) {
+    return trx
+      .selectFrom('policy_exceptions')
       .selectAll()
-      .where('cr_id', '=', crId)
-      .orderBy('at')
-      .execute();
-    return rows.map((r) => ({
-      name: r.name,
-      status: r.status,
-      summary: r.summary,
-      details: r.details === null ? null : (JSON.parse(r.details) as unknown),
-      versionHash: r.version_hash,
-      actor: r.actor,
-      at: r.at,
-    }));
+      .where('project', '=', this.project)
+      .where('kind', '=', 'check-override')
+      .orderBy('at');
   }
 
   private async loadChangeRequest(trx: Tx, number: number): Promise<ChangeRequest> {
     const row = await this.crRow(trx, number);
-    const checks = await this.checksOf(trx, row.id);
-    const reviews = (
-      await trx.selectFrom('cr_reviews').selectAll().where('cr_id', '=', row.id).orderBy('at').execute()
-    ).map((r) => ({ reviewer: r.reviewer, decision: r.decision, comment: r.comment, at: r.at }));
-    const overrides = (
-      await trx
-        .selectFrom('policy_exceptions')
-        .selectAll()
-        .where('project', '=', this.project)
-        .where('kind', '=', 'check-override')
-        .where('target', 'like', `cr#${number}:%`)
-        .orderBy('at')
-        .execute()
-    ).map((r) => ({
+    const checks = await trx
+      .selectFrom('cr_checks')
+      .selectAll()
+      .where('cr_id', '=', row.id)
+      .orderBy('at')
+      .execute();
+    const reviews = await trx
+      .selectFrom('cr_reviews')
+      .selectAll()
+      .where('cr_id', '=', row.id)
+      .orderBy('at')
+      .execute();
+    const overrides = await this.overrideRows(trx).where('target', 'like', `cr#${number}:%`).execute();
+    return this.assemble(row, checks, reviews, overrides);
+  }
+
+  /** A change request from its row and its checks, reviews and overrides (each oldest first). */
+  private assemble(
+    row: Database['change_requests'],
+    checkRows: readonly Database['cr_checks'][],
+    reviewRows: readonly Database['cr_reviews'][],
+    overrideRows: readonly Database['policy_exceptions'][],
+  ): ChangeRequest {
+    const checks = checkRows.map(toCheckRecord);
+    const reviews = reviewRows.map((r) => ({
+      reviewer: r.reviewer,
+      decision: r.decision,
+      comment: r.comment,
+      at: r.at,
+    }));
+    const overrides = overrideRows.map((r) => ({
       check: r.target.slice(r.target.indexOf(':') + 1),
       actor: r.actor,
       justification: r.justification,
@@ -1475,4 +1517,28 @@ function toBinding(row: Database['role_bindings']): RoleBinding {
     createdAt: row.created_at,
     createdBy: row.created_by,
   };
+}
+
+function toCheckRecord(r: Database['cr_checks']): CheckRecord {
+  return {
+    name: r.name,
+    status: r.status,
+    summary: r.summary,
+    details: r.details === null ? null : (JSON.parse(r.details) as unknown),
+    versionHash: r.version_hash,
+    actor: r.actor,
+    at: r.at,
+  };
+}
+
+/** Items grouped by key, each group in input order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

@@ -831,6 +831,17 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect((await store.getChangeRequest(1)).overrides.map((o) => o.check)).toEqual(['lint']);
         expect((await store.getChangeRequest(10)).overrides.map((o) => o.check)).toEqual(['tests']);
         expect((await store.getChangeRequest(2)).overrides).toEqual([]);
+
+        // The list loads a page in a few queries; each entry must equal what get returns for it.
+        await store.reviewChangeRequest(10, { decision: 'approve' }, REVIEWERS[0]);
+        await store.reviewChangeRequest(1, { decision: 'comment', comment: 'looks fine' }, REVIEWERS[1]);
+        const listed = await store.listChangeRequests();
+        expect(listed.map((cr) => cr.number)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+        for (const cr of listed) expect(cr).toEqual(await store.getChangeRequest(cr.number));
+        expect(listed[0]!.overrides.map((o) => o.check)).toEqual(['tests']);
+        expect(listed[0]!.reviews.map((r) => r.reviewer)).toEqual([REVIEWERS[0]]);
+        expect(listed.at(-1)!.checks.map((c) => c.name)).toEqual(['lint']);
+        expect((await store.listChangeRequests({ status: 'open' })).map((cr) => cr.number)).toEqual([10, 1]);
       });
 
       it('only a failed or errored check of this version can be overridden', async () => {
