@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,4 +46,9 @@ export function runCli(
 export async function tempDir(prefix = 'promptops-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Copies the example project into `dest`, without its local state (`.promptops/`). */
+export async function copyExamples(dest: string): Promise<void> {
+  await cp(EXAMPLES, dest, { recursive: true, filter: (src) => !src.includes('.promptops') });
 }

@@ -2,10 +2,10 @@
  * The review gate from the CLI next to the database (no server): push --propose opens change
  * requests, checks run on the working copy, the gate decides, releases move labels.
  */
-import { appendFile, cp } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { copyExamples, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -13,7 +13,7 @@ const as = (who: string, args: string[]) => runCli(args, { cwd: dir, env: { PROM
 
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
-  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  await copyExamples(dir);
 });
 afterEach(async () => cleanup());
 

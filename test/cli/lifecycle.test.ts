@@ -1,7 +1,7 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { copyExamples, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -11,9 +11,10 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-async function copyExamples(): Promise<string> {
+/** The example project, copied to a fresh folder; returns its path. */
+async function exampleProject(): Promise<string> {
   const target = path.join(dir, 'catalog');
-  await cp(EXAMPLES, target, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  await copyExamples(target);
   return target;
 }
 
@@ -31,7 +32,7 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
   });
 
   it('pushes new versions, is idempotent, and moves, removes and remembers labels', async () => {
-    const cwd = await copyExamples();
+    const cwd = await exampleProject();
     const first = await runCli(['push', '-m', 'initial', '--json'], { cwd });
     expect(first.code).toBe(0);
     const created = JSON.parse(first.stdout).prompts;
@@ -99,7 +100,7 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
   });
 
   it('reports drift with status --check and names breaking changes in diff', async () => {
-    const cwd = await copyExamples();
+    const cwd = await exampleProject();
     await runCli(['push'], { cwd });
     const clean = await runCli(['status', '--check'], { cwd });
     expect(clean.code).toBe(0);
@@ -141,7 +142,7 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
   });
 
   it('refuses to archive a labelled version and archives it once the label is gone', async () => {
-    const cwd = await copyExamples();
+    const cwd = await exampleProject();
     await runCli(['push'], { cwd });
     await runCli(['label', 'set', 'support-reply@1', 'staging'], { cwd });
     const refused = await runCli(['archive', 'support-reply@1'], { cwd });

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmod, cp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, EXAMPLES, REPO, runCli, tempDir } from '../helpers.js';
+import { BIN, copyExamples, REPO, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -53,7 +53,7 @@ describe('README', () => {
     const code = /## Use it from code\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(code).toContain("from 'promptops'");
     const project = path.join(dir, 'catalog');
-    await cp(EXAMPLES, project, { recursive: true, filter: (src) => !src.includes('.promptops') });
+    await copyExamples(project);
     expect((await runCli(['push'], { cwd: project })).code).toBe(0);
     expect((await runCli(['label', 'set', 'support-reply@1', 'production'], { cwd: project })).code).toBe(0);
     const script = code.replace(

@@ -4,12 +4,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFile, cp } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult, EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { BIN, type CliResult, copyExamples, runCli, tempDir } from '../helpers.js';
 
 const DATABASE_URL = process.env.PROMPTOPS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -109,7 +109,7 @@ describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
-    await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+    await copyExamples(dir);
     const url = engine.url(dir);
     dbEnv = url ? { PROMPTOPS_DATABASE_URL: url } : {};
     // Bootstrap: next to the database, without a server, the first admin's token is minted.

@@ -3,9 +3,8 @@
  * database: both go through the one `Store` interface, the remote one over HTTP.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cp } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { BIN, copyExamples, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -23,7 +22,7 @@ const remote = (args: string[]) =>
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
-  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  await copyExamples(dir);
   const boot = await local(['token', 'create', '--subject', AUTHOR, '--role', 'admin', '--json']);
   token = JSON.parse(boot.stdout).token;
   await local(['push', '-m', 'first']);

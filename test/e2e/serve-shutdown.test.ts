@@ -3,18 +3,17 @@
  * arriving) finishes and is stored, then the process exits 0.
  */
 import { spawn } from 'node:child_process';
-import { cp } from 'node:fs/promises';
 import http from 'node:http';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadCatalog, openWorkspace } from '../../src/project/workspace.js';
-import { BIN, EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { BIN, copyExamples, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
-  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  await copyExamples(dir);
 });
 afterEach(async () => cleanup());
 

@@ -1,14 +1,14 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { copyExamples, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
-  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  await copyExamples(dir);
 });
 afterEach(async () => cleanup());
 

@@ -1,10 +1,10 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PromptOpsError } from '../../src/errors.js';
 import { createClient, type PromptOpsClient } from '../../src/runtime/client.js';
 import { openStore } from '../../src/store/index.js';
-import { EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { copyExamples, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -29,7 +29,7 @@ async function traces() {
 
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
-  await cp(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes('.promptops') });
+  await copyExamples(dir);
 });
 afterEach(async () => {
   await client?.close();
