@@ -533,14 +533,8 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       .orderBy('number', 'desc')
       .execute();
     const ids = rows.map((r) => r.id);
-    const checks = groupBy(
-      await this.db.selectFrom('cr_checks').selectAll().where('cr_id', 'in', ids).orderBy('at').execute(),
-      (r) => r.cr_id,
-    );
-    const reviews = groupBy(
-      await this.db.selectFrom('cr_reviews').selectAll().where('cr_id', 'in', ids).orderBy('at').execute(),
-      (r) => r.cr_id,
-    );
+    const checks = groupBy(await this.rowsOf(this.db, 'cr_checks', ids), (r) => r.cr_id);
+    const reviews = groupBy(await this.rowsOf(this.db, 'cr_reviews', ids), (r) => r.cr_id);
     const overrides = groupBy(
       await this.overrideRows(this.db).where('target', 'like', 'cr#%').execute(),
       (r) => r.target.slice(0, r.target.indexOf(':')),
@@ -1144,9 +1138,17 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
   }
 
   private async checksOf(trx: Tx, crId: string): Promise<CheckRecord[]> {
-    return (
-      await trx.selectFrom('cr_checks').selectAll().where('cr_id', '=', crId).orderBy('at').execute()
-    ).map(toCheckRecord);
+    return (await this.rowsOf(trx, 'cr_checks', [crId])).map(toCheckRecord);
+  }
+
+  /** The check runs or reviews of these change requests, oldest first. */
+  private rowsOf<T extends 'cr_checks' | 'cr_reviews'>(trx: Tx, table: T, crIds: readonly string[]) {
+    return trx
+      .selectFrom(table as 'cr_checks' | 'cr_reviews')
+      .selectAll()
+      .where('cr_id', 'in', crIds)
+      .orderBy('at')
+      .execute() as Promise<Database[T][]>;
   }
 
   /** This project's check overrides (policy exceptions), oldest first; callers narrow the target. */
@@ -1161,18 +1163,8 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
 
   private async loadChangeRequest(trx: Tx, number: number): Promise<ChangeRequest> {
     const row = await this.crRow(trx, number);
-    const checks = await trx
-      .selectFrom('cr_checks')
-      .selectAll()
-      .where('cr_id', '=', row.id)
-      .orderBy('at')
-      .execute();
-    const reviews = await trx
-      .selectFrom('cr_reviews')
-      .selectAll()
-      .where('cr_id', '=', row.id)
-      .orderBy('at')
-      .execute();
+    const checks = await this.rowsOf(trx, 'cr_checks', [row.id]);
+    const reviews = await this.rowsOf(trx, 'cr_reviews', [row.id]);
     const overrides = await this.overrideRows(trx).where('target', 'like', `cr#${number}:%`).execute();
     return this.assemble(row, checks, reviews, overrides);
   }
