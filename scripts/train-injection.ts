@@ -1,7 +1,8 @@
 /**
  * Trains the prompt-injection model shipped in src/guardrails/injection/model.json.
  *
- *   npx tsx scripts/train-injection.ts
+ *   npx tsx scripts/train-injection.ts     (about 5 minutes on one core: progress on stderr, the
+ *                                          JSON report on stdout, the model to model.json)
  *
  * Reads ONLY injection/train.jsonl from the shared datasets folder (../shared/datasets relative to
  * the repo, or $PROMPTOPS_DATASETS). Reproducible: rows are ordered by their file position, the
@@ -738,7 +739,12 @@ const valAugmented = [
   ...augment(valRows, 100, 100, prng(SEED + 2)),
   ...synthesizeIndirect(valRows, 150, prng(SEED + 4)),
 ];
+// Progress goes to stderr (stdout is the JSON report): a full run fits 17 models, about 5 minutes.
+const started = Date.now();
+const progress = (what: string) =>
+  process.stderr.write(`train-injection: ${what} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 const fitted = fitModel(baseTrain, SEED);
+progress('fitted the validation model on 80 % of train');
 const trainRows = { length: baseTrain.length + fitted.added };
 const modelScore = (text: string) => scoreWith(fitted, text);
 
@@ -775,6 +781,7 @@ if (FOLDS > 1) {
       rows.forEach((r, i) => {
         if (fold[i] === k) scores[i] = scoreWith(m, r.text);
       });
+      progress(`cross-validation ${rep * FOLDS + k + 1}/${REPEATS * FOLDS} models fitted`);
     }
     pooledRows.push(...rows);
     oofModel.push(...scores);
@@ -802,6 +809,7 @@ if (FOLDS > 1) {
     heuristics: metrics(pooledRows, heur, cvThreshold),
   };
   const full = fitModel(rows, SEED);
+  progress('fitted the shipped model on all train rows');
   shipped = full;
   shippedAdded = full.added;
 }
