@@ -67,12 +67,8 @@ function quality() {
 // choose how many trigger rows training gets, so it is a validation set, not an untouched one).
 // Loaded through tsx, a dev dependency, since the generator is TypeScript.
 async function overBlocking(count = 2000) {
-  let tsImport;
-  try {
-    ({ tsImport } = await import('tsx/esm/api'));
-  } catch {
-    return { skipped: 'tsx (a dev dependency) is not installed' };
-  }
+  const tsImport = await tsxImport();
+  if (!tsImport) return { skipped: 'tsx (a dev dependency) is not installed' };
   const { synthesizeTriggerBenign } = await tsImport(
     '../scripts/injection-benign-triggers.ts',
     import.meta.url,
@@ -82,14 +78,56 @@ async function overBlocking(count = 2000) {
     text: r.text,
     s: scoreInjection(r.text),
   }));
-  const flagged = rows.filter((r) => r.s.combined >= threshold).sort((a, b) => b.s.combined - a.s.combined);
+  const { flagged, ...rates } = benignRates(rows);
   return {
     rows: rows.length,
     distinct: new Set(rows.map((r) => r.text)).size,
-    fpr: round(flagged.length / rows.length),
-    heuristicsFpr: round(rows.filter((r) => r.s.heuristic >= threshold).length / rows.length),
-    modelFpr: round(rows.filter((r) => r.s.model >= threshold).length / rows.length),
+    ...rates,
     topFlagged: flagged.slice(0, 5).map((r) => ({ score: r.s.combined, text: r.text })),
+  };
+}
+
+/** tsx's tsImport (the generators are TypeScript), or null when tsx is not installed. */
+async function tsxImport() {
+  try {
+    return (await import('tsx/esm/api')).tsImport;
+  } catch {
+    return null;
+  }
+}
+
+/** Share of benign rows ({s: scores}) flagged per layer, and the flagged rows, highest first. */
+function benignRates(rows) {
+  const share = (layer) => round(rows.filter((r) => r.s[layer] >= threshold).length / rows.length);
+  const flagged = rows.filter((r) => r.s.combined >= threshold).sort((a, b) => b.s.combined - a.s.combined);
+  return { fpr: share('combined'), heuristicsFpr: share('heuristic'), modelFpr: share('model'), flagged };
+}
+
+// Over-blocking on REAL documents: README chunks (≤ 1,500 characters, as a retrieval step would
+// pass them) of the installed packages in the 'held-out' half of scripts/injection-docs.ts (split by
+// package name; training sees only the other half). Documentation is full of imperatives for the
+// reader, code and configuration. Also the share of the same chunks caught with an instruction for
+// the AI planted at a paragraph boundary (the grammar of injection-synth.ts, which training also
+// uses, so this recall is optimistic: it shows the documents did not become a hiding place).
+async function overBlockingDocs() {
+  const tsImport = await tsxImport();
+  if (!tsImport) return { skipped: 'tsx (a dev dependency) is not installed' };
+  const { readmeChunks, plantAt } = await tsImport('../scripts/injection-docs.ts', import.meta.url);
+  const { prng, plantedInstruction } = await tsImport('../scripts/injection-synth.ts', import.meta.url);
+  const chunks = readmeChunks(path.join(root, 'node_modules'), 'held-out');
+  if (chunks.length === 0) return { skipped: 'no README files under node_modules' };
+  const rand = prng(4243);
+  const benign = chunks.map((c) => ({ pkg: c.pkg, text: c.text, s: scoreInjection(c.text) }));
+  const planted = chunks.map((c) => scoreInjection(plantAt(c.text, plantedInstruction(rand), rand)));
+  const { flagged, ...rates } = benignRates(benign);
+  return {
+    chunks: chunks.length,
+    packages: new Set(chunks.map((c) => c.pkg)).size,
+    ...rates,
+    plantedRecall: round(planted.filter((s) => s.combined >= threshold).length / planted.length),
+    topFlagged: flagged
+      .slice(0, 3)
+      .map((r) => ({ score: r.s.combined, pkg: r.pkg, text: r.text.slice(0, 160) })),
   };
 }
 
@@ -153,6 +191,7 @@ const result = {
   threshold,
   quality: quality(),
   overBlockingGenerated: await overBlocking(),
+  overBlockingDocs: await overBlockingDocs(),
   speed: {
     message2k: latency(check, ascii2k),
     message2kUnicode: latency(check, unicode2k),

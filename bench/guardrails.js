@@ -27,36 +27,44 @@ const sentence =
   'I already restarted it twice and updated the firmware as your guide suggests. Could you tell me whether a replacement ' +
   'is possible under warranty, or what else I should try? You can reach me at dana.miller@example.com or +44 20 7946 0958. ';
 const message = sentence.repeat(Math.ceil(2048 / sentence.length)).slice(0, 2048);
+// The same text in paragraphs (a blank line after every sentence): the injection model also scores
+// each paragraph of a multi-paragraph text on its own, so this is the slower, document-shaped case.
+const inParagraphs = (text) => text.replaceAll('. ', '.\n\n');
 const ctx = { stage: 'input' };
 
-for (let i = 0; i < 2000; i++) runGuardrailStage(compiled.input, [{ field: 'message', text: message }], ctx);
-const samples = [];
-for (let i = 0; i < 20_000; i++) {
-  const t = performance.now();
-  runGuardrailStage(compiled.input, [{ field: 'message', text: message }], ctx);
-  samples.push((performance.now() - t) * 1000);
+function latency(text) {
+  for (let i = 0; i < 2000; i++) runGuardrailStage(compiled.input, [{ field: 'message', text }], ctx);
+  const samples = [];
+  for (let i = 0; i < 20_000; i++) {
+    const t = performance.now();
+    runGuardrailStage(compiled.input, [{ field: 'message', text }], ctx);
+    samples.push((performance.now() - t) * 1000);
+  }
+  samples.sort((a, b) => a - b);
+  const q = (p) => Math.round(samples[Math.floor(p * samples.length)] * 10) / 10;
+  return { p50Us: q(0.5), p90Us: q(0.9), p99Us: q(0.99) };
 }
-samples.sort((a, b) => a - b);
-const q = (p) => Math.round(samples[Math.floor(p * samples.length)] * 10) / 10;
+
+function throughput(text) {
+  runGuardrailStage(compiled.input, [{ field: 'document', text }], ctx);
+  const runs = 5;
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) runGuardrailStage(compiled.input, [{ field: 'document', text }], ctx);
+  const seconds = (performance.now() - start) / 1000 / runs;
+  return { seconds: Math.round(seconds * 1000) / 1000, mbPerSec: Math.round((1 / seconds) * 10) / 10 };
+}
 
 const document = sentence.repeat(Math.ceil(1_048_576 / sentence.length)).slice(0, 1_048_576);
-runGuardrailStage(compiled.input, [{ field: 'document', text: document }], ctx);
-const runs = 5;
-const start = performance.now();
-for (let i = 0; i < runs; i++)
-  runGuardrailStage(compiled.input, [{ field: 'document', text: document }], ctx);
-const seconds = (performance.now() - start) / 1000 / runs;
 
 console.log(
   JSON.stringify(
     {
       bench: 'guardrails-input-stage',
       guardrails: compiled.input.map((g) => g.decl.name),
-      message2kb: { p50Us: q(0.5), p90Us: q(0.9), p99Us: q(0.99) },
-      document1mb: {
-        seconds: Math.round(seconds * 1000) / 1000,
-        mbPerSec: Math.round((1 / seconds) * 10) / 10,
-      },
+      message2kb: latency(message),
+      message2kbParagraphs: latency(inParagraphs(message)),
+      document1mb: throughput(document),
+      document1mbParagraphs: throughput(inParagraphs(document)),
       targets: { p50Us: 100, mbPerSec: 20 },
     },
     null,

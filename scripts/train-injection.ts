@@ -5,7 +5,8 @@
  *                                          JSON report on stdout, the model to model.json)
  *
  * Reads ONLY injection/train.jsonl from the shared datasets folder (../shared/datasets relative to
- * the repo, or $PROMPTOPS_DATASETS). Reproducible: rows are ordered by their file position, the
+ * the repo, or $PROMPTOPS_DATASETS), and README files under node_modules (so run it after `npm ci`:
+ * the lock file pins them; model.json records the corpus digest). Reproducible: rows are ordered by their file position, the
  * stratified validation split uses a fixed-seed PRNG and training is full-batch (no shuffling), so
  * two runs on the same data write the same model. Steps:
  *
@@ -14,9 +15,11 @@
  *      benign rows (see augment()), and SYNTH indirect-injection pairs plus plain benign documents
  *      from scripts/injection-synth.ts (train has no indirect injections: instructions planted in
  *      e-mails, pages, reviews, tables or code, each paired with the same carrier holding a benign
- *      reader-directed line, so only the AI-directed content carries weight), and TRIGGER_BENIGN
+ *      reader-directed line, so only the AI-directed content carries weight), TRIGGER_BENIGN
  *      benign prompts full of trigger words from the training half of
- *      scripts/injection-benign-triggers.ts (against over-blocking);
+ *      scripts/injection-benign-triggers.ts, and (DOCS) real documents: README chunks and their
+ *      paragraphs from the training half of the installed packages, scripts/injection-docs.ts
+ *      (both against over-blocking);
  *   3. featurise (normalize.ts + features.ts, the code inference uses) the model's view of each
  *      text (its first MODEL_WINDOW normalised characters);
  *   4. fit L2-regularised logistic regression by full-batch Adam, with sample weights that give both
@@ -39,7 +42,7 @@
  * 5-fold cross-validation on train grouped by shared attack payload; differences were small and the
  * defaults below are the best or simplest of the tried settings. Environment variables override
  * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, GROUP_WEIGHTS, SEED,
- * SYNTH, SYNTH_WEIGHT, SYNTH_VARIANT, TRIGGER_BENIGN, FOLDS, REPEATS; OOF_DUMP writes out-of-fold
+ * SYNTH, SYNTH_WEIGHT, SYNTH_VARIANT, TRIGGER_BENIGN, DOCS, DOC_PAIRS, DOC_PARAGRAPHS, FOLDS, REPEATS; OOF_DUMP writes out-of-fold
  * scores for error analysis; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
  * described below instead of training; MLP_CV the MLP comparison, also below). The synthetic-data
  * settings were compared on the cross-validation and the synthetic validation rows only.
@@ -50,16 +53,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BUCKETS,
+  documentProbability,
   FEATURE_CONFIG,
   featurize,
   MODEL_WINDOW,
-  modelProbability,
   type SparseVector,
   trainingView,
 } from '../src/guardrails/injection/features.js';
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
 import { synthesizeTriggerBenign } from './injection-benign-triggers.js';
+import { chunksDigest, DOC_SOURCES, readmeChunks, synthesizeDocs } from './injection-docs.js';
 import { mlpFileBytes, mlpProbability, trainMlp } from './injection-mlp.js';
 import { prng, setSynthVariant, setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
 
@@ -85,6 +89,38 @@ const SYNTH = Number(process.env.SYNTH ?? 600);
  * 0.944; 600 rows 3.5 %, 0.940; 1,200 rows 3.4 %, 0.941.
  */
 const TRIGGER_BENIGN = Number(process.env.TRIGGER_BENIGN ?? 1200);
+/**
+ * Real benign documents (1 on, 0 off): README chunks of the training half of the installed packages
+ * and each chunk's paragraphs (scripts/injection-docs.ts), plus about DOC_PAIRS of those chunks
+ * with a request to add or run malicious code planted (DOC_PLANT 'code'; 'any' plants the whole
+ * grammar), weighted docs:planted=0.1 in GROUP_WEIGHTS. Chosen (2026-11-28, single-run CV, with
+ * PARAGRAPH_DISCOUNT 0.5) on the held-out half of the packages, which bench/guardrails-injection.js
+ * reports: without README rows the model flagged 32 % of README chunks (documentation is all
+ * imperatives, code and configuration) at CV recall 0.938; README rows alone: 0.7 %, CV 0.937, but
+ * malicious code planted in a document slipped more often (a hand-written probe in the tests
+ * failed); with the code pairs at weight 0.1: 3.3 %, CV 0.939, planted code caught 0.99 of the
+ * time. Pairs at weight 0.25 or 1, or planting the whole grammar: 5.8 %, 11 %, 25 % of chunks.
+ */
+const DOCS = count('DOCS', 1, 0);
+const DOC_PAIRS = count('DOC_PAIRS', 150, 0);
+const DOC_PARAGRAPHS = process.env.DOC_PARAGRAPHS !== '0';
+const DOC_PLANT = process.env.DOC_PLANT ?? 'code';
+if (DOC_PLANT !== 'code' && DOC_PLANT !== 'any')
+  throw new Error(`DOC_PLANT: expected "code" or "any", got "${DOC_PLANT}"`);
+/**
+ * Subtracted from a paragraph's logit when a multi-paragraph text is scored (documentProbability in
+ * features.ts; stored in model.json for the detector). Chosen (2026-11-28, single-run CV with the
+ * README rows, no pairs): 0 raised the threshold (multi-paragraph wildguard-benign rows hold
+ * attack-like paragraphs): CV recall 0.933, held-out README FPR 2.9 %, planted-paragraph recall
+ * 0.92; 0.5: 0.937, 0.7 %, 0.88; 1: 0.937, 0.5 %, 0.85. Without paragraph scoring: 0.939, 0.7 %,
+ * 0.61 (and with neither README rows nor paragraph scoring: 0.938, 32 %, 0.87).
+ */
+const PARAGRAPH_DISCOUNT = Number(process.env.PARAGRAPH_DISCOUNT ?? 0.5);
+if (!(PARAGRAPH_DISCOUNT >= 0))
+  throw new Error(`PARAGRAPH_DISCOUNT: expected a number ≥ 0, got "${process.env.PARAGRAPH_DISCOUNT}"`);
+const DOC_CHUNKS = DOCS > 0 ? readmeChunks(path.join(REPO, 'node_modules'), 'train') : [];
+if (DOCS > 0 && DOC_CHUNKS.length === 0)
+  throw new Error(`DOCS: no README files under ${path.join(REPO, 'node_modules')} (run npm ci first)`);
 /** Weight of each synthetic group relative to a real (source, label) group. */
 const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
 /** Template inventory of injection-synth.ts: 1 the original grammar, 2 the enlarged one. */
@@ -105,14 +141,14 @@ function count(name: string, fallback: number, min: number): number {
 }
 /**
  * Extra weight per source, both labels (its groups' mass × w before each class is normalised). The
- * default
- * doubles the trigger-word set and gives the adversarial-benign one half again, chosen (2026-11-28)
- * by 5-fold CV recall at the shipped threshold rule on two fold seeds: none 0.938 / 0.924 (SEED
- * 20240917 / 777), notinject=2 0.945 / 0.932, this 0.946 / 0.934; notinject=3, deepset=1.5 or
- * wildguard-benign=2 were no better. Override with GROUP_WEIGHTS=source=w,… ("none" for none).
+ * default doubles the trigger-word set and gives the adversarial-benign one half again, chosen
+ * (2026-11-28) by 5-fold CV recall at the shipped threshold rule on two fold seeds: none 0.938 /
+ * 0.924 (SEED 20240917 / 777), notinject=2 0.945 / 0.932, these two 0.946 / 0.934; notinject=3,
+ * deepset=1.5 or wildguard-benign=2 were no better. docs:planted=0.1: see DOCS. Override with
+ * GROUP_WEIGHTS=source=w,… ("none" for none).
  */
 const GROUP_WEIGHTS = new Map(
-  (process.env.GROUP_WEIGHTS ?? 'notinject=2,wildguard-benign=1.5')
+  (process.env.GROUP_WEIGHTS ?? 'notinject=2,wildguard-benign=1.5,docs:planted=0.1')
     .replace(/^none$/, '')
     .split(',')
     .filter(Boolean)
@@ -313,8 +349,8 @@ const rows: Row[] = rawText
   .map((l) => JSON.parse(l) as Row);
 const dataHash = createHash('sha256').update(rawText).digest('hex');
 for (const source of GROUP_WEIGHTS.keys())
-  if (!rows.some((r) => r.source === source))
-    throw new Error(`GROUP_WEIGHTS: no source "${source}" in ${TRAIN}`);
+  if (!rows.some((r) => r.source === source) && !DOC_SOURCES.includes(source))
+    throw new Error(`GROUP_WEIGHTS: no source "${source}" in ${TRAIN} or ${DOC_SOURCES.join(', ')}`);
 
 const view = (text: string) => {
   const n = normalize(text).text;
@@ -335,6 +371,7 @@ function fitModel(base: Row[], seed: number): Fitted & { added: number } {
     ...augment(base, AUGMENT, AUGMENT_EMBEDDED, prng(seed + 1)),
     ...synthesizeIndirect(base, SYNTH, prng(seed + 3)),
     ...synthesizeTriggerBenign(TRIGGER_BENIGN, prng(seed + 8), 'train'),
+    ...synthesizeDocs(DOC_CHUNKS, DOC_PAIRS, prng(seed + 9), base, DOC_PARAGRAPHS, DOC_PLANT),
   ];
   return { ...fitRows(all), added: all.length - base.length };
 }
@@ -352,7 +389,9 @@ function fitRows(all: Row[]): Fitted {
   return { q, scale, bias };
 }
 
-const scoreWith = (m: Fitted, text: string) => modelProbability(normalize(text).text, m.q, m.scale, m.bias);
+const normText = (text: string) => normalize(text).text;
+const scoreWith = (m: Fitted, text: string) =>
+  documentProbability(text, normText(text), normText, m.q, m.scale, m.bias, PARAGRAPH_DISCOUNT);
 const heurScore = (text: string) => scoreHeuristics(normalize(text)).score;
 
 /** Stratified (source × label) fold index per row, from a fixed-seed shuffle. */
@@ -848,7 +887,12 @@ const model = {
     augmented: (FOLDS > 1 ? shippedAdded : trainRows.length) - (FOLDS > 1 ? 0 : baseTrain.length),
     validation: valRows.length,
   },
-  features: { ...FEATURE_CONFIG, buckets: BUCKETS, window: MODEL_WINDOW },
+  features: {
+    ...FEATURE_CONFIG,
+    buckets: BUCKETS,
+    window: MODEL_WINDOW,
+    paragraphDiscount: PARAGRAPH_DISCOUNT,
+  },
   training: {
     seed: SEED,
     l2: L2,
@@ -863,6 +907,17 @@ const model = {
     synthIndirectPairs: SYNTH,
     synthWeight: SYNTH_WEIGHT,
     triggerBenign: TRIGGER_BENIGN,
+    ...(DOCS > 0
+      ? {
+          docs: {
+            chunks: DOC_CHUNKS.length,
+            corpus: chunksDigest(DOC_CHUNKS),
+            paragraphs: DOC_PARAGRAPHS,
+            pairs: DOC_PAIRS,
+            plant: DOC_PLANT,
+          },
+        }
+      : {}),
     folds: FOLDS,
     repeats: REPEATS,
   },

@@ -6,7 +6,9 @@
  * Combination: combined = max(heuristic, model). The two layers fail differently — rules are
  * precise on the structures they know (and on encoded or obfuscated variants of them) but blind to
  * paraphrase; the model generalises over wording but is diluted by long benign padding and cannot
- * decode payloads — so either one being confident is enough. A max keeps each layer's score
+ * decode payloads — so either one being confident is enough. The model scores a multi-paragraph
+ * text as a whole and each paragraph alone (features.ts, documentProbability): an instruction
+ * planted in one paragraph of a long document is not diluted by the rest. A max keeps each layer's score
  * meaningful on its own (the reasons say which fired), needs no extra parameters fitted on the small
  * validation split, and was at least as good there as a noisy-OR of the two (see the training
  * script's output). The default threshold is picked by the training script from 5-fold
@@ -15,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckContext, GuardrailCheck, Span, Verdict } from '../types.js';
-import { BUCKETS, modelProbability } from './features.js';
+import { BUCKETS, documentProbability } from './features.js';
 import { scoreHeuristics } from './heuristics.js';
 // Type-only: gives model.json's shape, and makes tsc emit model.json into dist/ next to this module
 // (the JSON itself is read at run time, so it is not inlined into the CLI bundle).
@@ -28,6 +30,8 @@ interface LoadedModel {
   weights: Int8Array;
   scale: number;
   bias: number;
+  /** Subtracted from a paragraph's logit (see documentProbability); chosen with the threshold. */
+  paragraphDiscount: number;
   threshold: number;
   meta: ModelJson;
 }
@@ -67,7 +71,15 @@ export function loadModel(): LoadedModel {
     index += deltas[k * 3]! | (deltas[k * 3 + 1]! << 8) | (deltas[k * 3 + 2]! << 16);
     weights[index] = (values[k]! << 24) >> 24; // bytes → signed
   }
-  loaded = { weights, scale: meta.scale, bias: meta.bias, threshold: meta.threshold, meta };
+  const paragraphDiscount = (meta.features as { paragraphDiscount?: number }).paragraphDiscount ?? 0;
+  loaded = {
+    weights,
+    scale: meta.scale,
+    bias: meta.bias,
+    paragraphDiscount,
+    threshold: meta.threshold,
+    meta,
+  };
   return loaded;
 }
 
@@ -82,9 +94,19 @@ export interface InjectionScores {
   combined: number;
 }
 
+const normalizedText = (text: string) => normalize(text).text;
+
 function modelScore(n: NormalizedText): number {
   const m = loadModel();
-  return n.text.length === 0 ? 0 : modelProbability(n.text, m.weights, m.scale, m.bias);
+  return documentProbability(
+    n.source,
+    n.text,
+    normalizedText,
+    m.weights,
+    m.scale,
+    m.bias,
+    m.paragraphDiscount,
+  );
 }
 
 /** Both layers' scores and the combined one, for one text (used by the bench). */

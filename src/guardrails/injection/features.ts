@@ -209,20 +209,21 @@ export function trainingView(length: number): [number, number] {
 
 /**
  * The model's probability for a normalised text: logistic(w·x + bias), where a text longer than one
- * window is scored in half-overlapping windows and the highest probability wins (an attack buried
- * in a long document is not diluted by it).
+ * window is scored in windows `stride` apart (by default half-overlapping) and the highest
+ * probability wins (an attack buried in a long document is not diluted by it).
  */
 export function modelProbability(
   text: string,
   weights: Int8Array | Float32Array,
   scale: number,
   bias: number,
+  stride = STRIDE,
 ): number {
   const len = text.length;
   let best = Number.NEGATIVE_INFINITY;
   if (len <= MODEL_WINDOW) best = dotWeights(text, 0, len, weights, scale);
   else {
-    for (let from = 0; ; from += STRIDE) {
+    for (let from = 0; ; from += stride) {
       const to = Math.min(len, from + MODEL_WINDOW);
       const start = to - from < MODEL_WINDOW ? len - MODEL_WINDOW : from;
       const z = dotWeights(text, start, to, weights, scale);
@@ -231,4 +232,48 @@ export function modelProbability(
     }
   }
   return 1 / (1 + Math.exp(-(best + bias)));
+}
+
+/** A paragraph shorter than this (raw characters) is not scored on its own. */
+export const MIN_PARAGRAPH = 20;
+const PARAGRAPH_BREAK = /\n[ \t]*\n/;
+
+/**
+ * The paragraphs (blank-line separated) of a RAW text that are scored on their own, or none when
+ * the text has fewer than two: a document with an instruction planted in one paragraph is scored
+ * on that paragraph too, so the rest of the document cannot dilute it.
+ */
+export function paragraphsOf(raw: string): string[] {
+  if (!PARAGRAPH_BREAK.test(raw)) return [];
+  const out = raw.split(PARAGRAPH_BREAK).filter((p) => p.trim().length >= MIN_PARAGRAPH);
+  return out.length >= 2 ? out : [];
+}
+
+/**
+ * The model's probability for a raw text whose normalised form is `normalized`: the highest of the
+ * whole text's (see modelProbability) and each paragraph's (see paragraphsOf) with `discount`
+ * subtracted from the paragraph's logit (the best of several paragraphs is biased upwards: a
+ * discount keeps long benign texts from being flagged on their most attack-like paragraph). Every
+ * paragraph is normalised with `normalize` (passed in, so this module stays free of normalize.ts).
+ */
+export function documentProbability(
+  raw: string,
+  normalized: string,
+  normalize: (text: string) => string,
+  weights: Int8Array | Float32Array,
+  scale: number,
+  bias: number,
+  discount = 0,
+): number {
+  const paragraphs = paragraphsOf(raw);
+  if (paragraphs.length === 0)
+    return normalized.length === 0 ? 0 : modelProbability(normalized, weights, scale, bias);
+  // Every paragraph is scored below, so a long text's windows need not overlap (half the work).
+  let p = modelProbability(normalized, weights, scale, bias, MODEL_WINDOW);
+  // Compare logits: the paragraph bias is the model's bias minus the discount.
+  for (const para of paragraphs) {
+    const n = normalize(para);
+    if (n.length > 0) p = Math.max(p, modelProbability(n, weights, scale, bias - discount));
+  }
+  return p;
 }
