@@ -555,6 +555,8 @@ describe('detector', () => {
     expect(doc(text)).toBeCloseTo(planted, 6);
     // The same words in one paragraph are scored as a whole only.
     expect(doc(paras.join(' '))).toBeCloseTo(whole(paras.join(' ')), 6);
+    // Windows line endings separate paragraphs too.
+    expect(paragraphsOf(`${'a'.repeat(25)}\r\n\r\n${'b'.repeat(25)}`)).toHaveLength(2);
   });
 });
 

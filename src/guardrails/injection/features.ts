@@ -208,6 +208,31 @@ export function trainingView(length: number): [number, number] {
 }
 
 /**
+ * The highest logit (without bias) of text[from, to) scored in windows of MODEL_WINDOW characters
+ * `stride` apart: a range longer than one window is scored window by window, so an attack buried in
+ * a long document is not diluted by it.
+ */
+function bestLogit(
+  text: string,
+  from: number,
+  to: number,
+  weights: Int8Array | Float32Array,
+  scale: number,
+  stride: number,
+): number {
+  if (to - from <= MODEL_WINDOW) return dotWeights(text, from, to, weights, scale);
+  let best = Number.NEGATIVE_INFINITY;
+  for (let start = from; ; start += stride) {
+    const end = Math.min(to, start + MODEL_WINDOW);
+    const z = dotWeights(text, end - start < MODEL_WINDOW ? to - MODEL_WINDOW : start, end, weights, scale);
+    if (z > best) best = z;
+    if (end === to) return best;
+  }
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/**
  * The model's probability for a normalised text: logistic(w·x + bias), where a text longer than one
  * window is scored in windows `stride` apart (by default half-overlapping) and the highest
  * probability wins (an attack buried in a long document is not diluted by it).
@@ -219,24 +244,13 @@ export function modelProbability(
   bias: number,
   stride = STRIDE,
 ): number {
-  const len = text.length;
-  let best = Number.NEGATIVE_INFINITY;
-  if (len <= MODEL_WINDOW) best = dotWeights(text, 0, len, weights, scale);
-  else {
-    for (let from = 0; ; from += stride) {
-      const to = Math.min(len, from + MODEL_WINDOW);
-      const start = to - from < MODEL_WINDOW ? len - MODEL_WINDOW : from;
-      const z = dotWeights(text, start, to, weights, scale);
-      if (z > best) best = z;
-      if (to === len) break;
-    }
-  }
-  return 1 / (1 + Math.exp(-(best + bias)));
+  return sigmoid(bestLogit(text, 0, text.length, weights, scale, stride) + bias);
 }
 
-/** A paragraph shorter than this (raw characters) is not scored on its own. */
+/** A paragraph shorter than this (raw characters, trimmed) is not scored on its own. */
 export const MIN_PARAGRAPH = 20;
-const PARAGRAPH_BREAK = /\n[ \t]*\n/;
+/** A blank line (spaces, tabs and carriage returns allowed on it) separates paragraphs. */
+const PARAGRAPH_BREAK = /\n[ \t\r]*\n/;
 
 /**
  * The paragraphs (blank-line separated) of a RAW text that are scored on their own, or none when
@@ -254,7 +268,8 @@ export function paragraphsOf(raw: string): string[] {
  * whole text's (see modelProbability) and each paragraph's (see paragraphsOf) with `discount`
  * subtracted from the paragraph's logit (the best of several paragraphs is biased upwards: a
  * discount keeps long benign texts from being flagged on their most attack-like paragraph). Every
- * paragraph is normalised with `normalize` (passed in, so this module stays free of normalize.ts).
+ * paragraph is normalised with `normalize` (passed in, so this module stays free of normalize.ts's
+ * tables).
  */
 export function documentProbability(
   raw: string,
@@ -265,15 +280,17 @@ export function documentProbability(
   bias: number,
   discount = 0,
 ): number {
+  if (normalized.length === 0) return 0;
   const paragraphs = paragraphsOf(raw);
-  if (paragraphs.length === 0)
-    return normalized.length === 0 ? 0 : modelProbability(normalized, weights, scale, bias);
+  if (paragraphs.length === 0) return modelProbability(normalized, weights, scale, bias);
   // Every paragraph is scored below, so a long text's windows need not overlap (half the work).
-  let p = modelProbability(normalized, weights, scale, bias, MODEL_WINDOW);
-  // Compare logits: the paragraph bias is the model's bias minus the discount.
+  let best = bestLogit(normalized, 0, normalized.length, weights, scale, MODEL_WINDOW) + bias;
+  // Compare logits: a paragraph's bias is the model's bias minus the discount.
   for (const para of paragraphs) {
     const n = normalize(para);
-    if (n.length > 0) p = Math.max(p, modelProbability(n, weights, scale, bias - discount));
+    if (n.length === 0) continue;
+    const z = bestLogit(n, 0, n.length, weights, scale, STRIDE) + bias - discount;
+    if (z > best) best = z;
   }
-  return p;
+  return sigmoid(best);
 }
