@@ -3,8 +3,8 @@
  * under node_modules (pinned by package-lock.json, so the same lock gives the same corpus).
  *
  * train.jsonl has no real documents (its long texts are jailbreaks), and the detector trained
- * without them flagged about a third of these READMEs' paragraphs (969 chunks of ≤ 1,500
- * characters, 2026-11-28): documentation is full of imperatives for the reader ("run", "set",
+ * without them flagged about a third of these READMEs' passages (31 % of the held-out half's 548,
+ * 2026-11-28): documentation is full of imperatives for the reader ("run", "set",
  * "you must recompile"), code and configuration, which the n-gram model had only seen in attacks.
  * Retrieval-augmented prompts carry exactly such text, so over-blocking it is a product failure.
  *
@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { paragraphsOf } from '../src/guardrails/injection/features.js';
+import { PARAGRAPH_BREAK, paragraphsOf } from '../src/guardrails/injection/features.js';
 import {
   attackSnippet,
   plantedCode,
@@ -37,7 +37,7 @@ export type DocHalf = 'train' | 'held-out';
 /** The sources of the rows synthesizeDocs writes. */
 export const DOC_SOURCES: readonly string[] = ['docs:readme', 'docs:paragraph', 'docs:planted'];
 
-/** Chunk length bounds (characters): about a retrieved passage. */
+/** Chunk length bounds (characters): about a retrieved passage (see chunkDocument). */
 const MIN_CHUNK = 200;
 const MAX_CHUNK = 1500;
 
@@ -61,19 +61,26 @@ function readmePaths(root: string): string[] {
   return out;
 }
 
-/** The package a path under node_modules belongs to: the segment(s) after the last node_modules/. */
-function packageOf(file: string): string {
-  const parts = file.split(path.sep);
-  const at = parts.lastIndexOf('node_modules');
-  const first = parts[at + 1] ?? '';
-  return first.startsWith('@') ? `${first}/${parts[at + 2] ?? ''}` : first;
+/**
+ * The package a README under `root` (a node_modules folder) belongs to: the segment(s) after the
+ * last node_modules/ of its path below `root`, or its first segment(s) ("@scope/name", "name").
+ */
+function packageOf(root: string, file: string): string {
+  const parts = path.relative(root, file).split(path.sep);
+  const at = parts.lastIndexOf('node_modules') + 1;
+  const first = parts[at] ?? '';
+  return first.startsWith('@') ? `${first}/${parts[at + 1] ?? ''}` : first;
 }
 
-/** Paragraphs grouped into chunks of MIN_CHUNK..MAX_CHUNK characters (a longer paragraph alone). */
+/**
+ * Paragraphs (as the detector splits them) grouped into chunks of MIN_CHUNK..MAX_CHUNK characters;
+ * a paragraph longer than MAX_CHUNK stays whole, so a few chunks are longer (6 % of them, the
+ * longest about 8,400 characters, 2026-11-28).
+ */
 export function chunkDocument(text: string): string[] {
   const chunks: string[] = [];
   let current = '';
-  for (const para of text.split(/\n[ \t]*\n/)) {
+  for (const para of text.split(PARAGRAPH_BREAK)) {
     if (current && current.length + para.length + 2 > MAX_CHUNK) {
       chunks.push(current);
       current = '';
@@ -91,21 +98,24 @@ export function docHalf(pkg: string): DocHalf {
 
 /**
  * The README chunks of one half of the packages under `nodeModules`, in path order. Identical
- * READMEs (a package installed twice) count once.
+ * READMEs (a package installed twice) count once, and the held-out half leaves out chunks that open
+ * like a training chunk (forks such as source-map and source-map-js share READMEs).
  */
 export function readmeChunks(nodeModules: string, half: DocHalf): DocChunk[] {
   const seen = new Set<string>();
-  const out: DocChunk[] = [];
+  const halves: Record<DocHalf, DocChunk[]> = { train: [], 'held-out': [] };
   for (const file of readmePaths(nodeModules)) {
-    const pkg = packageOf(file);
-    if (docHalf(pkg) !== half) continue;
+    const pkg = packageOf(nodeModules, file);
     const text = readFileSync(file, 'utf8').replace(/\r\n?/g, '\n');
     const digest = createHash('sha256').update(text).digest('hex');
     if (seen.has(digest)) continue;
     seen.add(digest);
-    for (const chunk of chunkDocument(text)) out.push({ pkg, text: chunk });
+    for (const chunk of chunkDocument(text)) halves[docHalf(pkg)].push({ pkg, text: chunk });
   }
-  return out;
+  if (half === 'train') return halves.train;
+  const opening = (c: DocChunk) => c.text.replace(/\s+/g, ' ').slice(0, 120);
+  const trained = new Set(halves.train.map(opening));
+  return halves['held-out'].filter((c) => !trained.has(opening(c)));
 }
 
 /** A digest of a chunk list (recorded in model.json: which corpus the model saw). */
@@ -148,7 +158,10 @@ export function synthesizeDocs(
   return out;
 }
 
-/** `insert` as its own paragraph at a random paragraph boundary of `text` (start and end included). */
+/**
+ * `insert` as its own paragraph at a random paragraph boundary of `text` (start and end included),
+ * splitting at the "\n\n" chunkDocument joins paragraphs with, so the rest is kept byte for byte.
+ */
 export function plantAt(text: string, insert: string, rand: Rand): string {
   const paras = text.split(/\n\n/);
   paras.splice(Math.floor(rand() * (paras.length + 1)), 0, insert);

@@ -42,7 +42,8 @@
  * 5-fold cross-validation on train grouped by shared attack payload; differences were small and the
  * defaults below are the best or simplest of the tried settings. Environment variables override
  * them for experiments (L2, EPOCHS, AUGMENT, AUGMENT_EMBEDDED, SOURCE_POWER, GROUP_WEIGHTS, SEED,
- * SYNTH, SYNTH_WEIGHT, SYNTH_VARIANT, TRIGGER_BENIGN, DOCS, DOC_PAIRS, DOC_PARAGRAPHS, FOLDS, REPEATS; OOF_DUMP writes out-of-fold
+ * SYNTH, SYNTH_WEIGHT, SYNTH_VARIANT, TRIGGER_BENIGN, DOCS, DOC_PAIRS, DOC_PARAGRAPHS, DOC_PLANT,
+ * PARAGRAPH_DISCOUNT, FOLDS, REPEATS; OOF_DUMP writes out-of-fold
  * scores for error analysis; MODEL_OUT writes the model elsewhere; DOC_CV runs the document-model experiment
  * described below instead of training; MLP_CV the MLP comparison, also below). The synthetic-data
  * settings were compared on the cross-validation and the synthetic validation rows only.
@@ -95,15 +96,17 @@ const TRIGGER_BENIGN = Number(process.env.TRIGGER_BENIGN ?? 1200);
  * with a request to add or run malicious code planted (DOC_PLANT 'code'; 'any' plants the whole
  * grammar), weighted docs:planted=0.1 in GROUP_WEIGHTS. Chosen (2026-11-28, single-run CV, with
  * PARAGRAPH_DISCOUNT 0.5) on the held-out half of the packages, which bench/guardrails-injection.js
- * reports: without README rows the model flagged 32 % of README chunks (documentation is all
- * imperatives, code and configuration) at CV recall 0.938; README rows alone: 0.7 %, CV 0.937, but
- * malicious code planted in a document slipped more often (a hand-written probe in the tests
- * failed); with the code pairs at weight 0.1: 3.3 %, CV 0.939, planted code caught 0.99 of the
- * time. Pairs at weight 0.25 or 1, or planting the whole grammar: 5.8 %, 11 %, 25 % of chunks.
+ * reports (548 chunks then; figures of single-run models, not the shipped one): without README rows
+ * the model flagged 32 % of README chunks (documentation is all imperatives, code and configuration)
+ * at CV recall 0.938; README rows alone: 0.7 %, CV 0.937, but malicious code planted in a document
+ * slipped more often (a hand-written probe in the tests failed); with the code pairs at weight 0.1:
+ * 3.3 %, CV 0.939, planted code caught 0.99 of the time (code-only plants, measured with a scratch
+ * script, not the bench). Pairs at weight 0.25 or 1, or planting the whole grammar: 5.8 %, 11 %,
+ * 25 % of chunks. The shipped model: see docs/guardrails.md.
  */
-const DOCS = count('DOCS', 1, 0);
+const DOCS = flag('DOCS', true);
 const DOC_PAIRS = count('DOC_PAIRS', 150, 0);
-const DOC_PARAGRAPHS = process.env.DOC_PARAGRAPHS !== '0';
+const DOC_PARAGRAPHS = flag('DOC_PARAGRAPHS', true);
 const DOC_PLANT = process.env.DOC_PLANT ?? 'code';
 if (DOC_PLANT !== 'code' && DOC_PLANT !== 'any')
   throw new Error(`DOC_PLANT: expected "code" or "any", got "${DOC_PLANT}"`);
@@ -115,12 +118,23 @@ if (DOC_PLANT !== 'code' && DOC_PLANT !== 'any')
  * 0.92; 0.5: 0.937, 0.7 %, 0.88; 1: 0.937, 0.5 %, 0.85. Without paragraph scoring: 0.939, 0.7 %,
  * 0.61 (and with neither README rows nor paragraph scoring: 0.938, 32 %, 0.87).
  */
-const PARAGRAPH_DISCOUNT = Number(process.env.PARAGRAPH_DISCOUNT ?? 0.5);
-if (!(PARAGRAPH_DISCOUNT >= 0))
-  throw new Error(`PARAGRAPH_DISCOUNT: expected a number ≥ 0, got "${process.env.PARAGRAPH_DISCOUNT}"`);
-const DOC_CHUNKS = DOCS > 0 ? readmeChunks(path.join(REPO, 'node_modules'), 'train') : [];
-if (DOCS > 0 && DOC_CHUNKS.length === 0)
+const PARAGRAPH_DISCOUNT =
+  process.env.PARAGRAPH_DISCOUNT === undefined
+    ? 0.5
+    : process.env.PARAGRAPH_DISCOUNT.trim() === ''
+      ? Number.NaN
+      : Number(process.env.PARAGRAPH_DISCOUNT);
+if (!Number.isFinite(PARAGRAPH_DISCOUNT) || PARAGRAPH_DISCOUNT < 0)
+  throw new Error(
+    `PARAGRAPH_DISCOUNT: expected a finite number ≥ 0, got "${process.env.PARAGRAPH_DISCOUNT}"`,
+  );
+const DOC_CHUNKS = DOCS ? readmeChunks(path.join(REPO, 'node_modules'), 'train') : [];
+if (DOCS && DOC_CHUNKS.length === 0)
   throw new Error(`DOCS: no README files under ${path.join(REPO, 'node_modules')} (run npm ci first)`);
+if (DOC_PAIRS > DOC_CHUNKS.length)
+  throw new Error(
+    `DOC_PAIRS: ${DOC_PAIRS} is more than the ${DOC_CHUNKS.length} README chunks (DOCS=${DOCS ? 1 : 0})`,
+  );
 /** Weight of each synthetic group relative to a real (source, label) group. */
 const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
 /** Template inventory of injection-synth.ts: 1 the original grammar, 2 the enlarged one. */
@@ -134,10 +148,17 @@ const REPEATS = count('REPEATS', 3, 1);
 const SOURCE_POWER = Number(process.env.SOURCE_POWER ?? 1);
 /** An integer setting from the environment, refused unless it is ≥ `min` (a NaN would train nothing). */
 function count(name: string, fallback: number, min: number): number {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(v) || v < min)
-    throw new Error(`${name}: expected an integer ≥ ${min}, got "${process.env[name]}"`);
+  const raw = process.env[name];
+  const v = raw === undefined ? fallback : raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name}: expected an integer ≥ ${min}, got "${raw}"`);
   return v;
+}
+/** A switch from the environment: "1" on, "0" off, anything else refused. */
+function flag(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  if (raw !== '0' && raw !== '1') throw new Error(`${name}: expected 0 or 1, got "${raw}"`);
+  return raw === '1';
 }
 /**
  * Extra weight per source, both labels (its groups' mass × w before each class is normalised). The
@@ -907,7 +928,7 @@ const model = {
     synthIndirectPairs: SYNTH,
     synthWeight: SYNTH_WEIGHT,
     triggerBenign: TRIGGER_BENIGN,
-    ...(DOCS > 0
+    ...(DOCS
       ? {
           docs: {
             chunks: DOC_CHUNKS.length,

@@ -41,7 +41,12 @@ describe('README corpus for the injection model', () => {
     expect(held.every((c) => docHalf(c.pkg) === 'held-out')).toBe(true);
     expect(readmeChunks(NODE_MODULES, 'held-out')).toEqual(held);
     // A package named twice lands in the same half; names are not all in one half.
-    expect(docHalf('fastify')).toBe(docHalf('fastify'));
+    // Pinned: a change to the split would silently move packages between training and the bench.
+    expect(['fastify', 'better-sqlite3', '@fastify/swagger'].map(docHalf)).toEqual([
+      'held-out',
+      'held-out',
+      'train',
+    ]);
     expect(new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(docHalf)).size).toBe(2);
   });
 
@@ -87,9 +92,17 @@ describe('README corpus for the injection model', () => {
     }
     expect(synthesizeDocs(chunks, 20, prng(3), attacks, true)).toEqual(rows);
     // 'code' plants a request to add or run malicious code, on lines of its own.
-    const code = synthesizeDocs(chunks, 60, prng(4), attacks, false, 'code').filter((r) => r.label === 1);
-    expect(code.length).toBeGreaterThan(40);
-    expect(code.every((r) => r.text.split('\n\n').some((p) => p.includes('\n')))).toBe(true);
+    const coded = synthesizeDocs(chunks, 60, prng(4), attacks, false, 'code');
+    let plantedCode = 0;
+    coded.forEach((r, i) => {
+      if (r.label !== 1) return;
+      // The planted row follows its benign twin; what it adds is code on lines of its own.
+      const twin = coded[i - 1]!.text.split('\n\n');
+      const added = r.text.split('\n\n').filter((p) => !twin.includes(p));
+      expect(added.join('\n\n')).toMatch(/\n/);
+      plantedCode++;
+    });
+    expect(plantedCode).toBeGreaterThan(40);
   });
 
   it('plants at the start, the middle or the end', () => {

@@ -250,7 +250,7 @@ export function modelProbability(
 /** A paragraph shorter than this (raw characters, trimmed) is not scored on its own. */
 export const MIN_PARAGRAPH = 20;
 /** A blank line (spaces, tabs and carriage returns allowed on it) separates paragraphs. */
-const PARAGRAPH_BREAK = /\n[ \t\r]*\n/;
+export const PARAGRAPH_BREAK = /\n[ \t\r]*\n/;
 
 /**
  * The paragraphs (blank-line separated) of a RAW text that are scored on their own, or none when
@@ -266,8 +266,9 @@ export function paragraphsOf(raw: string): string[] {
 /**
  * The model's probability for a raw text whose normalised form is `normalized`: the highest of the
  * whole text's (see modelProbability) and each paragraph's (see paragraphsOf) with `discount`
- * subtracted from the paragraph's logit (the best of several paragraphs is biased upwards: a
- * discount keeps long benign texts from being flagged on their most attack-like paragraph). Every
+ * subtracted from the logit of a paragraph of up to one window (the best of several paragraphs is
+ * biased upwards: a discount keeps long benign texts from being flagged on their most attack-like
+ * paragraph). Every
  * paragraph is normalised with `normalize` (passed in, so this module stays free of normalize.ts's
  * tables).
  */
@@ -285,11 +286,14 @@ export function documentProbability(
   if (paragraphs.length === 0) return modelProbability(normalized, weights, scale, bias);
   // Every paragraph is scored below, so a long text's windows need not overlap (half the work).
   let best = bestLogit(normalized, 0, normalized.length, weights, scale, MODEL_WINDOW) + bias;
-  // Compare logits: a paragraph's bias is the model's bias minus the discount.
+  // Compare logits: a paragraph's bias is the model's bias minus the discount, except for a
+  // paragraph longer than one window, scored in half-overlapping windows as a whole text would be
+  // (so an attack across a window boundary inside it is not discounted).
   for (const para of paragraphs) {
     const n = normalize(para);
     if (n.length === 0) continue;
-    const z = bestLogit(n, 0, n.length, weights, scale, STRIDE) + bias - discount;
+    const z =
+      bestLogit(n, 0, n.length, weights, scale, STRIDE) + bias - (n.length > MODEL_WINDOW ? 0 : discount);
     if (z > best) best = z;
   }
   return sigmoid(best);
