@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckContext, GuardrailCheck, Span, Verdict } from '../types.js';
-import { BUCKETS, documentProbability } from './features.js';
+import { BUCKETS, type DocumentScore, documentScore, paragraphSpans } from './features.js';
 import { scoreHeuristics } from './heuristics.js';
 // Type-only: gives model.json's shape, and makes tsc emit model.json into dist/ next to this module
 // (the JSON itself is read at run time, so it is not inlined into the CLI bundle).
@@ -96,24 +96,16 @@ export interface InjectionScores {
 
 const normalizedText = (text: string) => normalize(text).text;
 
-function modelScore(n: NormalizedText): number {
+function modelScore(n: NormalizedText): DocumentScore {
   const m = loadModel();
-  return documentProbability(
-    n.source,
-    n.text,
-    normalizedText,
-    m.weights,
-    m.scale,
-    m.bias,
-    m.paragraphDiscount,
-  );
+  return documentScore(n.source, n.text, normalizedText, m.weights, m.scale, m.bias, m.paragraphDiscount);
 }
 
 /** Both layers' scores and the combined one, for one text (used by the bench). */
 export function scoreInjection(text: string): InjectionScores {
   const n = normalize(text);
   const heuristic = scoreHeuristics(n).score;
-  const model = modelScore(n);
+  const model = modelScore(n).probability;
   return { heuristic, model: round(model), combined: round(Math.max(heuristic, model)) };
 }
 
@@ -133,7 +125,7 @@ export function createInjectionCheck(options: { threshold?: number } = {}): Guar
   return (text: string, _ctx: CheckContext): Verdict => {
     const n = normalize(text);
     const h = scoreHeuristics(n);
-    const model = modelScore(n);
+    const { probability: model, paragraph } = modelScore(n);
     const score = round(Math.max(h.score, model));
     const heuristicFired = h.score >= threshold;
     const modelFired = model >= threshold;
@@ -142,7 +134,11 @@ export function createInjectionCheck(options: { threshold?: number } = {}): Guar
     if (modelFired) reasons.push(`model: injection probability ${round(model)}`);
     let spans: Span[] = [];
     if (heuristicFired) spans = h.spans;
-    else if (modelFired) spans = [{ start: 0, end: text.length, type: 'injection-model' }];
+    else if (modelFired) {
+      // The model's span: the paragraph that scored highest, or the whole text.
+      const [start, end] = paragraph === null ? [0, text.length] : paragraphSpans(text)[paragraph]!;
+      spans = [{ start, end, type: 'injection-model' }];
+    }
     return { isViolation: heuristicFired || modelFired, score, reasons, spans };
   };
 }

@@ -253,9 +253,10 @@ export const MIN_PARAGRAPH = 20;
 export const PARAGRAPH_BREAK = /\n[ \t\r]*\n/;
 
 /**
- * The paragraphs (blank-line separated) of a RAW text that are scored on their own, or none when
- * the text has fewer than two: a document with an instruction planted in one paragraph is scored
- * on that paragraph too, so the rest of the document cannot dilute it.
+ * The paragraphs (blank-line separated, at least MIN_PARAGRAPH characters once trimmed) of a RAW
+ * text that are scored on their own, or none when the text has fewer than two: a document with an
+ * instruction planted in one paragraph is scored on that paragraph too, so the rest of the document
+ * cannot dilute it.
  */
 export function paragraphsOf(raw: string): string[] {
   if (!PARAGRAPH_BREAK.test(raw)) return [];
@@ -264,14 +265,76 @@ export function paragraphsOf(raw: string): string[] {
 }
 
 /**
+ * The [start, end) offsets in `raw` of paragraphsOf's paragraphs, in the same order, without their
+ * surrounding whitespace (for a verdict's span; scoring uses paragraphsOf, which is faster).
+ */
+export function paragraphSpans(raw: string): Array<[number, number]> {
+  if (!PARAGRAPH_BREAK.test(raw)) return [];
+  const out: Array<[number, number]> = [];
+  const breaks = new RegExp(PARAGRAPH_BREAK.source, 'g');
+  let from = 0;
+  const add = (to: number) => {
+    const piece = raw.slice(from, to);
+    const trimmed = piece.trim();
+    if (trimmed.length < MIN_PARAGRAPH) return;
+    const start = from + piece.length - piece.trimStart().length;
+    out.push([start, start + trimmed.length]);
+  };
+  for (let m = breaks.exec(raw); m !== null; m = breaks.exec(raw)) {
+    add(m.index);
+    from = m.index + m[0].length;
+  }
+  add(raw.length);
+  return out.length >= 2 ? out : [];
+}
+
+/** A model score and, when a paragraph scored highest, its index in paragraphsOf / paragraphSpans. */
+export interface DocumentScore {
+  probability: number;
+  paragraph: number | null;
+}
+
+/**
  * The model's probability for a raw text whose normalised form is `normalized`: the highest of the
  * whole text's (see modelProbability) and each paragraph's (see paragraphsOf) with `discount`
  * subtracted from the logit of a paragraph of up to one window (the best of several paragraphs is
  * biased upwards: a discount keeps long benign texts from being flagged on their most attack-like
- * paragraph). Every
- * paragraph is normalised with `normalize` (passed in, so this module stays free of normalize.ts's
- * tables).
+ * paragraph), with the paragraph that won, if one did. Every paragraph is normalised with
+ * `normalize` (passed in, so this module stays free of normalize.ts's tables).
  */
+export function documentScore(
+  raw: string,
+  normalized: string,
+  normalize: (text: string) => string,
+  weights: Int8Array | Float32Array,
+  scale: number,
+  bias: number,
+  discount = 0,
+): DocumentScore {
+  if (normalized.length === 0) return { probability: 0, paragraph: null };
+  const paragraphs = paragraphsOf(raw);
+  if (paragraphs.length === 0)
+    return { probability: modelProbability(normalized, weights, scale, bias), paragraph: null };
+  // Every paragraph is scored below, so a long text's windows need not overlap (half the work).
+  let best = bestLogit(normalized, 0, normalized.length, weights, scale, MODEL_WINDOW) + bias;
+  let paragraph: number | null = null;
+  // Compare logits: a paragraph's bias is the model's bias minus the discount, except for a
+  // paragraph longer than one window, scored in half-overlapping windows as a whole text would be
+  // (so an attack across a window boundary inside it is not discounted).
+  for (let k = 0; k < paragraphs.length; k++) {
+    const n = normalize(paragraphs[k]!);
+    if (n.length === 0) continue;
+    const z =
+      bestLogit(n, 0, n.length, weights, scale, STRIDE) + bias - (n.length > MODEL_WINDOW ? 0 : discount);
+    if (z > best) {
+      best = z;
+      paragraph = k;
+    }
+  }
+  return { probability: sigmoid(best), paragraph };
+}
+
+/** documentScore's probability alone (training and the bench). */
 export function documentProbability(
   raw: string,
   normalized: string,
@@ -281,20 +344,5 @@ export function documentProbability(
   bias: number,
   discount = 0,
 ): number {
-  if (normalized.length === 0) return 0;
-  const paragraphs = paragraphsOf(raw);
-  if (paragraphs.length === 0) return modelProbability(normalized, weights, scale, bias);
-  // Every paragraph is scored below, so a long text's windows need not overlap (half the work).
-  let best = bestLogit(normalized, 0, normalized.length, weights, scale, MODEL_WINDOW) + bias;
-  // Compare logits: a paragraph's bias is the model's bias minus the discount, except for a
-  // paragraph longer than one window, scored in half-overlapping windows as a whole text would be
-  // (so an attack across a window boundary inside it is not discounted).
-  for (const para of paragraphs) {
-    const n = normalize(para);
-    if (n.length === 0) continue;
-    const z =
-      bestLogit(n, 0, n.length, weights, scale, STRIDE) + bias - (n.length > MODEL_WINDOW ? 0 : discount);
-    if (z > best) best = z;
-  }
-  return sigmoid(best);
+  return documentScore(raw, normalized, normalize, weights, scale, bias, discount).probability;
 }
