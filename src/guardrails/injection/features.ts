@@ -334,15 +334,7 @@ export function documentScore(
   return { probability: sigmoid(best), paragraph };
 }
 
-/** documentScore's probability alone (training and the bench). */
-export function documentProbability(
-  raw: string,
-  normalized: string,
-  normalize: (text: string) => string,
-  weights: Int8Array | Float32Array,
-  scale: number,
-  bias: number,
-  discount = 0,
-): number {
-  return documentScore(raw, normalized, normalize, weights, scale, bias, discount).probability;
+/** documentScore's probability alone (training and the tests). */
+export function documentProbability(...args: Parameters<typeof documentScore>): number {
+  return documentScore(...args).probability;
 }
