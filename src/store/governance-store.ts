@@ -519,24 +519,20 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
   async listChangeRequests(
     filter: { status?: ChangeRequest['status']; prompt?: string } = {},
   ): Promise<ChangeRequest[]> {
-    let query = this.db.selectFrom('change_requests').select('number').where('project', '=', this.project);
+    // Four queries for the whole page (requests, checks, reviews, overrides), not four per request.
+    let query = this.db.selectFrom('change_requests').selectAll().where('project', '=', this.project);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.prompt) query = query.where('prompt', '=', filter.prompt);
-    const numbers = (await query.orderBy('number', 'desc').limit(200).execute()).map((r) => r.number);
-    if (numbers.length === 0) return [];
-    // Four queries for the whole page (requests, checks, reviews, overrides), not four per request.
-    const rows = await this.db
-      .selectFrom('change_requests')
-      .selectAll()
-      .where('project', '=', this.project)
-      .where('number', 'in', numbers)
-      .orderBy('number', 'desc')
-      .execute();
+    const rows = await query.orderBy('number', 'desc').limit(200).execute();
+    if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const checks = groupBy(await this.rowsOf(this.db, 'cr_checks', ids), (r) => r.cr_id);
     const reviews = groupBy(await this.rowsOf(this.db, 'cr_reviews', ids), (r) => r.cr_id);
+    // Only this page's overrides (targets are "cr#N:check").
     const overrides = groupBy(
-      await this.overrideRows(this.db).where('target', 'like', 'cr#%').execute(),
+      await this.overrideRows(this.db)
+        .where((eb) => eb.or(rows.map((r) => eb('target', 'like', `cr#${r.number}:%`))))
+        .execute(),
       (r) => r.target.slice(0, r.target.indexOf(':')),
     );
     return rows.map((row) =>
