@@ -571,12 +571,23 @@ describe('detector', () => {
     ];
     const text = `  ${paras.join('\n\n')}\n`;
     expect(paragraphSpans(text).map(([s, e]) => text.slice(s, e))).toEqual(paras);
-    // Spans and scored paragraphs line up, whitespace and short paragraphs included.
+    // Paragraphs are the blank-line-separated pieces, trimmed as String.prototype.trim does (Unicode
+    // spaces included), short ones dropped, and none unless two remain.
+    const reference = (t: string) => {
+      const pieces = t
+        .split(/\n[ \t\r]*\n/)
+        .map((p) => p.trim())
+        .filter((p) => p.length >= 20);
+      return pieces.length >= 2 ? pieces : [];
+    };
     for (const t of [
       text,
       'Title\n\n\n  first paragraph is long enough \r\n\r\n short \n\nthe last paragraph, also long\n',
+      '\u00a0\u2003a paragraph between unicode spaces\ufeff\u3000\n\n\u2028second paragraph, long enough\u202f',
+      'only one paragraph here, long enough\n\nshort',
     ]) {
-      expect(paragraphSpans(t).map(([s, e]) => t.slice(s, e))).toEqual(paragraphsOf(t).map((p) => p.trim()));
+      expect(paragraphsOf(t)).toEqual(reference(t));
+      expect(paragraphSpans(t).map(([s, e]) => t.slice(s, e))).toEqual(reference(t));
     }
     const s = scoreInjection(text);
     expect(s.heuristic).toBeLessThan(s.model);

@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckContext, GuardrailCheck, Span, Verdict } from '../types.js';
-import { BUCKETS, type DocumentScore, documentScore, paragraphSpans } from './features.js';
+import { BUCKETS, type DocumentScore, documentScore } from './features.js';
 import { scoreHeuristics } from './heuristics.js';
 // Type-only: gives model.json's shape, and makes tsc emit model.json into dist/ next to this module
 // (the JSON itself is read at run time, so it is not inlined into the CLI bundle).
@@ -136,7 +136,7 @@ export function createInjectionCheck(options: { threshold?: number } = {}): Guar
     if (heuristicFired) spans = h.spans;
     else if (modelFired) {
       // The model's span: the paragraph that scored highest, or the whole text.
-      const [start, end] = paragraph === null ? [0, text.length] : paragraphSpans(text)[paragraph]!;
+      const [start, end] = paragraph ?? [0, text.length];
       spans = [{ start, end, type: 'injection-model' }];
     }
     return { isViolation: heuristicFired || modelFired, score, reasons, spans };

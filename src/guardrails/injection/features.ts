@@ -234,17 +234,16 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /**
  * The model's probability for a normalised text: logistic(w·x + bias), where a text longer than one
- * window is scored in windows `stride` apart (by default half-overlapping) and the highest
- * probability wins (an attack buried in a long document is not diluted by it).
+ * window is scored in half-overlapping windows and the highest probability wins (an attack buried
+ * in a long document is not diluted by it).
  */
 export function modelProbability(
   text: string,
   weights: Int8Array | Float32Array,
   scale: number,
   bias: number,
-  stride = STRIDE,
 ): number {
-  return sigmoid(bestLogit(text, 0, text.length, weights, scale, stride) + bias);
+  return sigmoid(bestLogit(text, 0, text.length, weights, scale, STRIDE) + bias);
 }
 
 /** A paragraph shorter than this (raw characters, trimmed) is not scored on its own. */
@@ -252,21 +251,27 @@ export const MIN_PARAGRAPH = 20;
 /** A blank line (spaces, tabs and carriage returns allowed on it) separates paragraphs. */
 export const PARAGRAPH_BREAK = /\n[ \t\r]*\n/;
 
-/**
- * The paragraphs (blank-line separated, at least MIN_PARAGRAPH characters once trimmed) of a RAW
- * text that are scored on their own, or none when the text has fewer than two: a document with an
- * instruction planted in one paragraph is scored on that paragraph too, so the rest of the document
- * cannot dilute it.
- */
-export function paragraphsOf(raw: string): string[] {
-  if (!PARAGRAPH_BREAK.test(raw)) return [];
-  const out = raw.split(PARAGRAPH_BREAK).filter((p) => p.trim().length >= MIN_PARAGRAPH);
-  return out.length >= 2 ? out : [];
+/** Whether String.prototype.trim removes this UTF-16 code unit (whitespace and line terminators). */
+function isTrimSpace(c: number): boolean {
+  return c <= 0x20
+    ? c === 0x20 || (c >= 0x09 && c <= 0x0d)
+    : c >= 0xa0 &&
+        (c === 0xa0 ||
+          c === 0x1680 ||
+          (c >= 0x2000 && c <= 0x200a) ||
+          c === 0x2028 ||
+          c === 0x2029 ||
+          c === 0x202f ||
+          c === 0x205f ||
+          c === 0x3000 ||
+          c === 0xfeff);
 }
 
 /**
- * The [start, end) offsets in `raw` of paragraphsOf's paragraphs, in the same order, without their
- * surrounding whitespace (for a verdict's span; scoring uses paragraphsOf, which is faster).
+ * The [start, end) offsets in a RAW text of its paragraphs (blank-line separated, at least
+ * MIN_PARAGRAPH characters once trimmed; surrounding whitespace left out) that are scored on their
+ * own, or none when the text has fewer than two: a document with an instruction planted in one
+ * paragraph is scored on that paragraph too, so the rest of the document cannot dilute it.
  */
 export function paragraphSpans(raw: string): Array<[number, number]> {
   if (!PARAGRAPH_BREAK.test(raw)) return [];
@@ -274,11 +279,10 @@ export function paragraphSpans(raw: string): Array<[number, number]> {
   const breaks = new RegExp(PARAGRAPH_BREAK.source, 'g');
   let from = 0;
   const add = (to: number) => {
-    const piece = raw.slice(from, to);
-    const trimmed = piece.trim();
-    if (trimmed.length < MIN_PARAGRAPH) return;
-    const start = from + piece.length - piece.trimStart().length;
-    out.push([start, start + trimmed.length]);
+    let start = from;
+    while (start < to && isTrimSpace(raw.charCodeAt(start))) start++;
+    while (to > start && isTrimSpace(raw.charCodeAt(to - 1))) to--;
+    if (to - start >= MIN_PARAGRAPH) out.push([start, to]);
   };
   for (let m = breaks.exec(raw); m !== null; m = breaks.exec(raw)) {
     add(m.index);
@@ -288,15 +292,20 @@ export function paragraphSpans(raw: string): Array<[number, number]> {
   return out.length >= 2 ? out : [];
 }
 
-/** A model score and, when a paragraph scored highest, its index in paragraphsOf / paragraphSpans. */
+/** paragraphSpans' paragraphs as strings. */
+export function paragraphsOf(raw: string): string[] {
+  return paragraphSpans(raw).map(([start, end]) => raw.slice(start, end));
+}
+
+/** A model score and, when a paragraph scored highest, its offsets (see paragraphSpans). */
 export interface DocumentScore {
   probability: number;
-  paragraph: number | null;
+  paragraph: [number, number] | null;
 }
 
 /**
  * The model's probability for a raw text whose normalised form is `normalized`: the highest of the
- * whole text's (see modelProbability) and each paragraph's (see paragraphsOf) with `discount`
+ * whole text's (see modelProbability) and each paragraph's (see paragraphSpans) with `discount`
  * subtracted from the logit of a paragraph of up to one window (the best of several paragraphs is
  * biased upwards: a discount keeps long benign texts from being flagged on their most attack-like
  * paragraph), with the paragraph that won, if one did. Every paragraph is normalised with
@@ -312,23 +321,23 @@ export function documentScore(
   discount = 0,
 ): DocumentScore {
   if (normalized.length === 0) return { probability: 0, paragraph: null };
-  const paragraphs = paragraphsOf(raw);
-  if (paragraphs.length === 0)
+  const spans = paragraphSpans(raw);
+  if (spans.length === 0)
     return { probability: modelProbability(normalized, weights, scale, bias), paragraph: null };
   // Every paragraph is scored below, so a long text's windows need not overlap (half the work).
   let best = bestLogit(normalized, 0, normalized.length, weights, scale, MODEL_WINDOW) + bias;
-  let paragraph: number | null = null;
+  let paragraph: [number, number] | null = null;
   // Compare logits: a paragraph's bias is the model's bias minus the discount, except for a
   // paragraph longer than one window, scored in half-overlapping windows as a whole text would be
   // (so an attack across a window boundary inside it is not discounted).
-  for (let k = 0; k < paragraphs.length; k++) {
-    const n = normalize(paragraphs[k]!);
+  for (const span of spans) {
+    const n = normalize(raw.slice(span[0], span[1]));
     if (n.length === 0) continue;
     const z =
       bestLogit(n, 0, n.length, weights, scale, STRIDE) + bias - (n.length > MODEL_WINDOW ? 0 : discount);
     if (z > best) {
       best = z;
-      paragraph = k;
+      paragraph = span;
     }
   }
   return { probability: sigmoid(best), paragraph };
