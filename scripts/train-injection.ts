@@ -1,7 +1,7 @@
 /**
  * Trains the prompt-injection model shipped in src/guardrails/injection/model.json.
  *
- *   npx tsx scripts/train-injection.ts     (about 5 minutes on one core: progress on stderr, the
+ *   npx tsx scripts/train-injection.ts     (about 6 minutes on one core: progress on stderr, the
  *                                          JSON report on stdout, the model to model.json)
  *
  * Reads ONLY injection/train.jsonl from the shared datasets folder (../shared/datasets relative to
@@ -799,7 +799,7 @@ const valAugmented = [
   ...augment(valRows, 100, 100, prng(SEED + 2)),
   ...synthesizeIndirect(valRows, 150, prng(SEED + 4)),
 ];
-// Progress goes to stderr (stdout is the JSON report): a full run fits 17 models, about 5 minutes.
+// Progress goes to stderr (stdout is the JSON report): a full run fits 17 models, about 6 minutes.
 const started = Date.now();
 const progress = (what: string) =>
   process.stderr.write(`train-injection: ${what} (${Math.round((Date.now() - started) / 1000)} s)\n`);
