@@ -2,7 +2,9 @@
 //   - recall on attacks (label 1) and false-positive rate on benign rows (label 0) of
 //     ../shared/datasets/injection/test.jsonl (or $PROMPTOPS_DATASETS/injection/test.jsonl), overall
 //     and per source, for the heuristics alone, the model alone and the combined score, all at the
-//     shipped threshold;
+//     shipped threshold; and, to compare with the baseline (a plain logistic regression: recall
+//     0.55 at FPR 0.03, 0.42 at FPR 0.005), the best recall each layer reaches at FPR ≤ 0.005, 0.03
+//     and 0.05 on this split (ROC points: thresholds read off the test scores, never shipped);
 //   - over-blocking: the share of 2,000 generated benign prompts full of trigger words (the
 //     held-out half of scripts/injection-benign-triggers.ts's templates) that the detector flags;
 //   - p50/p99 latency of the check on a 2 KB message (plain ASCII, and one with typographic quotes
@@ -52,8 +54,28 @@ function quality() {
       bySource: Object.fromEntries(sources.map((s) => [s, tally(scored.filter((r) => r.source === s))])),
     };
   };
+  // Highest recall with a false-positive rate ≤ maxFpr: flag scores above the (k+1)-th highest benign
+  // score, k = ⌊maxFpr × benign⌋ (ties at that score stay unflagged, so the bound holds).
+  const rocPoints = (key) => {
+    const neg = scored.filter((r) => r.label === 0).map((r) => r.s[key]);
+    const pos = scored.filter((r) => r.label === 1).map((r) => r.s[key]);
+    neg.sort((a, b) => b - a);
+    return [0.005, 0.03, 0.05].map((maxFpr) => {
+      const cut = neg[Math.floor(maxFpr * neg.length)] ?? Number.NEGATIVE_INFINITY;
+      return {
+        maxFpr,
+        recall: round(pos.filter((x) => x > cut).length / pos.length),
+        fpr: round(neg.filter((x) => x > cut).length / neg.length),
+      };
+    });
+  };
   return {
     rows: rows.length,
+    rocPoints: {
+      heuristics: rocPoints('heuristic'),
+      model: rocPoints('model'),
+      combined: rocPoints('combined'),
+    },
     heuristics: layer('heuristic'),
     model: layer('model'),
     combined: layer('combined'),
