@@ -131,10 +131,8 @@ if (!Number.isFinite(PARAGRAPH_DISCOUNT) || PARAGRAPH_DISCOUNT < 0)
 const DOC_CHUNKS = DOCS ? readmeChunks(path.join(REPO, 'node_modules'), 'train') : [];
 if (DOCS && DOC_CHUNKS.length === 0)
   throw new Error(`DOCS: no README files under ${path.join(REPO, 'node_modules')} (run npm ci first)`);
-if (DOC_PAIRS > DOC_CHUNKS.length)
-  throw new Error(
-    `DOC_PAIRS: ${DOC_PAIRS} is more than the ${DOC_CHUNKS.length} README chunks (DOCS=${DOCS ? 1 : 0})`,
-  );
+if (DOCS && DOC_PAIRS > DOC_CHUNKS.length)
+  throw new Error(`DOC_PAIRS: ${DOC_PAIRS} is more than the ${DOC_CHUNKS.length} README chunks`);
 /** Weight of each synthetic group relative to a real (source, label) group. */
 const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
 /** Template inventory of injection-synth.ts: 1 the original grammar, 2 the enlarged one. */
@@ -369,9 +367,24 @@ const rows: Row[] = rawText
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Row);
 const dataHash = createHash('sha256').update(rawText).digest('hex');
-for (const source of GROUP_WEIGHTS.keys())
-  if (!rows.some((r) => r.source === source) && !DOC_SOURCES.includes(source))
-    throw new Error(`GROUP_WEIGHTS: no source "${source}" in ${TRAIN} or ${DOC_SOURCES.join(', ')}`);
+// README sources this run writes (see DOCS): a weight for one it does not write would weigh nothing.
+const docSources = DOCS
+  ? DOC_SOURCES.filter(
+      (s) => (s !== 'docs:paragraph' || DOC_PARAGRAPHS) && (s !== 'docs:planted' || DOC_PAIRS > 0),
+    )
+  : [];
+for (const source of GROUP_WEIGHTS.keys()) {
+  if (rows.some((r) => r.source === source) || docSources.includes(source)) continue;
+  // The default weighs docs:planted; a run without README rows or pairs just has nothing to weigh.
+  if (process.env.GROUP_WEIGHTS === undefined && DOC_SOURCES.includes(source)) {
+    GROUP_WEIGHTS.delete(source);
+    continue;
+  }
+  throw new Error(
+    `GROUP_WEIGHTS: no source "${source}" in ${TRAIN}${docSources.length ? ` or ${docSources.join(', ')}` : ''}` +
+      (DOC_SOURCES.includes(source) ? ' (README rows: see DOCS, DOC_PARAGRAPHS, DOC_PAIRS)' : ''),
+  );
+}
 
 const view = (text: string) => {
   const n = normalize(text).text;
