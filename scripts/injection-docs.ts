@@ -63,13 +63,35 @@ function readmePaths(root: string): string[] {
 
 /**
  * The package a README under `root` (a node_modules folder) belongs to: the segment(s) after the
- * last node_modules/ of its path below `root`, or its first segment(s) ("@scope/name", "name").
+ * last node_modules/ of its path below `root`, or its first segment(s) ("@scope/name", "name"),
+ * and that package's folder.
  */
-function packageOf(root: string, file: string): string {
+function packageOf(root: string, file: string): { pkg: string; dir: string } {
   const parts = path.relative(root, file).split(path.sep);
   const at = parts.lastIndexOf('node_modules') + 1;
   const first = parts[at] ?? '';
-  return first.startsWith('@') ? `${first}/${parts[at + 1] ?? ''}` : first;
+  const scoped = first.startsWith('@');
+  return {
+    pkg: scoped ? `${first}/${parts[at + 1] ?? ''}` : first,
+    dir: path.join(root, ...parts.slice(0, at + (scoped ? 2 : 1))),
+  };
+}
+
+/**
+ * Whether a package is built for some platforms only (package.json `os` or `cpu`: esbuild's,
+ * biome's and the native TypeScript compiler's binaries): npm installs the one for the machine it
+ * runs on, so their READMEs would make the corpus differ between machines.
+ */
+function platformSpecific(dir: string): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    return 'os' in manifest || 'cpu' in manifest;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -97,15 +119,19 @@ export function docHalf(pkg: string): DocHalf {
 }
 
 /**
- * The README chunks of one half of the packages under `nodeModules`, in path order. Identical
- * READMEs (a package installed twice) count once, and the held-out half leaves out chunks that open
+ * The README chunks of one half of the packages under `nodeModules`, in path order, leaving out
+ * platform-specific packages (see platformSpecific). Identical READMEs (a package installed twice)
+ * count once, and the held-out half leaves out chunks that open
  * like a training chunk (forks such as source-map and source-map-js share READMEs).
  */
 export function readmeChunks(nodeModules: string, half: DocHalf): DocChunk[] {
   const seen = new Set<string>();
   const halves: Record<DocHalf, DocChunk[]> = { train: [], 'held-out': [] };
+  const platform = new Map<string, boolean>();
   for (const file of readmePaths(nodeModules)) {
-    const pkg = packageOf(nodeModules, file);
+    const { pkg, dir } = packageOf(nodeModules, file);
+    if (!platform.has(dir)) platform.set(dir, platformSpecific(dir));
+    if (platform.get(dir)) continue;
     const text = readFileSync(file, 'utf8').replace(/\r\n?/g, '\n');
     const digest = createHash('sha256').update(text).digest('hex');
     if (seen.has(digest)) continue;

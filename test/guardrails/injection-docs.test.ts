@@ -2,6 +2,8 @@
 // installed packages, split by package into a training half and a held-out half that the bench
 // measures over-blocking on. The halves must not share a package, chunks must look like retrieved
 // passages, and planted rows must differ from their benign twin only by the planted paragraph.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -103,6 +105,33 @@ describe('README corpus for the injection model', () => {
       plantedCode++;
     });
     expect(plantedCode).toBeGreaterThan(40);
+  });
+
+  it('leaves out platform-specific packages (package.json os or cpu), scoped or not', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'promptops-readmes-'));
+    try {
+      const readme = (name: string) =>
+        Array.from(
+          { length: 4 },
+          (_, i) => `${name} paragraph ${i}: ${'documentation text '.repeat(15)}`,
+        ).join('\n\n');
+      const pkg = (name: string, manifest: object) => {
+        const dir = path.join(root, ...name.split('/'));
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, ...manifest }));
+        writeFileSync(path.join(dir, 'README.md'), readme(name));
+      };
+      pkg('plain-lib', { keywords: ['os', 'cpu'] });
+      pkg('@scope/lib', {});
+      pkg('native-linux-x64', { os: ['linux'], cpu: ['x64'] });
+      pkg('@scope/cli-linux-x64', { cpu: ['x64'] });
+      pkg('plain-lib/node_modules/@scope/nested-win32', { os: ['win32'] });
+      const all = [...readmeChunks(root, 'train'), ...readmeChunks(root, 'held-out')];
+      expect([...new Set(all.map((c) => c.pkg))].sort()).toEqual(['@scope/lib', 'plain-lib']);
+      expect(all.every((c) => c.text.startsWith(c.pkg))).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('plants at the start, the middle or the end', () => {
