@@ -738,7 +738,8 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       const at = this.now().toISOString();
       const current = await this.activeRow(trx, cr.prompt, input.environment);
       await this.requireBaseCurrent(trx, cr, input.environment);
-      if (weight === undefined) refuseOverCanary(current);
+      // A new release, full or canary, must not silently end a canary still being judged.
+      refuseOverCanary(current);
       let row: ReleaseRow;
       if (weight !== undefined) {
         const stable = current
@@ -1419,7 +1420,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
   }
 }
 
-/** A full release or promotion must not silently end a canary that is still being judged. */
+/** A release (full or canary) or promotion must not silently end a canary still being judged. */
 function refuseOverCanary(active: ReleaseRow | undefined): void {
   if (active?.canary_number == null) return;
   throw new PromptOpsError(

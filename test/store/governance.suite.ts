@@ -1128,6 +1128,31 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect((await active('production')).map((r) => r.id)).toEqual([promoted.id]);
       });
 
+      it('a second canary does not replace one that is still running', async () => {
+        await ship('Summarize {{text}}.');
+        await pushVersion('Summarize {{text}} briefly.');
+        const first = await readyCr();
+        const running = await store.release(
+          { changeRequest: first.number, environment: 'production', canaryWeight: 10 },
+          RELEASER,
+        );
+        await pushVersion('Summarize {{text}} in one line.');
+        const second = await readyCr();
+
+        const err = await promptOpsRejection(
+          store.release(
+            { changeRequest: second.number, environment: 'production', canaryWeight: 25 },
+            RELEASER,
+          ),
+        );
+        expect(err.code).toBe('PO_ERR_RELEASE_INVALID');
+        expect(err.message).toContain('production is running a canary of summarize@2');
+        // Nothing changed: the first canary still runs, the second request can be released later.
+        expect((await active('production')).map((r) => r.id)).toEqual([running.id]);
+        expect((await store.getChangeRequest(second.number)).status).toBe('open');
+        expect(await serving('production')).toBe(1);
+      });
+
       it('a canary needs a whole weight from 1 to 99 and a stable version beside it', async () => {
         await pushVersion('Summarize {{text}}.');
         const cr = await readyCr();
