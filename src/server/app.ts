@@ -155,7 +155,8 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send(errorBody('PO_ERR_REQUEST_INVALID', err.message));
     }
-    if (isStoreDown(err)) {
+    // A closed store is the server shutting down under a request: retryable, like a lost database.
+    if (isStoreDown(err) || store.closed) {
       request.log.error({ err }, 'store unavailable');
       return reply
         .status(503)

@@ -217,6 +217,8 @@ export class HttpStore implements Store {
     return this.call('GET', this.p('/eval-runs'), undefined, { ...filter });
   }
   async close(): Promise<void> {}
+  /** Nothing to close: every call is its own HTTP request. */
+  readonly closed = false;
 
   // ---- identity ----
   async ensureProject(name: string, actor: string): Promise<ProjectRecord> {

@@ -110,6 +110,8 @@ export interface RegistryStore {
   recordEvalRun(run: EvalRunRecord): Promise<void>;
   listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
   close(): Promise<void>;
+  /** close() has been called (on this store, or on the store a forProject view came from). */
+  readonly closed: boolean;
   /** This store seen as another project, on the same connection. */
   forProject(project: string): this;
 }
@@ -977,7 +979,13 @@ export class KyselyRegistryStore implements RegistryStore {
     }));
   }
 
+  private closing = false;
+  get closed(): boolean {
+    return this.closing;
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     await this.db.destroy();
     await this.options.onClose?.();
   }

@@ -3,7 +3,9 @@
  * the one error body, request validation, what a push records, token secrecy, and what the server
  * lets out (stack traces, bearer tokens in its log).
  */
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/server/routes.js';
 import type { PushItem } from '../../src/store/index.js';
@@ -23,6 +25,32 @@ function expectNoInternals(reply: Reply): void {
   expect(reply.text).not.toMatch(/\bat .+:\d+:\d+/);
   expect(reply.text).not.toMatch(/node_modules|\.ts:|\.js:|file:\/\//);
   expect(reply.text).not.toMatch(/"stack"/);
+}
+
+/** A minimal trace of a run that went well. */
+function trace(id: string, project = PROJECT) {
+  return {
+    id,
+    project,
+    prompt: 'summarise',
+    version: { number: 1, hash: 'a'.repeat(64) },
+    environment: null,
+    status: 'ok',
+    error: null,
+    startedAt: new Date().toISOString(),
+    model: 'offline/echo',
+    timings: { total: 1 },
+    usage: {},
+    costUsd: null,
+    input: {},
+    output: 'ok',
+    mutations: [],
+    attempts: [],
+    reasks: 0,
+    guardrails: [],
+    review: null,
+    metadata: {},
+  };
 }
 
 let server: TestServer;
@@ -313,29 +341,8 @@ describe('tokens', () => {
 describe('traces stay in their project', () => {
   it('a trace posted to one project cannot be written into another', async () => {
     await server.store.ensureProject('victim', 'test');
-    const trace = {
-      id: 'trace-cross-1',
-      project: 'victim',
-      prompt: 'summarise',
-      version: { number: 1, hash: item.hash },
-      environment: null,
-      status: 'ok',
-      error: null,
-      startedAt: new Date().toISOString(),
-      model: 'offline/echo',
-      timings: { total: 1 },
-      usage: {},
-      costUsd: null,
-      input: {},
-      output: 'ok',
-      mutations: [],
-      attempts: [],
-      reasks: 0,
-      guardrails: [],
-      review: null,
-      metadata: {},
-    };
-    const reply = await server.call('POST', `${P}/traces`, { token: author, body: { traces: [trace] } });
+    const trace0 = { ...trace('trace-cross-1', 'victim'), version: { number: 1, hash: item.hash } };
+    const reply = await server.call('POST', `${P}/traces`, { token: author, body: { traces: [trace0] } });
     expect(reply.status, reply.text).toBeLessThan(300);
     expect(await server.store.forProject('victim').listTraces()).toEqual([]);
     const mine = await server.call('GET', `${P}/traces`, { token: viewer });
@@ -350,18 +357,39 @@ describe('what the server lets out', () => {
     try {
       const { token } = await broken.store.createToken({ subject: 'root@example.com', name: 't' }, 'test');
       await broken.store.grantRole('root@example.com', 'admin', 'test');
-      // The registry goes away under the running server (a natural failure: nothing is mocked).
-      await broken.store.close();
-      const reply = await broken.call('GET', `${P}/prompts`, { token });
+      await broken.store.writeTraces([trace('trace-corrupt')]);
+      // A row the registry cannot read (a natural failure: nothing is mocked).
+      const db = new Sqlite(path.join(broken.dir, 'r.db'));
+      db.prepare("UPDATE traces SET record = '{not json' WHERE id = 'trace-corrupt'").run();
+      db.close();
+      const reply = await broken.call('GET', `${P}/traces`, { token });
       expectError(reply, 500, 'PO_ERR_INTERNAL');
       expect((reply.json as { error: { message: string } }).error.message).toMatch(/\(request req-\d+\)/);
       expect((reply.json as { error: { details: object } }).error.details).toEqual({});
-      // The cause (Kysely: "driver has already been destroyed") stays in the server log.
-      expect(reply.text).not.toMatch(/driver|destroyed|database|sqlite|kysely|Error:/i);
+      // The cause (a JSON SyntaxError) stays in the server log.
+      expect(reply.text).not.toMatch(/json|syntax|position|database|sqlite|kysely|Error:/i);
       expectNoInternals(reply);
-      expect((await broken.call('GET', '/readyz')).status).toBe(503);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('a registry closed under the server is 503 PO_ERR_STORE_UNAVAILABLE (retryable), not 500', async () => {
+    const closing = await startServer();
+    try {
+      const { token } = await closing.store.createToken({ subject: 'root@example.com', name: 't' }, 'test');
+      await closing.store.grantRole('root@example.com', 'admin', 'test');
+      expect((await closing.call('GET', `${P}/prompts`, { token })).status).toBe(200);
+      // The registry goes away under the running server, as in a shutdown.
+      await closing.store.close();
+      const reply = await closing.call('GET', `${P}/prompts`, { token });
+      expectError(reply, 503, 'PO_ERR_STORE_UNAVAILABLE');
+      // Kysely's "driver has already been destroyed" stays in the server log.
+      expect(reply.text).not.toMatch(/driver|destroyed|kysely|Error:/i);
+      expectNoInternals(reply);
+      expect((await closing.call('GET', '/readyz')).status).toBe(503);
+    } finally {
+      await closing.close();
     }
   });
 
@@ -396,16 +424,16 @@ describe('what the server lets out', () => {
       });
       expect(created.status).toBe(201);
       secrets.push((created.json as { token: string }).token.slice('po_'.length + 13));
-      // And a 500: the store goes away under the server.
+      // And failures, logged with their cause: the store goes away under the server.
       await logged.store.close();
-      expect((await logged.call('GET', `${P}/audit`, { token })).status).toBeGreaterThanOrEqual(500);
-      expect((await logged.call('GET', '/v1/whoami', { token: weak })).status).toBeGreaterThanOrEqual(500);
+      expect((await logged.call('GET', `${P}/audit`, { token })).status).toBe(503);
+      expect((await logged.call('GET', '/v1/whoami', { token: weak })).status).toBe(503);
 
       const log = lines.join('');
       expect(lines.length).toBeGreaterThan(10);
       expect(log).toContain('incoming request');
-      expect(log).toContain('"statusCode":500');
-      expect(log).toContain('unexpected error');
+      expect(log).toContain('"statusCode":503');
+      expect(log).toContain('store unavailable');
       for (const secret of secrets) expect(log).not.toContain(secret);
       expect(log).not.toMatch(/po_[A-Za-z0-9_-]{12}_/);
       expect(log.toLowerCase()).not.toContain('bearer');

@@ -13,6 +13,8 @@ export const ENVIRONMENTS = ['staging', 'production'] as const;
 
 export interface TestServer extends ControlServer {
   store: Store;
+  /** The temporary folder holding the server's SQLite file (r.db), removed by close(). */
+  dir: string;
   /** `http://127.0.0.1:<port>` */
   base: string;
   /** Sends a request; `body` is JSON-encoded (a string is sent as is, with a JSON content type). */
@@ -72,6 +74,7 @@ export async function startServer(
   return {
     ...server,
     store,
+    dir,
     base,
     call,
     close: async () => {
