@@ -1138,13 +1138,17 @@ function key3(text: string, at: number): number {
   return (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);
 }
 
-/** Splits the top-level alternatives of the group that opens at `source[open]` === '('. */
-function groupAlternatives(source: string, open: number): { alts: string[]; close: number } {
-  const alts: string[] = [];
-  let depth = 0;
+/**
+ * Calls `visit` with each parenthesis and `|` of a regex source from `from` on, skipping escapes and
+ * character classes (where they are literal); stops early when `visit` returns true.
+ */
+function scanStructure(
+  source: string,
+  from: number,
+  visit: (i: number, c: '(' | ')' | '|') => boolean,
+): void {
   let inClass = false;
-  let start = source.startsWith('(?:', open) ? open + 3 : open + 1;
-  for (let i = open; i < source.length; i++) {
+  for (let i = from; i < source.length; i++) {
     const c = source[i];
     if (c === '\\') {
       i++;
@@ -1155,19 +1159,33 @@ function groupAlternatives(source: string, open: number): { alts: string[]; clos
       continue;
     }
     if (c === '[') inClass = true;
-    else if (c === '(') depth++;
+    else if ((c === '(' || c === ')' || c === '|') && visit(i, c)) return;
+  }
+}
+
+/** Splits the top-level alternatives of the group that opens at `source[open]` === '('. */
+function groupAlternatives(source: string, open: number): { alts: string[]; close: number } {
+  const alts: string[] = [];
+  let depth = 0;
+  let close = -1;
+  let start = source.startsWith('(?:', open) ? open + 3 : open + 1;
+  scanStructure(source, open, (i, c) => {
+    if (c === '(') depth++;
     else if (c === ')') {
       depth--;
       if (depth === 0) {
         alts.push(source.slice(start, i));
-        return { alts, close: i };
+        close = i;
+        return true;
       }
-    } else if (c === '|' && depth === 1) {
+    } else if (depth === 1) {
       alts.push(source.slice(start, i));
       start = i + 1;
     }
-  }
-  throw new Error(`unbalanced group in ${source}`);
+    return false;
+  });
+  if (close < 0) throw new Error(`unbalanced group in ${source}`);
+  return { alts, close };
 }
 
 interface LeadKey {
@@ -1248,24 +1266,14 @@ function tailWords(source: string): string[] | null {
   if (!src.endsWith(')')) return null;
   // find the top-level group that closes at the end
   let depth = 0;
-  let inClass = false;
   let open = -1;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') {
+  scanStructure(src, 0, (i, c) => {
+    if (c === '(') {
       if (depth === 0) open = i;
       depth++;
     } else if (c === ')') depth--;
-  }
+    return false;
+  });
   if (open < 1 || !src.startsWith('(?:', open) || !' }'.includes(src[open - 1]!)) return null;
   const words: string[] = [];
   for (const alt of groupAlternatives(src, open).alts) {
