@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'promptops.cjs');
@@ -47,6 +48,8 @@ console.log(
   JSON.stringify(
     {
       bench: 'cli-startup',
+      // this machine's speed now: read the timings with it (bench/lib/machine.js)
+      machineReferenceMs: machineReferenceMs(),
       node: process.version,
       nodeBaselineMedianMs: baseline(),
       version: measure(['--version'], root),

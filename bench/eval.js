@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'promptops.cjs');
@@ -69,6 +70,8 @@ console.log(
   JSON.stringify(
     {
       bench: 'eval-end-to-end',
+      // this machine's speed now: read the timings with it (bench/lib/machine.js)
+      machineReferenceMs: machineReferenceMs(),
       results: [measure(1_000), measure(10_000)],
       promptfoo: { 1000: { seconds: 6.5, mb: 290 }, 10000: { seconds: 40, mb: 1100 } },
       targets: { 1000: { seconds: 0.33 }, 10000: { seconds: 2, mb: 200 } },

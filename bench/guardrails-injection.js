@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { createInjectionCheck, defaultThreshold, scoreInjection } = await import(
@@ -210,6 +211,8 @@ function throughput(check) {
 const check = createInjectionCheck({});
 const result = {
   bench: 'guardrails-injection',
+  // this machine's speed now: read the timings with it (bench/lib/machine.js)
+  machineReferenceMs: machineReferenceMs(),
   threshold,
   quality: quality(),
   overBlockingGenerated: await overBlocking(),

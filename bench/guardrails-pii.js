@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { detectPii, detectSecrets } = await import(path.join(root, 'dist/guardrails/pii/detectors.js'));
@@ -186,6 +187,8 @@ proseDoc = proseDoc.slice(0, 1_000_000);
 
 const result = {
   bench: 'guardrails-pii',
+  // this machine's speed now: read the timings with it (bench/lib/machine.js)
+  machineReferenceMs: machineReferenceMs(),
   generated: { rows: generated.length, ...generatedScore },
   presidio,
   latency_us: {

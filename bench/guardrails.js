@@ -3,6 +3,7 @@
 // 2 KB, ≥ 20 MB/s on 1 MB. Quality figures: bench/guardrails-injection.js, bench/guardrails-pii.js.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { compileGuardrails, runGuardrailStage } = await import(
@@ -60,6 +61,8 @@ console.log(
   JSON.stringify(
     {
       bench: 'guardrails-input-stage',
+      // this machine's speed now: read the timings with it (bench/lib/machine.js)
+      machineReferenceMs: machineReferenceMs(),
       guardrails: compiled.input.map((g) => g.decl.name),
       // Plain text first, as this bench measured before the paragraph cases existed (measuring
       // those first leaves the JIT's code for the plain case slower).

@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(path.join(root, 'dist', p));
@@ -103,6 +104,8 @@ try {
     JSON.stringify(
       {
         bench: 'pipeline-overhead',
+        // this machine's speed now: read the timings with it (bench/lib/machine.js)
+        machineReferenceMs: machineReferenceMs(),
         model: 'offline/scripted (in-process; its time is excluded)',
         runs,
         core: { prompt: 'support-reply without guardrails', ...core, targetUs: { p50: 50, p99: 300 } },
