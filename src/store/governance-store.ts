@@ -738,8 +738,9 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       const at = this.now().toISOString();
       const current = await this.activeRow(trx, cr.prompt, input.environment);
       await this.requireBaseCurrent(trx, cr, input.environment);
-      // A new release, full or canary, must not silently end a canary still being judged.
-      refuseOverCanary(current);
+      // A new release, full or canary, must not silently end a canary still being judged; the
+      // canary's own version released as a canary again only changes its weight (a ramp).
+      if (weight === undefined || current?.canary_hash !== cr.version_hash) refuseOverCanary(current);
       let row: ReleaseRow;
       if (weight !== undefined) {
         const stable = current

@@ -1128,7 +1128,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect((await active('production')).map((r) => r.id)).toEqual([promoted.id]);
       });
 
-      it('a second canary does not replace one that is still running', async () => {
+      it('a second canary does not replace one that is still running; the running one may ramp', async () => {
         await ship('Summarize {{text}}.');
         await pushVersion('Summarize {{text}} briefly.');
         const first = await readyCr();
@@ -1150,6 +1150,16 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         // Nothing changed: the first canary still runs, the second request can be released later.
         expect((await active('production')).map((r) => r.id)).toEqual([running.id]);
         expect((await store.getChangeRequest(second.number)).status).toBe('open');
+        expect(await serving('production')).toBe(1);
+
+        // The running canary's own request may still change its weight (a ramp).
+        clock.tick();
+        const ramped = await store.release(
+          { changeRequest: first.number, environment: 'production', canaryWeight: 50 },
+          RELEASER,
+        );
+        expect(ramped).toMatchObject({ kind: 'canary', version: 1, canary: { version: 2, weight: 50 } });
+        expect((await active('production')).map((r) => r.id)).toEqual([ramped.id]);
         expect(await serving('production')).toBe(1);
       });
 
