@@ -156,6 +156,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
       return reply.status(err.statusCode).send(errorBody('PO_ERR_REQUEST_INVALID', err.message));
     }
     // A closed store is the server shutting down under a request: retryable, like a lost database.
+    // (Once it is closed, any failure of a request counts as that: the request belongs elsewhere.)
     if (isStoreDown(err) || store.closed) {
       request.log.error({ err }, 'store unavailable');
       return reply

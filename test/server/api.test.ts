@@ -53,6 +53,14 @@ function trace(id: string, project = PROJECT) {
   };
 }
 
+/** Stores a trace, then breaks its JSON in the server's SQLite file behind the store's back. */
+async function writeCorruptTrace(target: TestServer): Promise<void> {
+  await target.store.writeTraces([trace('trace-corrupt')]);
+  const db = new Sqlite(path.join(target.dir, 'r.db'));
+  db.prepare("UPDATE traces SET record = '{not json' WHERE id = 'trace-corrupt'").run();
+  db.close();
+}
+
 let server: TestServer;
 let admin: string;
 let author: string;
@@ -357,11 +365,8 @@ describe('what the server lets out', () => {
     try {
       const { token } = await broken.store.createToken({ subject: 'root@example.com', name: 't' }, 'test');
       await broken.store.grantRole('root@example.com', 'admin', 'test');
-      await broken.store.writeTraces([trace('trace-corrupt')]);
       // A row the registry cannot read (a natural failure: nothing is mocked).
-      const db = new Sqlite(path.join(broken.dir, 'r.db'));
-      db.prepare("UPDATE traces SET record = '{not json' WHERE id = 'trace-corrupt'").run();
-      db.close();
+      await writeCorruptTrace(broken);
       const reply = await broken.call('GET', `${P}/traces`, { token });
       expectError(reply, 500, 'PO_ERR_INTERNAL');
       expect((reply.json as { error: { message: string } }).error.message).toMatch(/\(request req-\d+\)/);
@@ -424,7 +429,10 @@ describe('what the server lets out', () => {
       });
       expect(created.status).toBe(201);
       secrets.push((created.json as { token: string }).token.slice('po_'.length + 13));
-      // And failures, logged with their cause: the store goes away under the server.
+      // And failures, logged with their cause: a row the registry cannot read (500)…
+      await writeCorruptTrace(logged);
+      expect((await logged.call('GET', `${P}/traces`, { token })).status).toBe(500);
+      // …and the store going away under the server (503).
       await logged.store.close();
       expect((await logged.call('GET', `${P}/audit`, { token })).status).toBe(503);
       expect((await logged.call('GET', '/v1/whoami', { token: weak })).status).toBe(503);
@@ -432,6 +440,8 @@ describe('what the server lets out', () => {
       const log = lines.join('');
       expect(lines.length).toBeGreaterThan(10);
       expect(log).toContain('incoming request');
+      expect(log).toContain('"statusCode":500');
+      expect(log).toContain('unexpected error');
       expect(log).toContain('"statusCode":503');
       expect(log).toContain('store unavailable');
       for (const secret of secrets) expect(log).not.toContain(secret);

@@ -13,7 +13,7 @@ export const ENVIRONMENTS = ['staging', 'production'] as const;
 
 export interface TestServer extends ControlServer {
   store: Store;
-  /** The temporary folder holding the server's SQLite file (r.db), removed by close(). */
+  /** The temporary folder of the server (its SQLite file r.db unless a store URL was given), removed by close(). */
   dir: string;
   /** `http://127.0.0.1:<port>` */
   base: string;
