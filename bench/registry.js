@@ -10,6 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(root, 'bin', 'promptops.cjs');
@@ -142,5 +143,16 @@ for (const engine of ['sqlite', 'postgres']) {
   }
 }
 console.log(
-  JSON.stringify({ bench: 'registry', connections: CONNECTIONS, seconds: SECONDS, results }, null, 2),
+  JSON.stringify(
+    // machineReferenceMs: this machine's speed now; read the timings with it (bench/lib/machine.js)
+    {
+      bench: 'registry',
+      machineReferenceMs: machineReferenceMs(),
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      results,
+    },
+    null,
+    2,
+  ),
 );

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
-const TRAIN = path.resolve(REPO, '..', 'shared', 'datasets', 'injection', 'train.jsonl');
+const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'shared', 'datasets');
+const TRAIN = path.join(DATASETS, 'injection', 'train.jsonl');
 const dir = mkdtempSync(path.join(tmpdir(), 'promptops-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,10 +24,15 @@ const TINY = {
   TRIGGER_BENIGN: '0',
 };
 
+/** The script's settings that a developer's shell may hold; each run sets its own. */
+const SETTINGS =
+  /^(?:L2|EPOCHS|AUGMENT\w*|SYNTH\w*|SEED|SOURCE_\w+|GROUP_WEIGHTS|TRIGGER_BENIGN|DOC\w*|PARAGRAPH_DISCOUNT|FOLDS|REPEATS|OOF_DUMP|MLP_\w+|MODEL_OUT)$/;
+
 function train(env: Record<string, string>, out: string) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SETTINGS.test(k)));
   const run = spawnSync(TSX, ['scripts/train-injection.ts'], {
     cwd: REPO,
-    env: { ...process.env, ...TINY, MODEL_OUT: out, ...env },
+    env: { ...inherited, ...TINY, MODEL_OUT: out, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
