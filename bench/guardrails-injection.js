@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineReferenceMs } from './lib/machine.js';
+import { latency, throughput } from './lib/timing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { createInjectionCheck, defaultThreshold, scoreInjection } = await import(
@@ -181,37 +182,9 @@ const unicode2k = message(
   ),
 );
 
-function latency(check, text, runs = 20_000) {
-  const ctx = { stage: 'input' };
-  for (let i = 0; i < 2_000; i++) check(text, ctx);
-  const samples = new Float64Array(runs);
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    check(text, ctx);
-    samples[i] = Number(process.hrtime.bigint() - t) / 1000;
-  }
-  samples.sort();
-  const at = (q) => round(samples[Math.min(runs - 1, Math.floor(q * runs))], 1);
-  return { chars: text.length, p50Us: at(0.5), p99Us: at(0.99) };
-}
-
-function throughput(check) {
-  const doc = message(1 << 20);
-  const ctx = { stage: 'input' };
-  check(doc, ctx);
-  const runs = 10;
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    check(doc, ctx);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[runs >> 1];
-  return { bytes: doc.length, medianMs: round(median, 2), mbPerS: round(1 / (median / 1000), 1) };
-}
-
 const check = createInjectionCheck({});
+const ctx = { stage: 'input' };
+const doc1mb = message(1 << 20);
 const result = {
   bench: 'guardrails-injection',
   // this machine's speed now: read the timings with it (bench/lib/machine.js)
@@ -221,9 +194,9 @@ const result = {
   overBlockingGenerated: await overBlocking(),
   overBlockingDocs: await overBlockingDocs(),
   speed: {
-    message2k: latency(check, ascii2k),
-    message2kUnicode: latency(check, unicode2k),
-    document1mb: throughput(check),
+    message2k: { chars: ascii2k.length, ...latency(() => check(ascii2k, ctx)) },
+    message2kUnicode: { chars: unicode2k.length, ...latency(() => check(unicode2k, ctx)) },
+    document1mb: { chars: doc1mb.length, ...throughput(() => check(doc1mb, ctx), doc1mb.length, 10) },
   },
 };
 console.log(JSON.stringify(result, null, 2));

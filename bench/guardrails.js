@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineReferenceMs } from './lib/machine.js';
+import { latency, throughput } from './lib/timing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { compileGuardrails, runGuardrailStage } = await import(
@@ -33,29 +34,10 @@ const message = sentence.repeat(Math.ceil(2048 / sentence.length)).slice(0, 2048
 const inParagraphs = (text) => text.replaceAll('. ', '.\n\n');
 const ctx = { stage: 'input' };
 
-function latency(text) {
-  for (let i = 0; i < 2000; i++) runGuardrailStage(compiled.input, [{ field: 'message', text }], ctx);
-  const samples = [];
-  for (let i = 0; i < 20_000; i++) {
-    const t = performance.now();
-    runGuardrailStage(compiled.input, [{ field: 'message', text }], ctx);
-    samples.push((performance.now() - t) * 1000);
-  }
-  samples.sort((a, b) => a - b);
-  const q = (p) => Math.round(samples[Math.floor(p * samples.length)] * 10) / 10;
-  return { p50Us: q(0.5), p90Us: q(0.9), p99Us: q(0.99) };
-}
-
-function throughput(text) {
-  runGuardrailStage(compiled.input, [{ field: 'document', text }], ctx);
-  const runs = 5;
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) runGuardrailStage(compiled.input, [{ field: 'document', text }], ctx);
-  const seconds = (performance.now() - start) / 1000 / runs;
-  return { seconds: Math.round(seconds * 1000) / 1000, mbPerSec: Math.round((1 / seconds) * 10) / 10 };
-}
+const stage = (field, text) => () => runGuardrailStage(compiled.input, [{ field, text }], ctx);
 
 const document = sentence.repeat(Math.ceil(1_048_576 / sentence.length)).slice(0, 1_048_576);
+const documentInParagraphs = inParagraphs(document);
 
 console.log(
   JSON.stringify(
@@ -66,10 +48,10 @@ console.log(
       guardrails: compiled.input.map((g) => g.decl.name),
       // Plain text first, as this bench measured before the paragraph cases existed (measuring
       // those first leaves the JIT's code for the plain case slower).
-      message2kb: latency(message),
-      document1mb: throughput(document),
-      message2kbParagraphs: latency(inParagraphs(message)),
-      document1mbParagraphs: throughput(inParagraphs(document)),
+      message2kb: latency(stage('message', message)),
+      document1mb: throughput(stage('document', document), document.length),
+      message2kbParagraphs: latency(stage('message', inParagraphs(message))),
+      document1mbParagraphs: throughput(stage('document', documentInParagraphs), documentInParagraphs.length),
       targets: { p50Us: 100, mbPerSec: 20 },
     },
     null,
