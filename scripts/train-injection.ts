@@ -73,15 +73,15 @@ const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'sha
 const TRAIN = path.join(DATASETS, 'injection', 'train.jsonl');
 const OUT = process.env.MODEL_OUT ?? path.join(REPO, 'src', 'guardrails', 'injection', 'model.json');
 
-const SEED = Number(process.env.SEED ?? 20240917);
+const SEED = count('SEED', 20240917, 0);
 const VAL_FRACTION = 0.2;
 const TARGET_FPR = 0.03;
-const L2 = Number(process.env.L2 ?? 1e-4);
+const L2 = real('L2', 1e-4, 0);
 /** Synthetic rows per kind (see augment()); 0 turns augmentation off. */
-const AUGMENT = Number(process.env.AUGMENT ?? 400);
-const AUGMENT_EMBEDDED = Number(process.env.AUGMENT_EMBEDDED ?? 0);
+const AUGMENT = count('AUGMENT', 400, 0);
+const AUGMENT_EMBEDDED = count('AUGMENT_EMBEDDED', 0, 0);
 /** Synthetic indirect-injection pairs (attack + benign carrier, see injection-synth.ts); 0: off. */
-const SYNTH = Number(process.env.SYNTH ?? 600);
+const SYNTH = count('SYNTH', 600, 0);
 /**
  * Synthetic benign prompts full of trigger words ("override a CSS rule", "summarise the
  * instructions"), from the training half of injection-benign-triggers.ts's templates; 0: off. Chosen
@@ -89,7 +89,7 @@ const SYNTH = Number(process.env.SYNTH ?? 600);
  * against 3-times-repeated CV recall: 0 rows 13.7 % of held-out benign prompts flagged, CV recall
  * 0.944; 600 rows 3.5 %, 0.940; 1,200 rows 3.4 %, 0.941.
  */
-const TRIGGER_BENIGN = Number(process.env.TRIGGER_BENIGN ?? 1200);
+const TRIGGER_BENIGN = count('TRIGGER_BENIGN', 1200, 0);
 /**
  * Real benign documents (1 on, 0 off): README chunks of the training half of the installed packages
  * and each chunk's paragraphs (scripts/injection-docs.ts), plus about DOC_PAIRS of those chunks
@@ -118,23 +118,14 @@ if (DOC_PLANT !== 'code' && DOC_PLANT !== 'any')
  * 0.92; 0.5: 0.937, 0.7 %, 0.88; 1: 0.937, 0.5 %, 0.85. Without paragraph scoring: 0.939, 0.7 %,
  * 0.61 (and with neither README rows nor paragraph scoring: 0.938, 32 %, 0.87).
  */
-const PARAGRAPH_DISCOUNT =
-  process.env.PARAGRAPH_DISCOUNT === undefined
-    ? 0.5
-    : process.env.PARAGRAPH_DISCOUNT.trim() === ''
-      ? Number.NaN
-      : Number(process.env.PARAGRAPH_DISCOUNT);
-if (!Number.isFinite(PARAGRAPH_DISCOUNT) || PARAGRAPH_DISCOUNT < 0)
-  throw new Error(
-    `PARAGRAPH_DISCOUNT: expected a finite number ≥ 0, got "${process.env.PARAGRAPH_DISCOUNT}"`,
-  );
+const PARAGRAPH_DISCOUNT = real('PARAGRAPH_DISCOUNT', 0.5, 0);
 const DOC_CHUNKS = DOCS ? readmeChunks(path.join(REPO, 'node_modules'), 'train') : [];
 if (DOCS && DOC_CHUNKS.length === 0)
   throw new Error(`DOCS: no README files under ${path.join(REPO, 'node_modules')} (run npm ci first)`);
 if (DOCS && DOC_PAIRS > DOC_CHUNKS.length)
   throw new Error(`DOC_PAIRS: ${DOC_PAIRS} is more than the ${DOC_CHUNKS.length} README chunks`);
 /** Weight of each synthetic group relative to a real (source, label) group. */
-const SYNTH_WEIGHT = Number(process.env.SYNTH_WEIGHT ?? 1);
+const SYNTH_WEIGHT = real('SYNTH_WEIGHT', 1, 0);
 /** Template inventory of injection-synth.ts: 1 the original grammar, 2 the enlarged one. */
 const SYNTH_VARIANT = Number(process.env.SYNTH_VARIANT ?? 1) === 2 ? 2 : 1;
 setSynthVariant(SYNTH_VARIANT);
@@ -143,12 +134,23 @@ const FOLDS = count('FOLDS', 5, 0);
 /** Repetitions of the cross-validation (own folds and synthetic rows each) pooled for the threshold. */
 const REPEATS = count('REPEATS', 3, 1);
 /** Source weight exponent: a (source, label) group of n rows weighs n^(1−p) in total (1: equal). */
-const SOURCE_POWER = Number(process.env.SOURCE_POWER ?? 1);
-/** An integer setting from the environment, refused unless it is ≥ `min` (a NaN would train nothing). */
-function count(name: string, fallback: number, min: number): number {
+const SOURCE_POWER = real('SOURCE_POWER', 1, 0);
+/** A number setting from the environment, or `fallback`; '' is refused like any non-number. */
+function setting(name: string, fallback: number): { raw: string | undefined; v: number } {
   const raw = process.env[name];
-  const v = raw === undefined ? fallback : raw.trim() === '' ? Number.NaN : Number(raw);
+  return { raw, v: raw === undefined ? fallback : raw.trim() === '' ? Number.NaN : Number(raw) };
+}
+/** An integer setting, refused unless it is ≥ `min` (a NaN would train nothing). */
+function count(name: string, fallback: number, min: number): number {
+  const { raw, v } = setting(name, fallback);
   if (!Number.isInteger(v) || v < min) throw new Error(`${name}: expected an integer ≥ ${min}, got "${raw}"`);
+  return v;
+}
+/** A finite number setting, refused unless it is ≥ `min`. */
+function real(name: string, fallback: number, min: number): number {
+  const { raw, v } = setting(name, fallback);
+  if (!Number.isFinite(v) || v < min)
+    throw new Error(`${name}: expected a finite number ≥ ${min}, got "${raw}"`);
   return v;
 }
 /** A switch from the environment: "1" on, "0" off, anything else refused. */
@@ -163,11 +165,15 @@ function flag(name: string, fallback: boolean): boolean {
  * default doubles the trigger-word set and gives the adversarial-benign one half again, chosen
  * (2026-11-28) by 5-fold CV recall at the shipped threshold rule on two fold seeds: none 0.938 /
  * 0.924 (SEED 20240917 / 777), notinject=2 0.945 / 0.932, these two 0.946 / 0.934; notinject=3,
- * deepset=1.5 or wildguard-benign=2 were no better. docs:planted=0.1: see DOCS. Override with
+ * deepset=1.5 or wildguard-benign=2 were no better. docs:planted=0.1 (when README pairs are
+ * written): see DOCS. Override with
  * GROUP_WEIGHTS=source=w,… ("none" for none).
  */
 const GROUP_WEIGHTS = new Map(
-  (process.env.GROUP_WEIGHTS ?? 'notinject=2,wildguard-benign=1.5,docs:planted=0.1')
+  (
+    process.env.GROUP_WEIGHTS ??
+    `notinject=2,wildguard-benign=1.5${DOCS && DOC_PAIRS > 0 ? ',docs:planted=0.1' : ''}`
+  )
     .replace(/^none$/, '')
     .split(',')
     .filter(Boolean)
@@ -178,7 +184,7 @@ const GROUP_WEIGHTS = new Map(
       return [source, w] as const;
     }),
 );
-const EPOCHS = Number(process.env.EPOCHS ?? 400);
+const EPOCHS = count('EPOCHS', 400, 1);
 const LR = 0.05;
 
 interface Row {
@@ -375,11 +381,6 @@ const docSources = DOCS
   : [];
 for (const source of GROUP_WEIGHTS.keys()) {
   if (rows.some((r) => r.source === source) || docSources.includes(source)) continue;
-  // The default weighs docs:planted; a run without README rows or pairs just has nothing to weigh.
-  if (process.env.GROUP_WEIGHTS === undefined && DOC_SOURCES.includes(source)) {
-    GROUP_WEIGHTS.delete(source);
-    continue;
-  }
   throw new Error(
     `GROUP_WEIGHTS: no source "${source}" in ${TRAIN}${docSources.length ? ` or ${docSources.join(', ')}` : ''}` +
       (DOC_SOURCES.includes(source) ? ' (README rows: see DOCS, DOC_PARAGRAPHS, DOC_PAIRS)' : ''),

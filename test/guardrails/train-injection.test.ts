@@ -63,6 +63,8 @@ describe.skipIf(!existsSync(TRAIN))('train-injection settings', () => {
     for (const [env, message] of [
       [{ PARAGRAPH_DISCOUNT: 'abc' }, 'PARAGRAPH_DISCOUNT: expected a finite number'],
       [{ DOCS: 'yes' }, 'DOCS: expected 0 or 1, got "yes"'],
+      [{ L2: 'abc' }, 'L2: expected a finite number ≥ 0, got "abc"'],
+      [{ EPOCHS: '0' }, 'EPOCHS: expected an integer ≥ 1, got "0"'],
       [{ GROUP_WEIGHTS: 'notinject=0' }, 'GROUP_WEIGHTS: expected source=weight (weight > 0)'],
     ] as const) {
       const run = train(env, path.join(dir, 'bad.json'));
