@@ -71,12 +71,11 @@ export function loadModel(): LoadedModel {
     index += deltas[k * 3]! | (deltas[k * 3 + 1]! << 8) | (deltas[k * 3 + 2]! << 16);
     weights[index] = (values[k]! << 24) >> 24; // bytes → signed
   }
-  const paragraphDiscount = (meta.features as { paragraphDiscount?: number }).paragraphDiscount ?? 0;
   loaded = {
     weights,
     scale: meta.scale,
     bias: meta.bias,
-    paragraphDiscount,
+    paragraphDiscount: meta.features.paragraphDiscount,
     threshold: meta.threshold,
     meta,
   };

@@ -250,6 +250,7 @@ export function modelProbability(
 export const MIN_PARAGRAPH = 20;
 /** A blank line (spaces, tabs and carriage returns allowed on it) separates paragraphs. */
 export const PARAGRAPH_BREAK = /\n[ \t\r]*\n/;
+const PARAGRAPH_BREAKS = new RegExp(PARAGRAPH_BREAK.source, 'g');
 
 /** Whether String.prototype.trim removes this UTF-16 code unit (whitespace and line terminators). */
 function isTrimSpace(c: number): boolean {
@@ -274,9 +275,9 @@ function isTrimSpace(c: number): boolean {
  * paragraph is scored on that paragraph too, so the rest of the document cannot dilute it.
  */
 export function paragraphSpans(raw: string): Array<[number, number]> {
-  if (!PARAGRAPH_BREAK.test(raw)) return [];
   const out: Array<[number, number]> = [];
-  const breaks = new RegExp(PARAGRAPH_BREAK.source, 'g');
+  const breaks = PARAGRAPH_BREAKS;
+  breaks.lastIndex = 0;
   let from = 0;
   const add = (to: number) => {
     let start = from;
