@@ -27,7 +27,10 @@ export function buildProgram(): Command {
       'Run LLM instructions like production software: versioned prompts with contracts, tests and guardrails.',
     )
     .version(packageVersion(), '-v, --version', 'print the version')
-    .option('-C, --cwd <dir>', 'run as if started in <dir>')
+    .option(CWD_FLAGS, CWD_HELP)
+    // The program's own options (`--version` above all) count only before the command, so a
+    // command's `--version <n>` reaches the command instead of printing the program's version.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(text) })
     .addHelpText(
@@ -638,7 +641,19 @@ export function buildProgram(): Command {
     .argument('[dir]', 'folder for the demo project', 'promptops-demo')
     .action(run(async ([dir]) => (await import('./commands/demo.js')).demo(dir as string)));
 
+  // `-C DIR` still works after the command (`promptops lint -C DIR`): every command takes it too.
+  for (const command of allCommands(program)) {
+    if (command !== program) command.option(CWD_FLAGS, CWD_HELP);
+  }
   return program;
+}
+
+const CWD_FLAGS = '-C, --cwd <dir>';
+const CWD_HELP = 'run as if started in <dir>';
+
+/** `program` and every command below it, depth first. */
+export function allCommands(program: Command): Command[] {
+  return [program, ...program.commands.flatMap((command) => allCommands(command))];
 }
 
 /** Runs the CLI. Expected errors print their message (no stack) and exit with their code. */
