@@ -38,6 +38,8 @@ export interface StageOutcome {
   redactions: GuardrailResult[];
   /** Output violations that ask the model again. */
   reasks: GuardrailResult[];
+  /** The answer to give when `terminal` is a `fallback`: the text declared by that very guardrail. */
+  fallback: string | null;
 }
 
 const TERMINAL: ReadonlySet<GuardrailAction> = new Set(['block', 'fallback', 'escalate']);
@@ -87,7 +89,7 @@ export function runGuardrailStage(
   texts: readonly { field: string | null; text: string }[],
   ctx: CheckContext,
 ): StageOutcome {
-  const outcome: StageOutcome = { results: [], terminal: null, redactions: [], reasks: [] };
+  const outcome: StageOutcome = { results: [], terminal: null, redactions: [], reasks: [], fallback: null };
   for (const guardrail of guardrails) {
     for (const { field, text } of texts) {
       const started = performance.now();
@@ -112,16 +114,14 @@ export function runGuardrailStage(
         (!outcome.terminal || (outcome.terminal.action === 'escalate' && action !== 'escalate'))
       ) {
         outcome.terminal = result;
+        // Taken from the declaration that fired, never looked up by name: two guardrails of one
+        // kind may sit at a stage with different actions and fallbacks.
+        outcome.fallback = action === 'fallback' ? (guardrail.decl.fallback ?? '') : null;
         if (action !== 'escalate') return outcome;
       }
     }
   }
   return outcome;
-}
-
-/** The declared fallback text of the guardrail that produced `result`. */
-export function fallbackOf(guardrails: readonly CompiledGuardrail[], result: GuardrailResult): string {
-  return guardrails.find((g) => g.decl.name === result.name)?.decl.fallback ?? '';
 }
 
 /** Every string in an input with its dotted path, the texts the input stage checks. */

@@ -6,7 +6,6 @@ import { checkOutput, extractJson } from '../contracts/output.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import {
   type CompiledGuardrails,
-  fallbackOf,
   type GuardrailResult,
   runGuardrailStage,
   stringFields,
@@ -251,12 +250,13 @@ export async function runPipeline<T = unknown>(
           ? null
           : outcome.terminal;
       if (terminal?.action === 'fallback') {
-        const output = parseFallback(fallbackOf(guards.input, terminal), spec.output.format);
+        const fallback = outcome.fallback ?? '';
+        const output = parseFallback(fallback, spec.output.format);
         lap('guardrails');
         finish('ok', output, null);
         return {
           output: output as T,
-          text: String(fallbackOf(guards.input, terminal)),
+          text: fallback,
           traceId,
           version: versionOf(record),
           model: null,
@@ -333,8 +333,8 @@ export async function runPipeline<T = unknown>(
         guardrails.push(...outcome.results);
         lap('guardrails');
         if (outcome.terminal?.action === 'fallback') {
-          output = parseFallback(fallbackOf(guards.output, outcome.terminal), spec.output.format);
-          text = fallbackOf(guards.output, outcome.terminal);
+          text = outcome.fallback ?? '';
+          output = parseFallback(text, spec.output.format);
         } else if (outcome.terminal) {
           await stopAt(outcome.terminal, 'output', { input: value, output: check.value, text });
         } else if (outcome.reasks.length > 0) {

@@ -166,6 +166,23 @@ describe('guardrail actions through the pipeline', () => {
     expect((await client.run('answer', { message: 'hello' })).output).toBe('Happy to help.');
   });
 
+  it('fallback on input answers with the text of the guardrail that fired when two of one kind sit at the stage', async () => {
+    await setup({
+      answer: prompt(
+        'answer',
+        [
+          '  input:',
+          '    - { name: banned-terms, action: flag, options: { terms: [refund] } }',
+          '    - { name: banned-terms, action: fallback, options: { terms: [lawyer] }, fallback: "Legal questions go to legal@acme.example." }',
+        ].join('\n'),
+      ),
+    });
+    const result = await client.run('answer', { message: 'my lawyer wants a refund' });
+    expect(result.output).toBe('Legal questions go to legal@acme.example.');
+    expect(result.model).toBeNull();
+    expect((await client.run('answer', { message: 'about my refund' })).output).toBe('Happy to help.');
+  });
+
   it('reask on output: the model is asked again with the reason, and its corrected answer is used', async () => {
     await setup({
       answer: prompt(
