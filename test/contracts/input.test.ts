@@ -128,6 +128,38 @@ describe('the input contract under reject', () => {
   });
 });
 
+describe('formats in an input schema', () => {
+  const schema = {
+    type: 'object',
+    properties: { email: { type: 'string', format: 'email' }, at: { type: 'string', format: 'date-time' } },
+    required: ['email'],
+  };
+
+  it('checks them, with nothing printed on stderr', () => {
+    const written: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => written.push(args.join(' '));
+    try {
+      const compiled = compileInputContract(schema, {}, { ...support.promptops.contract, policy: 'reject' });
+      expect(
+        enforceInput({ email: 'dana@example.com', at: '2026-12-07T10:00:00Z' }, compiled, 'x').value,
+      ).toEqual({
+        email: 'dana@example.com',
+        at: '2026-12-07T10:00:00Z',
+      });
+      expect(
+        violationsOf(() => enforceInput({ email: 'not an address', at: 'yesterday' }, compiled, 'x')),
+      ).toEqual([
+        expect.objectContaining({ path: 'email', rule: 'format' }),
+        expect.objectContaining({ path: 'at', rule: 'format' }),
+      ]);
+    } finally {
+      console.warn = warn;
+    }
+    expect(written).toEqual([]);
+  });
+});
+
 describe('the input contract under coerce', () => {
   const compiled = contractOf(support, 'coerce');
 
