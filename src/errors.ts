@@ -12,6 +12,7 @@ export const ERROR_CATALOG = {
   PO_ERR_CONFIG_INVALID: { status: 400, exit: 2 },
   PO_ERR_CATALOG_INVALID: { status: 422, exit: 1 },
   PO_ERR_CATALOG_DRIFT: { status: 409, exit: 1 },
+  PO_ERR_CONTRACT_BREAKING: { status: 409, exit: 1 },
   PO_ERR_FILE_UNREADABLE: { status: 400, exit: 2 },
   PO_ERR_REF_INVALID: { status: 400, exit: 2 },
   PO_ERR_PROMPT_NOT_FOUND: { status: 404, exit: 3 },

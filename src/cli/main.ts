@@ -86,8 +86,9 @@ export function buildProgram(): Command {
     .command('status')
     .description('compare the files on disk with the registry: new, changed, unchanged')
     .option('--check', 'exit 1 when anything differs (for CI)')
+    .option('--fail-on-breaking', 'exit 1 when a changed file breaks the contract of its latest version')
     .option('--json', 'print machine-readable results')
-    .addHelpText('after', examples('promptops status', 'promptops status --check'))
+    .addHelpText('after', examples('promptops status', 'promptops status --check --fail-on-breaking'))
     .action(run(async (_, o) => (await import('./commands/status.js')).status(o)));
 
   program
@@ -127,10 +128,15 @@ export function buildProgram(): Command {
     )
     .argument('<a>', 'NAME@N, NAME:label or NAME')
     .argument('[b]', 'the other version (default: the file in the working copy)')
+    .option('--fail-on-breaking', 'exit 1 when B breaks the contract of A (for CI)')
     .option('--json', 'print machine-readable results')
     .addHelpText(
       'after',
-      examples('promptops diff support-reply@1 support-reply@2', 'promptops diff support-reply:production'),
+      examples(
+        'promptops diff support-reply@1 support-reply@2',
+        'promptops diff support-reply:production',
+        'promptops diff support-reply:production --fail-on-breaking',
+      ),
     )
     .action(
       run(async ([a, b], o) =>

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import type { Diagnostic } from '../catalog/diagnostics.js';
+import type { BreakingChange } from '../catalog/diff.js';
 
 const isColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
@@ -36,6 +37,11 @@ function visibleLength(text: string): number {
 }
 
 /** `file:line:col  error  message  rule`, coloured by severity. */
+/** One breaking contract change as a line: `! input input.country: a new required field`. */
+export function formatBreaking(b: BreakingChange): string {
+  return `${color.red('  ! ')}${b.area} ${color.bold(b.path)}: ${b.reason}`;
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   const severity = d.severity === 'error' ? color.red('error') : color.yellow('warning');
   return `${color.cyan(`${d.file}:${d.line}:${d.col}`)} ${severity} ${d.message} ${color.dim(`[${d.rule}]`)}`;

@@ -1,4 +1,7 @@
+import { type BreakingChange, diffSpecs } from '../catalog/diff.js';
 import type { CatalogEntry } from '../catalog/lint.js';
+import type { PromptSpec } from '../catalog/spec.js';
+import { PromptOpsError } from '../errors.js';
 import type { RegistryStore } from '../store/index.js';
 
 /** How a prompt on disk relates to the registry. */
@@ -60,4 +63,35 @@ export async function compareWithRegistry(
     });
   }
   return states.sort((a, b) => a.prompt.localeCompare(b.prompt));
+}
+
+/** What a new spec breaks against a registered version of its prompt. */
+export interface BreakingReport {
+  prompt: string;
+  /** The registered version the spec was compared with. */
+  against: number;
+  breaking: BreakingChange[];
+}
+
+/** The breaking contract changes of `spec` against version `against` of its prompt in the registry. */
+export async function breakingAgainst(
+  store: RegistryStore,
+  spec: PromptSpec,
+  against: number,
+): Promise<BreakingReport> {
+  const before = await store.resolve({ prompt: spec.name, selector: { kind: 'number', number: against } });
+  return { prompt: spec.name, against, breaking: diffSpecs(before.spec, spec).breaking };
+}
+
+/** The error of `--fail-on-breaking`: which prompts break their callers or consumers, and how. */
+export function breakingError(reports: readonly BreakingReport[]): PromptOpsError {
+  const failing = reports.filter((r) => r.breaking.length > 0);
+  const count = failing.reduce((n, r) => n + r.breaking.length, 0);
+  return new PromptOpsError(
+    'PO_ERR_CONTRACT_BREAKING',
+    `${count} breaking contract change${count === 1 ? '' : 's'}: ${failing
+      .map((r) => `${r.prompt} against @${r.against} (${r.breaking.map((b) => b.path).join(', ')})`)
+      .join('; ')}; make the change compatible, or ship it as a new prompt`,
+    { reports: failing },
+  );
 }

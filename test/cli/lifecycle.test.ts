@@ -139,6 +139,29 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
     const text = await runCli(['diff', 'refund-decision'], { cwd });
     expect(text.stdout).toContain("+Customer's reason: {{reason}} ({{country}})");
     expect(text.stdout).toContain('2 breaking changes');
+
+    // For CI: breaking changes fail the command on request, and push warns about them.
+    const gated = await runCli(['diff', 'refund-decision', '--fail-on-breaking'], { cwd });
+    expect(gated.code).toBe(1);
+    expect(gated.stdout).toContain('2 breaking changes');
+    expect(gated.stderr).toContain('error[PO_ERR_CONTRACT_BREAKING]');
+    expect(gated.stderr).toContain('refund-decision against @1 (input.country, output.rationale)');
+    const unchanged = await runCli(['diff', 'support-reply', '--fail-on-breaking'], { cwd });
+    expect(unchanged.code).toBe(0);
+    const status = await runCli(['status', '--fail-on-breaking', '--json'], { cwd });
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout).breaking).toEqual([
+      expect.objectContaining({ prompt: 'refund-decision', against: 1 }),
+    ]);
+    expect(JSON.parse(status.stderr).error.code).toBe('PO_ERR_CONTRACT_BREAKING');
+    const pushed = await runCli(['push', '-m', 'country'], { cwd });
+    expect(pushed.code).toBe(0);
+    expect(pushed.stderr).toContain(
+      'warning: refund-decision@2 makes 2 breaking contract changes against @1',
+    );
+    expect(pushed.stderr).toContain('input.country');
+    const after = await runCli(['status', '--check', '--fail-on-breaking'], { cwd });
+    expect(after.code).toBe(0);
   });
 
   it('refuses to archive a labelled version and archives it once the label is gone', async () => {

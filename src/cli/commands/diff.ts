@@ -4,15 +4,21 @@ import { diffSpecs, type SpecDiff } from '../../catalog/diff.js';
 import { parseVersionRef } from '../../catalog/ref.js';
 import type { PromptSpec } from '../../catalog/spec.js';
 import { PromptOpsError } from '../../errors.js';
+import { breakingError } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
 import { type GlobalOptions, withStore } from '../context.js';
-import { color, print, printJson } from '../output.js';
+import { color, formatBreaking, print, printJson } from '../output.js';
+
+export interface DiffOptions extends GlobalOptions {
+  /** Exit 1 (PO_ERR_CONTRACT_BREAKING) when B breaks A's contract. */
+  failOnBreaking?: boolean;
+}
 
 /**
  * `promptops diff A [B]`: template diff, structural diff and breaking contract changes between two
  * versions, or between a version and the working copy when B is omitted.
  */
-export async function diff(refA: string, refB: string | undefined, options: GlobalOptions): Promise<number> {
+export async function diff(refA: string, refB: string | undefined, options: DiffOptions): Promise<number> {
   const a = parseVersionRef(refA);
   return withStore(options, async (store, ws) => {
     const before = await store.resolve(a);
@@ -47,6 +53,9 @@ export async function diff(refA: string, refB: string | undefined, options: Glob
       printJson({ a: nameA, b: nameB, ...result, isBreaking: result.breaking.length > 0 });
     } else {
       printDiff(result, nameA, nameB);
+    }
+    if (options.failOnBreaking && result.breaking.length > 0) {
+      throw breakingError([{ prompt: before.prompt, against: before.number, breaking: result.breaking }]);
     }
     return 0;
   });
@@ -87,8 +96,7 @@ function printDiff(result: SpecDiff, nameA: string, nameB: string): void {
         color.bold(`${result.breaking.length} breaking change${result.breaking.length === 1 ? '' : 's'}`),
       ),
     );
-    for (const b of result.breaking)
-      print(`${color.red('  ! ')}${b.area} ${color.bold(b.path)}: ${b.reason}`);
+    for (const b of result.breaking) print(formatBreaking(b));
   }
 }
 

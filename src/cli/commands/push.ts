@@ -1,10 +1,10 @@
 import { shortHash } from '../../catalog/canonical.js';
 import { hasErrors } from '../../catalog/diagnostics.js';
 import { PromptOpsError } from '../../errors.js';
-import { compareWithRegistry } from '../../project/sync.js';
+import { breakingAgainst, compareWithRegistry } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
 import { type GlobalOptions, resolveActor, withStore } from '../context.js';
-import { color, formatDiagnostic, print, printJson } from '../output.js';
+import { color, formatBreaking, formatDiagnostic, print, printJson } from '../output.js';
 
 export interface PushOptions extends GlobalOptions {
   message?: string;
@@ -47,6 +47,17 @@ export async function push(paths: string[], options: PushOptions): Promise<numbe
       catalog.entries.map((e) => ({ spec: e.spec, hash: e.hash })),
       { author: resolveActor(options.author), ...(options.message ? { message: options.message } : {}) },
     );
+    // A new version that breaks the one before it is registered (versions are a history, not a
+    // gate) with a warning; the review gate scores it and a rollback across it is refused.
+    for (const o of outcomes) {
+      const entry = catalog.entries.find((e) => e.spec.name === o.prompt);
+      if (o.status !== 'created' || o.previous === null || !entry) continue;
+      const report = await breakingAgainst(store, entry.spec, o.previous);
+      if (report.breaking.length === 0) continue;
+      process.stderr.write(
+        `warning: ${o.prompt}@${o.number} makes ${report.breaking.length} breaking contract change${report.breaking.length === 1 ? '' : 's'} against @${o.previous}:\n${report.breaking.map((b) => `${formatBreaking(b)}\n`).join('')}`,
+      );
+    }
     const proposals = [];
     if (options.propose) {
       for (const o of outcomes.filter((x) => x.status === 'created')) {

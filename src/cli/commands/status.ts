@@ -1,12 +1,19 @@
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
-import { compareWithRegistry } from '../../project/sync.js';
+import {
+  type BreakingReport,
+  breakingAgainst,
+  breakingError,
+  compareWithRegistry,
+} from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
 import { type GlobalOptions, withStore } from '../context.js';
-import { color, formatDiagnostic, print, printJson, table } from '../output.js';
+import { color, formatBreaking, formatDiagnostic, print, printJson, table } from '../output.js';
 
 export interface StatusOptions extends GlobalOptions {
   check?: boolean;
+  /** Exit 1 (PO_ERR_CONTRACT_BREAKING) when a changed file breaks the contract of its latest version. */
+  failOnBreaking?: boolean;
 }
 
 /** `promptops status`: which prompts on disk are new, changed or unchanged against the registry. */
@@ -18,9 +25,18 @@ export async function status(options: StatusOptions): Promise<number> {
       ...new Set(catalog.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)),
     ];
     const drift = states.filter((s) => s.state === 'new' || s.state === 'changed' || s.state === 'matches');
+    // A changed file is compared with the latest version, as `promptops diff NAME` does.
+    const breaking: BreakingReport[] = [];
+    for (const s of states) {
+      const entry = catalog.entries.find((e) => e.file === s.file);
+      if (s.state !== 'changed' || !entry || s.latest === null) continue;
+      const report = await breakingAgainst(store, entry.spec, s.latest);
+      if (report.breaking.length > 0) breaking.push(report);
+    }
     if (options.json) {
       printJson({
         prompts: states,
+        breaking,
         invalidFiles: invalid,
         isInSync: drift.length === 0 && invalid.length === 0,
       });
@@ -43,6 +59,12 @@ export async function status(options: StatusOptions): Promise<number> {
           ]),
         ),
       );
+      for (const report of breaking) {
+        print(
+          `${color.red('breaking')} ${report.prompt} against @${report.against} ${color.dim(`(run "promptops diff ${report.prompt}" for the whole diff)`)}`,
+        );
+        for (const b of report.breaking) print(formatBreaking(b));
+      }
       for (const file of invalid)
         print(`${color.red('invalid')}  ${file} ${color.dim('(run "promptops lint" for details)')}`);
       if (drift.length === 0 && invalid.length === 0)
@@ -53,6 +75,7 @@ export async function status(options: StatusOptions): Promise<number> {
         );
       if (process.env.PROMPTOPS_DEBUG) for (const d of catalog.diagnostics) print(formatDiagnostic(d));
     }
+    if (options.failOnBreaking && breaking.length > 0) throw breakingError(breaking);
     if (options.check && (drift.length > 0 || invalid.length > 0)) {
       throw new PromptOpsError(
         'PO_ERR_CATALOG_DRIFT',
