@@ -41,6 +41,10 @@ if (file) {
     cachedData = undefined;
   }
 }
+// import() of a user's module (custom guardrails) cannot run inside vm.Script: V8 has no loader
+// there ("A dynamic import callback was not specified"; Node's own hook is experimental and is lost
+// with the code cache). This file is a real module, so it lends its import() to the bundle.
+globalThis[Symbol.for('promptops.import')] = (specifier) => import(specifier);
 const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
 if (file && (!cachedData || script.cachedDataRejected)) {
   // Saved at exit, so the cache holds every function this command actually ran.

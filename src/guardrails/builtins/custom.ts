@@ -4,6 +4,17 @@ import type { GuardrailFactory } from '../registry.js';
 import type { CheckContext, GuardrailCheck, Verdict } from '../types.js';
 
 /**
+ * `import()` of a user's module. The CLI runs its bundle through `vm.Script`, where `import()` has no
+ * loader; bin/promptops.cjs lends its own under this symbol. Everywhere else (the SDK) it is absent.
+ */
+function importUserModule(url: string): Promise<Record<string, unknown>> {
+  const lent = (globalThis as Record<symbol, unknown>)[Symbol.for('promptops.import')];
+  return typeof lent === 'function'
+    ? (lent as (url: string) => Promise<Record<string, unknown>>)(url)
+    : (import(url) as Promise<Record<string, unknown>>);
+}
+
+/**
  * Loads a user's guardrail module. It exports `check(text, context, options)` (or a default
  * function) returning `{ isViolation, score?, reasons?, spans? }` or a boolean; a throw or a wrong
  * shape becomes a clear error naming the module.
@@ -11,7 +22,7 @@ import type { CheckContext, GuardrailCheck, Verdict } from '../types.js';
 export async function loadCustom(name: string, modulePath: string): Promise<GuardrailFactory> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+    mod = await importUserModule(pathToFileURL(modulePath).href);
   } catch (err) {
     throw new PromptOpsError(
       'PO_ERR_CONFIG_INVALID',
