@@ -100,7 +100,7 @@ export function parseLocatedYaml(text: string, firstLine = 1): LocatedYaml {
   };
   const fromLinePos = (linePos: { line: number; col: number }[] | undefined, pos: [number, number]) =>
     linePos?.[0] ? { line: linePos[0].line + firstLine - 1, col: linePos[0].col } : toFile(pos[0]);
-  const errors = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')].map((e) => ({
+  let errors = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')].map((e) => ({
     message:
       e.code === 'TAG_RESOLVE_FAILED'
         ? `${cleanYamlMessage(e.message)}; YAML tags are not supported, write plain data`
@@ -119,6 +119,10 @@ export function parseLocatedYaml(text: string, firstLine = 1): LocatedYaml {
       errors.push({ message: (err as Error).message, at: { line: firstLine, col: 1 } });
     }
   }
+  // The parser runs out of stack on very deep nesting and says so at every level it unwinds: one
+  // clear error instead, where the nesting starts.
+  const overflow = errors.find((e) => isStackOverflow(e.message));
+  if (overflow) errors = [{ message: TOO_DEEP, at: overflow.at }];
   const locate = (path: readonly (string | number)[], which: 'key' | 'value' = 'value'): Position => {
     for (let depth = path.length; depth >= 0; depth--) {
       const found = findNode(doc, path.slice(0, depth), which);
@@ -132,6 +136,13 @@ export function parseLocatedYaml(text: string, firstLine = 1): LocatedYaml {
     if (errors.length > 0) value = null;
   }
   return { doc, value, errors, warnings, locate };
+}
+
+const TOO_DEEP =
+  'the YAML is nested too deeply to read (hundreds of levels of [ ], { } or indentation); flatten it';
+
+function isStackOverflow(message: string): boolean {
+  return message.includes('Maximum call stack size exceeded') || message.includes('too much recursion');
 }
 
 /** Values JSON cannot carry (NaN, Infinity, sets, dates, binary): a spec must hash as what it says. */

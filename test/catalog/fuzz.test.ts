@@ -405,3 +405,38 @@ describe('wrong types for every known frontmatter key', () => {
     }
   });
 });
+
+describe('frontmatter nested deeper than the parser can read', () => {
+  // Found by `promptops lint` in a temporary folder: one such file printed "Maximum call stack size
+  // exceeded" once per level the parser unwound.
+  const flowSchema = (depth: number) => {
+    let schema = '{type: string}';
+    for (let i = 0; i < depth; i++) schema = `{type: object, properties: {x: ${schema}}}`;
+    return `input:\n  schema: ${schema}`;
+  };
+  const blockConfig = (depth: number) =>
+    `config:\n${Array.from({ length: depth }, (_, i) => `${' '.repeat(i + 2)}k${i}:`).join('\n')} 1`;
+  const CORPUS: Record<string, string> = {
+    'an input schema of 3 000 nested flow mappings': flowSchema(3000),
+    'a config of 20 000 nested flow sequences': `config: ${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+    'a config of 20 000 nested flow mappings': `config: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}`,
+    'a config indented 5 000 levels deep': blockConfig(5000),
+  };
+
+  it.each(Object.entries(CORPUS))(
+    'reports %s once, in words, never as a stack overflow',
+    async (_, frontmatter) => {
+      const result = await lint(promptSource(frontmatter, 'Hi'));
+      const messages = result.diagnostics.map((d) => d.message);
+      expect(messages.join('\n')).not.toMatch(/call stack|recursion/i);
+      expect(result.entries).toEqual([]);
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({
+          rule: 'yaml-syntax',
+          severity: 'error',
+          message: expect.stringMatching(/nested too deeply/),
+        }),
+      ]);
+    },
+  );
+});

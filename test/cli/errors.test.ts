@@ -91,6 +91,19 @@ describe('bad input gets a clear error and nothing stored changes', () => {
       const push = await runCli(['push'], { cwd: empty });
       expect(push.code).toBe(2);
       expect(push.stderr).toContain('promptops init');
+      // lint, too, says there is no project instead of walking every file below the folder
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(path.join(empty, 'deep', 'er'), { recursive: true });
+      await writeFile(path.join(empty, 'deep', 'er', 'stray.prompt'), '---\nname: [unclosed\n---\nhi\n');
+      const lint = await runCli(['lint'], { cwd: empty });
+      expect(lint.code).toBe(2);
+      expect(lint.stderr).toContain('PO_ERR_CONFIG_NOT_FOUND');
+      expect(lint.stderr).toContain('promptops init');
+      expect(lint.stdout).not.toContain('stray.prompt');
+      // a file named on the command line is linted without a project
+      const named = await runCli(['lint', path.join('deep', 'er', 'stray.prompt')], { cwd: empty });
+      expect(named.code).toBe(1);
+      expect(named.stdout).toContain('yaml-syntax');
       const unknown = await runCli(['pusj'], { cwd: empty });
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toContain('(Did you mean push?)');
