@@ -251,6 +251,7 @@ export function buildProgram(): Command {
     .argument('[names...]', 'only these prompts')
     .option('-j, --jobs <n>', 'cases in flight at once (default 8)')
     .option('--repeat <n>', 'run every case n times and report flaky verdicts')
+    .option('--fail-on-flaky', 'with --repeat: exit 1 when any case changed verdict between runs')
     .option('--provider <name>', 'run on this provider instead, e.g. offline')
     .option(
       '--compare <ref>',

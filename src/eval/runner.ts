@@ -32,6 +32,8 @@ export interface CaseResult {
   /** With --repeat: how many runs, and how often the verdict changed between them. */
   runs: number;
   flips: number;
+  /** With --repeat: the verdict of each run, in order. */
+  verdicts?: CaseResult['status'][];
   /** With --retry-errors: how many extra attempts an errored case took. */
   retries?: number;
 }
@@ -46,6 +48,8 @@ export interface SuiteResult {
   threshold: number;
   passed: number;
   failed: number;
+  /** Cases whose verdict changed between repeated runs (counted in passed/failed by majority too). */
+  flaky: number;
   errors: number;
   /** passed / (passed + failed): errors are not counted as failures. */
   passRate: number;
@@ -173,6 +177,7 @@ export async function runSuites(
     const passed = cases.filter((c) => c.status === 'pass').length;
     const failed = cases.filter((c) => c.status === 'fail').length;
     const errors = cases.length - passed - failed;
+    const flaky = cases.filter((c) => c.flips > 0).length;
     const passRate = passed + failed === 0 ? 1 : passed / (passed + failed);
     results.push({
       prompt: suite.prompt,
@@ -183,6 +188,7 @@ export async function runSuites(
       threshold: suite.threshold,
       passed,
       failed,
+      flaky,
       errors,
       passRate,
       isPassing: passRate >= suite.threshold && errors === 0,
@@ -299,8 +305,12 @@ function summarise(runs: CaseResult[]): CaseResult {
   for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const status = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
   const representative = runs.find((r) => r.status === status) ?? first;
+  // A flaky case that passed by majority still says why its other runs failed.
+  const reasons = [...new Set(runs.filter((r) => r.status !== 'pass' && r.reason).map((r) => r.reason))];
   return {
     ...representative,
+    reason: representative.reason || reasons.join('; '),
+    verdicts: runs.map((r) => r.status),
     score: runs.reduce((s, r) => s + r.score, 0) / runs.length,
     latencyMs: runs.reduce((s, r) => s + r.latencyMs, 0) / runs.length,
     runs: runs.length,

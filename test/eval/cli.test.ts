@@ -128,7 +128,23 @@ tests:
 `);
     const result = await runCli(['test', '--no-store', '--repeat', '4', '--json'], { cwd: dir });
     const testCase = JSON.parse(result.stdout).suites[0].cases[0];
-    expect(testCase).toMatchObject({ runs: 4, flips: 3, score: 0.5 });
+    expect(testCase).toMatchObject({
+      runs: 4,
+      flips: 3,
+      score: 0.5,
+      verdicts: ['pass', 'fail', 'pass', 'fail'],
+    });
+    expect(JSON.parse(result.stdout).suites[0].flaky).toBe(1);
+
+    const text = await runCli(['test', '--no-store', '--repeat', '4'], { cwd: dir });
+    expect(text.stdout).toContain(
+      'FLAKY sometimes yes (verdict changed 3× in 4 runs: pass → fail → pass → fail): equals:',
+    );
+    expect(text.stdout).toMatch(/^1 flaky case /m);
+    expect(text.code).toBe(0);
+    const strict = await runCli(['test', '--no-store', '--repeat', '4', '--fail-on-flaky'], { cwd: dir });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/^1 flaky case /m);
   });
 
   it('reports a broken suite with its line, and an unknown assertion type as an error with a suggestion', async () => {

@@ -18,6 +18,8 @@ import { color, formatDiagnostic, print, printJson } from '../output.js';
 export interface TestOptions extends GlobalOptions {
   jobs?: string;
   repeat?: string;
+  /** With --repeat: a case whose verdict changed between runs fails the command. */
+  failOnFlaky?: boolean;
   compare?: string;
   tolerance?: string;
   retryErrors?: string;
@@ -147,6 +149,7 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
     if (options.compare) reportComparisons(comparisons, options.compare, results.length);
   }
   if (results.some((r) => r.passRate < r.threshold) || comparisons.some((c) => c.isRegression)) return 1;
+  if (options.failOnFlaky && results.some((r) => r.flaky > 0)) return 1;
   return results.some((r) => r.errors > 0) ? 5 : 0;
 }
 
@@ -168,18 +171,27 @@ function report(results: readonly SuiteResult[], showFlakiness: boolean): void {
             ? color.yellow('ERROR')
             : color.yellow('FLAKY');
       const flaky =
-        showFlakiness && c.flips > 0 ? color.yellow(` (verdict changed ${c.flips}× in ${c.runs} runs)`) : '';
-      print(`    ${mark} ${c.description}${flaky}: ${color.dim(c.reason)}`);
+        showFlakiness && c.flips > 0
+          ? color.yellow(
+              ` (verdict changed ${c.flips}× in ${c.runs} runs: ${(c.verdicts ?? []).join(' → ')})`,
+            )
+          : '';
+      print(`    ${mark} ${c.description}${flaky}${c.reason ? `: ${color.dim(c.reason)}` : ''}`);
     }
   }
   const cases = results.reduce((n, r) => n + r.cases.length, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   const errors = results.reduce((n, r) => n + r.errors, 0);
+  const flaky = results.reduce((n, r) => n + r.flaky, 0);
   print(
     color.bold(
       `${results.length} suite${results.length === 1 ? '' : 's'}, ${cases} cases: ${cases - failed - errors} passed, ${failed} failed, ${errors} errors`,
     ),
   );
+  if (showFlakiness) {
+    const line = `${flaky} flaky case${flaky === 1 ? '' : 's'} (verdict changed between runs; counted above by majority; --fail-on-flaky fails on them)`;
+    print(flaky > 0 ? color.yellow(line) : color.dim(line));
+  }
 }
 
 async function resolveBaselines(
