@@ -170,7 +170,7 @@ export async function runPipeline<T = unknown>(
     stage: 'input' | 'output',
     held: Record<string, unknown>,
   ): Promise<never> => {
-    const label = `${record!.prompt}@${record!.number}`;
+    const label = versionName(record!);
     const why = result.reasons.join('; ');
     if (result.action === 'escalate') {
       if (!deps.reviews) {
@@ -232,7 +232,7 @@ export async function runPipeline<T = unknown>(
     compiled = deps.compiled.get(record);
     lap('resolve');
 
-    const label = `${record.prompt}@${record.number}`;
+    const label = versionName(record);
     const enforced = enforceInput(request.input, compiled.input, label);
     value = enforced.value;
     mutations = enforced.mutations;
@@ -473,6 +473,11 @@ function redactMutations(
       ? { ...m, before: REDACTED, after: REDACTED }
       : m,
   );
+}
+
+/** How messages name a version: `support-reply@2`, or `support-reply (working copy)` for files not pushed. */
+function versionName(record: VersionRecord): string {
+  return record.number === 0 ? `${record.prompt} (working copy)` : `${record.prompt}@${record.number}`;
 }
 
 function versionOf(record: VersionRecord): RunResult['version'] {

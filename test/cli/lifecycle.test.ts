@@ -189,7 +189,24 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
     expect(result.stdout).toMatch(
       /support-reply@1\s+input\s+prompt-injection\s+block\s+\d+\s+1\s+1 \(100%\)/,
     );
+    // The demo leaves a catalog whose suites pass, so the next command a user tries works.
+    const tested = await runCli(['test', '--no-store'], { cwd: path.join(dir, 'demo') });
+    expect(tested.stdout).toContain('8 passed, 0 failed, 0 errors');
+    expect(tested.code).toBe(0);
     const again = await runCli(['demo', path.join(dir, 'demo')], { cwd: dir });
     expect(again.code).toBe(0);
+  });
+
+  it('names the working copy as the working copy, not @0, when a suite breaks its contract', async () => {
+    const cwd = await exampleProject();
+    const suite = path.join(cwd, 'prompts', 'support-reply.tests.yaml');
+    await writeFile(
+      suite,
+      (await readFile(suite, 'utf8')).replace('    customer: { name: Dana, tier: pro }\n', ''),
+    );
+    const result = await runCli(['test', 'support-reply', '--no-store'], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('input for support-reply (working copy) breaks its contract');
+    expect(result.stdout).not.toContain('@0');
   });
 });

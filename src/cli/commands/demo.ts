@@ -78,6 +78,14 @@ export async function demo(dir: string | undefined): Promise<number> {
   step('promptops change check 1 — lint, the suite, its guardrail cases and a regression run against @1');
   print(color.dim('(the suite never sends the new required "locale", so the gate stays closed)'));
   await checkChange('1', { ...actor, provider: 'offline' });
+  step('edit support-reply.tests.yaml — send a locale in every case, then promptops change check 1 again');
+  const suiteFile = path.join(target, 'prompts', 'support-reply.tests.yaml');
+  const suite = await readFile(suiteFile, 'utf8');
+  await writeFile(
+    suiteFile,
+    suite.replace('    channel: email\n', '    channel: email\n    locale: en-GB\n'),
+  );
+  await checkChange('1', { ...actor, provider: 'offline' });
   step('promptops label set support-reply@2 staging');
   await setLabel('support-reply@2', 'staging', actor);
   for (const name of ['support-reply', 'refund-decision', 'contract-extractor']) {
