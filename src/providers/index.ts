@@ -20,6 +20,9 @@ export { ProviderError, scrubSecrets } from './http.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export type { ChatMessage, ModelProvider, ModelRequest, ModelResponse, TokenUsage } from './types.js';
 
+/** Environment variables to read API keys from; `process.env` fits, and so does a plain object. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
  * Builds the adapter lookup for a project: one adapter per named provider, created on first use.
  * API keys are read from the environment variable each provider names, at that moment, and live
@@ -28,7 +31,7 @@ export type { ChatMessage, ModelProvider, ModelRequest, ModelResponse, TokenUsag
 export function createProviderLookup(
   providers: Readonly<Record<string, ProviderSettings>>,
   root: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Environment = process.env,
 ): ProviderLookup {
   const adapters = new Map<string, ModelProvider>();
   return (modelId) => {
@@ -60,7 +63,7 @@ function createAdapter(
   name: string,
   settings: ProviderSettings,
   root: string,
-  env: NodeJS.ProcessEnv,
+  env: Environment,
 ): ModelProvider {
   if (settings.type === 'offline') {
     if (!settings.fixtures) return new OfflineProvider(name);

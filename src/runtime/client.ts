@@ -1,3 +1,5 @@
+import { parseVersionRef } from '../catalog/ref.js';
+import { PromptOpsError } from '../errors.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
 import { createProviderLookup, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../providers/index.js';
@@ -25,7 +27,7 @@ export interface ClientOptions {
   /** How long a label's resolution is trusted before it is refreshed in the background. */
   cacheTtlMs?: number;
   /** Process environment to read API keys from (default: `process.env`). */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
   /** Called whenever a guardrail holds a request for human review. */
   onEscalate?: (review: ReviewRecord) => void;
 }
@@ -43,6 +45,10 @@ export interface RunOptions {
 
 /** The in-process SDK: runs managed prompts against the local registry. */
 export interface PromptOpsClient {
+  /**
+   * Runs a prompt. `prompt` is any reference the CLI takes: `NAME` (the client's environment, else
+   * the latest version), `NAME@3` (version 3) or `NAME:production` (what the label points at).
+   */
   run<T = unknown>(prompt: string, input: unknown, options?: RunOptions): Promise<RunResult<T>>;
   /**
    * Waits for the decision on a request a guardrail held (`PO_ERR_REVIEW_PENDING` carries its
@@ -97,16 +103,26 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
   };
   return {
     async run<T>(prompt: string, input: unknown, runOptions: RunOptions = {}): Promise<RunResult<T>> {
+      const ref = parseVersionRef(prompt);
+      const version = agree(
+        'version',
+        ref.selector.kind === 'number' ? ref.selector.number : undefined,
+        runOptions.version,
+      );
+      const label = agree(
+        'environment',
+        ref.selector.kind === 'label' ? ref.selector.label : undefined,
+        runOptions.environment,
+      );
       ready ??= init();
       const { deps } = await ready;
-      const environment =
-        runOptions.environment ?? (runOptions.version === undefined ? options.environment : undefined);
+      const environment = label ?? (version === undefined ? options.environment : undefined);
       const provider = runOptions.provider ?? options.provider;
       return runPipeline<T>(deps, {
-        prompt,
+        prompt: ref.prompt,
         input,
         ...(environment !== undefined ? { environment } : {}),
-        ...(runOptions.version !== undefined ? { version: runOptions.version } : {}),
+        ...(version !== undefined ? { version } : {}),
         ...(runOptions.metadata ? { metadata: runOptions.metadata } : {}),
         ...(runOptions.history ? { history: runOptions.history } : {}),
         ...(provider ? { provider } : {}),
@@ -141,4 +157,16 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
       await store.close();
     },
   };
+}
+
+/** One of a reference's selector and the matching option, refusing two that disagree. */
+function agree<T>(what: string, fromRef: T | undefined, fromOptions: T | undefined): T | undefined {
+  if (fromRef !== undefined && fromOptions !== undefined && fromRef !== fromOptions) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `the reference asks for ${what} ${String(fromRef)} and the options for ${String(fromOptions)}; give one`,
+      { [what]: [fromRef, fromOptions] },
+    );
+  }
+  return fromRef ?? fromOptions;
 }

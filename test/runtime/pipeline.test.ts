@@ -104,5 +104,21 @@ describe('the pipeline', () => {
     client = createClient({ cwd: dir, environment: 'production' });
     expect((await client.run('refund-decision', input)).version.number).toBe(1);
     expect((await client.run('refund-decision', input, { version: 2 })).version.number).toBe(2);
+    // Every reference form the CLI takes
+    const latest = createClient({ cwd: dir });
+    try {
+      expect((await latest.run('refund-decision:production', input)).version.number).toBe(1);
+      expect((await latest.run('refund-decision@1', input)).version.number).toBe(1);
+      expect((await latest.run('refund-decision@latest', input)).version.number).toBe(2);
+      expect((await latest.run('refund-decision', input)).version.number).toBe(2);
+      await expect(latest.run('refund-decision@1', input, { version: 2 })).rejects.toMatchObject({
+        code: 'PO_ERR_USAGE',
+      });
+      await expect(latest.run('refund decision', input)).rejects.toMatchObject({
+        code: 'PO_ERR_REF_INVALID',
+      });
+    } finally {
+      await latest.close();
+    }
   });
 });

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { shortHash } from '../../catalog/canonical.js';
-import { parseVersionRef } from '../../catalog/ref.js';
 import { PromptOpsError } from '../../errors.js';
 import { createClient } from '../../runtime/client.js';
 import { type GlobalOptions, parseLimit, projectDir, withStore } from '../context.js';
@@ -16,16 +15,14 @@ export interface RunCliOptions extends GlobalOptions {
 
 /** `promptops run NAME --input JSON|@file`: runs a prompt through the full pipeline. */
 export async function run(refText: string, options: RunCliOptions): Promise<number> {
-  const ref = parseVersionRef(refText);
   const input = await readInput(options.input);
   const client = createClient({
     cwd: projectDir(options),
     ...(options.provider ? { provider: options.provider } : {}),
   });
   try {
-    const result = await client.run(ref.prompt, input, {
-      ...(ref.selector.kind === 'number' ? { version: ref.selector.number } : {}),
-      ...(ref.selector.kind === 'label' ? { environment: ref.selector.label } : {}),
+    // The SDK reads the reference (NAME, NAME@3, NAME:label) the same way the CLI does.
+    const result = await client.run(refText, input, {
       ...(options.env ? { environment: options.env } : {}),
       ...(options.model ? { model: options.model } : {}),
       ...(options.config ? { config: parseConfig(options.config) } : {}),
