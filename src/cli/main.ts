@@ -385,7 +385,15 @@ export function buildProgram(): Command {
     .description(
       'the tamper-evident audit log: versions, labels, reviews, change requests, releases, tokens, roles',
     )
-    .addHelpText('after', examples('promptops audit ls', 'promptops audit verify'));
+    .addHelpText(
+      'after',
+      examples(
+        'promptops audit ls',
+        'promptops audit verify',
+        'promptops audit checkpoint -o audit-checkpoint.json',
+        'promptops audit verify --checkpoint audit-checkpoint.json',
+      ),
+    );
   audit
     .command('ls')
     .description('list audit entries, newest first')
@@ -394,9 +402,23 @@ export function buildProgram(): Command {
     .action(run(async (_, o) => (await import('./commands/audit.js')).listAudit(o)));
   audit
     .command('verify')
-    .description('recompute the hash chain; exit 1 naming the first entry that was edited or deleted')
+    .description(
+      'recompute the hash chain and compare labels and releases with it; exit 1 naming what was edited, deleted, truncated or rewritten',
+    )
+    .option(
+      '--checkpoint <file>',
+      'also check a signed checkpoint (needs PROMPTOPS_AUDIT_PUBLIC_KEY or PROMPTOPS_AUDIT_SIGNING_KEY)',
+    )
     .option('--json', 'print machine-readable results')
     .action(run(async (_, o) => (await import('./commands/audit.js')).verifyAudit(o)));
+  audit
+    .command('checkpoint')
+    .description(
+      'sign the head of the intact audit log (Ed25519 key in PROMPTOPS_AUDIT_SIGNING_KEY); keep the file outside the database',
+    )
+    .option('-o, --output <file>', 'write the checkpoint here (default: stdout)')
+    .option('--json', 'print machine-readable results')
+    .action(run(async (_, o) => (await import('./commands/audit.js')).checkpointAudit(o)));
 
   program
     .command('serve')

@@ -408,8 +408,10 @@ export const ROUTES: RouteDef[] = [
     url: `${P}/audit/verify`,
     permission: 'read',
     tag: 'audit',
-    summary: 'Recompute the audit hash chain; names the first broken entry',
-    handler: ({ store }) => store.verifyAudit(),
+    summary:
+      "Recompute the audit hash chain (naming the first broken entry) and compare labels and active releases with it; `at` returns that entry's hash for a checkpoint",
+    schema: { querystring: obj({ at: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } }) },
+    handler: ({ store, query }) => store.verifyAudit(query.at ? { at: Number(query.at) } : {}),
   },
   // ---- change requests ----
   {

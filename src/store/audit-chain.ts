@@ -29,8 +29,10 @@ export interface ChainBreak {
 
 /**
  * Recomputes a chain (entries in `seq` order) and names the first entry that does not hold:
- * its stored hash differs from the recomputed one (edited), its `prevHash` is not the previous
- * entry's hash, or a sequence number is missing (deleted). Pure.
+ * a sequence number is missing (deleted), its stored hash differs from the recomputed one (edited),
+ * or it was rewritten and re-hashed, which shows at the next entry: that one still holds by itself,
+ * but points back to another hash than the rewritten entry now has. The rewritten entry is named,
+ * not the intact one after it. Pure.
  */
 export function verifyChain(entries: readonly (AuditFields & { hash: string })[]): ChainBreak | null {
   let prev = GENESIS;
@@ -42,17 +44,24 @@ export function verifyChain(entries: readonly (AuditFields & { hash: string })[]
         reason: `entry ${expectedSeq} is missing (the next entry is ${entry.seq}); it was deleted`,
       };
     }
-    if (entry.prevHash !== prev)
-      return {
-        seq: entry.seq,
-        reason: `entry ${entry.seq} does not point back to entry ${entry.seq - 1}'s hash`,
-      };
     const { hash, ...fields } = entry;
-    if (auditHash(fields) !== hash)
+    const holds = auditHash(fields) === hash;
+    if (!holds)
       return {
         seq: entry.seq,
         reason: `entry ${entry.seq} was changed after it was written (its hash no longer matches)`,
       };
+    if (entry.prevHash !== prev) {
+      // This entry holds by itself, so its prevHash is what the previous entry's hash was when this
+      // one was written: the previous entry was rewritten and given a fresh hash.
+      if (entry.seq === 1)
+        return { seq: 1, reason: 'entry 1 does not start the chain (it points back to an earlier entry)' };
+      const rewritten = entry.seq - 1;
+      return {
+        seq: rewritten,
+        reason: `entry ${rewritten} was rewritten and re-hashed (entry ${entry.seq} was chained to a different entry ${rewritten})`,
+      };
+    }
     prev = hash;
     expectedSeq++;
   }

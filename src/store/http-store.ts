@@ -3,7 +3,6 @@ import { ERROR_CATALOG, type ErrorCode, PromptOpsError } from '../errors.js';
 import type { CheckName, CrReview } from '../governance/policy.js';
 import type { Role } from '../governance/rbac.js';
 import type { Trace } from '../observe/trace.js';
-import type { ChainBreak } from './audit-chain.js';
 import type {
   ChangeRequest,
   CheckInput,
@@ -19,6 +18,7 @@ import type {
 } from './governance-store.js';
 import type {
   AuditEntry,
+  AuditVerification,
   EvalRunRecord,
   LabelEvent,
   LabelRecord,
@@ -205,8 +205,8 @@ export class HttpStore implements Store {
   listAudit(filter: { limit?: number } = {}): Promise<AuditEntry[]> {
     return this.call('GET', this.p('/audit'), undefined, { ...filter });
   }
-  verifyAudit(): Promise<{ checked: number; broken: ChainBreak | null }> {
-    return this.call('GET', this.p('/audit/verify'));
+  verifyAudit(options: { at?: number } = {}): Promise<AuditVerification> {
+    return this.call('GET', this.p('/audit/verify'), undefined, { ...options });
   }
   async recordEvalRun(run: EvalRunRecord): Promise<void> {
     await this.call('POST', this.p('/eval-runs'), run);

@@ -7,6 +7,7 @@ import { type PromptSpec, upgradeSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import type { Trace } from '../observe/trace.js';
 import { auditHash, type ChainBreak, GENESIS, verifyChain } from './audit-chain.js';
+import { compareState, type StateMismatch } from './audit-state.js';
 import type { Database } from './schema.js';
 
 /** One immutable version as read back from the registry. */
@@ -104,8 +105,12 @@ export interface RegistryStore {
   ): Promise<void>;
   /** The audit log, newest first. */
   listAudit(filter?: { limit?: number }): Promise<AuditEntry[]>;
-  /** Recomputes the audit hash chain; null when it holds, else the first broken entry. */
-  verifyAudit(): Promise<{ checked: number; broken: ChainBreak | null }>;
+  /**
+   * Recomputes the audit hash chain (`broken`: the first entry that does not hold) and compares the
+   * labels and active releases with what the chain says (`mismatches`). `at` asks for that entry's
+   * hash too, to hold against a signed checkpoint.
+   */
+  verifyAudit(options?: { at?: number }): Promise<AuditVerification>;
   /** Keeps an evaluation run, linked to the version hash it tested. */
   recordEvalRun(run: EvalRunRecord): Promise<void>;
   listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
@@ -127,6 +132,18 @@ export interface AuditEntry {
   after: unknown;
   prevHash: string;
   hash: string;
+}
+
+/** What `verifyAudit` found: the chain's state, its head, and any table that disagrees with it. */
+export interface AuditVerification {
+  project: string;
+  checked: number;
+  broken: ChainBreak | null;
+  /** The newest entry; null when the log is empty. */
+  head: { seq: number; hash: string } | null;
+  /** The entry `at` asked for; null when the log has no such entry (absent when not asked). */
+  entry?: { seq: number; hash: string } | null;
+  mismatches: StateMismatch[];
 }
 
 export interface EvalRunRecord {
@@ -647,14 +664,61 @@ export class KyselyRegistryStore implements RegistryStore {
     return rows.map(toAuditEntry);
   }
 
-  async verifyAudit(): Promise<{ checked: number; broken: ChainBreak | null }> {
-    const rows = await this.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('project', '=', this.project)
-      .orderBy('seq')
-      .execute();
-    return { checked: rows.length, broken: verifyChain(rows.map(toAuditEntry)) };
+  async verifyAudit(options: { at?: number } = {}): Promise<AuditVerification> {
+    // One transaction, so the chain and the tables are read at the same moment.
+    const { rows, labels, releases } = await this.transact(async (trx) => ({
+      rows: await trx
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('project', '=', this.project)
+        .orderBy('seq')
+        .execute(),
+      labels: await trx
+        .selectFrom('labels as l')
+        .innerJoin('prompts as p', 'p.id', 'l.prompt_id')
+        .innerJoin('prompt_versions as v', 'v.id', 'l.version_id')
+        .select(['p.name as prompt', 'l.name as label', 'v.number as version', 'v.hash'])
+        .where('p.project', '=', this.project)
+        .execute(),
+      releases: await trx
+        .selectFrom('releases')
+        .select([
+          'prompt',
+          'environment',
+          'seq',
+          'version_number',
+          'version_hash',
+          'canary_number',
+          'canary_weight',
+        ])
+        .where('project', '=', this.project)
+        .where('active', '=', 1)
+        .execute(),
+    }));
+    const entries = rows.map(toAuditEntry);
+    const last = entries.at(-1);
+    const asked = options.at === undefined ? undefined : entries.find((e) => e.seq === options.at);
+    return {
+      project: this.project,
+      checked: entries.length,
+      broken: verifyChain(entries),
+      head: last ? { seq: last.seq, hash: last.hash } : null,
+      ...(options.at === undefined ? {} : { entry: asked ? { seq: asked.seq, hash: asked.hash } : null }),
+      mismatches: compareState(entries, {
+        labels,
+        releases: releases.map((r) => ({
+          prompt: r.prompt,
+          environment: r.environment,
+          release: r.seq,
+          version: r.version_number,
+          hash: r.version_hash,
+          canary:
+            r.canary_number !== null && r.canary_weight !== null
+              ? { version: r.canary_number, weight: r.canary_weight }
+              : null,
+        })),
+      }),
+    };
   }
 
   private async versionId(trx: Tx, promptId: string, number: number): Promise<string> {

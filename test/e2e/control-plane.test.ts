@@ -3,8 +3,8 @@
  * CLI in remote mode (PROMPTOPS_URL + token) for every step a person takes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { appendFile } from 'node:fs/promises';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
@@ -256,6 +256,23 @@ describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
     expect(audit.find((e) => e.action === 'release.rollback')?.actor).toBe('rel@acme.example');
     const intact = await as('rita', ['audit', 'verify']);
     expect(intact.code, intact.stderr).toBe(0);
+
+    // A checkpoint is signed where it is made, with the caller's key: reading the log is enough.
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const signingKey = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await writeFile(path.join(dir, 'audit-key.pem'), signingKey);
+    const keyEnv = { PROMPTOPS_AUDIT_SIGNING_KEY: path.join(dir, 'audit-key.pem') };
+    const signed = await runCli(['audit', 'checkpoint', '-o', 'cp.json'], {
+      cwd: dir,
+      env: { ...dbEnv, ...keyEnv, PROMPTOPS_URL: server.url, PROMPTOPS_TOKEN: tokens.rita! },
+    });
+    expect(signed.code, signed.stderr).toBe(0);
+    const anchored = await runCli(['audit', 'verify', '--checkpoint', 'cp.json'], {
+      cwd: dir,
+      env: { ...dbEnv, ...keyEnv, PROMPTOPS_URL: server.url, PROMPTOPS_TOKEN: tokens.rita! },
+    });
+    expect(anchored.code, anchored.stderr).toBe(0);
+    expect(anchored.stdout).toContain(`checkpoint of entry ${Math.max(...audit.map((e) => e.seq))}`);
 
     // An edit made straight in the database, past the server, is found and named.
     const target = audit.find((e) => e.action === 'cr.approve')!;

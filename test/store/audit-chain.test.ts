@@ -43,14 +43,32 @@ describe('the audit hash chain', () => {
     expect(verifyChain(entries)).toEqual({ seq: 2, reason: expect.stringContaining('missing') });
   });
 
-  it('names an entry rewritten with a fresh hash that no longer links', () => {
-    const entries = chain(3);
-    const forged = { ...entries[1]!, after: { version: 99 } };
-    const { hash: _old, ...fields } = forged;
-    entries[1] = { ...fields, hash: auditHash(fields) };
+  it('names an entry rewritten and re-hashed, not the intact entry after it', () => {
+    for (const rewritten of [2, 5]) {
+      const entries = chain(8);
+      const forged = { ...entries[rewritten - 1]!, after: { version: 99 } };
+      const { hash: _old, ...fields } = forged;
+      entries[rewritten - 1] = { ...fields, hash: auditHash(fields) };
+      expect(verifyChain(entries)).toEqual({
+        seq: rewritten,
+        reason: `entry ${rewritten} was rewritten and re-hashed (entry ${rewritten + 1} was chained to a different entry ${rewritten})`,
+      });
+    }
+  });
+
+  it('names an entry whose link back was edited as edited', () => {
+    const entries = chain(5);
+    entries[3] = { ...entries[3]!, prevHash: 'f'.repeat(64) };
     expect(verifyChain(entries)).toEqual({
-      seq: 3,
-      reason: expect.stringContaining("point back to entry 2's hash"),
+      seq: 4,
+      reason: expect.stringContaining('changed after it was written'),
     });
+  });
+
+  it('names a first entry that points back to something other than the start of the chain', () => {
+    const entries = chain(3);
+    const { hash: _old, ...fields } = { ...entries[0]!, prevHash: 'a'.repeat(64) };
+    entries[0] = { ...fields, hash: auditHash(fields) };
+    expect(verifyChain(entries)).toMatchObject({ seq: 1 });
   });
 });

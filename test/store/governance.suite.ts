@@ -1693,7 +1693,13 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
           'cr#2',
           'cr#1',
         ]);
-        expect(await store.verifyAudit()).toEqual({ checked: entries.length, broken: null });
+        expect(await store.verifyAudit()).toEqual({
+          project: PROJECT,
+          checked: entries.length,
+          broken: null,
+          head: { seq: entries.length, hash: entries[0]!.hash },
+          mismatches: [],
+        });
       });
     });
 
