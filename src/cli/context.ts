@@ -15,12 +15,22 @@ export function projectDir(options: GlobalOptions): string {
   return options.cwd ?? process.cwd();
 }
 
-/** Opens the workspace and its registry, runs `work`, and always closes the store. */
+/**
+ * Opens the workspace and its registry, runs `work`, and always closes the store. Against a server
+ * (PROMPTOPS_URL) no local project is needed, as long as PROMPTOPS_PROJECT names the server's
+ * project; commands that read the catalog's files still need one (`loadCatalog` says so).
+ */
 export async function withStore<T>(
   options: GlobalOptions,
   work: (store: Store, ws: Workspace) => Promise<T>,
 ): Promise<T> {
-  const ws = await openWorkspace(projectDir(options));
+  const ws = await openWorkspace(projectDir(options), { isRequired: !isRemote() });
+  if (!ws.configFile && !process.env.PROMPTOPS_PROJECT) {
+    throw new PromptOpsError(
+      'PO_ERR_CONFIG_NOT_FOUND',
+      `PROMPTOPS_URL is set but no project is named: set PROMPTOPS_PROJECT to the server's project, or run inside a project folder (promptops.yaml)`,
+    );
+  }
   const store = await openConfiguredStore(ws);
   try {
     return await work(store, ws);

@@ -25,10 +25,7 @@ export async function openWorkspace(cwd: string, options: { isRequired?: boolean
   if (!found) {
     if (options.isRequired === false)
       return { root: path.resolve(cwd), configFile: null, config: defaultProjectConfig() };
-    throw new PromptOpsError(
-      'PO_ERR_CONFIG_NOT_FOUND',
-      `no ${CONFIG_FILE} in ${path.resolve(cwd)} or any parent folder; run "promptops init" to create a project here`,
-    );
+    throw noProject(cwd);
   }
   const text = await readFile(found, 'utf8');
   const display = path.relative(process.cwd(), found) || CONFIG_FILE;
@@ -41,6 +38,13 @@ export async function openWorkspace(cwd: string, options: { isRequired?: boolean
     );
   }
   return { root: path.dirname(found), configFile: found, config };
+}
+
+function noProject(cwd: string): PromptOpsError {
+  return new PromptOpsError(
+    'PO_ERR_CONFIG_NOT_FOUND',
+    `no ${CONFIG_FILE} in ${path.resolve(cwd)} or any parent folder; run "promptops init" to create a project here`,
+  );
 }
 
 async function findConfig(start: string): Promise<string | null> {
@@ -104,6 +108,8 @@ async function walk(dir: string, out: string[]): Promise<void> {
 
 /** Reads, parses and lints the catalog (or the given paths). File names in results are relative to cwd. */
 export async function loadCatalog(ws: Workspace, paths: readonly string[] = []): Promise<CatalogResult> {
+  // Without promptops.yaml there are no catalog folders: never walk whatever folder this is.
+  if (!ws.configFile && paths.length === 0) throw noProject(ws.root);
   const { prompts, partials } = await discoverPromptFiles(ws, paths);
   // Partials come from the catalog folders even when linting a single file.
   const partialFiles =

@@ -108,6 +108,31 @@ describe('remote mode', () => {
     }
   });
 
+  it('needs no local project for commands that read no files, only PROMPTOPS_PROJECT', async () => {
+    const { dir: empty, cleanup: done } = await tempDir();
+    try {
+      const env = { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: token, PROMPTOPS_PROJECT: 'acme-support' };
+      for (const args of [['ls'], ['versions', 'support-reply'], ['change', 'ls'], ['audit', 'verify']]) {
+        const there = await runCli(args, { cwd: empty, env });
+        expect(there.stderr).toBe('');
+        expect(there.stdout).toBe((await local(args)).stdout);
+        expect(there.code).toBe(0);
+      }
+      const unnamed = await runCli(['ls'], {
+        cwd: empty,
+        env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: token },
+      });
+      expect(unnamed.code).toBe(2);
+      expect(unnamed.stderr).toContain('set PROMPTOPS_PROJECT');
+      // Commands that read the catalog's files still say there is none, and never walk the folder.
+      const pushed = await runCli(['push'], { cwd: empty, env });
+      expect(pushed.code).toBe(2);
+      expect(pushed.stderr).toContain('PO_ERR_CONFIG_NOT_FOUND');
+    } finally {
+      await done();
+    }
+  });
+
   it('fails clearly without a token, with a bad one, and when the server is down', async () => {
     const noToken = await runCli(['ls'], {
       cwd: dir,
