@@ -7,7 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAILED_CHECKS_PER_ADDRESS, FAILED_CHECKS_PER_ADDRESS_AND_ID } from '../../src/server/auth.js';
+import {
+  FAILED_CHECKS_PER_ADDRESS,
+  FAILED_CHECKS_PER_ADDRESS_AND_ID,
+  networkOf,
+} from '../../src/server/auth.js';
 import type { Store } from '../../src/store/index.js';
 import { DATABASE_URL, withClient, withSchema } from '../store/harness.js';
 import { errorCode, isErrorBody, PROJECT, type Reply, startServer, type TestServer } from './support.js';
@@ -235,5 +239,21 @@ describe.each(ENGINES)('token checks ($name)', (engine) => {
     expect(read.status).toBe(200);
     expect(revoked.status).toBe(200);
     expectError(await server.call('GET', URL, { token }), 401, 'PO_ERR_UNAUTHENTICATED');
+  });
+});
+
+describe('the unit an address is throttled as', () => {
+  it('is the IPv4 address (also when mapped into IPv6), or the IPv6 /64 however it is written', () => {
+    expect(networkOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    const net = '2001:db8:1:2::/64';
+    for (const address of [
+      '2001:db8:1:2:3:4:5:6',
+      '2001:db8:1:2::9',
+      '2001:DB8:0001:0002:ffff::',
+      '2001:db8:1:2::1%eth0',
+    ])
+      expect(networkOf(address), address).toBe(net);
+    expect(networkOf('2001:db8:1:3::1')).not.toBe(net);
   });
 });
