@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type ErrorCode, isPromptOpsError, PromptOpsError } from '../errors.js';
 import { allows, type Permission, ROLES, type Role } from '../governance/rbac.js';
-import { parseToken } from '../governance/tokens.js';
 import type { Store } from '../store/index.js';
+import { type Caller, retryAfterSeconds, TokenChecker } from './auth.js';
 import { ROUTES, type RouteDef } from './routes.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** What the control-plane server is built from. */
 export interface ServerOptions {
@@ -17,76 +17,11 @@ export interface ServerOptions {
   logger?: boolean | { level: string; stream?: { write: (line: string) => void } };
   /** How long a verified token and a subject's roles are cached (ms). Revocations through the API clear it at once. */
   authCacheMs?: number;
+  /** The clock of the token and role caches and the throttling of failed token checks (tests move it). */
+  now?: () => number;
   version?: string;
   /** Environment names: their labels move only through releases (or by an admin). */
   environments?: readonly string[];
-}
-
-interface Caller {
-  subject: string;
-  tokenId: string;
-}
-
-/** Timed cache entries keyed by a digest of the credential, never the credential itself. */
-class TtlCache<T> {
-  private readonly entries = new Map<string, { value: T; until: number }>();
-  constructor(private readonly ttl: number) {}
-  get(key: string): T | undefined {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    if (hit.until < Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return hit.value;
-  }
-  /** Keeps `value` for the cache's TTL, or until `notAfter` (ms since the epoch) if that is sooner. */
-  set(key: string, value: T, notAfter = Number.POSITIVE_INFINITY): void {
-    // Full: drop the oldest entry (Maps iterate in insertion order), never the whole cache.
-    if (this.entries.size >= 10_000) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { value, until: Math.min(Date.now() + this.ttl, notAfter) });
-  }
-  deleteWhere(match: (key: string, value: T) => boolean): void {
-    for (const [key, entry] of this.entries) if (match(key, entry.value)) this.entries.delete(key);
-  }
-}
-
-/** Failed verifications per token id per minute before further guesses are refused unchecked. */
-const MAX_FAILURES_PER_ID = 10;
-
-/** Runs at most `concurrency` tasks at once; beyond `queue` waiting, refuses with 429. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(
-    private readonly concurrency: number,
-    private readonly queue: number,
-  ) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.concurrency) this.running++;
-    else {
-      if (this.waiting.length >= this.queue) {
-        throw new PromptOpsError('PO_ERR_RATE_LIMITED', 'too many token checks at once; retry shortly');
-      }
-      // The finishing task hands its slot straight to the next in line.
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-}
-
-/** The same answer for an unknown, revoked, expired or throttled token, with what to do about it. */
-function rejectedToken(): PromptOpsError {
-  return new PromptOpsError(
-    'PO_ERR_UNAUTHENTICATED',
-    'the token is unknown, revoked or expired; check PROMPTOPS_TOKEN (or run "promptops login URL" again), or ask an admin for a new one ("promptops token create")',
-  );
 }
 
 /** The roles that grant `permission`, for telling a refused caller what to ask for. */
@@ -119,10 +54,13 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
   const ttl = options.authCacheMs ?? 5_000;
-  const tokens = new TtlCache<Caller | null>(ttl);
-  const failures = new TtlCache<number>(60_000);
-  const verifications = new Limiter(2, 64);
-  const roles = new TtlCache<Role[]>(ttl);
+  const tokens = new TokenChecker({
+    verify: (token) => store.authenticate(token),
+    cacheMs: ttl,
+    ...(options.now ? { now: options.now } : {}),
+    onBackgroundError: (err) => app.log.warn({ err }, 'background token check failed'),
+  });
+  const roles = new TtlCache<Role[]>(ttl, options.now);
   const projects = new Set<string>();
   let draining = false;
 
@@ -181,34 +119,6 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
       .send(errorBody('PO_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  async function authenticate(request: FastifyRequest): Promise<Caller> {
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-    if (!token) {
-      throw new PromptOpsError(
-        'PO_ERR_UNAUTHENTICATED',
-        'this API needs a token: send "Authorization: Bearer <token>" (create one with "promptops token create")',
-      );
-    }
-    const key = createHash('sha256').update(token).digest('hex');
-    let caller = tokens.get(key);
-    if (caller === undefined) {
-      // Verifying costs a scrypt hash (~16 MiB, tens of ms): guessed secrets for a known token id
-      // are throttled per id, and verifications run a few at a time with a bounded queue.
-      const id = parseToken(token)?.id;
-      if (id && (failures.get(id) ?? 0) >= MAX_FAILURES_PER_ID) {
-        throw rejectedToken();
-      }
-      const found = await verifications.run(() => store.authenticate(token));
-      if (!found && id) failures.set(id, (failures.get(id) ?? 0) + 1);
-      caller = found ? { subject: found.subject, tokenId: found.tokenId } : null;
-      // A token never outlives its expiry in the cache.
-      tokens.set(key, caller, found?.expiresAt ? Date.parse(found.expiresAt) : undefined);
-    }
-    if (!caller) throw rejectedToken();
-    return caller;
-  }
-
   async function rolesIn(project: string, subject: string): Promise<Role[]> {
     const key = `${project}\u0000${subject}`;
     let found = roles.get(key);
@@ -234,7 +144,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
 
   const invalidate = (what: { subject?: string; tokenId?: string }) => {
     if (what.subject) roles.deleteWhere((key) => key.endsWith(`\u0000${what.subject}`));
-    if (what.tokenId) tokens.deleteWhere((_key, value) => value?.tokenId === what.tokenId);
+    if (what.tokenId) tokens.forget(what.tokenId);
   };
 
   const callers = new WeakMap<FastifyRequest, Caller>();
@@ -250,8 +160,14 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
       // Authentication comes before the body is parsed or validated, and authorization before it is
       // validated: a caller without a token (or without the permission) gets 401 (or 403), never a
       // 400 that describes the route's schema.
-      onRequest: async (request) => {
-        callers.set(request, await authenticate(request));
+      onRequest: async (request, reply) => {
+        try {
+          callers.set(request, await tokens.check(request.headers.authorization, request.ip));
+        } catch (err) {
+          const wait = retryAfterSeconds(err);
+          if (wait !== undefined) reply.header('retry-after', String(wait));
+          throw err;
+        }
       },
       preValidation: async (request) => {
         const caller = callers.get(request)!;

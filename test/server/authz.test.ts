@@ -311,26 +311,6 @@ describe('revocation and grants through the API take effect at once', () => {
     expect((await server.call('GET', '/v1/tokens', { token })).status).toBe(200);
   });
 
-  it('throttles guessed secrets per token id: after ten misses the id is refused unchecked, cached tokens keep working', async () => {
-    const forge = (token: string) => {
-      const id = token.slice(3, 15);
-      return `po_${id}_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`;
-    };
-    const fresh = (await server.store.createToken({ subject: 'viewer@example.com', name: 'fresh' }, 'test'))
-      .token;
-    const known = (await server.store.createToken({ subject: 'viewer@example.com', name: 'known' }, 'test'))
-      .token;
-    const url = `/v1/projects/${PROJECT}/prompts`;
-    expect((await server.call('GET', url, { token: known })).status).toBe(200);
-    for (const victim of [fresh, known])
-      for (let i = 0; i < 10; i++)
-        expectError(await server.call('GET', url, { token: forge(victim) }), 401, 'PO_ERR_UNAUTHENTICATED');
-    // The never-verified token's id is now refused without a check (for a minute)…
-    expectError(await server.call('GET', url, { token: fresh }), 401, 'PO_ERR_UNAUTHENTICATED');
-    // …while a token verified before the guessing keeps working from the cache.
-    expect((await server.call('GET', url, { token: known })).status).toBe(200);
-  });
-
   it('a cached token still stops working the moment it expires', async () => {
     const expiresAt = new Date(Date.now() + 1500).toISOString();
     const { token } = await server.store.createToken(

@@ -3,6 +3,7 @@
  * HTTP tests: requests go through `fetch`, exactly as a remote client's would.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildServer, type ControlServer, type ServerOptions } from '../../src/server/app.js';
@@ -27,6 +28,11 @@ export interface CallOptions {
   /** The whole Authorization header (wins over `token`). */
   authorization?: string;
   body?: unknown;
+  /**
+   * The local address the request leaves from (any of 127.0.0.0/8 reaches the server on Linux), so a
+   * test can play several clients: the server sees it as `request.ip`. Default 127.0.0.1.
+   */
+  from?: string;
 }
 
 export interface Reply {
@@ -34,23 +40,34 @@ export interface Reply {
   text: string;
   /** The parsed body, or undefined when it is empty or not JSON. */
   json: unknown;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string>;
 }
 
 export interface ErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
 }
 
-/** Starts a server on a fresh SQLite registry, or on the store `storeUrl` names (a PostgreSQL schema). */
+/**
+ * Starts a server on a fresh SQLite registry, or on the store `storeUrl` names (a PostgreSQL schema).
+ * `wrapStore` lets a test hand the server a view of the store (to count calls); `store` stays the real one.
+ */
 export async function startServer(
   options: Partial<Omit<ServerOptions, 'store' | 'project'>> = {},
   storeUrl?: string,
+  wrapStore: (store: Store) => Store = (store) => store,
 ): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'promptops-server-'));
   const store = await openStore(storeUrl ?? `sqlite:${path.join(dir, 'r.db')}`, dir, {
     project: PROJECT,
     environments: ENVIRONMENTS,
   });
-  const server = await buildServer({ store, project: PROJECT, environments: ENVIRONMENTS, ...options });
+  const server = await buildServer({
+    store: wrapStore(store),
+    project: PROJECT,
+    environments: ENVIRONMENTS,
+    ...options,
+  });
   const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
   const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = {};
@@ -61,15 +78,28 @@ export async function startServer(
       headers['content-type'] = 'application/json';
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
-    const res = await fetch(`${base}${url}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await res.text();
+    let status: number;
+    let text: string;
+    let replyHeaders: Record<string, string>;
+    if (opts.from) {
+      ({
+        status,
+        text,
+        headers: replyHeaders,
+      } = await sendFrom(opts.from, `${base}${url}`, method, headers, body));
+    } else {
+      const res = await fetch(`${base}${url}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      status = res.status;
+      text = await res.text();
+      replyHeaders = Object.fromEntries(res.headers);
+    }
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = undefined;
     }
-    return { status: res.status, text, json };
+    return { status, text, json, headers: replyHeaders };
   };
   return {
     ...server,
@@ -84,6 +114,32 @@ export async function startServer(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One request through node:http, which (unlike fetch) can choose the local address it leaves from. */
+function sendFrom(
+  localAddress: string,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; text: string; headers: Record<string, string> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const flat: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: flat });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** The error code of a reply in the standard error body (undefined when the body is not one). */
