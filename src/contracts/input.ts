@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ContractSpec, JsonSchema } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import { createAjv } from './json-schema.js';
+import { describeAjvError, describeTypes } from './schema-errors.js';
 
 /** A change the `coerce` policy (or a field rule) made to the caller's input. */
 export interface ContractMutation {
@@ -207,7 +208,7 @@ function toViolations(errors: ErrorObject[], value: unknown): ContractViolation[
         return {
           path: base.join('.'),
           rule: 'type',
-          message: `must be ${String(params.type)} (got ${got})`,
+          message: `must be ${describeTypes(params.type)} (got ${got})`,
           expected: params.type,
           got,
         };
@@ -215,7 +216,7 @@ function toViolations(errors: ErrorObject[], value: unknown): ContractViolation[
       return {
         path: base.join('.'),
         rule: e.keyword,
-        message: `${e.message ?? 'is invalid'} (got ${got})`,
+        message: `${describeAjvError(e)} (got ${got})`,
         got,
       };
     });

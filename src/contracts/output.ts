@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { JsonSchema, OutputRules } from '../catalog/spec.js';
 import { createAjv } from './json-schema.js';
+import { describeAjvError } from './schema-errors.js';
 
 const outputAjv = createAjv({ strict: false, allErrors: true, validateSchema: false });
 
@@ -57,7 +58,7 @@ export function checkOutput(text: string, compiled: CompiledOutputContract): Out
           return `${where} has an unexpected field "${String(params.additionalProperty)}"`;
         if (e.keyword === 'enum')
           return `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-        return `${where} ${e.message ?? 'is invalid'}`;
+        return `${where} ${describeAjvError(e)}`;
       }),
     };
   }

@@ -47,14 +47,8 @@ export function describeAjvErrors(
           message: `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
         };
         break;
-      case 'type':
-        problem = { path, isKey: false, message: `${where} must be ${article(String(params.type))}` };
-        break;
-      case 'pattern':
-        problem = { path, isKey: false, message: `${where} ${error.message ?? 'has the wrong format'}` };
-        break;
       default:
-        problem = { path, isKey: false, message: `${where || 'value'} ${error.message ?? 'is invalid'}` };
+        problem = { path, isKey: false, message: `${where || 'value'} ${describeAjvError(error)}` };
     }
     const key = `${problem.path.join('/')}|${problem.message}`;
     if (seen.has(key)) continue;
@@ -64,9 +58,54 @@ export function describeAjvErrors(
   return problems;
 }
 
-function article(type: string): string {
-  const readable = type.replace(/,/g, ' or ');
-  return /^[aeiou]/.test(readable) ? `an ${readable}` : `a ${readable}`;
+/** `integer,null` → `an integer or null`: a JSON Schema type list the way a person says it. */
+export function describeTypes(type: unknown): string {
+  const names = (Array.isArray(type) ? type : String(type).split(',')).map(String);
+  return names
+    .map((name) => (name === 'null' ? 'null' : /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`))
+    .join(' or ');
+}
+
+const plural = (n: unknown, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What one Ajv error asks of the value, in words ("must be at least 1", "must be an integer or null"). */
+export function describeAjvError(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return `must be ${describeTypes(p.type)}`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum': {
+      const words = { '>=': 'at least', '>': 'more than', '<=': 'at most', '<': 'less than' } as const;
+      return `must be ${words[p.comparison as keyof typeof words] ?? String(p.comparison)} ${p.limit}`;
+    }
+    case 'minLength':
+      return `must be at least ${plural(p.limit, 'character')} long`;
+    case 'maxLength':
+      return `must be at most ${plural(p.limit, 'character')} long`;
+    case 'minItems':
+      return `must have at least ${plural(p.limit, 'item')}`;
+    case 'maxItems':
+      return `must have at most ${plural(p.limit, 'item')}`;
+    case 'minProperties':
+      return `must have at least ${plural(p.limit, 'key')}`;
+    case 'maxProperties':
+      return `must have at most ${plural(p.limit, 'key')}`;
+    case 'uniqueItems':
+      return `must not repeat items (items ${p.j} and ${p.i} are the same)`;
+    case 'pattern':
+      return `must match the pattern ${String(p.pattern)}`;
+    case 'format':
+      return `must be a valid ${String(p.format)}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'multipleOf':
+      return `must be a multiple of ${p.multipleOf}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
 }
 
 function pointerToPath(pointer: string): (string | number)[] {

@@ -160,6 +160,36 @@ describe('formats in an input schema', () => {
   });
 });
 
+describe('violations read the way a person would say them', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      maxWords: { type: ['integer', 'null'] },
+      count: { type: 'integer', minimum: 1, maximum: 10 },
+      code: { type: 'string', minLength: 3, maxLength: 5, pattern: '^[A-Z]+$' },
+      tags: { type: 'array', minItems: 1, uniqueItems: true },
+    },
+  };
+  const compiled = compileInputContract(schema, {}, { ...support.promptops.contract, policy: 'reject' });
+  const messages = (input: unknown) =>
+    violationsOf(() => enforceInput(input, compiled, 'x')).map((v) => `${v.path} ${v.message}`);
+
+  it('names types, bounds, lengths and patterns in words', () => {
+    expect(messages({ maxWords: 'ten', count: 0, code: 'ab', tags: [] })).toEqual([
+      'maxWords must be an integer or null (got "ten")',
+      'count must be at least 1 (got 0)',
+      'code must be at least 3 characters long (got "ab")',
+      'code must match the pattern ^[A-Z]+$ (got "ab")',
+      'tags must have at least 1 item (got an array of 0)',
+    ]);
+    expect(messages({ count: 11, code: 'ABCDEF', tags: ['a', 'a'] })).toEqual([
+      'count must be at most 10 (got 11)',
+      'code must be at most 5 characters long (got "ABCDEF")',
+      'tags must not repeat items (items 0 and 1 are the same) (got an array of 2)',
+    ]);
+  });
+});
+
 describe('the input contract under coerce', () => {
   const compiled = contractOf(support, 'coerce');
 
