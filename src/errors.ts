@@ -34,6 +34,7 @@ export const ERROR_CATALOG = {
   PO_ERR_REVIEW_PENDING: { status: 202, exit: 6 },
   PO_ERR_REVIEW_REJECTED: { status: 403, exit: 1 },
   PO_ERR_REVIEW_NOT_FOUND: { status: 404, exit: 3 },
+  PO_ERR_TRACE_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_REVIEW_DECIDED: { status: 409, exit: 4 },
   PO_ERR_AUDIT_BROKEN: { status: 409, exit: 1 },
   PO_ERR_AUDIT_TRUNCATED: { status: 409, exit: 1 },

@@ -232,18 +232,35 @@ export function buildProgram(): Command {
     )
     .action(run(async ([ref], o) => (await import('./commands/run.js')).run(ref as string, o)));
 
-  program
+  const traces = program
     .command('traces')
-    .description('list recent executions with their status, model, latency and tokens')
+    .description(
+      'list recent executions with their status, model, latency and tokens; "traces show ID" for one',
+    )
     .option('--prompt <name>', 'only this prompt')
-    .option('--status <ok|error>', 'only successes or failures')
-    .option('--limit <n>', 'how many (default 20)')
+    .option('--version <n>', 'only this version of --prompt')
+    .option('--env <environment>', 'only requests served for this environment')
+    .option('--status <status>', 'only ok, error or held')
+    .option('--since <when>', 'only since then: a duration back (30m, 2h, 7d) or a date/time')
+    .option('--until <when>', 'only before then: a duration back or a date/time')
+    .option('-n, --limit <n>', 'how many (default 20)')
     .option('--json', 'print full trace records')
     .addHelpText(
       'after',
-      examples('promptops traces', 'promptops traces --prompt support-reply --status error --json'),
+      examples(
+        'promptops traces',
+        'promptops traces -n 5 --prompt support-reply --status error --since 2h',
+        'promptops traces --prompt support-reply --version 2 --env production --json',
+        'promptops traces show 1f0c…',
+      ),
     )
-    .action(run(async (_, o) => (await import('./commands/run.js')).traces(o)));
+    .action(run(async (_, o) => (await import('./commands/traces.js')).traces(o)));
+  traces
+    .command('show')
+    .description('one execution: stages with timings, model calls, guardrail verdicts, contract mutations')
+    .argument('<id>', 'the trace id (from "promptops traces" or a run\'s output)')
+    .option('--json', 'print the full trace record')
+    .action(run(async ([id], o) => (await import('./commands/traces.js')).showTrace(id as string, o)));
 
   program
     .command('test')

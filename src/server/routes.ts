@@ -280,13 +280,35 @@ export const ROUTES: RouteDef[] = [
     permission: 'read',
     tag: 'traces',
     summary: 'Recent traces',
-    schema: { querystring: obj({ prompt: str, status: { enum: ['ok', 'error', 'held'] }, limit }) },
+    schema: {
+      querystring: obj({
+        prompt: str,
+        status: { enum: ['ok', 'error', 'held'] },
+        version: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
+        environment: str,
+        since: { type: 'string', format: 'date-time' },
+        until: { type: 'string', format: 'date-time' },
+        limit,
+      }),
+    },
     handler: ({ store, query }) =>
       store.listTraces({
         ...(query.prompt ? { prompt: query.prompt } : {}),
         ...(query.status ? { status: query.status as 'ok' | 'error' | 'held' } : {}),
+        ...(query.version ? { version: Number(query.version) } : {}),
+        ...(query.environment ? { environment: query.environment } : {}),
+        ...(query.since ? { since: query.since } : {}),
+        ...(query.until ? { until: query.until } : {}),
         ...(query.limit ? { limit: Number(query.limit) } : {}),
       }),
+  },
+  {
+    method: 'GET',
+    url: `${P}/traces/:id`,
+    permission: 'read',
+    tag: 'traces',
+    summary: 'One trace: stages with timings, attempts, guardrail verdicts, contract mutations',
+    handler: ({ store, params }) => store.getTrace(params.id!),
   },
   {
     method: 'POST',

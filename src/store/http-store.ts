@@ -168,6 +168,9 @@ export class HttpStore implements Store {
   listTraces(filter: TraceFilter = {}): Promise<Trace[]> {
     return this.call('GET', this.p('/traces'), undefined, { ...filter });
   }
+  getTrace(id: string): Promise<Trace> {
+    return this.call('GET', this.p(`/traces/${HttpStore.seg(id)}`));
+  }
   createReview(
     review: Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
   ): Promise<ReviewRecord> {

@@ -86,6 +86,8 @@ export interface RegistryStore {
   /** Appends traces in one transaction (the trace queue calls this with batches). */
   writeTraces(traces: readonly Trace[]): Promise<void>;
   listTraces(filter?: TraceFilter): Promise<Trace[]>;
+  /** One trace by id; PO_ERR_TRACE_NOT_FOUND when this project has none with that id. */
+  getTrace(id: string): Promise<Trace>;
   createReview(
     review: Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
   ): Promise<ReviewRecord>;
@@ -177,6 +179,12 @@ export interface ReviewRecord {
 export interface TraceFilter {
   prompt?: string;
   status?: 'ok' | 'error' | 'held';
+  /** Only this version number of the prompt. */
+  version?: number;
+  environment?: string;
+  /** Started at or after / before this time (ISO 8601, as traces record it). */
+  since?: string;
+  until?: string;
   limit?: number;
 }
 
@@ -857,12 +865,36 @@ export class KyselyRegistryStore implements RegistryStore {
     let query = this.db.selectFrom('traces').select('record').where('project', '=', this.project);
     if (filter.prompt !== undefined) query = query.where('prompt', '=', filter.prompt);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.version !== undefined) query = query.where('version_number', '=', filter.version);
+    if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment);
+    // Traces record toISOString() times; the bounds are written the same way so text order is time order.
+    if (filter.since !== undefined)
+      query = query.where('started_at', '>=', new Date(filter.since).toISOString());
+    if (filter.until !== undefined)
+      query = query.where('started_at', '<', new Date(filter.until).toISOString());
     const rows = await query
       .orderBy('started_at', 'desc')
       .orderBy('id')
       .limit(filter.limit ?? 50)
       .execute();
     return rows.map((r) => JSON.parse(r.record) as Trace);
+  }
+
+  async getTrace(id: string): Promise<Trace> {
+    const row = await this.db
+      .selectFrom('traces')
+      .select('record')
+      .where('project', '=', this.project)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) {
+      throw new PromptOpsError(
+        'PO_ERR_TRACE_NOT_FOUND',
+        `no trace ${id} in project "${this.project}"; "promptops traces" lists the recent ones`,
+        { id },
+      );
+    }
+    return JSON.parse(row.record) as Trace;
   }
 
   async createReview(

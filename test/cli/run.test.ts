@@ -68,6 +68,44 @@ describe('promptops run and traces', () => {
     });
     const table = await runCli(['traces'], { cwd: dir });
     expect(table.stdout).toContain('PO_ERR_CONTRACT_VIOLATION');
+
+    // One trace, readable
+    const shown = await runCli(['traces', 'show', failures[0].id], { cwd: dir });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`trace ${failures[0].id}`);
+    expect(shown.stdout).toContain('PO_ERR_CONTRACT_VIOLATION');
+    expect(shown.stdout).toMatch(/RESOLVE\s+VALIDATE\s+GUARDRAILS/);
+    const json = JSON.parse(
+      (await runCli(['traces', 'show', failures[0].id, '--json'], { cwd: dir })).stdout,
+    );
+    expect(json).toEqual(failures[0]);
+    const missing = await runCli(['traces', 'show', 'no-such-trace'], { cwd: dir });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('PO_ERR_TRACE_NOT_FOUND');
+  });
+
+  it('filters traces by version, environment and time, and takes -n', async () => {
+    const input = ['--input', '@inputs/support-reply.json'];
+    await runCli(['run', 'support-reply', '--env', 'production', ...input], { cwd: dir });
+    await runCli(['run', 'support-reply@1', ...input], { cwd: dir });
+    const list = async (...args: string[]) =>
+      JSON.parse((await runCli(['traces', '--json', ...args], { cwd: dir })).stdout).traces as {
+        environment: string | null;
+      }[];
+    expect(await list('-n', '1')).toHaveLength(1);
+    expect(await list('--env', 'production')).toEqual([
+      expect.objectContaining({ environment: 'production' }),
+    ]);
+    expect(await list('--prompt', 'support-reply', '--version', '1')).toHaveLength(2);
+    expect(await list('--prompt', 'support-reply', '--version', '9')).toHaveLength(0);
+    expect(await list('--since', '1h')).toHaveLength(2);
+    expect(await list('--until', '1h')).toHaveLength(0);
+    expect(await list('--since', '2000-01-01', '--until', '2000-01-02')).toHaveLength(0);
+    const bad = await runCli(['traces', '--since', 'yesterday'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since takes a duration back from now');
+    const orphan = await runCli(['traces', '--version', '1'], { cwd: dir });
+    expect(orphan.stderr).toContain('--version needs --prompt');
   });
 
   it('says which environment variable to set for a provider key, and never prints a key', async () => {

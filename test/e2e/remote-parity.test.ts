@@ -61,6 +61,8 @@ describe('remote mode', () => {
     [['label', 'history', 'refund-decision', '--json']],
     [['status']],
     [['traces', '--json']],
+    [['traces', '-n', '1', '--prompt', 'support-reply', '--version', '1', '--since', '2000-01-01', '--json']],
+    [['traces', 'show', 'no-such-trace']],
     [['audit', 'ls', '--json']],
     [['audit', 'verify']],
     [['audit', 'ls', '--limit', '5000', '--json']],
@@ -95,6 +97,8 @@ describe('remote mode', () => {
     const ran = await remote(['run', 'support-reply', '--input', '@inputs/support-reply.json', '--json']);
     expect(ran.code, ran.stderr).toBe(0);
     const traceId = JSON.parse(ran.stdout).traceId as string;
+    const shown = await remote(['traces', 'show', traceId, '--json']);
+    expect(JSON.parse(shown.stdout).id).toBe(traceId);
     const traces = JSON.parse((await local(['traces', '--json'])).stdout).traces as { id: string }[];
     expect(traces.map((t) => t.id)).toContain(traceId);
     const tested = await remote(['test', 'support-reply']);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/catalog/canonical.js';
 import { isPromptOpsError } from '../../src/errors.js';
+import type { Trace } from '../../src/observe/trace.js';
 import type { LabelEvent, PushItem, RegistryStore } from '../../src/store/index.js';
 import {
   type ManualClock,
@@ -762,6 +763,77 @@ export function describeRegistryStore(engine: string, open: OpenRegistry): void 
 
         expect(await readRows('kysely_migration')).toEqual(migrations);
         expect((await reopened.listVersions('summarize')).map((v) => v.number)).toEqual([1]);
+      });
+    });
+
+    describe('traces', () => {
+      const traceOf = (id: string, over: Partial<Trace>): Trace => ({
+        id,
+        project: PROJECT,
+        prompt: 'summarize',
+        version: { number: 1, hash: 'a'.repeat(64) },
+        environment: null,
+        status: 'ok',
+        error: null,
+        startedAt: '2026-12-07T10:00:00.000Z',
+        model: 'offline/echo',
+        timings: { resolve: 0, validate: 0, guardrails: 0, render: 0, model: 1, output: 0, total: 1 },
+        usage: { inputTokens: 1, outputTokens: 1 },
+        costUsd: null,
+        input: {},
+        output: 'ok',
+        mutations: [],
+        attempts: [],
+        reasks: 0,
+        guardrails: [],
+        review: null,
+        metadata: {},
+        ...over,
+      });
+      beforeEach(async () => {
+        await store.writeTraces([
+          traceOf('t1', { startedAt: '2026-12-07T09:00:00.000Z' }),
+          traceOf('t2', { version: { number: 2, hash: 'b'.repeat(64) }, environment: 'production' }),
+          traceOf('t3', {
+            status: 'error',
+            startedAt: '2026-12-07T11:30:00.000Z',
+            environment: 'production',
+          }),
+          traceOf('t4', { prompt: 'other', version: { number: 2, hash: 'c'.repeat(64) } }),
+        ]);
+      });
+      const ids = async (filter: Parameters<RegistryStore['listTraces']>[0]) =>
+        (await store.listTraces(filter)).map((t) => t.id).sort();
+
+      it('filters by prompt, version, environment, status and time', async () => {
+        expect(await ids({ prompt: 'summarize' })).toEqual(['t1', 't2', 't3']);
+        expect(await ids({ prompt: 'summarize', version: 2 })).toEqual(['t2']);
+        expect(await ids({ environment: 'production' })).toEqual(['t2', 't3']);
+        expect(await ids({ status: 'error' })).toEqual(['t3']);
+        // Bounds in any ISO form compare as times: since is inclusive, until exclusive.
+        expect(await ids({ since: '2026-12-07T10:00:00Z' })).toEqual(['t2', 't3', 't4']);
+        expect(await ids({ since: '2026-12-07T10:00:00Z', until: '2026-12-07T11:30:00Z' })).toEqual([
+          't2',
+          't4',
+        ]);
+        expect(await ids({ until: '2026-12-07T10:30:00+01:00' })).toEqual(['t1']);
+      });
+
+      it('reads one trace by id, and names a missing one', async () => {
+        expect(await store.getTrace('t3')).toEqual(
+          traceOf('t3', {
+            status: 'error',
+            startedAt: '2026-12-07T11:30:00.000Z',
+            environment: 'production',
+          }),
+        );
+        expect(await promptOpsRejection(store.getTrace('nope'))).toMatchObject({
+          code: 'PO_ERR_TRACE_NOT_FOUND',
+        });
+        const elsewhere = await h.reopen({ project: 'other-project' });
+        expect(await promptOpsRejection(elsewhere.getTrace('t3'))).toMatchObject({
+          code: 'PO_ERR_TRACE_NOT_FOUND',
+        });
       });
     });
 

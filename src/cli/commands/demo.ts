@@ -9,8 +9,9 @@ import { check, stats } from './guardrails.js';
 import { labelHistory, setLabel } from './label.js';
 import { lint } from './lint.js';
 import { push } from './push.js';
-import { run, traces } from './run.js';
+import { run } from './run.js';
 import { status } from './status.js';
+import { traces } from './traces.js';
 import { listPrompts } from './versions.js';
 
 const MARKER = '.promptops-demo';

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import { createClient } from '../../runtime/client.js';
-import { type GlobalOptions, parseLimit, projectDir, withStore } from '../context.js';
-import { color, formatWhen, print, printJson, table } from '../output.js';
+import { type GlobalOptions, projectDir } from '../context.js';
+import { color, print, printJson } from '../output.js';
 
 export interface RunCliOptions extends GlobalOptions {
   input?: string;
@@ -74,44 +74,4 @@ async function readInput(text: string | undefined): Promise<unknown> {
       `--input must be JSON (or @file.json): ${(err as Error).message}`,
     );
   }
-}
-
-/** `promptops traces`: recent executions, newest first. */
-export async function traces(
-  options: GlobalOptions & { prompt?: string; status?: 'ok' | 'error'; limit?: string },
-): Promise<number> {
-  const limit = parseLimit(options.limit, 20);
-  if (options.status !== undefined && options.status !== 'ok' && options.status !== 'error') {
-    throw new PromptOpsError('PO_ERR_USAGE', '--status must be ok or error');
-  }
-  return withStore(options, async (store) => {
-    const list = await store.listTraces({
-      ...(options.prompt ? { prompt: options.prompt } : {}),
-      ...(options.status ? { status: options.status } : {}),
-      limit,
-    });
-    if (options.json) {
-      printJson({ traces: list });
-      return 0;
-    }
-    if (list.length === 0) {
-      print('no traces yet; run a prompt with "promptops run NAME --input \'{…}\'"');
-      return 0;
-    }
-    print(
-      table(
-        ['WHEN', 'PROMPT', 'STATUS', 'MODEL', 'MS', 'TOKENS', 'TRACE'],
-        list.map((t) => [
-          formatWhen(t.startedAt),
-          `${t.prompt}@${t.version.number}`,
-          t.status === 'ok' ? color.green('ok') : color.red(t.error?.code ?? 'error'),
-          t.model ?? '-',
-          t.timings.total.toFixed(1),
-          `${t.usage.inputTokens}+${t.usage.outputTokens}`,
-          color.dim(t.id),
-        ]),
-      ),
-    );
-    return 0;
-  });
 }
