@@ -57,7 +57,13 @@ export interface ChangeRequest {
   baseLabel: string | null;
   title: string;
   description: string | null;
+  /** Who opened the request. */
   author: string;
+  /**
+   * Everyone who authored the change: the opener and whoever pushed the proposed version or any
+   * version between the base and it. None of them may approve it or record its checks.
+   */
+  authors: string[];
   status: 'open' | 'closed' | 'released';
   risk: RiskAssessment;
   createdAt: string;
@@ -526,6 +532,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     const rows = await query.orderBy('number', 'desc').limit(200).execute();
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
+    const authors = await this.changeAuthors(this.db, rows);
     const checks = groupBy(await this.rowsOf(this.db, 'cr_checks', ids), (r) => r.cr_id);
     const reviews = groupBy(await this.rowsOf(this.db, 'cr_reviews', ids), (r) => r.cr_id);
     // Only this page's overrides (targets are "cr#N:check").
@@ -538,6 +545,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     return rows.map((row) =>
       this.assemble(
         row,
+        authors.get(row.id) ?? [row.author],
         checks.get(row.id) ?? [],
         reviews.get(row.id) ?? [],
         overrides.get(`cr#${row.number}`) ?? [],
@@ -562,6 +570,13 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     return this.transact(async (trx) => {
       const cr = await this.crRow(trx, number);
       this.requireOpen(cr);
+      if (await this.isChangeAuthor(trx, cr, actor)) {
+        throw new PromptOpsError(
+          'PO_ERR_SELF_CHECK',
+          `${actor} ${actor === cr.author ? 'opened' : 'pushed a version in'} change request #${number} and cannot record its checks; they come from CI (a token with the ci role)`,
+          { number, actor, check: check.name },
+        );
+      }
       if (check.versionHash !== cr.version_hash) {
         throw new PromptOpsError(
           'PO_ERR_CHECK_STALE',
@@ -607,10 +622,10 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     return this.transact(async (trx) => {
       const cr = await this.crRow(trx, number);
       this.requireOpen(cr);
-      if (review.decision !== 'comment' && actor === cr.author) {
+      if (review.decision !== 'comment' && (await this.isChangeAuthor(trx, cr, actor))) {
         throw new PromptOpsError(
           'PO_ERR_SELF_APPROVAL',
-          `${actor} opened change request #${number} and cannot ${review.decision === 'approve' ? 'approve' : 'review'} it; ask another reviewer`,
+          `${actor} ${actor === cr.author ? 'opened' : 'pushed a version in'} change request #${number} and cannot ${review.decision === 'approve' ? 'approve' : 'review'} it; ask another reviewer`,
           { number, actor },
         );
       }
@@ -1054,6 +1069,10 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     }
   }
 
+  private async isChangeAuthor(trx: Tx, cr: Database['change_requests'], who: string): Promise<boolean> {
+    return ((await this.changeAuthors(trx, [cr])).get(cr.id) ?? [cr.author]).includes(who);
+  }
+
   private requireOpen(cr: Database['change_requests']): void {
     if (cr.status !== 'open') {
       throw new PromptOpsError(
@@ -1161,15 +1180,49 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
 
   private async loadChangeRequest(trx: Tx, number: number): Promise<ChangeRequest> {
     const row = await this.crRow(trx, number);
+    const authors = (await this.changeAuthors(trx, [row])).get(row.id) ?? [row.author];
     const checks = await this.rowsOf(trx, 'cr_checks', [row.id]);
     const reviews = await this.rowsOf(trx, 'cr_reviews', [row.id]);
     const overrides = await this.overrideRows(trx).where('target', 'like', `cr#${number}:%`).execute();
-    return this.assemble(row, checks, reviews, overrides);
+    return this.assemble(row, authors, checks, reviews, overrides);
+  }
+
+  /**
+   * Everyone who authored each change request's change: its opener, and whoever pushed the
+   * proposed version or a version between the base and it (history is linear: each version's
+   * parent is the one numbered before it, so the change's content is the versions in that range).
+   * A first release (no base) carries the whole history; a return to an older version carries
+   * that version. Versions are immutable, so this is computed, not stored.
+   */
+  private async changeAuthors(
+    trx: Tx,
+    rows: readonly Database['change_requests'][],
+  ): Promise<Map<string, string[]>> {
+    const prompts = [...new Set(rows.map((r) => r.prompt))];
+    const versions = await trx
+      .selectFrom('prompt_versions as v')
+      .innerJoin('prompts as p', 'p.id', 'v.prompt_id')
+      .select(['p.name', 'v.number', 'v.author'])
+      .where('p.project', '=', this.project)
+      .where('p.name', 'in', prompts)
+      .execute();
+    const byPrompt = groupBy(versions, (v) => v.name);
+    const out = new Map<string, string[]>();
+    for (const row of rows) {
+      const candidate = row.version_number;
+      const base = row.base_number;
+      const inChange = (n: number) =>
+        base === null ? n <= candidate : base < candidate ? n > base && n <= candidate : n === candidate;
+      const pushed = (byPrompt.get(row.prompt) ?? []).filter((v) => inChange(v.number)).map((v) => v.author);
+      out.set(row.id, [...new Set([row.author, ...pushed])].sort());
+    }
+    return out;
   }
 
   /** A change request from its row and its checks, reviews and overrides (each oldest first). */
   private assemble(
     row: Database['change_requests'],
+    authors: string[],
     checkRows: readonly Database['cr_checks'][],
     reviewRows: readonly Database['cr_reviews'][],
     overrideRows: readonly Database['policy_exceptions'][],
@@ -1189,7 +1242,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     }));
     const risk = JSON.parse(row.risk) as RiskAssessment;
     const gate = evaluateGate({
-      author: row.author,
+      authors,
       versionHash: row.version_hash,
       risk,
       checks,
@@ -1207,6 +1260,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       title: row.title,
       description: row.description,
       author: row.author,
+      authors,
       status: row.status,
       risk,
       createdAt: row.created_at,

@@ -115,11 +115,12 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
     async function pushVersion(
       shape: PromptShape | string,
       prompt = 'summarize',
+      author = AUTHOR,
     ): Promise<{ number: number; hash: string }> {
       const item = await shapedItem(prompt, typeof shape === 'string' ? { template: shape } : shape);
       clock.tick();
       const [outcome] = await store.push([item], {
-        author: AUTHOR,
+        author,
         message: `change ${item.hash.slice(0, 6)}`,
       });
       expect(outcome?.status).toBe('created');
@@ -394,6 +395,31 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         cr = await store.openChangeRequest({ prompt: 'summarize' }, AUTHOR);
       });
 
+      it('an author of the change cannot record its checks (PO_ERR_SELF_CHECK), whoever opened it', async () => {
+        // Reopen @2 (pushed by ada) as rita: the pusher and the opener are both its authors.
+        await store.closeChangeRequest(cr.number, AUTHOR);
+        clock.tick();
+        const byOther = await store.openChangeRequest({ prompt: 'summarize' }, REVIEWERS[0]);
+        for (const who of [AUTHOR, REVIEWERS[0]]) {
+          const err = await promptOpsRejection(
+            store.recordCheck(
+              byOther.number,
+              { name: 'lint', status: 'pass', summary: 'ok', versionHash: byOther.versionHash },
+              who,
+            ),
+          );
+          expect(err.code, who).toBe('PO_ERR_SELF_CHECK');
+        }
+        expect((await store.getChangeRequest(byOther.number)).checks).toEqual([]);
+        const checked = await passChecks(byOther);
+        expect(checked.gate.checks).toEqual({
+          lint: 'pass',
+          tests: 'pass',
+          guardrails: 'pass',
+          regression: 'pass',
+        });
+      });
+
       it('a check that ran on another version is refused with PO_ERR_CHECK_STALE and not recorded', async () => {
         const err = await promptOpsRejection(
           store.recordCheck(
@@ -594,6 +620,32 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         ]);
         expect(commented.gate.approvedBy).toEqual([]);
         expect(commented.gate.ready).toBe(false);
+      });
+
+      it('whoever pushed a version in the change cannot approve it either, though someone else opened it', async () => {
+        await ship('Summarize {{text}}.');
+        // rosa pushes @2, ada builds @3 on it and opens the request: both authored what it ships.
+        await pushVersion(
+          { template: 'Summarize {{text}} briefly.', risk: 'medium' },
+          'summarize',
+          REVIEWERS[2],
+        );
+        await pushVersion({ template: 'Summarize {{text}} in one line.', risk: 'medium' });
+        clock.tick();
+        const cr = await passChecks(await store.openChangeRequest({ prompt: 'summarize' }, REVIEWERS[0]));
+        expect(cr.authors).toEqual([AUTHOR, REVIEWERS[0], REVIEWERS[2]].sort());
+        for (const who of [AUTHOR, REVIEWERS[2], REVIEWERS[0]]) {
+          const err = await promptOpsRejection(review(cr, 'approve', who));
+          expect(err.code, who).toBe('PO_ERR_SELF_APPROVAL');
+        }
+        const shown = await store.getChangeRequest(cr.number);
+        expect(shown.reviews).toEqual([]);
+        expect(shown.gate.ready).toBe(false);
+        const approved = await review(cr, 'approve', REVIEWERS[1]);
+        expect(approved.gate).toMatchObject({ approvedBy: [REVIEWERS[1]], ready: true });
+        expect((await store.listChangeRequests()).find((c) => c.number === cr.number)?.authors).toEqual(
+          cr.authors,
+        );
       });
 
       it('an approval from someone else opens the gate', async () => {
