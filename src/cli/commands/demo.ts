@@ -75,9 +75,15 @@ export async function demo(dir: string | undefined): Promise<number> {
   await diff('support-reply@1', 'support-reply@2', opts);
   step('promptops change open support-reply — propose @2 for production: a change request with a risk score');
   await openChange('support-reply', { ...actor, title: "answer in the customer's language" });
-  step('promptops change check 1 — lint, the suite, its guardrail cases and a regression run against @1');
-  print(color.dim('(the suite never sends the new required "locale", so the gate stays closed)'));
-  await checkChange('1', { ...actor, provider: 'offline' });
+  step(
+    'promptops change check 1 --author ci@acme.example — as CI: lint, the suite, its guardrail cases and a regression run against @1',
+  );
+  print(
+    color.dim(
+      '(checks come from CI, never from the change’s author; the suite never sends the new required "locale", so the gate stays closed)',
+    ),
+  );
+  await checkChange('1', { ...opts, author: 'ci@acme.example', provider: 'offline' });
   step('promptops label set support-reply@2 staging');
   await setLabel('support-reply@2', 'staging', actor);
   for (const name of ['support-reply', 'refund-decision', 'contract-extractor']) {
