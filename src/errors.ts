@@ -51,6 +51,7 @@ export const ERROR_CATALOG = {
   PO_ERR_CR_CLOSED: { status: 409, exit: 4 },
   PO_ERR_CHECK_STALE: { status: 409, exit: 4 },
   PO_ERR_SELF_APPROVAL: { status: 403, exit: 1 },
+  PO_ERR_SELF_CHECK: { status: 403, exit: 1 },
   PO_ERR_POLICY_BLOCKED: { status: 409, exit: 1 },
   PO_ERR_RELEASE_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_RELEASE_INVALID: { status: 409, exit: 4 },

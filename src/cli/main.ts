@@ -481,7 +481,10 @@ export function buildProgram(): Command {
     .command('create')
     .description('mint a token for a subject (next to the database this bootstraps the first admin)')
     .option('--subject <who>', 'who the token acts for (a person or a service)')
-    .option('--role <role...>', 'grant roles in this project too: viewer, author, reviewer, releaser, admin')
+    .option(
+      '--role <role...>',
+      'grant roles in this project too: viewer, author, reviewer, releaser, ci, admin',
+    )
     .option('--name <name>', 'a label for the token (default cli)')
     .option('--expires <when>', 'a duration (30d, 12h) or a date')
     .option('--author <who>', 'who creates it (local mode)')
@@ -506,7 +509,7 @@ export function buildProgram(): Command {
   role
     .command('grant')
     .argument('<subject>')
-    .argument('<role>', 'viewer, author, reviewer, releaser or admin')
+    .argument('<role>', 'viewer, author, reviewer, releaser, ci or admin')
     .option('--author <who>', 'who grants it (local mode)')
     .option('--json', 'print machine-readable results')
     .action(
@@ -633,6 +636,11 @@ export function buildProgram(): Command {
     .option('--env <environment>', 'where to release it')
     .option('--canary <percent>', 'serve it to this share of traffic beside the current version')
     .option('--notes <text>', 'release notes')
+    .option(
+      '--force',
+      'release an older version across a breaking input contract (admins; needs --justification)',
+    )
+    .option('--justification <text>', 'why callers may break')
     .option('--author <who>', 'releaser to record (local mode)')
     .option('--json', 'print machine-readable results')
     .addHelpText(

@@ -22,7 +22,7 @@ export interface ApprovalPolicy {
   requiredChecks: CheckName[];
   /**
    * Subjects whose check runs count (a CI service account, say); empty: anyone allowed to record
-   * checks. Set it so an author cannot post green checks for their own change.
+   * checks. Runs recorded by an author of the change never count, whatever this says.
    */
   checkers: string[];
 }
@@ -65,7 +65,11 @@ export interface CheckOverride {
 }
 
 export interface GateInput {
-  author: string;
+  /**
+   * Everyone who authored the change: whoever opened the request and whoever pushed the proposed
+   * version or any version between the base and it. None of them may approve it or check it.
+   */
+  authors: readonly string[];
   versionHash: string;
   risk: RiskAssessment;
   checks: readonly CheckRecord[];
@@ -95,12 +99,13 @@ function latestBy<T extends { at: string }>(items: readonly T[], key: (item: T) 
 }
 
 /**
- * Applies the policy: each reviewer's latest decision counts (the author's never does); each
- * check's latest run for this exact version counts; a red check blocks unless an admin overrode it
- * and the level allows overrides.
+ * Applies the policy: each reviewer's latest decision counts (an author's never does); each
+ * check's latest run for this exact version counts, unless an author recorded it; a red check
+ * blocks unless an admin overrode it and the level allows overrides.
  */
 export function evaluateGate(input: GateInput): GateResult {
   const { policy, risk } = input;
+  const authors = new Set(input.authors);
   const rule = policy.approvals[risk.level];
   const blockers: string[] = [];
 
@@ -111,7 +116,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const approvedBy: string[] = [];
   const changesRequestedBy: string[] = [];
   for (const [reviewer, review] of decisions) {
-    if (reviewer === input.author) continue;
+    if (authors.has(reviewer)) continue;
     if (review.decision === 'approve') approvedBy.push(reviewer);
     else changesRequestedBy.push(reviewer);
   }
@@ -132,7 +137,10 @@ export function evaluateGate(input: GateInput): GateResult {
   const trusted = new Set(policy.checkers);
   const runs = latestBy(
     input.checks.filter(
-      (c) => c.versionHash === input.versionHash && (trusted.size === 0 || trusted.has(c.actor)),
+      (c) =>
+        c.versionHash === input.versionHash &&
+        !authors.has(c.actor) &&
+        (trusted.size === 0 || trusted.has(c.actor)),
     ),
     (c) => c.name,
   );

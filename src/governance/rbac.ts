@@ -1,7 +1,11 @@
 import { PromptOpsError } from '../errors.js';
 
-/** Roles a subject holds per project. A subject may hold several; permissions are their union. */
-export const ROLES = ['viewer', 'author', 'reviewer', 'releaser', 'admin'] as const;
+/**
+ * Roles a subject holds per project. A subject may hold several; permissions are their union.
+ * `ci` is the service account that runs a change's checks: recording check results is its job
+ * alone (and an admin's), so no author can post green checks for a change they never ran.
+ */
+export const ROLES = ['viewer', 'author', 'reviewer', 'releaser', 'ci', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Everything a route can require. Reading is one permission; each kind of change is its own. */
@@ -25,18 +29,10 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ['read'],
-  author: [
-    'read',
-    'version.push',
-    'version.archive',
-    'label.set',
-    'cr.open',
-    'cr.check',
-    'cr.close',
-    'trace.write',
-  ],
+  author: ['read', 'version.push', 'version.archive', 'label.set', 'cr.open', 'cr.close', 'trace.write'],
   reviewer: ['read', 'cr.review', 'review.decide'],
-  releaser: ['read', 'cr.check', 'release.create', 'release.rollback', 'trace.write'],
+  releaser: ['read', 'release.create', 'release.rollback', 'trace.write'],
+  ci: ['read', 'cr.check'],
   admin: PERMISSIONS,
 };
 

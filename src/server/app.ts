@@ -184,12 +184,17 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
             );
           }
           await requireProject(project);
-          if (route.url.endsWith('/releases/rollback') && (request.body as { force?: unknown })?.force) {
+          // Forcing a release or rollback past the contract re-validation is a policy exception.
+          if (/\/releases(\/rollback)?$/.test(route.url) && (request.body as { force?: unknown })?.force) {
             if (!allows(held, 'policy.override')) {
-              throw new PromptOpsError('PO_ERR_FORBIDDEN', 'only an admin may force a rollback', {
-                permission: 'policy.override',
-                project,
-              });
+              throw new PromptOpsError(
+                'PO_ERR_FORBIDDEN',
+                'only an admin may force a release or a rollback',
+                {
+                  permission: 'policy.override',
+                  project,
+                },
+              );
             }
           }
           if (

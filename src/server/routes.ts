@@ -540,7 +540,8 @@ export const ROUTES: RouteDef[] = [
     url: `${P}/releases`,
     permission: 'release.create',
     tag: 'releases',
-    summary: 'Release an approved change request to an environment, optionally as a canary',
+    summary:
+      'Release an approved change request to an environment, optionally as a canary (an older version than it serves is re-validated as a rollback; force needs an admin)',
     status: 201,
     schema: {
       body: obj(
@@ -549,6 +550,7 @@ export const ROUTES: RouteDef[] = [
           environment: str,
           canaryWeight: { type: 'integer', minimum: 1, maximum: 99 },
           notes: text,
+          force: obj({ justification: text }, ['justification']),
         },
         ['changeRequest', 'environment'],
       ),

@@ -57,7 +57,13 @@ export interface ChangeRequest {
   baseLabel: string | null;
   title: string;
   description: string | null;
+  /** Who opened the request. */
   author: string;
+  /**
+   * Everyone who authored the change: the opener and whoever pushed the proposed version or any
+   * version between the base and it. None of them may approve it or record its checks.
+   */
+  authors: string[];
   status: 'open' | 'closed' | 'released';
   risk: RiskAssessment;
   createdAt: string;
@@ -112,6 +118,11 @@ export interface ReleaseInput {
   /** Percent of traffic (1–99) for a canary; absent for a full release. */
   canaryWeight?: number;
   notes?: string;
+  /**
+   * Release an older version across a breaking input contract anyway (admins only), with the
+   * reason recorded: the same rule as a forced rollback.
+   */
+  force?: { justification: string };
 }
 
 export interface RollbackInput {
@@ -526,6 +537,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     const rows = await query.orderBy('number', 'desc').limit(200).execute();
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
+    const authors = await this.changeAuthors(this.db, rows);
     const checks = groupBy(await this.rowsOf(this.db, 'cr_checks', ids), (r) => r.cr_id);
     const reviews = groupBy(await this.rowsOf(this.db, 'cr_reviews', ids), (r) => r.cr_id);
     // Only this page's overrides (targets are "cr#N:check").
@@ -538,6 +550,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     return rows.map((row) =>
       this.assemble(
         row,
+        authors.get(row.id) ?? [row.author],
         checks.get(row.id) ?? [],
         reviews.get(row.id) ?? [],
         overrides.get(`cr#${row.number}`) ?? [],
@@ -562,6 +575,13 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     return this.transact(async (trx) => {
       const cr = await this.crRow(trx, number);
       this.requireOpen(cr);
+      if (await this.isChangeAuthor(trx, cr, actor)) {
+        throw new PromptOpsError(
+          'PO_ERR_SELF_CHECK',
+          `${actor} ${actor === cr.author ? 'opened' : 'pushed a version in'} change request #${number} and cannot record its checks; they come from CI (a token with the ci role)`,
+          { number, actor, check: check.name },
+        );
+      }
       if (check.versionHash !== cr.version_hash) {
         throw new PromptOpsError(
           'PO_ERR_CHECK_STALE',
@@ -607,10 +627,10 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     return this.transact(async (trx) => {
       const cr = await this.crRow(trx, number);
       this.requireOpen(cr);
-      if (review.decision !== 'comment' && actor === cr.author) {
+      if (review.decision !== 'comment' && (await this.isChangeAuthor(trx, cr, actor))) {
         throw new PromptOpsError(
           'PO_ERR_SELF_APPROVAL',
-          `${actor} opened change request #${number} and cannot ${review.decision === 'approve' ? 'approve' : 'review'} it; ask another reviewer`,
+          `${actor} ${actor === cr.author ? 'opened' : 'pushed a version in'} change request #${number} and cannot ${review.decision === 'approve' ? 'approve' : 'review'} it; ask another reviewer`,
           { number, actor },
         );
       }
@@ -722,6 +742,9 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
         { weight },
       );
     }
+    const justification = input.force
+      ? requireJustification(input.force.justification, 'forcing a release')
+      : null;
     return this.transact(async (trx) => {
       const cr = await this.crRow(trx, input.changeRequest);
       if (cr.status === 'closed') {
@@ -737,15 +760,37 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       this.requireGate(loaded);
       const at = this.now().toISOString();
       const current = await this.activeRow(trx, cr.prompt, input.environment);
+      // Releasing what the environment's active release already is changes nothing: no new row,
+      // no audit entry, however many times (or how concurrently) it is asked for.
+      if (current && current.cr_id === cr.id && isSameRelease(current, cr.version_hash, weight)) {
+        const [record] = await this.toReleases(trx, [current]);
+        return record!;
+      }
       await this.requireBaseCurrent(trx, cr, input.environment);
       // A new release, full or canary, must not silently end a canary still being judged; the
       // canary's own version released as a canary again only changes its weight (a ramp).
       if (weight === undefined || current?.canary_hash !== cr.version_hash) refuseOverCanary(current);
+      const stable = current
+        ? { number: current.version_number, hash: current.version_hash }
+        : await this.labelledVersion(trx, cr.prompt, input.environment);
+      // A release of an older version than the environment serves (re-releasing an old change
+      // request, say) moves it back: it passes the rollback's contract re-validation.
+      const exceptionId =
+        stable && stable.number > cr.version_number
+          ? await this.revalidateMoveBack(trx, {
+              kind: 'release',
+              prompt: cr.prompt,
+              environment: input.environment,
+              from: stable.number,
+              to: cr.version_number,
+              unreviewed: false,
+              justification,
+              actor,
+              at,
+            })
+          : null;
       let row: ReleaseRow;
       if (weight !== undefined) {
-        const stable = current
-          ? { number: current.version_number, hash: current.version_hash }
-          : await this.labelledVersion(trx, cr.prompt, input.environment);
         if (!stable) {
           throw new PromptOpsError(
             'PO_ERR_RELEASE_INVALID',
@@ -753,10 +798,18 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
             { prompt: cr.prompt, environment: input.environment },
           );
         }
+        if (stable.hash === cr.version_hash) {
+          throw new PromptOpsError(
+            'PO_ERR_RELEASE_INVALID',
+            `${input.environment} already serves ${cr.prompt}@${cr.version_number} as its stable version, so a canary of it would compare it with itself; release another version as the canary`,
+            { prompt: cr.prompt, environment: input.environment, version: cr.version_number },
+          );
+        }
         row = this.releaseRow(cr.prompt, input.environment, 'canary', stable, actor, at, {
           canary: { number: cr.version_number, hash: cr.version_hash, weight },
           crId: cr.id,
           notes: input.notes,
+          exceptionId,
         });
       } else {
         row = this.releaseRow(
@@ -766,7 +819,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
           { number: cr.version_number, hash: cr.version_hash },
           actor,
           at,
-          { crId: cr.id, notes: input.notes },
+          { crId: cr.id, notes: input.notes, exceptionId },
         );
       }
       const record = await this.commitRelease(trx, row, current);
@@ -834,6 +887,21 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       await this.requireBaseCurrent(trx, await this.crRow(trx, number), input.to);
       const current = await this.activeRow(trx, input.prompt, input.to);
       refuseOverCanary(current);
+      // Promoting onto an environment that serves a newer version moves it back: the same
+      // re-validation as a rollback (forcing it is a release with --force).
+      if (current && current.version_number > source.version_number) {
+        await this.revalidateMoveBack(trx, {
+          kind: 'release',
+          prompt: input.prompt,
+          environment: input.to,
+          from: current.version_number,
+          to: source.version_number,
+          unreviewed: false,
+          justification: null,
+          actor,
+          at,
+        });
+      }
       const row = this.releaseRow(
         input.prompt,
         input.to,
@@ -900,41 +968,22 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
         prompt,
         selector: { kind: 'number', number: targetNumber },
       });
-      const servingSpec = (
-        await this.resolveIn(trx, { prompt, selector: { kind: 'number', number: serving.number } })
-      ).spec;
-      const breaking = inputBreaks(servingSpec, target.spec);
       // A rollback returns to something this environment already ran; anything else is a release
       // that skipped its change request.
       const neverServed = !(await this.labelMoves(trx, prompt, environment)).some(
         (m) => m.number === targetNumber,
       );
-      let exceptionId: string | null = null;
-      if (breaking.length > 0 || neverServed) {
-        if (!justification && breaking.length > 0) {
-          throw new PromptOpsError(
-            'PO_ERR_ROLLBACK_BREAKING',
-            `rolling ${environment} back to ${prompt}@${targetNumber} would reject inputs that callers of @${serving.number} send: ${breaking.map((b) => `${b.path}: ${b.reason}`).join('; ')}. An admin may force it with a justification`,
-            { prompt, environment, from: serving.number, to: targetNumber, breaking },
-          );
-        }
-        if (!justification) {
-          throw new PromptOpsError(
-            'PO_ERR_POLICY_BLOCKED',
-            `${environment} never served ${prompt}@${targetNumber}, so rolling back to it would ship a version no change request approved for it; release it through a change request (or an admin may force it with a justification)`,
-            { prompt, environment, to: targetNumber },
-          );
-        }
-        exceptionId = await this.recordException(
-          trx,
-          breaking.length > 0 ? 'rollback-breaking' : 'rollback-unreviewed',
-          `${prompt}:${environment}`,
-          actor,
-          justification,
-          { from: serving.number, to: targetNumber, breaking, neverServed },
-          at,
-        );
-      }
+      const exceptionId = await this.revalidateMoveBack(trx, {
+        kind: 'rollback',
+        prompt,
+        environment,
+        from: serving.number,
+        to: targetNumber,
+        unreviewed: neverServed,
+        justification,
+        actor,
+        at,
+      });
       const row = this.releaseRow(
         prompt,
         environment,
@@ -1054,6 +1103,65 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     }
   }
 
+  /**
+   * The one contract re-validation for moving an environment from version `from` back to an older
+   * `to`, by a rollback or by releasing an older change request: when `to`'s input contract would
+   * reject inputs callers of `from` send, it is refused with PO_ERR_ROLLBACK_BREAKING; a rollback to
+   * a version the environment never served (`unreviewed`) is refused with PO_ERR_POLICY_BLOCKED.
+   * An admin's justification accepts either as a policy exception, whose id is returned.
+   */
+  private async revalidateMoveBack(
+    trx: Tx,
+    move: {
+      kind: 'rollback' | 'release';
+      prompt: string;
+      environment: string;
+      from: number;
+      to: number;
+      unreviewed: boolean;
+      justification: string | null;
+      actor: string;
+      at: string;
+    },
+  ): Promise<string | null> {
+    const { prompt, environment, from, to, justification } = move;
+    const specOf = async (number: number) =>
+      (await this.resolveIn(trx, { prompt, selector: { kind: 'number', number } })).spec;
+    const breaking = inputBreaks(await specOf(from), await specOf(to));
+    if (breaking.length === 0 && !move.unreviewed) return null;
+    const how =
+      move.kind === 'rollback'
+        ? `rolling ${environment} back to ${prompt}@${to}`
+        : `releasing ${prompt}@${to} to ${environment}, which serves @${from},`;
+    if (!justification && breaking.length > 0) {
+      throw new PromptOpsError(
+        'PO_ERR_ROLLBACK_BREAKING',
+        `${how} would reject inputs that callers of @${from} send: ${breaking.map((b) => `${b.path}: ${b.reason}`).join('; ')}. An admin may force it with a justification`,
+        { prompt, environment, from, to, breaking },
+      );
+    }
+    if (!justification) {
+      throw new PromptOpsError(
+        'PO_ERR_POLICY_BLOCKED',
+        `${environment} never served ${prompt}@${to}, so rolling back to it would ship a version no change request approved for it; release it through a change request (or an admin may force it with a justification)`,
+        { prompt, environment, to },
+      );
+    }
+    return this.recordException(
+      trx,
+      `${move.kind}-${breaking.length > 0 ? 'breaking' : 'unreviewed'}`,
+      `${prompt}:${environment}`,
+      move.actor,
+      justification,
+      { from, to, breaking, neverServed: move.unreviewed },
+      move.at,
+    );
+  }
+
+  private async isChangeAuthor(trx: Tx, cr: Database['change_requests'], who: string): Promise<boolean> {
+    return ((await this.changeAuthors(trx, [cr])).get(cr.id) ?? [cr.author]).includes(who);
+  }
+
   private requireOpen(cr: Database['change_requests']): void {
     if (cr.status !== 'open') {
       throw new PromptOpsError(
@@ -1161,15 +1269,49 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
 
   private async loadChangeRequest(trx: Tx, number: number): Promise<ChangeRequest> {
     const row = await this.crRow(trx, number);
+    const authors = (await this.changeAuthors(trx, [row])).get(row.id) ?? [row.author];
     const checks = await this.rowsOf(trx, 'cr_checks', [row.id]);
     const reviews = await this.rowsOf(trx, 'cr_reviews', [row.id]);
     const overrides = await this.overrideRows(trx).where('target', 'like', `cr#${number}:%`).execute();
-    return this.assemble(row, checks, reviews, overrides);
+    return this.assemble(row, authors, checks, reviews, overrides);
+  }
+
+  /**
+   * Everyone who authored each change request's change: its opener, and whoever pushed the
+   * proposed version or a version between the base and it (history is linear: each version's
+   * parent is the one numbered before it, so the change's content is the versions in that range).
+   * A first release (no base) carries the whole history; a return to an older version carries
+   * that version. Versions are immutable, so this is computed, not stored.
+   */
+  private async changeAuthors(
+    trx: Tx,
+    rows: readonly Database['change_requests'][],
+  ): Promise<Map<string, string[]>> {
+    const prompts = [...new Set(rows.map((r) => r.prompt))];
+    const versions = await trx
+      .selectFrom('prompt_versions as v')
+      .innerJoin('prompts as p', 'p.id', 'v.prompt_id')
+      .select(['p.name', 'v.number', 'v.author'])
+      .where('p.project', '=', this.project)
+      .where('p.name', 'in', prompts)
+      .execute();
+    const byPrompt = groupBy(versions, (v) => v.name);
+    const out = new Map<string, string[]>();
+    for (const row of rows) {
+      const candidate = row.version_number;
+      const base = row.base_number;
+      const inChange = (n: number) =>
+        base === null ? n <= candidate : base < candidate ? n > base && n <= candidate : n === candidate;
+      const pushed = (byPrompt.get(row.prompt) ?? []).filter((v) => inChange(v.number)).map((v) => v.author);
+      out.set(row.id, [...new Set([row.author, ...pushed])].sort());
+    }
+    return out;
   }
 
   /** A change request from its row and its checks, reviews and overrides (each oldest first). */
   private assemble(
     row: Database['change_requests'],
+    authors: string[],
     checkRows: readonly Database['cr_checks'][],
     reviewRows: readonly Database['cr_reviews'][],
     overrideRows: readonly Database['policy_exceptions'][],
@@ -1189,7 +1331,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     }));
     const risk = JSON.parse(row.risk) as RiskAssessment;
     const gate = evaluateGate({
-      author: row.author,
+      authors,
       versionHash: row.version_hash,
       risk,
       checks,
@@ -1207,6 +1349,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       title: row.title,
       description: row.description,
       author: row.author,
+      authors,
       status: row.status,
       risk,
       createdAt: row.created_at,
@@ -1429,6 +1572,13 @@ function refuseOverCanary(active: ReleaseRow | undefined): void {
     `${active.environment} is running a canary of ${active.prompt}@${active.canary_number}; promote it or roll it back there first`,
     { prompt: active.prompt, environment: active.environment },
   );
+}
+
+/** Whether `active` already serves `hash` as asked: as its stable version, or as a canary at `weight`. */
+function isSameRelease(active: ReleaseRow, hash: string, weight: number | undefined): boolean {
+  return weight === undefined
+    ? active.version_hash === hash && active.canary_number === null
+    : active.canary_hash === hash && active.canary_weight === weight;
 }
 
 function canaryOf(row: ReleaseRow): ReleaseRecord['canary'] {

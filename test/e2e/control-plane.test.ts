@@ -128,6 +128,7 @@ describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
       ['rita', 'reviewer'],
       ['raj', 'reviewer'],
       ['rel', 'releaser'],
+      ['ci', 'ci'],
     ] as const) {
       const made = await as('admin', [
         'token',
@@ -172,7 +173,10 @@ describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
     expect(early.stderr).toContain('PO_ERR_POLICY_BLOCKED');
     expect(early.stderr).toContain('needs 2 approval(s)');
 
-    const checked = await as('author', ['change', 'check', '1']);
+    // Check results come from CI: the author may not record them.
+    const selfChecked = await as('author', ['change', 'check', '1']);
+    expect(selfChecked.stderr).toContain('PO_ERR_FORBIDDEN');
+    const checked = await as('ci', ['change', 'check', '1']);
     expect(checked.code, checked.stdout + checked.stderr).toBe(0);
     expect(checked.stdout).toMatch(/tests\s+pass\s+5\/5 passed/);
     expect(checked.stdout).toMatch(/guardrails\s+pass\s+3\/3 guardrail cases passed/);
@@ -203,7 +207,7 @@ describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
     expect(second.risk.factors.map((f) => f.factor)).toContain('template-change');
     const selfApproval = await as('admin', ['change', 'approve', String(second.number)]);
     expect(selfApproval.stderr).toContain('PO_ERR_SELF_APPROVAL');
-    expect((await as('author', ['change', 'check', String(second.number)])).code).toBe(0);
+    expect((await as('ci', ['change', 'check', String(second.number)])).code).toBe(0);
     const regression = (
       json(await as('rita', ['change', 'show', String(second.number), '--json'])).changeRequest as {
         checks: { name: string; status: string; summary: string }[];

@@ -30,7 +30,7 @@ const green = CHECK_NAMES.map((name) => check(name, 'pass'));
 
 function gate(level: RiskTier, patch: Partial<GateInput> = {}) {
   return evaluateGate({
-    author: AUTHOR,
+    authors: [AUTHOR],
     versionHash: HASH,
     risk: { score: 0, scoreLevel: level, tier: level, level, factors: [] },
     checks: green,
@@ -85,6 +85,22 @@ describe('evaluateGate', () => {
   it("the author's own approval never counts", () => {
     const result = gate('medium', { reviews: [review(AUTHOR, 'approve', 1)] });
     expect(result.approvedBy).toEqual([]);
+    expect(result.ready).toBe(false);
+  });
+
+  it('no author of the change counts as an approver: whoever pushed a version in it, not only the opener', () => {
+    const result = gate('medium', {
+      authors: ['opener', 'pusher'],
+      reviews: [review('pusher', 'approve', 1), review('opener', 'approve', 2)],
+    });
+    expect(result.approvedBy).toEqual([]);
+    expect(result.ready).toBe(false);
+  });
+
+  it('check runs recorded by an author of the change never count, even with no checkers configured', () => {
+    const byPusher = CHECK_NAMES.map((name) => ({ ...check(name, 'pass'), actor: 'pusher' }));
+    const result = gate('low', { authors: ['opener', 'pusher'], checks: byPusher });
+    expect(Object.values(result.checks)).toEqual(['missing', 'missing', 'missing', 'missing']);
     expect(result.ready).toBe(false);
   });
 
@@ -144,7 +160,7 @@ describe('evaluateGate', () => {
 
     it('a group member who is the author does not count', () => {
       const result = evaluateGate({
-        author: 'lena',
+        authors: ['lena'],
         versionHash: HASH,
         risk: { score: 20, scoreLevel: 'medium', tier: 'low', level: 'medium', factors: [] },
         checks: green,

@@ -12,26 +12,18 @@ import {
 } from '../../src/governance/rbac.js';
 
 describe('roles and permissions', () => {
-  it('has five roles, least to most powerful', () => {
-    expect(ROLES).toEqual(['viewer', 'author', 'reviewer', 'releaser', 'admin']);
+  it('has six roles, least to most powerful', () => {
+    expect(ROLES).toEqual(['viewer', 'author', 'reviewer', 'releaser', 'ci', 'admin']);
   });
 
   it('grants each role exactly its permissions', () => {
     const table = Object.fromEntries(ROLES.map((role) => [role, [...grantsOf(role)].sort()]));
     expect(table).toEqual({
       viewer: ['read'],
-      author: [
-        'cr.check',
-        'cr.close',
-        'cr.open',
-        'label.set',
-        'read',
-        'trace.write',
-        'version.archive',
-        'version.push',
-      ],
+      author: ['cr.close', 'cr.open', 'label.set', 'read', 'trace.write', 'version.archive', 'version.push'],
       reviewer: ['cr.review', 'read', 'review.decide'],
-      releaser: ['cr.check', 'read', 'release.create', 'release.rollback', 'trace.write'],
+      releaser: ['read', 'release.create', 'release.rollback', 'trace.write'],
+      ci: ['cr.check', 'read'],
       admin: [...PERMISSIONS].sort(),
     });
   });
@@ -52,6 +44,13 @@ describe('roles and permissions', () => {
     expect(allows(['reviewer'], 'version.push')).toBe(false);
     expect(allows(['releaser'], 'cr.review')).toBe(false);
     expect(allows(['releaser'], 'version.push')).toBe(false);
+  });
+
+  it('only CI (and admins) record check results: authors and releasers cannot post green checks', () => {
+    expect(ROLES.filter((r) => allows([r], 'cr.check'))).toEqual(['ci', 'admin']);
+    expect(allows(['ci'], 'version.push')).toBe(false);
+    expect(allows(['ci'], 'release.create')).toBe(false);
+    expect(allows(['ci'], 'cr.review')).toBe(false);
   });
 
   it('only admins override policy and manage tokens and roles', () => {

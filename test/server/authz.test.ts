@@ -385,6 +385,35 @@ describe('special rules', () => {
     expectAuthorized(await rollback(tokens.admin, true), 'admin');
   });
 
+  it('forcing a release past the contract re-validation needs an admin too: a releaser gets 403', async () => {
+    const release = (token: string) =>
+      server.call('POST', `/v1/projects/${PROJECT}/releases`, {
+        token,
+        body: {
+          changeRequest: 1,
+          environment: 'staging',
+          force: { justification: 'the old contract is what callers send' },
+        },
+      });
+    const reply = await release(tokens.releaser);
+    expectError(reply, 403, 'PO_ERR_FORBIDDEN');
+    expect((reply.json as { error: { details: { permission?: string } } }).error.details.permission).toBe(
+      'policy.override',
+    );
+    expectAuthorized(await release(tokens.admin), 'admin');
+  });
+
+  it('only the ci role (or an admin) records check results: an author or a releaser gets 403', async () => {
+    const check = (token: string) =>
+      server.call('POST', `/v1/projects/${PROJECT}/change-requests/1/checks`, {
+        token,
+        body: { name: CHECK_NAMES[0], status: 'pass', summary: 'ok', versionHash: '0'.repeat(64) },
+      });
+    expectError(await check(tokens.author), 403, 'PO_ERR_FORBIDDEN');
+    expectError(await check(tokens.releaser), 403, 'PO_ERR_FORBIDDEN');
+    expectAuthorized(await check(tokens.ci), 'ci');
+  });
+
   it('an author may not move an environment label; an admin may', async () => {
     const setLabel = (token: string, label: string) =>
       server.call('POST', `/v1/projects/${PROJECT}/prompts/greet/labels/${label}`, {

@@ -28,12 +28,13 @@ describe.each(ENGINES)('parallel requests ($name)', (engine) => {
 
   beforeAll(async () => {
     server = await startServer({}, engine.url);
-    const grant = async (subject: string, role: 'author' | 'reviewer' | 'releaser') => {
+    const grant = async (subject: string, role: 'author' | 'reviewer' | 'releaser' | 'ci') => {
       tokens[subject] = (await server.store.createToken({ subject, name: 'test' }, 'test')).token;
       await server.store.grantRole(subject, role, 'test');
     };
     await grant('author@acme.example', 'author');
     await grant('rel@acme.example', 'releaser');
+    await grant('ci@acme.example', 'ci');
     for (const reviewer of REVIEWERS) await grant(reviewer, 'reviewer');
   }, 60_000);
 
@@ -55,7 +56,7 @@ describe.each(ENGINES)('parallel requests ($name)', (engine) => {
     expect(opened.status, opened.text).toBe(201);
     const cr = opened.json as ChangeRequest;
     for (const name of ['lint', 'tests', 'guardrails', 'regression'])
-      await as('rel@acme.example', 'POST', `${P}/change-requests/${cr.number}/checks`, {
+      await as('ci@acme.example', 'POST', `${P}/change-requests/${cr.number}/checks`, {
         name,
         status: 'pass',
         summary: 'ok',
@@ -76,6 +77,29 @@ describe.each(ENGINES)('parallel requests ($name)', (engine) => {
       .json as ChangeRequest;
     expect(after.gate.approvedBy).toEqual([...REVIEWERS].sort());
   });
+
+  it('records one release and one audit entry when the same change request is released 20 times at once', async () => {
+    const cr = await propose('Once {{text}}.');
+    const count = async () => ({
+      releases: ((await as('rel@acme.example', 'GET', `${P}/releases?limit=1000`)).json as unknown[]).length,
+      audit: ((await as('rel@acme.example', 'GET', `${P}/audit?limit=1000`)).json as unknown[]).length,
+    });
+    const before = await count();
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        as('rel@acme.example', 'POST', `${P}/releases`, { changeRequest: cr.number, environment: 'staging' }),
+      ),
+    );
+    for (const reply of replies) {
+      // A conflict the store could not resolve by retrying is a clean, documented refusal.
+      if (reply.status !== 201) expect(reply.text).toContain('PO_ERR_STORE_CONFLICT');
+    }
+    const released = replies.filter((r) => r.status === 201).map((r) => (r.json as ReleaseRecord).id);
+    expect(released.length).toBeGreaterThan(0);
+    expect(new Set(released).size).toBe(1);
+    // One release row, and two audit entries once: the release and its label move.
+    expect(await count()).toEqual({ releases: before.releases + 1, audit: before.audit + 2 });
+  }, 60_000);
 
   it('leaves exactly one active release per environment after racing releases and rollbacks', async () => {
     const crs: ChangeRequest[] = [];

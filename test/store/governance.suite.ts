@@ -115,11 +115,12 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
     async function pushVersion(
       shape: PromptShape | string,
       prompt = 'summarize',
+      author = AUTHOR,
     ): Promise<{ number: number; hash: string }> {
       const item = await shapedItem(prompt, typeof shape === 'string' ? { template: shape } : shape);
       clock.tick();
       const [outcome] = await store.push([item], {
-        author: AUTHOR,
+        author,
         message: `change ${item.hash.slice(0, 6)}`,
       });
       expect(outcome?.status).toBe('created');
@@ -394,6 +395,31 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         cr = await store.openChangeRequest({ prompt: 'summarize' }, AUTHOR);
       });
 
+      it('an author of the change cannot record its checks (PO_ERR_SELF_CHECK), whoever opened it', async () => {
+        // Reopen @2 (pushed by ada) as rita: the pusher and the opener are both its authors.
+        await store.closeChangeRequest(cr.number, AUTHOR);
+        clock.tick();
+        const byOther = await store.openChangeRequest({ prompt: 'summarize' }, REVIEWERS[0]);
+        for (const who of [AUTHOR, REVIEWERS[0]]) {
+          const err = await promptOpsRejection(
+            store.recordCheck(
+              byOther.number,
+              { name: 'lint', status: 'pass', summary: 'ok', versionHash: byOther.versionHash },
+              who,
+            ),
+          );
+          expect(err.code, who).toBe('PO_ERR_SELF_CHECK');
+        }
+        expect((await store.getChangeRequest(byOther.number)).checks).toEqual([]);
+        const checked = await passChecks(byOther);
+        expect(checked.gate.checks).toEqual({
+          lint: 'pass',
+          tests: 'pass',
+          guardrails: 'pass',
+          regression: 'pass',
+        });
+      });
+
       it('a check that ran on another version is refused with PO_ERR_CHECK_STALE and not recorded', async () => {
         const err = await promptOpsRejection(
           store.recordCheck(
@@ -594,6 +620,32 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         ]);
         expect(commented.gate.approvedBy).toEqual([]);
         expect(commented.gate.ready).toBe(false);
+      });
+
+      it('whoever pushed a version in the change cannot approve it either, though someone else opened it', async () => {
+        await ship('Summarize {{text}}.');
+        // rosa pushes @2, ada builds @3 on it and opens the request: both authored what it ships.
+        await pushVersion(
+          { template: 'Summarize {{text}} briefly.', risk: 'medium' },
+          'summarize',
+          REVIEWERS[2],
+        );
+        await pushVersion({ template: 'Summarize {{text}} in one line.', risk: 'medium' });
+        clock.tick();
+        const cr = await passChecks(await store.openChangeRequest({ prompt: 'summarize' }, REVIEWERS[0]));
+        expect(cr.authors).toEqual([AUTHOR, REVIEWERS[0], REVIEWERS[2]].sort());
+        for (const who of [AUTHOR, REVIEWERS[2], REVIEWERS[0]]) {
+          const err = await promptOpsRejection(review(cr, 'approve', who));
+          expect(err.code, who).toBe('PO_ERR_SELF_APPROVAL');
+        }
+        const shown = await store.getChangeRequest(cr.number);
+        expect(shown.reviews).toEqual([]);
+        expect(shown.gate.ready).toBe(false);
+        const approved = await review(cr, 'approve', REVIEWERS[1]);
+        expect(approved.gate).toMatchObject({ approvedBy: [REVIEWERS[1]], ready: true });
+        expect((await store.listChangeRequests()).find((c) => c.number === cr.number)?.authors).toEqual(
+          cr.authors,
+        );
       });
 
       it('an approval from someone else opens the gate', async () => {
@@ -1163,6 +1215,76 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect(await serving('production')).toBe(1);
       });
 
+      it('releasing what is already active changes nothing: the same release comes back, no new row or audit entry', async () => {
+        const { cr, release } = await ship('One {{text}}.');
+        const staged = await store.release({ changeRequest: cr.number, environment: 'staging' }, RELEASER);
+        const releases = await store.listReleases({ prompt: 'summarize', limit: 1000 });
+        const audit = await store.listAudit({ limit: 1000 });
+        clock.tick();
+        expect(
+          await store.release({ changeRequest: cr.number, environment: 'production' }, RELEASER),
+        ).toEqual(release);
+        expect(await store.release({ changeRequest: cr.number, environment: 'staging' }, ADMIN)).toEqual(
+          staged,
+        );
+        expect(await store.listReleases({ prompt: 'summarize', limit: 1000 })).toEqual(releases);
+        expect(await store.listAudit({ limit: 1000 })).toEqual(audit);
+
+        // A canary at the weight it already runs at is the same release; another weight is a ramp.
+        const next = await readyCr('summarize', (await pushVersion('Two {{text}}.')).number);
+        const canary = await store.release(
+          { changeRequest: next.number, environment: 'production', canaryWeight: 10 },
+          RELEASER,
+        );
+        clock.tick();
+        expect(
+          await store.release(
+            { changeRequest: next.number, environment: 'production', canaryWeight: 10 },
+            RELEASER,
+          ),
+        ).toEqual(canary);
+        const ramp = await store.release(
+          { changeRequest: next.number, environment: 'production', canaryWeight: 50 },
+          RELEASER,
+        );
+        expect(ramp.seq).toBe(canary.seq + 1);
+      });
+
+      it('a canary of the version already served as stable is refused (PO_ERR_RELEASE_INVALID), so promotion stays possible', async () => {
+        const { cr } = await ship('One {{text}}.');
+        const before = await store.listReleases({ prompt: 'summarize', limit: 1000 });
+        const err = await promptOpsRejection(
+          store.release({ changeRequest: cr.number, environment: 'production', canaryWeight: 10 }, RELEASER),
+        );
+        expect(err.code).toBe('PO_ERR_RELEASE_INVALID');
+        expect(err.message).toContain('already serves summarize@1 as its stable version');
+        expect(await store.listReleases({ prompt: 'summarize', limit: 1000 })).toEqual(before);
+        // Nothing is left running beside production: the next change releases and promotes normally.
+        const next = await readyCr('summarize', (await pushVersion('Two {{text}}.')).number);
+        await store.release(
+          { changeRequest: next.number, environment: 'production', canaryWeight: 10 },
+          RELEASER,
+        );
+        const promoted = await store.promote({ prompt: 'summarize', environment: 'production' }, RELEASER);
+        expect(promoted).toMatchObject({ kind: 'promote', version: next.version, canary: null });
+      });
+
+      it('a promotion onto an environment serving a newer version is re-validated like a rollback', async () => {
+        // production serves v1 (requires locale); staging got v2 (locale optional) first.
+        await ship({ template: 'Summarize {{text}} in {{locale}}.', required: ['locale'] });
+        const v2 = await pushVersion({
+          template: 'Summarize {{text}} in {{locale}}.',
+          optional: ['text', 'locale'],
+        });
+        const cr = await readyCr('summarize', v2.number);
+        await store.release({ changeRequest: cr.number, environment: 'staging' }, RELEASER);
+        const err = await promptOpsRejection(
+          store.promote({ prompt: 'summarize', environment: 'production', to: 'staging' }, RELEASER),
+        );
+        expect(err.code).toBe('PO_ERR_ROLLBACK_BREAKING');
+        expect(await serving('staging')).toBe(2);
+      });
+
       it('a canary needs a whole weight from 1 to 99 and a stable version beside it', async () => {
         await pushVersion('Summarize {{text}}.');
         const cr = await readyCr();
@@ -1382,10 +1504,86 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
       });
 
       describe('across a breaking input contract', () => {
+        let first: ChangeRequest;
+        let second: ChangeRequest;
+
         beforeEach(async () => {
           // v1 requires `locale`; v2 made it optional, so callers of v2 may omit it.
-          await ship({ template: 'Summarize {{text}} in {{locale}}.', required: ['locale'] });
-          await ship({ template: 'Summarize {{text}} in {{locale}}.', optional: ['text', 'locale'] });
+          first = (await ship({ template: 'Summarize {{text}} in {{locale}}.', required: ['locale'] })).cr;
+          second = (
+            await ship({ template: 'Summarize {{text}} in {{locale}}.', optional: ['text', 'locale'] })
+          ).cr;
+        });
+
+        /** v1 then v2 released to staging, as in production. */
+        async function stageBoth(): Promise<void> {
+          for (const cr of [first, second]) {
+            clock.tick();
+            await store.release({ changeRequest: cr.number, environment: 'staging' }, RELEASER);
+          }
+          expect(await serving('staging')).toBe(2);
+        }
+
+        it('re-releasing the older change request is refused like the rollback (PO_ERR_ROLLBACK_BREAKING), and nothing moves', async () => {
+          await stageBoth();
+          const rollback = await promptOpsRejection(
+            store.rollback({ prompt: 'summarize', environment: 'staging' }, RELEASER),
+          );
+          expect(rollback.code).toBe('PO_ERR_ROLLBACK_BREAKING');
+          const releasesBefore = await store.listReleases({ prompt: 'summarize', limit: 1000 });
+          const err = await promptOpsRejection(
+            store.release({ changeRequest: first.number, environment: 'staging' }, RELEASER),
+          );
+          expect(err.code).toBe('PO_ERR_ROLLBACK_BREAKING');
+          expect(err.details).toMatchObject({ prompt: 'summarize', environment: 'staging', from: 2, to: 1 });
+          expect(JSON.stringify(err.details.breaking)).toContain('locale');
+          expect(await serving('staging')).toBe(2);
+          expect(await store.listReleases({ prompt: 'summarize', limit: 1000 })).toEqual(releasesBefore);
+          expect(await store.listPolicyExceptions()).toEqual([]);
+          // A canary of the older version would serve its contract to some callers: refused too.
+          const canary = await promptOpsRejection(
+            store.release(
+              { changeRequest: first.number, environment: 'staging', canaryWeight: 10 },
+              RELEASER,
+            ),
+          );
+          expect(canary.code).toBe('PO_ERR_ROLLBACK_BREAKING');
+        });
+
+        it('an admin may force the re-release with a justification, recorded as a policy exception', async () => {
+          await stageBoth();
+          const short = await promptOpsRejection(
+            store.release(
+              { changeRequest: first.number, environment: 'staging', force: { justification: 'oops' } },
+              ADMIN,
+            ),
+          );
+          expect(short.code).toBe('PO_ERR_USAGE');
+          const at = clock.tick();
+          const back = await store.release(
+            {
+              changeRequest: first.number,
+              environment: 'staging',
+              force: { justification: 'v2 corrupts summaries; every caller sends locale' },
+            },
+            ADMIN,
+          );
+          expect(back).toMatchObject({
+            kind: 'release',
+            version: 1,
+            changeRequest: first.number,
+            active: true,
+          });
+          expect(await serving('staging')).toBe(1);
+          const [exception] = await store.listPolicyExceptions();
+          expect(exception).toMatchObject({
+            id: back.exception,
+            kind: 'release-breaking',
+            target: 'summarize:staging',
+            actor: ADMIN,
+            details: { from: 2, to: 1 },
+            at,
+          });
         });
 
         it('is refused with PO_ERR_ROLLBACK_BREAKING, and nothing moves', async () => {
@@ -1572,6 +1770,32 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect(await store.listReleases({ prompt: 'summarize', environment: 'production' })).toHaveLength(3);
         expect(await serving('production')).toBe(1);
         await assertReleaseInvariants('summarize', ENVIRONMENTS);
+      });
+
+      it('releasing one change request 20 times in parallel makes one release and one audit entry', async () => {
+        await ship('One {{text}}.');
+        const cr = await readyCr('summarize', (await pushVersion('Two {{text}}.')).number);
+        const releasesBefore = (await store.listReleases({ prompt: 'summarize', limit: 1000 })).length;
+        const auditBefore = (await store.listAudit({ limit: 1000 })).length;
+        const stores = await Promise.all(Array.from({ length: 20 }, () => h.reopen()));
+
+        const settled = await Promise.allSettled(
+          stores.map((s) => s.release({ changeRequest: cr.number, environment: 'staging' }, RELEASER)),
+        );
+
+        expect(unexpectedFailures(settled)).toEqual([]);
+        const records = settled.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+        expect(records.length).toBeGreaterThan(0);
+        expect(new Set(records.map((r) => r.id)).size).toBe(1);
+        expect(await store.listReleases({ prompt: 'summarize', limit: 1000 })).toHaveLength(
+          releasesBefore + 1,
+        );
+        const audit = await store.listAudit({ limit: 1000 });
+        expect(audit).toHaveLength(auditBefore + 2); // the release and its label move, once
+        expect(
+          audit.filter((e) => e.action === 'release.release' && e.target === 'summarize:staging'),
+        ).toHaveLength(1);
+        await assertReleaseInvariants('summarize', ['staging']);
       });
 
       it('concurrent approvals by different reviewers are all kept', async () => {

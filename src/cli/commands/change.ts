@@ -43,7 +43,7 @@ const STATUS_MARK: Record<string, string> = {
 function printChangeRequest(cr: ChangeRequest): void {
   print(
     `${color.bold(`#${cr.number}`)} ${cr.title}  ${color.dim(`[${cr.status}]`)}\n` +
-      `  ${cr.prompt}@${cr.version} ${color.dim(shortHash(cr.versionHash))} replaces ${cr.base === null ? `nothing in ${cr.baseLabel}` : `@${cr.base} (${cr.baseLabel})`}; opened by ${cr.author}`,
+      `  ${cr.prompt}@${cr.version} ${color.dim(shortHash(cr.versionHash))} replaces ${cr.base === null ? `nothing in ${cr.baseLabel}` : `@${cr.base} (${cr.baseLabel})`}; opened by ${cr.author}${cr.authors.length > 1 ? `; authors (who may not approve or check it): ${cr.authors.join(', ')}` : ''}`,
   );
   if (cr.description) print(`  ${cr.description}`);
   print(

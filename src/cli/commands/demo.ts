@@ -76,9 +76,16 @@ export async function demo(dir: string | undefined): Promise<number> {
   await diff('support-reply@1', 'support-reply@2', opts);
   step('promptops change open support-reply — propose @2 for production: a change request with a risk score');
   await openChange('support-reply', { ...actor, title: "answer in the customer's language" });
-  step('promptops change check 1 — lint, the suite, its guardrail cases and a regression run against @1');
-  print(color.dim('(the suite never sends the new required "locale", so the gate stays closed)'));
-  await checkChange('1', { ...actor, provider: 'offline' });
+  step(
+    'promptops change check 1 --author ci@acme.example — as CI: lint, the suite, its guardrail cases and a regression run against @1',
+  );
+  print(
+    color.dim(
+      '(checks come from CI, never from the change’s author; the suite never sends the new required "locale", so the gate stays closed)',
+    ),
+  );
+  const ci = { ...opts, author: 'ci@acme.example', provider: 'offline' };
+  await checkChange('1', ci);
   step('edit support-reply.tests.yaml — send a locale in every case, then promptops change check 1 again');
   const suiteFile = path.join(target, 'prompts', 'support-reply.tests.yaml');
   const suite = await readFile(suiteFile, 'utf8');
@@ -86,7 +93,7 @@ export async function demo(dir: string | undefined): Promise<number> {
     suiteFile,
     suite.replace('    channel: email\n', '    channel: email\n    locale: en-GB\n'),
   );
-  await checkChange('1', { ...actor, provider: 'offline' });
+  await checkChange('1', ci);
   step('promptops label set support-reply@2 staging');
   await setLabel('support-reply@2', 'staging', actor);
   for (const name of ['support-reply', 'refund-decision', 'contract-extractor']) {

@@ -50,6 +50,8 @@ function output(r: ReleaseRecord, verb: string, options: GlobalOptions): number 
 export async function release(cr: string, options: ReleaseOptions): Promise<number> {
   const environment = requireEnv(options);
   const canaryWeight = options.canary === undefined ? undefined : wholeNumber(options.canary, '--canary');
+  if (options.force && !options.justification)
+    throw new PromptOpsError('PO_ERR_USAGE', '--force needs --justification "why callers may break"');
   return withStore(options, async (store) => {
     const r = await store.release(
       {
@@ -57,6 +59,7 @@ export async function release(cr: string, options: ReleaseOptions): Promise<numb
         environment,
         ...(canaryWeight !== undefined ? { canaryWeight } : {}),
         ...(options.notes ? { notes: options.notes } : {}),
+        ...(options.force ? { force: { justification: options.justification! } } : {}),
       },
       resolveActor(options.author),
     );
