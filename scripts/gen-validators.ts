@@ -1,5 +1,5 @@
 /**
- * Compiles the project's fixed JSON Schemas (frontmatter, promptops.yaml, guardrail options, the
+ * Compiles the project's fixed JSON Schemas (frontmatter, the canonical spec, promptops.yaml, guardrail options, the
  * draft-07 meta-schema) into plain validator functions at build time with Ajv's standalone mode,
  * so the CLI never pays Ajv's schema compilation at start-up (it was most of `lint`'s time).
  *
@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import metaSchema from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { FRONTMATTER_SCHEMA } from '../src/catalog/frontmatter-schema.js';
+import { SPEC_SCHEMA } from '../src/catalog/spec-schema.js';
 import { SUITE_SCHEMA } from '../src/eval/suite-schema.js';
 import { BUILTIN_GUARDRAILS, guardrailValidatorName } from '../src/guardrails/registry.js';
 import { CONFIG_SCHEMA } from '../src/project/config-schema.js';
@@ -28,6 +29,7 @@ const add = (name: string, schema: object) => {
   exports[name] = name;
 };
 add('frontmatter', FRONTMATTER_SCHEMA);
+add('spec', SPEC_SCHEMA);
 add('config', CONFIG_SCHEMA);
 add('suite', SUITE_SCHEMA);
 const { $id: _id, $schema: _schema, ...meta } = metaSchema as Record<string, unknown>;

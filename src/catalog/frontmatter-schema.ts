@@ -1,26 +1,28 @@
 import { GUARDRAIL_ACTIONS, INPUT_POLICIES, RISK_TIERS } from './spec.js';
 
+/** The longest prompt name, variant or label: a full prompt name (`name.variant`) stays readable in a URL path. */
+export const MAX_NAME_LENGTH = 64;
+
 /** Names usable as prompt names, variants and labels: safe in refs (`name@3`, `name:prod`) and URLs. */
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+export const NAME_PATTERN = `^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_NAME_LENGTH - 1}}$`;
 
-const guardrailDecl = {
-  anyOf: [
-    { type: 'string', minLength: 1 },
-    {
-      type: 'object',
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        action: { enum: [...GUARDRAIL_ACTIONS] },
-        options: { type: 'object' },
-        fallback: { type: 'string', minLength: 1 },
-      },
-      required: ['name'],
-      additionalProperties: false,
-    },
-  ],
-};
+/** A guardrail written as an object; the frontmatter also takes its bare name. */
+export const GUARDRAIL_DECL_SCHEMA = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    action: { enum: [...GUARDRAIL_ACTIONS] },
+    options: { type: 'object' },
+    fallback: { type: 'string', minLength: 1 },
+  },
+  required: ['name'],
+  additionalProperties: false,
+} as const;
 
-const fieldRule = {
+const guardrailDecl = { anyOf: [{ type: 'string', minLength: 1 }, GUARDRAIL_DECL_SCHEMA] };
+
+/** The rules of one input field under `promptops.contract.fields`. */
+export const FIELD_RULE_SCHEMA = {
   type: 'object',
   properties: {
     maxChars: { type: 'integer', minimum: 1 },
@@ -30,7 +32,7 @@ const fieldRule = {
     redact: { type: 'boolean' },
   },
   additionalProperties: false,
-};
+} as const;
 
 /**
  * The shape of a `.prompt` frontmatter as written (Dotprompt keys plus `promptops.*` extension
@@ -67,7 +69,7 @@ export const FRONTMATTER_SCHEMA = {
       properties: {
         policy: { enum: [...INPUT_POLICIES] },
         maxInputChars: { type: 'integer', minimum: 1 },
-        fields: { type: 'object', additionalProperties: fieldRule },
+        fields: { type: 'object', additionalProperties: FIELD_RULE_SCHEMA },
         output: {
           type: 'object',
           properties: {

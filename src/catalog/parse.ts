@@ -10,8 +10,9 @@ import {
 } from '../guardrails/registry.js';
 import type { ProjectConfig } from '../project/config.js';
 import { OFFLINE_MODELS, splitModelId } from '../providers/registry.js';
+import { specProblems } from './check-spec.js';
 import type { Diagnostic } from './diagnostics.js';
-import { KNOWN_FRONTMATTER_KEYS, NAME_PATTERN } from './frontmatter-schema.js';
+import { KNOWN_FRONTMATTER_KEYS, MAX_NAME_LENGTH, NAME_PATTERN } from './frontmatter-schema.js';
 import { type LocatedYaml, type Position, parseLocatedYaml, splitPromptSource } from './source.js';
 import {
   type ContractSpec,
@@ -143,7 +144,14 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
     report(
       { line: 1, col: 1 },
       'name-invalid',
-      `prompt name "${baseName}" (from the file name) may only use letters, digits, '-' and '_'; rename the file or set name: in the frontmatter`,
+      `prompt name "${baseName}" (from the file name) may only use letters, digits, '-' and '_', at most ${MAX_NAME_LENGTH} characters; rename the file or set name: in the frontmatter`,
+    );
+  }
+  if (variant !== undefined && raw.variant === undefined && !new RegExp(NAME_PATTERN).test(variant)) {
+    report(
+      { line: 1, col: 1 },
+      'name-invalid',
+      `variant "${variant}" (from the file name) may only use letters, digits, '-' and '_', at most ${MAX_NAME_LENGTH} characters; rename the file (name.variant.prompt) or set variant: in the frontmatter`,
     );
   }
 
@@ -298,7 +306,11 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
       },
     },
   };
-  return { spec, diagnostics };
+  // The registry's own rule for what it keeps (the same one every push over HTTP passes).
+  for (const problem of specProblems(spec)) report({ line: 1, col: 1 }, 'spec-invalid', problem);
+  return diagnostics.some((d) => d.severity === 'error')
+    ? { spec: null, diagnostics }
+    : { spec, diagnostics };
 }
 
 type Reporter = (at: Position, rule: string, message: string, severity?: Diagnostic['severity']) => void;

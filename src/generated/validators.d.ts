@@ -7,6 +7,7 @@ export interface GeneratedValidator {
 }
 
 export const frontmatter: GeneratedValidator;
+export const spec: GeneratedValidator;
 export const config: GeneratedValidator;
 export const suite: GeneratedValidator;
 export const jsonSchemaDraft7: GeneratedValidator;

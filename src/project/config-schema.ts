@@ -1,8 +1,10 @@
+import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
 import { CHECK_NAMES } from '../governance/policy.js';
 import { PROVIDER_TYPES } from '../providers/registry.js';
 
-const NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+// Projects, environments and graders are names like prompts and labels: one pattern, one length.
+const NAME = NAME_PATTERN;
 
 /** The shape of `promptops.yaml`. Compiled at build time (scripts/gen-validators.ts). */
 export const CONFIG_SCHEMA = {

@@ -1,10 +1,12 @@
 import swagger from '@fastify/swagger';
+import type { FastifyReply } from 'fastify';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { findUnstorable } from '../catalog/check-spec.js';
 import { type ErrorCode, isPromptOpsError, PromptOpsError } from '../errors.js';
 import { allows, type Permission, ROLES, type Role } from '../governance/rbac.js';
 import type { Store } from '../store/index.js';
 import { type Caller, retryAfterSeconds, TokenChecker } from './auth.js';
-import { ROUTES, type RouteDef } from './routes.js';
+import { MAX_TEXT_LENGTH, ROUTES, type RouteDef } from './routes.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** What the control-plane server is built from. */
@@ -50,8 +52,16 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
+    // Every name the API accepts (a prompt name, a subject, an id) must fit in a path parameter.
+    routerOptions: { maxParamLength: MAX_TEXT_LENGTH },
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // Errors the router meets before any route runs (a malformed %-escape, an over-long parameter)
+    // get the same body as every other error.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      reply.status(status).send(errorBody('PO_ERR_REQUEST_INVALID', err.message, { reason: err.code }));
+    },
   });
   const ttl = options.authCacheMs ?? 5_000;
   const tokens = new TokenChecker({
@@ -93,9 +103,9 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send(errorBody('PO_ERR_REQUEST_INVALID', err.message));
     }
-    // A closed store is the server shutting down under a request: retryable, like a lost database.
-    // (Once it is closed, any failure of a request counts as that: the request belongs elsewhere.)
-    if (isStoreDown(err) || store.closed) {
+    // A lost, shut-down or damaged database (or a store closed by a shutdown under the request) is
+    // retryable elsewhere or later, as /readyz says; the engine's error stays in the server log.
+    if (store.isUnavailable(err)) {
       request.log.error({ err }, 'store unavailable');
       return reply
         .status(503)
@@ -112,6 +122,20 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
           `internal error (request ${request.id}); the server log has the details`,
         ),
       );
+  });
+  // Whatever a route's schema says, no request brings in a value one of the engines cannot store
+  // (a NUL character, a lone surrogate, a number JSON cannot hold): refused here, not failed in SQL.
+  app.addHook('preHandler', async (request) => {
+    for (const [part, value] of [
+      ['path', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
+      const problem = findUnstorable(value, part);
+      if (problem) {
+        throw new PromptOpsError('PO_ERR_REQUEST_INVALID', `invalid request: ${problem}`, { part });
+      }
+    }
   });
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -250,12 +274,4 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
       draining = true;
     },
   };
-}
-
-function isStoreDown(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return (
-    typeof code === 'string' &&
-    (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code.startsWith('08') || code === 'SQLITE_BUSY')
-  );
 }

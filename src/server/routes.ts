@@ -1,4 +1,6 @@
 import { hashSpec } from '../catalog/canonical.js';
+import { refuseInvalidSpecs } from '../catalog/check-spec.js';
+import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import type { PromptSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import { CHECK_NAMES } from '../governance/policy.js';
@@ -38,9 +40,19 @@ export interface RouteDef {
 }
 
 const P = '/projects/:project';
-const str = { type: 'string', minLength: 1, maxLength: 500 } as const;
+/** The longest name, id or subject the API takes, in a body or a path parameter. */
+export const MAX_TEXT_LENGTH = 500;
+/**
+ * The largest whole number the API takes: what an `integer` column holds on every engine
+ * (PostgreSQL's is 32-bit). Every `integer` in a route's schema says so (a test walks them all).
+ */
+export const MAX_INTEGER = 2 ** 31 - 1;
+/** The largest duration (ms) a trace may report; PostgreSQL's `real` overflows past ~3.4e38. */
+const MAX_DURATION_MS = 1e12;
+const str = { type: 'string', minLength: 1, maxLength: MAX_TEXT_LENGTH } as const;
 const text = { type: 'string', maxLength: 20_000 } as const;
-const int = { type: 'integer', minimum: 1 } as const;
+const int = { type: 'integer', minimum: 1, maximum: MAX_INTEGER } as const;
+const count = { type: 'integer', minimum: 0, maximum: MAX_INTEGER } as const;
 /** Query strings carry text: numbers are checked by pattern (request bodies are never coerced). */
 const limit = { type: 'string', pattern: '^(?:[1-9][0-9]{0,3}|10000)$' } as const;
 const obj = (properties: Record<string, object>, required: string[] = []) => ({
@@ -63,7 +75,8 @@ const traceSchema = {
     version: {
       type: 'object',
       required: ['number', 'hash'],
-      properties: { number: { type: 'integer' }, hash: str },
+      // 0 is the working copy an evaluation runs (pushed or not).
+      properties: { number: count, hash: str },
     },
     environment: { type: ['string', 'null'] },
     status: { enum: ['ok', 'error', 'held'] },
@@ -75,7 +88,11 @@ const traceSchema = {
     },
     model: { type: ['string', 'null'] },
     startedAt: isoTime,
-    timings: { type: 'object', required: ['total'], properties: { total: { type: 'number' } } },
+    timings: {
+      type: 'object',
+      required: ['total'],
+      properties: { total: { type: 'number', minimum: 0, maximum: MAX_DURATION_MS } },
+    },
   },
 };
 
@@ -84,7 +101,7 @@ const reviewSchema = obj(
   {
     id: str,
     prompt: str,
-    versionNumber: { type: 'integer', minimum: 1 },
+    versionNumber: int,
     stage: { enum: ['input', 'output'] },
     guardrail: str,
     traceId: str,
@@ -100,35 +117,24 @@ const evalRunSchema = obj(
     prompt: str,
     versionHash: hash,
     startedAt: isoTime,
-    passed: { type: 'integer', minimum: 0 },
-    failed: { type: 'integer', minimum: 0 },
-    errors: { type: 'integer', minimum: 0 },
+    passed: count,
+    failed: count,
+    errors: count,
     passRate: { type: 'number', minimum: 0, maximum: 1 },
     result: {},
   },
   ['id', 'prompt', 'versionHash', 'startedAt', 'passed', 'failed', 'errors', 'passRate', 'result'],
 );
 
-/** A pushed spec: the shape is checked here, the content by its hash. */
-const specSchema = {
-  type: 'object',
-  required: ['name', 'template', 'config', 'input', 'output', 'promptops'],
-  properties: {
-    name: str,
-    template: { type: 'string', maxLength: 1_000_000 },
-    config: { type: 'object' },
-    input: { type: 'object' },
-    output: { type: 'object' },
-    promptops: { type: 'object' },
-  },
-};
+/** A pushed spec: its shape and content are checked by `specProblems` (as lint does), its identity by its hash. */
+const specSchema = { type: 'object' };
 
 function num(value: string | undefined, what: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_INTEGER) {
     throw new PromptOpsError(
       'PO_ERR_REQUEST_INVALID',
-      `${what} must be a positive whole number, not "${value}"`,
+      `${what} must be a whole number from 1 to ${MAX_INTEGER}, not "${value}"`,
       {},
     );
   }
@@ -151,7 +157,8 @@ export const ROUTES: RouteDef[] = [
     url: `${P}/prompts/push`,
     permission: 'version.push',
     tag: 'catalog',
-    summary: 'Register new immutable versions (idempotent); each spec must match its hash',
+    summary:
+      'Register new immutable versions (idempotent); each spec must be valid (as lint checks it) and match its hash',
     schema: {
       body: obj(
         {
@@ -170,6 +177,12 @@ export const ROUTES: RouteDef[] = [
     },
     handler: ({ store, actor, body }) => {
       const items = body.items as { spec: PromptSpec; hash: string }[];
+      // The same rules as a local push (lint): one malformed spec would break the prompt for every reader.
+      const invalid = refuseInvalidSpecs(
+        items.map((item) => item.spec),
+        'PO_ERR_REQUEST_INVALID',
+      );
+      if (invalid) throw invalid;
       for (const item of items) {
         if (hashSpec(item.spec) !== item.hash) {
           throw new PromptOpsError(
@@ -674,15 +687,24 @@ export const ROUTES: RouteDef[] = [
         ['subject'],
       ),
     },
-    handler: ({ store, actor, body }) =>
-      store.createToken(
+    handler: ({ store, actor, body }) => {
+      const expiresAt = body.expiresAt ? new Date(body.expiresAt as string) : null;
+      if (expiresAt && expiresAt.getTime() <= Date.now()) {
+        throw new PromptOpsError(
+          'PO_ERR_REQUEST_INVALID',
+          `expiresAt ${body.expiresAt as string} is in the past: such a token could never be used; give a future date-time, or none for a token that does not expire`,
+          { expiresAt: body.expiresAt },
+        );
+      }
+      return store.createToken(
         {
           subject: body.subject as string,
           name: (body.name as string | undefined) ?? 'api',
-          ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt as string).toISOString() } : {}),
+          ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
         },
         actor,
-      ),
+      );
+    },
   },
   {
     method: 'DELETE',
@@ -724,7 +746,7 @@ export const ROUTES: RouteDef[] = [
     summary: 'Create a project (a workspace with its own catalog, roles and audit chain)',
     status: 201,
     schema: {
-      body: obj({ name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } }, ['name']),
+      body: obj({ name: { type: 'string', pattern: NAME_PATTERN } }, ['name']),
     },
     handler: async ({ store, actor, body, invalidate }) => {
       // Whoever creates a project administers it; otherwise nobody could grant its first roles.

@@ -222,6 +222,10 @@ export class HttpStore implements Store {
   async close(): Promise<void> {}
   /** Nothing to close: every call is its own HTTP request. */
   readonly closed = false;
+  /** A server that cannot be reached already fails as PO_ERR_REMOTE_UNAVAILABLE. */
+  isUnavailable(_err: unknown): boolean {
+    return false;
+  }
 
   // ---- identity ----
   async ensureProject(name: string, actor: string): Promise<ProjectRecord> {

@@ -21,6 +21,29 @@ function isRetryable(err: unknown): boolean {
 }
 
 /**
+ * The database cannot serve requests, whatever they ask: the connection failed or was cut (class
+ * 08, socket errors), the server is shutting down or out of resources (57, 53), a system or
+ * internal failure (58, XX), or the registry itself is gone: its database (3D000), its schema
+ * (3F000), or its tables and columns (42P01, 42703), as after a DROP SCHEMA under a running server.
+ */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') {
+    // pg reports a dropped connection and an exhausted pool without a code.
+    const message = (err as { message?: unknown } | null)?.message;
+    return (
+      typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect/.test(message)
+    );
+  }
+  return (
+    ['08', '53', '57', '58', 'XX'].includes(code.slice(0, 2)) ||
+    ['3D000', '3F000', '42P01', '42703'].includes(code) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)
+  );
+}
+
+/**
  * Splits a `postgres://` URL into what pg connects to and the registry's schema (`?schema=NAME`,
  * stripped from the URL pg sees). Without it the server's default search_path applies.
  */
@@ -72,7 +95,7 @@ function pool(connectionString: string, schema: string | null, isolation: string
  */
 export async function openPostgresStore(
   url: string,
-  options: Omit<StoreOptions, 'isRetryable'> & GovernanceOptions,
+  options: Omit<StoreOptions, 'isRetryable' | 'isUnavailable'> & GovernanceOptions,
 ): Promise<Store> {
   const { connectionString, schema } = parsePostgresUrl(url);
   try {
@@ -83,7 +106,7 @@ export async function openPostgresStore(
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: pool(connectionString, schema, null, 10) }),
   });
-  return new KyselyStore(db, { ...options, isRetryable });
+  return new KyselyStore(db, { ...options, isRetryable, isUnavailable });
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../catalog/canonical.js';
-import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
+import { refuseInvalidSpecs } from '../catalog/check-spec.js';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { formatVersionRef, type VersionRef } from '../catalog/ref.js';
 import { type PromptSpec, upgradeSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
@@ -117,6 +118,12 @@ export interface RegistryStore {
   recordEvalRun(run: EvalRunRecord): Promise<void>;
   listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
   close(): Promise<void>;
+  /**
+   * True when `err` (thrown by this store) means the database is unreachable, shut down or damaged
+   * (its tables or schema gone), rather than a fault of the request: callers answer "unavailable,
+   * retry" (503), as readiness does. Each engine knows its own error codes.
+   */
+  isUnavailable(err: unknown): boolean;
   /** close() has been called (on this store, or on the store a forProject view came from). */
   readonly closed: boolean;
   /** This store seen as another project, on the same connection. */
@@ -193,6 +200,8 @@ export interface StoreOptions {
   now?: () => Date;
   /** Called with an error to decide whether a failed transaction may be retried (engine-specific). */
   isRetryable?: (err: unknown) => boolean;
+  /** Called with an error to decide whether it means the database is unavailable (engine-specific). */
+  isUnavailable?: (err: unknown) => boolean;
   onClose?: () => Promise<void>;
 }
 
@@ -243,6 +252,12 @@ export class KyselyRegistryStore implements RegistryStore {
   }
 
   async push(items: readonly PushItem[], meta: { author: string; message?: string }): Promise<PushOutcome[]> {
+    // Every reader trusts a stored spec, so none is kept that the catalog's own rules refuse.
+    const invalid = refuseInvalidSpecs(
+      items.map((item) => item.spec),
+      'PO_ERR_CATALOG_INVALID',
+    );
+    if (invalid) throw invalid;
     return this.transact(async (trx) => {
       const at = this.now().toISOString();
       const outcomes: PushOutcome[] = [];
@@ -852,7 +867,7 @@ export class KyselyRegistryStore implements RegistryStore {
             error_code: t.error?.code ?? null,
             model: t.model,
             started_at: t.startedAt,
-            duration_ms: t.timings.total,
+            duration_ms: storableReal(t.timings.total),
             record: JSON.stringify(t),
           })),
         ),
@@ -1045,7 +1060,7 @@ export class KyselyRegistryStore implements RegistryStore {
         passed: run.passed,
         failed: run.failed,
         errors: run.errors,
-        pass_rate: run.passRate,
+        pass_rate: storableReal(run.passRate),
         result: JSON.stringify(run.result),
       })
       .execute();
@@ -1080,6 +1095,11 @@ export class KyselyRegistryStore implements RegistryStore {
     return this.closing;
   }
 
+  isUnavailable(err: unknown): boolean {
+    // Once closed (a shutdown under a request), any failure is that: the request belongs elsewhere.
+    return this.closed || (this.options.isUnavailable?.(err) ?? false);
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await this.db.destroy();
@@ -1104,7 +1124,7 @@ function checkLabelName(label: string): void {
       'PO_ERR_LABEL_INVALID',
       RESERVED_LABELS.has(label)
         ? `"${label}" is reserved (NAME@latest already means the newest version); pick another label name`
-        : `label "${label}" may only use letters, digits, '-' and '_', starting with a letter or digit`,
+        : `label "${label}" may only use letters, digits, '-' and '_', starting with a letter or digit, at most ${MAX_NAME_LENGTH} characters`,
       { label },
     );
   }
@@ -1139,4 +1159,12 @@ function toAuditEntry(row: Database['audit_log']): AuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/**
+ * A number as a `real` column keeps it on every engine: PostgreSQL's (float4) refuses values too
+ * small for it rather than rounding them, and at that size a duration or a rate is zero.
+ */
+function storableReal(value: number): number {
+  return Math.abs(value) < 1e-30 ? 0 : value;
 }

@@ -16,6 +16,18 @@ function isBusy(err: unknown): boolean {
 }
 
 /**
+ * The database file cannot serve requests, whatever they ask: it cannot be opened, read or written
+ * (CANTOPEN, IOERR, FULL, READONLY), it is damaged or not a database (CORRUPT, NOTADB), it stays
+ * locked, or the registry's tables are gone ("no such table" comes as a plain SQLITE_ERROR).
+ */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return false;
+  if (code === 'SQLITE_ERROR') return /^no such (table|column)/.test(String((err as Error).message));
+  return /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|CORRUPT|NOTADB|PERM|AUTH)/.test(code);
+}
+
+/**
  * Kysely's SQLite driver prepares every query afresh; preparing costs more than running these
  * small queries. Statements are reusable (better-sqlite3 is synchronous, and SQLite recompiles a
  * statement itself after a schema change), so they are kept per SQL text, up to a bound.
@@ -44,7 +56,7 @@ function withStatementCache(database: Sqlite.Database): Sqlite.Database {
 /** Opens (creating if needed) the embedded SQLite registry at `file` and brings its schema up to date. */
 export async function openSqliteStore(
   file: string,
-  options: Omit<StoreOptions, 'isRetryable'> & GovernanceOptions,
+  options: Omit<StoreOptions, 'isRetryable' | 'isUnavailable'> & GovernanceOptions,
 ): Promise<Store> {
   let database: Sqlite.Database;
   try {
@@ -80,7 +92,7 @@ export async function openSqliteStore(
     await db.destroy();
     throw err instanceof PromptOpsError ? err : unavailable(file, err);
   }
-  return new SqliteStore(db, database, { ...options, isRetryable: isBusy });
+  return new SqliteStore(db, database, { ...options, isRetryable: isBusy, isUnavailable });
 }
 
 /**

@@ -129,6 +129,39 @@ describe('file-level rules', () => {
     );
   });
 
+  it('reports a file name longer than the API can serve (name-invalid, at most 64 characters)', async () => {
+    await expectDiagnostic(
+      'Hello',
+      { rule: 'name-invalid', line: 1, col: 1, message: [/at most 64 characters/] },
+      { file: `prompts/${'a'.repeat(65)}.prompt` },
+    );
+    const longest = await parse('Hello', `prompts/${'a'.repeat(64)}.prompt`);
+    expect(longest.spec?.name).toBe('a'.repeat(64));
+  });
+
+  it('reports a name in the frontmatter longer than 64 characters (frontmatter-invalid)', async () => {
+    const result = await parse(promptSource(`name: ${'a'.repeat(65)}`, 'Hello'), 'prompts/x.prompt');
+    expect(result.spec).toBeNull();
+    expect(only(result.diagnostics, 'frontmatter-invalid').line).toBe(2);
+  });
+
+  it('reports a variant from the file name that cannot be a variant (name-invalid)', async () => {
+    await expectDiagnostic(
+      'Hello',
+      { rule: 'name-invalid', line: 1, col: 1, message: [/variant "formal.v2"/, /rename the file/] },
+      { file: 'prompts/reply.formal.v2.prompt' },
+    );
+  });
+
+  it('reports a NUL character written as a YAML escape, which the registry cannot keep (spec-invalid)', async () => {
+    await expectDiagnostic(promptSource('description: "before\\0after"', 'Hello'), {
+      rule: 'spec-invalid',
+      line: 1,
+      col: 1,
+      message: [/spec\.description contains a NUL character/],
+    });
+  });
+
   it('accepts a file name that is not a valid prompt name when the frontmatter names the prompt', async () => {
     const result = await parse(promptSource('name: good-name', 'Hello'), 'prompts/bad name!.prompt');
     expect(result.diagnostics).toEqual([]);

@@ -7,10 +7,18 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../src/server/routes.js';
+import { MAX_TEXT_LENGTH, ROUTES } from '../../src/server/routes.js';
 import type { PushItem } from '../../src/store/index.js';
 import { promptItem } from '../store/fixtures.js';
-import { errorCode, isErrorBody, PROJECT, type Reply, startServer, type TestServer } from './support.js';
+import {
+  type ErrorBody,
+  errorCode,
+  isErrorBody,
+  PROJECT,
+  type Reply,
+  startServer,
+  type TestServer,
+} from './support.js';
 
 const P = `/v1/projects/${PROJECT}`;
 
@@ -225,6 +233,28 @@ describe('errors', () => {
     expect(isErrorBody(reply), text).toBe(true);
   });
 
+  it('a malformed percent-escape in the path is 400 in the standard body', async () => {
+    const reply = await server.call('GET', '/v1/projects/%zz/prompts', { token: viewer });
+    expectError(reply, 400, 'PO_ERR_REQUEST_INVALID');
+    expect((reply.json as ErrorBody).error.details).toEqual({ reason: 'FST_ERR_BAD_URL' });
+  });
+
+  it('a path parameter longer than any name the API takes is refused in the standard body', async () => {
+    const reply = await server.call('GET', `${P}/prompts/${'a'.repeat(MAX_TEXT_LENGTH + 1)}/versions`, {
+      token: viewer,
+    });
+    expectError(reply, 414, 'PO_ERR_REQUEST_INVALID');
+    // A subject as long as a grant accepts (200) is still a path parameter a revoke can name.
+    const subject = `${'s'.repeat(200 - '@example.com'.length)}@example.com`;
+    const granted = await server.call('POST', `${P}/roles`, {
+      token: admin,
+      body: { subject, role: 'viewer' },
+    });
+    expect(granted.status, granted.text).toBe(201);
+    const revoked = await server.call('DELETE', `${P}/roles/${subject}/viewer`, { token: admin });
+    expect(revoked.status, revoked.text).toBe(204);
+  });
+
   it('a path parameter that is not a number is 400, not 500', async () => {
     const reply = await server.call('GET', `${P}/change-requests/abc`, { token: viewer });
     expectError(reply, 400, 'PO_ERR_REQUEST_INVALID');
@@ -328,13 +358,29 @@ describe('tokens', () => {
   });
 
   it('a token with an expiry in the past never authenticates', async () => {
-    const created = await server.call('POST', '/v1/tokens', {
+    // The API refuses to create one (below); a token created earlier simply expires.
+    const { token } = await server.store.createToken(
+      { subject: 'old@example.com', name: 'old', expiresAt: '2000-01-01T00:00:00.000Z' },
+      'test',
+    );
+    expectError(await server.call('GET', '/v1/whoami', { token }), 401, 'PO_ERR_UNAUTHENTICATED');
+  });
+
+  it('refuses to create a token whose expiry is already past (400), and creates none', async () => {
+    const before = await server.store.listTokens();
+    const reply = await server.call('POST', '/v1/tokens', {
       token: admin,
       body: { subject: 'old@example.com', expiresAt: '2000-01-01T00:00:00Z' },
     });
-    expect(created.status).toBe(201);
-    const { token } = created.json as { token: string };
-    expectError(await server.call('GET', '/v1/whoami', { token }), 401, 'PO_ERR_UNAUTHENTICATED');
+    expectError(reply, 400, 'PO_ERR_REQUEST_INVALID');
+    expect((reply.json as { error: { message: string } }).error.message).toMatch(/in the past/);
+    expect(await server.store.listTokens()).toEqual(before);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await server.call('POST', '/v1/tokens', {
+      token: admin,
+      body: { subject: 'soon@example.com', expiresAt: future },
+    });
+    expect(created.status, created.text).toBe(201);
   });
 
   it('an expiry that is not a date-time is 400', async () => {
