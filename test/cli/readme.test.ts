@@ -133,7 +133,7 @@ describe('README', () => {
 
     const third = await bash(blocks[2]!.join('\n'), project, binDir);
     expect(third.output).toContain('Invoice 4411 is 30 days overdue.');
-    expect(third.output).toMatch(/summarize@1\s+ok\s+offline\/echo/);
+    expect(third.output).toMatch(/summarize@1\s+production\s+ok\s+offline\/echo/);
     expect(third.output).toContain('1/1 passed');
     expect(third.code).toBe(0);
 

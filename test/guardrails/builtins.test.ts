@@ -87,7 +87,7 @@ describe('json-schema and system-prompt-leak', () => {
       outputSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
     };
     expect(fromPrompt('{"n": 2}', ctx).isViolation).toBe(false);
-    expect(fromPrompt('{"n": "two"}', ctx).reasons).toEqual(['n must be number']);
+    expect(fromPrompt('{"n": "two"}', ctx).reasons).toEqual(['n must be a number']);
   });
 
   it('system-prompt-leak finds long reproduced spans, whitespace and case ignored, and the canary', () => {
