@@ -1,4 +1,13 @@
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import { PromptOpsError } from '../errors.js';
 import { type GovernanceOptions, KyselyStore, type Store } from './governance-store.js';
@@ -116,7 +125,7 @@ export async function openPostgresStore(
  */
 async function prepare(connectionString: string, schema: string | null): Promise<void> {
   const db = new Kysely<unknown>({
-    dialect: new PostgresDialect({ pool: pool(connectionString, schema, null, 1) }),
+    dialect: new OwnSchemaDialect({ pool: pool(connectionString, schema, null, 1) }),
   });
   try {
     if (schema) {
@@ -143,6 +152,40 @@ async function prepare(connectionString: string, schema: string | null): Promise
     }
   } finally {
     await db.destroy();
+  }
+}
+
+/**
+ * The migrator asks the dialect whether its schema and tables exist. Kysely's own answer reads every
+ * table of every schema and resolves their names, which fails ("schema … does not exist") when
+ * another schema of the database is dropped meanwhile (another tenant, another test run). This
+ * one looks at the registry's schema only, by catalog rows, never by name lookups.
+ */
+class OwnSchemaDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
+  }
+}
+
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`
+      select nspname as name from pg_catalog.pg_namespace where nspname = current_schema()`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, n.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'v', 'p')`.execute(this.db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v', columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
   }
 }
 

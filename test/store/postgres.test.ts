@@ -17,6 +17,35 @@ describe('registry store (postgres connection handling)', () => {
     expect(JSON.stringify({ message: err.message, details: err.details })).not.toContain('s3cret-pw');
   });
 
+  it('opens a registry while another schema of the database is being dropped', async () => {
+    // Another tenant's schema (or another test's) is dropped while this registry migrates: opening
+    // must look only at its own schema, never resolve the names of everyone else's tables.
+    const other = `t_${randomBytes(6).toString('hex')}`;
+    const mine = `t_${randomBytes(6).toString('hex')}`;
+    const otherStore = await openStore(withSchema(DATABASE_URL, other), process.cwd(), { project: 'acme' });
+    await otherStore.close();
+    const { default: pg } = await import('pg');
+    const dropper = new pg.Client({ connectionString: DATABASE_URL });
+    await dropper.connect();
+    try {
+      await dropper.query('BEGIN');
+      await dropper.query(`DROP SCHEMA "${other}" CASCADE`);
+      const opening = openStore(withSchema(DATABASE_URL, mine), process.cwd(), { project: 'acme' });
+      // The drop commits while the open is under way (a lookup of the dropped tables would wait for it).
+      setTimeout(() => void dropper.query('COMMIT'), 1_000);
+      const store = await opening;
+      try {
+        await store.push([await promptItem('summarize', 'Summarize.')], { author: 'ada@acme.example' });
+        expect((await store.listVersions('summarize')).map((v) => v.number)).toEqual([1]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await dropper.end();
+      await withClient(null, (client) => client.query(`DROP SCHEMA IF EXISTS "${mine}" CASCADE`));
+    }
+  });
+
   it('an invalid schema name is refused with PO_ERR_CONFIG_INVALID', async () => {
     const err = await promptOpsRejection(
       openStore(withSchema(DATABASE_URL, 'bad;name'), process.cwd(), { project: 'acme' }),
