@@ -83,6 +83,16 @@ describe('README', () => {
     const result = await parsePrompt(source, 'support-reply.prompt', { config: defaultProjectConfig() });
     expect(result.diagnostics).toEqual([]);
     expect(result.spec?.promptops.guardrails.output).toEqual([{ name: 'pii', action: 'block', options: {} }]);
+    // …and that runs: in the example catalog, in place of its own support-reply
+    const project = path.join(dir, 'catalog');
+    await copyExamples(project);
+    await writeFile(path.join(project, 'prompts', 'support-reply.prompt'), source);
+    expect((await runCli(['push'], { cwd: project })).code).toBe(0);
+    const ran = await runCli(['run', 'support-reply', '--input', '@inputs/support-reply.json', '--json'], {
+      cwd: project,
+    });
+    expect(ran.stderr).toBe('');
+    expect(JSON.parse(ran.stdout).output).toMatchObject({ escalate: false, category: 'billing' });
   });
 
   it('documents a promptops.yaml that validates', async () => {
