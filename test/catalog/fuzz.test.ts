@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostilePrompts } from '../../bench/lib/adversarial.js';
 import { hashSpec } from '../../src/catalog/canonical.js';
 import type { Diagnostic } from '../../src/catalog/diagnostics.js';
 import { KNOWN_FRONTMATTER_KEYS } from '../../src/catalog/frontmatter-schema.js';
@@ -208,6 +209,7 @@ async function lintOrReport(sources: SourceFile[], context: string): Promise<str
 }
 
 const { prompts: EXAMPLES, partials: PARTIALS } = await loadExamples();
+const HOSTILE = hostilePrompts();
 const lint = (text: string, file = 'prompts/fuzz.prompt') =>
   lintSources([{ file, text }], { config: defaultProjectConfig(), partials: PARTIALS });
 
@@ -228,7 +230,7 @@ describe('seeded fuzzing of the example prompts', () => {
       if (failures.length >= 5) break;
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
-    // How fast lint gets through these is measured by bench/lint.js; here only a hang trips the limit.
+    // The limit is far above a normal run: only a hang trips it (lint's speed is for bench/).
   }, 300_000);
 
   it('never throws on random byte-level damage read through decodePromptBytes', async () => {
@@ -299,14 +301,8 @@ describe('hostile and degenerate inputs', () => {
   });
 
   it('refuses a YAML billion-laughs alias bomb with a yaml-syntax error instead of expanding it', async () => {
-    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) {
-      const prev = String.fromCharCode(96 + i);
-      const name = String.fromCharCode(97 + i);
-      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
-    }
-    // Expanded, the document would hold 9^10 strings: only a hang or an out-of-memory trips the limit.
-    const result = await lint(`---\nmetadata:\n${levels.map((l) => `  ${l}`).join('\n')}\n---\nHi`);
+    // Expanded, the metadata would hold 9^10 strings: only a hang or an out-of-memory trips the limit.
+    const result = await lint(HOSTILE.aliasBomb);
     expect(result.entries).toEqual([]);
     const diagnostic = result.diagnostics.find((d) => d.rule === 'yaml-syntax');
     expect(diagnostic?.message).toMatch(/alias/i);
@@ -314,7 +310,7 @@ describe('hostile and degenerate inputs', () => {
   }, 120_000);
 
   it('refuses YAML nested 20 000 levels deep with a diagnostic instead of a crash', async () => {
-    const result = await lint(`---\nconfig: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\nHi`);
+    const result = await lint(HOSTILE.deepYaml);
     expect(result.entries).toEqual([]);
     expect(result.diagnostics.some((d) => d.severity === 'error' && d.line === 2)).toBe(true);
   });
@@ -327,8 +323,7 @@ describe('hostile and degenerate inputs', () => {
   });
 
   it('does not crash on a template with 2 500 nested sub-expressions', async () => {
-    const template = `{{json ${'(json '.repeat(2500)}a${')'.repeat(2500)}}}`;
-    const text = promptSource('input:\n  schema:\n    a: string', template);
+    const text = HOSTILE.nestedSubExpressions;
     const result = await lintSources([{ file: 'deep.prompt', text }], { config: defaultProjectConfig() });
     // Either the template is accepted, or it is refused as a template problem on its line.
     if (result.entries.length === 0) {
@@ -339,9 +334,8 @@ describe('hostile and degenerate inputs', () => {
   }, 120_000);
 
   it('lints 3 000 nested {{#if}} blocks (48 KB) without super-linear blow-up', async () => {
-    const template = `${'{{#if a}}'.repeat(3000)}{{a}}${'{{/if}}'.repeat(3000)}`;
-    const text = promptSource('input:\n  schema:\n    a: string', template);
-    // bench/lint.js times this; the limit, far above normal, only catches an exponential walk.
+    const text = HOSTILE.nestedIfs;
+    // bench/adversarial.js times this; the limit, far above normal, only catches an exponential walk.
     const result = await lint(text);
     expect(invariantViolations([{ file: 'prompts/fuzz.prompt', text }], result)).toEqual([]);
   }, 120_000);
