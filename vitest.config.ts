@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Test files that start processes (the built CLI, a server, store workers). On a loaded machine
@@ -22,6 +23,9 @@ const PROCESS_TESTS = [
 export default defineConfig({
   test: {
     pool: 'forks',
+    // One worker per CPU, not vitest's CPUs - 1: much of the suite waits on child processes and
+    // PostgreSQL, and on a 2-core machine the default of one worker leaves a CPU idle meanwhile.
+    maxWorkers: availableParallelism(),
     projects: [
       {
         extends: true,
@@ -29,6 +33,9 @@ export default defineConfig({
           name: 'in-process',
           include: ['test/**/*.test.ts'],
           exclude: PROCESS_TESTS,
+          // These files share one worker's loaded modules instead of each importing the source
+          // again (about a fifth less CPU); none of them changes process-wide state.
+          isolate: false,
           // Far above any test's normal time: a slow machine must not fail a test, a hang must.
           testTimeout: 60_000,
           hookTimeout: 60_000,
