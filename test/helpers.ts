@@ -3,6 +3,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasErrors } from '../src/catalog/diagnostics.js';
+import { loadCatalog, openWorkspace } from '../src/project/workspace.js';
+import { connectStore } from '../src/store/connect.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(REPO, 'bin', 'promptops.cjs');
@@ -51,4 +54,24 @@ export async function tempDir(prefix = 'promptops-'): Promise<{ dir: string; cle
 /** Copies the example project into `dest`, without its local state (`.promptops/`). */
 export async function copyExamples(dest: string): Promise<void> {
   await cp(EXAMPLES, dest, { recursive: true, filter: (src) => !src.includes('.promptops') });
+}
+
+/**
+ * Pushes the catalog in `cwd` as `promptops push` does (the same loadCatalog and store.push), in this
+ * process: setup for tests of what happens after a push, without starting the CLI once per test.
+ * The CLI's own push is tested in test/cli.
+ */
+export async function pushInProcess(cwd: string): Promise<void> {
+  const ws = await openWorkspace(cwd);
+  const catalog = await loadCatalog(ws);
+  if (hasErrors(catalog.diagnostics)) throw new Error(`lint errors: ${JSON.stringify(catalog.diagnostics)}`);
+  const store = await connectStore(ws);
+  try {
+    await store.push(
+      catalog.entries.map((e) => ({ spec: e.spec, hash: e.hash })),
+      { author: 'tester@example.com' },
+    );
+  } finally {
+    await store.close();
+  }
 }

@@ -34,3 +34,17 @@ export function throughput(fn, chars, runs = 5) {
   const medianMs = times[runs >> 1];
   return { medianMs: round(medianMs, 2), mbPerSec: round(chars / 2 ** 20 / (medianMs / 1000), 1) };
 }
+
+/**
+ * The fastest of `runs` calls of `fn()` (awaited), in milliseconds: the run least disturbed by other
+ * work on the machine.
+ */
+export async function bestOfMs(fn, runs = 3) {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    best = Math.min(best, since(start) / 1e6);
+  }
+  return round(best, 2);
+}

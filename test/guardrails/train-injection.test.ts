@@ -34,7 +34,8 @@ function train(env: Record<string, string>, out: string) {
     cwd: REPO,
     env: { ...inherited, ...TINY, MODEL_OUT: out, ...env },
     encoding: 'utf8',
-    timeout: 60_000,
+    // spawnSync blocks the test's own time limit, so a hung run is stopped here (far above normal)
+    timeout: 240_000,
   });
   return { status: run.status, stderr: run.stderr };
 }
@@ -48,7 +49,7 @@ describe.skipIf(!existsSync(TRAIN))('train-injection settings', () => {
     const model = JSON.parse(readFileSync(out, 'utf8'));
     expect(model.training.docs).toBeUndefined();
     expect(model.training.groupWeights).toEqual({ notinject: 2, 'wildguard-benign': 1.5 });
-  }, 60_000);
+  });
 
   it('refuses a weight for README rows the run does not write', () => {
     const out = path.join(dir, 'refused.json');
@@ -57,7 +58,7 @@ describe.skipIf(!existsSync(TRAIN))('train-injection settings', () => {
     expect(run.stderr).toContain('GROUP_WEIGHTS: no source "docs:planted"');
     expect(run.stderr).toContain('see DOCS, DOC_PARAGRAPHS, DOC_PAIRS');
     expect(existsSync(out)).toBe(false);
-  }, 60_000);
+  });
 
   it('refuses values that are not numbers or flags, naming the variable', () => {
     for (const [env, message] of [
@@ -72,5 +73,5 @@ describe.skipIf(!existsSync(TRAIN))('train-injection settings', () => {
       expect(run.stderr).toContain(message);
     }
     expect(existsSync(path.join(dir, 'bad.json'))).toBe(false);
-  }, 60_000);
+  });
 });

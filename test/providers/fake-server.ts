@@ -45,6 +45,10 @@ export interface FakeServer {
   readonly requests: ReceivedRequest[];
   /** Replaces the script. An array answers in turn; its last reply repeats. */
   script(script: FakeScript): void;
+  /** Resolves once the server has received `count` requests in all. */
+  received(count: number): Promise<void>;
+  /** Resolves once every answer the server began is finished or dropped by the client. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,17 @@ export async function startFakeServer(initial: FakeScript = [{ json: {} }]): Pro
   let script: FakeScript = initial;
   const requests: ReceivedRequest[] = [];
   const pending = new Set<ServerResponse>();
+  // Resolved as requests arrive and answers close, so tests wait on events, never on the clock.
+  const waiters = new Set<{ isMet: () => boolean; resolve: () => void }>();
+  const wake = () => {
+    for (const waiter of waiters) {
+      if (!waiter.isMet()) continue;
+      waiters.delete(waiter);
+      waiter.resolve();
+    }
+  };
+  const until = (isMet: () => boolean) =>
+    isMet() ? Promise.resolve() : new Promise<void>((resolve) => waiters.add({ isMet, resolve }));
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -78,6 +93,7 @@ export async function startFakeServer(initial: FakeScript = [{ json: {} }]): Pro
       };
       const index = requests.length;
       requests.push(received);
+      wake();
       const reply =
         typeof script === 'function'
           ? script(received, index)
@@ -86,6 +102,7 @@ export async function startFakeServer(initial: FakeScript = [{ json: {} }]): Pro
       res.on('close', () => {
         if (!res.writableFinished) received.abortedByClient = true;
         pending.delete(res);
+        wake();
       });
       const answer = () => {
         if (res.destroyed) return;
@@ -118,6 +135,8 @@ export async function startFakeServer(initial: FakeScript = [{ json: {} }]): Pro
     script(next) {
       script = next;
     },
+    received: (count) => until(() => requests.length >= count),
+    idle: () => until(() => pending.size === 0),
     close() {
       open.delete(fake);
       for (const res of pending) res.destroy();

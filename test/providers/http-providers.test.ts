@@ -11,9 +11,12 @@ import {
   openAiAnswer,
   startFakeServer,
 } from './fake-server.js';
-import { expectNoSecret, KEY, POLICY, recordingDeps, rejectionOf } from './support.js';
+import { expectNoSecret, fakeClockDeps, KEY, POLICY, recordingDeps, rejectionOf } from './support.js';
 
-afterEach(closeFakeServers);
+afterEach(async () => {
+  vi.useRealTimers();
+  await closeFakeServers();
+});
 
 const ENV = { FAKE_KEY: KEY };
 
@@ -358,18 +361,23 @@ describe.each([
 
   it('aborts a hanging server after perTryTimeoutMs and fails with PO_ERR_PROVIDER_TIMEOUT', async () => {
     const { server, lookup } = await single(flavor, [{ hang: true }]);
-    const { deps, slept } = recordingDeps();
+    const { deps, slept } = fakeClockDeps();
     const policy = { ...POLICY, perTryTimeoutMs: 200, totalTimeoutMs: 10_000 };
-    const started = performance.now();
-    const err = await rejectionOf(callModel([MODEL], request(), lookup, policy, deps));
-    const elapsed = performance.now() - started;
+    const call = rejectionOf(callModel([MODEL], request(), lookup, policy, deps));
+    for (let tries = 1; tries <= 3; tries++) {
+      await server.received(tries);
+      vi.advanceTimersToNextTimer();
+    }
+    const err = await call;
     expect(err.code).toBe('PO_ERR_PROVIDER_TIMEOUT');
     expect(err.message).toContain('did not answer in time');
     expect(server.requests).toHaveLength(3);
     expect(slept).toHaveLength(2);
-    expect(elapsed).toBeGreaterThanOrEqual(3 * 200 - 30);
-    expect(elapsed).toBeLessThan(3 * 200 + 1_000);
-    await vi.waitFor(() => expect(server.requests.every((r) => r.abortedByClient)).toBe(true));
+    // each try ran exactly perTryTimeoutMs on the clock before it was aborted
+    const { attempts } = err.details as { attempts: { durationMs: number }[] };
+    expect(attempts.map((a) => a.durationMs)).toEqual([200, 200, 200]);
+    await server.idle();
+    expect(server.requests.every((r) => r.abortedByClient)).toBe(true);
   });
 
   it('aborts a server that stalls in the middle of its body', async () => {
@@ -385,14 +393,20 @@ describe.each([
 
   it('stops within totalTimeoutMs, retries and waits included', async () => {
     const { server, lookup } = await single(flavor, [{ hang: true }]);
-    const { deps } = recordingDeps();
+    const { deps } = fakeClockDeps(0.5);
     const policy = { ...POLICY, maxAttempts: 10, perTryTimeoutMs: 300, totalTimeoutMs: 500 };
-    const started = performance.now();
-    const err = await rejectionOf(callModel([MODEL], request(), lookup, policy, deps));
-    const elapsed = performance.now() - started;
+    const call = rejectionOf(callModel([MODEL], request(), lookup, policy, deps));
+    for (let tries = 1; tries <= 2; tries++) {
+      await server.received(tries);
+      vi.advanceTimersToNextTimer();
+    }
+    const err = await call;
     expect(err.code).toBe('PO_ERR_PROVIDER_TIMEOUT');
-    expect(elapsed).toBeGreaterThanOrEqual(500 - 30);
-    expect(elapsed).toBeLessThan(500 + 400);
+    // 300 ms try, 50 ms wait, then only the 150 ms left of the budget; the next wait would pass it
+    const { attempts } = err.details as { attempts: { durationMs: number; waitedMs?: number }[] };
+    expect(attempts).toMatchObject([{ durationMs: 300, waitedMs: 50 }, { durationMs: 150 }]);
+    expect(attempts[1]).not.toHaveProperty('waitedMs');
+    expect(Date.now()).toBe(500);
     expect(server.requests).toHaveLength(2);
   });
 

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callModel } from '../../src/providers/call.js';
 import { createProviderLookup } from '../../src/providers/index.js';
 import type { ModelRequest } from '../../src/providers/types.js';
 import { tempDir } from '../helpers.js';
-import { POLICY, recordingDeps, rejectionOf } from './support.js';
+import { fakeClockDeps, POLICY, recordingDeps, rejectionOf, settleOnFakeClock } from './support.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -13,7 +13,10 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir('promptops-offline-'));
 });
-afterEach(async () => cleanup());
+afterEach(async () => {
+  vi.useRealTimers();
+  await cleanup();
+});
 
 function ask(user: string, prompt?: string): Omit<ModelRequest, 'model'> {
   return {
@@ -208,19 +211,22 @@ rules:
 rules:
   - respond: { text: too late, delayMs: 10000 }
 `);
-    const { deps } = recordingDeps();
-    const started = performance.now();
-    const err = await rejectionOf(
-      callModel(
-        ['offline/scripted'],
-        ask('hi'),
-        lookup,
-        { ...POLICY, maxAttempts: 2, perTryTimeoutMs: 50 },
-        deps,
+    const { deps } = fakeClockDeps();
+    const err = await settleOnFakeClock(
+      rejectionOf(
+        callModel(
+          ['offline/scripted'],
+          ask('hi'),
+          lookup,
+          { ...POLICY, maxAttempts: 2, perTryTimeoutMs: 50 },
+          deps,
+        ),
       ),
     );
     expect(err.code).toBe('PO_ERR_PROVIDER_TIMEOUT');
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // both tries end at the 50 ms timeout, not at the scripted answer 10 s later
+    const { attempts } = err.details as { attempts: { durationMs: number }[] };
+    expect(attempts.map((a) => a.durationMs)).toEqual([50, 50]);
   });
 
   it('reports a fixtures file without a rules list', async () => {

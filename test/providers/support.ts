@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { CallDeps } from '../../src/providers/call.js';
 import type { RetryPolicy } from '../../src/providers/retry.js';
 
@@ -27,6 +27,39 @@ export function recordingDeps(random = 0.5): { deps: CallDeps; slept: number[] }
       now: () => performance.now(),
     },
   };
+}
+
+/**
+ * Call deps on vitest's fake clock, for the timeout tests: callModel's per-try timer and `now` both
+ * run on it, so a timeout fires when the test moves the clock and every duration is exact however
+ * busy the machine is. `sleep` records the wait and moves `now` by it (pending timers keep their
+ * distance). The test ends the fake clock with `vi.useRealTimers()`.
+ */
+export function fakeClockDeps(random = 0.5): { deps: CallDeps; slept: number[] } {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 0 });
+  const { deps, slept } = recordingDeps(random);
+  const sleep = async (ms: number) => {
+    await deps.sleep(ms);
+    vi.setSystemTime(Date.now() + ms);
+  };
+  return { slept, deps: { ...deps, sleep, now: () => Date.now() } };
+}
+
+/**
+ * Settles `promise` on the fake clock: lets pending I/O run, then moves the clock to the next timer,
+ * until the promise settles. For calls that need no outside server to reach a timer.
+ */
+export async function settleOnFakeClock<T>(promise: Promise<T>): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => {
+    settled = true;
+  });
+  watched.catch(() => {});
+  while (!settled) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!settled) vi.advanceTimersToNextTimer();
+  }
+  return watched;
 }
 
 /** Awaits a promise expected to reject and returns what it rejected with. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PromptOpsError } from '../../src/errors.js';
 import { createClient, type PromptOpsClient } from '../../src/runtime/client.js';
 import { openStore } from '../../src/store/index.js';
-import { copyExamples, runCli, tempDir } from '../helpers.js';
+import { copyExamples, pushInProcess, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -38,7 +38,7 @@ afterEach(async () => {
 
 describe('the pipeline', () => {
   it('refuses per-call overrides the prompt does not allow, before any model call', async () => {
-    await runCli(['push'], { cwd: dir });
+    await pushInProcess(dir);
     client = createClient({ cwd: dir });
     const err = await client
       .run('refund-decision', input, { config: { temperature: 0.9 } })
@@ -55,7 +55,7 @@ describe('the pipeline', () => {
       'promptops.risk: critical',
       'promptops.risk: critical\npromptops.overrides:\n  model: true\n  config: [temperature]',
     );
-    await runCli(['push'], { cwd: dir });
+    await pushInProcess(dir);
     client = createClient({ cwd: dir });
     const result = await client
       .run('refund-decision', input, { model: 'offline/echo', config: { temperature: 0.5 } })
@@ -73,7 +73,7 @@ describe('the pipeline', () => {
       'promptops.risk: critical',
       'promptops.risk: critical\npromptops.trace:\n  redact: all',
     );
-    await runCli(['push'], { cwd: dir });
+    await pushInProcess(dir);
     client = createClient({ cwd: dir });
     const result = await client.run<{ decision: string }>('refund-decision', input);
     expect(result.output.decision).toBe('needs-review');
@@ -84,7 +84,7 @@ describe('the pipeline', () => {
 
   it('fails clearly when a knowledge entity the prompt needs is missing, instead of rendering blanks', async () => {
     await writeFile(path.join(dir, 'knowledge.yaml'), 'entities: {}\n');
-    await runCli(['push'], { cwd: dir });
+    await pushInProcess(dir);
     client = createClient({ cwd: dir });
     const err = (await client.run('refund-decision', input).catch((e: unknown) => e)) as PromptOpsError;
     expect(err.code).toBe('PO_ERR_CONTRACT_VIOLATION');
@@ -93,14 +93,14 @@ describe('the pipeline', () => {
   });
 
   it('runs an exact version, and the version a label points at, even after newer pushes', async () => {
-    await runCli(['push'], { cwd: dir });
+    await pushInProcess(dir);
     await runCli(['label', 'set', 'refund-decision@1', 'production'], { cwd: dir });
     await edit(
       'refund-decision.prompt',
       'Cite the entity ids you relied on.',
       'Cite every entity id you relied on.',
     );
-    await runCli(['push'], { cwd: dir });
+    await pushInProcess(dir);
     client = createClient({ cwd: dir, environment: 'production' });
     expect((await client.run('refund-decision', input)).version.number).toBe(1);
     expect((await client.run('refund-decision', input, { version: 2 })).version.number).toBe(2);

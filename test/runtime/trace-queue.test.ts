@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Trace } from '../../src/observe/trace.js';
 import { TraceQueue } from '../../src/observe/trace-queue.js';
 
@@ -30,9 +30,16 @@ describe('the trace queue', () => {
       batchSize: 100,
       flushIntervalMs: 20,
     });
-    queue.enqueue(trace('x'));
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(written).toEqual(['x']);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      queue.enqueue(trace('x'));
+      await vi.advanceTimersByTimeAsync(19);
+      expect(written).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(written).toEqual(['x']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts what it drops when full or when the store fails, never silently', async () => {
