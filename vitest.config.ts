@@ -18,6 +18,7 @@ const PROCESS_TESTS = [
   'test/guardrails/train-injection.test.ts',
   'test/providers/pipeline-http.test.ts',
   'test/runtime/pipeline.test.ts',
+  'test/runtime/sdk-types.test.ts',
 ];
 
 export default defineConfig({

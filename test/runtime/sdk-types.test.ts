@@ -72,5 +72,5 @@ describe('the published types', () => {
     const result = await tsc(dir);
     expect(result.output).toBe('');
     expect(result.code).toBe(0);
-  }, 120_000);
+  });
 });
