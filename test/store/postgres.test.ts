@@ -32,8 +32,12 @@ describe('registry store (postgres connection handling)', () => {
       await dropper.query(`DROP SCHEMA "${other}" CASCADE`);
       const opening = openStore(withSchema(DATABASE_URL, mine), process.cwd(), { project: 'acme' });
       // The drop commits while the open is under way (a lookup of the dropped tables would wait for it).
-      setTimeout(() => void dropper.query('COMMIT'), 1_000);
-      const store = await opening;
+      let committed: Promise<unknown> | null = null;
+      const timer = setTimeout(() => {
+        committed = dropper.query('COMMIT');
+      }, 1_000);
+      const store = await opening.finally(() => clearTimeout(timer));
+      await (committed ?? dropper.query('COMMIT'));
       try {
         await store.push([await promptItem('summarize', 'Summarize.')], { author: 'ada@acme.example' });
         expect((await store.listVersions('summarize')).map((v) => v.number)).toEqual([1]);
