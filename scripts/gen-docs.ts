@@ -156,7 +156,7 @@ interface Schema {
   description?: string;
 }
 
-/** A schema's type in words: `integer 0–10`, `list of string`, one of `a`, `b`. */
+/** A schema's type in words: `integer 0–10`, `list of string`, `` `a`, `b` or `c` ``. */
 function typeOf(s: Schema): string {
   if (s.enum) {
     const values = s.enum.map((v) => code(String(v)));
