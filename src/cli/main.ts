@@ -508,7 +508,8 @@ export function buildProgram(): Command {
     .description('roles per project: who may read, author, review, release, administer');
   role
     .command('grant')
-    .argument('<subject>')
+    .description("give a subject (a token's subject, e.g. an email) a role in the project")
+    .argument('<subject>', 'who: the subject of their token')
     .argument('<role>', 'viewer, author, reviewer, releaser, ci or admin')
     .option('--author <who>', 'who grants it (local mode)')
     .option('--json', 'print machine-readable results')
@@ -519,8 +520,9 @@ export function buildProgram(): Command {
     );
   role
     .command('revoke')
-    .argument('<subject>')
-    .argument('<role>')
+    .description('take a role away from a subject')
+    .argument('<subject>', 'who: the subject of their token')
+    .argument('<role>', 'the role to take away')
     .option('--author <who>', 'who revokes it (local mode)')
     .option('--json', 'print machine-readable results')
     .action(
@@ -530,6 +532,7 @@ export function buildProgram(): Command {
     );
   role
     .command('ls')
+    .description('list who holds which role in the project')
     .option('--json', 'print machine-readable results')
     .action(run(async (_, o) => (await import('./commands/token.js')).listRoles(o)));
 
@@ -550,7 +553,7 @@ export function buildProgram(): Command {
   change
     .command('open')
     .description('propose a pushed version (default: the latest) for release')
-    .argument('<prompt>')
+    .argument('<prompt>', 'prompt name')
     .option('--version <n>', 'the version to propose')
     .option('-m, --title <text>', 'title (default: the version message)')
     .option('--description <text>', 'longer description')
@@ -567,7 +570,7 @@ export function buildProgram(): Command {
   change
     .command('show')
     .description('a change request: risk breakdown, checks, reviews and what blocks its release')
-    .argument('<number>')
+    .argument('<number>', "the change request's number")
     .option('--json', 'print machine-readable results')
     .action(run(async ([n], o) => (await import('./commands/change.js')).showChange(n as string, o)));
   change
@@ -575,7 +578,7 @@ export function buildProgram(): Command {
     .description(
       'run lint, the test suite, its guardrail cases and the regression comparison, and record them',
     )
-    .argument('<number>')
+    .argument('<number>', "the change request's number")
     .option('--provider <name>', 'run the suites on this provider instead, e.g. offline')
     .option('--tolerance <fraction>', 'pass-rate drop allowed before the regression check fails (default 0)')
     .option('--author <who>', 'who ran the checks (local mode)')
@@ -589,7 +592,7 @@ export function buildProgram(): Command {
     change
       .command(name)
       .description(description)
-      .argument('<number>')
+      .argument('<number>', "the change request's number")
       .option('--comment <text>', 'what you think')
       .option('--author <who>', 'reviewer to record (local mode)')
       .option('--json', 'print machine-readable results')
@@ -600,7 +603,7 @@ export function buildProgram(): Command {
   change
     .command('override')
     .description('accept a red check (admins; recorded as a policy exception)')
-    .argument('<number>')
+    .argument('<number>', "the change request's number")
     .argument('<check>', 'lint, tests, guardrails or regression')
     .option('--justification <text>', 'why it is acceptable (required)')
     .option('--author <who>', 'admin to record (local mode)')
@@ -613,7 +616,7 @@ export function buildProgram(): Command {
   change
     .command('close')
     .description('close a change request without releasing it')
-    .argument('<number>')
+    .argument('<number>', "the change request's number")
     .option('--author <who>', 'who closes it (local mode)')
     .option('--json', 'print machine-readable results')
     .action(run(async ([n], o) => (await import('./commands/change.js')).closeChange(n as string, o)));
@@ -621,7 +624,7 @@ export function buildProgram(): Command {
   program
     .command('approve')
     .description('approve a change request (the same as "change approve")')
-    .argument('<number>')
+    .argument('<number>', "the change request's number")
     .option('--comment <text>', 'what you think')
     .option('--author <who>', 'reviewer to record (local mode)')
     .option('--json', 'print machine-readable results')
@@ -653,7 +656,7 @@ export function buildProgram(): Command {
     .description(
       "promote an environment's canary to full traffic, or its release to the next environment (--to)",
     )
-    .argument('<prompt>')
+    .argument('<prompt>', 'prompt name')
     .option('--env <environment>', 'the environment whose release is promoted')
     .option('--to <environment>', 'promote onward to this environment')
     .option('--notes <text>', 'release notes')
@@ -666,7 +669,7 @@ export function buildProgram(): Command {
     .description(
       'return an environment to its previous release (or --version N); refuses a breaking input contract',
     )
-    .argument('<prompt>')
+    .argument('<prompt>', 'prompt name')
     .option('--env <environment>', 'the environment to roll back')
     .option('--version <n>', 'the version to return to')
     .option('--force', 'roll back across a breaking input contract (admins; needs --justification)')
@@ -678,7 +681,7 @@ export function buildProgram(): Command {
   program
     .command('releases')
     .description('release history, newest first')
-    .argument('[prompt]')
+    .argument('[prompt]', 'only this prompt')
     .option('--env <environment>', 'only this environment')
     .option('--active', 'only the releases in force')
     .option('--limit <n>', 'how many (default 50)')
