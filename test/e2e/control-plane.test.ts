@@ -2,6 +2,7 @@
  * The whole governed flow through HTTP, on both engines: a real `promptops serve` process, and the
  * CLI in remote mode (PROMPTOPS_URL + token) for every step a person takes.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFile, writeFile } from 'node:fs/promises';
@@ -10,8 +11,7 @@ import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliResult, copyExamples, runCli, tempDir } from '../helpers.js';
-
-const DATABASE_URL = process.env.PROMPTOPS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { DATABASE_URL, reachableEngines } from '../store/harness.js';
 
 interface Engine {
   name: string;
@@ -84,7 +84,7 @@ function json(result: CliResult): Record<string, unknown> {
   }
 }
 
-describe.each(ENGINES)('control plane end to end ($name)', (engine) => {
+describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (engine) => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let server: { url: string; proc: ChildProcess };

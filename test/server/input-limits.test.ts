@@ -16,7 +16,7 @@ import { defaultProjectConfig } from '../../src/project/config.js';
 import { MAX_INTEGER, ROUTES } from '../../src/server/routes.js';
 import type { PushItem } from '../../src/store/index.js';
 import { promptItem, promptOpsRejection } from '../store/fixtures.js';
-import { DATABASE_URL, withClient, withSchema } from '../store/harness.js';
+import { DATABASE_URL, reachableEngines, withClient, withSchema } from '../store/harness.js';
 import { errorCode, isErrorBody, PROJECT, type Reply, startServer, type TestServer } from './support.js';
 
 const P = `/v1/projects/${PROJECT}`;
@@ -81,7 +81,7 @@ async function linted(frontmatter: string[], template: string): Promise<PushItem
   return { spec: spec!, hash: hashSpec(spec!) };
 }
 
-describe.each(ENGINES)('input limits ($name)', (engine) => {
+describe.each(reachableEngines(ENGINES))('input limits ($name)', (engine) => {
   let server: TestServer;
   let url: string | undefined;
   let author: string;

@@ -1,8 +1,11 @@
+import { describe } from 'vitest';
 import { describeAuditIntegrity } from './audit-integrity.suite.js';
-import { openPostgresHarness, withClient } from './harness.js';
+import { openPostgresHarness, POSTGRES_REACHABLE, withClient } from './harness.js';
 
-describeAuditIntegrity('postgres', openPostgresHarness, async (h, sql, params = []) => {
-  let n = 0;
-  const numbered = sql.replace(/\?/g, () => `$${++n}`);
-  await withClient(new URL(h.url!).searchParams.get('schema'), (client) => client.query(numbered, params));
+describe.skipIf(!POSTGRES_REACHABLE)('postgres', () => {
+  describeAuditIntegrity('postgres', openPostgresHarness, async (h, sql, params = []) => {
+    let n = 0;
+    const numbered = sql.replace(/\?/g, () => `$${++n}`);
+    await withClient(new URL(h.url!).searchParams.get('schema'), (client) => client.query(numbered, params));
+  });
 });

@@ -1,4 +1,7 @@
+import { describe } from 'vitest';
 import { describeGovernanceStore } from './governance.suite.js';
-import { openPostgresHarness } from './harness.js';
+import { openPostgresHarness, POSTGRES_REACHABLE } from './harness.js';
 
-describeGovernanceStore('postgres', openPostgresHarness);
+describe.skipIf(!POSTGRES_REACHABLE)('postgres', () => {
+  describeGovernanceStore('postgres', openPostgresHarness);
+});

@@ -57,9 +57,35 @@ export async function openSqliteHarness(opts: EngineOpenOptions): Promise<Engine
   };
 }
 
-/** The server the PostgreSQL tests run against; they fail (never skip) when it cannot be reached. */
+/** The server the PostgreSQL tests run against. */
 export const DATABASE_URL =
   process.env.PROMPTOPS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Whether that server answers. Without one, the PostgreSQL tests are skipped with a loud warning,
+ * so `npm test` works on a laptop; CI sets PROMPTOPS_REQUIRE_POSTGRES=1, and then they fail instead.
+ */
+export const POSTGRES_REACHABLE: boolean = await (async () => {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (err) {
+    const where = DATABASE_URL.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+    const why = `no PostgreSQL server at ${where} (${(err as Error).message}); set PROMPTOPS_TEST_DATABASE_URL to use another`;
+    if (process.env.PROMPTOPS_REQUIRE_POSTGRES)
+      throw new Error(`the PostgreSQL tests are required here: ${why}`);
+    console.warn(`\n!!! SKIPPING the PostgreSQL tests: ${why}\n`);
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+})();
+
+/** `engines` without the PostgreSQL ones when no server answers (see POSTGRES_REACHABLE). */
+export function reachableEngines<T extends { name: string }>(engines: readonly T[]): T[] {
+  return engines.filter((e) => POSTGRES_REACHABLE || !/postgres/i.test(e.name));
+}
 
 export function withSchema(url: string, schema: string): string {
   const parsed = new URL(url);

@@ -13,6 +13,7 @@ import {
   type OpenEngine,
   openPostgresHarness,
   openSqliteHarness,
+  reachableEngines,
   withClient,
 } from './harness.js';
 
@@ -77,45 +78,49 @@ async function approvedChange(store: Store, template: string): Promise<number> {
   return cr.number;
 }
 
-describe.each(ENGINES)('a release that fails between its steps leaves nothing behind ($name)', (engine) => {
-  let h: EngineHarness;
+describe.each(reachableEngines(ENGINES))(
+  'a release that fails between its steps leaves nothing behind ($name)',
+  (engine) => {
+    let h: EngineHarness;
 
-  beforeEach(async () => {
-    h = await engine.open({ project: 'acme', environments: ['staging', 'production'] });
-  });
-  afterEach(async () => h.cleanup());
-
-  it('keeps the previous release, label, label history, change request and audit chain as they were', async () => {
-    const { store } = h;
-    await store.release(
-      { changeRequest: await approvedChange(store, 'One {{text}}.'), environment: 'production' },
-      ACTOR,
-    );
-    const second = await approvedChange(store, 'Two {{text}}.');
-    const snapshot = async () => ({
-      releases: await h.readRows!('releases'),
-      labels: await h.readRows!('labels'),
-      events: await h.readRows!('label_events'),
-      audit: (await h.readRows!('audit_log')).length,
-      status: (await store.getChangeRequest(second)).status,
+    beforeEach(async () => {
+      h = await engine.open({ project: 'acme', environments: ['staging', 'production'] });
     });
-    const before = await snapshot();
+    afterEach(async () => h.cleanup());
 
-    await engine.sabotage(h, true);
-    const err = await rejection(store.release({ changeRequest: second, environment: 'production' }, ACTOR));
-    expect(String((err as Error).message)).toContain('simulated crash');
+    it('keeps the previous release, label, label history, change request and audit chain as they were', async () => {
+      const { store } = h;
+      await store.release(
+        { changeRequest: await approvedChange(store, 'One {{text}}.'), environment: 'production' },
+        ACTOR,
+      );
+      const second = await approvedChange(store, 'Two {{text}}.');
+      const snapshot = async () => ({
+        releases: await h.readRows!('releases'),
+        labels: await h.readRows!('labels'),
+        events: await h.readRows!('label_events'),
+        audit: (await h.readRows!('audit_log')).length,
+        status: (await store.getChangeRequest(second)).status,
+      });
+      const before = await snapshot();
 
-    expect(await snapshot()).toEqual(before);
-    expect(before.status).toBe('open');
-    expect((await store.listReleases({ activeOnly: true })).map((r) => r.version)).toEqual([1]);
-    expect((await store.verifyAudit()).broken).toBeNull();
+      await engine.sabotage(h, true);
+      const err = await rejection(store.release({ changeRequest: second, environment: 'production' }, ACTOR));
+      expect(String((err as Error).message)).toContain('simulated crash');
 
-    // The same release goes through once the fault is gone.
-    await engine.sabotage(h, false);
-    const done = await store.release({ changeRequest: second, environment: 'production' }, ACTOR);
-    expect(done.version).toBe(2);
-    expect(
-      (await store.resolve({ prompt: 'summarize', selector: { kind: 'label', label: 'production' } })).number,
-    ).toBe(2);
-  });
-});
+      expect(await snapshot()).toEqual(before);
+      expect(before.status).toBe('open');
+      expect((await store.listReleases({ activeOnly: true })).map((r) => r.version)).toEqual([1]);
+      expect((await store.verifyAudit()).broken).toBeNull();
+
+      // The same release goes through once the fault is gone.
+      await engine.sabotage(h, false);
+      const done = await store.release({ changeRequest: second, environment: 'production' }, ACTOR);
+      expect(done.version).toBe(2);
+      expect(
+        (await store.resolve({ prompt: 'summarize', selector: { kind: 'label', label: 'production' } }))
+          .number,
+      ).toBe(2);
+    });
+  },
+);
