@@ -1,35 +1,11 @@
 import type { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { allCommands, buildProgram } from '../../src/cli/main.js';
-
-/** The words that reach `command` from the program: `['change', 'open']`. */
-function pathOf(command: Command): string[] {
-  const names: string[] = [];
-  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
-  return names;
-}
+import { parseCommandLine as parse, pathOf } from './parse-support.js';
 
 /** A value for an option: a choice it allows when it lists them, else a plain word. */
 function valueFor(option: Option): string {
   return option.argChoices?.[0] ?? '7';
-}
-
-/** Parses `argv` with every action replaced by one that records which command ran and its own options. */
-async function parse(argv: string[]) {
-  const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  let ran: { path: string[]; options: Record<string, unknown> } | null = null;
-  for (const command of allCommands(program)) {
-    command.exitOverride();
-    command.configureOutput({ writeOut: () => {}, writeErr: () => {} });
-    command.action((...args: unknown[]) => {
-      const self = args.at(-1) as Command;
-      ran = { path: pathOf(self), options: self.opts() };
-    });
-  }
-  await program.parseAsync(['node', 'promptops', ...argv]);
-  return ran as { path: string[]; options: Record<string, unknown> } | null;
 }
 
 describe('command-line options', () => {
