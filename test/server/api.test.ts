@@ -9,7 +9,7 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TEXT_LENGTH, ROUTES } from '../../src/server/routes.js';
 import type { PushItem } from '../../src/store/index.js';
-import { promptItem } from '../store/fixtures.js';
+import { promptItem, traceRecord } from '../store/fixtures.js';
 import {
   type ErrorBody,
   errorCode,
@@ -35,30 +35,9 @@ function expectNoInternals(reply: Reply): void {
   expect(reply.text).not.toMatch(/"stack"/);
 }
 
-/** A minimal trace of a run that went well. */
+/** A trace of a run that went well, in `project`. */
 function trace(id: string, project = PROJECT) {
-  return {
-    id,
-    project,
-    prompt: 'summarise',
-    version: { number: 1, hash: 'a'.repeat(64) },
-    environment: null,
-    status: 'ok',
-    error: null,
-    startedAt: new Date().toISOString(),
-    model: 'offline/echo',
-    timings: { total: 1 },
-    usage: {},
-    costUsd: null,
-    input: {},
-    output: 'ok',
-    mutations: [],
-    attempts: [],
-    reasks: 0,
-    guardrails: [],
-    review: null,
-    metadata: {},
-  };
+  return traceRecord(id, { project, prompt: 'summarise', startedAt: new Date().toISOString() });
 }
 
 /** Stores a trace, then breaks its JSON in the server's SQLite file behind the store's back. */

@@ -2,6 +2,7 @@ import { hashSpec } from '../../src/catalog/canonical.js';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import type { PromptSpec } from '../../src/catalog/spec.js';
 import { PromptOpsError } from '../../src/errors.js';
+import type { Trace } from '../../src/observe/trace.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
 import type { PushItem } from '../../src/store/index.js';
 
@@ -78,4 +79,31 @@ export function unserialisableItem(base: PushItem, name: string, poison: 'nan' |
   spec.name = name;
   spec.config = { temperature: poison === 'nan' ? Number.NaN : 10n };
   return { spec, hash: 'f'.repeat(64) };
+}
+
+/** A trace of a run that went well, with whatever `over` changes. */
+export function traceRecord(id: string, over: Partial<Trace> = {}): Trace {
+  return {
+    id,
+    project: 'acme',
+    prompt: 'summarize',
+    version: { number: 1, hash: 'a'.repeat(64) },
+    environment: null,
+    status: 'ok',
+    error: null,
+    startedAt: '2026-12-07T10:00:00.000Z',
+    model: 'offline/echo',
+    timings: { resolve: 0, validate: 0, guardrails: 0, render: 0, model: 1, output: 0, total: 1 },
+    usage: { inputTokens: 1, outputTokens: 1 },
+    costUsd: null,
+    input: {},
+    output: 'ok',
+    mutations: [],
+    attempts: [],
+    reasks: 0,
+    guardrails: [],
+    review: null,
+    metadata: {},
+    ...over,
+  };
 }

@@ -15,6 +15,7 @@ import {
   promptItem,
   promptOpsRejection,
   rejection,
+  traceRecord,
   unserialisableItem,
 } from './fixtures.js';
 import { raceInProcesses } from './workers.js';
@@ -767,29 +768,7 @@ export function describeRegistryStore(engine: string, open: OpenRegistry): void 
     });
 
     describe('traces', () => {
-      const traceOf = (id: string, over: Partial<Trace>): Trace => ({
-        id,
-        project: PROJECT,
-        prompt: 'summarize',
-        version: { number: 1, hash: 'a'.repeat(64) },
-        environment: null,
-        status: 'ok',
-        error: null,
-        startedAt: '2026-12-07T10:00:00.000Z',
-        model: 'offline/echo',
-        timings: { resolve: 0, validate: 0, guardrails: 0, render: 0, model: 1, output: 0, total: 1 },
-        usage: { inputTokens: 1, outputTokens: 1 },
-        costUsd: null,
-        input: {},
-        output: 'ok',
-        mutations: [],
-        attempts: [],
-        reasks: 0,
-        guardrails: [],
-        review: null,
-        metadata: {},
-        ...over,
-      });
+      const traceOf = (id: string, over: Partial<Trace>) => traceRecord(id, { project: PROJECT, ...over });
       beforeEach(async () => {
         await store.writeTraces([
           traceOf('t1', { startedAt: '2026-12-07T09:00:00.000Z' }),
