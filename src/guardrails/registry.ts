@@ -1,8 +1,8 @@
 import type { GuardrailAction, GuardrailStage, JsonSchema } from '../catalog/spec.js';
-import type { GuardrailCheck } from './types.js';
+import { PII_ENTITIES, SECRET_KINDS } from './pii/kinds.js';
+import type { GuardrailFactory } from './types.js';
 
-/** Builds a configured check from validated options (plus project facts a check may need). */
-export type GuardrailFactory = (options: Record<string, unknown>) => GuardrailCheck;
+export type { GuardrailFactory };
 
 /**
  * What the catalog needs to know about a guardrail to validate a declaration of it: where it can
@@ -22,9 +22,6 @@ export interface GuardrailDefinition {
   /** Loads the implementation on first use, so the catalog and CLI start-up never pay for it. */
   load: () => Promise<GuardrailFactory>;
 }
-
-const PII_ENTITIES = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'];
-const SECRET_KINDS = ['aws-key', 'private-key', 'jwt', 'bearer-token', 'high-entropy'];
 
 const definitions: GuardrailDefinition[] = [
   {

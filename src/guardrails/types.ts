@@ -32,6 +32,9 @@ export interface CheckContext {
 /** A configured guardrail, ready to run: options were validated when it was created. */
 export type GuardrailCheck = (text: string, ctx: CheckContext) => Verdict;
 
+/** Builds a configured check from validated options (plus project facts a check may need). */
+export type GuardrailFactory = (options: Record<string, unknown>) => GuardrailCheck;
+
 export const PASS: Verdict = Object.freeze({
   isViolation: false,
   score: 0,

@@ -13,7 +13,7 @@ export type {
   Store,
   TokenRecord,
 } from './governance-store.js';
-export { openStore, redactUrl } from './open.js';
+export { openStore } from './open.js';
 export type {
   EvalRunRecord,
   LabelEvent,
@@ -27,3 +27,4 @@ export type {
   TraceFilter,
   VersionRecord,
 } from './registry-store.js';
+export { redactUrl } from './url.js';

@@ -22,8 +22,3 @@ export async function openStore(
   const { openSqliteStore } = await import('./sqlite.js');
   return openSqliteStore(resolved, options);
 }
-
-/** A connection URL with its password masked, safe to show or log. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}

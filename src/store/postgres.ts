@@ -12,9 +12,9 @@ import pg from 'pg';
 import { PromptOpsError } from '../errors.js';
 import { type GovernanceOptions, KyselyStore, type Store } from './governance-store.js';
 import { migrationProvider } from './migrations/index.js';
-import { redactUrl } from './open.js';
 import type { StoreOptions } from './registry-store.js';
 import type { Database } from './schema.js';
+import { redactUrl } from './url.js';
 
 /** A schema name safe to pass in a connection's startup options and to quote as an identifier. */
 const SCHEMA_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { PromptOpsError } from '../../errors.js';
-import type { GuardrailFactory } from '../registry.js';
-import type { CheckContext, GuardrailCheck, Verdict } from '../types.js';
+import type { CheckContext, GuardrailCheck, GuardrailFactory, Verdict } from '../types.js';
 
 /**
  * `import()` of a user's module. The CLI runs its bundle through `vm.Script`, where `import()` has no

@@ -41,10 +41,9 @@
  */
 import type { Span } from '../types.js';
 
-export const PII_ENTITIES = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'] as const;
-export const SECRET_KINDS = ['aws-key', 'private-key', 'jwt', 'bearer-token', 'high-entropy'] as const;
-export type PiiEntity = (typeof PII_ENTITIES)[number];
-export type SecretKind = (typeof SECRET_KINDS)[number];
+import { PII_ENTITIES, type PiiEntity, SECRET_KINDS, type SecretKind } from './kinds.js';
+
+export { PII_ENTITIES, type PiiEntity, SECRET_KINDS, type SecretKind };
 
 // ---------------------------------------------------------------------------------------------
 // Character classes
