@@ -6,29 +6,52 @@ import { canonicalJson } from './canonical.js';
 import type { JsonSchema, PromptSpec } from './spec.js';
 import { MAX_SPEC_BYTES } from './spec-schema.js';
 
+/** How deep a stored value may nest: far beyond any real spec or trace, well within every reader's stack. */
+export const MAX_NESTING = 512;
+
 /**
  * Where a value holds something one of the registry's engines cannot store as given: a NUL
  * character (PostgreSQL text refuses it), a lone UTF-16 surrogate (not UTF-8, so it would be
- * replaced on the way in) or a number JSON cannot hold (non-finite, BigInt). Null when there is none.
- * Object keys are checked like strings.
+ * replaced on the way in), a number JSON cannot hold (non-finite, BigInt), or nesting deeper than
+ * MAX_NESTING (which the recursive readers of a stored value could not walk). Null when there is
+ * none. Object keys are checked like strings. Walks with its own stack, so hostile nesting cannot
+ * overflow it.
  */
-export function findUnstorable(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return unstorableText(value, path);
-  if (typeof value === 'number')
-    return Number.isFinite(value) ? null : `${path || 'the value'} is not a finite number`;
-  if (typeof value === 'bigint') return `${path || 'the value'} is a BigInt, which JSON cannot hold`;
-  if (typeof value !== 'object' || value === null) return null;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findUnstorable(item, `${path}[${i}]`);
+export function findUnstorable(root: unknown, rootPath = ''): string | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [
+    { value: root, path: rootPath, depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      const found = unstorableText(value, path);
       if (found) return found;
+      continue;
     }
-    return null;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    const found = unstorableText(key, `the key ${JSON.stringify(at)}`) ?? findUnstorable(item, at);
-    if (found) return found;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return `${path || 'the value'} is not a finite number`;
+      continue;
+    }
+    if (typeof value === 'bigint') return `${path || 'the value'} is a BigInt, which JSON cannot hold`;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_NESTING) {
+      const where = path.length > 60 ? `${path.slice(0, 60)}…` : path || 'the value';
+      return `${where} is nested more than ${MAX_NESTING} levels deep`;
+    }
+    // Children go on the stack last-first, so problems are found in document order.
+    const children: { value: unknown; path: string; depth: number }[] = [];
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries())
+        children.push({ value: item, path: `${path}[${i}]`, depth: depth + 1 });
+    } else {
+      for (const [key, item] of Object.entries(value)) {
+        const at = path ? `${path}.${key}` : key;
+        const found = unstorableText(key, `the key ${JSON.stringify(at)}`);
+        if (found) return found;
+        children.push({ value: item, path: at, depth: depth + 1 });
+      }
+    }
+    for (let k = children.length - 1; k >= 0; k--) stack.push(children[k]!);
   }
   return null;
 }

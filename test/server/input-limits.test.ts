@@ -283,6 +283,27 @@ describe.each(reachableEngines(ENGINES))('input limits ($name)', (engine) => {
       expect(await server.store.listTraces()).toEqual([]);
     });
 
+    it('a body nested deeper than any reader can walk is 400, not a stack overflow', async () => {
+      const trace = {
+        id: 'trace-deep',
+        prompt: 'summarise',
+        version: { number: 1, hash: good.hash },
+        status: 'ok',
+        startedAt: new Date().toISOString(),
+        timings: { total: 1 },
+        output: '__DEEP__',
+      };
+      // 100,000 levels of [[[…]]] as the trace's output, sent as text (JSON.stringify would overflow).
+      const body = JSON.stringify({ traces: [trace] }).replace(
+        '"__DEEP__"',
+        `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      );
+      const reply = await server.call('POST', `${P}/traces`, { token: author, body });
+      expectError(reply, 400, 'PO_ERR_REQUEST_INVALID');
+      expect(reply.text).toContain('nested more than 512 levels deep');
+      expect(await server.store.listTraces()).toEqual([]);
+    });
+
     it('a duration past what a real column holds; a vanishing one is stored as zero', async () => {
       const trace = (id: string, total: number) => ({
         id,
