@@ -701,3 +701,182 @@ describe('diffSpecs in detail', () => {
     ]);
   });
 });
+
+describe('array items described on one side only', () => {
+  const field = (schema: string, area: 'input' | 'output') =>
+    spec(
+      area === 'input'
+        ? [
+            'input:',
+            '  schema:',
+            '    type: object',
+            '    properties:',
+            `      v: ${schema}`,
+            '    required: [v]',
+          ].join('\n')
+        : [
+            'output:',
+            '  format: json',
+            '  schema:',
+            '    type: object',
+            '    properties:',
+            `      v: ${schema}`,
+            '    required: [v]',
+          ].join('\n'),
+      area === 'input' ? '{{v}}' : 'Go.',
+    );
+
+  it('flags input items typed for the first time: callers sending other items are rejected', async () => {
+    const any = await field('{ type: array }', 'input');
+    const strings = await field('{ type: array, items: { type: string } }', 'input');
+    expect(findBreakingChanges(any, strings)).toEqual([
+      {
+        area: 'input',
+        path: 'input.v[]',
+        reason: 'type changed from any to string; callers sending any are rejected',
+      },
+    ]);
+    expect(findBreakingChanges(strings, any)).toEqual([]);
+  });
+
+  it('flags output items no longer described: consumers expecting them break', async () => {
+    const any = await field('{ type: array }', 'output');
+    const strings = await field('{ type: array, items: { type: string } }', 'output');
+    expect(findBreakingChanges(strings, any)).toEqual([
+      {
+        area: 'output',
+        path: 'output.v[]',
+        reason: 'type changed from string to any; consumers expecting string break',
+      },
+    ]);
+    expect(findBreakingChanges(any, strings)).toEqual([]);
+  });
+});
+
+describe('breaking changes worded in full', () => {
+  it('lists every removed input value and every new output value, comma-separated', async () => {
+    const a = await spec(input('tier(enum): [free, pro, team, enterprise]'), '{{tier}}');
+    const b = await spec(input('tier(enum): [free, pro]'), '{{tier}}');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'input', path: 'input.tier', reason: 'allowed values removed: "team", "enterprise"' },
+    ]);
+    const c = await spec(output('decision(enum): [approve]'));
+    const d = await spec(output('decision(enum): [approve, deny, escalate]'));
+    expect(findBreakingChanges(c, d)).toEqual([
+      {
+        area: 'output',
+        path: 'output.decision',
+        reason: 'new values consumers do not expect: "deny", "escalate"',
+      },
+    ]);
+  });
+
+  it('flags rules given to a field that had none: maxChars and notBlank', async () => {
+    const none = await spec(
+      `${input('message: string')}\npromptops.contract:\n  policy: reject`,
+      '{{message}}',
+    );
+    const ruled = await spec(
+      `${input('message: string')}\npromptops.contract:\n  policy: reject\n  fields:\n    message: { maxChars: 50, notBlank: true }`,
+      '{{message}}',
+    );
+    expect(findBreakingChanges(none, ruled)).toEqual([
+      {
+        area: 'contract',
+        path: 'promptops.contract.fields.message',
+        reason: 'maxChars tightened from none to 50',
+      },
+      {
+        area: 'contract',
+        path: 'promptops.contract.fields.message',
+        reason: 'blank values are now rejected',
+      },
+    ]);
+  });
+});
+
+describe('the structural changes diffSpecs lists', () => {
+  it('shows a template patch with its two names and three lines of context', async () => {
+    const lines = (changed: string) => ['1', '2', '3', '4', changed, '6', '7', '8', '9'].join('\n');
+    const diff = diffSpecs(
+      await spec('description: x', lines('5')),
+      await spec('description: x', lines('five')),
+      {
+        a: 'p@1',
+        b: 'p@2',
+      },
+    );
+    expect(diff.templatePatch).toBe(
+      [
+        '===================================================================',
+        '--- p@1\t',
+        '+++ p@2\t',
+        '@@ -2,7 +2,7 @@',
+        ' 2',
+        ' 3',
+        ' 4',
+        '-5',
+        '+five',
+        ' 6',
+        ' 7',
+        ' 8',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a change in one of several partials as that partial’s lines, nothing else', async () => {
+    const source = promptSource('name: p', 'Hi. {{> a}} {{> b}}');
+    const partials = (b: string) =>
+      new Map([
+        ['a', 'A'],
+        ['b', b],
+      ]);
+    const before = await specOf(source, 'p.prompt', { partials: partials('Be warm.') });
+    const after = await specOf(source, 'p.prompt', { partials: partials('Be cold.') });
+    const patch = diffSpecs(before, after).templatePatch;
+    expect(patch).toContain(
+      [' {{!-- partial a --}}', ' A', ' {{!-- partial b --}}', '-Be warm.', '+Be cold.', ''].join('\n'),
+    );
+  });
+
+  it('lists a value that changes shape (false → a schema) as one change', async () => {
+    const schema = (extra: string) =>
+      ['input:', '  schema:', '    type: object', '    properties:', '      a: { type: string }', extra].join(
+        '\n',
+      );
+    const a = await spec(schema('    additionalProperties: false'), '{{a}}');
+    const b = await spec(schema('    additionalProperties: { type: string }'), '{{a}}');
+    expect(diffSpecs(a, b).changes).toEqual([
+      {
+        path: 'input.schema.additionalProperties',
+        kind: 'changed',
+        before: false,
+        after: { type: 'string' },
+      },
+    ]);
+  });
+
+  it('lists an output schema given for the first time as a change from none', async () => {
+    const a = await spec('output:\n  format: json');
+    const b = await spec(output('reply: string'));
+    expect(a.output.schema).toBeNull();
+    expect(diffSpecs(a, b).changes).toEqual([
+      expect.objectContaining({ path: 'output.schema', kind: 'changed', before: null }),
+    ]);
+  });
+
+  it('treats a key set to undefined as absent', async () => {
+    const a = await spec('description: x');
+    const unset = { ...a, description: undefined, model: 'offline/scripted' };
+    expect(diffSpecs({ ...a, description: undefined }, unset).changes).toEqual([
+      expect.objectContaining({ path: 'model', kind: expect.any(String) }),
+    ]);
+    expect(diffSpecs({ ...a, description: undefined }, a).changes).toEqual([
+      { path: 'description', kind: 'added', after: 'x' },
+    ]);
+    expect(diffSpecs(a, { ...a, description: undefined }).changes).toEqual([
+      { path: 'description', kind: 'removed', before: 'x' },
+    ]);
+  });
+});

@@ -662,3 +662,64 @@ describe('JSON assertions in detail', () => {
     expect(run({ type: 'is-json', value: shared }, '{"a":2}').pass).toBe(true);
   });
 });
+
+describe('what a JSON or text assertion says when it cannot be graded', () => {
+  it('fails json-schema when the answer holds no JSON', () => {
+    expect(run({ type: 'json-schema', value: schema }, 'no json at all')).toMatchObject({
+      pass: false,
+      score: 0,
+    });
+  });
+
+  it('lists every schema problem, separated', () => {
+    expect(run({ type: 'json-schema', value: schema }, '{"extra":1}').reason).toBe(
+      'the JSON does not match the schema: reply is required; escalate is required; the answer has an unexpected field "extra"',
+    );
+  });
+
+  it('treats is-json without a schema (or with null) as a plain JSON check', () => {
+    expect(run({ type: 'is-json', value: null }, '{"b":1}')).toEqual({
+      pass: true,
+      score: 1,
+      reason: 'the answer is valid JSON',
+    });
+  });
+
+  it('counts JSON wrapped in a byte-order mark or non-breaking spaces as JSON', () => {
+    expect(run({ type: 'is-json' }, '\uFEFF{"a":1}\u00A0').pass).toBe(true);
+    expect(run({ type: 'is-json', value: { type: 'object' } }, '\u00A0{"a":1}\u00A0').pass).toBe(true);
+  });
+
+  it('names the assertion whose value is malformed, with what it got', () => {
+    expect(() => run({ type: 'json-schema', value: 'x' }, '{}')).toThrow(
+      'assertion "json-schema" needs a JSON Schema object as its value, got "x"',
+    );
+    expect(() => run({ type: 'json-schema' }, '{}')).toThrow(
+      'assertion "json-schema" needs a JSON Schema object as its value, got nothing',
+    );
+    for (const type of ['equals', 'starts-with', 'regex', 'contains']) {
+      expect(() => run({ type }, 'x')).toThrow(
+        `assertion "${type}" needs a string as its value, got nothing`,
+      );
+    }
+  });
+
+  it('puts the assertion type and the bad pattern or schema in the error details', () => {
+    const thrown = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return err as PromptOpsError;
+      }
+      throw new Error('expected an error');
+    };
+    expect(thrown(() => run({ type: 'regex', value: '(' }, 'x'))).toMatchObject({
+      code: 'PO_ERR_USAGE',
+      details: { type: 'regex', value: '(' },
+    });
+    expect(thrown(() => run({ type: 'is-json', value: { type: 'nonsense' } }, '{}'))).toMatchObject({
+      code: 'PO_ERR_USAGE',
+      details: { type: 'is-json' },
+    });
+  });
+});
