@@ -360,20 +360,15 @@ describe('diffSpecs', () => {
   });
 });
 
+/** A spec whose input (or JSON output) is one required field `v` with the given JSON Schema (YAML flow text). */
+function oneField(area: 'input' | 'output', schema: string): Promise<PromptSpec> {
+  const head = area === 'input' ? ['input:', '  schema:'] : ['output:', '  format: json', '  schema:'];
+  const body = ['    type: object', '    properties:', `      v: ${schema}`, '    required: [v]'];
+  return spec([...head, ...body].join('\n'), area === 'input' ? '{{v}}' : 'Go.');
+}
+
 describe('input changes that narrow what callers may send', () => {
-  /** A spec whose input is one required field `v` with the given JSON Schema (as YAML flow text). */
-  const field = (schema: string) =>
-    spec(
-      [
-        'input:',
-        '  schema:',
-        '    type: object',
-        '    properties:',
-        `      v: ${schema}`,
-        '    required: [v]',
-      ].join('\n'),
-      '{{v}}',
-    );
+  const field = (schema: string) => oneField('input', schema);
   const breakingOf = async (before: string, after: string) =>
     findBreakingChanges(await field(before), await field(after));
 
@@ -703,28 +698,7 @@ describe('diffSpecs in detail', () => {
 });
 
 describe('array items described on one side only', () => {
-  const field = (schema: string, area: 'input' | 'output') =>
-    spec(
-      area === 'input'
-        ? [
-            'input:',
-            '  schema:',
-            '    type: object',
-            '    properties:',
-            `      v: ${schema}`,
-            '    required: [v]',
-          ].join('\n')
-        : [
-            'output:',
-            '  format: json',
-            '  schema:',
-            '    type: object',
-            '    properties:',
-            `      v: ${schema}`,
-            '    required: [v]',
-          ].join('\n'),
-      area === 'input' ? '{{v}}' : 'Go.',
-    );
+  const field = (schema: string, area: 'input' | 'output') => oneField(area, schema);
 
   it('flags input items typed for the first time: callers sending other items are rejected', async () => {
     const any = await field('{ type: array }', 'input');
