@@ -134,6 +134,7 @@ export function enforceInput(
     }
   }
 
+  // Stryker disable next-line ConditionalExpression: equivalent, `total > undefined` is false
   if (contract.maxInputChars !== undefined) {
     const total = measure(value).chars;
     if (total > contract.maxInputChars) {
@@ -170,6 +171,7 @@ function applyFieldRules(
     if (rule.notBlank && text.trim() === '') {
       violations.push({ path, rule: 'notBlank', message: 'must not be blank' });
     }
+    // Stryker disable next-line ConditionalExpression: equivalent, `length > undefined` is false
     if (rule.maxChars !== undefined && text.length > rule.maxChars) {
       if (isCoerce && rule.truncate) {
         const cut = text.slice(0, rule.maxChars);
@@ -190,6 +192,7 @@ function applyFieldRules(
         });
       }
     }
+    // Stryker disable next-line ConditionalExpression: equivalent, setting the same text again changes nothing
     if (text !== current) setPath(value, path, text);
   }
 }
@@ -199,6 +202,7 @@ function toViolations(errors: ErrorObject[], value: unknown): ContractViolation[
     .filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword))
     .map((e) => {
       const base = e.instancePath
+        // Stryker disable next-line MethodExpression: equivalent, the empty first part is filtered out below
         .slice(1)
         .split('/')
         .filter(Boolean)

@@ -549,3 +549,114 @@ describe('what a violation says', () => {
     ]);
   });
 });
+
+describe('the input contract in detail', () => {
+  const contract = (
+    policy: 'reject' | 'coerce',
+    fields: PromptSpec['promptops']['contract']['fields'] = {},
+  ) => ({
+    policy,
+    fields,
+    output: support.promptops.contract.output,
+  });
+  const violationsFor = (schema: object, input: unknown, policy: 'reject' | 'coerce' = 'reject') =>
+    violationsOf(() => enforceInput(input, compileInputContract(schema, {}, contract(policy)), 'x'));
+
+  it('reports a blank or too long value once under coerce', () => {
+    const compiled = compileInputContract(
+      { type: 'object', properties: { message: { type: 'string' }, title: { type: 'string' } } },
+      {},
+      contract('coerce', { message: { notBlank: true }, title: { maxChars: 3 } }),
+    );
+    expect(violationsOf(() => enforceInput({ message: ' ', title: 'long' }, compiled, 'x'))).toEqual([
+      { path: 'message', rule: 'notBlank', message: 'must not be blank' },
+      expect.objectContaining({ path: 'title', rule: 'maxChars' }),
+    ]);
+  });
+
+  it('records a default from the schema filled in under coerce as a default', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        options: { type: 'object', default: { tone: 'warm' } },
+        n: { type: 'integer', default: 3 },
+      },
+    };
+    const { value, mutations } = enforceInput({}, compileInputContract(schema, {}, contract('coerce')), 'x');
+    expect(value).toEqual({ options: { tone: 'warm' }, n: 3 });
+    expect(mutations).toEqual([
+      { path: 'options', rule: 'default', before: undefined, after: { tone: 'warm' } },
+      { path: 'n', rule: 'default', before: undefined, after: 3 },
+    ]);
+  });
+
+  it('leaves the objects in an array without an items schema alone under coerce', () => {
+    const schema = { type: 'object', properties: { list: { type: 'array' } }, additionalProperties: false };
+    const compiled = compileInputContract(schema, {}, contract('coerce'));
+    expect(enforceInput({ list: [{ a: 1 }] }, compiled, 'x')).toEqual({
+      value: { list: [{ a: 1 }] },
+      mutations: [],
+    });
+  });
+
+  it('lists the broken branches of oneOf and if/then, not the combinators themselves', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        id: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+        kind: { type: 'string' },
+        ref: { type: 'string' },
+      },
+      if: { properties: { kind: { const: 'link' } }, required: ['kind'] },
+      then: { required: ['ref'] },
+    };
+    expect(violationsFor(schema, { id: true, kind: 'link' }).map((v) => `${v.path} ${v.rule}`)).toEqual([
+      'ref required',
+      'id type',
+      'id type',
+    ]);
+  });
+
+  it('names the allowed values of an enum in its message', () => {
+    expect(
+      violationsFor({ type: 'object', properties: { tier: { enum: ['free', 'pro'] } } }, { tier: 'gold' }),
+    ).toEqual([
+      {
+        path: 'tier',
+        rule: 'enum',
+        message: 'must be one of "free", "pro" (got "gold")',
+        expected: ['free', 'pro'],
+        got: '"gold"',
+      },
+    ]);
+  });
+
+  it('names a nested bound and a whole-input bound at their paths, with what they got', () => {
+    const schema = {
+      type: 'object',
+      minProperties: 2,
+      properties: { customer: { type: 'object', properties: { name: { type: 'string', minLength: 2 } } } },
+    };
+    expect(violationsFor(schema, { customer: { name: 'D' } })).toEqual([
+      expect.objectContaining({ path: '', rule: 'minProperties', got: 'an object' }),
+      expect.objectContaining({ path: 'customer.name', rule: 'minLength', got: '"D"' }),
+    ]);
+  });
+
+  it('says it got nothing, or an object, where that is what was sent', () => {
+    expect(violationsOf(() => enforceInput(undefined, contractOf(support), 'x'))[0]?.got).toBe('nothing');
+    expect(
+      violationsFor({ type: 'object', properties: { m: { type: 'string' } } }, { m: {} })[0],
+    ).toMatchObject({
+      got: 'an object',
+      message: 'must be a string (got an object)',
+    });
+  });
+
+  it('does not count a number or boolean at the deepest level as one more level', () => {
+    let node: unknown = 1;
+    for (let i = 0; i < INPUT_LIMITS.maxDepth; i++) node = { a: node };
+    const free = compileInputContract(null, {}, contract('reject'));
+    expect(enforceInput(node, free, 'x').value).toEqual(node);
+  });
+});
