@@ -608,6 +608,7 @@ describe('the input contract in detail', () => {
         ref: { type: 'string' },
       },
       if: { properties: { kind: { const: 'link' } }, required: ['kind'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
       then: { required: ['ref'] },
     };
     expect(violationsFor(schema, { id: true, kind: 'link' }).map((v) => `${v.path} ${v.rule}`)).toEqual([
