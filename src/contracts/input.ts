@@ -201,8 +201,8 @@ function toViolations(errors: ErrorObject[], value: unknown): ContractViolation[
   return errors
     .filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword))
     .map((e) => {
+      // Stryker disable next-line MethodExpression: equivalent, the empty first part is filtered out below
       const base = e.instancePath
-        // Stryker disable next-line MethodExpression: equivalent, the empty first part is filtered out below
         .slice(1)
         .split('/')
         .filter(Boolean)

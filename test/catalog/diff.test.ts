@@ -711,6 +711,14 @@ describe('array items described on one side only', () => {
       },
     ]);
     expect(findBreakingChanges(strings, any)).toEqual([]);
+    const nullable = await field('{ type: [array, "null"] }', 'input');
+    const nullableStrings = await field('{ type: [array, "null"], items: { type: string } }', 'input');
+    expect(findBreakingChanges(nullable, nullableStrings)).toEqual([
+      expect.objectContaining({
+        path: 'input.v[]',
+        reason: expect.stringMatching(/^type changed from any to string/),
+      }),
+    ]);
   });
 
   it('flags output items no longer described: consumers expecting them break', async () => {
