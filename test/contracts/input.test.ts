@@ -230,6 +230,13 @@ describe('the input contract under coerce', () => {
     ]);
   });
 
+  it('lists every violation it cannot repair, not only the first', () => {
+    const violations = violationsOf(() =>
+      enforceInput({ customer: { name: 'D', tier: 'gold' }, message: 'x', channel: 'fax' }, compiled, 'x'),
+    );
+    expect(violations.map((v) => `${v.path} ${v.rule}`)).toEqual(['customer.tier enum', 'channel enum']);
+  });
+
   it('still rejects what cannot be repaired', () => {
     const violations = violationsOf(() =>
       enforceInput({ customer: { name: 'D', tier: 'gold' }, message: 'x' }, compiled, 'support-reply@1'),

@@ -697,9 +697,14 @@ describe('what a JSON or text assertion says when it cannot be graded', () => {
     expect(() => run({ type: 'json-schema' }, '{}')).toThrow(
       'assertion "json-schema" needs a JSON Schema object as its value, got nothing',
     );
-    for (const type of ['equals', 'starts-with', 'regex', 'contains']) {
+    for (const type of ['equals', 'starts-with', 'regex', 'contains', 'icontains']) {
       expect(() => run({ type }, 'x')).toThrow(
         `assertion "${type}" needs a string as its value, got nothing`,
+      );
+    }
+    for (const type of ['contains-any', 'contains-all', 'icontains-any', 'icontains-all']) {
+      expect(() => run({ type, value: [] }, 'x')).toThrow(
+        `assertion "${type}" needs a non-empty list of strings (or a comma-separated string) as its value, got []`,
       );
     }
   });
