@@ -107,7 +107,7 @@ export function findBreakingChanges(a: PromptSpec, b: PromptSpec): BreakingChang
 
 function typesOf(schema: JsonSchema): Set<string> | null {
   const type = schema.type;
-  if (typeof type === 'string') return new Set(type === 'integer' ? ['integer'] : [type]);
+  if (typeof type === 'string') return new Set([type]);
   if (Array.isArray(type)) return new Set(type as string[]);
   return null;
 }
@@ -157,14 +157,16 @@ function compareInput(a: JsonSchema, b: JsonSchema, path: string, out: BreakingC
   }
   const ea = enumOf(a);
   const eb = enumOf(b);
+  // Not a subset means the new side has an enum: `eb` is set below.
   if (!isEnumSubset(ea, eb)) {
-    const removed = ea ? [...ea].filter((v) => !eb?.has(v)) : [];
     out.push({
       area: 'input',
       path,
       reason: ea
-        ? `allowed values removed: ${removed.join(', ')}`
-        : `now restricted to ${[...(eb ?? [])].join(', ')}`,
+        ? // Stryker disable next-line OptionalChaining: equivalent, eb is set (see above)
+          `allowed values removed: ${[...ea].filter((v) => !eb?.has(v)).join(', ')}`
+        : // Stryker disable next-line ArrayDeclaration: equivalent, eb is set (see above)
+          `now restricted to ${[...(eb ?? [])].join(', ')}`,
     });
   }
   for (const key of TIGHTER_WHEN_SMALLER) {
@@ -217,7 +219,8 @@ function compareInput(a: JsonSchema, b: JsonSchema, path: string, out: BreakingC
     const schemaB = Object.hasOwn(pb, field) ? pb[field] : undefined;
     if (schemaB) compareInput(schemaA, schemaB, `${path}.${field}`, out);
   }
-  if (isObject(a.items) && isObject(b.items)) compareInput(a.items, b.items, `${path}[]`, out);
+  const [ia, ib] = [itemsOf(a), itemsOf(b)];
+  if (ia && ib) compareInput(ia, ib, `${path}[]`, out);
 }
 
 function compareOutput(a: JsonSchema, b: JsonSchema, path: string, out: BreakingChange[]): void {
@@ -233,13 +236,14 @@ function compareOutput(a: JsonSchema, b: JsonSchema, path: string, out: Breaking
   }
   const ea = enumOf(a);
   const eb = enumOf(b);
+  // Not a subset means the old side has an enum: `ea` is set below.
   if (!isEnumSubset(eb, ea)) {
-    const added = eb ? [...eb].filter((v) => !ea?.has(v)) : [];
     out.push({
       area: 'output',
       path,
       reason: eb
-        ? `new values consumers do not expect: ${added.join(', ')}`
+        ? // Stryker disable next-line OptionalChaining: equivalent, ea is set (see above)
+          `new values consumers do not expect: ${[...eb].filter((v) => !ea?.has(v)).join(', ')}`
         : 'no longer restricted to a fixed set of values',
     });
   }
@@ -266,7 +270,8 @@ function compareOutput(a: JsonSchema, b: JsonSchema, path: string, out: Breaking
     const schemaB = Object.hasOwn(pb, field) ? pb[field] : undefined;
     if (schemaB) compareOutput(schemaA, schemaB, `${path}.${field}`, out);
   }
-  if (isObject(a.items) && isObject(b.items)) compareOutput(a.items, b.items, `${path}[]`, out);
+  const [ia, ib] = [itemsOf(a), itemsOf(b)];
+  if (ia && ib) compareOutput(ia, ib, `${path}[]`, out);
 }
 
 function compareContract(a: PromptSpec, b: PromptSpec, out: BreakingChange[]): void {
@@ -311,6 +316,16 @@ function compareContract(a: PromptSpec, b: PromptSpec, out: BreakingChange[]): v
       });
     }
   }
+}
+
+/**
+ * The schema of an array's items, `{}` (anything) when an array schema leaves them out, so that
+ * items described on one side only are compared too; null for tuples and non-array schemas.
+ */
+function itemsOf(schema: JsonSchema): JsonSchema | null {
+  if (isObject(schema.items)) return schema.items;
+  const isArray = schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'));
+  return schema.items === undefined && isArray ? {} : null;
 }
 
 function isObject(value: unknown): value is JsonSchema {

@@ -117,9 +117,52 @@ export function enforceInput(
     }
   }
 
+  applyFieldRules(value, contract, () => true, mutations, violations);
+
+  if (isCoerce && compiled.schema) removeUnknown(value, compiled.schema, '', mutations);
+
+  const validate = isCoerce ? compiled.coercing : compiled.strict;
+  if (validate) {
+    const before = isCoerce ? clone(value) : null;
+    if (!validate(value)) violations.push(...toViolations(validate.errors ?? [], value));
+    if (before !== null) {
+      recordCoercions(before, value, '', mutations);
+      // A value that only became a string through coercion (null → "", 123456 → "123456") was
+      // not a string when the field rules ran: it must still meet notBlank and maxChars.
+      const becameText = (path: string) => typeof getPath(before, path) !== 'string';
+      applyFieldRules(value, contract, becameText, mutations, violations);
+    }
+  }
+
+  // Stryker disable next-line ConditionalExpression: equivalent, `total > undefined` is false
+  if (contract.maxInputChars !== undefined) {
+    const total = measure(value).chars;
+    if (total > contract.maxInputChars) {
+      violations.push({
+        path: '',
+        rule: 'maxInputChars',
+        message: `holds ${total} characters of text; the limit is ${contract.maxInputChars}`,
+        expected: contract.maxInputChars,
+        got: total,
+      });
+    }
+  }
+  if (violations.length > 0) throw fail();
+  return { value, mutations };
+}
+
+/** Applies the contract's per-field rules (trim, notBlank, maxChars/truncate) to the string fields chosen. */
+function applyFieldRules(
+  value: Record<string, unknown>,
+  contract: ContractSpec,
+  isChosen: (path: string) => boolean,
+  mutations: ContractMutation[],
+  violations: ContractViolation[],
+): void {
+  const isCoerce = contract.policy === 'coerce';
   for (const [path, rule] of Object.entries(contract.fields)) {
     const current = getPath(value, path);
-    if (typeof current !== 'string') continue;
+    if (typeof current !== 'string' || !isChosen(path)) continue;
     let text = current;
     if (rule.trim && text.trim() !== text) {
       text = text.trim();
@@ -128,6 +171,7 @@ export function enforceInput(
     if (rule.notBlank && text.trim() === '') {
       violations.push({ path, rule: 'notBlank', message: 'must not be blank' });
     }
+    // Stryker disable next-line ConditionalExpression: equivalent, `length > undefined` is false
     if (rule.maxChars !== undefined && text.length > rule.maxChars) {
       if (isCoerce && rule.truncate) {
         const cut = text.slice(0, rule.maxChars);
@@ -148,38 +192,16 @@ export function enforceInput(
         });
       }
     }
+    // Stryker disable next-line ConditionalExpression: equivalent, setting the same text again changes nothing
     if (text !== current) setPath(value, path, text);
   }
-
-  if (isCoerce && compiled.schema) removeUnknown(value, compiled.schema, '', mutations);
-
-  const validate = isCoerce ? compiled.coercing : compiled.strict;
-  if (validate) {
-    const before = isCoerce ? clone(value) : null;
-    if (!validate(value)) violations.push(...toViolations(validate.errors ?? [], value));
-    if (before !== null) recordCoercions(before, value, '', mutations);
-  }
-
-  if (contract.maxInputChars !== undefined) {
-    const total = measure(value).chars;
-    if (total > contract.maxInputChars) {
-      violations.push({
-        path: '',
-        rule: 'maxInputChars',
-        message: `holds ${total} characters of text; the limit is ${contract.maxInputChars}`,
-        expected: contract.maxInputChars,
-        got: total,
-      });
-    }
-  }
-  if (violations.length > 0) throw fail();
-  return { value, mutations };
 }
 
 function toViolations(errors: ErrorObject[], value: unknown): ContractViolation[] {
   return errors
     .filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword))
     .map((e) => {
+      // Stryker disable next-line MethodExpression: equivalent, the empty first part is filtered out below
       const base = e.instancePath
         .slice(1)
         .split('/')

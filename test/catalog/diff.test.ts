@@ -359,3 +359,506 @@ describe('diffSpecs', () => {
     expect(diffSpecs(a, b).breaking).toHaveLength(1);
   });
 });
+
+/** A spec whose input (or JSON output) is one required field `v` with the given JSON Schema (YAML flow text). */
+function oneField(area: 'input' | 'output', schema: string): Promise<PromptSpec> {
+  const head = area === 'input' ? ['input:', '  schema:'] : ['output:', '  format: json', '  schema:'];
+  const body = ['    type: object', '    properties:', `      v: ${schema}`, '    required: [v]'];
+  return spec([...head, ...body].join('\n'), area === 'input' ? '{{v}}' : 'Go.');
+}
+
+describe('input changes that narrow what callers may send', () => {
+  const field = (schema: string) => oneField('input', schema);
+  const breakingOf = async (before: string, after: string) =>
+    findBreakingChanges(await field(before), await field(after));
+
+  for (const [key, low, high] of [
+    ['minLength', 1, 5],
+    ['minItems', 1, 3],
+    ['minimum', 0, 10],
+    ['exclusiveMinimum', 0, 10],
+    ['minProperties', 1, 2],
+  ] as const) {
+    const type = key.endsWith('Items')
+      ? 'array'
+      : key.endsWith('Properties')
+        ? 'object'
+        : key === 'minLength'
+          ? 'string'
+          : 'number';
+    it(`flags a raised ${key} as breaking, a lowered one as safe, and a new one as breaking`, async () => {
+      expect(
+        await breakingOf(`{ type: ${type}, ${key}: ${low} }`, `{ type: ${type}, ${key}: ${high} }`),
+      ).toEqual([{ area: 'input', path: 'input.v', reason: `${key} tightened from ${low} to ${high}` }]);
+      expect(
+        await breakingOf(`{ type: ${type}, ${key}: ${high} }`, `{ type: ${type}, ${key}: ${low} }`),
+      ).toEqual([]);
+      expect(
+        await breakingOf(`{ type: ${type}, ${key}: ${high} }`, `{ type: ${type}, ${key}: ${high} }`),
+      ).toEqual([]);
+      expect(await breakingOf(`{ type: ${type} }`, `{ type: ${type}, ${key}: ${low} }`)).toEqual([
+        { area: 'input', path: 'input.v', reason: `${key} tightened from none to ${low}` },
+      ]);
+    });
+  }
+
+  for (const [key, low, high] of [
+    ['maxItems', 2, 5],
+    ['maximum', 10, 100],
+    ['exclusiveMaximum', 10, 100],
+    ['maxProperties', 2, 4],
+  ] as const) {
+    const type = key.endsWith('Items') ? 'array' : key.endsWith('Properties') ? 'object' : 'number';
+    it(`flags a lowered ${key} as breaking, a raised one as safe, and a new one as breaking`, async () => {
+      expect(
+        await breakingOf(`{ type: ${type}, ${key}: ${high} }`, `{ type: ${type}, ${key}: ${low} }`),
+      ).toEqual([{ area: 'input', path: 'input.v', reason: `${key} tightened from ${high} to ${low}` }]);
+      expect(
+        await breakingOf(`{ type: ${type}, ${key}: ${low} }`, `{ type: ${type}, ${key}: ${high} }`),
+      ).toEqual([]);
+      expect(
+        await breakingOf(`{ type: ${type}, ${key}: ${low} }`, `{ type: ${type}, ${key}: ${low} }`),
+      ).toEqual([]);
+      expect(await breakingOf(`{ type: ${type} }`, `{ type: ${type}, ${key}: ${high} }`)).toEqual([
+        { area: 'input', path: 'input.v', reason: `${key} tightened from none to ${high}` },
+      ]);
+    });
+  }
+
+  it('flags an added or changed pattern as breaking, and a removed or unchanged one as safe', async () => {
+    expect(await breakingOf('{ type: string }', "{ type: string, pattern: '^[A-Z]+$' }")).toEqual([
+      {
+        area: 'input',
+        path: 'input.v',
+        reason: 'pattern changed to ^[A-Z]+$; values matching the old pattern may be rejected',
+      },
+    ]);
+    expect(
+      await breakingOf("{ type: string, pattern: '^[A-Z]+$' }", "{ type: string, pattern: '^[A-Z]{2}$' }"),
+    ).toEqual([
+      expect.objectContaining({ path: 'input.v', reason: expect.stringMatching(/^pattern changed/) }),
+    ]);
+    expect(await breakingOf("{ type: string, pattern: '^[A-Z]+$' }", '{ type: string }')).toEqual([]);
+    expect(
+      await breakingOf("{ type: string, pattern: '^[A-Z]+$' }", "{ type: string, pattern: '^[A-Z]+$' }"),
+    ).toEqual([]);
+  });
+
+  it('flags narrowing ["string","null"] to "string" as breaking: callers sending null are rejected', async () => {
+    expect(await breakingOf('{ type: [string, "null"] }', '{ type: string }')).toEqual([
+      {
+        area: 'input',
+        path: 'input.v',
+        reason: 'type changed from null|string to string; callers sending null|string are rejected',
+      },
+    ]);
+    expect(await breakingOf('{ type: string }', '{ type: [string, "null"] }')).toEqual([]);
+  });
+
+  it('flags a type set on a field that accepted anything, and accepts a type dropped', async () => {
+    expect(await breakingOf('{ description: anything }', '{ type: string }')).toEqual([
+      {
+        area: 'input',
+        path: 'input.v',
+        reason: 'type changed from any to string; callers sending any are rejected',
+      },
+    ]);
+    expect(await breakingOf('{ type: string }', '{ description: anything }')).toEqual([]);
+  });
+
+  it('flags an enum put on a free field, naming the values now allowed', async () => {
+    expect(await breakingOf('{ type: string }', '{ type: string, enum: [a, b] }')).toEqual([
+      { area: 'input', path: 'input.v', reason: 'now restricted to "a", "b"' },
+    ]);
+    expect(await breakingOf('{ type: string, enum: [a, b] }', '{ type: string }')).toEqual([]);
+  });
+
+  it('stops at a changed type instead of also comparing the bounds under it', async () => {
+    expect(await breakingOf('{ type: string, minLength: 1 }', '{ type: integer, minimum: 5 }')).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/^type changed from string to integer/) }),
+    ]);
+  });
+
+  it('compares array items: a tighter item is breaking at the items path', async () => {
+    expect(
+      await breakingOf(
+        '{ type: array, items: { type: string } }',
+        '{ type: array, items: { type: string, minLength: 2 } }',
+      ),
+    ).toEqual([{ area: 'input', path: 'input.v[]', reason: 'minLength tightened from none to 2' }]);
+  });
+
+  it('compares nested fields under their parent’s path', async () => {
+    expect(
+      await breakingOf(
+        '{ type: object, properties: { w: { type: string, maxLength: 9 } } }',
+        '{ type: object, properties: { w: { type: string, maxLength: 3 } } }',
+      ),
+    ).toEqual([{ area: 'input', path: 'input.v.w', reason: 'maxLength tightened from 9 to 3' }]);
+  });
+
+  it('names a field that became required and one that is new and required differently', async () => {
+    const a = await spec(input('topic: string', 'tone?: string'), '{{topic}} {{tone}}');
+    const b = await spec(
+      input('topic: string', 'tone: string', 'locale: string'),
+      '{{topic}} {{tone}} {{locale}}',
+    );
+    expect(findBreakingChanges(a, b)).toEqual(
+      expect.arrayContaining([
+        {
+          area: 'input',
+          path: 'input.tone',
+          reason: 'field became required; callers that omit it are rejected',
+        },
+        {
+          area: 'input',
+          path: 'input.locale',
+          reason: 'new required field; existing callers do not send it',
+        },
+      ]),
+    );
+  });
+});
+
+describe('output changes that break what consumers read', () => {
+  const out = (schema: string) =>
+    spec(['output:', '  format: json', '  schema:', ...schema.split('\n').map((l) => `    ${l}`)].join('\n'));
+  const breakingOf = async (before: string, after: string) =>
+    findBreakingChanges(await out(before), await out(after));
+
+  it('flags a change of output array items as breaking at the items path', async () => {
+    expect(
+      await breakingOf(
+        'type: object\nproperties:\n  tags: { type: array, items: { type: string } }\nrequired: [tags]',
+        'type: object\nproperties:\n  tags: { type: array, items: { type: integer } }\nrequired: [tags]',
+      ),
+    ).toEqual([
+      {
+        area: 'output',
+        path: 'output.tags[]',
+        reason: 'type changed from string to integer; consumers expecting string break',
+      },
+    ]);
+  });
+
+  it('flags a field removed from output array items', async () => {
+    const a = await spec(output('items(array):', '  sku: string', '  qty: integer'));
+    const b = await spec(output('items(array):', '  sku: string'));
+    expect(findBreakingChanges(a, b)).toEqual([
+      {
+        area: 'output',
+        path: 'output.items[].qty',
+        reason: 'output field removed; consumers reading it break',
+      },
+    ]);
+  });
+
+  it('flags an output that may now be null, and accepts one that no longer can', async () => {
+    const field = (type: string) =>
+      `type: object\nproperties:\n  reply: { type: ${type} }\nrequired: [reply]`;
+    expect(await breakingOf(field('string'), field('[string, "null"]'))).toEqual([
+      {
+        area: 'output',
+        path: 'output.reply',
+        reason: 'type changed from string to null|string; consumers expecting string break',
+      },
+    ]);
+    expect(await breakingOf(field('[string, "null"]'), field('string'))).toEqual([]);
+  });
+
+  it('flags an output enum dropped altogether, and accepts one put on a free field', async () => {
+    const field = (extra: string) =>
+      `type: object\nproperties:\n  kind: { type: string${extra} }\nrequired: [kind]`;
+    expect(await breakingOf(field(', enum: [a, b]'), field(''))).toEqual([
+      { area: 'output', path: 'output.kind', reason: 'no longer restricted to a fixed set of values' },
+    ]);
+    expect(await breakingOf(field(''), field(', enum: [a, b]'))).toEqual([]);
+  });
+
+  it('names the new output values exactly', async () => {
+    const a = await spec(output('decision(enum): [approve, deny]'));
+    const b = await spec(output('decision(enum): [approve, deny, escalate]'));
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'output', path: 'output.decision', reason: 'new values consumers do not expect: "escalate"' },
+    ]);
+  });
+
+  it('accepts an output schema added where there was none, and a format change from text to json is flagged', async () => {
+    const text = await spec('output:\n  format: text');
+    const json = await spec(output('reply: string'));
+    expect(findBreakingChanges(await spec('output:\n  format: json'), json)).toEqual([]);
+    expect(findBreakingChanges(text, json)).toEqual([
+      { area: 'output', path: 'output.format', reason: 'output format changed from text to json' },
+    ]);
+  });
+});
+
+describe('contract changes at their edges', () => {
+  const withRules = (policy: string, rules: string) =>
+    spec(
+      `${input('message: string')}\npromptops.contract:\n  policy: ${policy}\n  fields:\n    message: ${rules}`,
+      '{{message}}',
+    );
+
+  it('flags a field becoming notBlank as breaking, and not when it already was', async () => {
+    const free = await withRules('reject', '{ trim: true }');
+    const notBlank = await withRules('reject', '{ notBlank: true }');
+    expect(findBreakingChanges(free, notBlank)).toEqual([
+      {
+        area: 'contract',
+        path: 'promptops.contract.fields.message',
+        reason: 'blank values are now rejected',
+      },
+    ]);
+    expect(findBreakingChanges(notBlank, notBlank)).toEqual([]);
+    expect(findBreakingChanges(notBlank, free)).toEqual([]);
+  });
+
+  it('flags a new maxChars, or one that truncates only under reject, and accepts a raised one', async () => {
+    expect(
+      findBreakingChanges(
+        await withRules('reject', '{ trim: true }'),
+        await withRules('reject', '{ maxChars: 50 }'),
+      ),
+    ).toEqual([
+      {
+        area: 'contract',
+        path: 'promptops.contract.fields.message',
+        reason: 'maxChars tightened from none to 50',
+      },
+    ]);
+    expect(
+      findBreakingChanges(
+        await withRules('reject', '{ maxChars: 100, truncate: true }'),
+        await withRules('reject', '{ maxChars: 50, truncate: true }'),
+      ),
+    ).toEqual([expect.objectContaining({ reason: 'maxChars tightened from 100 to 50' })]);
+    expect(
+      findBreakingChanges(
+        await withRules('coerce', '{ maxChars: 100 }'),
+        await withRules('coerce', '{ maxChars: 50 }'),
+      ),
+    ).toEqual([expect.objectContaining({ reason: 'maxChars tightened from 100 to 50' })]);
+    expect(
+      findBreakingChanges(
+        await withRules('reject', '{ maxChars: 50 }'),
+        await withRules('reject', '{ maxChars: 100 }'),
+      ),
+    ).toEqual([]);
+    expect(
+      findBreakingChanges(
+        await withRules('reject', '{ maxChars: 50 }'),
+        await withRules('reject', '{ maxChars: 50 }'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('flags a maxInputChars set for the first time, and accepts one removed or unchanged', async () => {
+    const none = await spec('promptops.contract:\n  policy: reject');
+    const some = await spec('promptops.contract:\n  policy: reject\n  maxInputChars: 500');
+    expect(findBreakingChanges(none, some)).toEqual([
+      {
+        area: 'contract',
+        path: 'promptops.contract.maxInputChars',
+        reason: 'maxInputChars tightened from none to 500',
+      },
+    ]);
+    expect(findBreakingChanges(some, none)).toEqual([]);
+    expect(findBreakingChanges(some, some)).toEqual([]);
+  });
+});
+
+describe('diffSpecs in detail', () => {
+  it('labels the template patch a and b when no names are given', async () => {
+    const diff = diffSpecs(await spec('description: x', 'One.'), await spec('description: x', 'Two.'));
+    expect(diff.templatePatch).toContain('--- a');
+    expect(diff.templatePatch).toContain('+++ b');
+    expect(diff.templatePatch).toContain('-One.');
+  });
+
+  it('does not call partials listed in another order a template change', async () => {
+    const a = await specOf(promptSource('name: p', '{{> x}} {{> y}}'), 'p.prompt', {
+      partials: new Map([
+        ['x', 'X'],
+        ['y', 'Y'],
+      ]),
+    });
+    const b = { ...a, partials: { y: 'Y', x: 'X' } };
+    expect(diffSpecs(a, b).isTemplateChanged).toBe(false);
+    expect(diffSpecs(a, { ...a, partials: { x: 'Y', y: 'X' } }).isTemplateChanged).toBe(true);
+  });
+
+  it('lists a nested change at its full dotted path, and a removed key as removed', async () => {
+    const a = await spec(input('topic: string', 'tone?: string'), '{{topic}} {{tone}}');
+    const b = await spec(input('topic: string'), '{{topic}}');
+    expect(diffSpecs(a, b).changes).toEqual([
+      { path: 'input.schema.properties.tone', kind: 'removed', before: { type: ['string', 'null'] } },
+    ]);
+  });
+});
+
+describe('array items described on one side only', () => {
+  const field = (schema: string, area: 'input' | 'output') => oneField(area, schema);
+
+  it('flags input items typed for the first time: callers sending other items are rejected', async () => {
+    const any = await field('{ type: array }', 'input');
+    const strings = await field('{ type: array, items: { type: string } }', 'input');
+    expect(findBreakingChanges(any, strings)).toEqual([
+      {
+        area: 'input',
+        path: 'input.v[]',
+        reason: 'type changed from any to string; callers sending any are rejected',
+      },
+    ]);
+    expect(findBreakingChanges(strings, any)).toEqual([]);
+    const nullable = await field('{ type: [array, "null"] }', 'input');
+    const nullableStrings = await field('{ type: [array, "null"], items: { type: string } }', 'input');
+    expect(findBreakingChanges(nullable, nullableStrings)).toEqual([
+      expect.objectContaining({
+        path: 'input.v[]',
+        reason: expect.stringMatching(/^type changed from any to string/),
+      }),
+    ]);
+  });
+
+  it('flags output items no longer described: consumers expecting them break', async () => {
+    const any = await field('{ type: array }', 'output');
+    const strings = await field('{ type: array, items: { type: string } }', 'output');
+    expect(findBreakingChanges(strings, any)).toEqual([
+      {
+        area: 'output',
+        path: 'output.v[]',
+        reason: 'type changed from string to any; consumers expecting string break',
+      },
+    ]);
+    expect(findBreakingChanges(any, strings)).toEqual([]);
+  });
+});
+
+describe('breaking changes worded in full', () => {
+  it('lists every removed input value and every new output value, comma-separated', async () => {
+    const a = await spec(input('tier(enum): [free, pro, team, enterprise]'), '{{tier}}');
+    const b = await spec(input('tier(enum): [free, pro]'), '{{tier}}');
+    expect(findBreakingChanges(a, b)).toEqual([
+      { area: 'input', path: 'input.tier', reason: 'allowed values removed: "team", "enterprise"' },
+    ]);
+    const c = await spec(output('decision(enum): [approve]'));
+    const d = await spec(output('decision(enum): [approve, deny, escalate]'));
+    expect(findBreakingChanges(c, d)).toEqual([
+      {
+        area: 'output',
+        path: 'output.decision',
+        reason: 'new values consumers do not expect: "deny", "escalate"',
+      },
+    ]);
+  });
+
+  it('flags rules given to a field that had none: maxChars and notBlank', async () => {
+    const none = await spec(
+      `${input('message: string')}\npromptops.contract:\n  policy: reject`,
+      '{{message}}',
+    );
+    const ruled = await spec(
+      `${input('message: string')}\npromptops.contract:\n  policy: reject\n  fields:\n    message: { maxChars: 50, notBlank: true }`,
+      '{{message}}',
+    );
+    expect(findBreakingChanges(none, ruled)).toEqual([
+      {
+        area: 'contract',
+        path: 'promptops.contract.fields.message',
+        reason: 'maxChars tightened from none to 50',
+      },
+      {
+        area: 'contract',
+        path: 'promptops.contract.fields.message',
+        reason: 'blank values are now rejected',
+      },
+    ]);
+  });
+});
+
+describe('the structural changes diffSpecs lists', () => {
+  it('shows a template patch with its two names and three lines of context', async () => {
+    const lines = (changed: string) => ['1', '2', '3', '4', changed, '6', '7', '8', '9'].join('\n');
+    const diff = diffSpecs(
+      await spec('description: x', lines('5')),
+      await spec('description: x', lines('five')),
+      {
+        a: 'p@1',
+        b: 'p@2',
+      },
+    );
+    expect(diff.templatePatch).toBe(
+      [
+        '===================================================================',
+        '--- p@1\t',
+        '+++ p@2\t',
+        '@@ -2,7 +2,7 @@',
+        ' 2',
+        ' 3',
+        ' 4',
+        '-5',
+        '+five',
+        ' 6',
+        ' 7',
+        ' 8',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a change in one of several partials as that partial’s lines, nothing else', async () => {
+    const source = promptSource('name: p', 'Hi. {{> a}} {{> b}}');
+    const partials = (b: string) =>
+      new Map([
+        ['a', 'A'],
+        ['b', b],
+      ]);
+    const before = await specOf(source, 'p.prompt', { partials: partials('Be warm.') });
+    const after = await specOf(source, 'p.prompt', { partials: partials('Be cold.') });
+    const patch = diffSpecs(before, after).templatePatch;
+    expect(patch).toContain(
+      [' {{!-- partial a --}}', ' A', ' {{!-- partial b --}}', '-Be warm.', '+Be cold.', ''].join('\n'),
+    );
+  });
+
+  it('lists a value that changes shape (false → a schema) as one change', async () => {
+    const schema = (extra: string) =>
+      ['input:', '  schema:', '    type: object', '    properties:', '      a: { type: string }', extra].join(
+        '\n',
+      );
+    const a = await spec(schema('    additionalProperties: false'), '{{a}}');
+    const b = await spec(schema('    additionalProperties: { type: string }'), '{{a}}');
+    expect(diffSpecs(a, b).changes).toEqual([
+      {
+        path: 'input.schema.additionalProperties',
+        kind: 'changed',
+        before: false,
+        after: { type: 'string' },
+      },
+    ]);
+  });
+
+  it('lists an output schema given for the first time as a change from none', async () => {
+    const a = await spec('output:\n  format: json');
+    const b = await spec(output('reply: string'));
+    expect(a.output.schema).toBeNull();
+    expect(diffSpecs(a, b).changes).toEqual([
+      expect.objectContaining({ path: 'output.schema', kind: 'changed', before: null }),
+    ]);
+  });
+
+  it('treats a key set to undefined as absent', async () => {
+    const a = await spec('description: x');
+    const unset = { ...a, description: undefined, model: 'offline/scripted' };
+    expect(diffSpecs({ ...a, description: undefined }, unset).changes).toEqual([
+      expect.objectContaining({ path: 'model', kind: expect.any(String) }),
+    ]);
+    expect(diffSpecs({ ...a, description: undefined }, a).changes).toEqual([
+      { path: 'description', kind: 'added', after: 'x' },
+    ]);
+    expect(diffSpecs(a, { ...a, description: undefined }).changes).toEqual([
+      { path: 'description', kind: 'removed', before: 'x' },
+    ]);
+  });
+});

@@ -482,3 +482,249 @@ describe('grading a case', () => {
     expect(g).toMatchObject({ pass: true, score: 0.75 });
   });
 });
+
+describe('text assertions in detail', () => {
+  it('keeps contains, contains-any and contains-all case-sensitive, and says so only for the i- forms', () => {
+    expect(run({ type: 'contains', value: 'Refund' }, 'your refund')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'the answer does not contain "Refund"',
+    });
+    expect(run({ type: 'icontains', value: 'Refund' }, 'no money')).toMatchObject({
+      pass: false,
+      reason: 'the answer does not contain "Refund" (ignoring case)',
+    });
+    expect(run({ type: 'contains-any', value: ['Cat', 'Dog'] }, 'a cat and a dog')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'the answer contains none of ["Cat","Dog"]',
+    });
+    expect(run({ type: 'icontains-any', value: ['Cat', 'Dog'] }, 'a bird')).toMatchObject({
+      pass: false,
+      reason: 'the answer contains none of ["Cat","Dog"] (ignoring case)',
+    });
+    expect(run({ type: 'contains-all', value: ['Cat', 'dog'] }, 'a cat and a dog')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'the answer is missing ["Cat"]',
+    });
+    expect(run({ type: 'icontains-all', value: ['Cat', 'Dog'] }, 'a cat')).toMatchObject({
+      pass: false,
+      reason: 'the answer is missing ["Dog"] (ignoring case)',
+    });
+  });
+
+  it('says which value it found, and that it found all', () => {
+    expect(run({ type: 'contains', value: 'dog' }, 'a dog').reason).toBe('the answer contains "dog"');
+    expect(run({ type: 'contains-any', value: ['cat', 'dog'] }, 'a dog').reason).toBe(
+      'the answer contains "dog"',
+    );
+    expect(run({ type: 'contains-all', value: ['cat', 'dog'] }, 'cat, dog').reason).toBe(
+      'the answer contains all of ["cat","dog"]',
+    );
+  });
+
+  it('reads a comma-separated list, ignoring blanks around and between the items', () => {
+    expect(run({ type: 'contains-all', value: ' cat , ,dog, ' }, 'cat and dog').pass).toBe(true);
+    expect(run({ type: 'contains-all', value: 'cat,dog' }, 'cat').reason).toBe(
+      'the answer is missing ["dog"]',
+    );
+    expect(() => run({ type: 'contains-all', value: ' , ' }, 'x')).toThrow(/non-empty list/);
+    expect(() => run({ type: 'contains-any', value: 42 }, 'x')).toThrow(/non-empty list/);
+    expect(() => run({ type: 'contains-any', value: [{}] }, 'x')).toThrow(/needs a string/);
+    expect(run({ type: 'contains-any', value: [7] }, 'room 7').pass).toBe(true);
+  });
+
+  it('finds listed values written with decomposed accents', () => {
+    expect(run({ type: 'contains-all', value: ['cafe\u0301', 'the'] }, 'the café').pass).toBe(true);
+    expect(run({ type: 'contains-any', value: ['cafe\u0301'] }, 'un café').pass).toBe(true);
+    expect(run({ type: 'starts-with', value: 'cafe\u0301' }, 'café au lait').pass).toBe(true);
+  });
+
+  it('compares equals exactly, naming what it expected and what it got', () => {
+    expect(run({ type: 'equals', value: 'Hello' }, 'Hello ')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'expected "Hello", got "Hello "',
+    });
+    expect(run({ type: 'equals', value: 'Hello' }, 'Hello').reason).toBe('the answer equals "Hello"');
+  });
+
+  it('compares a JSON value with the run’s parsed value first, then with the answer', () => {
+    expect(run({ type: 'equals', value: { a: 1 } }, 'prose', { parsed: { a: 1 } }).pass).toBe(true);
+    expect(run({ type: 'equals', value: { a: 1 } }, '{"a":1}', { parsed: { a: 2 } })).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'expected the JSON {"a":1}, got {"a":2}',
+    });
+    expect(run({ type: 'equals', value: [1] }, 'not json')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'expected the JSON [1], but the answer is not JSON',
+    });
+    expect(run({ type: 'equals', value: { a: 1 } }, '{"a":1}').reason).toBe(
+      'the answer equals the expected JSON',
+    );
+    expect(() => run({ type: 'equals', value: null }, 'null')).toThrow(/needs a string/);
+  });
+
+  it('shows how the answer starts when starts-with fails', () => {
+    expect(run({ type: 'starts-with', value: 'Dear' }, 'Hello there, Ana, how are you')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'the answer does not start with "Dear"; it starts with "Hello there, A"',
+    });
+    expect(run({ type: 'starts-with', value: 'Dear' }, 'Dear Ana').reason).toBe(
+      'the answer starts with "Dear"',
+    );
+  });
+
+  it('names the pattern in a regex verdict and applies it anywhere in the answer', () => {
+    expect(run({ type: 'regex', value: '\\d+' }, 'order 66 done')).toEqual({
+      pass: true,
+      score: 1,
+      reason: 'the answer matches /\\d+/',
+    });
+    expect(run({ type: 'regex', value: '^\\d+$' }, 'order 66')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'the answer does not match /^\\d+$/',
+    });
+    expect(run({ type: 'regex', value: '\\d' }, 'x').pass).toBe(false);
+    expect(run({ type: 'regex', value: '\\d' }, 'x').pass).toBe(false);
+    expect(() => run({ type: 'regex', value: '[' }, 'x')).toThrow(
+      'assertion "regex" has an invalid pattern /[/',
+    );
+  });
+});
+
+describe('JSON assertions in detail', () => {
+  it('gives json-schema a failing verdict, not only a reason, when the JSON does not match', () => {
+    expect(run({ type: 'json-schema', value: schema }, '{"reply":"x"}')).toEqual({
+      pass: false,
+      score: 0,
+      reason: expect.stringMatching(/^the JSON does not match the schema: .*escalate is required/),
+    });
+    expect(run({ type: 'json-schema', value: schema }, '{"reply":"x","escalate":true}')).toEqual({
+      pass: true,
+      score: 1,
+      reason: 'the answer is JSON and matches the schema',
+    });
+  });
+
+  it('checks the run’s parsed value rather than the text when there is one', () => {
+    expect(
+      run({ type: 'json-schema', value: schema }, '{"reply":"x","escalate":true}', { parsed: { reply: 'x' } })
+        .pass,
+    ).toBe(false);
+  });
+
+  it('finds the JSON in a fenced answer for json-schema and contains-json', () => {
+    const fenced = 'Here you go:\n```json\n{"reply":"x","escalate":false}\n```';
+    expect(run({ type: 'json-schema', value: schema }, fenced).pass).toBe(true);
+    expect(run({ type: 'contains-json', value: schema }, fenced)).toEqual({
+      pass: true,
+      score: 1,
+      reason: 'the answer contains JSON and matches the schema',
+    });
+    expect(run({ type: 'contains-json', value: schema }, 'Sure: {"reply":1}')).toMatchObject({
+      pass: false,
+      reason: expect.stringMatching(/^the JSON does not match the schema/),
+    });
+    expect(run({ type: 'contains-json' }, 'Sure: {"a":1}').reason).toBe('the answer contains JSON');
+  });
+
+  it('checks is-json against a schema when one is given', () => {
+    expect(run({ type: 'is-json', value: schema }, '{"reply":"x","escalate":true}').reason).toBe(
+      'the answer is valid JSON and matches the schema',
+    );
+    expect(run({ type: 'is-json', value: schema }, '{"reply":"x"}').pass).toBe(false);
+    expect(run({ type: 'is-json' }, '[1]').reason).toBe('the answer is valid JSON');
+  });
+
+  it('says what is wrong with a schema that is not an object, naming the assertion', () => {
+    expect(() => run({ type: 'is-json', value: [1] }, '{}')).toThrow(
+      'assertion "is-json" needs a JSON Schema object as its value',
+    );
+    expect(() => run({ type: 'contains-json', value: 'x' }, '{}')).toThrow(
+      /"contains-json" needs a JSON Schema/,
+    );
+    expect(() => run({ type: 'json-schema', value: null }, '{}')).toThrow(/JSON Schema object/);
+    expect(() => run({ type: 'contains-json', value: { type: 'nonsense' } }, '{}')).toThrow(
+      'assertion "contains-json" has an invalid JSON Schema',
+    );
+  });
+
+  it('reuses one schema object across cases with the same verdicts', () => {
+    const shared = { type: 'object', required: ['a'] };
+    expect(run({ type: 'is-json', value: shared }, '{"a":1}').pass).toBe(true);
+    expect(run({ type: 'is-json', value: shared }, '{"b":1}').pass).toBe(false);
+    expect(run({ type: 'is-json', value: shared }, '{"a":2}').pass).toBe(true);
+  });
+});
+
+describe('what a JSON or text assertion says when it cannot be graded', () => {
+  it('fails json-schema when the answer holds no JSON', () => {
+    expect(run({ type: 'json-schema', value: schema }, 'no json at all')).toMatchObject({
+      pass: false,
+      score: 0,
+    });
+  });
+
+  it('lists every schema problem, separated', () => {
+    expect(run({ type: 'json-schema', value: schema }, '{"extra":1}').reason).toBe(
+      'the JSON does not match the schema: reply is required; escalate is required; the answer has an unexpected field "extra"',
+    );
+  });
+
+  it('treats is-json without a schema (or with null) as a plain JSON check', () => {
+    expect(run({ type: 'is-json', value: null }, '{"b":1}')).toEqual({
+      pass: true,
+      score: 1,
+      reason: 'the answer is valid JSON',
+    });
+  });
+
+  it('counts JSON wrapped in a byte-order mark or non-breaking spaces as JSON', () => {
+    expect(run({ type: 'is-json' }, '\uFEFF{"a":1}\u00A0').pass).toBe(true);
+    expect(run({ type: 'is-json', value: { type: 'object' } }, '\u00A0{"a":1}\u00A0').pass).toBe(true);
+  });
+
+  it('names the assertion whose value is malformed, with what it got', () => {
+    expect(() => run({ type: 'json-schema', value: 'x' }, '{}')).toThrow(
+      'assertion "json-schema" needs a JSON Schema object as its value, got "x"',
+    );
+    expect(() => run({ type: 'json-schema' }, '{}')).toThrow(
+      'assertion "json-schema" needs a JSON Schema object as its value, got nothing',
+    );
+    for (const type of ['equals', 'starts-with', 'regex', 'contains', 'icontains']) {
+      expect(() => run({ type }, 'x')).toThrow(
+        `assertion "${type}" needs a string as its value, got nothing`,
+      );
+    }
+    for (const type of ['contains-any', 'contains-all', 'icontains-any', 'icontains-all']) {
+      expect(() => run({ type, value: [] }, 'x')).toThrow(
+        `assertion "${type}" needs a non-empty list of strings (or a comma-separated string) as its value, got []`,
+      );
+    }
+  });
+
+  it('puts the assertion type and the bad pattern or schema in the error details', () => {
+    const thrown = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return err as PromptOpsError;
+      }
+      throw new Error('expected an error');
+    };
+    expect(thrown(() => run({ type: 'regex', value: '(' }, 'x'))).toMatchObject({
+      code: 'PO_ERR_USAGE',
+      details: { type: 'regex', value: '(' },
+    });
+    expect(thrown(() => run({ type: 'is-json', value: { type: 'nonsense' } }, '{}'))).toMatchObject({
+      code: 'PO_ERR_USAGE',
+      details: { type: 'is-json' },
+    });
+  });
+});

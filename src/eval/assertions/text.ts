@@ -91,6 +91,7 @@ const regexCache = new Map<string, RegExp>();
 /** Compiles with the `u` flag (as output contracts do), falling back to none for legacy escapes. */
 function compileRegex(source: string): RegExp {
   const cached = regexCache.get(source);
+  // Stryker disable next-line ConditionalExpression: equivalent, a cache miss compiles the same RegExp again
   if (cached) return cached;
   let re: RegExp;
   try {
