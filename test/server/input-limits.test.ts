@@ -88,6 +88,16 @@ describe.each(reachableEngines(ENGINES))('input limits ($name)', (engine) => {
   let viewer: string;
   let admin: string;
   let good: PushItem;
+  /** The least a trace body needs (a run of `good` that went well), with whatever `extra` adds. */
+  const traceBody = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    prompt: 'summarise',
+    version: { number: 1, hash: good.hash },
+    status: 'ok',
+    startedAt: new Date().toISOString(),
+    timings: { total: 1 },
+    ...extra,
+  });
 
   beforeAll(async () => {
     url = engine.url();
@@ -266,15 +276,7 @@ describe.each(reachableEngines(ENGINES))('input limits ($name)', (engine) => {
     });
 
     it('a NUL character in a free-form object key or value (trace metadata, check details)', async () => {
-      const trace = {
-        id: 'trace-nul',
-        prompt: 'summarise',
-        version: { number: 1, hash: good.hash },
-        status: 'ok',
-        startedAt: new Date().toISOString(),
-        timings: { total: 1 },
-        metadata: { 'a\u0000': 'b' },
-      };
+      const trace = traceBody('trace-nul', { metadata: { 'a\u0000': 'b' } });
       expectError(
         await server.call('POST', `${P}/traces`, { token: author, body: { traces: [trace] } }),
         400,
@@ -284,15 +286,7 @@ describe.each(reachableEngines(ENGINES))('input limits ($name)', (engine) => {
     });
 
     it('a body nested deeper than any reader can walk is 400, not a stack overflow', async () => {
-      const trace = {
-        id: 'trace-deep',
-        prompt: 'summarise',
-        version: { number: 1, hash: good.hash },
-        status: 'ok',
-        startedAt: new Date().toISOString(),
-        timings: { total: 1 },
-        output: '__DEEP__',
-      };
+      const trace = traceBody('trace-deep', { output: '__DEEP__' });
       // 100,000 levels of [[[…]]] as the trace's output, sent as text (JSON.stringify would overflow).
       const body = JSON.stringify({ traces: [trace] }).replace(
         '"__DEEP__"',
@@ -305,14 +299,7 @@ describe.each(reachableEngines(ENGINES))('input limits ($name)', (engine) => {
     });
 
     it('a duration past what a real column holds; a vanishing one is stored as zero', async () => {
-      const trace = (id: string, total: number) => ({
-        id,
-        prompt: 'summarise',
-        version: { number: 1, hash: good.hash },
-        status: 'ok',
-        startedAt: new Date().toISOString(),
-        timings: { total },
-      });
+      const trace = (id: string, total: number) => traceBody(id, { timings: { total } });
       expectError(
         await server.call('POST', `${P}/traces`, { token: author, body: { traces: [trace('t-big', 1e39)] } }),
         400,

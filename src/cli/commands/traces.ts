@@ -84,11 +84,7 @@ export async function traces(options: TracesOptions): Promise<number> {
           formatWhen(t.startedAt),
           `${t.prompt}@${t.version.number}`,
           t.environment ?? '-',
-          t.status === 'ok'
-            ? color.green('ok')
-            : t.status === 'held'
-              ? color.yellow('held')
-              : color.red(t.error?.code ?? 'error'),
+          statusOf(t),
           t.model ?? '-',
           t.timings.total.toFixed(1),
           `${t.usage.inputTokens}+${t.usage.outputTokens}`,
@@ -111,11 +107,16 @@ export async function showTrace(id: string, options: GlobalOptions): Promise<num
   });
 }
 
+/** A trace's outcome in colour: ok, held, or the error code it failed with. */
+function statusOf(t: Trace): string {
+  if (t.status === 'ok') return color.green('ok');
+  if (t.status === 'held') return color.yellow('held');
+  return color.red(t.error?.code ?? 'error');
+}
+
 function printTrace(t: Trace): void {
-  const status =
-    t.status === 'ok' ? color.green('ok') : t.status === 'held' ? color.yellow('held') : color.red('error');
   print(color.bold(`trace ${t.id}`));
-  print(`  ${t.prompt}@${t.version.number} ${color.dim(t.version.hash.slice(0, 12))}  ${status}`);
+  print(`  ${t.prompt}@${t.version.number} ${color.dim(t.version.hash.slice(0, 12))}  ${statusOf(t)}`);
   print(`  started     ${t.startedAt} (${formatWhen(t.startedAt)})`);
   print(`  environment ${t.environment ?? '-'}`);
   print(`  model       ${t.model ?? '- (no model call)'}`);
