@@ -578,7 +578,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
       if (await this.isChangeAuthor(trx, cr, actor)) {
         throw new PromptOpsError(
           'PO_ERR_SELF_CHECK',
-          `${actor} ${actor === cr.author ? 'opened' : 'pushed a version in'} change request #${number} and cannot record its checks; they come from CI (a token with the ci role)`,
+          `${actor} ${actor === cr.author ? 'opened' : 'pushed a version in'} change request #${number} and cannot record its checks; they come from CI: a token with the ci role against a server, or locally "promptops change check ${number} --author ci@…"`,
           { number, actor, check: check.name },
         );
       }
