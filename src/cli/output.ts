@@ -36,12 +36,17 @@ function visibleLength(text: string): number {
   return text.replace(/\u001b\[[0-9;]*m/g, '').length;
 }
 
-/** `file:line:col  error  message  rule`, coloured by severity. */
 /** One breaking contract change as a line: `! input input.country: a new required field`. */
 export function formatBreaking(b: BreakingChange): string {
   return `${color.red('  ! ')}${b.area} ${color.bold(b.path)}: ${b.reason}`;
 }
 
+/** `text` cut to `max` characters, with an ellipsis when it was longer. */
+export function truncate(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `file:line:col  error  message  rule`, coloured by severity. */
 export function formatDiagnostic(d: Diagnostic): string {
   const severity = d.severity === 'error' ? color.red('error') : color.yellow('warning');
   return `${color.cyan(`${d.file}:${d.line}:${d.col}`)} ${severity} ${d.message} ${color.dim(`[${d.rule}]`)}`;

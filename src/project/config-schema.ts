@@ -13,7 +13,8 @@ export const CONFIG_SCHEMA = {
     project: {
       type: 'string',
       pattern: NAME,
-      description: 'the registry namespace of the catalog (a name: lowercase letters, digits, dashes)',
+      description:
+        "the registry namespace of the catalog (a name: letters, digits, '-' and '_', at most 64 characters)",
     },
     catalog: {
       description: 'folder(s), relative to promptops.yaml, searched for .prompt files',

@@ -1,4 +1,4 @@
-import { type BreakingChange, diffSpecs } from '../catalog/diff.js';
+import { type BreakingChange, findBreakingChanges } from '../catalog/diff.js';
 import type { CatalogEntry } from '../catalog/lint.js';
 import type { PromptSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
@@ -73,14 +73,24 @@ export interface BreakingReport {
   breaking: BreakingChange[];
 }
 
-/** The breaking contract changes of `spec` against version `against` of its prompt in the registry. */
-export async function breakingAgainst(
+/**
+ * What each spec breaks against the registered version of its prompt it is compared with: only the
+ * reports that break something. The versions are looked up at once (one round trip each, remotely).
+ */
+export async function breakingReports(
   store: RegistryStore,
-  spec: PromptSpec,
-  against: number,
-): Promise<BreakingReport> {
-  const before = await store.resolve({ prompt: spec.name, selector: { kind: 'number', number: against } });
-  return { prompt: spec.name, against, breaking: diffSpecs(before.spec, spec).breaking };
+  pairs: readonly { spec: PromptSpec; against: number }[],
+): Promise<BreakingReport[]> {
+  const reports = await Promise.all(
+    pairs.map(async ({ spec, against }) => {
+      const before = await store.resolve({
+        prompt: spec.name,
+        selector: { kind: 'number', number: against },
+      });
+      return { prompt: spec.name, against, breaking: findBreakingChanges(before.spec, spec) };
+    }),
+  );
+  return reports.filter((r) => r.breaking.length > 0);
 }
 
 /** The error of `--fail-on-breaking`: which prompts break their callers or consumers, and how. */

@@ -2,7 +2,12 @@ import { parseVersionRef } from '../catalog/ref.js';
 import { PromptOpsError } from '../errors.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
-import { createProviderLookup, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../providers/index.js';
+import {
+  createProviderLookup,
+  DEFAULT_RETRY_POLICY,
+  type Environment,
+  type RetryPolicy,
+} from '../providers/index.js';
 import { connectStore } from '../store/connect.js';
 import type { RegistryStore, ReviewRecord } from '../store/index.js';
 import { CompiledCache, guardrailLoader } from './compile.js';
@@ -27,7 +32,7 @@ export interface ClientOptions {
   /** How long a label's resolution is trusted before it is refreshed in the background. */
   cacheTtlMs?: number;
   /** Process environment to read API keys from (default: `process.env`). */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Environment;
   /** Called whenever a guardrail holds a request for human review. */
   onEscalate?: (review: ReviewRecord) => void;
 }

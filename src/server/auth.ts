@@ -126,6 +126,8 @@ export class TokenChecker {
   forget(tokenId: string): void {
     this.epoch++;
     this.cache.deleteWhere((_key, value) => value?.tokenId === tokenId);
+    // A revoked token is no longer one that verified before: it gets no pass from the throttle.
+    this.proven.deleteWhere((_key, id) => id === tokenId);
     // A check that started before the revocation may answer valid: later requests must not join it.
     this.running.clear();
   }

@@ -129,7 +129,7 @@ export function auditProblem(v: AuditVerification, checkpoint?: AuditCheckpoint)
   if (checkpoint && checkpoint.project !== v.project) {
     return new PromptOpsError(
       'PO_ERR_AUDIT_CHECKPOINT_INVALID',
-      `the checkpoint is of project "${checkpoint.project}", but this is the audit log of project "${v.project}"`,
+      `the checkpoint is of project "${checkpoint.project}", but this is the audit log of project "${v.project}"; verify it against its own project (run in that project's folder, or set PROMPTOPS_PROJECT), or use a checkpoint made for "${v.project}"`,
       { project: v.project, checkpointProject: checkpoint.project },
     );
   }

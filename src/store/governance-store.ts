@@ -1136,7 +1136,7 @@ export class KyselyStore extends KyselyRegistryStore implements Store {
     if (!justification && breaking.length > 0) {
       throw new PromptOpsError(
         'PO_ERR_ROLLBACK_BREAKING',
-        `${how} would reject inputs that callers of @${from} send: ${breaking.map((b) => `${b.path}: ${b.reason}`).join('; ')}. An admin may force it with a justification`,
+        `${how} would reject inputs that callers of @${from} send: ${breaking.map((b) => `${b.path}: ${b.reason}`).join('; ')}. Ship a version that accepts them, or have an admin force it: promptops ${move.kind === 'rollback' ? `rollback ${prompt} --env ${environment} --version ${to}` : `release N --env ${environment}`} --force --justification "why"`,
         { prompt, environment, from, to, breaking },
       );
     }

@@ -142,6 +142,9 @@ tests:
     );
     expect(text.stdout).toMatch(/^1 flaky case /m);
     expect(text.code).toBe(0);
+    const alone = await runCli(['test', '--no-store', '--fail-on-flaky'], { cwd: dir });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--fail-on-flaky needs --repeat');
     const strict = await runCli(['test', '--no-store', '--repeat', '4', '--fail-on-flaky'], { cwd: dir });
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/^1 flaky case /m);

@@ -7,7 +7,7 @@ import { PromptOpsError } from '../../errors.js';
 import { breakingError } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
 import { type GlobalOptions, withStore } from '../context.js';
-import { color, formatBreaking, print, printJson } from '../output.js';
+import { color, formatBreaking, print, printJson, truncate } from '../output.js';
 
 export interface DiffOptions extends GlobalOptions {
   /** Exit 1 (PO_ERR_CONTRACT_BREAKING) when B breaks A's contract. */
@@ -98,8 +98,4 @@ function printDiff(result: SpecDiff, nameA: string, nameB: string): void {
     );
     for (const b of result.breaking) print(formatBreaking(b));
   }
-}
-
-function truncate(text: string, max = 100): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -5,9 +5,9 @@ import { color, formatDiagnostic, print, printJson } from '../output.js';
 
 /** `promptops lint [paths...]`: every problem in every file; exit 1 when any is an error. */
 export async function lint(paths: string[], options: GlobalOptions): Promise<number> {
-  // Loose files may be linted outside a project when named; with no paths, the catalog folders of
-  // promptops.yaml say what to lint, and without one there is nothing to walk (never the whole tree).
-  const ws = await openWorkspace(projectDir(options), { isRequired: paths.length === 0 });
+  // Loose files may be linted outside a project when named; with no paths, loadCatalog refuses
+  // a folder without promptops.yaml instead of walking it.
+  const ws = await openWorkspace(projectDir(options), { isRequired: false });
   const catalog = await loadCatalog(ws, paths);
   // Suites beside the prompts are checked too (their shape; assertion types are checked when run).
   const { loadSuites } = await import('../../project/suites.js');

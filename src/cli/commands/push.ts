@@ -1,7 +1,7 @@
 import { shortHash } from '../../catalog/canonical.js';
 import { hasErrors } from '../../catalog/diagnostics.js';
 import { PromptOpsError } from '../../errors.js';
-import { breakingAgainst, compareWithRegistry } from '../../project/sync.js';
+import { breakingReports, compareWithRegistry } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
 import { type GlobalOptions, resolveActor, withStore } from '../context.js';
 import { color, formatBreaking, formatDiagnostic, print, printJson } from '../output.js';
@@ -49,13 +49,21 @@ export async function push(paths: string[], options: PushOptions): Promise<numbe
     );
     // A new version that breaks the one before it is registered (versions are a history, not a
     // gate) with a warning; the review gate scores it and a rollback across it is refused.
-    for (const o of outcomes) {
-      const entry = catalog.entries.find((e) => e.spec.name === o.prompt);
-      if (o.status !== 'created' || o.previous === null || !entry) continue;
-      const report = await breakingAgainst(store, entry.spec, o.previous);
-      if (report.breaking.length === 0) continue;
+    const byName = new Map(catalog.entries.map((e) => [e.spec.name, e.spec]));
+    const createdAs = new Map(
+      outcomes.filter((o) => o.status === 'created').map((o) => [o.prompt, o.number]),
+    );
+    const reports = await breakingReports(
+      store,
+      outcomes.flatMap((o) => {
+        const spec = byName.get(o.prompt);
+        return o.status === 'created' && o.previous !== null && spec ? [{ spec, against: o.previous }] : [];
+      }),
+    );
+    for (const report of reports) {
+      const count = report.breaking.length;
       process.stderr.write(
-        `warning: ${o.prompt}@${o.number} makes ${report.breaking.length} breaking contract change${report.breaking.length === 1 ? '' : 's'} against @${o.previous}:\n${report.breaking.map((b) => `${formatBreaking(b)}\n`).join('')}`,
+        `warning: ${report.prompt}@${createdAs.get(report.prompt)} makes ${count} breaking contract change${count === 1 ? '' : 's'} against @${report.against}:\n${report.breaking.map((b) => `${formatBreaking(b)}\n`).join('')}`,
       );
     }
     const proposals = [];

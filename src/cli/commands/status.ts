@@ -1,11 +1,6 @@
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
-import {
-  type BreakingReport,
-  breakingAgainst,
-  breakingError,
-  compareWithRegistry,
-} from '../../project/sync.js';
+import { breakingError, breakingReports, compareWithRegistry } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
 import { type GlobalOptions, withStore } from '../context.js';
 import { color, formatBreaking, formatDiagnostic, print, printJson, table } from '../output.js';
@@ -26,13 +21,14 @@ export async function status(options: StatusOptions): Promise<number> {
     ];
     const drift = states.filter((s) => s.state === 'new' || s.state === 'changed' || s.state === 'matches');
     // A changed file is compared with the latest version, as `promptops diff NAME` does.
-    const breaking: BreakingReport[] = [];
-    for (const s of states) {
-      const entry = catalog.entries.find((e) => e.file === s.file);
-      if (s.state !== 'changed' || !entry || s.latest === null) continue;
-      const report = await breakingAgainst(store, entry.spec, s.latest);
-      if (report.breaking.length > 0) breaking.push(report);
-    }
+    const byFile = new Map(catalog.entries.map((e) => [e.file, e.spec]));
+    const breaking = await breakingReports(
+      store,
+      states.flatMap((s) => {
+        const spec = s.file === null ? undefined : byFile.get(s.file);
+        return s.state === 'changed' && spec && s.latest !== null ? [{ spec, against: s.latest }] : [];
+      }),
+    );
     if (options.json) {
       printJson({
         prompts: states,

@@ -38,6 +38,13 @@ export interface TestOptions extends GlobalOptions {
 export async function test(names: string[], options: TestOptions): Promise<number> {
   const jobs = positiveInt(options.jobs, 8, '--jobs');
   const repeat = positiveInt(options.repeat, 1, '--repeat');
+  if (options.failOnFlaky && repeat < 2) {
+    // With one run nothing can be flaky: the flag would gate nothing.
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      '--fail-on-flaky needs --repeat N (N of at least 2): flakiness shows only across runs',
+    );
+  }
   const ws = await openWorkspace(projectDir(options));
   const catalog = await loadCatalog(ws);
   const { suites, diagnostics } = await loadSuites(catalog.entries, names);

@@ -3,7 +3,7 @@ import { PromptOpsError } from '../../errors.js';
 import type { Trace } from '../../observe/trace.js';
 import type { TraceFilter } from '../../store/index.js';
 import { type GlobalOptions, parseLimit, withStore } from '../context.js';
-import { color, formatWhen, print, printJson, table } from '../output.js';
+import { color, formatWhen, print, printJson, table, truncate } from '../output.js';
 
 export interface TracesOptions extends GlobalOptions {
   prompt?: string;
@@ -175,6 +175,5 @@ function describeAttempt(a: Trace['attempts'][number]): string {
 }
 
 function short(value: unknown, max = 80): string {
-  const text = typeof value === 'string' ? value : canonicalJson(value ?? null);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return truncate(typeof value === 'string' ? value : canonicalJson(value ?? null), max);
 }
