@@ -2,7 +2,14 @@ import { PromptOpsError } from '../../errors.js';
 import { parseRole, type Role } from '../../governance/rbac.js';
 import { openWorkspace } from '../../project/workspace.js';
 import type { HttpStore } from '../../store/http-store.js';
-import { type GlobalOptions, isRemote, projectDir, resolveActor, withStore } from '../context.js';
+import {
+  type GlobalOptions,
+  isRemote,
+  parseDuration,
+  projectDir,
+  resolveActor,
+  withStore,
+} from '../context.js';
 import { color, print, printJson, table } from '../output.js';
 
 export interface TokenOptions extends GlobalOptions {
@@ -15,11 +22,8 @@ export interface TokenOptions extends GlobalOptions {
 
 /** `30d`, `12h`, `90m` or an ISO date → an ISO timestamp. */
 export function parseExpiry(text: string, now = new Date()): string {
-  const relative = /^(\d+)([dhm])$/.exec(text);
-  if (relative) {
-    const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'];
-    return new Date(now.getTime() + Number(relative[1]) * unit).toISOString();
-  }
+  const relative = parseDuration(text);
+  if (relative !== null) return new Date(now.getTime() + relative).toISOString();
   const at = new Date(text);
   if (Number.isNaN(at.getTime()) || at <= now)
     throw new PromptOpsError(

@@ -2,7 +2,7 @@ import { canonicalJson } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import type { Trace } from '../../observe/trace.js';
 import type { TraceFilter } from '../../store/index.js';
-import { type GlobalOptions, parseLimit, withStore } from '../context.js';
+import { type GlobalOptions, parseDuration, parseLimit, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table, truncate } from '../output.js';
 
 export interface TracesOptions extends GlobalOptions {
@@ -16,15 +16,14 @@ export interface TracesOptions extends GlobalOptions {
 }
 
 const STATUSES = ['ok', 'error', 'held'] as const;
-const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
  * A point in time from the command line: a duration back from `now` (`30m`, `2h`, `7d`) or a date
  * or time (`2026-12-07`, `2026-12-07T10:00:00Z`). Returned as ISO 8601.
  */
 export function parseWhen(text: string, flag: string, now = Date.now()): string {
-  const ago = /^(\d+)([smhd])$/.exec(text.trim());
-  if (ago) return new Date(now - Number(ago[1]) * UNITS[ago[2]!]!).toISOString();
+  const ago = parseDuration(text);
+  if (ago !== null) return new Date(now - ago).toISOString();
   const at = Date.parse(text);
   if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(at)) return new Date(at).toISOString();
   throw new PromptOpsError(
