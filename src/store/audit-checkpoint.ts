@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../catalog/canonical.js';
 import { type ErrorCode, PromptOpsError } from '../errors.js';
 import { describeMismatch } from './audit-state.js';
-import type { AuditVerification } from './registry-store.js';
+import type { AuditVerification } from './types.js';
 
 /** The `type` every checkpoint file carries; a new format gets a new one. */
 export const CHECKPOINT_TYPE = 'promptops.audit.checkpoint/v1' as const;

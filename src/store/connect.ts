@@ -1,6 +1,6 @@
 import { PromptOpsError } from '../errors.js';
 import type { Workspace } from '../project/workspace.js';
-import type { Store } from './governance-store.js';
+import type { Store } from './types.js';
 
 type Env = Record<string, string | undefined>;
 

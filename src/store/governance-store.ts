@@ -7,202 +7,31 @@ import {
   type ApprovalPolicy,
   CHECK_NAMES,
   type CheckName,
-  type CheckOverride,
   type CheckRecord,
-  type CheckStatus,
   type CrReview,
   DEFAULT_APPROVAL_POLICY,
   evaluateGate,
-  type GateResult,
 } from '../governance/policy.js';
 import { ROLES, type Role } from '../governance/rbac.js';
 import { assessRisk, type EvalDelta, type RiskAssessment } from '../governance/risk.js';
 import { mintToken, parseToken, verifySecret } from '../governance/tokens.js';
-import { KyselyRegistryStore, type RegistryStore, type StoreOptions, type Tx } from './registry-store.js';
+import { KyselyRegistryStore, type Tx } from './registry-store.js';
 import type { Database } from './schema.js';
-
-export interface ProjectRecord {
-  name: string;
-  createdAt: string;
-  createdBy: string;
-}
-
-/** A token as listed: never its secret or hash. */
-export interface TokenRecord {
-  id: string;
-  subject: string;
-  name: string;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
-
-export interface RoleBinding {
-  project: string;
-  subject: string;
-  role: Role;
-  createdAt: string;
-  createdBy: string;
-}
-
-export interface ChangeRequest {
-  number: number;
-  prompt: string;
-  version: number;
-  versionHash: string;
-  /** The version the change replaces: what production (`baseLabel`) served when it was opened. */
-  base: number | null;
-  baseLabel: string | null;
-  title: string;
-  description: string | null;
-  /** Who opened the request. */
-  author: string;
-  /**
-   * Everyone who authored the change: the opener and whoever pushed the proposed version or any
-   * version between the base and it. None of them may approve it or record its checks.
-   */
-  authors: string[];
-  status: 'open' | 'closed' | 'released';
-  risk: RiskAssessment;
-  createdAt: string;
-  updatedAt: string;
-  checks: CheckRecord[];
-  reviews: CrReview[];
-  overrides: CheckOverride[];
-  gate: GateResult;
-}
-
-export interface ReleaseRecord {
-  id: string;
-  prompt: string;
-  environment: string;
-  seq: number;
-  kind: 'release' | 'canary' | 'promote' | 'rollback';
-  /** The stable version the environment serves. */
-  version: number;
-  versionHash: string;
-  /** A canary served to `weight` percent of traffic, if one is running. */
-  canary: { version: number; hash: string; weight: number } | null;
-  changeRequest: number | null;
-  exception: string | null;
-  notes: string | null;
-  actor: string;
-  at: string;
-  active: boolean;
-}
-
-export interface PolicyException {
-  id: string;
-  kind: string;
-  target: string;
-  actor: string;
-  justification: string;
-  details: unknown;
-  at: string;
-}
-
-export interface CheckInput {
-  name: CheckName;
-  status: CheckStatus;
-  summary: string;
-  details?: unknown;
-  /** The hash of the version the check ran on; it must be the change request's version. */
-  versionHash: string;
-}
-
-export interface ReleaseInput {
-  changeRequest: number;
-  environment: string;
-  /** Percent of traffic (1–99) for a canary; absent for a full release. */
-  canaryWeight?: number;
-  notes?: string;
-  /**
-   * Release an older version across a breaking input contract anyway (admins only), with the
-   * reason recorded: the same rule as a forced rollback.
-   */
-  force?: { justification: string };
-}
-
-export interface RollbackInput {
-  prompt: string;
-  environment: string;
-  /** The version to return to; default: the version released before the current one. */
-  to?: number;
-  notes?: string;
-  /** Roll back across a breaking input contract anyway (admins only), with the reason recorded. */
-  force?: { justification: string };
-}
-
-export interface PromoteInput {
-  prompt: string;
-  /** The environment whose release is promoted: its canary to full traffic, or (with `to`) onward. */
-  environment: string;
-  to?: string;
-  notes?: string;
-}
-
-/** Governance operations: identity, change requests, reviews, checks, releases. */
-export interface GovernanceStore {
-  ensureProject(name: string, actor: string): Promise<ProjectRecord>;
-  /** Creates a project and makes `actor` its admin, in one transaction; an existing name is a conflict. */
-  createProject(name: string, actor: string): Promise<ProjectRecord>;
-  listProjects(): Promise<ProjectRecord[]>;
-  /** Creates a token; the plain token is in the result and nowhere else, ever. */
-  createToken(
-    input: { subject: string; name: string; expiresAt?: string },
-    actor: string,
-  ): Promise<{ token: string; record: TokenRecord }>;
-  listTokens(): Promise<TokenRecord[]>;
-  revokeToken(id: string, actor: string): Promise<TokenRecord>;
-  /** The subject a presented token acts for; null when unknown, malformed, revoked or expired. */
-  authenticate(token: string): Promise<{ subject: string; tokenId: string; expiresAt: string | null } | null>;
-  grantRole(subject: string, role: Role, actor: string): Promise<RoleBinding>;
-  revokeRole(subject: string, role: Role, actor: string): Promise<void>;
-  listRoleBindings(): Promise<RoleBinding[]>;
-  rolesOf(subject: string): Promise<Role[]>;
-  openChangeRequest(
-    input: { prompt: string; version?: number; title?: string; description?: string },
-    author: string,
-  ): Promise<ChangeRequest>;
-  listChangeRequests(filter?: {
-    status?: ChangeRequest['status'];
-    prompt?: string;
-  }): Promise<ChangeRequest[]>;
-  getChangeRequest(number: number): Promise<ChangeRequest>;
-  recordCheck(number: number, check: CheckInput, actor: string): Promise<ChangeRequest>;
-  reviewChangeRequest(
-    number: number,
-    review: { decision: CrReview['decision']; comment?: string },
-    actor: string,
-  ): Promise<ChangeRequest>;
-  /** Accepts a red check with a written justification (a policy exception); admins only. */
-  overrideCheck(
-    number: number,
-    input: { check: CheckName; justification: string },
-    actor: string,
-  ): Promise<ChangeRequest>;
-  closeChangeRequest(number: number, actor: string): Promise<ChangeRequest>;
-  release(input: ReleaseInput, actor: string): Promise<ReleaseRecord>;
-  promote(input: PromoteInput, actor: string): Promise<ReleaseRecord>;
-  rollback(input: RollbackInput, actor: string): Promise<ReleaseRecord>;
-  listReleases(filter?: {
-    prompt?: string;
-    environment?: string;
-    activeOnly?: boolean;
-    limit?: number;
-  }): Promise<ReleaseRecord[]>;
-  listPolicyExceptions(): Promise<PolicyException[]>;
-}
-
-/** The whole store: the catalog and governance, on one database and in shared transactions. */
-export type Store = RegistryStore & GovernanceStore;
-
-export interface GovernanceOptions {
-  policy?: ApprovalPolicy;
-  environments?: readonly string[];
-}
+import type {
+  ChangeRequest,
+  CheckInput,
+  GovernanceOptions,
+  PolicyException,
+  ProjectRecord,
+  PromoteInput,
+  ReleaseInput,
+  ReleaseRecord,
+  RoleBinding,
+  RollbackInput,
+  Store,
+  StoreOptions,
+  TokenRecord,
+} from './types.js';
 
 type ReleaseRow = Database['releases'];
 

@@ -4,31 +4,29 @@ import type { CheckName, CrReview } from '../governance/policy.js';
 import type { Role } from '../governance/rbac.js';
 import type { Trace } from '../observe/trace.js';
 import type {
+  AuditEntry,
+  AuditVerification,
   ChangeRequest,
   CheckInput,
+  EvalRunRecord,
+  LabelEvent,
+  LabelRecord,
   PolicyException,
   ProjectRecord,
   PromoteInput,
+  PromptSummary,
+  PushItem,
+  PushOutcome,
   ReleaseInput,
   ReleaseRecord,
+  ReviewRecord,
   RoleBinding,
   RollbackInput,
   Store,
   TokenRecord,
-} from './governance-store.js';
-import type {
-  AuditEntry,
-  AuditVerification,
-  EvalRunRecord,
-  LabelEvent,
-  LabelRecord,
-  PromptSummary,
-  PushItem,
-  PushOutcome,
-  ReviewRecord,
   TraceFilter,
   VersionRecord,
-} from './registry-store.js';
+} from './types.js';
 
 export interface HttpStoreOptions {
   /** The server's base URL, e.g. `https://promptops.internal:4100`. */

@@ -1,30 +1,28 @@
+export { openStore } from './open.js';
 export type {
   ChangeRequest,
   CheckInput,
+  EvalRunRecord,
   GovernanceOptions,
   GovernanceStore,
+  LabelEvent,
+  LabelRecord,
   PolicyException,
   ProjectRecord,
   PromoteInput,
-  ReleaseInput,
-  ReleaseRecord,
-  RoleBinding,
-  RollbackInput,
-  Store,
-  TokenRecord,
-} from './governance-store.js';
-export { openStore } from './open.js';
-export type {
-  EvalRunRecord,
-  LabelEvent,
-  LabelRecord,
   PromptSummary,
   PushItem,
   PushOutcome,
   RegistryStore,
+  ReleaseInput,
+  ReleaseRecord,
   ReviewRecord,
+  RoleBinding,
+  RollbackInput,
+  Store,
   StoreOptions,
+  TokenRecord,
   TraceFilter,
   VersionRecord,
-} from './registry-store.js';
+} from './types.js';
 export { redactUrl } from './url.js';

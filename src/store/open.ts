@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { GovernanceOptions, Store } from './governance-store.js';
-import type { StoreOptions } from './registry-store.js';
+import type { GovernanceOptions, Store, StoreOptions } from './types.js';
 
 /**
  * Opens the registry a URL names. `sqlite:relative/or/absolute.db` (or a bare path) is the embedded

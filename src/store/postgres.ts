@@ -10,10 +10,10 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { PromptOpsError } from '../errors.js';
-import { type GovernanceOptions, KyselyStore, type Store } from './governance-store.js';
+import { KyselyStore } from './governance-store.js';
 import { migrationProvider } from './migrations/index.js';
-import type { StoreOptions } from './registry-store.js';
 import type { Database } from './schema.js';
+import type { GovernanceOptions, Store, StoreOptions } from './types.js';
 import { redactUrl } from './url.js';
 
 /** A schema name safe to pass in a connection's startup options and to quote as an identifier. */

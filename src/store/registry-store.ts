@@ -7,203 +7,24 @@ import { formatVersionRef, type VersionRef } from '../catalog/ref.js';
 import { type PromptSpec, upgradeSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import type { Trace } from '../observe/trace.js';
-import { auditHash, type ChainBreak, GENESIS, verifyChain } from './audit-chain.js';
-import { compareState, type StateMismatch } from './audit-state.js';
+import { auditHash, GENESIS, verifyChain } from './audit-chain.js';
+import { compareState } from './audit-state.js';
 import type { Database } from './schema.js';
-
-/** One immutable version as read back from the registry. */
-export interface VersionRecord {
-  prompt: string;
-  number: number;
-  hash: string;
-  spec: PromptSpec;
-  author: string;
-  message: string | null;
-  createdAt: string;
-  parentNumber: number | null;
-  labels: string[];
-  archived: { at: string; by: string; reason: string | null } | null;
-}
-
-export interface PromptSummary {
-  name: string;
-  versions: number;
-  latest: { number: number; hash: string } | null;
-  labels: Record<string, number>;
-}
-
-export interface LabelRecord {
-  prompt: string;
-  label: string;
-  number: number;
-  hash: string;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-export interface LabelEvent {
-  prompt: string;
-  label: string;
-  seq: number;
-  action: 'set' | 'remove';
-  from: number | null;
-  to: number | null;
-  actor: string;
-  at: string;
-}
-
-export interface PushItem {
-  spec: PromptSpec;
-  hash: string;
-}
-
-/**
- * What a push did to one prompt: `created` a new version, found it `unchanged` (the latest version
- * has this content) or found it `matches` an older version (content identical to it, so nothing is
- * written: a version's identity is its content).
- */
-export interface PushOutcome {
-  prompt: string;
-  status: 'created' | 'unchanged' | 'matches';
-  number: number;
-  hash: string;
-  previous: number | null;
-}
-
-/** The registry's catalog operations. One implementation serves every SQL engine Kysely speaks. */
-export interface RegistryStore {
-  push(items: readonly PushItem[], meta: { author: string; message?: string }): Promise<PushOutcome[]>;
-  listPrompts(): Promise<PromptSummary[]>;
-  listVersions(prompt: string): Promise<VersionRecord[]>;
-  /** Resolves a reference to a version; throws a not-found error naming what is missing. */
-  resolve(ref: VersionRef): Promise<VersionRecord>;
-  /** Points `label` at a version (creating or moving it); every move is recorded. */
-  setLabel(prompt: string, number: number, label: string, actor: string): Promise<LabelEvent | null>;
-  removeLabel(prompt: string, label: string, actor: string): Promise<LabelEvent>;
-  listLabels(prompt?: string): Promise<LabelRecord[]>;
-  labelHistory(prompt: string, label?: string): Promise<LabelEvent[]>;
-  /** Marks a version archived (it stays readable, but can no longer be labelled). */
-  archive(prompt: string, number: number, actor: string, reason?: string): Promise<VersionRecord>;
-  /** Appends traces in one transaction (the trace queue calls this with batches). */
-  writeTraces(traces: readonly Trace[]): Promise<void>;
-  listTraces(filter?: TraceFilter): Promise<Trace[]>;
-  /** One trace by id; PO_ERR_TRACE_NOT_FOUND when this project has none with that id. */
-  getTrace(id: string): Promise<Trace>;
-  createReview(
-    review: Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
-  ): Promise<ReviewRecord>;
-  getReview(id: string): Promise<ReviewRecord>;
-  listReviews(filter?: { status?: ReviewRecord['status']; limit?: number }): Promise<ReviewRecord[]>;
-  /** Approves or rejects a pending review; deciding twice is a conflict, never a silent overwrite. */
-  decideReview(
-    id: string,
-    decision: 'approved' | 'rejected',
-    actor: string,
-    note?: string,
-  ): Promise<ReviewRecord>;
-  /** Cached model answers of the given versions (evaluations only). */
-  readResponseCache(versionHashes: readonly string[]): Promise<Map<string, unknown>>;
-  writeResponseCache(
-    entries: readonly { key: string; versionHash: string; response: unknown }[],
-  ): Promise<void>;
-  /** The audit log, newest first. */
-  listAudit(filter?: { limit?: number }): Promise<AuditEntry[]>;
-  /**
-   * Recomputes the audit hash chain (`broken`: the first entry that does not hold) and compares the
-   * labels and active releases with what the chain says (`mismatches`). `at` asks for that entry's
-   * hash too, to hold against a signed checkpoint.
-   */
-  verifyAudit(options?: { at?: number }): Promise<AuditVerification>;
-  /** Keeps an evaluation run, linked to the version hash it tested. */
-  recordEvalRun(run: EvalRunRecord): Promise<void>;
-  listEvalRuns(filter?: { prompt?: string; versionHash?: string; limit?: number }): Promise<EvalRunRecord[]>;
-  close(): Promise<void>;
-  /**
-   * True when `err` (thrown by this store) means the database is unreachable, shut down or damaged
-   * (its tables or schema gone), rather than a fault of the request: callers answer "unavailable,
-   * retry" (503), as readiness does. Each engine knows its own error codes.
-   */
-  isUnavailable(err: unknown): boolean;
-  /** close() has been called (on this store, or on the store a forProject view came from). */
-  readonly closed: boolean;
-  /** This store seen as another project, on the same connection. */
-  forProject(project: string): this;
-}
-
-/** One audit entry: who did what to what, before and after, chained by hashes. */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  before: unknown;
-  after: unknown;
-  prevHash: string;
-  hash: string;
-}
-
-/** What `verifyAudit` found: the chain's state, its head, and any table that disagrees with it. */
-export interface AuditVerification {
-  project: string;
-  checked: number;
-  broken: ChainBreak | null;
-  /** The newest entry; null when the log is empty. */
-  head: { seq: number; hash: string } | null;
-  /** The entry `at` asked for; null when the log has no such entry (absent when not asked). */
-  entry?: { seq: number; hash: string } | null;
-  mismatches: StateMismatch[];
-}
-
-export interface EvalRunRecord {
-  id: string;
-  prompt: string;
-  versionHash: string;
-  startedAt: string;
-  passed: number;
-  failed: number;
-  errors: number;
-  passRate: number;
-  result: unknown;
-}
-
-/** A request a guardrail escalated to people, and its decision. */
-export interface ReviewRecord {
-  id: string;
-  prompt: string;
-  versionNumber: number;
-  stage: 'input' | 'output';
-  guardrail: string;
-  status: 'pending' | 'approved' | 'rejected';
-  traceId: string;
-  createdAt: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  note: string | null;
-  payload: Record<string, unknown>;
-}
-
-export interface TraceFilter {
-  prompt?: string;
-  status?: 'ok' | 'error' | 'held';
-  /** Only this version number of the prompt. */
-  version?: number;
-  environment?: string;
-  /** Started at or after / before this time (ISO 8601, as traces record it). */
-  since?: string;
-  until?: string;
-  limit?: number;
-}
-
-export interface StoreOptions {
-  project: string;
-  now?: () => Date;
-  /** Called with an error to decide whether a failed transaction may be retried (engine-specific). */
-  isRetryable?: (err: unknown) => boolean;
-  /** Called with an error to decide whether it means the database is unavailable (engine-specific). */
-  isUnavailable?: (err: unknown) => boolean;
-  onClose?: () => Promise<void>;
-}
+import type {
+  AuditEntry,
+  AuditVerification,
+  EvalRunRecord,
+  LabelEvent,
+  LabelRecord,
+  PromptSummary,
+  PushItem,
+  PushOutcome,
+  RegistryStore,
+  ReviewRecord,
+  StoreOptions,
+  TraceFilter,
+  VersionRecord,
+} from './types.js';
 
 export type Tx = Kysely<Database> | Transaction<Database>;
 

@@ -4,10 +4,10 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { PromptOpsError } from '../errors.js';
 import type { Trace } from '../observe/trace.js';
-import { type GovernanceOptions, KyselyStore, type Store } from './governance-store.js';
+import { KyselyStore } from './governance-store.js';
 import { MIGRATION_COUNT, migrationProvider } from './migrations/index.js';
-import type { StoreOptions } from './registry-store.js';
 import type { Database } from './schema.js';
+import type { GovernanceOptions, Store, StoreOptions } from './types.js';
 
 /** SQLite reports lock contention between processes as SQLITE_BUSY; such transactions may be retried. */
 function isBusy(err: unknown): boolean {
