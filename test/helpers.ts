@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors } from '../src/catalog/diagnostics.js';
+import { openProjectStore } from '../src/compose.js';
 import { loadCatalog, openWorkspace } from '../src/project/workspace.js';
-import { connectStore } from '../src/store/connect.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(REPO, 'bin', 'promptops.cjs');
@@ -65,7 +65,7 @@ export async function pushInProcess(cwd: string): Promise<void> {
   const ws = await openWorkspace(cwd);
   const catalog = await loadCatalog(ws);
   if (hasErrors(catalog.diagnostics)) throw new Error(`lint errors: ${JSON.stringify(catalog.diagnostics)}`);
-  const store = await connectStore(ws);
+  const store = await openProjectStore(ws);
   try {
     await store.push(
       catalog.entries.map((e) => ({ spec: e.spec, hash: e.hash })),

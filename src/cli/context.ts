@@ -39,10 +39,10 @@ export async function withStore<T>(
   }
 }
 
-/** The registry commands talk to (see `connectStore`). */
+/** The registry commands talk to (see `storeTarget` in src/compose.ts). */
 export async function openConfiguredStore(ws: Workspace): Promise<Store> {
-  const { connectStore } = await import('../store/connect.js');
-  return connectStore(ws);
+  const { openProjectStore } = await import('../compose.js');
+  return openProjectStore(ws);
 }
 
 /** True when commands run against a remote server (the server decides who is acting). */

@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { CatalogEntry } from '../catalog/lint.js';
+import type { ProjectDependencies } from '../compose.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
-import type { Workspace } from '../project/workspace.js';
-import { createProviderLookup, DEFAULT_RETRY_POLICY } from '../providers/index.js';
-import { CompiledCache, guardrailLoader } from '../runtime/compile.js';
-import { knowledgeFile } from '../runtime/knowledge.js';
+import { CompiledCache } from '../runtime/compile.js';
 import { type PipelineDeps, runPipeline } from '../runtime/pipeline.js';
 import type { VersionRecord } from '../store/index.js';
 import {
@@ -74,10 +72,6 @@ export interface RunSuitesOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * Runs suites against the working copy of their prompts (the version the files describe, pushed or
- * not), with bounded concurrency. Pure of the store: results are returned, the caller keeps them.
- */
 /** The working copy of a prompt as a version record: what its files say, pushed or not. */
 export function workingCopy(entry: CatalogEntry): VersionRecord {
   return {
@@ -96,17 +90,18 @@ export function workingCopy(entry: CatalogEntry): VersionRecord {
 
 /**
  * Runs each suite against the version given with it (the working copy, or a registered version
- * for comparisons), with bounded concurrency. Pure of the store: results are returned.
+ * for comparisons), with bounded concurrency, on the project's dependencies (see src/compose.ts).
+ * Pure of the store: results are returned. Versions resolve to the records given here only.
  */
 export async function runSuites(
-  ws: Workspace,
+  project: ProjectDependencies,
   targets: readonly { suite: Suite; record: VersionRecord }[],
   options: RunSuitesOptions = {},
 ): Promise<SuiteResult[]> {
   const compiled = new CompiledCache();
   const records = new Map<string, VersionRecord>();
   const deps: PipelineDeps = {
-    project: ws.config.project,
+    ...project,
     resolver: {
       resolve: async (ref) => {
         const record = records.get(ref.prompt);
@@ -118,17 +113,13 @@ export async function runSuites(
     compiled,
     lookup: options.cache
       ? cachingLookup(
-          createProviderLookup(ws.config.providers, ws.root),
+          project.lookup,
           options.cache.cached,
           options.cache.fresh,
           (prompt) => records.get(prompt)?.hash,
         )
-      : createProviderLookup(ws.config.providers, ws.root),
+      : project.lookup,
     traces: null,
-    knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
-    pricing: ws.config.pricing,
-    retry: DEFAULT_RETRY_POLICY,
-    guardrails: guardrailLoader(ws.config.guardrails.custom, ws.root),
     reviews: null,
   };
   const repeat = Math.max(1, options.repeat ?? 1);

@@ -1,17 +1,10 @@
 import { parseVersionRef } from '../catalog/ref.js';
+import { openProjectStore, runtimeDependencies } from '../compose.js';
 import { PromptOpsError } from '../errors.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
-import { openWorkspace, type Workspace } from '../project/workspace.js';
-import {
-  createProviderLookup,
-  DEFAULT_RETRY_POLICY,
-  type Environment,
-  type RetryPolicy,
-} from '../providers/index.js';
-import { connectStore } from '../store/connect.js';
+import { openWorkspace } from '../project/workspace.js';
+import type { Environment, RetryPolicy } from '../providers/index.js';
 import type { RegistryStore, ReviewRecord } from '../store/index.js';
-import { CompiledCache, guardrailLoader } from './compile.js';
-import { knowledgeFile } from './knowledge.js';
 import {
   deliverDecision,
   type PipelineDeps,
@@ -19,7 +12,6 @@ import {
   type RunResult,
   runPipeline,
 } from './pipeline.js';
-import { VersionResolver } from './resolver.js';
 
 export interface ClientOptions {
   /** Project folder (or any folder inside it); default: the process's working directory. */
@@ -81,30 +73,24 @@ export interface PromptOpsClient {
  * const { output, traceId } = await client.run('support-reply', { customer, message });
  */
 export function createClient(options: ClientOptions = {}): PromptOpsClient {
-  let ready: Promise<{ deps: PipelineDeps; store: RegistryStore; ws: Workspace }> | null = null;
+  let ready: Promise<{ deps: PipelineDeps; store: RegistryStore }> | null = null;
   let queue: TraceQueue | null = null;
   const init = async () => {
     const ws = await openWorkspace(options.cwd ?? process.cwd());
-    const store = await connectStore(ws, { ...process.env, ...options.env });
+    const store = await openProjectStore(ws, { ...process.env, ...options.env });
     queue = new TraceQueue({
       sink: (batch) => store.writeTraces(batch),
       onError: (err, dropped) =>
         process.emitWarning(`promptops: ${dropped} traces could not be stored: ${(err as Error).message}`),
     });
-    const deps: PipelineDeps = {
-      project: ws.config.project,
-      resolver: new VersionResolver(store, options.cacheTtlMs),
-      compiled: new CompiledCache(),
-      lookup: createProviderLookup(ws.config.providers, ws.root, options.env ?? process.env),
+    const deps = await runtimeDependencies(ws, store, {
+      env: options.env,
+      retry: options.retry,
+      cacheTtlMs: options.cacheTtlMs,
       traces: queue,
-      knowledge: knowledgeFile(ws.root, ws.config.knowledge.file),
-      pricing: ws.config.pricing,
-      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-      guardrails: guardrailLoader(ws.config.guardrails.custom, ws.root),
-      reviews: store,
-      ...(options.onEscalate ? { onEscalate: options.onEscalate } : {}),
-    };
-    return { deps, store, ws };
+      onEscalate: options.onEscalate,
+    });
+    return { deps, store };
   };
   return {
     async run<T>(prompt: string, input: unknown, runOptions: RunOptions = {}): Promise<RunResult<T>> {

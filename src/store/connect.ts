@@ -1,35 +1,21 @@
-import { PromptOpsError } from '../errors.js';
-import type { Workspace } from '../project/workspace.js';
-import type { Store } from './types.js';
+import type { GovernanceOptions, Store, StoreOptions } from './types.js';
 
-type Env = Record<string, string | undefined>;
+/** Where a registry lives: a remote `promptops serve`, or a database this process opens itself. */
+export type StoreTarget =
+  | { kind: 'remote'; url: string; token: string; project: string }
+  | ({ kind: 'database'; url: string; root: string } & StoreOptions & GovernanceOptions);
 
 /**
- * The registry a workspace talks to: a remote `promptops serve` when PROMPTOPS_URL is set (with
- * PROMPTOPS_TOKEN or the token `promptops login` saved; PROMPTOPS_PROJECT overrides the project),
- * else the database PROMPTOPS_DATABASE_URL or promptops.yaml names. The CLI and the SDK both
- * open their store here, so both work the same against either.
+ * Opens the registry a target names. Pure of the environment and of the project's files: the
+ * composition root (src/compose.ts) decides the target from them, so the CLI, the SDK and the
+ * server all open their store the same way.
  */
-export async function connectStore(ws: Workspace, env: Env = process.env): Promise<Store> {
-  const remote = env.PROMPTOPS_URL;
-  const project = ws.config.project;
-  if (remote) {
-    const { savedToken } = await import('../project/credentials.js');
-    const token = env.PROMPTOPS_TOKEN || (await savedToken(remote));
-    if (!token) {
-      throw new PromptOpsError(
-        'PO_ERR_UNAUTHENTICATED',
-        `PROMPTOPS_URL is ${remote} but there is no token: set PROMPTOPS_TOKEN or run "promptops login ${remote}"`,
-        { url: remote },
-      );
-    }
+export async function connectStore(target: StoreTarget): Promise<Store> {
+  if (target.kind === 'remote') {
     const { HttpStore } = await import('./http-store.js');
-    return new HttpStore({ url: remote, token, project: env.PROMPTOPS_PROJECT || project });
+    return new HttpStore({ url: target.url, token: target.token, project: target.project });
   }
+  const { kind: _kind, url, root, ...options } = target;
   const { openStore } = await import('./open.js');
-  return openStore(env.PROMPTOPS_DATABASE_URL || ws.config.store.url, ws.root, {
-    project,
-    policy: ws.config.policy,
-    environments: ws.config.environments,
-  });
+  return openStore(url, root, options);
 }

@@ -1,12 +1,12 @@
 import { shortHash } from '../../catalog/canonical.js';
+import { projectDependencies } from '../../compose.js';
 import { PromptOpsError } from '../../errors.js';
-import { compareSuites } from '../../eval/compare.js';
-import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
-import type { Suite } from '../../eval/suite.js';
-import type { CheckName, CheckStatus } from '../../governance/policy.js';
+import { runChangeChecks } from '../../eval/change-checks.js';
+import { workingCopy } from '../../eval/runner.js';
+import type { CheckName } from '../../governance/policy.js';
 import { evalSettings, loadSuites } from '../../project/suites.js';
 import { loadCatalog } from '../../project/workspace.js';
-import type { ChangeRequest, CheckInput } from '../../store/index.js';
+import type { ChangeRequest } from '../../store/index.js';
 import { type GlobalOptions, resolveActor, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
 
@@ -218,100 +218,35 @@ export async function checkChange(number: string, options: ChangeOptions): Promi
         { number: cr.number, expected: cr.versionHash, got: entry.hash },
       );
     }
-    const checks: CheckInput[] = [];
     // Suites can take minutes on a network model: say what is running (on a terminal only).
     const progress = (what: string) => {
       if (process.stderr.isTTY && !options.json) process.stderr.write(`${color.dim(`… ${what}`)}\n`);
     };
-    const add = (name: CheckName, status: CheckStatus, summary: string, details?: unknown) =>
-      checks.push({
-        name,
-        status,
-        summary,
-        versionHash: cr.versionHash,
-        ...(details === undefined ? {} : { details }),
-      });
-
-    const diagnostics = catalog.diagnostics.filter((d) => d.file === entry.file);
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    add(
-      'lint',
-      errors.length > 0 ? 'fail' : 'pass',
-      errors.length > 0
-        ? `${errors.length} error(s): ${errors.map((d) => `${d.rule} at ${d.line}:${d.col}`).join(', ')}`
-        : `no errors${diagnostics.length > 0 ? `, ${diagnostics.length} warning(s)` : ''}`,
-      { diagnostics },
-    );
-
     const { suites, diagnostics: suiteProblems } = await loadSuites([entry], [cr.prompt]);
     const suite = suites[0]?.suite;
-    const runOptions = {
-      concurrency: 8,
-      ...evalSettings(ws, catalog.entries),
-      ...(options.provider ? { provider: options.provider } : {}),
-    };
-    let result: SuiteResult | undefined;
-    if (suiteProblems.some((d) => d.severity === 'error')) {
-      add('tests', 'error', `the suite does not load: ${suiteProblems[0]?.message ?? ''}`);
-      add('guardrails', 'error', 'the suite does not load');
-    } else if (!suite) {
-      add('tests', 'skipped', `no ${cr.prompt}.tests.yaml beside the prompt`);
-      add('guardrails', 'skipped', 'no test suite, so no guardrail cases');
-    } else {
-      progress(`running ${suite.cases.length} cases of ${cr.prompt}.tests.yaml on @${cr.version}`);
-      [result] = await runSuites(ws, [{ suite, record: workingCopy(entry) }], runOptions);
-      const r = result!;
-      add(
-        'tests',
-        r.errors > 0 ? 'error' : r.passRate >= r.threshold ? 'pass' : 'fail',
-        `${r.passed}/${r.cases.length} passed (${pct(r.passRate)}, needs ${pct(r.threshold)})${r.errors ? `, ${r.errors} error(s)` : ''}`,
-        {
-          passed: r.passed,
-          failed: r.failed,
-          errors: r.errors,
-          passRate: r.passRate,
-          threshold: r.threshold,
-        },
-      );
-      const guarded = guardrailCases(suite);
-      const cases = r.cases.filter((c) => guarded.has(c.index));
-      const failing = cases.filter((c) => c.status !== 'pass');
-      add(
-        'guardrails',
-        cases.length === 0
-          ? 'skipped'
-          : failing.some((c) => c.status === 'error')
-            ? 'error'
-            : failing.length > 0
-              ? 'fail'
-              : 'pass',
-        cases.length === 0
-          ? 'the suite has no guardrail cases'
-          : `${cases.length - failing.length}/${cases.length} guardrail cases passed${failing.length ? `: failing ${failing.map((c) => c.description).join('; ')}` : ''}`,
-        { cases: cases.map((c) => ({ description: c.description, status: c.status, reason: c.reason })) },
-      );
-    }
-
-    if (cr.base === null) add('regression', 'skipped', `nothing in ${cr.baseLabel} to compare with`);
-    else if (!suite || !result) add('regression', 'skipped', 'no test suite to compare with');
-    else {
-      const base = await store.resolve({ prompt: cr.prompt, selector: { kind: 'number', number: cr.base } });
-      progress(`running the same cases on @${cr.base} for the regression comparison`);
-      const [baseline] = await runSuites(ws, [{ suite, record: base }], runOptions);
-      const cmp = compareSuites(result, baseline!, tolerance);
-      add(
-        'regression',
-        cmp.isRegression ? 'fail' : 'pass',
-        `pass rate ${pct(cmp.candidate.passRate)} vs ${pct(cmp.baseline.passRate)} on @${cr.base}; ${cmp.regressions.length} regressed, ${cmp.improvements.length} improved`,
-        {
-          passRateDelta: cmp.passRateDelta,
-          scoreDelta: cmp.scoreDelta,
-          regressed: cmp.regressions.length,
-          improved: cmp.improvements.length,
-          regressions: cmp.regressions,
-        },
-      );
-    }
+    const checks = await runChangeChecks(() => projectDependencies(ws), {
+      change: cr,
+      candidate: workingCopy(entry),
+      baseline:
+        suite && cr.base !== null
+          ? await store.resolve({ prompt: cr.prompt, selector: { kind: 'number', number: cr.base } })
+          : null,
+      diagnostics: catalog.diagnostics.filter((d) => d.file === entry.file),
+      suite,
+      suiteProblems,
+      tolerance,
+      run: {
+        concurrency: 8,
+        ...evalSettings(ws, catalog.entries),
+        ...(options.provider ? { provider: options.provider } : {}),
+      },
+      onRun: (run) =>
+        progress(
+          run === 'candidate'
+            ? `running ${suite?.cases.length} cases of ${cr.prompt}.tests.yaml on @${cr.version}`
+            : `running the same cases on @${cr.base} for the regression comparison`,
+        ),
+    });
 
     let latest = cr;
     const actor = resolveActor(options.author);
@@ -320,17 +255,4 @@ export async function checkChange(number: string, options: ChangeOptions): Promi
     else printChangeRequest(latest);
     return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
   });
-}
-
-/** Indices of cases with a guardrail assertion: the prompt's guardrail cases. */
-function guardrailCases(suite: Suite): Set<number> {
-  const out = new Set<number>();
-  suite.cases.forEach((c, i) => {
-    if (c.assert.some((a) => a.type === 'guardrail' || a.type === 'not-guardrail')) out.add(i);
-  });
-  return out;
-}
-
-function pct(x: number): string {
-  return `${Math.round(x * 1000) / 10}%`;
 }

@@ -22,23 +22,19 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   const host = options.host ?? '127.0.0.1';
   const ws = await openWorkspace(projectDir(options));
-  const url = process.env.PROMPTOPS_DATABASE_URL || ws.config.store.url;
-  const { openStore } = await import('../../store/index.js');
-  const store = await openStore(url, ws.root, {
-    project: ws.config.project,
-    policy: ws.config.policy,
-    environments: ws.config.environments,
-  });
+  // The pipeline dependencies (`pipeline`) are built here too, for the routes that run suites.
+  const { serverDependencies } = await import('../../compose.js');
+  const { store, url, project, environments } = await serverDependencies(ws);
   const { buildServer } = await import('../../server/app.js');
   const { app, drain } = await buildServer({
     store,
-    project: ws.config.project,
-    environments: ws.config.environments,
+    project,
+    environments,
     logger: { level: options.logLevel ?? 'info' },
     version: packageVersion(),
   });
   const address = await app.listen({ port, host });
-  print(`promptops serve: listening on ${address} (project ${ws.config.project}, store ${redactUrl(url)})`);
+  print(`promptops serve: listening on ${address} (project ${project}, store ${redactUrl(url)})`);
   if ((await store.listTokens()).length === 0) {
     print(
       'no API tokens yet: create the first admin next to this database with\n' +

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hasErrors } from '../../catalog/diagnostics.js';
 import { parseVersionRef } from '../../catalog/ref.js';
+import { projectDependencies } from '../../compose.js';
 import { PromptOpsError } from '../../errors.js';
-import { compareSuites, type SuiteComparison } from '../../eval/compare.js';
+import type { SuiteComparison } from '../../eval/compare.js';
+import { evaluate } from '../../eval/evaluate.js';
 import { toHtml } from '../../eval/html.js';
 import { toJunit } from '../../eval/junit.js';
 import type { CachedResponses, FreshResponses } from '../../eval/response-cache.js';
-import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
+import { type SuiteResult, workingCopy } from '../../eval/runner.js';
 import type { Suite } from '../../eval/suite.js';
 import { evalSettings, loadSuites } from '../../project/suites.js';
 import { loadCatalog, openWorkspace } from '../../project/workspace.js';
@@ -95,12 +97,15 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
     ...(cache ? { cache } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   };
-  const baselineResults = baselines.length > 0 ? await runSuites(ws, baselines, runOptions) : [];
-  const results = await runSuites(
-    ws,
-    suites.map(({ suite, entry }) => ({ suite, record: workingCopy(entry) })),
+  const { results, comparisons } = await evaluate(
+    () => projectDependencies(ws),
+    suites.map(({ suite, entry }) => {
+      const baseline = baselines.find((b) => b.suite === suite)?.record;
+      return { suite, record: workingCopy(entry), ...(baseline ? { baseline } : {}) };
+    }),
     {
       ...runOptions,
+      tolerance,
       onProgress: isTty
         ? (done, total) => {
             const now = Date.now();
@@ -145,10 +150,6 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
   }
   if (options.junit) await writeFile(options.junit, toJunit(results));
   if (options.html) await writeFile(options.html, toHtml(results));
-  const comparisons = results.flatMap((r) => {
-    const base = baselineResults.find((b) => b.prompt === r.prompt);
-    return base ? [compareSuites(r, base, tolerance)] : [];
-  });
   if (options.json)
     printJson({ suites: results, ...(options.compare ? { compare: options.compare, comparisons } : {}) });
   else {
