@@ -9,11 +9,12 @@ import {
   SIGNING_KEY_ENV,
   signCheckpoint,
 } from '../../store/audit-checkpoint.js';
-import { type GlobalOptions, parseLimit, withStore } from '../context.js';
+import { parseLimit, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
+import type { CheckpointAuditOptions, ListAuditOptions, VerifyAuditOptions } from './audit-commands.js';
 
 /** `promptops audit ls`: who did what, newest first. */
-export async function listAudit(options: GlobalOptions & { limit?: string }): Promise<number> {
+export async function listAudit(options: ListAuditOptions): Promise<number> {
   const limit = parseLimit(options.limit, 50);
   return withStore(options, async (store) => {
     const entries = await store.listAudit({ limit });
@@ -48,7 +49,7 @@ export async function listAudit(options: GlobalOptions & { limit?: string }): Pr
  * active releases with it and, given a signed checkpoint, checks the log still holds it; exit 1
  * naming what does not hold.
  */
-export async function verifyAudit(options: GlobalOptions & { checkpoint?: string }): Promise<number> {
+export async function verifyAudit(options: VerifyAuditOptions): Promise<number> {
   const checkpoint = options.checkpoint === undefined ? undefined : await readCheckpoint(options.checkpoint);
   return withStore(options, async (store) => {
     const verification = await store.verifyAudit(checkpoint ? { at: checkpoint.seq } : {});
@@ -83,7 +84,7 @@ export async function verifyAudit(options: GlobalOptions & { checkpoint?: string
  * PROMPTOPS_AUDIT_SIGNING_KEY and writes the checkpoint (JSON) to FILE or stdout. Keep it outside
  * the database; `audit verify --checkpoint FILE` later shows truncation or rewriting.
  */
-export async function checkpointAudit(options: GlobalOptions & { output?: string }): Promise<number> {
+export async function checkpointAudit(options: CheckpointAuditOptions): Promise<number> {
   const { signing } = auditKeys(process.env);
   if (!signing) {
     throw new PromptOpsError(

@@ -9,19 +9,15 @@ import { loadCatalog } from '../../project/workspace.js';
 import type { ChangeRequest } from '../../store/index.js';
 import { type GlobalOptions, resolveActor, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
-
-export interface ChangeOptions extends GlobalOptions {
-  author?: string;
-  title?: string;
-  description?: string;
-  version?: string;
-  status?: string;
-  prompt?: string;
-  comment?: string;
-  justification?: string;
-  tolerance?: string;
-  provider?: string;
-}
+import type {
+  CheckChangeOptions,
+  CloseChangeOptions,
+  ListChangesOptions,
+  OpenChangeOptions,
+  OverrideChangeOptions,
+  ReviewChangeOptions,
+  ShowChangeOptions,
+} from './change-commands.js';
 
 function crNumber(text: string | undefined): number {
   const n = Number(String(text ?? '').replace(/^#/, ''));
@@ -82,7 +78,7 @@ function output(cr: ChangeRequest, options: GlobalOptions): number {
 }
 
 /** `promptops change open NAME [--version N]`: proposes a pushed version for release. */
-export async function openChange(prompt: string, options: ChangeOptions): Promise<number> {
+export async function openChange(prompt: string, options: OpenChangeOptions): Promise<number> {
   return withStore(options, async (store) => {
     const version = options.version === undefined ? undefined : crNumber(options.version);
     const cr = await store.openChangeRequest(
@@ -103,7 +99,7 @@ export async function openChange(prompt: string, options: ChangeOptions): Promis
 }
 
 /** `promptops change ls`: change requests, newest first. */
-export async function listChanges(options: ChangeOptions): Promise<number> {
+export async function listChanges(options: ListChangesOptions): Promise<number> {
   const status = options.status;
   if (status !== undefined && !['open', 'closed', 'released'].includes(status))
     throw new PromptOpsError('PO_ERR_USAGE', '--status is open, closed or released');
@@ -144,7 +140,7 @@ export async function listChanges(options: ChangeOptions): Promise<number> {
 }
 
 /** `promptops change show N`: risk breakdown, checks, reviews and what blocks the release. */
-export async function showChange(number: string, options: ChangeOptions): Promise<number> {
+export async function showChange(number: string, options: ShowChangeOptions): Promise<number> {
   return withStore(options, async (store) => output(await store.getChangeRequest(crNumber(number)), options));
 }
 
@@ -152,7 +148,7 @@ export async function showChange(number: string, options: ChangeOptions): Promis
 export async function reviewChange(
   number: string,
   decision: 'approve' | 'request_changes' | 'comment',
-  options: ChangeOptions,
+  options: ReviewChangeOptions,
 ): Promise<number> {
   return withStore(options, async (store) => {
     const cr = await store.reviewChangeRequest(
@@ -165,7 +161,11 @@ export async function reviewChange(
 }
 
 /** `promptops change override N CHECK --justification`: accepts a red check (a policy exception). */
-export async function overrideChange(number: string, check: string, options: ChangeOptions): Promise<number> {
+export async function overrideChange(
+  number: string,
+  check: string,
+  options: OverrideChangeOptions,
+): Promise<number> {
   if (!options.justification)
     throw new PromptOpsError(
       'PO_ERR_USAGE',
@@ -182,7 +182,7 @@ export async function overrideChange(number: string, check: string, options: Cha
 }
 
 /** `promptops change close N`: closes a request without releasing it. */
-export async function closeChange(number: string, options: ChangeOptions): Promise<number> {
+export async function closeChange(number: string, options: CloseChangeOptions): Promise<number> {
   return withStore(options, async (store) =>
     output(await store.closeChangeRequest(crNumber(number), resolveActor(options.author)), options),
   );
@@ -194,7 +194,7 @@ export async function closeChange(number: string, options: ChangeOptions): Promi
  * guardrail cases (every case with a `guardrail` assertion must pass), and the regression
  * comparison against the version the change replaces. Exit 1 when a check is red.
  */
-export async function checkChange(number: string, options: ChangeOptions): Promise<number> {
+export async function checkChange(number: string, options: CheckChangeOptions): Promise<number> {
   const tolerance = options.tolerance === undefined ? 0 : Number(options.tolerance);
   if (!(tolerance >= 0 && tolerance <= 1))
     throw new PromptOpsError('PO_ERR_USAGE', '--tolerance must be a number between 0 and 1');

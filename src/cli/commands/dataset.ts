@@ -2,17 +2,9 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PromptOpsError } from '../../errors.js';
 import { REDACTED } from '../../observe/trace.js';
-import { type GlobalOptions, parseLimit, projectDir, withStore } from '../context.js';
+import { parseLimit, projectDir, withStore } from '../context.js';
 import { print, printJson } from '../output.js';
-
-export interface FromTracesOptions extends GlobalOptions {
-  prompt?: string;
-  to?: string;
-  status?: string;
-  guardrail?: string;
-  env?: string;
-  limit?: string;
-}
+import type { FromTracesOptions } from './dataset-commands.js';
 
 /**
  * `promptops dataset add-from-traces`: appends the inputs of selected production traces to a JSONL

@@ -6,13 +6,9 @@ import type { PromptSpec } from '../../catalog/spec.js';
 import { PromptOpsError } from '../../errors.js';
 import { breakingError } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
-import { type GlobalOptions, withStore } from '../context.js';
+import { withStore } from '../context.js';
 import { color, formatBreaking, print, printJson, truncate } from '../output.js';
-
-export interface DiffOptions extends GlobalOptions {
-  /** Exit 1 (PO_ERR_CONTRACT_BREAKING) when B breaks A's contract. */
-  failOnBreaking?: boolean;
-}
+import type { DiffOptions } from './diff-commands.js';
 
 /**
  * `promptops diff A [B]`: template diff, structural diff and breaking contract changes between two

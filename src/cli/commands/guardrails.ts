@@ -7,17 +7,9 @@ import { PromptOpsError } from '../../errors.js';
 import { type CompiledGuardrail, compileGuardrails, runGuardrailStage } from '../../guardrails/engine.js';
 import { BUILTIN_GUARDRAILS } from '../../guardrails/registry.js';
 import { openWorkspace } from '../../project/workspace.js';
-import { type GlobalOptions, MAX_LIMIT, parseLimit, projectDir, withStore } from '../context.js';
+import { MAX_LIMIT, parseLimit, projectDir, withStore } from '../context.js';
 import { color, print, printJson } from '../output.js';
-
-export interface CheckOptions extends GlobalOptions {
-  text?: string;
-  file?: string;
-  jsonl?: string;
-  prompt?: string;
-  guardrail?: string[];
-  stage?: string;
-}
+import type { CheckOptions, StatsOptions } from './guardrails-commands.js';
 
 /**
  * `promptops guardrails check`: runs a prompt's guardrails (or named built-ins with their defaults)
@@ -147,7 +139,7 @@ async function loadGuardrails(
 }
 
 /** `promptops guardrails stats`: checks, violations and containment per prompt version and guardrail. */
-export async function stats(options: GlobalOptions & { prompt?: string; limit?: string }): Promise<number> {
+export async function stats(options: StatsOptions): Promise<number> {
   const { countGuardrails } = await import('../../observe/guardrail-stats.js');
   const limit = parseLimit(options.limit, MAX_LIMIT);
   return withStore(options, async (store) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PromptOpsError } from '../../errors.js';
 import { CONFIG_FILE } from '../../project/config.js';
 import { color, print } from '../output.js';
+import type { InitOptions } from './init-commands.js';
 
 const CONFIG = `# promptops project settings. Reference: docs/catalog.md
 project: my-prompts
@@ -67,7 +68,7 @@ tests:
 const GITIGNORE = '.promptops/\n';
 
 /** `promptops init [dir]`: scaffolds a project that passes `promptops lint` as created. */
-export async function init(dir: string | undefined, options: { force?: boolean }): Promise<number> {
+export async function init(dir: string | undefined, options: InitOptions): Promise<number> {
   const root = path.resolve(dir ?? '.');
   await mkdir(root, { recursive: true });
   const existing = await readdir(root);

@@ -2,13 +2,15 @@ import { parseVersionRef } from '../../catalog/ref.js';
 import { PromptOpsError } from '../../errors.js';
 import { type GlobalOptions, resolveActor, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table } from '../output.js';
-
-interface ActorOptions extends GlobalOptions {
-  author?: string;
-}
+import type {
+  ArchiveOptions,
+  ListLabelsOptions,
+  RemoveLabelOptions,
+  SetLabelOptions,
+} from './label-commands.js';
 
 /** `promptops label set REF LABEL`: points a label at a version (REF may be NAME@N, NAME:other or NAME). */
-export async function setLabel(refText: string, label: string, options: ActorOptions): Promise<number> {
+export async function setLabel(refText: string, label: string, options: SetLabelOptions): Promise<number> {
   const ref = parseVersionRef(refText);
   return withStore(options, async (store) => {
     const target = await store.resolve(ref);
@@ -25,7 +27,7 @@ export async function setLabel(refText: string, label: string, options: ActorOpt
 }
 
 /** `promptops label rm NAME LABEL`: removes a label; the removal stays in the label's history. */
-export async function removeLabel(name: string, label: string, options: ActorOptions): Promise<number> {
+export async function removeLabel(name: string, label: string, options: RemoveLabelOptions): Promise<number> {
   const ref = parseVersionRef(name);
   return withStore(options, async (store) => {
     const event = await store.removeLabel(ref.prompt, label, resolveActor(options.author));
@@ -36,7 +38,7 @@ export async function removeLabel(name: string, label: string, options: ActorOpt
 }
 
 /** `promptops label ls [NAME]`: current labels. */
-export async function listLabels(name: string | undefined, options: GlobalOptions): Promise<number> {
+export async function listLabels(name: string | undefined, options: ListLabelsOptions): Promise<number> {
   return withStore(options, async (store) => {
     const labels = await store.listLabels(name ? parseVersionRef(name).prompt : undefined);
     if (options.json) {
@@ -92,7 +94,7 @@ export async function labelHistory(
 }
 
 /** `promptops archive NAME@N`: archives an unlabelled version (it stays readable, never deleted). */
-export async function archive(refText: string, options: ActorOptions & { reason?: string }): Promise<number> {
+export async function archive(refText: string, options: ArchiveOptions): Promise<number> {
   const ref = parseVersionRef(refText);
   if (ref.selector.kind !== 'number') {
     throw new PromptOpsError(

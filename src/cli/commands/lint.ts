@@ -1,10 +1,11 @@
 import { hasErrors, sortDiagnostics } from '../../catalog/diagnostics.js';
 import { loadCatalog, openWorkspace } from '../../project/workspace.js';
-import { type GlobalOptions, projectDir } from '../context.js';
+import { projectDir } from '../context.js';
 import { color, formatDiagnostic, print, printJson } from '../output.js';
+import type { LintOptions } from './lint-commands.js';
 
 /** `promptops lint [paths...]`: every problem in every file; exit 1 when any is an error. */
-export async function lint(paths: string[], options: GlobalOptions): Promise<number> {
+export async function lint(paths: string[], options: LintOptions): Promise<number> {
   // Loose files may be linted outside a project when named; with no paths, loadCatalog refuses
   // a folder without promptops.yaml instead of walking it.
   const ws = await openWorkspace(projectDir(options), { isRequired: false });

@@ -3,16 +3,9 @@ import { hasErrors } from '../../catalog/diagnostics.js';
 import { PromptOpsError } from '../../errors.js';
 import { breakingReports, compareWithRegistry } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
-import { type GlobalOptions, resolveActor, withStore } from '../context.js';
+import { resolveActor, withStore } from '../context.js';
 import { color, formatBreaking, formatDiagnostic, print, printJson } from '../output.js';
-
-export interface PushOptions extends GlobalOptions {
-  message?: string;
-  author?: string;
-  dryRun?: boolean;
-  /** Open a change request for every version the push creates. */
-  propose?: boolean;
-}
+import type { PushOptions } from './push-commands.js';
 
 /**
  * `promptops push [paths...]`: registers a new version of every changed prompt, in one

@@ -3,19 +3,12 @@ import { PromptOpsError } from '../../errors.js';
 import type { ReleaseRecord } from '../../store/index.js';
 import { type GlobalOptions, parseLimit, resolveActor, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
-
-export interface ReleaseOptions extends GlobalOptions {
-  author?: string;
-  env?: string;
-  to?: string;
-  canary?: string;
-  notes?: string;
-  version?: string;
-  force?: boolean;
-  justification?: string;
-  active?: boolean;
-  limit?: string;
-}
+import type {
+  ListReleasesOptions,
+  PromoteOptions,
+  ReleaseOptions,
+  RollbackOptions,
+} from './release-commands.js';
 
 function wholeNumber(text: string | undefined, what: string): number {
   const n = Number(String(text ?? '').replace(/^[#@]/, ''));
@@ -24,7 +17,7 @@ function wholeNumber(text: string | undefined, what: string): number {
   return n;
 }
 
-function requireEnv(options: ReleaseOptions): string {
+function requireEnv(options: { env?: string }): string {
   if (!options.env)
     throw new PromptOpsError('PO_ERR_USAGE', 'name the environment with --env (for example --env staging)');
   return options.env;
@@ -68,7 +61,7 @@ export async function release(cr: string, options: ReleaseOptions): Promise<numb
 }
 
 /** `promptops promote NAME --env ENV [--to NEXT]`: canary to full traffic, or onward to the next environment. */
-export async function promote(prompt: string, options: ReleaseOptions): Promise<number> {
+export async function promote(prompt: string, options: PromoteOptions): Promise<number> {
   const environment = requireEnv(options);
   return withStore(options, async (store) => {
     const r = await store.promote(
@@ -85,7 +78,7 @@ export async function promote(prompt: string, options: ReleaseOptions): Promise<
 }
 
 /** `promptops rollback NAME --env ENV [--version N]`: back to the previous release (or N), contract re-validated. */
-export async function rollback(prompt: string, options: ReleaseOptions): Promise<number> {
+export async function rollback(prompt: string, options: RollbackOptions): Promise<number> {
   const environment = requireEnv(options);
   if (options.force && !options.justification)
     throw new PromptOpsError('PO_ERR_USAGE', '--force needs --justification "why callers may break"');
@@ -105,7 +98,10 @@ export async function rollback(prompt: string, options: ReleaseOptions): Promise
 }
 
 /** `promptops releases [NAME]`: release history, newest first. */
-export async function listReleases(prompt: string | undefined, options: ReleaseOptions): Promise<number> {
+export async function listReleases(
+  prompt: string | undefined,
+  options: ListReleasesOptions,
+): Promise<number> {
   const limit = parseLimit(options.limit, 50);
   return withStore(options, async (store) => {
     const releases = await store.listReleases({

@@ -1,10 +1,16 @@
 import { PromptOpsError } from '../../errors.js';
 import type { ReviewRecord } from '../../store/index.js';
-import { type GlobalOptions, projectDir, resolveActor, withStore } from '../context.js';
+import { projectDir, resolveActor, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table } from '../output.js';
+import type {
+  DecideOptions,
+  ListReviewsOptions,
+  ReviewResultOptions,
+  ShowReviewOptions,
+} from './review-commands.js';
 
 /** `promptops review ls`: requests held by an `escalate` guardrail, newest first. */
-export async function listReviews(options: GlobalOptions & { status?: string }): Promise<number> {
+export async function listReviews(options: ListReviewsOptions): Promise<number> {
   const status = options.status ?? 'pending';
   if (!['pending', 'approved', 'rejected', 'all'].includes(status)) {
     throw new PromptOpsError('PO_ERR_USAGE', '--status must be pending, approved, rejected or all');
@@ -51,7 +57,7 @@ function paint(status: ReviewRecord['status']): string {
 export async function decide(
   id: string,
   decision: 'approved' | 'rejected',
-  options: GlobalOptions & { note?: string; author?: string },
+  options: DecideOptions,
 ): Promise<number> {
   return withStore(options, async (store) => {
     const review = await store.decideReview(id, decision, resolveActor(options.author), options.note);
@@ -65,7 +71,7 @@ export async function decide(
 }
 
 /** `promptops review show ID`: the held request, its verdicts and its decision. */
-export async function showReview(id: string, options: GlobalOptions): Promise<number> {
+export async function showReview(id: string, options: ShowReviewOptions): Promise<number> {
   return withStore(options, async (store) => {
     const review = await store.getReview(id);
     if (options.json) printJson(review);
@@ -80,7 +86,7 @@ export async function showReview(id: string, options: GlobalOptions): Promise<nu
 }
 
 /** `promptops review result ID`: delivers a decided request: the approved answer, or the refusal. */
-export async function result(id: string, options: GlobalOptions & { wait?: string }): Promise<number> {
+export async function result(id: string, options: ReviewResultOptions): Promise<number> {
   const { createClient } = await import('../../runtime/client.js');
   const client = createClient({ cwd: projectDir(options) });
   try {

@@ -2,16 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import { createClient } from '../../runtime/client.js';
-import { type GlobalOptions, projectDir } from '../context.js';
+import { projectDir } from '../context.js';
 import { color, print, printJson } from '../output.js';
-
-export interface RunCliOptions extends GlobalOptions {
-  input?: string;
-  env?: string;
-  provider?: string;
-  model?: string;
-  config?: string;
-}
+import type { RunCliOptions } from './run-commands.js';
 
 /** `promptops run NAME --input JSON|@file`: runs a prompt through the full pipeline. */
 export async function run(refText: string, options: RunCliOptions): Promise<number> {

@@ -1,15 +1,10 @@
 import { PromptOpsError } from '../../errors.js';
 import { openWorkspace } from '../../project/workspace.js';
 import { redactUrl } from '../../store/index.js';
-import { type GlobalOptions, projectDir } from '../context.js';
+import { projectDir } from '../context.js';
 import { print } from '../output.js';
 import { packageVersion } from '../package-root.js';
-
-export interface ServeOptions extends GlobalOptions {
-  port?: string;
-  host?: string;
-  logLevel?: string;
-}
+import type { ServeOptions } from './serve-commands.js';
 
 /**
  * `promptops serve`: the control-plane API on the project's store (PROMPTOPS_DATABASE_URL wins).

@@ -2,14 +2,9 @@ import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import { breakingError, breakingReports, compareWithRegistry } from '../../project/sync.js';
 import { loadCatalog } from '../../project/workspace.js';
-import { type GlobalOptions, withStore } from '../context.js';
+import { withStore } from '../context.js';
 import { color, formatBreaking, formatDiagnostic, print, printJson, table } from '../output.js';
-
-export interface StatusOptions extends GlobalOptions {
-  check?: boolean;
-  /** Exit 1 (PO_ERR_CONTRACT_BREAKING) when a changed file breaks the contract of its latest version. */
-  failOnBreaking?: boolean;
-}
+import type { StatusOptions } from './status-commands.js';
 
 /** `promptops status`: which prompts on disk are new, changed or unchanged against the registry. */
 export async function status(options: StatusOptions): Promise<number> {

@@ -16,21 +16,7 @@ import { loadCatalog, openWorkspace } from '../../project/workspace.js';
 import type { VersionRecord } from '../../store/index.js';
 import { type GlobalOptions, projectDir, withStore } from '../context.js';
 import { color, formatDiagnostic, print, printJson } from '../output.js';
-
-export interface TestOptions extends GlobalOptions {
-  jobs?: string;
-  repeat?: string;
-  /** With --repeat: a case whose verdict changed between runs fails the command. */
-  failOnFlaky?: boolean;
-  compare?: string;
-  tolerance?: string;
-  retryErrors?: string;
-  cache?: boolean;
-  html?: string;
-  provider?: string;
-  junit?: string;
-  store?: boolean;
-}
+import type { TestOptions } from './test-commands.js';
 
 /**
  * `promptops test [NAME...]`: runs each prompt's suite against its working copy. Exit 1 when a

@@ -2,23 +2,18 @@ import { PromptOpsError } from '../../errors.js';
 import { parseRole, type Role } from '../../governance/rbac.js';
 import { openWorkspace } from '../../project/workspace.js';
 import type { HttpStore } from '../../store/http-store.js';
-import {
-  type GlobalOptions,
-  isRemote,
-  parseDuration,
-  projectDir,
-  resolveActor,
-  withStore,
-} from '../context.js';
+import { isRemote, parseDuration, projectDir, resolveActor, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
-
-export interface TokenOptions extends GlobalOptions {
-  subject?: string;
-  name?: string;
-  role?: string[];
-  expires?: string;
-  author?: string;
-}
+import type {
+  CreateTokenOptions,
+  GrantRoleOptions,
+  ListRolesOptions,
+  ListTokensOptions,
+  LoginOptions,
+  LogoutOptions,
+  RevokeRoleOptions,
+  RevokeTokenOptions,
+} from './token-commands.js';
 
 /** `30d`, `12h`, `90m` or an ISO date → an ISO timestamp. */
 export function parseExpiry(text: string, now = new Date()): string {
@@ -38,7 +33,7 @@ export function parseExpiry(text: string, now = new Date()): string {
  * to the database (no PROMPTOPS_URL) it bootstraps the first admin; against a server it needs an
  * admin token.
  */
-export async function createToken(options: TokenOptions): Promise<number> {
+export async function createToken(options: CreateTokenOptions): Promise<number> {
   if (!options.subject)
     throw new PromptOpsError(
       'PO_ERR_USAGE',
@@ -67,7 +62,7 @@ export async function createToken(options: TokenOptions): Promise<number> {
 }
 
 /** `promptops token ls`: every token, never a secret. */
-export async function listTokens(options: TokenOptions): Promise<number> {
+export async function listTokens(options: ListTokensOptions): Promise<number> {
   return withStore(options, async (store) => {
     const tokens = await store.listTokens();
     if (options.json) {
@@ -85,7 +80,7 @@ export async function listTokens(options: TokenOptions): Promise<number> {
 }
 
 /** `promptops token revoke ID`: the token stops working at once. */
-export async function revokeToken(id: string, options: TokenOptions): Promise<number> {
+export async function revokeToken(id: string, options: RevokeTokenOptions): Promise<number> {
   return withStore(options, async (store) => {
     const record = await store.revokeToken(id, resolveActor(options.author));
     if (options.json) printJson({ token: record });
@@ -95,7 +90,7 @@ export async function revokeToken(id: string, options: TokenOptions): Promise<nu
 }
 
 /** `promptops role grant|revoke SUBJECT ROLE`, `promptops role ls`. */
-export async function grantRole(subject: string, role: string, options: TokenOptions): Promise<number> {
+export async function grantRole(subject: string, role: string, options: GrantRoleOptions): Promise<number> {
   return withStore(options, async (store, ws) => {
     const actor = resolveActor(options.author);
     if (!isRemote()) await store.ensureProject(ws.config.project, actor);
@@ -107,7 +102,7 @@ export async function grantRole(subject: string, role: string, options: TokenOpt
 }
 
 /** `promptops role revoke SUBJECT ROLE`. */
-export async function revokeRole(subject: string, role: string, options: TokenOptions): Promise<number> {
+export async function revokeRole(subject: string, role: string, options: RevokeRoleOptions): Promise<number> {
   return withStore(options, async (store, ws) => {
     await store.revokeRole(subject, parseRole(role), resolveActor(options.author));
     if (options.json) printJson({ revoked: { subject, role } });
@@ -117,7 +112,7 @@ export async function revokeRole(subject: string, role: string, options: TokenOp
 }
 
 /** `promptops role ls`: who holds which role in the project. */
-export async function listRoles(options: TokenOptions): Promise<number> {
+export async function listRoles(options: ListRolesOptions): Promise<number> {
   return withStore(options, async (store) => {
     const bindings = await store.listRoleBindings();
     if (options.json) {
@@ -138,7 +133,7 @@ export async function listRoles(options: TokenOptions): Promise<number> {
  * `promptops login URL [--token T]`: checks the token against the server and saves it (0600) for
  * that URL; commands use it when PROMPTOPS_URL names the server.
  */
-export async function login(url: string, options: TokenOptions & { token?: string }): Promise<number> {
+export async function login(url: string, options: LoginOptions): Promise<number> {
   const token = options.token ?? process.env.PROMPTOPS_TOKEN;
   if (!token) throw new PromptOpsError('PO_ERR_USAGE', 'pass the token with --token or PROMPTOPS_TOKEN');
   const { HttpStore: Client } = await import('../../store/http-store.js');
@@ -157,7 +152,7 @@ export async function login(url: string, options: TokenOptions & { token?: strin
   return 0;
 }
 
-export async function logout(url: string, options: GlobalOptions): Promise<number> {
+export async function logout(url: string, options: LogoutOptions): Promise<number> {
   const { forgetToken } = await import('../../project/credentials.js');
   const removed = await forgetToken(url);
   if (options.json) printJson({ url, removed });

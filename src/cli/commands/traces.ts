@@ -2,18 +2,9 @@ import { canonicalJson } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import type { Trace } from '../../observe/trace.js';
 import type { TraceFilter } from '../../store/index.js';
-import { type GlobalOptions, parseDuration, parseLimit, withStore } from '../context.js';
+import { parseDuration, parseLimit, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table, truncate } from '../output.js';
-
-export interface TracesOptions extends GlobalOptions {
-  prompt?: string;
-  status?: string;
-  version?: string;
-  env?: string;
-  since?: string;
-  until?: string;
-  limit?: string;
-}
+import type { ShowTraceOptions, TracesOptions } from './traces-commands.js';
 
 const STATUSES = ['ok', 'error', 'held'] as const;
 
@@ -97,7 +88,7 @@ export async function traces(options: TracesOptions): Promise<number> {
 }
 
 /** `promptops traces show ID`: one execution, readable: stages, attempts, guardrail verdicts, mutations. */
-export async function showTrace(id: string, options: GlobalOptions): Promise<number> {
+export async function showTrace(id: string, options: ShowTraceOptions): Promise<number> {
   return withStore(options, async (store) => {
     const trace = await store.getTrace(id);
     if (options.json) printJson(trace);

@@ -1,10 +1,11 @@
 import { shortHash } from '../../catalog/canonical.js';
 import { parseVersionRef } from '../../catalog/ref.js';
-import { type GlobalOptions, withStore } from '../context.js';
+import { withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table } from '../output.js';
+import type { ListPromptsOptions, ShowOptions, VersionsOptions } from './versions-commands.js';
 
 /** `promptops ls`: every prompt in the registry with its latest version and labels. */
-export async function listPrompts(options: GlobalOptions): Promise<number> {
+export async function listPrompts(options: ListPromptsOptions): Promise<number> {
   return withStore(options, async (store) => {
     const prompts = await store.listPrompts();
     if (options.json) {
@@ -33,7 +34,7 @@ export async function listPrompts(options: GlobalOptions): Promise<number> {
 }
 
 /** `promptops versions NAME`: the version history of one prompt. */
-export async function versions(name: string, options: GlobalOptions): Promise<number> {
+export async function versions(name: string, options: VersionsOptions): Promise<number> {
   const ref = parseVersionRef(name);
   return withStore(options, async (store) => {
     const list = await store.listVersions(ref.prompt);
@@ -62,10 +63,7 @@ export async function versions(name: string, options: GlobalOptions): Promise<nu
 }
 
 /** `promptops show REF`: one version's metadata, spec and template. */
-export async function show(
-  refText: string,
-  options: GlobalOptions & { template?: boolean },
-): Promise<number> {
+export async function show(refText: string, options: ShowOptions): Promise<number> {
   const ref = parseVersionRef(refText);
   return withStore(options, async (store) => {
     const v = await store.resolve(ref);
