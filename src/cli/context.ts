@@ -67,6 +67,19 @@ export function resolveActor(explicit?: string): string {
   return userInfo().username;
 }
 
+/** True when `value` is one of `choices`: narrows an option's text to the union it names. */
+export function isOneOf<T extends string>(value: string, choices: readonly T[]): value is T {
+  return choices.some((choice) => choice === value);
+}
+
+/** Parses `--tolerance`: a pass-rate drop from 0 to 1, or 0 when absent. */
+export function parseTolerance(text: string | undefined): number {
+  const tolerance = text === undefined ? 0 : Number(text);
+  if (!(tolerance >= 0 && tolerance <= 1))
+    throw new PromptOpsError('PO_ERR_USAGE', '--tolerance must be a number between 0 and 1');
+  return tolerance;
+}
+
 /** The most rows any listing returns, locally or from a server (the API has the same bound). */
 export const MAX_LIMIT = 10_000;
 

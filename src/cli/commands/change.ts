@@ -7,7 +7,7 @@ import type { CheckName } from '../../governance/policy.js';
 import { evalSettings, loadSuites } from '../../project/suites.js';
 import { loadCatalog } from '../../project/workspace.js';
 import type { ChangeRequest } from '../../store/index.js';
-import { type GlobalOptions, resolveActor, withStore } from '../context.js';
+import { type GlobalOptions, isOneOf, parseTolerance, resolveActor, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
 import type {
   CheckChangeOptions,
@@ -101,11 +101,11 @@ export async function openChange(prompt: string, options: OpenChangeOptions): Pr
 /** `promptops change ls`: change requests, newest first. */
 export async function listChanges(options: ListChangesOptions): Promise<number> {
   const status = options.status;
-  if (status !== undefined && !['open', 'closed', 'released'].includes(status))
+  if (status !== undefined && !isOneOf(status, ['open', 'closed', 'released']))
     throw new PromptOpsError('PO_ERR_USAGE', '--status is open, closed or released');
   return withStore(options, async (store) => {
     const crs = await store.listChangeRequests({
-      ...(status ? { status: status as ChangeRequest['status'] } : {}),
+      ...(status ? { status } : {}),
       ...(options.prompt ? { prompt: options.prompt } : {}),
     });
     if (options.json) {
@@ -195,9 +195,7 @@ export async function closeChange(number: string, options: CloseChangeOptions): 
  * comparison against the version the change replaces. Exit 1 when a check is red.
  */
 export async function checkChange(number: string, options: CheckChangeOptions): Promise<number> {
-  const tolerance = options.tolerance === undefined ? 0 : Number(options.tolerance);
-  if (!(tolerance >= 0 && tolerance <= 1))
-    throw new PromptOpsError('PO_ERR_USAGE', '--tolerance must be a number between 0 and 1');
+  const tolerance = parseTolerance(options.tolerance);
   return withStore(options, async (store, ws) => {
     const cr = await store.getChangeRequest(crNumber(number));
     const catalog = await loadCatalog(ws);

@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PromptOpsError } from '../../errors.js';
 import { REDACTED } from '../../observe/trace.js';
-import { parseLimit, projectDir, withStore } from '../context.js';
+import { isOneOf, parseLimit, projectDir, withStore } from '../context.js';
 import { print, printJson } from '../output.js';
 import type { FromTracesOptions } from './dataset-commands.js';
 
@@ -19,7 +19,8 @@ export async function addFromTraces(options: FromTracesOptions): Promise<number>
       'PO_ERR_USAGE',
       '--to must name a .jsonl file, e.g. prompts/support-reply.cases.jsonl',
     );
-  if (options.status && !['ok', 'error', 'held'].includes(options.status))
+  const status = options.status || undefined;
+  if (status !== undefined && !isOneOf(status, ['ok', 'error', 'held']))
     throw new PromptOpsError('PO_ERR_USAGE', '--status must be ok, error or held');
   const limit = parseLimit(options.limit, 1000);
   const target = path.resolve(projectDir(options), options.to);
@@ -44,7 +45,7 @@ export async function addFromTraces(options: FromTracesOptions): Promise<number>
   return withStore(options, async (store) => {
     const traces = await store.listTraces({
       prompt: options.prompt!,
-      ...(options.status ? { status: options.status as 'ok' | 'error' | 'held' } : {}),
+      ...(status ? { status } : {}),
       limit,
     });
     const selected = traces.filter(

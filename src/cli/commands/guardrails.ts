@@ -7,7 +7,7 @@ import { PromptOpsError } from '../../errors.js';
 import { type CompiledGuardrail, compileGuardrails, runGuardrailStage } from '../../guardrails/engine.js';
 import { BUILTIN_GUARDRAILS } from '../../guardrails/registry.js';
 import { openWorkspace } from '../../project/workspace.js';
-import { MAX_LIMIT, parseLimit, projectDir, withStore } from '../context.js';
+import { isOneOf, MAX_LIMIT, parseLimit, projectDir, withStore } from '../context.js';
 import { color, print, printJson } from '../output.js';
 import type { CheckOptions, StatsOptions } from './guardrails-commands.js';
 
@@ -17,8 +17,8 @@ import type { CheckOptions, StatsOptions } from './guardrails-commands.js';
  * labelled set can be measured.
  */
 export async function check(options: CheckOptions): Promise<number> {
-  const stage = (options.stage ?? 'input') as 'input' | 'output';
-  if (stage !== 'input' && stage !== 'output')
+  const stage = options.stage ?? 'input';
+  if (!isOneOf(stage, ['input', 'output']))
     throw new PromptOpsError('PO_ERR_USAGE', '--stage must be input or output');
   const sources = [options.text, options.file, options.jsonl].filter((s) => s !== undefined).length;
   if (sources !== 1)

@@ -1,6 +1,6 @@
 import { PromptOpsError } from '../../errors.js';
 import type { ReviewRecord } from '../../store/index.js';
-import { projectDir, resolveActor, withStore } from '../context.js';
+import { isOneOf, projectDir, resolveActor, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table } from '../output.js';
 import type {
   DecideOptions,
@@ -12,13 +12,11 @@ import type {
 /** `promptops review ls`: requests held by an `escalate` guardrail, newest first. */
 export async function listReviews(options: ListReviewsOptions): Promise<number> {
   const status = options.status ?? 'pending';
-  if (!['pending', 'approved', 'rejected', 'all'].includes(status)) {
+  if (!isOneOf(status, ['pending', 'approved', 'rejected', 'all'])) {
     throw new PromptOpsError('PO_ERR_USAGE', '--status must be pending, approved, rejected or all');
   }
   return withStore(options, async (store) => {
-    const reviews = await store.listReviews(
-      status === 'all' ? {} : { status: status as ReviewRecord['status'] },
-    );
+    const reviews = await store.listReviews(status === 'all' ? {} : { status });
     if (options.json) {
       printJson({ reviews });
       return 0;

@@ -14,7 +14,7 @@ import type { Suite } from '../../eval/suite.js';
 import { evalSettings, loadSuites } from '../../project/suites.js';
 import { loadCatalog, openWorkspace } from '../../project/workspace.js';
 import type { VersionRecord } from '../../store/index.js';
-import { type GlobalOptions, projectDir, withStore } from '../context.js';
+import { type GlobalOptions, parseTolerance, projectDir, withStore } from '../context.js';
 import { color, formatDiagnostic, print, printJson } from '../output.js';
 import type { TestOptions } from './test-commands.js';
 
@@ -49,9 +49,7 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
   }
   const isTty = Boolean(process.stderr.isTTY) && !options.json;
   let lastDraw = 0;
-  const tolerance = options.tolerance === undefined ? 0 : Number(options.tolerance);
-  if (!(tolerance >= 0 && tolerance <= 1))
-    throw new PromptOpsError('PO_ERR_USAGE', '--tolerance must be a number between 0 and 1');
+  const tolerance = parseTolerance(options.tolerance);
   const retryErrors =
     options.retryErrors === undefined ? 0 : positiveInt(options.retryErrors, 1, '--retry-errors');
   // With --compare, the same suites also run against the registered version REF names, for each prompt.

@@ -2,7 +2,7 @@ import { canonicalJson } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import type { Trace } from '../../observe/trace.js';
 import type { TraceFilter } from '../../store/index.js';
-import { parseDuration, parseLimit, withStore } from '../context.js';
+import { isOneOf, parseDuration, parseLimit, withStore } from '../context.js';
 import { color, formatWhen, print, printJson, table, truncate } from '../output.js';
 import type { ShowTraceOptions, TracesOptions } from './traces-commands.js';
 
@@ -26,14 +26,15 @@ export function parseWhen(text: string, flag: string, now = Date.now()): string 
 /** `promptops traces`: recent executions, newest first, filtered by prompt, status, version, environment and time. */
 export async function traces(options: TracesOptions): Promise<number> {
   const filter: TraceFilter = { limit: parseLimit(options.limit, 20) };
-  if (options.status !== undefined) {
-    if (!(STATUSES as readonly string[]).includes(options.status)) {
+  const status = options.status;
+  if (status !== undefined) {
+    if (!isOneOf(status, STATUSES)) {
       throw new PromptOpsError(
         'PO_ERR_USAGE',
         `--status must be ${STATUSES.join(', ')}, not "${options.status}"`,
       );
     }
-    filter.status = options.status as Trace['status'];
+    filter.status = status;
   }
   if (options.version !== undefined) {
     const version = Number(options.version.replace(/^@/, ''));
