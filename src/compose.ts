@@ -114,7 +114,8 @@ export async function runtimeDependencies(
 
 /**
  * What `promptops serve` runs on: the project's database (a server never proxies another server),
- * its settings, and the pipeline dependencies its runs and change-request checks need.
+ * its settings, and a factory of the pipeline dependencies for the runs it makes itself (a change
+ * request's checks: `runChangeChecks(server.dependencies, …)`), each run with providers of its own.
  */
 export async function serverDependencies(
   ws: Workspace,
@@ -125,16 +126,15 @@ export async function serverDependencies(
   url: string;
   project: string;
   environments: readonly string[];
-  pipeline: ProjectDependencies;
+  dependencies: () => Promise<ProjectDependencies>;
 }> {
   const target = databaseTarget(ws, env);
   const { connectStore } = await import('./store/connect.js');
-  const [store, pipeline] = await Promise.all([connectStore(target), projectDependencies(ws, { env })]);
   return {
-    store,
+    store: await connectStore(target),
     url: target.url,
     project: ws.config.project,
     environments: ws.config.environments,
-    pipeline,
+    dependencies: () => projectDependencies(ws, { env }),
   };
 }

@@ -5,7 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databaseTarget, openProjectStore, projectDependencies, storeTarget } from '../../src/compose.js';
+import {
+  databaseTarget,
+  openProjectStore,
+  projectDependencies,
+  serverDependencies,
+  storeTarget,
+} from '../../src/compose.js';
 import { openWorkspace, type Workspace } from '../../src/project/workspace.js';
 import { tempDir } from '../helpers.js';
 
@@ -75,5 +81,19 @@ describe('openProjectStore and projectDependencies', () => {
     expect(deps.retry.maxAttempts).toBe(1);
     expect(deps.lookup('offline/echo').model).toBe('echo');
     expect(() => deps.lookup('nowhere/model')).toThrow(/not configured/);
+  });
+});
+
+describe('serverDependencies', () => {
+  it("serves the project's own database, whatever PROMPTOPS_URL says, with dependencies for its runs", async () => {
+    const server = await serverDependencies(ws, { PROMPTOPS_URL: 'http://127.0.0.1:1' });
+    try {
+      expect(server).toMatchObject({ url: 'sqlite:registry.db', project: 'composed' });
+      expect(await server.store.listPrompts()).toEqual([]);
+      const [a, b] = [await server.dependencies(), await server.dependencies()];
+      expect(a.lookup).not.toBe(b.lookup);
+    } finally {
+      await server.store.close();
+    }
   });
 });

@@ -17,7 +17,6 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   const host = options.host ?? '127.0.0.1';
   const ws = await openWorkspace(projectDir(options));
-  // The pipeline dependencies (`pipeline`) are built here too, for the routes that run suites.
   const { serverDependencies } = await import('../../compose.js');
   const { store, url, project, environments } = await serverDependencies(ws);
   const { buildServer } = await import('../../server/app.js');
