@@ -22,7 +22,9 @@ import { bestOfMs } from './lib/timing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(path.join(root, 'dist', p));
-const { detectPii, detectSecrets, DETECTOR_REGEXES } = await dist('guardrails/pii/detectors.js');
+const { detectPii, PII_REGEXES } = await dist('guardrails/pii/detectors.js');
+const { detectSecrets, SECRET_REGEXES } = await dist('guardrails/secrets/detectors.js');
+const DETECTOR_REGEXES = [...PII_REGEXES, ...SECRET_REGEXES];
 const { createInjectionCheck } = await dist('guardrails/injection/detector.js');
 const { ALL_PATTERNS, RULES } = await dist('guardrails/injection/heuristics.js');
 const { NORMALIZE_PATTERNS } = await dist('guardrails/injection/normalize.js');

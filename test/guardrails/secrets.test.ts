@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detectPii } from '../../src/guardrails/pii/detectors.js';
+import { redactSpans, restorePlaceholders } from '../../src/guardrails/redact.js';
 import {
-  detectPii,
   detectSecrets,
   expectedEntropy,
   looksRandom,
   SECRET_KINDS,
   shannonEntropy,
-} from '../../src/guardrails/pii/detectors.js';
-import { redactSpans, restorePlaceholders } from '../../src/guardrails/redact.js';
+} from '../../src/guardrails/secrets/detectors.js';
 import type { Span } from '../../src/guardrails/types.js';
 import { REPO } from '../helpers.js';
 
