@@ -32,6 +32,7 @@ const { create: systemPromptLeak } = await dist('guardrails/builtins/system-prom
 const { lintSources } = await dist('catalog/lint.js');
 const { decodePromptBytes } = await dist('catalog/parse.js');
 const { defaultProjectConfig } = await dist('project/config.js');
+const { parseContext } = await dist('project/parse-context.js');
 
 /** Times every case ([label, fn]); returns the worst and the ones over `targetMs`. */
 async function group(cases, targetMs) {
@@ -113,7 +114,7 @@ const leakCheck = await group(
 );
 
 const lintOne = (text) =>
-  lintSources([{ file: 'prompts/hostile.prompt', text }], { config: defaultProjectConfig() });
+  lintSources([{ file: 'prompts/hostile.prompt', text }], parseContext(defaultProjectConfig()));
 const lintTimes = {};
 for (const [name, text] of Object.entries(hostilePrompts())) {
   lintTimes[name] = await bestOfMs(() => lintOne(text));

@@ -3,6 +3,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseContext } from '../../src/project/parse-context.js';
 import { BIN, copyExamples, REPO, runCli, tempDir } from '../helpers.js';
 
 let dir: string;
@@ -80,7 +81,7 @@ describe('README', () => {
     const source = /```handlebars\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const { parsePrompt } = await import('../../src/catalog/parse.js');
     const { defaultProjectConfig } = await import('../../src/project/config.js');
-    const result = await parsePrompt(source, 'support-reply.prompt', { config: defaultProjectConfig() });
+    const result = await parsePrompt(source, 'support-reply.prompt', parseContext(defaultProjectConfig()));
     expect(result.diagnostics).toEqual([]);
     expect(result.spec?.promptops.guardrails.output).toEqual([{ name: 'pii', action: 'block', options: {} }]);
     // …and that runs: in the example catalog, in place of its own support-reply
