@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { CatalogEntry } from '../catalog/lint.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import type { Workspace } from '../project/workspace.js';
 import { createProviderLookup, DEFAULT_RETRY_POLICY } from '../providers/index.js';
@@ -74,25 +73,8 @@ export interface RunSuitesOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * Runs suites against the working copy of their prompts (the version the files describe, pushed or
- * not), with bounded concurrency. Pure of the store: results are returned, the caller keeps them.
- */
-/** The working copy of a prompt as a version record: what its files say, pushed or not. */
-export function workingCopy(entry: CatalogEntry): VersionRecord {
-  return {
-    prompt: entry.spec.name,
-    number: 0,
-    hash: entry.hash,
-    spec: entry.spec,
-    author: 'working copy',
-    message: null,
-    createdAt: new Date().toISOString(),
-    parentNumber: null,
-    labels: [],
-    archived: null,
-  };
-}
+// Re-exported for the CLI, which imports it from here.
+export { workingCopy } from '../project/working-copy.js';
 
 /**
  * Runs each suite against the version given with it (the working copy, or a registered version

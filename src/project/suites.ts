@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Diagnostic } from '../catalog/diagnostics.js';
 import type { CatalogEntry } from '../catalog/lint.js';
 import { PromptOpsError } from '../errors.js';
-import { workingCopy } from '../eval/runner.js';
 import { parseSuite, type Suite, type TestCase } from '../eval/suite.js';
 import type { VersionRecord } from '../store/index.js';
+import { workingCopy } from './working-copy.js';
 import type { Workspace } from './workspace.js';
 
 /** Finds `NAME.tests.yaml` beside each prompt and parses it. */
