@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ContractSpec, JsonSchema } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import { createAjv } from './json-schema.js';
-import { describeAjvError, describeTypes } from './schema-errors.js';
+import { describeAjvError, pointerKeys, usefulAjvErrors } from './schema-errors.js';
 
 /** A change the `coerce` policy (or a field rule) made to the caller's input. */
 export interface ContractMutation {
@@ -197,51 +197,31 @@ function applyFieldRules(
   }
 }
 
+/** Schema errors as contract violations: dotted paths, the keyword as rule, and what the value was. */
 function toViolations(errors: ErrorObject[], value: unknown): ContractViolation[] {
-  return errors
-    .filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword))
-    .map((e) => {
-      // Stryker disable next-line MethodExpression: equivalent, the empty first part is filtered out below
-      const base = e.instancePath
-        .slice(1)
-        .split('/')
-        .filter(Boolean)
-        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const params = e.params as Record<string, unknown>;
-      if (e.keyword === 'required') {
-        const path = [...base, String(params.missingProperty)].join('.');
-        return { path, rule: 'required', message: 'is required but missing' };
-      }
-      if (e.keyword === 'additionalProperties') {
-        const path = [...base, String(params.additionalProperty)].join('.');
-        return { path, rule: 'unknown-field', message: 'is not an input of this prompt' };
-      }
-      const got = describe(getPath(value, base.join('.')));
-      if (e.keyword === 'enum') {
-        return {
-          path: base.join('.'),
-          rule: 'enum',
-          message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${got})`,
-          expected: params.allowedValues,
-          got,
-        };
-      }
-      if (e.keyword === 'type') {
-        return {
-          path: base.join('.'),
-          rule: 'type',
-          message: `must be ${describeTypes(params.type)} (got ${got})`,
-          expected: params.type,
-          got,
-        };
-      }
-      return {
-        path: base.join('.'),
-        rule: e.keyword,
-        message: `${describeAjvError(e)} (got ${got})`,
-        got,
-      };
-    });
+  return usefulAjvErrors(errors).map((e) => {
+    // Stryker disable next-line MethodExpression: equivalent for every key but the empty one
+    const base = pointerKeys(e.instancePath).filter(Boolean);
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === 'required') {
+      const path = [...base, String(params.missingProperty)].join('.');
+      return { path, rule: 'required', message: 'is required but missing' };
+    }
+    if (e.keyword === 'additionalProperties') {
+      const path = [...base, String(params.additionalProperty)].join('.');
+      return { path, rule: 'unknown-field', message: 'is not an input of this prompt' };
+    }
+    const got = describe(getPath(value, base.join('.')));
+    const expected =
+      e.keyword === 'enum' ? params.allowedValues : e.keyword === 'type' ? params.type : undefined;
+    return {
+      path: base.join('.'),
+      rule: e.keyword,
+      message: `${describeAjvError(e)} (got ${got})`,
+      ...(expected !== undefined ? { expected } : {}),
+      got,
+    };
+  });
 }
 
 /** A short, safe description of a value for error messages (never the whole of a long string). */
