@@ -9,7 +9,7 @@ import { toJunit } from '../../eval/junit.js';
 import type { CachedResponses, FreshResponses } from '../../eval/response-cache.js';
 import { runSuites, type SuiteResult, workingCopy } from '../../eval/runner.js';
 import type { Suite } from '../../eval/suite.js';
-import { evalSettings, loadSuites } from '../../project/suites.js';
+import { evalSettings, loadSuites } from '../../eval/suite-files.js';
 import { loadCatalog, openWorkspace } from '../../project/workspace.js';
 import type { VersionRecord } from '../../store/index.js';
 import { type GlobalOptions, projectDir, withStore } from '../context.js';
