@@ -6,7 +6,7 @@ import { REDACTED } from '../observe/trace.js';
 import type { TraceQueue } from '../observe/trace-queue.js';
 import type { CallDeps, ChatMessage, ProviderLookup, RetryPolicy, TokenUsage } from '../providers/index.js';
 import type { ModelPrice } from '../providers/registry.js';
-import type { RegistryStore, ReviewRecord } from '../store/index.js';
+import type { RegistryStore, ReviewRecord, VersionRecord } from '../store/index.js';
 import type { CompiledCache, CompiledPrompt } from './compile.js';
 import type { KnowledgeSource } from './knowledge.js';
 import type { VersionResolver } from './resolver.js';
@@ -94,23 +94,26 @@ export async function runPipeline<T = unknown>(
   }
 }
 
+/** What a review holds: the request, and for a held output the answer as it was checked. */
+type HeldRequest = {
+  request: {
+    prompt: string;
+    version: number;
+    environment: string | null;
+    input: unknown;
+    metadata: Record<string, string>;
+  };
+  output?: unknown;
+  text?: string;
+};
+
 /**
  * Acts on a person's decision about a held request. Approved output: the held answer is delivered
  * exactly as it was checked (the model is not asked again). Approved input: the request runs with
  * that escalation cleared. Rejected: a refusal. Every outcome is traced with who decided.
  */
 export async function deliverDecision<T>(deps: PipelineDeps, review: ReviewRecord): Promise<RunResult<T>> {
-  const held = review.payload as {
-    request: {
-      prompt: string;
-      version: number;
-      environment: string | null;
-      input: unknown;
-      metadata: Record<string, string>;
-    };
-    output?: unknown;
-    text?: string;
-  };
+  const held = review.payload as HeldRequest;
   if (review.status === 'pending') {
     throw new PromptOpsError(
       'PO_ERR_REVIEW_PENDING',
@@ -135,8 +138,42 @@ export async function deliverDecision<T>(deps: PipelineDeps, review: ReviewRecor
       approvedReview: { id: review.id, stage: 'input', decidedBy },
     });
   }
-  const traceId = randomUUID();
   const isApproved = review.status === 'approved';
+  const traceId = traceDecision(deps, review, record, held, decidedBy);
+  if (!isApproved) {
+    throw new PromptOpsError(
+      'PO_ERR_REVIEW_REJECTED',
+      `${record.prompt}@${record.number}: the held ${review.stage} was rejected by ${decidedBy}${review.note ? ` (${review.note})` : ''}`,
+      {
+        reviewId: review.id,
+        decidedBy,
+        traceId,
+      },
+    );
+  }
+  return {
+    output: held.output as T,
+    text: held.text ?? '',
+    traceId,
+    version: versionOf(record),
+    model: null,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    mutations: [],
+    guardrails: [],
+  };
+}
+
+/** Traces a decision delivered without running the prompt (an approved output, or a refusal); returns the trace id. */
+function traceDecision(
+  deps: PipelineDeps,
+  review: ReviewRecord,
+  record: VersionRecord,
+  held: HeldRequest,
+  decidedBy: string,
+): string {
+  const isApproved = review.status === 'approved';
+  const traceId = randomUUID();
   const error = isApproved
     ? null
     : {
@@ -166,29 +203,8 @@ export async function deliverDecision<T>(deps: PipelineDeps, review: ReviewRecor
     attempts: [],
     reasks: 0,
     guardrails: [],
-    review: { id: review.id, decision: review.status, decidedBy },
+    review: { id: review.id, decision: isApproved ? 'approved' : 'rejected', decidedBy },
     metadata: held.request.metadata,
   });
-  if (!isApproved) {
-    throw new PromptOpsError(
-      'PO_ERR_REVIEW_REJECTED',
-      `${record.prompt}@${record.number}: the held ${review.stage} was rejected by ${decidedBy}${review.note ? ` (${review.note})` : ''}`,
-      {
-        reviewId: review.id,
-        decidedBy,
-        traceId,
-      },
-    );
-  }
-  return {
-    output: held.output as T,
-    text: held.text ?? '',
-    traceId,
-    version: versionOf(record),
-    model: null,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    costUsd: 0,
-    mutations: [],
-    guardrails: [],
-  };
+  return traceId;
 }
