@@ -26,27 +26,7 @@ export function scanNumbers(text: string, want: number, out: Candidate[]): void 
     const j = i + m[0].length;
     const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
     if (isWord(prev)) {
-      // Digits glued to a word. Two letters at a word start then two digits may open an IBAN.
-      if (
-        want & W_IBAN &&
-        i >= 2 &&
-        cls(prev) & C_LETTER &&
-        cls(text.charCodeAt(i - 2)) & C_LETTER &&
-        !isWord(text.charCodeAt(i - 3)) &&
-        isDigit(text.charCodeAt(i + 1))
-      ) {
-        const e = matchIban(text, i - 2);
-        if (e !== 0) {
-          // an IBAN-shaped string with a wrong checksum is skipped whole, not read as numbers
-          if (e > 0) push(out, i - 2, e, 'iban');
-          re.lastIndex = Math.abs(e);
-          continue;
-        }
-      }
-      // skip this word only: a number after it ("ID7 4111 1111 1111 1111") starts afresh
-      let k = i + 1;
-      while (isWord(text.charCodeAt(k))) k++;
-      re.lastIndex = k;
+      re.lastIndex = skipGluedWord(text, i, prev, want, out);
       continue;
     }
     let start = i;
@@ -62,68 +42,105 @@ export function scanNumbers(text: string, want: number, out: Candidate[]): void 
       ((prev === 46 || prev === 45 || prev === 47 || prev === 44) && isWord(p2)) ||
       isCurrency(p1) ||
       (p1 === 32 && (isCurrency(p2) || currencyCodeBefore(text, start)));
-    if (attached) continue;
-    gS.length = 0;
-    gE.length = 0;
-    gSep.length = 0;
-    let digits = 0;
-    let k = i;
-    while (k < j) {
-      const gs = k;
-      while (k < j && isDigit(text.charCodeAt(k))) k++;
-      gSep.push(gS.length === 0 ? '' : text.slice(gE[gE.length - 1]!, gs));
-      gS.push(gs);
-      gE.push(k);
-      digits += k - gs;
-      while (k < j && !isDigit(text.charCodeAt(k))) k++;
-    }
-    // A letter glued to the end ("12px", "4be9…") makes the last group part of a word: after a
-    // space or parenthesis it is dropped, otherwise the whole cluster is ("4111…1111abc", "1.2.3.4a").
-    // An x is an extension ("2671x204").
-    const tail = text.charCodeAt(j);
-    if (isWord(tail) && (tail | 32) !== 120) {
-      const g = gS.length - 1;
-      const sep = g > 0 ? text.slice(gE[g - 1]!, gS[g]!) : '';
-      if (g === 0 || !(sep.includes(' ') || sep.includes('('))) continue;
-      digits -= gE[g]! - gS[g]!;
-      gS.pop();
-      gE.pop();
-      gSep.pop();
-    }
-    if (digits < 4) continue;
+    if (attached || !readGroups(text, i, j)) continue;
     c0.count = gS.length;
     c0.lead = lead;
     c0.hash = p1 === 35 || (p1 === 32 && p2 === 35);
     c0.phoneCtxAt = -1;
     c0.negCtx = -1;
-    // Try at the start, after a match, and after a clear break (" - ", " ("), never in the
-    // middle of a chain of groups joined by single spaces: "9400 1385 5450 4787 0967 34" is one number.
-    let g = 0;
-    let afterMatch = true;
-    while (g < c0.count) {
-      if (g > 0) {
-        const sep = c0.sep(g);
-        if (!sep.includes(' ') || (!afterMatch && sep.length < 2)) {
-          g++;
-          afterMatch = false;
-          continue;
-        }
-      }
-      // a single digit without + or ( starts only an IPv4 address or a NANP number ("1 415 555 2671")
-      if (
-        c0.len(g) === 1 &&
-        c0.leadAt(g) === 0 &&
-        c0.sep(g + 1) !== '.' &&
-        !(c0.digit(g, 0) === 1 && c0.len(g + 1) === 3)
-      ) {
+    matchGroups(c0, want, out);
+  }
+}
+
+/**
+ * Where to resume after digits glued to a word (the word is skipped, so a number after it starts
+ * afresh: "ID7 4111 1111 1111 1111"). Two letters at a word start then two digits may open an
+ * IBAN, which is matched on the way.
+ */
+function skipGluedWord(text: string, i: number, prev: number, want: number, out: Candidate[]): number {
+  if (
+    want & W_IBAN &&
+    i >= 2 &&
+    cls(prev) & C_LETTER &&
+    cls(text.charCodeAt(i - 2)) & C_LETTER &&
+    !isWord(text.charCodeAt(i - 3)) &&
+    isDigit(text.charCodeAt(i + 1))
+  ) {
+    const e = matchIban(text, i - 2);
+    if (e !== 0) {
+      // an IBAN-shaped string with a wrong checksum is skipped whole, not read as numbers
+      if (e > 0) push(out, i - 2, e, 'iban');
+      return Math.abs(e);
+    }
+  }
+  let k = i + 1;
+  while (isWord(text.charCodeAt(k))) k++;
+  return k;
+}
+
+/** Reads the cluster text[i, j) into the shared group arrays; false when it cannot be a number of 4+ digits. */
+function readGroups(text: string, i: number, j: number): boolean {
+  gS.length = 0;
+  gE.length = 0;
+  gSep.length = 0;
+  let digits = 0;
+  let k = i;
+  while (k < j) {
+    const gs = k;
+    while (k < j && isDigit(text.charCodeAt(k))) k++;
+    gSep.push(gS.length === 0 ? '' : text.slice(gE[gE.length - 1]!, gs));
+    gS.push(gs);
+    gE.push(k);
+    digits += k - gs;
+    while (k < j && !isDigit(text.charCodeAt(k))) k++;
+  }
+  // A letter glued to the end ("12px", "4be9…") makes the last group part of a word: after a
+  // space or parenthesis it is dropped, otherwise the whole cluster is ("4111…1111abc", "1.2.3.4a").
+  // An x is an extension ("2671x204").
+  const tail = text.charCodeAt(j);
+  if (isWord(tail) && (tail | 32) !== 120) {
+    const g = gS.length - 1;
+    const sep = g > 0 ? text.slice(gE[g - 1]!, gS[g]!) : '';
+    if (g === 0 || !(sep.includes(' ') || sep.includes('('))) return false;
+    digits -= gE[g]! - gS[g]!;
+    gS.pop();
+    gE.pop();
+    gSep.pop();
+  }
+  return digits >= 4;
+}
+
+/**
+ * Tries the numeric types at the start, after a match, and after a clear break (" - ", " ("),
+ * never in the middle of a chain of groups joined by single spaces: "9400 1385 5450 4787 0967 34"
+ * is one number.
+ */
+function matchGroups(c0: Cluster, want: number, out: Candidate[]): void {
+  let g = 0;
+  let afterMatch = true;
+  while (g < c0.count) {
+    if (g > 0) {
+      const sep = c0.sep(g);
+      if (!sep.includes(' ') || (!afterMatch && sep.length < 2)) {
         g++;
         afterMatch = false;
         continue;
       }
-      const last = matchNumberAt(c0, g, want, out);
-      afterMatch = last >= 0;
-      g = last >= 0 ? last + 1 : g + 1;
     }
+    // a single digit without + or ( starts only an IPv4 address or a NANP number ("1 415 555 2671")
+    if (
+      c0.len(g) === 1 &&
+      c0.leadAt(g) === 0 &&
+      c0.sep(g + 1) !== '.' &&
+      !(c0.digit(g, 0) === 1 && c0.len(g + 1) === 3)
+    ) {
+      g++;
+      afterMatch = false;
+      continue;
+    }
+    const last = matchNumberAt(c0, g, want, out);
+    afterMatch = last >= 0;
+    g = last >= 0 ? last + 1 : g + 1;
   }
 }
 
