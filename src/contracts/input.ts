@@ -76,32 +76,9 @@ export function enforceInput(
       `input for ${label} breaks its contract: ${violations.map((v) => `${v.path || '(input)'} ${v.message}`).join('; ')}`,
       { prompt: label, violations },
     );
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    violations.push({
-      path: '',
-      rule: 'type',
-      message: 'must be a JSON object of named inputs',
-      got: describe(input),
-    });
-    throw fail();
-  }
-  const limits = measure(input);
-  if (limits.depth > INPUT_LIMITS.maxDepth) {
-    violations.push({
-      path: '',
-      rule: 'maxDepth',
-      message: `is nested ${limits.depth} levels deep; the limit is ${INPUT_LIMITS.maxDepth}`,
-      expected: INPUT_LIMITS.maxDepth,
-    });
-    throw fail();
-  }
-  if (limits.chars > INPUT_LIMITS.maxChars) {
-    violations.push({
-      path: '',
-      rule: 'maxSize',
-      message: `holds ${limits.chars} characters; the limit is ${INPUT_LIMITS.maxChars}`,
-      expected: INPUT_LIMITS.maxChars,
-    });
+  const refused = refuseShape(input);
+  if (refused) {
+    violations.push(refused);
     throw fail();
   }
 
@@ -149,6 +126,31 @@ export function enforceInput(
   }
   if (violations.length > 0) throw fail();
   return { value, mutations };
+}
+
+/** Why an input is refused before any rule runs: not an object, or beyond the fixed limits. */
+function refuseShape(input: unknown): ContractViolation | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { path: '', rule: 'type', message: 'must be a JSON object of named inputs', got: describe(input) };
+  }
+  const limits = measure(input);
+  if (limits.depth > INPUT_LIMITS.maxDepth) {
+    return {
+      path: '',
+      rule: 'maxDepth',
+      message: `is nested ${limits.depth} levels deep; the limit is ${INPUT_LIMITS.maxDepth}`,
+      expected: INPUT_LIMITS.maxDepth,
+    };
+  }
+  if (limits.chars > INPUT_LIMITS.maxChars) {
+    return {
+      path: '',
+      rule: 'maxSize',
+      message: `holds ${limits.chars} characters; the limit is ${INPUT_LIMITS.maxChars}`,
+      expected: INPUT_LIMITS.maxChars,
+    };
+  }
+  return null;
 }
 
 /** Applies the contract's per-field rules (trim, notBlank, maxChars/truncate) to the string fields chosen. */
