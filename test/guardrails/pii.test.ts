@@ -3,14 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { piiAdversarial, scanAll, secretsAdversarial } from '../../bench/lib/adversarial.js';
 import { generate } from '../../scripts/gen-pii-set.js';
-import {
-  cardIssuerOk,
-  detectPii,
-  ibanMod97,
-  luhn,
-  PII_ENTITIES,
-  PII_REGEXES,
-} from '../../src/guardrails/pii/detectors.js';
+import { PII_ENTITIES } from '../../src/guardrails/kinds.js';
+import { cardIssuerOk, ibanMod97, luhn } from '../../src/guardrails/pii/checksums.js';
+import { detectPii, PII_REGEXES } from '../../src/guardrails/pii/detectors.js';
 import { defaultPlaceholder, redactSpans, restorePlaceholders } from '../../src/guardrails/redact.js';
 import { detectSecrets, SECRET_REGEXES } from '../../src/guardrails/secrets/detectors.js';
 import type { Span } from '../../src/guardrails/types.js';

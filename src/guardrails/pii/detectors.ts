@@ -41,9 +41,6 @@ import {
 import { scanEmails, scanIPv6 } from './email-ip.js';
 import { CLUSTER_RE, CURRENCY_CODE, scanNumbers } from './numbers.js';
 
-export { cardIssuerOk, ibanMod97, luhn } from './checksums.js';
-export { PII_ENTITIES, type PiiEntity };
-
 /** Each entity's bit in the `want` masks the scanners take. */
 const PII_BITS: Readonly<Record<PiiEntity, number>> = {
   email: W_EMAIL,

@@ -33,9 +33,6 @@ import { before, C_ALNUM, C_DIGIT, C_LETTER, C_LOWER, C_TOKEN, C_UPPER, cls, isW
 import type { Span } from '../types.js';
 import { looksRandom, shannonEntropy } from './entropy.js';
 
-export { expectedEntropy, looksRandom, shannonEntropy } from './entropy.js';
-export { SECRET_KINDS, type SecretKind };
-
 /** Which kind wins an overlap. */
 const SECRET_PRIORITY: Readonly<Record<SecretKind, number>> = {
   'private-key': 0,
