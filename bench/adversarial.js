@@ -22,7 +22,9 @@ import { bestOfMs } from './lib/timing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(path.join(root, 'dist', p));
-const { detectPii, detectSecrets, DETECTOR_REGEXES } = await dist('guardrails/pii/detectors.js');
+const { detectPii, PII_REGEXES } = await dist('guardrails/pii/detectors.js');
+const { detectSecrets, SECRET_REGEXES } = await dist('guardrails/secrets/detectors.js');
+const DETECTOR_REGEXES = [...PII_REGEXES, ...SECRET_REGEXES];
 const { createInjectionCheck } = await dist('guardrails/injection/detector.js');
 const { ALL_PATTERNS, RULES } = await dist('guardrails/injection/heuristics.js');
 const { NORMALIZE_PATTERNS } = await dist('guardrails/injection/normalize.js');
@@ -30,6 +32,7 @@ const { create: systemPromptLeak } = await dist('guardrails/builtins/system-prom
 const { lintSources } = await dist('catalog/lint.js');
 const { decodePromptBytes } = await dist('catalog/parse.js');
 const { defaultProjectConfig } = await dist('project/config.js');
+const { parseContext } = await dist('project/parse-context.js');
 
 /** Times every case ([label, fn]); returns the worst and the ones over `targetMs`. */
 async function group(cases, targetMs) {
@@ -111,7 +114,7 @@ const leakCheck = await group(
 );
 
 const lintOne = (text) =>
-  lintSources([{ file: 'prompts/hostile.prompt', text }], { config: defaultProjectConfig() });
+  lintSources([{ file: 'prompts/hostile.prompt', text }], parseContext(defaultProjectConfig()));
 const lintTimes = {};
 for (const [name, text] of Object.entries(hostilePrompts())) {
   lintTimes[name] = await bestOfMs(() => lintOne(text));

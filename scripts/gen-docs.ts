@@ -88,7 +88,10 @@ export function cliReference(): string {
   const commands = allCommands(program).filter((c) => c !== program);
   const providerKeys = Object.entries(BUILTIN_PROVIDERS).filter(([, p]) => p.apiKeyEnv);
   return `${[
-    header('CLI reference', 'the command declarations in src/cli/commands/*-commands.ts and src/environment-variables.ts'),
+    header(
+      'CLI reference',
+      'the command declarations in src/cli/commands/*-commands.ts and src/environment-variables.ts',
+    ),
     `${program.description()} Every command prints its own help with \`promptops COMMAND --help\`.`,
     '## Global options',
     table(

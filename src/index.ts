@@ -16,6 +16,7 @@ export {
 export { ERROR_CATALOG, type ErrorCode, isPromptOpsError, PromptOpsError } from './errors.js';
 export type { Trace } from './observe/trace.js';
 export { type ProjectConfig, parseProjectConfig } from './project/config.js';
+export { parseContext } from './project/parse-context.js';
 export { loadCatalog, openWorkspace, type Workspace } from './project/workspace.js';
 export { type ClientOptions, createClient, type PromptOpsClient, type RunOptions } from './runtime/client.js';
 export type { RunResult } from './runtime/pipeline.js';

@@ -3,6 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { hasErrors } from '../src/catalog/diagnostics.js';
 import { openProjectStore } from '../src/compose.js';
 import { loadCatalog, openWorkspace } from '../src/project/workspace.js';
@@ -54,6 +55,29 @@ export async function tempDir(prefix = 'promptops-'): Promise<{ dir: string; cle
 /** Copies the example project into `dest`, without its local state (`.promptops/`). */
 export async function copyExamples(dest: string): Promise<void> {
   await cp(EXAMPLES, dest, { recursive: true, filter: (src) => !src.includes('.promptops') });
+}
+
+/**
+ * A fresh temporary folder for each test of the file or `describe` it is called in (one for all of
+ * them with `once`), holding a copy of the example project with `examples`, removed afterwards. It
+ * registers its own hooks, before the caller's: call it where the caller's hooks are declared.
+ * Returns the folder's path; read it inside hooks and tests.
+ */
+export function useTempDir(options: { examples?: boolean; once?: boolean } = {}): () => string {
+  let current: { dir: string; cleanup: () => Promise<void> } | null = null;
+  const [before, after] = options.once ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    current = await tempDir();
+    if (options.examples) await copyExamples(current.dir);
+  });
+  after(async () => {
+    await current?.cleanup();
+    current = null;
+  });
+  return () => {
+    if (!current) throw new Error('useTempDir: the folder exists only inside hooks and tests');
+    return current.dir;
+  };
 }
 
 /**

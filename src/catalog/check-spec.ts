@@ -70,10 +70,22 @@ function unstorableText(text: string, where: string): string | null {
  * Everything wrong with a value that claims to be a canonical `PromptSpec`: its shape (the
  * registry's readers rely on every required field), its name (safe in refs and URLs), its JSON
  * Schemas and patterns, what the engines can store, and its size. Empty when it is a spec the
- * registry may keep. `parsePrompt` runs this on what it builds, and every push (local, over HTTP,
- * or straight to a store) runs it on what it receives: one rule for every way in.
+ * registry may keep. Every push (local, over HTTP, or straight to a store) runs it on what it
+ * receives, and `parsePrompt` on what it builds: one rule for every way in.
  */
 export function specProblems(value: unknown): string[] {
+  return collectSpecProblems(value, true);
+}
+
+/**
+ * `specProblems` without the checks `parsePrompt` has already made with a line and column (the
+ * JSON Schemas and the output pattern), so that each check runs once.
+ */
+export function unlocatedSpecProblems(value: unknown): string[] {
+  return collectSpecProblems(value, false);
+}
+
+function collectSpecProblems(value: unknown, withSchemas: boolean): string[] {
   const unstorable = findUnstorable(value, 'spec');
   if (unstorable) return [unstorable];
   if (!validateSpecShape(value)) {
@@ -87,6 +99,19 @@ export function specProblems(value: unknown): string[] {
   if (spec.variant !== undefined && !spec.name.endsWith(`.${spec.variant}`)) {
     problems.push(`spec.name "${spec.name}" must end in ".${spec.variant}", its variant`);
   }
+  if (withSchemas) problems.push(...schemaProblems(spec));
+  const bytes = Buffer.byteLength(canonicalJson(spec));
+  if (bytes > MAX_SPEC_BYTES) {
+    problems.push(
+      `the spec is ${(bytes / 1024 / 1024).toFixed(1)} MB; a spec may be at most ${MAX_SPEC_BYTES / 1024 / 1024} MB`,
+    );
+  }
+  return problems;
+}
+
+/** The spec's JSON Schemas must be valid and its output pattern must compile. */
+function schemaProblems(spec: PromptSpec): string[] {
+  const problems: string[] = [];
   for (const [where, schema] of [
     ['spec.input.schema', spec.input.schema],
     ['spec.output.schema', spec.output.schema],
@@ -101,12 +126,6 @@ export function specProblems(value: unknown): string[] {
     } catch (err) {
       problems.push(`spec.promptops.contract.output.pattern does not compile: ${(err as Error).message}`);
     }
-  }
-  const bytes = Buffer.byteLength(canonicalJson(spec));
-  if (bytes > MAX_SPEC_BYTES) {
-    problems.push(
-      `the spec is ${(bytes / 1024 / 1024).toFixed(1)} MB; a spec may be at most ${MAX_SPEC_BYTES / 1024 / 1024} MB`,
-    );
   }
   return problems;
 }

@@ -8,12 +8,7 @@ export {
   type SpecDiff,
 } from './diff.js';
 export { type CatalogEntry, type CatalogResult, lintSources, type SourceFile } from './lint.js';
-export {
-  decodePromptBytes,
-  MAX_PROMPT_BYTES,
-  type ParseContext,
-  type ParseResult,
-  parsePrompt,
-} from './parse.js';
+export { decodePromptBytes, MAX_PROMPT_BYTES, type ParseResult, parsePrompt } from './parse.js';
+export type { CatalogConfig, GuardrailRules, KnownNames, ParseContext } from './parse-context.js';
 export { formatVersionRef, parseVersionRef, type VersionRef, type VersionSelector } from './ref.js';
 export * from './spec.js';

@@ -1,6 +1,7 @@
 import { hashSpec } from './canonical.js';
 import { type Diagnostic, sortDiagnostics } from './diagnostics.js';
-import { type ParseContext, parsePrompt } from './parse.js';
+import { parsePrompt } from './parse.js';
+import type { ParseContext } from './parse-context.js';
 import type { PromptSpec } from './spec.js';
 
 /** A file's text, or the reason it could not be read as text. */

@@ -43,7 +43,10 @@ export interface OutputRules {
 
 export interface ContractSpec {
   policy: InputPolicy;
-  /** Upper bound on the total characters of all string inputs together. */
+  /**
+   * Upper bound on the input's text: the characters of every string value and every object key,
+   * counted together (numbers, booleans and JSON punctuation do not count).
+   */
   maxInputChars?: number;
   /** Per-field rules keyed by a dotted path into the input (`customer.email`). */
   fields: Record<string, FieldRule>;

@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ContractSpec, JsonSchema } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import { createAjv } from './json-schema.js';
-import { describeAjvError, describeTypes } from './schema-errors.js';
+import { describeAjvError, pointerKeys, usefulAjvErrors } from './schema-errors.js';
 
 /** A change the `coerce` policy (or a field rule) made to the caller's input. */
 export interface ContractMutation {
@@ -76,32 +76,9 @@ export function enforceInput(
       `input for ${label} breaks its contract: ${violations.map((v) => `${v.path || '(input)'} ${v.message}`).join('; ')}`,
       { prompt: label, violations },
     );
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    violations.push({
-      path: '',
-      rule: 'type',
-      message: 'must be a JSON object of named inputs',
-      got: describe(input),
-    });
-    throw fail();
-  }
-  const limits = measure(input);
-  if (limits.depth > INPUT_LIMITS.maxDepth) {
-    violations.push({
-      path: '',
-      rule: 'maxDepth',
-      message: `is nested ${limits.depth} levels deep; the limit is ${INPUT_LIMITS.maxDepth}`,
-      expected: INPUT_LIMITS.maxDepth,
-    });
-    throw fail();
-  }
-  if (limits.chars > INPUT_LIMITS.maxChars) {
-    violations.push({
-      path: '',
-      rule: 'maxSize',
-      message: `holds ${limits.chars} characters; the limit is ${INPUT_LIMITS.maxChars}`,
-      expected: INPUT_LIMITS.maxChars,
-    });
+  const refused = refuseShape(input);
+  if (refused) {
+    violations.push(refused);
     throw fail();
   }
 
@@ -151,6 +128,31 @@ export function enforceInput(
   return { value, mutations };
 }
 
+/** Why an input is refused before any rule runs: not an object, or beyond the fixed limits. */
+function refuseShape(input: unknown): ContractViolation | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { path: '', rule: 'type', message: 'must be a JSON object of named inputs', got: describe(input) };
+  }
+  const limits = measure(input);
+  if (limits.depth > INPUT_LIMITS.maxDepth) {
+    return {
+      path: '',
+      rule: 'maxDepth',
+      message: `is nested ${limits.depth} levels deep; the limit is ${INPUT_LIMITS.maxDepth}`,
+      expected: INPUT_LIMITS.maxDepth,
+    };
+  }
+  if (limits.chars > INPUT_LIMITS.maxChars) {
+    return {
+      path: '',
+      rule: 'maxSize',
+      message: `holds ${limits.chars} characters; the limit is ${INPUT_LIMITS.maxChars}`,
+      expected: INPUT_LIMITS.maxChars,
+    };
+  }
+  return null;
+}
+
 /** Applies the contract's per-field rules (trim, notBlank, maxChars/truncate) to the string fields chosen. */
 function applyFieldRules(
   value: Record<string, unknown>,
@@ -197,51 +199,31 @@ function applyFieldRules(
   }
 }
 
+/** Schema errors as contract violations: dotted paths, the keyword as rule, and what the value was. */
 function toViolations(errors: ErrorObject[], value: unknown): ContractViolation[] {
-  return errors
-    .filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword))
-    .map((e) => {
-      // Stryker disable next-line MethodExpression: equivalent, the empty first part is filtered out below
-      const base = e.instancePath
-        .slice(1)
-        .split('/')
-        .filter(Boolean)
-        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const params = e.params as Record<string, unknown>;
-      if (e.keyword === 'required') {
-        const path = [...base, String(params.missingProperty)].join('.');
-        return { path, rule: 'required', message: 'is required but missing' };
-      }
-      if (e.keyword === 'additionalProperties') {
-        const path = [...base, String(params.additionalProperty)].join('.');
-        return { path, rule: 'unknown-field', message: 'is not an input of this prompt' };
-      }
-      const got = describe(getPath(value, base.join('.')));
-      if (e.keyword === 'enum') {
-        return {
-          path: base.join('.'),
-          rule: 'enum',
-          message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${got})`,
-          expected: params.allowedValues,
-          got,
-        };
-      }
-      if (e.keyword === 'type') {
-        return {
-          path: base.join('.'),
-          rule: 'type',
-          message: `must be ${describeTypes(params.type)} (got ${got})`,
-          expected: params.type,
-          got,
-        };
-      }
-      return {
-        path: base.join('.'),
-        rule: e.keyword,
-        message: `${describeAjvError(e)} (got ${got})`,
-        got,
-      };
-    });
+  return usefulAjvErrors(errors).map((e) => {
+    // Stryker disable next-line MethodExpression: equivalent for every key but the empty one
+    const base = pointerKeys(e.instancePath).filter(Boolean);
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === 'required') {
+      const path = [...base, String(params.missingProperty)].join('.');
+      return { path, rule: 'required', message: 'is required but missing' };
+    }
+    if (e.keyword === 'additionalProperties') {
+      const path = [...base, String(params.additionalProperty)].join('.');
+      return { path, rule: 'unknown-field', message: 'is not an input of this prompt' };
+    }
+    const got = describe(getPath(value, base.join('.')));
+    const expected =
+      e.keyword === 'enum' ? params.allowedValues : e.keyword === 'type' ? params.type : undefined;
+    return {
+      path: base.join('.'),
+      rule: e.keyword,
+      message: `${describeAjvError(e)} (got ${got})`,
+      ...(expected !== undefined ? { expected } : {}),
+      got,
+    };
+  });
 }
 
 /** A short, safe description of a value for error messages (never the whole of a long string). */

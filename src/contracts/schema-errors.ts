@@ -16,9 +16,7 @@ export function describeAjvErrors(
 ): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
-  for (const error of errors ?? []) {
-    // `anyOf`/`oneOf` repeat their branches' errors; the branch errors are the useful ones.
-    if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if') continue;
+  for (const error of usefulAjvErrors(errors)) {
     const path = pointerToPath(error.instancePath);
     const where = displayPath(root, path);
     let problem: SchemaProblem;
@@ -41,11 +39,7 @@ export function describeAjvErrors(
         break;
       }
       case 'enum':
-        problem = {
-          path,
-          isKey: false,
-          message: `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
-        };
+        problem = { path, isKey: false, message: `${where} ${describeAjvError(error)}` };
         break;
       default:
         problem = { path, isKey: false, message: `${where || 'value'} ${describeAjvError(error)}` };
@@ -56,6 +50,11 @@ export function describeAjvErrors(
     problems.push(problem);
   }
   return problems;
+}
+
+/** The errors worth showing: `anyOf`/`oneOf`/`if` repeat their branches' errors, which are the useful ones. */
+export function usefulAjvErrors(errors: readonly ErrorObject[] | null | undefined): ErrorObject[] {
+  return (errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'if');
 }
 
 /** `integer,null` → `an integer or null`: a JSON Schema type list the way a person says it. */
@@ -99,6 +98,8 @@ export function describeAjvError(error: ErrorObject): string {
       return `must match the pattern ${String(p.pattern)}`;
     case 'format':
       return `must be a valid ${String(p.format)}`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
       return `must be ${JSON.stringify(p.allowedValue)}`;
     case 'multipleOf':
@@ -108,13 +109,17 @@ export function describeAjvError(error: ErrorObject): string {
   }
 }
 
-function pointerToPath(pointer: string): (string | number)[] {
+/** The keys a JSON Pointer (an Ajv `instancePath`) names, unescaped: `/a~1b/0` → `["a/b", "0"]`. */
+export function pointerKeys(pointer: string): string[] {
   if (!pointer) return [];
   return pointer
     .slice(1)
     .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  return pointerKeys(pointer).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 function displayPath(root: string, path: readonly (string | number)[]): string {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { CatalogEntry } from '../catalog/lint.js';
 import type { ProjectDependencies } from '../compose.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import { CompiledCache } from '../runtime/compile.js';
@@ -70,22 +69,6 @@ export interface RunSuitesOptions {
   /** Answers cached from earlier runs (filled with this run's new answers). Off with --no-cache. */
   cache?: { cached: CachedResponses; fresh: FreshResponses };
   onProgress?: (done: number, total: number) => void;
-}
-
-/** The working copy of a prompt as a version record: what its files say, pushed or not. */
-export function workingCopy(entry: CatalogEntry): VersionRecord {
-  return {
-    prompt: entry.spec.name,
-    number: 0,
-    hash: entry.hash,
-    spec: entry.spec,
-    author: 'working copy',
-    message: null,
-    createdAt: new Date().toISOString(),
-    parentNumber: null,
-    labels: [],
-    archived: null,
-  };
 }
 
 /**

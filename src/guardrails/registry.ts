@@ -1,5 +1,5 @@
 import type { GuardrailAction, GuardrailStage, JsonSchema } from '../catalog/spec.js';
-import { PII_ENTITIES, SECRET_KINDS } from './pii/kinds.js';
+import { PII_ENTITIES, SECRET_KINDS } from './kinds.js';
 import type { GuardrailFactory } from './types.js';
 
 export type { GuardrailFactory };

@@ -28,9 +28,5 @@ export const BUILTIN_PROVIDERS: Readonly<Record<string, ProviderSettings>> = {
 /** The offline provider's models: `echo` returns the rendered prompt, `scripted` answers from fixtures. */
 export const OFFLINE_MODELS = ['echo', 'scripted'] as const;
 
-/** Splits `provider/model` into its parts (the model part may itself contain slashes). */
-export function splitModelId(model: string): { provider: string; model: string } | null {
-  const slash = model.indexOf('/');
-  if (slash <= 0 || slash === model.length - 1) return null;
-  return { provider: model.slice(0, slash), model: model.slice(slash + 1) };
-}
+// A model id is part of a prompt spec, so catalog/ owns how it reads.
+export { splitModelId } from '../catalog/model-id.js';

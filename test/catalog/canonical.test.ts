@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, hashSpec, shortHash } from '../../src/catalog/canonical.js';
 import { lintSources } from '../../src/catalog/lint.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import { parse, promptSource, specOf } from './support.js';
 
 describe('canonicalJson', () => {
@@ -142,9 +143,10 @@ describe('hashSpec', () => {
 
   it('is what lintSources reports as the version identity', async () => {
     const source = promptSource(frontmatterA, template);
-    const { entries } = await lintSources([{ file: 'ordered.prompt', text: source }], {
-      config: defaultProjectConfig(),
-    });
+    const { entries } = await lintSources(
+      [{ file: 'ordered.prompt', text: source }],
+      parseContext(defaultProjectConfig()),
+    );
     expect(entries).toHaveLength(1);
     expect(entries[0]!.hash).toBe(hashSpec(await specOf(source)));
     expect(shortHash(entries[0]!.hash)).toBe(entries[0]!.hash.slice(0, 12));

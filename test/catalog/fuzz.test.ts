@@ -6,6 +6,7 @@ import { KNOWN_FRONTMATTER_KEYS } from '../../src/catalog/frontmatter-schema.js'
 import { type CatalogResult, lintSources, type SourceFile } from '../../src/catalog/lint.js';
 import { decodePromptBytes } from '../../src/catalog/parse.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import { loadExamples, promptSource } from './support.js';
 
 /** mulberry32: a tiny deterministic PRNG, so every failure can be replayed from its seed. */
@@ -201,7 +202,7 @@ function invariantViolations(sources: readonly SourceFile[], result: CatalogResu
 async function lintOrReport(sources: SourceFile[], context: string): Promise<string[]> {
   let result: CatalogResult;
   try {
-    result = await lintSources(sources, { config: defaultProjectConfig(), partials: PARTIALS });
+    result = await lintSources(sources, parseContext(defaultProjectConfig(), PARTIALS));
   } catch (err) {
     return [`${context}: lintSources threw ${(err as Error).stack?.split('\n').slice(0, 3).join(' | ')}`];
   }
@@ -211,7 +212,7 @@ async function lintOrReport(sources: SourceFile[], context: string): Promise<str
 const { prompts: EXAMPLES, partials: PARTIALS } = await loadExamples();
 const HOSTILE = hostilePrompts();
 const lint = (text: string, file = 'prompts/fuzz.prompt') =>
-  lintSources([{ file, text }], { config: defaultProjectConfig(), partials: PARTIALS });
+  lintSources([{ file, text }], parseContext(defaultProjectConfig(), PARTIALS));
 
 describe('seeded fuzzing of the example prompts', () => {
   it('never throws and always gives well-formed diagnostics for thousands of mutated prompts', async () => {
@@ -324,7 +325,7 @@ describe('hostile and degenerate inputs', () => {
 
   it('does not crash on a template with 2 500 nested sub-expressions', async () => {
     const text = HOSTILE.nestedSubExpressions;
-    const result = await lintSources([{ file: 'deep.prompt', text }], { config: defaultProjectConfig() });
+    const result = await lintSources([{ file: 'deep.prompt', text }], parseContext(defaultProjectConfig()));
     // Either the template is accepted, or it is refused as a template problem on its line.
     if (result.entries.length === 0) {
       expect(result.diagnostics.map((d) => [d.rule, d.line])).toContainEqual(['template-syntax', 6]);
@@ -344,7 +345,7 @@ describe('hostile and degenerate inputs', () => {
     for (const value of ['.nan', '.inf', '-.inf', '1e400']) {
       const text = promptSource(`config:\n  temperature: ${value}`, 'Hi');
       const sources = [{ file: 'nan.prompt', text }];
-      const result = await lintSources(sources, { config: defaultProjectConfig() });
+      const result = await lintSources(sources, parseContext(defaultProjectConfig()));
       expect(invariantViolations(sources, result), value).toEqual([]);
       expect(
         result.diagnostics.map((d) => [d.severity, d.line]),

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../src/catalog/diagnostics.js';
 import { lintSources } from '../../src/catalog/lint.js';
 import { decodePromptBytes, MAX_PROMPT_BYTES } from '../../src/catalog/parse.js';
 import { defaultProjectConfig, type ProjectConfig, parseProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import { only, parse, promptSource } from './support.js';
 
 interface Expected {
@@ -824,7 +825,7 @@ describe('catalog-wide rules', () => {
         { file: 'prompts/a/welcome.prompt', text: 'Hello' },
         { file: 'prompts/b/other.prompt', text: promptSource('name: welcome', 'Hi') },
       ],
-      { config: defaultProjectConfig() },
+      parseContext(defaultProjectConfig()),
     );
     expect(result.entries.map((e) => e.file)).toEqual(['prompts/a/welcome.prompt']);
     const diagnostic = only(result.diagnostics, 'duplicate-name');
@@ -839,7 +840,7 @@ describe('catalog-wide rules', () => {
         { file: 'prompts/welcome.prompt', text: 'Hello' },
         { file: 'prompts/welcome.formal.prompt', text: 'Good day' },
       ],
-      { config: defaultProjectConfig() },
+      parseContext(defaultProjectConfig()),
     );
     expect(result.diagnostics).toEqual([]);
     expect(result.entries.map((e) => e.spec.name)).toEqual(['welcome', 'welcome.formal']);
@@ -851,7 +852,7 @@ describe('catalog-wide rules', () => {
         { file: 'z.prompt', text: promptSource('modle: x', 'Hi') },
         { file: 'a.prompt', text: promptSource(SCHEMA_A, '{{b}}\n{{c}}') },
       ],
-      { config: defaultProjectConfig() },
+      parseContext(defaultProjectConfig()),
     );
     expect(result.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}:${d.rule}`)).toEqual([
       'a.prompt:4:5:unused-input',
@@ -929,9 +930,10 @@ describe('reading files (decodePromptBytes)', () => {
   it('hands the file diagnostic through lintSources unchanged', async () => {
     const decoded = await roundTrip('nul2.prompt', new Uint8Array([0x68, 0x00]));
     if (!('diagnostic' in decoded)) throw new Error('expected a diagnostic');
-    const result = await lintSources([{ file: 'nul2.prompt', diagnostic: decoded.diagnostic }], {
-      config: defaultProjectConfig(),
-    });
+    const result = await lintSources(
+      [{ file: 'nul2.prompt', diagnostic: decoded.diagnostic }],
+      parseContext(defaultProjectConfig()),
+    );
     expect(result.diagnostics).toEqual([decoded.diagnostic]);
     expect(result.entries).toEqual([]);
   });

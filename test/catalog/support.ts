@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../src/catalog/diagnostics.js';
 import { type ParseResult, parsePrompt } from '../../src/catalog/parse.js';
 import type { PromptSpec } from '../../src/catalog/spec.js';
 import { defaultProjectConfig, type ProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXAMPLE_PROMPTS = path.join(REPO, 'examples', 'prompts');
@@ -16,10 +17,7 @@ export function parse(
   file = 'prompts/sample.prompt',
   options: { config?: ProjectConfig; partials?: ReadonlyMap<string, string> } = {},
 ): Promise<ParseResult> {
-  return parsePrompt(source, file, {
-    config: options.config ?? defaultProjectConfig(),
-    ...(options.partials ? { partials: options.partials } : {}),
-  });
+  return parsePrompt(source, file, parseContext(options.config ?? defaultProjectConfig(), options.partials));
 }
 
 /** Parses a source that must be valid and returns its spec (failing with the diagnostics otherwise). */

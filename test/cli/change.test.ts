@@ -4,18 +4,11 @@
  */
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyExamples, runCli, tempDir } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-const as = (who: string, args: string[]) => runCli(args, { cwd: dir, env: { PROMPTOPS_AUTHOR: who } });
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  await copyExamples(dir);
-});
-afterEach(async () => cleanup());
+const dir = useTempDir({ examples: true });
+const as = (who: string, args: string[]) => runCli(args, { cwd: dir(), env: { PROMPTOPS_AUTHOR: who } });
 
 describe('promptops change and release', () => {
   it('push --propose opens a request per new version; the gate holds until checks and approvals are in', async () => {
@@ -58,7 +51,7 @@ describe('promptops change and release', () => {
 
   it('a working copy that is not the proposed version cannot record checks', async () => {
     await as('ada@acme.example', ['push', '--propose']);
-    await appendFile(path.join(dir, 'prompts', 'support-reply.prompt'), 'One more line.\n');
+    await appendFile(path.join(dir(), 'prompts', 'support-reply.prompt'), 'One more line.\n');
     const listed = JSON.parse((await as('ada@acme.example', ['change', 'ls', '--json'])).stdout)
       .changeRequests as {
       number: number;

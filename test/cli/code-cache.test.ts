@@ -1,22 +1,16 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, runCli, tempDir } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLES, runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => cleanup());
+const dir = useTempDir();
 
 describe('the CLI start-up code cache', () => {
   it('is written once per command, reused, and survives a corrupt cache file', async () => {
-    const env = { PROMPTOPS_CACHE_DIR: dir };
+    const env = { PROMPTOPS_CACHE_DIR: dir() };
     const first = await runCli(['lint'], { cwd: EXAMPLES, env });
     expect(first.code).toBe(0);
-    const cacheDir = path.join(dir, 'promptops', 'v8');
+    const cacheDir = path.join(dir(), 'promptops', 'v8');
     const files = await readdir(cacheDir);
     expect(files).toEqual([expect.stringMatching(/^v\d+.*-lint\.bin$/)]);
     const file = path.join(cacheDir, files[0]!);
@@ -40,14 +34,14 @@ describe('the CLI start-up code cache', () => {
   });
 
   it('runs without a cache when turned off or when the cache folder cannot be created', async () => {
-    await writeFile(path.join(dir, 'promptops'), 'a file where the cache folder should be');
-    const blocked = await runCli(['--version'], { cwd: EXAMPLES, env: { PROMPTOPS_CACHE_DIR: dir } });
+    await writeFile(path.join(dir(), 'promptops'), 'a file where the cache folder should be');
+    const blocked = await runCli(['--version'], { cwd: EXAMPLES, env: { PROMPTOPS_CACHE_DIR: dir() } });
     expect(blocked.code).toBe(0);
     const off = await runCli(['--version'], {
       cwd: EXAMPLES,
-      env: { PROMPTOPS_CACHE_DIR: path.join(dir, 'x'), PROMPTOPS_NO_CODE_CACHE: '1' },
+      env: { PROMPTOPS_CACHE_DIR: path.join(dir(), 'x'), PROMPTOPS_NO_CODE_CACHE: '1' },
     });
     expect(off.code).toBe(0);
-    await expect(readdir(path.join(dir, 'x'))).rejects.toThrow();
+    await expect(readdir(path.join(dir(), 'x'))).rejects.toThrow();
   });
 });

@@ -1,16 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyExamples, runCli, tempDir } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  await copyExamples(dir);
-});
-afterEach(async () => cleanup());
+const dir = useTempDir({ examples: true });
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: detects ANSI colour escapes
 const ANSI = /\u001b\[/;
@@ -24,28 +17,28 @@ describe('bad input gets a clear error and nothing stored changes', () => {
   ])(
     'refuses a push of a catalog with %s, exit 1, no stack trace, registry untouched',
     async (_, content, rule) => {
-      expect((await runCli(['push', '-m', 'baseline'], { cwd: dir })).code).toBe(0);
-      const before = (await runCli(['ls', '--json'], { cwd: dir })).stdout;
-      const support = path.join(dir, 'prompts', 'support-reply.prompt');
+      expect((await runCli(['push', '-m', 'baseline'], { cwd: dir() })).code).toBe(0);
+      const before = (await runCli(['ls', '--json'], { cwd: dir() })).stdout;
+      const support = path.join(dir(), 'prompts', 'support-reply.prompt');
       await writeFile(
         support,
         (await readFile(support, 'utf8')).replace('Latest message:', 'Newest message:'),
       );
-      await writeFile(path.join(dir, 'prompts', 'broken.prompt'), content);
+      await writeFile(path.join(dir(), 'prompts', 'broken.prompt'), content);
 
-      const push = await runCli(['push'], { cwd: dir });
+      const push = await runCli(['push'], { cwd: dir() });
       expect(push.code).toBe(1);
       expect(push.stderr).toContain(rule);
       expect(push.stderr).toContain('PO_ERR_CATALOG_INVALID');
       expect(push.stderr).toContain('Nothing was written');
       expect(push.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-      expect((await runCli(['ls', '--json'], { cwd: dir })).stdout).toBe(before);
+      expect((await runCli(['ls', '--json'], { cwd: dir() })).stdout).toBe(before);
     },
   );
 
   it('rejects a 10 MB .prompt without reading it as a template', async () => {
-    await writeFile(path.join(dir, 'prompts', 'huge.prompt'), Buffer.alloc(10 * 1024 * 1024, 'a'));
-    const lint = await runCli(['lint', '--json'], { cwd: dir });
+    await writeFile(path.join(dir(), 'prompts', 'huge.prompt'), Buffer.alloc(10 * 1024 * 1024, 'a'));
+    const lint = await runCli(['lint', '--json'], { cwd: dir() });
     expect(lint.code).toBe(1);
     const result = JSON.parse(lint.stdout);
     expect(result.diagnostics).toEqual([
@@ -56,10 +49,10 @@ describe('bad input gets a clear error and nothing stored changes', () => {
 
   it('prints file:line:col, the rule and a fix for each lint problem', async () => {
     await writeFile(
-      path.join(dir, 'prompts', 'typo.prompt'),
+      path.join(dir(), 'prompts', 'typo.prompt'),
       '---\nname: typo\nmodle: openai/gpt-4o\ninput:\n  schema:\n    question: string\n---\nAnswer {{questoin}}\n',
     );
-    const lint = await runCli(['lint', 'prompts/typo.prompt'], { cwd: dir });
+    const lint = await runCli(['lint', 'prompts/typo.prompt'], { cwd: dir() });
     expect(lint.code).toBe(1);
     expect(lint.stdout).toContain(
       'prompts/typo.prompt:3:1 error unknown frontmatter key "modle" (did you mean "model"?)',
@@ -71,16 +64,16 @@ describe('bad input gets a clear error and nothing stored changes', () => {
   });
 
   it('exits 3 with a hint for an unknown prompt, 2 for a malformed reference', async () => {
-    await runCli(['push'], { cwd: dir });
-    const missing = await runCli(['show', 'nope'], { cwd: dir });
+    await runCli(['push'], { cwd: dir() });
+    const missing = await runCli(['show', 'nope'], { cwd: dir() });
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('error[PO_ERR_PROMPT_NOT_FOUND]: prompt "nope" is not in the registry');
-    const json = await runCli(['show', 'nope@7', '--json'], { cwd: dir });
+    const json = await runCli(['show', 'nope@7', '--json'], { cwd: dir() });
     expect(JSON.parse(json.stderr).error.code).toBe('PO_ERR_PROMPT_NOT_FOUND');
-    const bad = await runCli(['show', 'bad ref!'], { cwd: dir });
+    const bad = await runCli(['show', 'bad ref!'], { cwd: dir() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('NAME@3');
-    const version = await runCli(['show', 'support-reply@9'], { cwd: dir });
+    const version = await runCli(['show', 'support-reply@9'], { cwd: dir() });
     expect(version.code).toBe(3);
     expect(version.stderr).toContain('PO_ERR_VERSION_NOT_FOUND');
   });
@@ -114,10 +107,10 @@ describe('bad input gets a clear error and nothing stored changes', () => {
 
   it('reports an invalid promptops.yaml with its line', async () => {
     await writeFile(
-      path.join(dir, 'promptops.yaml'),
+      path.join(dir(), 'promptops.yaml'),
       'project: x\nproviders:\n  openai:\n    apiKey: sk-live-123\n',
     );
-    const result = await runCli(['push'], { cwd: dir });
+    const result = await runCli(['push'], { cwd: dir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('promptops.yaml:4:5');
     expect(result.stderr).toContain('apiKeyEnv');
@@ -125,11 +118,11 @@ describe('bad input gets a clear error and nothing stored changes', () => {
   });
 
   it('shows examples in --help and the version with --version', async () => {
-    const help = await runCli(['push', '--help'], { cwd: dir });
+    const help = await runCli(['push', '--help'], { cwd: dir() });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('$ promptops push -m');
-    const version = await runCli(['--version'], { cwd: dir });
+    const version = await runCli(['--version'], { cwd: dir() });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

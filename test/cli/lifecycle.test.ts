@@ -1,32 +1,26 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyExamples, runCli, tempDir } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { copyExamples, runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => cleanup());
+const dir = useTempDir();
 
 /** The example project, copied to a fresh folder; returns its path. */
 async function exampleProject(): Promise<string> {
-  const target = path.join(dir, 'catalog');
+  const target = path.join(dir(), 'catalog');
   await copyExamples(target);
   return target;
 }
 
 describe('a prompt through its lifecycle, with the built CLI', () => {
   it('scaffolds a project with init that passes lint as created', async () => {
-    const init = await runCli(['init', 'proj'], { cwd: dir });
+    const init = await runCli(['init', 'proj'], { cwd: dir() });
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('prompts/summarize.prompt');
-    const lint = await runCli(['lint'], { cwd: path.join(dir, 'proj') });
+    const lint = await runCli(['lint'], { cwd: path.join(dir(), 'proj') });
     expect(lint.stdout).toContain('1 prompt valid; 0 errors, 0 warnings');
     expect(lint.code).toBe(0);
-    const again = await runCli(['init', 'proj'], { cwd: dir });
+    const again = await runCli(['init', 'proj'], { cwd: dir() });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already a promptops project');
   });
@@ -181,7 +175,7 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
   });
 
   it('runs the demo end to end', async () => {
-    const result = await runCli(['demo', path.join(dir, 'demo')], { cwd: dir });
+    const result = await runCli(['demo', path.join(dir(), 'demo')], { cwd: dir() });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('created   support-reply@2');
     expect(result.stdout).toContain('input.locale: new required field');
@@ -190,10 +184,10 @@ describe('a prompt through its lifecycle, with the built CLI', () => {
       /support-reply@1\s+input\s+prompt-injection\s+block\s+\d+\s+1\s+1 \(100%\)/,
     );
     // The demo leaves a catalog whose suites pass, so the next command a user tries works.
-    const tested = await runCli(['test', '--no-store'], { cwd: path.join(dir, 'demo') });
+    const tested = await runCli(['test', '--no-store'], { cwd: path.join(dir(), 'demo') });
     expect(tested.stdout).toContain('8 passed, 0 failed, 0 errors');
     expect(tested.code).toBe(0);
-    const again = await runCli(['demo', path.join(dir, 'demo')], { cwd: dir });
+    const again = await runCli(['demo', path.join(dir(), 'demo')], { cwd: dir() });
     expect(again.code).toBe(0);
   });
 

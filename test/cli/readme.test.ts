@@ -2,16 +2,11 @@ import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, copyExamples, REPO, runCli, tempDir } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { parseContext } from '../../src/project/parse-context.js';
+import { BIN, copyExamples, REPO, runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => cleanup());
+const dir = useTempDir();
 
 /** The `$ promptops …` lines of each ```console block in the README's tour, in order. */
 async function tourBlocks(): Promise<string[][]> {
@@ -52,7 +47,7 @@ describe('README', () => {
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
     const code = /## Use it from code\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(code).toContain("from 'promptops'");
-    const project = path.join(dir, 'catalog');
+    const project = path.join(dir(), 'catalog');
     await copyExamples(project);
     expect((await runCli(['push'], { cwd: project })).code).toBe(0);
     expect((await runCli(['label', 'set', 'support-reply@1', 'production'], { cwd: project })).code).toBe(0);
@@ -80,11 +75,11 @@ describe('README', () => {
     const source = /```handlebars\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const { parsePrompt } = await import('../../src/catalog/parse.js');
     const { defaultProjectConfig } = await import('../../src/project/config.js');
-    const result = await parsePrompt(source, 'support-reply.prompt', { config: defaultProjectConfig() });
+    const result = await parsePrompt(source, 'support-reply.prompt', parseContext(defaultProjectConfig()));
     expect(result.diagnostics).toEqual([]);
     expect(result.spec?.promptops.guardrails.output).toEqual([{ name: 'pii', action: 'block', options: {} }]);
     // …and that runs: in the example catalog, in place of its own support-reply
-    const project = path.join(dir, 'catalog');
+    const project = path.join(dir(), 'catalog');
     await copyExamples(project);
     await writeFile(path.join(project, 'prompts', 'support-reply.prompt'), source);
     expect((await runCli(['push'], { cwd: project })).code).toBe(0);
@@ -118,16 +113,16 @@ describe('README', () => {
   it('runs the five-minute tour exactly as written', async () => {
     const blocks = await tourBlocks();
     expect(blocks).toHaveLength(4);
-    const binDir = path.join(dir, 'bin');
+    const binDir = path.join(dir(), 'bin');
     await import('node:fs/promises').then((fs) => fs.mkdir(binDir));
     await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
     await chmod(path.join(binDir, 'promptops'), 0o755);
 
-    const first = await bash(blocks[0]!.join('\n'), dir, binDir);
+    const first = await bash(blocks[0]!.join('\n'), dir(), binDir);
     expect(first.output).toContain('production → summarize@1');
     expect(first.code).toBe(0);
 
-    const project = path.join(dir, 'my-prompts');
+    const project = path.join(dir(), 'my-prompts');
     const file = path.join(project, 'prompts', 'summarize.prompt');
     await writeFile(
       file,

@@ -11,14 +11,16 @@ import {
 } from '../../src/contracts/input.js';
 import { PromptOpsError } from '../../src/errors.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import { EXAMPLES } from '../helpers.js';
 
 async function exampleSpec(name: string): Promise<PromptSpec> {
   const source = await readFile(path.join(EXAMPLES, 'prompts', `${name}.prompt`), 'utf8');
-  const result = await parsePrompt(source, `${name}.prompt`, {
-    config: defaultProjectConfig(),
-    partials: new Map([['tone', 'x']]),
-  });
+  const result = await parsePrompt(
+    source,
+    `${name}.prompt`,
+    parseContext(defaultProjectConfig(), new Map([['tone', 'x']])),
+  );
   return result.spec!;
 }
 

@@ -6,30 +6,23 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyExamples, pushInProcess, REPO, runCli, tempDir } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { pushInProcess, REPO, runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  await copyExamples(dir);
-});
-afterEach(async () => cleanup());
+const dir = useTempDir({ examples: true });
 
 describe('docs/sdk.md', () => {
   it('runs its example against the example catalog', async () => {
     const page = await readFile(path.join(REPO, 'docs', 'sdk.md'), 'utf8');
     const code = /## Use\n\n```ts\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
     expect(code).toContain("from 'promptops'");
-    await pushInProcess(dir);
-    expect((await runCli(['label', 'set', 'support-reply@1', 'production'], { cwd: dir })).code).toBe(0);
+    await pushInProcess(dir());
+    expect((await runCli(['label', 'set', 'support-reply@1', 'production'], { cwd: dir() })).code).toBe(0);
     const app = code.replace(
       "from 'promptops'",
       `from ${JSON.stringify(pathToFileURL(path.join(REPO, 'dist', 'index.js')).href)}`,
     );
-    await writeFile(path.join(dir, 'app.mts'), app);
+    await writeFile(path.join(dir(), 'app.mts'), app);
     const result = await new Promise<{ code: number; out: string }>((resolve) =>
       execFile(
         process.execPath,
@@ -38,7 +31,7 @@ describe('docs/sdk.md', () => {
           pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href,
           'app.mts',
         ],
-        { cwd: dir },
+        { cwd: dir() },
         (error, stdout, stderr) => resolve({ code: error ? 1 : 0, out: stdout + stderr }),
       ),
     );

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult, copyExamples, runCli, tempDir } from '../helpers.js';
+import { BIN, type CliResult, runCli, useTempDir } from '../helpers.js';
 import { DATABASE_URL, reachableEngines } from '../store/harness.js';
 
 interface Engine {
@@ -85,8 +85,7 @@ function json(result: CliResult): Record<string, unknown> {
 }
 
 describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (engine) => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
+  const dir = useTempDir({ examples: true, once: true });
   let server: { url: string; proc: ChildProcess };
   const tokens: Record<string, string> = {};
   let dbEnv: Record<string, string>;
@@ -94,7 +93,7 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
   /** Runs the CLI against the server as `who`. */
   const as = (who: string, args: string[]) =>
     runCli(args, {
-      cwd: dir,
+      cwd: dir(),
       env: {
         ...dbEnv,
         PROMPTOPS_URL: server.url,
@@ -104,21 +103,19 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
     });
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    await copyExamples(dir);
-    const url = engine.url(dir);
+    const url = engine.url(dir());
     dbEnv = url ? { PROMPTOPS_DATABASE_URL: url } : {};
     // Bootstrap: next to the database, without a server, the first admin's token is minted.
     const boot = await runCli(
       ['token', 'create', '--subject', 'admin@acme.example', '--role', 'admin', '--json'],
       {
-        cwd: dir,
+        cwd: dir(),
         env: dbEnv,
       },
     );
     expect(boot.code, boot.stderr).toBe(0);
     tokens.admin = json(boot).token as string;
-    server = await startServer(dir, dbEnv);
+    server = await startServer(dir(), dbEnv);
     for (const [who, role] of [
       ['author', 'author'],
       ['rita', 'reviewer'],
@@ -143,7 +140,6 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
   afterAll(async () => {
     server?.proc.kill('SIGTERM');
     await new Promise((resolve) => server?.proc.once('exit', resolve));
-    await cleanup?.();
     await engine.drop();
   });
 
@@ -192,7 +188,7 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
     expect(promoted.code, promoted.stderr).toBe(0);
 
     // v2: a template change, released the same way (admin opens it this time: no self-approval).
-    await appendFile(path.join(dir, 'prompts', 'support-reply.prompt'), 'Sign off as "The Acme team".\n');
+    await appendFile(path.join(dir(), 'prompts', 'support-reply.prompt'), 'Sign off as "The Acme team".\n');
     expect((await as('author', ['push', '-m', 'sign-off'])).code).toBe(0);
     const second = json(await as('admin', ['change', 'open', 'support-reply', '--json'])).changeRequest as {
       number: number;
@@ -260,15 +256,15 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
     // A checkpoint is signed where it is made, with the caller's key: reading the log is enough.
     const { privateKey } = generateKeyPairSync('ed25519');
     const signingKey = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await writeFile(path.join(dir, 'audit-key.pem'), signingKey);
-    const keyEnv = { PROMPTOPS_AUDIT_SIGNING_KEY: path.join(dir, 'audit-key.pem') };
+    await writeFile(path.join(dir(), 'audit-key.pem'), signingKey);
+    const keyEnv = { PROMPTOPS_AUDIT_SIGNING_KEY: path.join(dir(), 'audit-key.pem') };
     const signed = await runCli(['audit', 'checkpoint', '-o', 'cp.json'], {
-      cwd: dir,
+      cwd: dir(),
       env: { ...dbEnv, ...keyEnv, PROMPTOPS_URL: server.url, PROMPTOPS_TOKEN: tokens.rita! },
     });
     expect(signed.code, signed.stderr).toBe(0);
     const anchored = await runCli(['audit', 'verify', '--checkpoint', 'cp.json'], {
-      cwd: dir,
+      cwd: dir(),
       env: { ...dbEnv, ...keyEnv, PROMPTOPS_URL: server.url, PROMPTOPS_TOKEN: tokens.rita! },
     });
     expect(anchored.code, anchored.stderr).toBe(0);
@@ -276,7 +272,7 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
 
     // An edit made straight in the database, past the server, is found and named.
     const target = audit.find((e) => e.action === 'cr.approve')!;
-    await engine.tamper(dir, target.seq);
+    await engine.tamper(dir(), target.seq);
     const broken = await as('rita', ['audit', 'verify']);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`the audit log is broken at entry ${target.seq}`);

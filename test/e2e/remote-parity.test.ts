@@ -4,25 +4,22 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, copyExamples, runCli, tempDir } from '../helpers.js';
+import { BIN, runCli, tempDir, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const dir = useTempDir({ examples: true, once: true });
 let server: ChildProcess;
 let url: string;
 let token: string;
 const AUTHOR = 'admin@acme.example';
 
-const local = (args: string[]) => runCli(args, { cwd: dir, env: { PROMPTOPS_AUTHOR: AUTHOR } });
+const local = (args: string[]) => runCli(args, { cwd: dir(), env: { PROMPTOPS_AUTHOR: AUTHOR } });
 const remote = (args: string[]) =>
   runCli(args, {
-    cwd: dir,
+    cwd: dir(),
     env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: token, PROMPTOPS_AUTHOR: 'someone@else' },
   });
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir());
-  await copyExamples(dir);
   const boot = await local(['token', 'create', '--subject', AUTHOR, '--role', 'admin', '--json']);
   token = JSON.parse(boot.stdout).token;
   await local(['push', '-m', 'first']);
@@ -30,7 +27,7 @@ beforeAll(async () => {
   await local(['run', 'support-reply', '--input', 'inputs/support-reply.json']);
   await local(['change', 'open', 'refund-decision']);
   server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
-    cwd: dir,
+    cwd: dir(),
     env: { ...process.env, NO_COLOR: '1' },
   });
   url = await new Promise<string>((resolve, reject) => {
@@ -47,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.kill('SIGTERM');
   await new Promise((resolve) => server?.once('exit', resolve));
-  await cleanup?.();
 });
 
 /** Relative times ("3s ago") tick between two runs; everything else must match exactly. */
@@ -105,7 +101,7 @@ describe('remote mode', () => {
     const tested = await remote(['test', 'support-reply']);
     expect(tested.code, tested.stdout + tested.stderr).toBe(0);
     const { openStore } = await import('../../src/store/index.js');
-    const store = await openStore('sqlite:.promptops/registry.db', dir, { project: 'acme-support' });
+    const store = await openStore('sqlite:.promptops/registry.db', dir(), { project: 'acme-support' });
     try {
       expect((await store.listEvalRuns({ prompt: 'support-reply' })).length).toBeGreaterThan(0);
     } finally {
@@ -140,15 +136,15 @@ describe('remote mode', () => {
 
   it('fails clearly without a token, with a bad one, and when the server is down', async () => {
     const noToken = await runCli(['ls'], {
-      cwd: dir,
-      env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: '', XDG_CONFIG_HOME: dir },
+      cwd: dir(),
+      env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: '', XDG_CONFIG_HOME: dir() },
     });
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain('PO_ERR_UNAUTHENTICATED');
-    const bad = await runCli(['ls'], { cwd: dir, env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: 'po_nope' } });
+    const bad = await runCli(['ls'], { cwd: dir(), env: { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: 'po_nope' } });
     expect(bad.stderr).toContain('PO_ERR_UNAUTHENTICATED');
     const down = await runCli(['ls'], {
-      cwd: dir,
+      cwd: dir(),
       env: { PROMPTOPS_URL: 'http://127.0.0.1:9', PROMPTOPS_TOKEN: token },
     });
     expect(down.code).toBe(5);
@@ -157,16 +153,16 @@ describe('remote mode', () => {
   });
 
   it('login checks the token and saves it (0600) so PROMPTOPS_URL alone is enough', async () => {
-    const env = { XDG_CONFIG_HOME: dir, PROMPTOPS_TOKEN: '' };
-    const login = await runCli(['login', url, '--token', token], { cwd: dir, env });
+    const env = { XDG_CONFIG_HOME: dir(), PROMPTOPS_TOKEN: '' };
+    const login = await runCli(['login', url, '--token', token], { cwd: dir(), env });
     expect(login.code, login.stderr).toBe(0);
     expect(login.stdout).toContain(`as ${AUTHOR} (admin)`);
     const { stat } = await import('node:fs/promises');
-    const mode = (await stat(`${dir}/promptops/credentials.json`)).mode & 0o777;
+    const mode = (await stat(`${dir()}/promptops/credentials.json`)).mode & 0o777;
     expect(mode).toBe(0o600);
-    const listed = await runCli(['ls'], { cwd: dir, env: { ...env, PROMPTOPS_URL: url } });
+    const listed = await runCli(['ls'], { cwd: dir(), env: { ...env, PROMPTOPS_URL: url } });
     expect(listed.code, listed.stderr).toBe(0);
-    const wrong = await runCli(['login', url, '--token', `${token.slice(0, -2)}xx`], { cwd: dir, env });
+    const wrong = await runCli(['login', url, '--token', `${token.slice(0, -2)}xx`], { cwd: dir(), env });
     expect(wrong.stderr).toContain('PO_ERR_UNAUTHENTICATED');
   });
 });

@@ -4,30 +4,23 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadCatalog, openWorkspace } from '../../src/project/workspace.js';
-import { BIN, copyExamples, runCli, tempDir } from '../helpers.js';
+import { BIN, runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  await copyExamples(dir);
-});
-afterEach(async () => cleanup());
+const dir = useTempDir({ examples: true });
 
 it('finishes the request in flight, stores it, and exits 0', async () => {
   const token = JSON.parse(
     (
       await runCli(['token', 'create', '--subject', 'ada@acme.example', '--role', 'author', '--json'], {
-        cwd: dir,
+        cwd: dir(),
       })
     ).stdout,
   ).token as string;
   // info logs each request as it arrives: the test waits for that line, never for a set time
   const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'info'], {
-    cwd: dir,
+    cwd: dir(),
     env: { ...process.env, NO_COLOR: '1' },
   });
   let out = '';
@@ -52,7 +45,7 @@ it('finishes the request in flight, stores it, and exits 0', async () => {
     });
   const url = new URL((await printed(/listening on (http:\/\/\S+)/))[1]!);
 
-  const ws = await openWorkspace(dir);
+  const ws = await openWorkspace(dir());
   const entries = (await loadCatalog(ws)).entries;
   const body = JSON.stringify({
     items: entries.map((e) => ({ spec: e.spec, hash: e.hash })),
@@ -97,6 +90,6 @@ it('finishes the request in flight, stores it, and exits 0', async () => {
   expect(await exited).toBe(0);
   expect(out).toContain('SIGTERM: draining');
   expect(out).toContain('promptops serve: stopped');
-  const versions = JSON.parse((await runCli(['versions', 'support-reply', '--json'], { cwd: dir })).stdout);
+  const versions = JSON.parse((await runCli(['versions', 'support-reply', '--json'], { cwd: dir() })).stdout);
   expect(versions.versions[0].message).toBe('in flight');
 });

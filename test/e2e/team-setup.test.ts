@@ -7,19 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, REPO, tempDir } from '../helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, REPO, useTempDir } from '../helpers.js';
 import { DATABASE_URL, POSTGRES_REACHABLE, withClient, withSchema } from '../store/harness.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const dir = useTempDir();
 const schema = `team_${randomBytes(5).toString('hex')}`;
 
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
 afterEach(async () => {
-  await cleanup();
   if (POSTGRES_REACHABLE) await withClient(null, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 });
 
@@ -48,17 +43,17 @@ describe.skipIf(!POSTGRES_REACHABLE)('docs/team-setup.md', () => {
       );
     expect(script).not.toContain('acme_prompts');
 
-    const binDir = path.join(dir, 'bin');
+    const binDir = path.join(dir(), 'bin');
     await mkdir(binDir);
     await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
     await chmod(path.join(binDir, 'promptops'), 0o755);
-    const home = path.join(dir, 'home');
+    const home = path.join(dir(), 'home');
     const result = await new Promise<{ code: number; output: string }>((resolve) => {
       execFile(
         'bash',
         ['-euo', 'pipefail', '-c', script],
         {
-          cwd: dir,
+          cwd: dir(),
           env: {
             ...process.env,
             PATH: `${binDir}:${process.env.PATH}`,

@@ -1,12 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { runCli, tempDir } from '../helpers.js';
+import { runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const dir = useTempDir();
 
 const PROMPT = `---
 name: answer
@@ -31,20 +30,15 @@ const FIXTURES = `rules:
 `;
 
 async function project(suite: string): Promise<void> {
-  await mkdir(path.join(dir, 'prompts'), { recursive: true });
+  await mkdir(path.join(dir(), 'prompts'), { recursive: true });
   await writeFile(
-    path.join(dir, 'promptops.yaml'),
+    path.join(dir(), 'promptops.yaml'),
     'project: evals\ncatalog: prompts\nproviders:\n  offline:\n    fixtures: fixtures.yaml\n',
   );
-  await writeFile(path.join(dir, 'fixtures.yaml'), FIXTURES);
-  await writeFile(path.join(dir, 'prompts', 'answer.prompt'), PROMPT);
-  await writeFile(path.join(dir, 'prompts', 'answer.tests.yaml'), suite);
+  await writeFile(path.join(dir(), 'fixtures.yaml'), FIXTURES);
+  await writeFile(path.join(dir(), 'prompts', 'answer.prompt'), PROMPT);
+  await writeFile(path.join(dir(), 'prompts', 'answer.tests.yaml'), suite);
 }
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => cleanup());
 
 describe('promptops test', () => {
   it('passes, stores the run against the version hash, and writes JUnit that parses back', async () => {
@@ -59,16 +53,16 @@ describe('promptops test', () => {
     assert:
       - { type: guardrail, value: { blocked: true, guardrail: prompt-injection } }
 `);
-    const result = await runCli(['test', '--junit', 'junit.xml'], { cwd: dir });
+    const result = await runCli(['test', '--junit', 'junit.xml'], { cwd: dir() });
     expect(result.stdout).toContain('2/2 passed');
     expect(result.code).toBe(0);
-    const xml = await readFile(path.join(dir, 'junit.xml'), 'utf8');
+    const xml = await readFile(path.join(dir(), 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml);
     expect(parsed.testsuites['@_tests']).toBe('2');
     expect(parsed.testsuites.testsuite['@_name']).toBe('answer');
-    const lint = JSON.parse((await runCli(['lint', '--json'], { cwd: dir })).stdout);
-    const store = await openStore('sqlite:.promptops/registry.db', dir, { project: 'evals' });
+    const lint = JSON.parse((await runCli(['lint', '--json'], { cwd: dir() })).stdout);
+    const store = await openStore('sqlite:.promptops/registry.db', dir(), { project: 'evals' });
     try {
       const runs = await store.listEvalRuns({ prompt: 'answer' });
       expect(runs).toHaveLength(1);
@@ -94,14 +88,14 @@ tests:
     assert: [{ type: icontains, value: rome }]
 `;
     await project(suite(0.5));
-    const lenient = await runCli(['test', '--no-store'], { cwd: dir });
+    const lenient = await runCli(['test', '--no-store'], { cwd: dir() });
     expect(lenient.code).toBe(0);
     expect(lenient.stdout).toContain('FAIL  wrong on purpose');
-    await writeFile(path.join(dir, 'prompts', 'answer.tests.yaml'), suite(0.9));
-    expect((await runCli(['test', '--no-store'], { cwd: dir })).code).toBe(1);
+    await writeFile(path.join(dir(), 'prompts', 'answer.tests.yaml'), suite(0.9));
+    expect((await runCli(['test', '--no-store'], { cwd: dir() })).code).toBe(1);
 
     await writeFile(
-      path.join(dir, 'prompts', 'answer.tests.yaml'),
+      path.join(dir(), 'prompts', 'answer.tests.yaml'),
       `tests:
   - vars: { question: "capital?" }
     assert: [{ type: icontains, value: paris }]
@@ -110,7 +104,7 @@ tests:
     assert: [{ type: icontains, value: anything }]
 `,
     );
-    const errored = await runCli(['test', '--no-store', '--json'], { cwd: dir });
+    const errored = await runCli(['test', '--no-store', '--json'], { cwd: dir() });
     expect(errored.code).toBe(5);
     const suiteResult = JSON.parse(errored.stdout).suites[0];
     expect(suiteResult).toMatchObject({ passed: 1, failed: 0, errors: 1, passRate: 1 });
@@ -126,7 +120,7 @@ tests:
     vars: { question: "flaky?" }
     assert: [{ type: equals, value: "yes" }]
 `);
-    const result = await runCli(['test', '--no-store', '--repeat', '4', '--json'], { cwd: dir });
+    const result = await runCli(['test', '--no-store', '--repeat', '4', '--json'], { cwd: dir() });
     const testCase = JSON.parse(result.stdout).suites[0].cases[0];
     expect(testCase).toMatchObject({
       runs: 4,
@@ -136,34 +130,34 @@ tests:
     });
     expect(JSON.parse(result.stdout).suites[0].flaky).toBe(1);
 
-    const text = await runCli(['test', '--no-store', '--repeat', '4'], { cwd: dir });
+    const text = await runCli(['test', '--no-store', '--repeat', '4'], { cwd: dir() });
     expect(text.stdout).toContain(
       'FLAKY sometimes yes (verdict changed 3× in 4 runs: pass → fail → pass → fail): equals:',
     );
     expect(text.stdout).toMatch(/^1 flaky case /m);
     expect(text.code).toBe(0);
-    const alone = await runCli(['test', '--no-store', '--fail-on-flaky'], { cwd: dir });
+    const alone = await runCli(['test', '--no-store', '--fail-on-flaky'], { cwd: dir() });
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain('--fail-on-flaky needs --repeat');
-    const strict = await runCli(['test', '--no-store', '--repeat', '4', '--fail-on-flaky'], { cwd: dir });
+    const strict = await runCli(['test', '--no-store', '--repeat', '4', '--fail-on-flaky'], { cwd: dir() });
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/^1 flaky case /m);
   });
 
   it('reports a broken suite with its line, and an unknown assertion type as an error with a suggestion', async () => {
     await project('tests:\n  - vars: { question: "x" }\n    asert: []\n');
-    const broken = await runCli(['test'], { cwd: dir });
+    const broken = await runCli(['test'], { cwd: dir() });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('answer.tests.yaml:3:5');
     expect(broken.stderr).toContain('unknown key "asert"');
-    const lint = await runCli(['lint'], { cwd: dir });
+    const lint = await runCli(['lint'], { cwd: dir() });
     expect(lint.code).toBe(1);
     expect(lint.stdout).toContain('prompts/answer.tests.yaml:3:5 error unknown key "asert"');
     await writeFile(
-      path.join(dir, 'prompts', 'answer.tests.yaml'),
+      path.join(dir(), 'prompts', 'answer.tests.yaml'),
       'tests:\n  - vars: { question: "capital?" }\n    assert: [{ type: icontians, value: paris }]\n',
     );
-    const unknown = await runCli(['test', '--no-store', '--json'], { cwd: dir });
+    const unknown = await runCli(['test', '--no-store', '--json'], { cwd: dir() });
     expect(unknown.code).toBe(5);
     expect(JSON.parse(unknown.stdout).suites[0].cases[0].reason).toContain('did you mean "icontains"');
   });
@@ -177,16 +171,16 @@ describe('promptops test --compare', () => {
     assert: [{ type: icontains, value: paris, metric: accuracy }]
 `);
     await writeFile(
-      path.join(dir, 'fixtures.yaml'),
+      path.join(dir(), 'fixtures.yaml'),
       `rules:\n  - when: { contains: in French }\n    respond: { text: "Je ne sais pas." }\n${FIXTURES.replace('rules:\n', '')}`,
     );
-    await runCli(['push'], { cwd: dir });
-    await runCli(['label', 'set', 'answer@1', 'production'], { cwd: dir });
-    const same = await runCli(['test', '--no-store', '--compare', 'production'], { cwd: dir });
+    await runCli(['push'], { cwd: dir() });
+    await runCli(['label', 'set', 'answer@1', 'production'], { cwd: dir() });
+    const same = await runCli(['test', '--no-store', '--compare', 'production'], { cwd: dir() });
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('answer @1 → working copy: pass rate +0 pts');
 
-    const file = path.join(dir, 'prompts', 'answer.prompt');
+    const file = path.join(dir(), 'prompts', 'answer.prompt');
     await writeFile(
       file,
       (await readFile(file, 'utf8')).replace(
@@ -194,14 +188,14 @@ describe('promptops test --compare', () => {
         '{{role "user"}}Answer in French: {{question}}',
       ),
     );
-    const regressed = await runCli(['test', '--no-store', '--compare', 'production'], { cwd: dir });
+    const regressed = await runCli(['test', '--no-store', '--compare', 'production'], { cwd: dir() });
     expect(regressed.code).toBe(1);
     expect(regressed.stdout).toContain('REGRESSED knows the capital: pass → fail');
     expect(regressed.stdout).toContain('metric accuracy: 1.000 → 0.000');
     const json = JSON.parse(
       (
         await runCli(['test', '--no-store', '--compare', 'production', '--tolerance', '1', '--json'], {
-          cwd: dir,
+          cwd: dir(),
         })
       ).stdout,
     );
@@ -218,12 +212,12 @@ describe('promptops test --compare', () => {
     assert: [{ type: equals, value: "back" }]
 `);
     await writeFile(
-      path.join(dir, 'fixtures.yaml'),
+      path.join(dir(), 'fixtures.yaml'),
       'rules:\n  - when: { contains: recovering }\n    sequence: [{ fail: unavailable }, { fail: unavailable }, { fail: unavailable }, { text: back }]\n',
     );
-    const once = await runCli(['test', '--no-store', '--json'], { cwd: dir });
+    const once = await runCli(['test', '--no-store', '--json'], { cwd: dir() });
     expect(JSON.parse(once.stdout).suites[0].cases[0].status).toBe('error');
-    const retried = await runCli(['test', '--no-store', '--retry-errors', '1', '--json'], { cwd: dir });
+    const retried = await runCli(['test', '--no-store', '--retry-errors', '1', '--json'], { cwd: dir() });
     expect(JSON.parse(retried.stdout).suites[0].cases[0]).toMatchObject({ status: 'pass', retries: 1 });
     expect(retried.code).toBe(0);
   });

@@ -3,23 +3,21 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, useTempDir } from '../helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-let dir: string;
-let cleanup: () => Promise<void>;
+const dir = useTempDir();
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  await mkdir(path.join(dir, 'prompts'));
-  await writeFile(path.join(dir, 'promptops.yaml'), 'project: report\ncatalog: prompts\n');
+  await mkdir(path.join(dir(), 'prompts'));
+  await writeFile(path.join(dir(), 'promptops.yaml'), 'project: report\ncatalog: prompts\n');
   await writeFile(
-    path.join(dir, 'prompts', 'echo.prompt'),
+    path.join(dir(), 'prompts', 'echo.prompt'),
     '---\nname: echo\nmodel: offline/echo\ninput:\n  schema:\n    q: string\n---\n{{role "user"}}{{q}}\n',
   );
   await writeFile(
-    path.join(dir, 'prompts', 'echo.tests.yaml'),
+    path.join(dir(), 'prompts', 'echo.tests.yaml'),
     `tests:
   - description: repeats the question
     vars: { q: "what is <b>bold</b>?" }
@@ -30,12 +28,11 @@ beforeEach(async () => {
 `,
   );
 });
-afterEach(async () => cleanup());
 
 // .ci/run installs Debian's chromium; on a machine without it this test cannot run.
 describe.skipIf(!existsSync(CHROMIUM))('the HTML report', () => {
   it('opens in a real browser and shows every case, its status and a chart', async () => {
-    const result = await runCli(['test', '--no-store', '--html', 'report.html'], { cwd: dir });
+    const result = await runCli(['test', '--no-store', '--html', 'report.html'], { cwd: dir() });
     expect(result.code).toBe(1);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -44,7 +41,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report', () => {
     });
     try {
       const page = await browser.newPage();
-      await page.goto(pathToFileURL(path.join(dir, 'report.html')).href);
+      await page.goto(pathToFileURL(path.join(dir(), 'report.html')).href);
       expect(await page.textContent('#summary')).toContain('2 cases: 1 passed, 1 failed, 0 errors');
       const rows = page.locator('tr.case');
       expect(await rows.count()).toBe(2);

@@ -5,10 +5,9 @@ import { PromptOpsError } from '../../src/errors.js';
 import type { Trace } from '../../src/observe/trace.js';
 import { createClient, type PromptOpsClient } from '../../src/runtime/client.js';
 import { openStore } from '../../src/store/index.js';
-import { pushInProcess, runCli, tempDir } from '../helpers.js';
+import { pushInProcess, runCli, useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const dir = useTempDir();
 let client: PromptOpsClient;
 const reviewed: string[] = [];
 
@@ -48,18 +47,18 @@ You are a careful assistant for Acme. Answer briefly and never make promises abo
 }
 
 async function setup(prompts: Record<string, string>): Promise<void> {
-  await mkdir(path.join(dir, 'prompts'), { recursive: true });
-  await writeFile(path.join(dir, 'promptops.yaml'), CONFIG);
-  await writeFile(path.join(dir, 'fixtures.yaml'), FIXTURES);
+  await mkdir(path.join(dir(), 'prompts'), { recursive: true });
+  await writeFile(path.join(dir(), 'promptops.yaml'), CONFIG);
+  await writeFile(path.join(dir(), 'fixtures.yaml'), FIXTURES);
   for (const [name, source] of Object.entries(prompts))
-    await writeFile(path.join(dir, 'prompts', `${name}.prompt`), source);
-  await pushInProcess(dir);
-  client = createClient({ cwd: dir, onEscalate: (review) => reviewed.push(review.id) });
+    await writeFile(path.join(dir(), 'prompts', `${name}.prompt`), source);
+  await pushInProcess(dir());
+  client = createClient({ cwd: dir(), onEscalate: (review) => reviewed.push(review.id) });
 }
 
 async function traces(): Promise<Trace[]> {
   await client.flush();
-  const store = await openStore('sqlite:.promptops/registry.db', dir, { project: 'guarded' });
+  const store = await openStore('sqlite:.promptops/registry.db', dir(), { project: 'guarded' });
   try {
     return await store.listTraces();
   } finally {
@@ -74,12 +73,11 @@ async function failure(promise: Promise<unknown>): Promise<PromptOpsError> {
 }
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
   reviewed.length = 0;
 });
+
 afterEach(async () => {
   await client?.close();
-  await cleanup();
 });
 
 describe('guardrail actions through the pipeline', () => {
@@ -206,7 +204,7 @@ describe('guardrail actions through the pipeline', () => {
     expect(err.code).toBe('PO_ERR_REVIEW_PENDING');
     const reviewId = err.details.reviewId as string;
     expect(reviewed).toEqual([reviewId]);
-    const listed = await runCli(['review', 'ls', '--json'], { cwd: dir });
+    const listed = await runCli(['review', 'ls', '--json'], { cwd: dir() });
     expect(JSON.parse(listed.stdout).reviews).toEqual([
       expect.objectContaining({
         id: reviewId,
@@ -218,11 +216,11 @@ describe('guardrail actions through the pipeline', () => {
     expect((await failure(client.awaitReview(reviewId))).code).toBe('PO_ERR_REVIEW_PENDING');
 
     expect(
-      (await runCli(['review', 'approve', reviewId, '--author', 'lead@acme.example'], { cwd: dir })).code,
+      (await runCli(['review', 'approve', reviewId, '--author', 'lead@acme.example'], { cwd: dir() })).code,
     ).toBe(0);
     const delivered = await client.awaitReview(reviewId);
     expect(delivered.output).toBe('We guarantee it.');
-    const twice = await runCli(['review', 'reject', reviewId], { cwd: dir });
+    const twice = await runCli(['review', 'reject', reviewId], { cwd: dir() });
     expect(twice.code).toBe(4);
     const all = await traces();
     expect(all.find((t) => t.status === 'held')).toBeDefined();
@@ -243,7 +241,7 @@ describe('guardrail actions through the pipeline', () => {
     const err = await failure(client.run('answer', { message: 'I want a chargeback' }));
     const reviewId = err.details.reviewId as string;
     await runCli(['review', 'reject', reviewId, '--author', 'risk@acme.example', '--note', 'fraud pattern'], {
-      cwd: dir,
+      cwd: dir(),
     });
     const refusal = await failure(client.awaitReview(reviewId));
     expect(refusal.code).toBe('PO_ERR_REVIEW_REJECTED');
@@ -264,7 +262,7 @@ describe('guardrail actions through the pipeline', () => {
       ),
     });
     const err = await failure(client.run('answer', { message: 'chargeback?' }));
-    await runCli(['review', 'approve', err.details.reviewId as string], { cwd: dir });
+    await runCli(['review', 'approve', err.details.reviewId as string], { cwd: dir() });
     const result = await client.awaitReview(err.details.reviewId as string);
     expect(result.output).toBe('Happy to help.');
     expect(result.model).toBe('offline/scripted');

@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  detectPii,
-  detectSecrets,
-  expectedEntropy,
-  looksRandom,
-  SECRET_KINDS,
-  shannonEntropy,
-} from '../../src/guardrails/pii/detectors.js';
+import { SECRET_KINDS } from '../../src/guardrails/kinds.js';
+import { detectPii } from '../../src/guardrails/pii/detectors.js';
 import { redactSpans, restorePlaceholders } from '../../src/guardrails/redact.js';
+import { detectSecrets } from '../../src/guardrails/secrets/detectors.js';
+import { expectedEntropy, looksRandom, shannonEntropy } from '../../src/guardrails/secrets/entropy.js';
 import type { Span } from '../../src/guardrails/types.js';
 import { REPO } from '../helpers.js';
 

@@ -4,6 +4,7 @@ import { Dotprompt } from 'dotprompt';
 import { describe, expect, it } from 'vitest';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import { compileRenderer } from '../../src/runtime/render.js';
 import { EXAMPLES } from '../helpers.js';
 
@@ -47,10 +48,11 @@ async function dotpromptMessages(source: string, variables: Record<string, unkno
 describe('the renderer', () => {
   it.each(cases)('renders %s exactly as Dotprompt does', async (name, variables) => {
     const source = await readFile(path.join(EXAMPLES, 'prompts', `${name}.prompt`), 'utf8');
-    const { spec } = await parsePrompt(source, `${name}.prompt`, {
-      config: defaultProjectConfig(),
-      partials: new Map([['tone', tone]]),
-    });
+    const { spec } = await parsePrompt(
+      source,
+      `${name}.prompt`,
+      parseContext(defaultProjectConfig(), new Map([['tone', tone]])),
+    );
     expect(spec).not.toBeNull();
     const ours = compileRenderer(spec!)(variables);
     expect(ours).toEqual(await dotpromptMessages(source, variables));
@@ -61,7 +63,7 @@ describe('the renderer', () => {
     const { spec } = await parsePrompt(
       '---\nname: chat\ninput:\n  schema:\n    q: string\n---\n{{role "system"}}Be brief.\n{{role "user"}}{{q}}',
       'chat.prompt',
-      { config: defaultProjectConfig() },
+      parseContext(defaultProjectConfig()),
     );
     const history = [
       { role: 'user' as const, content: 'earlier question' },
@@ -76,7 +78,7 @@ describe('the renderer', () => {
     const placed = await parsePrompt(
       '---\nname: chat2\ninput:\n  schema:\n    q: string\n---\n{{role "system"}}Be brief.\n{{history}}\n{{role "user"}}{{q}}',
       'chat2.prompt',
-      { config: defaultProjectConfig() },
+      parseContext(defaultProjectConfig()),
     );
     expect(compileRenderer(placed.spec!)({ q: 'now?' }, history).map((m) => m.role)).toEqual([
       'system',
@@ -89,7 +91,7 @@ describe('the renderer', () => {
   it('does not HTML-escape values and renders {{json}} like Dotprompt', async () => {
     const source =
       '---\nname: raw\ninput:\n  schema:\n    text: string\n    data: any\n---\n{{text}} {{json data}}';
-    const { spec } = await parsePrompt(source, 'raw.prompt', { config: defaultProjectConfig() });
+    const { spec } = await parsePrompt(source, 'raw.prompt', parseContext(defaultProjectConfig()));
     const vars = { text: '<b>"Tom & Jerry"</b>', data: { a: [1, 2] } };
     const ours = compileRenderer(spec!)(vars);
     expect(ours).toEqual([{ role: 'user', content: '<b>"Tom & Jerry"</b> {"a":[1,2]}' }]);

@@ -13,6 +13,7 @@ import { parsePrompt } from '../../src/catalog/parse.js';
 import type { PromptSpec } from '../../src/catalog/spec.js';
 import { MAX_SPEC_BYTES } from '../../src/catalog/spec-schema.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import { MAX_INTEGER, ROUTES } from '../../src/server/routes.js';
 import type { PushItem } from '../../src/store/index.js';
 import { promptItem, promptOpsRejection } from '../store/fixtures.js';
@@ -76,7 +77,7 @@ function tampered(base: PushItem, change: (spec: Record<string, unknown>) => voi
 /** A prompt parsed from `.prompt` source as lint reads it; fails the test when lint refuses it. */
 async function linted(frontmatter: string[], template: string): Promise<PushItem> {
   const source = ['---', ...frontmatter, 'model: offline/echo', '---', template, ''].join('\n');
-  const { spec, diagnostics } = await parsePrompt(source, 'x.prompt', { config: defaultProjectConfig() });
+  const { spec, diagnostics } = await parsePrompt(source, 'x.prompt', parseContext(defaultProjectConfig()));
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return { spec: spec!, hash: hashSpec(spec!) };
 }

@@ -4,6 +4,7 @@ import type { PromptSpec } from '../../src/catalog/spec.js';
 import { PromptOpsError } from '../../src/errors.js';
 import type { Trace } from '../../src/observe/trace.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import type { PushItem } from '../../src/store/index.js';
 
 /**
@@ -22,9 +23,11 @@ export async function promptItem(name: string, template: string): Promise<PushIt
     template,
     '',
   ].join('\n');
-  const { spec, diagnostics } = await parsePrompt(source, `${name}.prompt`, {
-    config: defaultProjectConfig(),
-  });
+  const { spec, diagnostics } = await parsePrompt(
+    source,
+    `${name}.prompt`,
+    parseContext(defaultProjectConfig()),
+  );
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!spec || errors.length > 0) {
     throw new Error(`fixture ${name}.prompt does not parse: ${errors.map((d) => d.message).join('; ')}`);

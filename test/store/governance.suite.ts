@@ -11,6 +11,7 @@ import type { RiskTier } from '../../src/catalog/spec.js';
 import { isPromptOpsError } from '../../src/errors.js';
 import { type ApprovalPolicy, CHECK_NAMES, DEFAULT_APPROVAL_POLICY } from '../../src/governance/policy.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import type { ChangeRequest, PushItem, ReleaseRecord, Store } from '../../src/store/index.js';
 import { type ManualClock, manualClock, promptOpsRejection } from './fixtures.js';
 import type { EngineHarness, OpenEngine } from './harness.js';
@@ -51,9 +52,11 @@ export async function shapedItem(name: string, shape: PromptShape): Promise<Push
     if (shape.outputGuardrails) lines.push('  output:', ...shape.outputGuardrails.map((g) => `    - ${g}`));
   }
   lines.push('---', shape.template, '');
-  const { spec, diagnostics } = await parsePrompt(lines.join('\n'), `${name}.prompt`, {
-    config: defaultProjectConfig(),
-  });
+  const { spec, diagnostics } = await parsePrompt(
+    lines.join('\n'),
+    `${name}.prompt`,
+    parseContext(defaultProjectConfig()),
+  );
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!spec || errors.length > 0) {
     throw new Error(`fixture ${name}.prompt does not parse: ${errors.map((d) => d.message).join('; ')}`);

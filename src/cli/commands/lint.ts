@@ -11,7 +11,7 @@ export async function lint(paths: string[], options: LintOptions): Promise<numbe
   const ws = await openWorkspace(projectDir(options), { isRequired: false });
   const catalog = await loadCatalog(ws, paths);
   // Suites beside the prompts are checked too (their shape; assertion types are checked when run).
-  const { loadSuites } = await import('../../project/suites.js');
+  const { loadSuites } = await import('../../eval/suite-files.js');
   const suites = await loadSuites(catalog.entries);
   const result = {
     ...catalog,

@@ -1,4 +1,4 @@
-import { detectSecrets } from '../pii/detectors.js';
+import { detectSecrets } from '../secrets/detectors.js';
 import { type GuardrailCheck, PASS } from '../types.js';
 
 /** `secrets`: credentials (AWS keys, private keys, JWTs, bearer tokens, high-entropy keys). */

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Diagnostic } from '../catalog/diagnostics.js';
 import type { CatalogEntry } from '../catalog/lint.js';
 import { PromptOpsError } from '../errors.js';
-import { workingCopy } from '../eval/runner.js';
-import { parseSuite, type Suite, type TestCase } from '../eval/suite.js';
+import { workingCopy } from '../project/working-copy.js';
+import type { Workspace } from '../project/workspace.js';
 import type { VersionRecord } from '../store/index.js';
-import type { Workspace } from './workspace.js';
+import { parseSuite, type Suite, type TestCase } from './suite.js';
 
 /** Finds `NAME.tests.yaml` beside each prompt and parses it. */
 export async function loadSuites(
