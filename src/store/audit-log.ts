@@ -12,17 +12,15 @@ export class AuditLog {
 
   /**
    * Runs `write` and appends its audit entry inside the caller's transaction, so the action and its
-   * entry commit together or not at all. `entry` may be computed from what `write` returned; null
-   * appends nothing (the write changed nothing).
+   * entry commit together or not at all. `entry` may be computed from what `write` returned.
    */
   async audited<T>(
     trx: Tx,
-    entry: AuditDraft | ((result: T) => AuditDraft | null),
+    entry: AuditDraft | ((result: T) => AuditDraft),
     write: () => Promise<T>,
   ): Promise<T> {
     const result = await write();
-    const draft = typeof entry === 'function' ? entry(result) : entry;
-    if (draft) await this.append(trx, draft);
+    await this.append(trx, typeof entry === 'function' ? entry(result) : entry);
     return result;
   }
 
