@@ -102,12 +102,7 @@ export class CatalogStore {
   }
 
   private async ensurePrompt(trx: Tx, name: string, actor: string, at: string): Promise<string> {
-    const found = await trx
-      .selectFrom('prompts')
-      .select('id')
-      .where('project', '=', this.ctx.project)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const found = await this.findPrompt(trx, name);
     if (found) return found.id;
     const id = randomUUID();
     await trx
@@ -117,13 +112,18 @@ export class CatalogStore {
     return id;
   }
 
-  async promptId(trx: Tx, name: string): Promise<string> {
-    const found = await trx
+  private findPrompt(trx: Tx, name: string) {
+    return trx
       .selectFrom('prompts')
       .select('id')
       .where('project', '=', this.ctx.project)
       .where('name', '=', name)
       .executeTakeFirst();
+  }
+
+  /** The id of this project's prompt `name`; PO_ERR_PROMPT_NOT_FOUND when there is none. */
+  async promptId(trx: Tx, name: string): Promise<string> {
+    const found = await this.findPrompt(trx, name);
     if (!found) {
       throw new PromptOpsError(
         'PO_ERR_PROMPT_NOT_FOUND',
