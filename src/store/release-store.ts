@@ -63,15 +63,15 @@ export class ReleaseStore {
     checkPromoteRequest(input, policy);
     return this.ctx.transact(async (trx) => {
       const source = toActive(await this.activeRow(trx, input.prompt, input.environment));
-      const onward = input.to !== undefined && source !== null && source.canary === null;
+      // Onward (to another environment) is judged by the change request and the target's state;
+      // promoting a canary in place needs neither.
+      const to = source?.canary === null ? input.to : undefined;
       const change =
-        onward && source.changeRequest
+        to !== undefined && source?.changeRequest
           ? await changes.releasable(trx, await changes.numberOf(trx, source.changeRequest))
           : null;
       const target: EnvironmentState =
-        onward && input.to !== undefined
-          ? await this.environment(trx, input.prompt, input.to)
-          : { active: null, labelled: null };
+        to !== undefined ? await this.environment(trx, input.prompt, to) : { active: null, labelled: null };
       const specs = await catalog.specsOf(
         trx,
         input.prompt,
