@@ -10,7 +10,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { PromptOpsError } from '../errors.js';
-import { KyselyStore } from './governance-store.js';
+import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import type { GovernanceOptions, Store, StoreOptions } from './types.js';

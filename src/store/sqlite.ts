@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, Migrator, SqliteDialect } from 'kysely';
 import { PromptOpsError } from '../errors.js';
-import type { Trace } from '../observe/trace.js';
-import { KyselyStore } from './governance-store.js';
+import { KyselyStore } from './kysely-store.js';
 import { MIGRATION_COUNT, migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import type { GovernanceOptions, Store, StoreOptions } from './types.js';
@@ -92,30 +91,24 @@ export async function openSqliteStore(
     await db.destroy();
     throw err instanceof PromptOpsError ? err : unavailable(file, err);
   }
-  return new SqliteStore(db, database, { ...options, isRetryable: isBusy, isUnavailable });
+  return new KyselyStore(db, {
+    ...options,
+    isRetryable: isBusy,
+    isUnavailable,
+    runBatch: batchRunner(database),
+  });
 }
 
 /**
- * The SQLite engine. better-sqlite3 is synchronous, so a trace batch written through Kysely's
- * async driver would be cut into many small blocking steps interleaved with requests; here the
- * same Kysely-built inserts run as one synchronous transaction, between requests, never inside one.
+ * better-sqlite3 is synchronous, so a trace batch written through Kysely's async driver would be
+ * cut into many small blocking steps interleaved with requests; here the same Kysely-built inserts
+ * run as one synchronous transaction, between requests, never inside one.
  */
-class SqliteStore extends KyselyStore {
-  constructor(
-    db: Kysely<Database>,
-    private readonly database: Sqlite.Database,
-    options: StoreOptions & GovernanceOptions,
-  ) {
-    super(db, options);
-  }
-
-  override async writeTraces(traces: readonly Trace[]): Promise<void> {
-    if (traces.length === 0) return;
-    const compiled = this.traceInserts(this.db, traces).map((q) => q.compile());
-    this.database.transaction(() => {
-      for (const query of compiled) this.database.prepare(query.sql).run(...(query.parameters as unknown[]));
+function batchRunner(database: Sqlite.Database): (queries: readonly CompiledQuery[]) => void {
+  return (queries) =>
+    database.transaction(() => {
+      for (const query of queries) database.prepare(query.sql).run(...(query.parameters as unknown[]));
     })();
-  }
 }
 
 function unavailable(file: string, err: unknown): PromptOpsError {

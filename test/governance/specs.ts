@@ -1,4 +1,5 @@
 import type { GuardrailDecl, PromptSpec, RiskTier } from '../../src/catalog/spec.js';
+import { PromptOpsError } from '../../src/errors.js';
 
 /** A minimal, valid spec for pure-function tests; `patch` replaces top-level and promptops fields. */
 export function spec(
@@ -46,4 +47,15 @@ export function guard(
   options: Record<string, unknown> = {},
 ): GuardrailDecl {
   return { name, action, options };
+}
+
+/** The PromptOpsError a call throws, for asserting its code, message and details. */
+export function thrown(call: () => unknown): PromptOpsError {
+  try {
+    call();
+  } catch (err) {
+    if (err instanceof PromptOpsError) return err;
+    throw err;
+  }
+  throw new Error('expected a PromptOpsError, got none');
 }

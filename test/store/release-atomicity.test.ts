@@ -4,60 +4,11 @@
  * auditing the release. A database trigger makes the last of those steps fail, as a crash between
  * steps would; nothing of the earlier steps may remain. Runs on both engines.
  */
-import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/index.js';
+import { ENGINES, sabotageAudit } from './audit-sabotage.js';
 import { promptItem, rejection } from './fixtures.js';
-import {
-  type EngineHarness,
-  type OpenEngine,
-  openPostgresHarness,
-  openSqliteHarness,
-  reachableEngines,
-  withClient,
-} from './harness.js';
-
-interface Engine {
-  name: string;
-  open: OpenEngine;
-  /** Installs (or removes) a trigger that fails the insert of a `release.*` audit entry. */
-  sabotage: (h: EngineHarness, on: boolean) => Promise<void>;
-}
-
-const ENGINES: Engine[] = [
-  {
-    name: 'sqlite',
-    open: openSqliteHarness,
-    sabotage: async (h, on) => {
-      const db = new Sqlite(h.url!.slice('sqlite:'.length));
-      db.exec(
-        on
-          ? `CREATE TRIGGER crash_mid_release BEFORE INSERT ON audit_log
-             WHEN NEW.action LIKE 'release.%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`
-          : 'DROP TRIGGER crash_mid_release',
-      );
-      db.close();
-    },
-  },
-  {
-    name: 'postgres',
-    open: openPostgresHarness,
-    sabotage: async (h, on) => {
-      const schema = new URL(h.url!).searchParams.get('schema');
-      await withClient(schema, (client) =>
-        client.query(
-          on
-            ? `CREATE FUNCTION crash_mid_release() RETURNS trigger AS $$
-               BEGIN IF NEW.action LIKE 'release.%' THEN RAISE EXCEPTION 'simulated crash'; END IF; RETURN NEW; END
-               $$ LANGUAGE plpgsql;
-               CREATE TRIGGER crash_mid_release BEFORE INSERT ON audit_log
-               FOR EACH ROW EXECUTE FUNCTION crash_mid_release();`
-            : 'DROP TRIGGER crash_mid_release ON audit_log; DROP FUNCTION crash_mid_release();',
-        ),
-      );
-    },
-  },
-];
+import { type EngineHarness, reachableEngines } from './harness.js';
 
 const ACTOR = 'rel@acme.example';
 
@@ -104,7 +55,7 @@ describe.each(reachableEngines(ENGINES))(
       });
       const before = await snapshot();
 
-      await engine.sabotage(h, true);
+      await sabotageAudit(engine.name, h, 'release.%');
       const err = await rejection(store.release({ changeRequest: second, environment: 'production' }, ACTOR));
       expect(String((err as Error).message)).toContain('simulated crash');
 
@@ -114,7 +65,7 @@ describe.each(reachableEngines(ENGINES))(
       expect((await store.verifyAudit()).broken).toBeNull();
 
       // The same release goes through once the fault is gone.
-      await engine.sabotage(h, false);
+      await sabotageAudit(engine.name, h, null);
       const done = await store.release({ changeRequest: second, environment: 'production' }, ACTOR);
       expect(done.version).toBe(2);
       expect(
