@@ -1,8 +1,8 @@
 /**
  * Every `promptops …` command line shown in README.md, CHANGELOG.md and docs/ is one the CLI
- * accepts: the command exists and takes those arguments and options. (What the tour, the team
- * set-up and the SDK snippets do when run is proven by their own tests; this catches the rest
- * drifting when a command or option is renamed.)
+ * accepts: the command exists and takes those arguments and options. (What they do when run is
+ * proven by pages.test.ts and the tests of the README tour, the team set-up and the SDK; this also
+ * covers the pages nothing runs, CHANGELOG.md and the generated reference.)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
