@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const PROCESS_TESTS = [
   'test/cli/**/*.test.ts',
   'test/e2e/**/*.test.ts',
+  'test/docs/pages.test.ts',
   'test/docs/sdk.test.ts',
   'test/store/**/*.test.ts',
   'test/eval/cache.test.ts',

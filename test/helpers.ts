@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { hasErrors } from '../src/catalog/diagnostics.js';
 import { openProjectStore } from '../src/compose.js';
@@ -98,4 +98,90 @@ export async function pushInProcess(cwd: string): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A folder holding a `promptops` executable that runs the built CLI: put it first on PATH and
+ * shell lines from the docs run as a reader who linked the package would run them.
+ */
+export async function promptopsOnPath(dir: string): Promise<string> {
+  const binDir = path.join(dir, 'bin');
+  await mkdir(binDir, { recursive: true });
+  await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  await chmod(path.join(binDir, 'promptops'), 0o755);
+  return binDir;
+}
+
+/** Runs a bash script (strict mode) in `cwd` with `binDir` first on PATH; output is stdout then stderr. */
+export function runShell(
+  script: string,
+  options: { cwd: string; binDir: string; env?: Record<string, string> },
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      ['-euo', 'pipefail', '-c', script],
+      {
+        cwd: options.cwd,
+        env: {
+          ...process.env,
+          PATH: `${options.binDir}:${process.env.PATH}`,
+          PROMPTOPS_AUTHOR: 'reader@example.com',
+          ...options.env,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+}
+
+/** Starts `promptops serve --port 0` in `cwd` and waits for the address it prints; stop it with stopServe. */
+export async function startServe(
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const collect = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    };
+    proc.stdout!.on('data', collect);
+    proc.stderr!.on('data', collect);
+    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+  return { url, proc };
+}
+
+/** Stops a server started by startServe (SIGTERM: it drains) and waits for it to exit. */
+export async function stopServe(server: { proc: ChildProcess } | undefined): Promise<void> {
+  if (!server || server.proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.proc.once('exit', resolve));
+  server.proc.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * Runs TypeScript that imports `promptops` (an example from the docs) through tsx in `cwd`, with
+ * `promptops` resolved to the built package, as an application that installed it would.
+ */
+export async function runSdkScript(code: string, cwd: string): Promise<{ code: number; output: string }> {
+  const app = code.replace(
+    "from 'promptops'",
+    `from ${JSON.stringify(pathToFileURL(path.join(REPO, 'dist', 'index.js')).href)}`,
+  );
+  await writeFile(path.join(cwd, 'app.mts'), app);
+  const tsx = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href;
+  return new Promise((resolve) =>
+    execFile(process.execPath, ['--import', tsx, 'app.mts'], { cwd }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import { picoschema } from 'dotprompt';
-import { checkJsonSchema } from '../contracts/schema-check.js';
+import { checkJsonSchema, unknownFormats } from '../contracts/schema-check.js';
 import { splitModelId } from './model-id.js';
 import type { CatalogConfig, KnownNames, Locator, Raw, Reporter } from './parse-context.js';
 import type { Position } from './source.js';
@@ -35,6 +35,9 @@ export async function toJsonSchema(
   const problems = checkJsonSchema(schema);
   for (const problem of problems) {
     report(locate(path), 'schema-invalid', `${path.join('.')} is not a valid JSON Schema: ${problem}`);
+  }
+  for (const problem of unknownFormats(schema)) {
+    report(locate(path), 'unknown-format', `${path.join('.')}: ${problem}`, 'warning');
   }
   return problems.length === 0
     ? { schema: normalizeSchema(schema) as JsonSchema, isValid: true }

@@ -75,7 +75,12 @@ export function checkJsonSchema(schema: JsonSchema): string[] {
     return describeAjvErrors(jsonSchemaDraft7.errors, 'schema').map((p) => p.message);
   }
   const problems: string[] = [];
-  walk(schema, 'schema', problems);
+  eachSchema(schema, 'schema', (node, path) => {
+    for (const key of Object.keys(node)) {
+      if (!KEYWORDS.has(key))
+        problems.push(`${path} has unknown keyword "${key}"${didYouMean(key, KEYWORDS)}`);
+    }
+  });
   for (const pattern of collectPatterns(schema)) {
     try {
       new RegExp(pattern, 'u');
@@ -86,31 +91,82 @@ export function checkJsonSchema(schema: JsonSchema): string[] {
   return problems;
 }
 
-function walk(node: unknown, path: string, problems: string[]): void {
+/** Calls `visit` on `node` and every schema nested in it, with its path (`schema.properties.a`). */
+function eachSchema(
+  node: unknown,
+  path: string,
+  visit: (schema: Record<string, unknown>, path: string) => void,
+): void {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
   const schema = node as Record<string, unknown>;
-  for (const key of Object.keys(schema)) {
-    if (!KEYWORDS.has(key)) problems.push(`${path} has unknown keyword "${key}"${didYouMean(key, KEYWORDS)}`);
-  }
+  visit(schema, path);
   for (const key of SCHEMA_MAPS) {
     const map = schema[key];
     if (map && typeof map === 'object') {
-      for (const [name, child] of Object.entries(map)) walk(child, `${path}.${key}.${name}`, problems);
+      for (const [name, child] of Object.entries(map)) eachSchema(child, `${path}.${key}.${name}`, visit);
     }
   }
-  for (const key of SCHEMA_VALUES) walk(schema[key], `${path}.${key}`, problems);
+  for (const key of SCHEMA_VALUES) eachSchema(schema[key], `${path}.${key}`, visit);
   for (const key of SCHEMA_LISTS) {
     const list = schema[key];
     if (Array.isArray(list)) {
-      for (const [i, child] of list.entries()) walk(child, `${path}.${key}[${i}]`, problems);
+      for (const [i, child] of list.entries()) eachSchema(child, `${path}.${key}[${i}]`, visit);
     }
   }
   const items = schema.items;
   if (Array.isArray(items)) {
-    for (const [i, child] of items.entries()) walk(child, `${path}.items[${i}]`, problems);
+    for (const [i, child] of items.entries()) eachSchema(child, `${path}.items[${i}]`, visit);
   } else {
-    walk(items, `${path}.items`, problems);
+    eachSchema(items, `${path}.items`, visit);
   }
+}
+
+/**
+ * The formats the contracts check (ajv-formats' full set, as createAjv adds it; a test keeps the
+ * two equal). Listed here so linting loads no schema compiler.
+ */
+export const KNOWN_FORMATS = new Set([
+  'date',
+  'time',
+  'date-time',
+  'iso-time',
+  'iso-date-time',
+  'duration',
+  'uri',
+  'uri-reference',
+  'uri-template',
+  'url',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'regex',
+  'uuid',
+  'json-pointer',
+  'json-pointer-uri-fragment',
+  'relative-json-pointer',
+  'byte',
+  'int32',
+  'int64',
+  'float',
+  'double',
+  'password',
+  'binary',
+]);
+
+/**
+ * One message per `format` no contract checks (`format: phone`): the validator ignores it, so
+ * the field would take any string while the schema reads as if it were checked.
+ */
+export function unknownFormats(schema: JsonSchema): string[] {
+  const problems: string[] = [];
+  eachSchema(schema, 'schema', (node, path) => {
+    if (typeof node.format !== 'string' || KNOWN_FORMATS.has(node.format)) return;
+    problems.push(
+      `${path} has format "${node.format}", which nothing checks${didYouMean(node.format, KNOWN_FORMATS)}; use a known format (${[...KNOWN_FORMATS].join(', ')}) or a pattern`,
+    );
+  });
+  return problems;
 }
 
 function collectPatterns(node: unknown, out: string[] = []): string[] {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/catalog/diagnostics.js';
 import { lintSources } from '../../src/catalog/lint.js';
 import { decodePromptBytes, MAX_PROMPT_BYTES } from '../../src/catalog/parse.js';
+import { KNOWN_FORMATS } from '../../src/contracts/schema-check.js';
 import { defaultProjectConfig, type ProjectConfig, parseProjectConfig } from '../../src/project/config.js';
 import { parseContext } from '../../src/project/parse-context.js';
 import { only, parse, promptSource } from './support.js';
@@ -283,6 +284,52 @@ describe('schemas', () => {
         /"schema\.properties\.verdict\.enum" must be an array/,
       ],
     });
+  });
+
+  it('warns about a format no contract checks, such as phone (unknown-format)', async () => {
+    const source = promptSource(
+      [
+        'input:',
+        '  schema:',
+        '    type: object',
+        '    properties:',
+        '      number: { type: string, format: phone }',
+      ].join('\n'),
+      '{{number}}',
+    );
+    const diagnostic = await expectDiagnostic(source, {
+      rule: 'unknown-format',
+      severity: 'warning',
+      line: 4,
+      col: 5,
+      message: [
+        /input\.schema: schema\.properties\.number has format "phone", which nothing checks/,
+        /or a pattern/,
+      ],
+    });
+    expect(diagnostic.message).toContain('email');
+    expect((await parse(source)).spec).not.toBeNull();
+  });
+
+  it('suggests the format a typo was meant to be, in an output schema too (emial → email)', async () => {
+    const source = promptSource(
+      'output:\n  schema:\n    type: object\n    properties:\n      to: { type: string, format: emial }',
+      'Write',
+    );
+    const result = await parse(source);
+    expect(only(result.diagnostics, 'unknown-format').message).toMatch(
+      /^output\.schema: .*did you mean "email"/,
+    );
+  });
+
+  it('takes every format the contracts check (unknown-format knows the same ones as the validator)', async () => {
+    const { createAjv } = await import('../../src/contracts/json-schema.js');
+    expect([...KNOWN_FORMATS].sort()).toEqual(Object.keys(createAjv().formats).sort());
+    const source = promptSource(
+      'input:\n  schema:\n    type: object\n    properties:\n      at: { type: string, format: date-time }',
+      '{{at}}',
+    );
+    expect((await parse(source)).diagnostics).toEqual([]);
   });
 
   it('does not also blame the template for reading fields of an input schema that failed to parse', async () => {

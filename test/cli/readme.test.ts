@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseContext } from '../../src/project/parse-context.js';
-import { BIN, copyExamples, REPO, runCli, useTempDir } from '../helpers.js';
+import { copyExamples, promptopsOnPath, REPO, runCli, runShell, useTempDir } from '../helpers.js';
 
 const dir = useTempDir();
 
@@ -21,25 +21,6 @@ async function tourBlocks(): Promise<string[][]> {
       .filter((l) => l.startsWith('$ '))
       .map((l) => l.slice(2).replace(/\s+#.*$/, '')),
   );
-}
-
-function bash(script: string, cwd: string, binDir: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      ['-euo', 'pipefail', '-c', script],
-      {
-        cwd,
-        env: {
-          ...process.env,
-          PATH: `${binDir}:${process.env.PATH}`,
-          PROMPTOPS_AUTHOR: 'reader@example.com',
-        },
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
-  });
 }
 
 describe('README', () => {
@@ -113,12 +94,10 @@ describe('README', () => {
   it('runs the five-minute tour exactly as written', async () => {
     const blocks = await tourBlocks();
     expect(blocks).toHaveLength(4);
-    const binDir = path.join(dir(), 'bin');
-    await import('node:fs/promises').then((fs) => fs.mkdir(binDir));
-    await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-    await chmod(path.join(binDir, 'promptops'), 0o755);
+    const binDir = await promptopsOnPath(dir());
+    const bash = (script: string, cwd: string) => runShell(script, { cwd, binDir });
 
-    const first = await bash(blocks[0]!.join('\n'), dir(), binDir);
+    const first = await bash(blocks[0]!.join('\n'), dir());
     expect(first.output).toContain('production → summarize@1');
     expect(first.code).toBe(0);
 
@@ -131,18 +110,18 @@ describe('README', () => {
         'in at most {{maxWords}} short words',
       ),
     );
-    const second = await bash(blocks[1]!.join('\n'), project, binDir);
+    const second = await bash(blocks[1]!.join('\n'), project);
     expect(second.output).toMatch(/summarize\s+changed/);
     expect(second.output).toContain('created   summarize@2');
     expect(second.code).toBe(0);
 
-    const third = await bash(blocks[2]!.join('\n'), project, binDir);
+    const third = await bash(blocks[2]!.join('\n'), project);
     expect(third.output).toContain('Invoice 4411 is 30 days overdue.');
     expect(third.output).toMatch(/summarize@1\s+production\s+ok\s+offline\/echo/);
     expect(third.output).toContain('1/1 passed');
     expect(third.code).toBe(0);
 
-    const fourth = await bash(blocks[3]!.join('\n'), project, binDir);
+    const fourth = await bash(blocks[3]!.join('\n'), project);
     expect(fourth.output).toContain('opened change request #1');
     expect(fourth.output).toMatch(/regression\s+pass/);
     expect(fourth.output).toContain('released summarize staging → @2');

@@ -1,14 +1,15 @@
 /**
  * Every `promptops …` command line shown in README.md, CHANGELOG.md and docs/ is one the CLI
- * accepts: the command exists and takes those arguments and options. (What the tour, the team
- * set-up and the SDK snippets do when run is proven by their own tests; this catches the rest
- * drifting when a command or option is renamed.)
+ * accepts: the command exists and takes those arguments and options. (What they do when run is
+ * proven by pages.test.ts and the tests of the README tour, the team set-up and the SDK; this also
+ * covers the pages nothing runs, CHANGELOG.md and the generated reference.)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../cli/parse-support.js';
 import { REPO } from '../helpers.js';
+import { fencedBlocks, SHELL_LANGS } from './markdown.js';
 
 /** Splits a shell command line into words: quotes kept together, a comment or an operator ends it. */
 function shellWords(line: string): string[] {
@@ -49,22 +50,18 @@ function shellWords(line: string): string[] {
 
 /** Each command line in a fenced block of a Markdown page, with where it is. */
 function commandLines(markdown: string, file: string): { where: string; words: string[] }[] {
-  const found: { where: string; words: string[] }[] = [];
-  const lines = markdown.split('\n');
-  let fence: string | null = null;
-  for (const [i, raw] of lines.entries()) {
-    if (raw.startsWith('```')) {
-      fence = fence === null ? raw.slice(3).trim() : null;
-      continue;
-    }
-    // Shell sessions and scripts (and the generated pages' `text` examples), not diagrams or code.
-    if (fence === null || !['sh', 'bash', 'console', 'shell', 'text'].includes(fence)) continue;
-    // `$ promptops …`, `promptops …`, or `VAR=value promptops …`; not `X=$(promptops …)`.
-    const match = /^\s*(?:\$ )?(?:[A-Z_]+=\S+ +)*promptops( .*)?$/.exec(raw);
-    if (!match) continue;
-    found.push({ where: `${file}:${i + 1}`, words: shellWords(match[1] ?? '') });
-  }
-  return found;
+  return (
+    fencedBlocks(markdown, file)
+      // Shell sessions and scripts (and the generated pages' `text` examples), not diagrams or code.
+      .filter((block) => [...SHELL_LANGS, 'text'].includes(block.lang))
+      .flatMap((block) =>
+        block.lines.flatMap(({ text, line }) => {
+          // `$ promptops …`, `promptops …`, or `VAR=value promptops …`; not `X=$(promptops …)`.
+          const match = /^\s*(?:\$ )?(?:[A-Z_]+=\S+ +)*promptops( .*)?$/.exec(text);
+          return match ? [{ where: `${file}:${line}`, words: shellWords(match[1] ?? '') }] : [];
+        }),
+      )
+  );
 }
 
 const pages = [

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PromptOpsError } from '../../errors.js';
 import {
   type AuditCheckpoint,
@@ -111,6 +112,8 @@ export async function checkpointAudit(options: CheckpointAuditOptions): Promise<
       process.stdout.write(text);
       return 0;
     }
+    // `-o checkpoints/$(date +%F).json`, as the docs show, on the first run too.
+    await mkdir(path.dirname(options.output), { recursive: true });
     await writeFile(options.output, text);
     if (options.json) printJson({ file: options.output, checkpoint });
     else
