@@ -45,7 +45,12 @@ const commandPath = (command: Command): string =>
 /** The text a command prints after its built-in help (its examples), via its `afterHelp` listeners. */
 function afterHelp(command: Command): string {
   let text = '';
-  command.emit('afterHelp', { error: false, command, write: (s: string) => (text += s) });
+  // commander's Command is an EventEmitter at run time; its typings do not say so.
+  (command as unknown as NodeJS.EventEmitter).emit('afterHelp', {
+    error: false,
+    command,
+    write: (s: string) => (text += s),
+  });
   return text.trim();
 }
 

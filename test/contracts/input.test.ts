@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePrompt } from '../../src/catalog/parse.js';
-import type { PromptSpec } from '../../src/catalog/spec.js';
+import type { JsonSchema, PromptSpec } from '../../src/catalog/spec.js';
 import {
   type ContractViolation,
   compileInputContract,
@@ -568,7 +568,7 @@ describe('the input contract in detail', () => {
     fields,
     output: support.promptops.contract.output,
   });
-  const violationsFor = (schema: object, input: unknown, policy: 'reject' | 'coerce' = 'reject') =>
+  const violationsFor = (schema: JsonSchema, input: unknown, policy: 'reject' | 'coerce' = 'reject') =>
     violationsOf(() => enforceInput(input, compileInputContract(schema, {}, contract(policy)), 'x'));
 
   it('reports a blank or too long value once under coerce', () => {
