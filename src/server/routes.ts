@@ -25,8 +25,8 @@ export function registerOperations(app: FastifyInstance, deps: RouteDeps): void 
 function documented(op: Operation) {
   const status = op.status ?? 200;
   return status === 204 || !op.output
-    ? { [status]: { description: 'Done', type: 'null' } }
-    : { [status]: { description: 'Done', ...op.output } };
+    ? { [status]: { description: 'No content', type: 'null' } }
+    : { [status]: { description: 'Success', ...op.output } };
 }
 
 function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest, Caller>): RouteOptions {
