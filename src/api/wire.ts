@@ -1,8 +1,12 @@
 /**
  * The two halves of the operation table's argument mapping: the client turns a store method's
- * arguments into a request (`requestOf`), the server turns the request back into them (`argsOf`).
+ * arguments into a request (`requestOf`), the server turns the request back into them (`argsOf`),
+ * reading path and query text as the API bounds it.
  */
-import { filterOf, type Operation, type WireRequest } from './operations.js';
+import type { TObject } from 'typebox';
+import { PromptOpsError } from '../errors.js';
+import type { Operation, WireRequest } from './operation.js';
+import { isWholeNumberText, MAX_INTEGER } from './schemas.js';
 
 /** The request a remote client sends for a call of `op` with `args`: path parameters, query, body. */
 export interface OutgoingRequest {
@@ -42,4 +46,27 @@ export function argsOf(op: Operation, request: WireRequest, actor: string): unkn
     if (arg.in === 'body') return arg.name === undefined ? request.body : request.body[arg.name];
     return arg.name === undefined ? filterOf(op.query, request.query) : request.query[arg.name];
   });
+}
+
+/** Parses a whole number from a path or query string, as the API bounds them. */
+export function wholeNumber(value: string | undefined, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_INTEGER) {
+    throw new PromptOpsError(
+      'PO_ERR_REQUEST_INVALID',
+      `${what} must be a whole number from 1 to ${MAX_INTEGER}, not "${value}"`,
+      {},
+    );
+  }
+  return n;
+}
+
+/** A filter from a query string: the fields given, whole numbers as numbers. */
+export function filterOf(schema: TObject | undefined, query: WireRequest['query']): Record<string, unknown> {
+  const found: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === '') continue;
+    found[key] = isWholeNumberText(schema?.properties[key]) ? Number(value) : value;
+  }
+  return found;
 }

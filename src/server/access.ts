@@ -1,4 +1,4 @@
-import type { Operation } from '../api/operations.js';
+import type { Operation } from '../api/operation.js';
 import { PromptOpsError } from '../errors.js';
 import { allows, type Permission, ROLES, type Role } from '../governance/rbac.js';
 import type { Store } from '../store/index.js';

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { OPERATIONS, type Operation, type WireRequest } from '../api/operations.js';
+import type { Operation, WireRequest } from '../api/operation.js';
+import { OPERATIONS } from '../api/operations.js';
 import { argsOf } from '../api/wire.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { Access } from './access.js';
 import { type Caller, retryAfterSeconds, type TokenChecker } from './auth.js';
-
-export { MAX_INTEGER, MAX_TEXT_LENGTH } from '../api/schemas.js';
 
 /** What the operation routes are served with. */
 export interface RouteDeps {

@@ -1,4 +1,5 @@
-import { OPERATIONS, type Operation, type OperationName } from '../api/operations.js';
+import type { Operation, OperationName } from '../api/operation.js';
+import { OPERATIONS } from '../api/operations.js';
 import { requestOf } from '../api/wire.js';
 import { ERROR_CATALOG, type ErrorCode, PromptOpsError } from '../errors.js';
 import type { Role } from '../governance/rbac.js';

@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS, type Operation } from '../../src/api/operations.js';
+import type { Operation } from '../../src/api/operation.js';
+import { OPERATIONS } from '../../src/api/operations.js';
 import { CHECK_NAMES } from '../../src/governance/policy.js';
 import { allows, ROLES, type Role } from '../../src/governance/rbac.js';
 import { promptItem } from '../store/fixtures.js';

@@ -9,7 +9,8 @@
  * admin of every project (a binding on `*`), so the server lets the call through to the store and
  * the suite sees what the store decides.
  */
-import { OPERATIONS, type Operation } from '../../src/api/operations.js';
+import type { Operation } from '../../src/api/operation.js';
+import { OPERATIONS } from '../../src/api/operations.js';
 import { buildServer, type ControlServer } from '../../src/server/app.js';
 import { HttpStore } from '../../src/store/http-store.js';
 import type { Store } from '../../src/store/index.js';
