@@ -14,7 +14,7 @@ import { PromptOpsError } from '../errors.js';
 import { parseRole } from '../governance/rbac.js';
 import type { Trace } from '../observe/trace.js';
 import type { PushItem, Store } from '../store/types.js';
-import type { Arg, Operation } from './operation.js';
+import type { Arg, Operation, OperationName } from './operation.js';
 import {
   AuditEntrySchema,
   AuditVerificationSchema,
@@ -77,11 +77,13 @@ const releaseQuery = closed({
   limit: Type.Optional(Limit),
 });
 
-/** Every `/v1` operation. */
-export const OPERATIONS: readonly Operation[] = [
+/**
+ * Every `/v1` operation, by name. Keyed by `OperationName`, so a store method that is neither here
+ * nor excluded from `OperationName` does not compile.
+ */
+const TABLE: { readonly [name in OperationName]: Omit<Operation, 'name'> } = {
   // ---- catalog ----
-  {
-    name: 'listPrompts',
+  listPrompts: {
     method: 'GET',
     path: `${P}/prompts`,
     permission: 'read',
@@ -90,8 +92,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(PromptSummarySchema),
     args: [],
   },
-  {
-    name: 'push',
+  push: {
     method: 'POST',
     path: `${P}/prompts/push`,
     permission: 'version.push',
@@ -123,8 +124,7 @@ export const OPERATIONS: readonly Operation[] = [
     // The same rules as a local push (lint), refused before anything is written; over HTTP a bad request.
     refusals: { PO_ERR_CATALOG_INVALID: 'PO_ERR_REQUEST_INVALID' },
   },
-  {
-    name: 'listVersions',
+  listVersions: {
     method: 'GET',
     path: `${P}/prompts/:prompt/versions`,
     permission: 'read',
@@ -133,8 +133,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(VersionRecordSchema),
     args: [path('prompt')],
   },
-  {
-    name: 'resolve',
+  resolve: {
     method: 'GET',
     path: `${P}/prompts/:prompt/resolve`,
     permission: 'read',
@@ -167,8 +166,7 @@ export const OPERATIONS: readonly Operation[] = [
       },
     ],
   },
-  {
-    name: 'archive',
+  archive: {
     method: 'POST',
     path: `${P}/prompts/:prompt/versions/:number/archive`,
     permission: 'version.archive',
@@ -179,8 +177,7 @@ export const OPERATIONS: readonly Operation[] = [
     audit: ['version.archive'],
     args: [path('prompt'), path('number', (text) => wholeNumber(text, 'version')), actor, field('reason')],
   },
-  {
-    name: 'listLabels',
+  listLabels: {
     method: 'GET',
     path: `${P}/labels`,
     permission: 'read',
@@ -190,8 +187,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(LabelRecordSchema),
     args: [queryField('prompt')],
   },
-  {
-    name: 'setLabel',
+  setLabel: {
     method: 'POST',
     path: `${P}/prompts/:prompt/labels/:label`,
     permission: 'label.set',
@@ -203,8 +199,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [path('prompt'), field('version'), path('label'), actor],
     guardsEnvironmentLabel: true,
   },
-  {
-    name: 'removeLabel',
+  removeLabel: {
     method: 'DELETE',
     path: `${P}/prompts/:prompt/labels/:label`,
     permission: 'label.set',
@@ -215,8 +210,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [path('prompt'), path('label'), actor],
     guardsEnvironmentLabel: true,
   },
-  {
-    name: 'labelHistory',
+  labelHistory: {
     method: 'GET',
     path: `${P}/prompts/:prompt/label-history`,
     permission: 'read',
@@ -227,8 +221,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [path('prompt'), queryField('label')],
   },
   // ---- traces, reviews, evaluations ----
-  {
-    name: 'writeTraces',
+  writeTraces: {
     method: 'POST',
     path: `${P}/traces`,
     permission: 'trace.write',
@@ -242,8 +235,7 @@ export const OPERATIONS: readonly Operation[] = [
     // project the caller's roles were checked in).
     decode: ({ params, body }) => [(body.traces as Trace[]).map((t) => ({ ...t, project: params.project }))],
   },
-  {
-    name: 'listTraces',
+  listTraces: {
     method: 'GET',
     path: `${P}/traces`,
     permission: 'read',
@@ -261,8 +253,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(TraceSchema),
     args: [filter],
   },
-  {
-    name: 'getTrace',
+  getTrace: {
     method: 'GET',
     path: `${P}/traces/:id`,
     permission: 'read',
@@ -271,8 +262,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: TraceSchema,
     args: [path('id')],
   },
-  {
-    name: 'createReview',
+  createReview: {
     method: 'POST',
     path: `${P}/reviews`,
     permission: 'trace.write',
@@ -283,8 +273,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: ReviewRecordSchema,
     args: [body],
   },
-  {
-    name: 'listReviews',
+  listReviews: {
     method: 'GET',
     path: `${P}/reviews`,
     permission: 'read',
@@ -297,8 +286,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(ReviewRecordSchema),
     args: [filter],
   },
-  {
-    name: 'getReview',
+  getReview: {
     method: 'GET',
     path: `${P}/reviews/:id`,
     permission: 'read',
@@ -307,8 +295,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: ReviewRecordSchema,
     args: [path('id')],
   },
-  {
-    name: 'decideReview',
+  decideReview: {
     method: 'POST',
     path: `${P}/reviews/:id/decision`,
     permission: 'review.decide',
@@ -319,8 +306,7 @@ export const OPERATIONS: readonly Operation[] = [
     audit: ['review.approve', 'review.reject'],
     args: [path('id'), field('decision'), actor, field('note')],
   },
-  {
-    name: 'readResponseCache',
+  readResponseCache: {
     method: 'POST',
     path: `${P}/response-cache/lookup`,
     permission: 'read',
@@ -333,8 +319,7 @@ export const OPERATIONS: readonly Operation[] = [
     toWire: (result) => Object.fromEntries(result as Map<string, unknown>),
     fromWire: (wire) => new Map(Object.entries(wire as Record<string, unknown>)),
   },
-  {
-    name: 'writeResponseCache',
+  writeResponseCache: {
     method: 'POST',
     path: `${P}/response-cache`,
     permission: 'trace.write',
@@ -350,8 +335,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [field('entries')],
     shortcut: empty,
   },
-  {
-    name: 'recordEvalRun',
+  recordEvalRun: {
     method: 'POST',
     path: `${P}/eval-runs`,
     permission: 'trace.write',
@@ -361,8 +345,7 @@ export const OPERATIONS: readonly Operation[] = [
     body: EvalRunRecordSchema,
     args: [body],
   },
-  {
-    name: 'listEvalRuns',
+  listEvalRuns: {
     method: 'GET',
     path: `${P}/eval-runs`,
     permission: 'read',
@@ -377,8 +360,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [filter],
   },
   // ---- audit ----
-  {
-    name: 'listAudit',
+  listAudit: {
     method: 'GET',
     path: `${P}/audit`,
     permission: 'read',
@@ -388,8 +370,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(AuditEntrySchema),
     args: [filter],
   },
-  {
-    name: 'verifyAudit',
+  verifyAudit: {
     method: 'GET',
     path: `${P}/audit/verify`,
     permission: 'read',
@@ -401,8 +382,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [filter],
   },
   // ---- change requests ----
-  {
-    name: 'openChangeRequest',
+  openChangeRequest: {
     method: 'POST',
     path: `${P}/change-requests`,
     permission: 'cr.open',
@@ -414,8 +394,7 @@ export const OPERATIONS: readonly Operation[] = [
     audit: ['cr.open'],
     args: [body, actor],
   },
-  {
-    name: 'listChangeRequests',
+  listChangeRequests: {
     method: 'GET',
     path: `${P}/change-requests`,
     permission: 'read',
@@ -428,8 +407,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(ChangeRequestSchema),
     args: [filter],
   },
-  {
-    name: 'getChangeRequest',
+  getChangeRequest: {
     method: 'GET',
     path: `${P}/change-requests/:number`,
     permission: 'read',
@@ -438,8 +416,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: ChangeRequestSchema,
     args: [crNumber],
   },
-  {
-    name: 'recordCheck',
+  recordCheck: {
     method: 'POST',
     path: `${P}/change-requests/:number/checks`,
     permission: 'cr.check',
@@ -450,8 +427,7 @@ export const OPERATIONS: readonly Operation[] = [
     audit: ['cr.check'],
     args: [crNumber, body, actor],
   },
-  {
-    name: 'reviewChangeRequest',
+  reviewChangeRequest: {
     method: 'POST',
     path: `${P}/change-requests/:number/reviews`,
     permission: 'cr.review',
@@ -462,8 +438,7 @@ export const OPERATIONS: readonly Operation[] = [
     audit: ['cr.approve', 'cr.request_changes', 'cr.comment'],
     args: [crNumber, body, actor],
   },
-  {
-    name: 'overrideCheck',
+  overrideCheck: {
     method: 'POST',
     path: `${P}/change-requests/:number/overrides`,
     permission: 'policy.override',
@@ -474,8 +449,7 @@ export const OPERATIONS: readonly Operation[] = [
     audit: ['policy.exception'],
     args: [crNumber, body, actor],
   },
-  {
-    name: 'closeChangeRequest',
+  closeChangeRequest: {
     method: 'POST',
     path: `${P}/change-requests/:number/close`,
     permission: 'cr.close',
@@ -486,8 +460,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [crNumber, actor],
   },
   // ---- releases ----
-  {
-    name: 'release',
+  release: {
     method: 'POST',
     path: `${P}/releases`,
     permission: 'release.create',
@@ -501,8 +474,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [body, actor],
     forceNeedsAdmin: true,
   },
-  {
-    name: 'promote',
+  promote: {
     method: 'POST',
     path: `${P}/releases/promote`,
     permission: 'release.create',
@@ -514,8 +486,7 @@ export const OPERATIONS: readonly Operation[] = [
     audit: ['release.promote', 'label.set'],
     args: [body, actor],
   },
-  {
-    name: 'rollback',
+  rollback: {
     method: 'POST',
     path: `${P}/releases/rollback`,
     permission: 'release.rollback',
@@ -528,8 +499,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [body, actor],
     forceNeedsAdmin: true,
   },
-  {
-    name: 'listReleases',
+  listReleases: {
     method: 'GET',
     path: `${P}/releases`,
     permission: 'read',
@@ -553,8 +523,7 @@ export const OPERATIONS: readonly Operation[] = [
       return [{ ...found, ...(active === 'true' ? { activeOnly: true } : {}) }];
     },
   },
-  {
-    name: 'listPolicyExceptions',
+  listPolicyExceptions: {
     method: 'GET',
     path: `${P}/policy-exceptions`,
     permission: 'read',
@@ -564,8 +533,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [],
   },
   // ---- identity ----
-  {
-    name: 'listRoleBindings',
+  listRoleBindings: {
     method: 'GET',
     path: `${P}/roles`,
     permission: 'read',
@@ -574,8 +542,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(RoleBindingSchema),
     args: [],
   },
-  {
-    name: 'grantRole',
+  grantRole: {
     method: 'POST',
     path: `${P}/roles`,
     permission: 'admin.manage',
@@ -588,8 +555,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [field('subject'), field('role'), actor],
     invalidates: ([subject]) => ({ subject: subject as string }),
   },
-  {
-    name: 'revokeRole',
+  revokeRole: {
     method: 'DELETE',
     path: `${P}/roles/:subject/:role`,
     permission: 'admin.manage',
@@ -600,8 +566,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [path('subject'), path('role', parseRole), actor],
     invalidates: ([subject]) => ({ subject: subject as string }),
   },
-  {
-    name: 'listTokens',
+  listTokens: {
     method: 'GET',
     path: '/tokens',
     permission: 'admin.manage',
@@ -610,8 +575,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(TokenRecordSchema),
     args: [],
   },
-  {
-    name: 'createToken',
+  createToken: {
     method: 'POST',
     path: '/tokens',
     permission: 'admin.manage',
@@ -643,8 +607,7 @@ export const OPERATIONS: readonly Operation[] = [
       return [input, subject];
     },
   },
-  {
-    name: 'revokeToken',
+  revokeToken: {
     method: 'DELETE',
     path: '/tokens/:id',
     permission: 'admin.manage',
@@ -655,8 +618,7 @@ export const OPERATIONS: readonly Operation[] = [
     args: [path('id'), actor],
     invalidates: (_args, record) => ({ tokenId: (record as { id: string }).id }),
   },
-  {
-    name: 'whoami',
+  whoami: {
     method: 'GET',
     path: '/whoami',
     permission: null,
@@ -670,8 +632,7 @@ export const OPERATIONS: readonly Operation[] = [
       roles: await store.rolesOf(subject),
     }),
   },
-  {
-    name: 'listProjects',
+  listProjects: {
     method: 'GET',
     path: '/projects',
     permission: 'admin.manage',
@@ -680,8 +641,7 @@ export const OPERATIONS: readonly Operation[] = [
     output: list(ProjectRecordSchema),
     args: [],
   },
-  {
-    name: 'createProject',
+  createProject: {
     method: 'POST',
     path: '/projects',
     permission: 'admin.manage',
@@ -695,4 +655,10 @@ export const OPERATIONS: readonly Operation[] = [
     // Whoever creates a project administers it; their cached roles must learn it at once.
     invalidates: ([, creator]) => ({ subject: creator as string }),
   },
-];
+};
+
+/** Every `/v1` operation, in the table's order. */
+export const OPERATIONS: readonly Operation[] = Object.entries(TABLE).map(([name, op]) => ({
+  name: name as OperationName,
+  ...op,
+}));
