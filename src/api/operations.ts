@@ -4,9 +4,14 @@
  * from it: HTTP method and path, the permission a caller needs, the request's schemas, the result's
  * schema, the audit actions it writes and where each of the method's arguments travels.
  *
- * Adding an operation: add the store method (src/store/types.ts and the engines), then one entry
- * here. The server registers it, /openapi.json documents it, HttpStore gets a method calling it and
- * test/server/authz.test.ts puts it through every role.
+ * Adding an operation:
+ * 1. Declare the store method in src/store/types.ts and implement it in the engines. A new record
+ *    or input is a TypeBox schema in src/api/schemas.ts, its type `Static<typeof ...Schema>`.
+ * 2. Add its entry here, keyed by the method's name (until then the table does not compile).
+ * That is all: the server registers the route, /openapi.json documents it, HttpStore has the
+ * method, test/server/authz.test.ts puts it through every role (give a POST a minimal valid body
+ * there), test/server/operations.test.ts compiles its schemas with strict Ajv and the store suites
+ * run it over HTTP, checking the audit actions it declares.
  */
 import Type, { type TSchema } from 'typebox';
 import { hashSpec } from '../catalog/canonical.js';
