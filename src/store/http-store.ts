@@ -1,32 +1,9 @@
-import type { VersionRef } from '../catalog/ref.js';
+import type { Operation, OperationName } from '../api/operation.js';
+import { OPERATIONS } from '../api/operations.js';
+import { requestOf } from '../api/wire.js';
 import { ERROR_CATALOG, type ErrorCode, PromptOpsError } from '../errors.js';
-import type { CheckName, CrReview } from '../governance/policy.js';
 import type { Role } from '../governance/rbac.js';
-import type { Trace } from '../observe/trace.js';
-import type {
-  AuditEntry,
-  AuditVerification,
-  ChangeRequest,
-  CheckInput,
-  EvalRunRecord,
-  LabelEvent,
-  LabelRecord,
-  PolicyException,
-  ProjectRecord,
-  PromoteInput,
-  PromptSummary,
-  PushItem,
-  PushOutcome,
-  ReleaseInput,
-  ReleaseRecord,
-  ReviewRecord,
-  RoleBinding,
-  RollbackInput,
-  Store,
-  TokenRecord,
-  TraceFilter,
-  VersionRecord,
-} from './types.js';
+import type { ProjectRecord, Store } from './types.js';
 
 export interface HttpStoreOptions {
   /** The server's base URL, e.g. `https://promptops.internal:4100`. */
@@ -40,8 +17,10 @@ export interface HttpStoreOptions {
 /**
  * The store as a client of a `promptops serve` server: the same interface as the embedded engines,
  * so every CLI command runs unchanged (and prints the same) against a remote control plane. The
- * server acts as the token's subject; actor arguments passed here are ignored by it.
+ * server acts as the token's subject; actor arguments passed here are ignored by it. Each method of
+ * an operation in the table (src/api/operations.ts) is defined from it; the rest compose them.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the operations' methods are defined from OPERATIONS at the end of this file
 export class HttpStore implements Store {
   private readonly base: string;
   private readonly project: string;
@@ -110,113 +89,17 @@ export class HttpStore implements Store {
     return parsed as T;
   }
 
-  private p(path: string): string {
-    return `/projects/${encodeURIComponent(this.project)}${path}`;
-  }
-
-  private static seg(value: string | number): string {
-    return encodeURIComponent(String(value));
-  }
-
-  // ---- catalog ----
-  push(items: readonly PushItem[], meta: { author: string; message?: string }): Promise<PushOutcome[]> {
-    return this.call('POST', this.p('/prompts/push'), {
-      items,
-      ...(meta.message ? { message: meta.message } : {}),
-    });
-  }
-  listPrompts(): Promise<PromptSummary[]> {
-    return this.call('GET', this.p('/prompts'));
-  }
-  listVersions(prompt: string): Promise<VersionRecord[]> {
-    return this.call('GET', this.p(`/prompts/${HttpStore.seg(prompt)}/versions`));
-  }
-  resolve(ref: VersionRef): Promise<VersionRecord> {
-    const s = ref.selector;
-    return this.call('GET', this.p(`/prompts/${HttpStore.seg(ref.prompt)}/resolve`), undefined, {
-      version: s.kind === 'number' ? s.number : undefined,
-      label: s.kind === 'label' ? s.label : undefined,
-    });
-  }
-  setLabel(prompt: string, number: number, label: string, _actor: string): Promise<LabelEvent | null> {
-    return this.call('POST', this.p(`/prompts/${HttpStore.seg(prompt)}/labels/${HttpStore.seg(label)}`), {
-      version: number,
-    });
-  }
-  removeLabel(prompt: string, label: string, _actor: string): Promise<LabelEvent> {
-    return this.call('DELETE', this.p(`/prompts/${HttpStore.seg(prompt)}/labels/${HttpStore.seg(label)}`));
-  }
-  listLabels(prompt?: string): Promise<LabelRecord[]> {
-    return this.call('GET', this.p('/labels'), undefined, { prompt });
-  }
-  labelHistory(prompt: string, label?: string): Promise<LabelEvent[]> {
-    return this.call('GET', this.p(`/prompts/${HttpStore.seg(prompt)}/label-history`), undefined, { label });
-  }
-  archive(prompt: string, number: number, _actor: string, reason?: string): Promise<VersionRecord> {
-    return this.call(
-      'POST',
-      this.p(`/prompts/${HttpStore.seg(prompt)}/versions/${number}/archive`),
-      reason ? { reason } : {},
+  /** One operation of the table, called with the store method's arguments. */
+  invoke(op: Operation, args: readonly unknown[]): Promise<unknown> {
+    const answered = op.shortcut?.(args);
+    if (answered) return Promise.resolve(answered.result);
+    const { params, query, body } = requestOf(op, args);
+    const path = op.path.replace(/:([A-Za-z_]+)/g, (_m, name: string) =>
+      encodeURIComponent(name === 'project' ? this.project : params[name]!),
     );
+    return this.call(op.method, path, body, query).then((wire) => (op.fromWire ? op.fromWire(wire) : wire));
   }
-  // ---- traces, reviews, evaluations ----
-  async writeTraces(traces: readonly Trace[]): Promise<void> {
-    if (traces.length > 0) await this.call('POST', this.p('/traces'), { traces });
-  }
-  listTraces(filter: TraceFilter = {}): Promise<Trace[]> {
-    return this.call('GET', this.p('/traces'), undefined, { ...filter });
-  }
-  getTrace(id: string): Promise<Trace> {
-    return this.call('GET', this.p(`/traces/${HttpStore.seg(id)}`));
-  }
-  createReview(
-    review: Omit<ReviewRecord, 'status' | 'decidedAt' | 'decidedBy' | 'note'>,
-  ): Promise<ReviewRecord> {
-    return this.call('POST', this.p('/reviews'), review);
-  }
-  getReview(id: string): Promise<ReviewRecord> {
-    return this.call('GET', this.p(`/reviews/${HttpStore.seg(id)}`));
-  }
-  listReviews(filter: { status?: ReviewRecord['status']; limit?: number } = {}): Promise<ReviewRecord[]> {
-    return this.call('GET', this.p('/reviews'), undefined, { ...filter });
-  }
-  decideReview(
-    id: string,
-    decision: 'approved' | 'rejected',
-    _actor: string,
-    note?: string,
-  ): Promise<ReviewRecord> {
-    return this.call('POST', this.p(`/reviews/${HttpStore.seg(id)}/decision`), {
-      decision,
-      ...(note ? { note } : {}),
-    });
-  }
-  async readResponseCache(versionHashes: readonly string[]): Promise<Map<string, unknown>> {
-    if (versionHashes.length === 0) return new Map();
-    const found = await this.call<Record<string, unknown>>('POST', this.p('/response-cache/lookup'), {
-      versionHashes,
-    });
-    return new Map(Object.entries(found));
-  }
-  async writeResponseCache(
-    entries: readonly { key: string; versionHash: string; response: unknown }[],
-  ): Promise<void> {
-    if (entries.length > 0) await this.call('POST', this.p('/response-cache'), { entries });
-  }
-  listAudit(filter: { limit?: number } = {}): Promise<AuditEntry[]> {
-    return this.call('GET', this.p('/audit'), undefined, { ...filter });
-  }
-  verifyAudit(options: { at?: number } = {}): Promise<AuditVerification> {
-    return this.call('GET', this.p('/audit/verify'), undefined, { ...options });
-  }
-  async recordEvalRun(run: EvalRunRecord): Promise<void> {
-    await this.call('POST', this.p('/eval-runs'), run);
-  }
-  listEvalRuns(
-    filter: { prompt?: string; versionHash?: string; limit?: number } = {},
-  ): Promise<EvalRunRecord[]> {
-    return this.call('GET', this.p('/eval-runs'), undefined, { ...filter });
-  }
+
   async close(): Promise<void> {}
   /** Nothing to close: every call is its own HTTP request. */
   readonly closed = false;
@@ -230,109 +113,38 @@ export class HttpStore implements Store {
     const found = (await this.listProjects()).find((p) => p.name === name);
     return found ?? this.createProject(name, actor);
   }
-  createProject(name: string, _actor: string): Promise<ProjectRecord> {
-    return this.call('POST', '/projects', { name });
-  }
-  listProjects(): Promise<ProjectRecord[]> {
-    return this.call('GET', '/projects');
-  }
-  createToken(
-    input: { subject: string; name: string; expiresAt?: string },
-    _actor: string,
-  ): Promise<{ token: string; record: TokenRecord }> {
-    return this.call('POST', '/tokens', input);
-  }
-  listTokens(): Promise<TokenRecord[]> {
-    return this.call('GET', '/tokens');
-  }
-  revokeToken(id: string, _actor: string): Promise<TokenRecord> {
-    return this.call('DELETE', `/tokens/${HttpStore.seg(id)}`);
-  }
   /** Asks the server who this client's token acts for; other tokens cannot be checked remotely. */
   async authenticate(
     token: string,
   ): Promise<{ subject: string; tokenId: string; expiresAt: string | null } | null> {
     if (token !== this.options.token) return null;
     try {
-      const me = await this.call<{ subject: string; tokenId: string }>('GET', '/whoami');
+      const me = await this.whoami();
       return { subject: me.subject, tokenId: me.tokenId, expiresAt: null };
     } catch (err) {
       if (err instanceof PromptOpsError && err.code === 'PO_ERR_UNAUTHENTICATED') return null;
       throw err;
     }
   }
-  whoami(): Promise<{ subject: string; tokenId: string; roles: Role[] }> {
-    return this.call('GET', '/whoami');
-  }
-  grantRole(subject: string, role: Role, _actor: string): Promise<RoleBinding> {
-    return this.call('POST', this.p('/roles'), { subject, role });
-  }
-  async revokeRole(subject: string, role: Role, _actor: string): Promise<void> {
-    await this.call('DELETE', this.p(`/roles/${HttpStore.seg(subject)}/${HttpStore.seg(role)}`));
-  }
-  listRoleBindings(): Promise<RoleBinding[]> {
-    return this.call('GET', this.p('/roles'));
-  }
   async rolesOf(subject: string): Promise<Role[]> {
     const bindings = await this.listRoleBindings();
     return bindings.filter((b) => b.subject === subject).map((b) => b.role);
   }
-  // ---- change requests ----
-  openChangeRequest(
-    input: { prompt: string; version?: number; title?: string; description?: string },
-    _author: string,
-  ): Promise<ChangeRequest> {
-    return this.call('POST', this.p('/change-requests'), input);
-  }
-  listChangeRequests(
-    filter: { status?: ChangeRequest['status']; prompt?: string } = {},
-  ): Promise<ChangeRequest[]> {
-    return this.call('GET', this.p('/change-requests'), undefined, { ...filter });
-  }
-  getChangeRequest(number: number): Promise<ChangeRequest> {
-    return this.call('GET', this.p(`/change-requests/${number}`));
-  }
-  recordCheck(number: number, check: CheckInput, _actor: string): Promise<ChangeRequest> {
-    return this.call('POST', this.p(`/change-requests/${number}/checks`), check);
-  }
-  reviewChangeRequest(
-    number: number,
-    review: { decision: CrReview['decision']; comment?: string },
-    _actor: string,
-  ): Promise<ChangeRequest> {
-    return this.call('POST', this.p(`/change-requests/${number}/reviews`), review);
-  }
-  overrideCheck(
-    number: number,
-    input: { check: CheckName; justification: string },
-    _actor: string,
-  ): Promise<ChangeRequest> {
-    return this.call('POST', this.p(`/change-requests/${number}/overrides`), input);
-  }
-  closeChangeRequest(number: number, _actor: string): Promise<ChangeRequest> {
-    return this.call('POST', this.p(`/change-requests/${number}/close`));
-  }
-  // ---- releases ----
-  release(input: ReleaseInput, _actor: string): Promise<ReleaseRecord> {
-    return this.call('POST', this.p('/releases'), input);
-  }
-  promote(input: PromoteInput, _actor: string): Promise<ReleaseRecord> {
-    return this.call('POST', this.p('/releases/promote'), input);
-  }
-  rollback(input: RollbackInput, _actor: string): Promise<ReleaseRecord> {
-    return this.call('POST', this.p('/releases/rollback'), input);
-  }
-  listReleases(
-    filter: { prompt?: string; environment?: string; activeOnly?: boolean; limit?: number } = {},
-  ): Promise<ReleaseRecord[]> {
-    return this.call('GET', this.p('/releases'), undefined, {
-      prompt: filter.prompt,
-      environment: filter.environment,
-      active: filter.activeOnly ? 'true' : undefined,
-      limit: filter.limit,
-    });
-  }
-  listPolicyExceptions(): Promise<PolicyException[]> {
-    return this.call('GET', this.p('/policy-exceptions'));
-  }
+}
+
+/** The operations' methods, which the loop below defines on the prototype from the table. */
+type OperationMethods = Pick<Store, Exclude<OperationName, 'whoami'>> & {
+  whoami(): Promise<{ subject: string; tokenId: string; roles: Role[] }>;
+};
+// The methods the interface declares are defined from OPERATIONS below.
+export interface HttpStore extends OperationMethods {}
+
+for (const op of OPERATIONS) {
+  Object.defineProperty(HttpStore.prototype, op.name, {
+    value: function (this: HttpStore, ...args: unknown[]) {
+      return this.invoke(op, args);
+    },
+    writable: true,
+    configurable: true,
+  });
 }

@@ -1,82 +1,53 @@
-import type { VersionRef } from '../catalog/ref.js';
-import type { PromptSpec } from '../catalog/spec.js';
+import type { Static } from 'typebox';
 import type {
-  ApprovalPolicy,
-  CheckName,
-  CheckOverride,
-  CheckRecord,
-  CheckStatus,
-  CrReview,
-  GateResult,
-} from '../governance/policy.js';
+  AuditEntrySchema,
+  AuditVerificationSchema,
+  ChangeRequestSchema,
+  CheckInputSchema,
+  EvalRunRecordSchema,
+  LabelEventSchema,
+  LabelRecordSchema,
+  PolicyExceptionSchema,
+  ProjectRecordSchema,
+  PromoteInputSchema,
+  PromptSummarySchema,
+  PushItemSchema,
+  PushOutcomeSchema,
+  ReleaseInputSchema,
+  ReleaseRecordSchema,
+  ReviewRecordSchema,
+  RoleBindingSchema,
+  RollbackInputSchema,
+  TokenRecordSchema,
+  TraceFilterSchema,
+  VersionRecordSchema,
+} from '../api/schemas.js';
+import type { VersionRef } from '../catalog/ref.js';
+import type { ApprovalPolicy, CheckName, CrReview } from '../governance/policy.js';
 import type { Role } from '../governance/rbac.js';
-import type { RiskAssessment } from '../governance/risk.js';
 import type { Trace } from '../observe/trace.js';
-import type { ChainBreak } from './audit-chain.js';
-import type { StateMismatch } from './audit-state.js';
 
 /*
  * The store's records and operations, as every implementation (the SQL engines and the HTTP
  * client) shares them.
  */
 /** One immutable version as read back from the registry. */
-export interface VersionRecord {
-  prompt: string;
-  number: number;
-  hash: string;
-  spec: PromptSpec;
-  author: string;
-  message: string | null;
-  createdAt: string;
-  parentNumber: number | null;
-  labels: string[];
-  archived: { at: string; by: string; reason: string | null } | null;
-}
+export type VersionRecord = Static<typeof VersionRecordSchema>;
 
-export interface PromptSummary {
-  name: string;
-  versions: number;
-  latest: { number: number; hash: string } | null;
-  labels: Record<string, number>;
-}
+export type PromptSummary = Static<typeof PromptSummarySchema>;
 
-export interface LabelRecord {
-  prompt: string;
-  label: string;
-  number: number;
-  hash: string;
-  updatedAt: string;
-  updatedBy: string;
-}
+export type LabelRecord = Static<typeof LabelRecordSchema>;
 
-export interface LabelEvent {
-  prompt: string;
-  label: string;
-  seq: number;
-  action: 'set' | 'remove';
-  from: number | null;
-  to: number | null;
-  actor: string;
-  at: string;
-}
+export type LabelEvent = Static<typeof LabelEventSchema>;
 
-export interface PushItem {
-  spec: PromptSpec;
-  hash: string;
-}
+export type PushItem = Static<typeof PushItemSchema>;
 
 /**
  * What a push did to one prompt: `created` a new version, found it `unchanged` (the latest version
  * has this content) or found it `matches` an older version (content identical to it, so nothing is
  * written: a version's identity is its content).
  */
-export interface PushOutcome {
-  prompt: string;
-  status: 'created' | 'unchanged' | 'matches';
-  number: number;
-  hash: string;
-  previous: number | null;
-}
+export type PushOutcome = Static<typeof PushOutcomeSchema>;
 
 /** The registry's catalog operations. One implementation serves every SQL engine Kysely speaks. */
 export interface RegistryStore {
@@ -139,69 +110,17 @@ export interface RegistryStore {
 }
 
 /** One audit entry: who did what to what, before and after, chained by hashes. */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  before: unknown;
-  after: unknown;
-  prevHash: string;
-  hash: string;
-}
+export type AuditEntry = Static<typeof AuditEntrySchema>;
 
 /** What `verifyAudit` found: the chain's state, its head, and any table that disagrees with it. */
-export interface AuditVerification {
-  project: string;
-  checked: number;
-  broken: ChainBreak | null;
-  /** The newest entry; null when the log is empty. */
-  head: { seq: number; hash: string } | null;
-  /** The entry `at` asked for; null when the log has no such entry (absent when not asked). */
-  entry?: { seq: number; hash: string } | null;
-  mismatches: StateMismatch[];
-}
+export type AuditVerification = Static<typeof AuditVerificationSchema>;
 
-export interface EvalRunRecord {
-  id: string;
-  prompt: string;
-  versionHash: string;
-  startedAt: string;
-  passed: number;
-  failed: number;
-  errors: number;
-  passRate: number;
-  result: unknown;
-}
+export type EvalRunRecord = Static<typeof EvalRunRecordSchema>;
 
 /** A request a guardrail escalated to people, and its decision. */
-export interface ReviewRecord {
-  id: string;
-  prompt: string;
-  versionNumber: number;
-  stage: 'input' | 'output';
-  guardrail: string;
-  status: 'pending' | 'approved' | 'rejected';
-  traceId: string;
-  createdAt: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  note: string | null;
-  payload: Record<string, unknown>;
-}
+export type ReviewRecord = Static<typeof ReviewRecordSchema>;
 
-export interface TraceFilter {
-  prompt?: string;
-  status?: 'ok' | 'error' | 'held';
-  /** Only this version number of the prompt. */
-  version?: number;
-  environment?: string;
-  /** Started at or after / before this time (ISO 8601, as traces record it). */
-  since?: string;
-  until?: string;
-  limit?: number;
-}
+export type TraceFilter = Static<typeof TraceFilterSchema>;
 
 export interface StoreOptions {
   project: string;
@@ -213,127 +132,26 @@ export interface StoreOptions {
   onClose?: () => Promise<void>;
 }
 
-export interface ProjectRecord {
-  name: string;
-  createdAt: string;
-  createdBy: string;
-}
+export type ProjectRecord = Static<typeof ProjectRecordSchema>;
 
 /** A token as listed: never its secret or hash. */
-export interface TokenRecord {
-  id: string;
-  subject: string;
-  name: string;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
+export type TokenRecord = Static<typeof TokenRecordSchema>;
 
-export interface RoleBinding {
-  project: string;
-  subject: string;
-  role: Role;
-  createdAt: string;
-  createdBy: string;
-}
+export type RoleBinding = Static<typeof RoleBindingSchema>;
 
-export interface ChangeRequest {
-  number: number;
-  prompt: string;
-  version: number;
-  versionHash: string;
-  /** The version the change replaces: what production (`baseLabel`) served when it was opened. */
-  base: number | null;
-  baseLabel: string | null;
-  title: string;
-  description: string | null;
-  /** Who opened the request. */
-  author: string;
-  /**
-   * Everyone who authored the change: the opener and whoever pushed the proposed version or any
-   * version between the base and it. None of them may approve it or record its checks.
-   */
-  authors: string[];
-  status: 'open' | 'closed' | 'released';
-  risk: RiskAssessment;
-  createdAt: string;
-  updatedAt: string;
-  checks: CheckRecord[];
-  reviews: CrReview[];
-  overrides: CheckOverride[];
-  gate: GateResult;
-}
+export type ChangeRequest = Static<typeof ChangeRequestSchema>;
 
-export interface ReleaseRecord {
-  id: string;
-  prompt: string;
-  environment: string;
-  seq: number;
-  kind: 'release' | 'canary' | 'promote' | 'rollback';
-  /** The stable version the environment serves. */
-  version: number;
-  versionHash: string;
-  /** A canary served to `weight` percent of traffic, if one is running. */
-  canary: { version: number; hash: string; weight: number } | null;
-  changeRequest: number | null;
-  exception: string | null;
-  notes: string | null;
-  actor: string;
-  at: string;
-  active: boolean;
-}
+export type ReleaseRecord = Static<typeof ReleaseRecordSchema>;
 
-export interface PolicyException {
-  id: string;
-  kind: string;
-  target: string;
-  actor: string;
-  justification: string;
-  details: unknown;
-  at: string;
-}
+export type PolicyException = Static<typeof PolicyExceptionSchema>;
 
-export interface CheckInput {
-  name: CheckName;
-  status: CheckStatus;
-  summary: string;
-  details?: unknown;
-  /** The hash of the version the check ran on; it must be the change request's version. */
-  versionHash: string;
-}
+export type CheckInput = Static<typeof CheckInputSchema>;
 
-export interface ReleaseInput {
-  changeRequest: number;
-  environment: string;
-  /** Percent of traffic (1–99) for a canary; absent for a full release. */
-  canaryWeight?: number;
-  notes?: string;
-  /**
-   * Release an older version across a breaking input contract anyway (admins only), with the
-   * reason recorded: the same rule as a forced rollback.
-   */
-  force?: { justification: string };
-}
+export type ReleaseInput = Static<typeof ReleaseInputSchema>;
 
-export interface RollbackInput {
-  prompt: string;
-  environment: string;
-  /** The version to return to; default: the version released before the current one. */
-  to?: number;
-  notes?: string;
-  /** Roll back across a breaking input contract anyway (admins only), with the reason recorded. */
-  force?: { justification: string };
-}
+export type RollbackInput = Static<typeof RollbackInputSchema>;
 
-export interface PromoteInput {
-  prompt: string;
-  /** The environment whose release is promoted: its canary to full traffic, or (with `to`) onward. */
-  environment: string;
-  to?: string;
-  notes?: string;
-}
+export type PromoteInput = Static<typeof PromoteInputSchema>;
 
 /** Governance operations: identity, change requests, reviews, checks, releases. */
 export interface GovernanceStore {

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_TEXT_LENGTH, ROUTES } from '../../src/server/routes.js';
+import { OPERATIONS } from '../../src/api/operations.js';
+import { MAX_TEXT_LENGTH } from '../../src/api/schemas.js';
 import type { PushItem } from '../../src/store/index.js';
 import { promptItem, traceRecord } from '../store/fixtures.js';
 import {
@@ -102,11 +103,11 @@ describe('the OpenAPI document', () => {
     expect(doc.security).toContainEqual({ bearer: [] });
   });
 
-  it.each(ROUTES.map((r) => [`${r.method} ${r.url}`, r] as const))('documents %s', (_name, route) => {
-    const path = `/v1${route.url.replace(/:([A-Za-z_]+)/g, '{$1}')}`;
+  it.each(OPERATIONS.map((r) => [`${r.method} ${r.path}`, r] as const))('documents %s', (_name, route) => {
+    const path = `/v1${route.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`;
     const operation = doc.paths[path]?.[route.method.toLowerCase()];
     expect(operation, `${route.method} ${path} is missing`).toBeDefined();
-    for (const [, name] of route.url.matchAll(/:([A-Za-z_]+)/g)) {
+    for (const [, name] of route.path.matchAll(/:([A-Za-z_]+)/g)) {
       expect(operation!.parameters, `${path}: path parameter ${name}`).toContainEqual(
         expect.objectContaining({ name, in: 'path', required: true }),
       );
@@ -118,7 +119,7 @@ describe('the OpenAPI document', () => {
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(
-      ROUTES.map((r) => `${r.method} /v1${r.url.replace(/:([A-Za-z_]+)/g, '{$1}')}`).sort(),
+      OPERATIONS.map((r) => `${r.method} /v1${r.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`).sort(),
     );
   });
 });
@@ -206,7 +207,7 @@ describe('errors', () => {
       body: 'prompt=summarise',
     });
     const text = await res.text();
-    const reply = { status: res.status, text, json: JSON.parse(text) as unknown };
+    const reply = { status: res.status, text, json: JSON.parse(text) as unknown, headers: {} };
     expect(reply.status).toBeGreaterThanOrEqual(400);
     expect(reply.status).toBeLessThan(500);
     expect(isErrorBody(reply), text).toBe(true);

@@ -1,14 +1,15 @@
 /**
- * The route × role matrix, over real HTTP: every route in ROUTES (so a new route is covered the
+ * The route × role matrix, over real HTTP: every operation in OPERATIONS (src/api/operations.ts; so a new one is covered the
  * day it is added) against every kind of caller. A caller without a valid token gets 401, a caller
  * whose roles in the route's project lack the route's permission gets exactly 403, and everyone
  * else gets through authorization (whatever the handler then answers, it is not 401/403 or a 5xx).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Operation } from '../../src/api/operation.js';
+import { OPERATIONS } from '../../src/api/operations.js';
 import { CHECK_NAMES } from '../../src/governance/policy.js';
 import { allows, ROLES, type Role } from '../../src/governance/rbac.js';
-import { ROUTES, type RouteDef } from '../../src/server/routes.js';
 import { promptItem } from '../store/fixtures.js';
 import { errorCode, isErrorBody, PROJECT, type Reply, startServer, type TestServer } from './support.js';
 
@@ -38,7 +39,7 @@ const BAD_CREDENTIALS: [string, () => string][] = [
 ];
 
 /** Plausible values for route parameters; `:project` is the server's project unless given. */
-function urlOf(route: RouteDef, params: Record<string, string> = {}): string {
+function urlOf(route: Operation, params: Record<string, string> = {}): string {
   const values: Record<string, string> = {
     project: PROJECT,
     prompt: GHOST,
@@ -49,15 +50,15 @@ function urlOf(route: RouteDef, params: Record<string, string> = {}): string {
     role: 'viewer',
     ...params,
   };
-  return `/v1${route.url.replace(/:([A-Za-z_]+)/g, (_m, name: string) => encodeURIComponent(values[name] ?? 'x1'))}`;
+  return `/v1${route.path.replace(/:([A-Za-z_]+)/g, (_m, name: string) => encodeURIComponent(values[name] ?? 'x1'))}`;
 }
 
 /** A minimal body that passes the route's schema; POST routes without an entry get `{}`. */
-function bodyOf(route: RouteDef): unknown {
+function bodyOf(route: Operation): unknown {
   if (route.method !== 'POST') return undefined;
   const unique = `m${++counter}`;
   const hash = '0'.repeat(64);
-  const path = route.url.replace('/projects/:project', '');
+  const path = route.path.replace('/projects/:project', '');
   const bodies: Record<string, unknown> = {
     '/prompts/push': { items: [] },
     '/prompts/:prompt/labels/:label': { version: 1 },
@@ -105,7 +106,7 @@ function bodyOf(route: RouteDef): unknown {
   return bodies[path] ?? {};
 }
 
-const send = (route: RouteDef, headers: { token?: string; authorization?: string }, url = urlOf(route)) =>
+const send = (route: Operation, headers: { token?: string; authorization?: string }, url = urlOf(route)) =>
   server.call(route.method, url, { ...headers, body: bodyOf(route) });
 
 function expectError(reply: Reply, status: number, code: string): void {
@@ -150,17 +151,17 @@ afterAll(async () => {
 
 describe('the route table', () => {
   it('has routes, each with a known permission or null', () => {
-    expect(ROUTES.length).toBeGreaterThan(30);
+    expect(OPERATIONS.length).toBeGreaterThan(30);
     const seen = new Set<string>();
-    for (const route of ROUTES) {
-      const key = `${route.method} ${route.url}`;
+    for (const route of OPERATIONS) {
+      const key = `${route.method} ${route.path}`;
       expect(seen.has(key), `${key} is registered twice`).toBe(false);
       seen.add(key);
     }
   });
 });
 
-describe.each(ROUTES.map((route) => [`${route.method} ${route.url}`, route] as const))(
+describe.each(OPERATIONS.map((route) => [`${route.method} ${route.path}`, route] as const))(
   '%s',
   (_name, route) => {
     it('needs a token: without one it is 401 PO_ERR_UNAUTHENTICATED', async () => {
@@ -210,7 +211,7 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.url}`, route] as c
         expectError(reply, 403, 'PO_ERR_FORBIDDEN');
       });
 
-    if (route.url.startsWith('/projects/:project'))
+    if (route.path.startsWith('/projects/:project'))
       it('answers 404 for a missing project only to an admin of every project; others get 403', async () => {
         const missing = urlOf(route, { project: 'no-such-project' });
         const reply = await send(route, { token: serverAdmin }, missing);

@@ -8,13 +8,14 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS } from '../../src/api/operations.js';
+import { MAX_INTEGER } from '../../src/api/schemas.js';
 import { hashSpec } from '../../src/catalog/canonical.js';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import type { PromptSpec } from '../../src/catalog/spec.js';
 import { MAX_SPEC_BYTES } from '../../src/catalog/spec-schema.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
 import { parseContext } from '../../src/project/parse-context.js';
-import { MAX_INTEGER, ROUTES } from '../../src/server/routes.js';
 import type { PushItem } from '../../src/store/index.js';
 import { promptItem, promptOpsRejection } from '../store/fixtures.js';
 import { DATABASE_URL, reachableEngines, withClient, withSchema } from '../store/harness.js';
@@ -374,8 +375,11 @@ describe('the route table', () => {
     // PostgreSQL's integer is 32-bit and its real is float4 (about ±3.4e38).
     const limits = { integer: MAX_INTEGER, number: 3.4e38 };
     const unbounded: string[] = [];
-    for (const route of ROUTES) {
-      for (const [where, node] of nodes(route.schema ?? {}, `${route.method} ${route.url}`)) {
+    for (const route of OPERATIONS) {
+      for (const [where, node] of nodes(
+        { body: route.body, querystring: route.query },
+        `${route.method} ${route.path}`,
+      )) {
         const types = ([] as unknown[]).concat(node.type);
         const limit = types.includes('number')
           ? limits.number

@@ -4,7 +4,7 @@
  * Each engine's test file calls `describeGovernanceStore` with a function that opens a fresh,
  * empty registry of that engine. Nothing here mocks the database.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect } from 'vitest';
 import { hashSpec } from '../../src/catalog/canonical.js';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import type { RiskTier } from '../../src/catalog/spec.js';
@@ -15,6 +15,7 @@ import { parseContext } from '../../src/project/parse-context.js';
 import type { ChangeRequest, PushItem, ReleaseRecord, Store } from '../../src/store/index.js';
 import { type ManualClock, manualClock, promptOpsRejection } from './fixtures.js';
 import type { EngineHarness, OpenEngine } from './harness.js';
+import { type Skips, skipping } from './skips.js';
 import { raceInProcesses } from './workers.js';
 
 const PROJECT = 'acme';
@@ -98,7 +99,9 @@ function unexpectedFailures(settled: readonly PromiseSettledResult<unknown>[]): 
   });
 }
 
-export function describeGovernanceStore(engine: string, open: OpenEngine): void {
+/** The suite on one engine; `skips` names the tests it cannot run there, with the reason. */
+export function describeGovernanceStore(engine: string, open: OpenEngine, skips: Skips = {}): void {
+  const { it, checkSkips } = skipping(engine, skips);
   describe(`governance store (${engine})`, () => {
     let h: EngineHarness;
     let store: Store;
@@ -2138,5 +2141,6 @@ export function describeGovernanceStore(engine: string, open: OpenEngine): void 
         expect((await promptOpsRejection(store.grantRole('a b', 'viewer', ADMIN))).code).toBe('PO_ERR_USAGE');
       });
     });
+    afterAll(checkSkips);
   });
 }

@@ -57,6 +57,16 @@ export async function openSqliteHarness(opts: EngineOpenOptions): Promise<Engine
   };
 }
 
+/** Runs one SQL statement on a SQLite harness's file, outside the store (to tamper with it). */
+export async function execSqlite(h: EngineHarness, sql: string, params: unknown[] = []): Promise<void> {
+  const db = new Sqlite(h.url!.slice('sqlite:'.length));
+  try {
+    db.prepare(sql).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
 /** The server the PostgreSQL tests run against. */
 export const DATABASE_URL =
   process.env.PROMPTOPS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,0 +1,80 @@
+/**
+ * What an API operation declares (the table of them is operations.ts): everything the server, the
+ * OpenAPI document, the remote client and the route × role tests need to know about it.
+ */
+import type { TObject, TSchema } from 'typebox';
+import type { ErrorCode } from '../errors.js';
+import type { Permission } from '../governance/rbac.js';
+import type { Store } from '../store/types.js';
+
+/** What an operation is called: the store method it runs, or `whoami` (the server's own answer). */
+export type OperationName =
+  | Exclude<
+      keyof Store,
+      'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'rolesOf' | 'authenticate'
+    >
+  | 'whoami';
+
+/**
+ * Where one positional argument of the store method travels: a path parameter (which `parse` turns
+ * into the argument, refusing what is not one), one body field or the whole body, one query field
+ * or the whole query string (a filter), or the acting subject (or an object whose `field` it is),
+ * which the server takes from the token and the client never sends.
+ */
+export type Arg =
+  | { in: 'path'; name: string; parse?: (text: string) => unknown }
+  | { in: 'body'; name?: string }
+  | { in: 'query'; name?: string }
+  | { in: 'actor'; field?: string };
+
+/** A request as the wire carries it: path parameters and query fields are text. */
+export interface WireRequest {
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  body: Record<string, unknown>;
+}
+
+/** One API operation. */
+export interface Operation {
+  name: OperationName;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below `/v1`; project operations start with `/projects/:project`. */
+  path: string;
+  /**
+   * What the caller's roles in the path's project must grant (null: any authenticated caller).
+   * Operations outside `/projects/:project` (tokens, projects) are checked against the server's
+   * own project, so only its admins manage identities.
+   */
+  permission: Permission | null;
+  summary: string;
+  tag: string;
+  /** The success status (200 unless given). */
+  status?: 201 | 204;
+  body?: TSchema;
+  query?: TObject;
+  /** What a success answers (documentation; none for 204). */
+  output?: TSchema;
+  /** The audit actions the operation may append. */
+  audit?: readonly string[];
+  /** The store method's arguments, in order. */
+  args: readonly Arg[];
+  /** A body with `force` is a policy exception: it needs `policy.override` (an admin) too. */
+  forceNeedsAdmin?: true;
+  /** The `:label` parameter may be an environment, which moves only through releases or by an admin. */
+  guardsEnvironmentLabel?: true;
+  /** The client's request, where `args` alone cannot say it. */
+  encode?: (args: readonly unknown[]) => Partial<WireRequest>;
+  /** The server's store-method arguments, where `args` alone cannot say them (may refuse the request). */
+  decode?: (request: WireRequest, actor: string) => unknown[];
+  /** The server's answer, for an operation that is not one store method. */
+  answer?: (store: Store, caller: { subject: string; tokenId: string }) => Promise<unknown>;
+  /** The result as it travels, and back (when JSON cannot carry it as it is). */
+  toWire?: (result: unknown) => unknown;
+  fromWire?: (wire: unknown) => unknown;
+  /** The client's answer without a request (an empty write, an empty lookup); undefined: ask. */
+  shortcut?: (args: readonly unknown[]) => { result: unknown } | undefined;
+  /** What the server's auth caches must forget after the operation (a grant, a revoke). */
+  invalidates?: (args: readonly unknown[], result: unknown) => { subject?: string; tokenId?: string };
+  /** A store error that means a bad request over HTTP, and the code it is answered with. */
+  refusals?: Partial<Record<ErrorCode, ErrorCode>>;
+}
