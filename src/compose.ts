@@ -115,7 +115,8 @@ export async function runtimeDependencies(
 /**
  * What `promptops serve` runs on: the project's database (a server never proxies another server),
  * its settings, and a factory of the pipeline dependencies for the runs it makes itself (a change
- * request's checks: `runChangeChecks(server.dependencies, …)`), each run with providers of its own.
+ * request's checks: `controlPlaneChecks(ws, server.dependencies)` in src/server/run-checks.ts), each
+ * run with providers of its own.
  */
 export async function serverDependencies(
   ws: Workspace,

@@ -50,6 +50,7 @@ export const ERROR_CATALOG = {
   PO_ERR_CR_NOTHING_TO_CHANGE: { status: 409, exit: 4 },
   PO_ERR_CR_CLOSED: { status: 409, exit: 4 },
   PO_ERR_CHECK_STALE: { status: 409, exit: 4 },
+  PO_ERR_CHECKS_UNAVAILABLE: { status: 409, exit: 4 },
   PO_ERR_SELF_APPROVAL: { status: 403, exit: 1 },
   PO_ERR_SELF_CHECK: { status: 403, exit: 1 },
   PO_ERR_POLICY_BLOCKED: { status: 409, exit: 1 },
@@ -294,6 +295,11 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   PO_ERR_CHECK_STALE: {
     meaning: 'The checks ran on a different version than the change request proposes.',
     fix: 'Check out the proposed version and run the checks again.',
+  },
+  PO_ERR_CHECKS_UNAVAILABLE: {
+    meaning:
+      "The control plane cannot run this change request's checks: it was started without a project folder, or its folder holds another project's catalog.",
+    fix: 'Run "promptops serve" in the checkout of the project\'s catalog (each project its own server folder), or record the checks from CI with a ci token.',
   },
   PO_ERR_SELF_APPROVAL: {
     meaning: 'The author of a change request cannot approve or reject it.',

@@ -4,16 +4,36 @@
  */
 import type { TObject, TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
-import type { Permission } from '../governance/rbac.js';
-import type { Store } from '../store/types.js';
+import type { Permission, Role } from '../governance/rbac.js';
+import type { ChangeRequest, CheckInput, Store } from '../store/types.js';
 
-/** What an operation is called: the store method it runs, or `whoami` (the server's own answer). */
+/** The checks the control plane ran itself and recorded, and the change request they leave. */
+export interface ChecksRun {
+  checks: CheckInput[];
+  changeRequest: ChangeRequest;
+}
+
+/** The operations the server answers itself (not one store method), as a remote client calls them. */
+export interface ServerOperations {
+  whoami(): Promise<{ subject: string; tokenId: string; roles: Role[] }>;
+  runChecks(number: number): Promise<ChecksRun>;
+}
+
+/** What the server brings to an operation's `answer` beyond the store. */
+export interface ServerContext {
+  /** The project the request acts in. */
+  project: string;
+  /** Runs a change request's checks as the control plane; absent on a server started without a project folder. */
+  runChecks?: (store: Store, project: string, number: number) => Promise<ChecksRun>;
+}
+
+/** What an operation is called: the store method it runs, or one the server answers itself. */
 export type OperationName =
   | Exclude<
       keyof Store,
       'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'rolesOf' | 'authenticate'
     >
-  | 'whoami';
+  | keyof ServerOperations;
 
 /**
  * Where one positional argument of the store method travels: a path parameter (which `parse` turns
@@ -66,13 +86,20 @@ export interface Operation {
   encode?: (args: readonly unknown[]) => Partial<WireRequest>;
   /** The server's store-method arguments, where `args` alone cannot say them (may refuse the request). */
   decode?: (request: WireRequest, actor: string) => unknown[];
-  /** The server's answer, for an operation that is not one store method. */
-  answer?: (store: Store, caller: { subject: string; tokenId: string }) => Promise<unknown>;
+  /** The server's answer, for an operation that is not one store method (`args` as `args` says them). */
+  answer?: (
+    store: Store,
+    caller: { subject: string; tokenId: string },
+    args: readonly unknown[],
+    server: ServerContext,
+  ) => Promise<unknown>;
   /** The result as it travels, and back (when JSON cannot carry it as it is). */
   toWire?: (result: unknown) => unknown;
   fromWire?: (wire: unknown) => unknown;
   /** The client's answer without a request (an empty write, an empty lookup); undefined: ask. */
   shortcut?: (args: readonly unknown[]) => { result: unknown } | undefined;
+  /** How long the remote client waits for the answer (ms), when the operation may take longer than a call does. */
+  timeoutMs?: number;
   /** What the server's auth caches must forget after the operation (a grant, a revoke). */
   invalidates?: (args: readonly unknown[], result: unknown) => { subject?: string; tokenId?: string };
   /** A store error that means a bad request over HTTP, and the code it is answered with. */

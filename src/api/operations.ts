@@ -432,6 +432,30 @@ const TABLE: { readonly [name in OperationName]: Omit<Operation, 'name'> } = {
     audit: ['cr.check'],
     args: [crNumber, body, actor],
   },
+  runChecks: {
+    method: 'POST',
+    path: `${P}/change-requests/:number/checks/run`,
+    // The server, not the caller, produces the results (on the registered version, with its own
+    // suite and providers), so asking for them needs no more than proposing a change: `cr.open`.
+    permission: 'cr.open',
+    tag: 'change requests',
+    summary:
+      'Run the checks on the control plane: lint of the registered spec, the suite from the server’s project folder and the regression comparison, recorded as `control-plane` (the only checks that count under `policy.checksBy: control-plane`). Anyone who may open change requests may ask, since the server produces the results. Synchronous: a suite on a network model can take minutes',
+    output: closed({ checks: list(CheckInputSchema), changeRequest: ChangeRequestSchema }),
+    audit: ['cr.check'],
+    args: [crNumber],
+    // The suites run inside the request: the client waits for them (the server sets no limit).
+    timeoutMs: 30 * 60_000,
+    answer: (store, _caller, [number], server) => {
+      if (!server.runChecks) {
+        throw new PromptOpsError(
+          'PO_ERR_CHECKS_UNAVAILABLE',
+          'this server has no project folder to run checks from; start it with "promptops serve" in the catalog checkout',
+        );
+      }
+      return server.runChecks(store, server.project, number as number);
+    },
+  },
   reviewChangeRequest: {
     method: 'POST',
     path: `${P}/change-requests/:number/reviews`,

@@ -6,6 +6,16 @@ export const CHECK_NAMES = ['lint', 'tests', 'guardrails', 'regression'] as cons
 export type CheckName = (typeof CHECK_NAMES)[number];
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
+/**
+ * The subject the control plane records the checks it runs itself as (`POST …/checks/run`). It is
+ * reserved: no token is issued for it and no role is granted to it, so only the server acts as it.
+ */
+export const CONTROL_PLANE = 'control-plane';
+
+/** Whose check runs count: anyone allowed to record them (today's default), or only the control plane. */
+export const CHECKS_BY = ['anyone-allowed', 'control-plane'] as const;
+export type ChecksBy = (typeof CHECKS_BY)[number];
+
 /** What a risk level requires before release. */
 export interface ApprovalRule {
   /** Approvals from people other than the author. */
@@ -25,6 +35,11 @@ export interface ApprovalPolicy {
    * checks. Runs recorded by an author of the change never count, whatever this says.
    */
   checkers: string[];
+  /**
+   * `control-plane`: only the checks the control plane ran itself count (`checkers` is then not
+   * consulted), so a team can require results no author or CI machine produced.
+   */
+  checksBy: ChecksBy;
 }
 
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
@@ -37,6 +52,7 @@ export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
   groups: {},
   requiredChecks: [...CHECK_NAMES],
   checkers: [],
+  checksBy: 'anyone-allowed',
 };
 
 export interface CheckRecord {
@@ -134,13 +150,9 @@ export function evaluateGate(input: GateInput): GateResult {
       blockers.push(`${risk.level} risk needs an approval from group "${rule.fromGroup}"`);
   }
 
-  const trusted = new Set(policy.checkers);
   const runs = latestBy(
     input.checks.filter(
-      (c) =>
-        c.versionHash === input.versionHash &&
-        !authors.has(c.actor) &&
-        (trusted.size === 0 || trusted.has(c.actor)),
+      (c) => c.versionHash === input.versionHash && !authors.has(c.actor) && countsAsChecker(policy, c.actor),
     ),
     (c) => c.name,
   );
@@ -150,9 +162,7 @@ export function evaluateGate(input: GateInput): GateResult {
     const run = runs.get(name);
     if (!run) {
       checks[name] = 'missing';
-      blockers.push(
-        `check "${name}" has not run on this version${trusted.size > 0 ? ` (as ${[...trusted].join(' or ')})` : ''}`,
-      );
+      blockers.push(missingCheck(name, policy, input));
     } else if (run.status === 'pass' || run.status === 'skipped') {
       checks[name] = run.status;
     } else if (overridden.has(name) && !rule.greenChecks) {
@@ -175,4 +185,25 @@ export function evaluateGate(input: GateInput): GateResult {
     blockers,
     ready: blockers.length === 0,
   };
+}
+
+/** Whether a check run recorded by `actor` may count under the policy (authors aside). */
+function countsAsChecker(policy: ApprovalPolicy, actor: string): boolean {
+  if (policy.checksBy === 'control-plane') return actor === CONTROL_PLANE;
+  return policy.checkers.length === 0 || policy.checkers.includes(actor);
+}
+
+/** Why a required check is missing: never run on this version, or run only by someone who does not count. */
+function missingCheck(name: string, policy: ApprovalPolicy, input: GateInput): string {
+  if (policy.checksBy === 'control-plane') {
+    const others = [
+      ...new Set(
+        input.checks
+          .filter((c) => c.name === name && c.versionHash === input.versionHash)
+          .map((c) => c.actor),
+      ),
+    ];
+    return `check "${name}" has not run on the control plane (policy.checksBy: control-plane)${others.length > 0 ? `; the run(s) recorded by ${others.join(', ')} do not count` : ''}: ask the server to run the checks with "promptops change check NUMBER --on-server"`;
+  }
+  return `check "${name}" has not run on this version${policy.checkers.length > 0 ? ` (as ${policy.checkers.join(' or ')})` : ''}`;
 }

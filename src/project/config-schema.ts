@@ -1,6 +1,6 @@
 import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
-import { CHECK_NAMES } from '../governance/policy.js';
+import { CHECK_NAMES, CHECKS_BY } from '../governance/policy.js';
 import { PROVIDER_TYPES } from '../providers/registry.js';
 
 // Projects, environments and graders are names like prompts and labels: one pattern, one length.
@@ -198,6 +198,11 @@ export const CONFIG_SCHEMA = {
           items: { type: 'string', minLength: 1 },
           uniqueItems: true,
           description: 'when set, only check runs recorded by these subjects (e.g. the CI token) count',
+        },
+        checksBy: {
+          enum: [...CHECKS_BY],
+          description:
+            'whose check runs count: `anyone-allowed` (the ci role or an admin; default) or `control-plane`, only the checks the server ran itself (`promptops change check N --on-server`); `checkers` is then not consulted',
         },
       },
       additionalProperties: false,

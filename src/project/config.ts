@@ -6,6 +6,7 @@ import {
   type ApprovalPolicy,
   type ApprovalRule,
   type CheckName,
+  type ChecksBy,
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/registry.js';
@@ -131,6 +132,7 @@ export function parseProjectConfig(
       requiredChecks:
         (policy.requiredChecks as CheckName[] | undefined) ?? DEFAULT_APPROVAL_POLICY.requiredChecks,
       checkers: (policy.checkers as string[] | undefined) ?? [],
+      checksBy: (policy.checksBy as ChecksBy | undefined) ?? DEFAULT_APPROVAL_POLICY.checksBy,
     },
     guardrails: {
       custom: ((record.guardrails as Record<string, unknown>)?.custom as Record<string, string>) ?? {},

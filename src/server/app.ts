@@ -1,8 +1,10 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { ServerContext } from '../api/operation.js';
 import { MAX_TEXT_LENGTH } from '../api/schemas.js';
 import { findUnstorable } from '../catalog/check-spec.js';
 import { type ErrorCode, isPromptOpsError, PromptOpsError } from '../errors.js';
+import { CONTROL_PLANE } from '../governance/policy.js';
 import type { Store } from '../store/index.js';
 import { Access } from './access.js';
 import { TokenChecker } from './auth.js';
@@ -23,6 +25,11 @@ export interface ServerOptions {
   version?: string;
   /** Environment names: their labels move only through releases (or by an admin). */
   environments?: readonly string[];
+  /**
+   * Runs a change request's checks as the control plane (`POST …/checks/run`); `serve` builds it on
+   * its project folder (src/server/run-checks.ts). Without it that route answers PO_ERR_CHECKS_UNAVAILABLE.
+   */
+  runChecks?: ServerContext['runChecks'];
 }
 
 function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
@@ -47,7 +54,12 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
   const app = createApp(options);
   const cacheMs = options.authCacheMs ?? 5_000;
   const tokens = new TokenChecker({
-    verify: (token) => store.authenticate(token),
+    // The control plane's own subject acts only inside the server: a token for it (issued before it
+    // was reserved) is refused like an unknown one.
+    verify: async (token) => {
+      const found = await store.authenticate(token);
+      return found?.subject === CONTROL_PLANE ? null : found;
+    },
     cacheMs,
     ...(options.now ? { now: options.now } : {}),
     onBackgroundError: (err) => app.log.warn({ err }, 'background token check failed'),
@@ -65,7 +77,12 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
   await store.ensureProject(options.project, 'promptops-server');
   await registerDocs(app, options.version);
   handleErrors(app, store);
-  registerOperations(app, { store, tokens, access });
+  registerOperations(app, {
+    store,
+    tokens,
+    access,
+    ...(options.runChecks ? { runChecks: options.runChecks } : {}),
+  });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { Operation, WireRequest } from '../api/operation.js';
+import type { Operation, ServerContext, WireRequest } from '../api/operation.js';
 import { OPERATIONS } from '../api/operations.js';
 import { argsOf } from '../api/wire.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
@@ -12,6 +12,8 @@ export interface RouteDeps {
   store: Store;
   tokens: TokenChecker;
   access: Access;
+  /** Runs a change request's checks as the control plane (`runChecks`). */
+  runChecks?: ServerContext['runChecks'];
 }
 
 /** Registers every operation of the table as a `/v1` route: the table drives the API and its OpenAPI document. */
@@ -62,8 +64,19 @@ function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest
         query: (request.query ?? {}) as Record<string, string | undefined>,
         body: (request.body ?? {}) as Record<string, unknown>,
       };
-      const project = store.forProject(access.projectOf(wire.params));
-      const result = await run(op, project, callers.get(request)!, wire, access.invalidate);
+      const name = access.projectOf(wire.params);
+      const server: ServerContext = {
+        project: name,
+        ...(deps.runChecks ? { runChecks: deps.runChecks } : {}),
+      };
+      const result = await run(
+        op,
+        store.forProject(name),
+        callers.get(request)!,
+        wire,
+        access.invalidate,
+        server,
+      );
       reply.status(op.status ?? 200);
       return op.status === 204 ? reply.send() : reply.send(result ?? null);
     },
@@ -77,9 +90,10 @@ async function run(
   caller: Caller,
   wire: WireRequest,
   invalidate: Access['invalidate'],
+  server: ServerContext,
 ): Promise<unknown> {
-  if (op.answer) return op.answer(store, caller);
   const args = argsOf(op, wire, caller.subject);
+  if (op.answer) return op.answer(store, caller, args, server);
   const method = store[op.name as keyof Store] as (...args: unknown[]) => Promise<unknown>;
   let result: unknown;
   try {

@@ -1,4 +1,4 @@
-import type { Operation, OperationName } from '../api/operation.js';
+import type { Operation, OperationName, ServerOperations } from '../api/operation.js';
 import { OPERATIONS } from '../api/operations.js';
 import { requestOf } from '../api/wire.js';
 import { ERROR_CATALOG, type ErrorCode, PromptOpsError } from '../errors.js';
@@ -39,6 +39,7 @@ export class HttpStore implements Store {
     path: string,
     body?: unknown,
     query?: Record<string, unknown>,
+    timeoutMs = this.options.timeoutMs ?? 30_000,
   ): Promise<T> {
     const url = new URL(`${this.base}/v1${path}`);
     for (const [key, value] of Object.entries(query ?? {})) {
@@ -53,7 +54,7 @@ export class HttpStore implements Store {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       throw new PromptOpsError(
@@ -97,7 +98,9 @@ export class HttpStore implements Store {
     const path = op.path.replace(/:([A-Za-z_]+)/g, (_m, name: string) =>
       encodeURIComponent(name === 'project' ? this.project : params[name]!),
     );
-    return this.call(op.method, path, body, query).then((wire) => (op.fromWire ? op.fromWire(wire) : wire));
+    return this.call(op.method, path, body, query, op.timeoutMs).then((wire) =>
+      op.fromWire ? op.fromWire(wire) : wire,
+    );
   }
 
   async close(): Promise<void> {}
@@ -133,9 +136,7 @@ export class HttpStore implements Store {
 }
 
 /** The operations' methods, which the loop below defines on the prototype from the table. */
-type OperationMethods = Pick<Store, Exclude<OperationName, 'whoami'>> & {
-  whoami(): Promise<{ subject: string; tokenId: string; roles: Role[] }>;
-};
+type OperationMethods = Pick<Store, Exclude<OperationName, keyof ServerOperations>> & ServerOperations;
 // The methods the interface declares are defined from OPERATIONS below.
 export interface HttpStore extends OperationMethods {}
 

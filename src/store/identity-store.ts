@@ -1,4 +1,5 @@
 import { PromptOpsError } from '../errors.js';
+import { CONTROL_PLANE } from '../governance/policy.js';
 import { ROLES, type Role } from '../governance/rbac.js';
 import { mintToken, parseToken, verifySecret } from '../governance/tokens.js';
 import type { AuditLog } from './audit-log.js';
@@ -240,6 +241,15 @@ function checkSubject(subject: string): void {
     throw new PromptOpsError(
       'PO_ERR_USAGE',
       `"${subject}" is not a valid subject: use a user or service name (an e-mail address works), no spaces or ':'`,
+      { subject },
+    );
+  }
+  // The control plane records the checks it runs as this subject: a token or a role for it would
+  // let someone else pass for the server.
+  if (subject === CONTROL_PLANE) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `"${CONTROL_PLANE}" is reserved for the control plane's own check runs: no token or role can be given to it; use another subject`,
       { subject },
     );
   }

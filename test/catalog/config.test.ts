@@ -251,6 +251,16 @@ describe('approval policy', () => {
     expect(config?.policy.checkers).toEqual([]);
   });
 
+  it('counts checks by anyone allowed unless checksBy asks for the control plane’s own', () => {
+    expect(parseProjectConfig('project: a', 'promptops.yaml').config?.policy.checksBy).toBe('anyone-allowed');
+    const set = parseProjectConfig('policy:\n  checksBy: control-plane', 'promptops.yaml');
+    expect(set.diagnostics).toEqual([]);
+    expect(set.config?.policy.checksBy).toBe('control-plane');
+    const wrong = parseProjectConfig('policy:\n  checksBy: ci', 'promptops.yaml');
+    expect(wrong.config).toBeNull();
+    expect(wrong.diagnostics[0]).toMatchObject({ line: 2, rule: 'config-invalid' });
+  });
+
   it('refuses a fromGroup that names no group, pointing at it', () => {
     const text = [
       'policy:',

@@ -5,6 +5,7 @@ import {
   CHECK_NAMES,
   type CheckRecord,
   type CheckStatus,
+  CONTROL_PLANE,
   type CrReview,
   DEFAULT_APPROVAL_POLICY,
   evaluateGate,
@@ -314,5 +315,50 @@ describe('trusted checkers', () => {
       { ...check('tests', 'fail', 2), actor: AUTHOR },
     ];
     expect(gate('low', { policy, checks: runs }).checks.tests).toBe('pass');
+  });
+});
+
+describe('checks required from the control plane (policy.checksBy: control-plane)', () => {
+  const policy: ApprovalPolicy = {
+    ...DEFAULT_APPROVAL_POLICY,
+    checkers: ['ci@acme.example'],
+    checksBy: 'control-plane',
+  };
+  const by = (actor: string, status: CheckStatus = 'pass', minute = 0) =>
+    CHECK_NAMES.map((name) => ({ ...check(name, status, minute), actor }));
+
+  it('counts checks recorded by anyone allowed to record them by default', () => {
+    expect(DEFAULT_APPROVAL_POLICY.checksBy).toBe('anyone-allowed');
+    expect(gate('low', { checks: by('ci@acme.example') }).ready).toBe(true);
+    expect(gate('low', { checks: by(CONTROL_PLANE) }).ready).toBe(true);
+  });
+
+  it('does not count green checks a ci token recorded, even a trusted checker, and says why', () => {
+    const result = gate('low', { policy, checks: by('ci@acme.example') });
+    expect(result.ready).toBe(false);
+    expect(Object.values(result.checks)).toEqual(['missing', 'missing', 'missing', 'missing']);
+    expect(result.blockers[0]).toBe(
+      'check "lint" has not run on the control plane (policy.checksBy: control-plane); the run(s) recorded by ci@acme.example do not count: ask the server to run the checks with "promptops change check NUMBER --on-server"',
+    );
+  });
+
+  it('says only that the control plane has not run a check when nobody has', () => {
+    const result = gate('low', { policy, checks: [] });
+    expect(result.blockers[0]).toBe(
+      'check "lint" has not run on the control plane (policy.checksBy: control-plane): ask the server to run the checks with "promptops change check NUMBER --on-server"',
+    );
+  });
+
+  it('counts the control plane’s runs, and a later run by someone else does not replace them', () => {
+    const runs = [...by(CONTROL_PLANE, 'pass', 1), ...by('ci@acme.example', 'fail', 2)];
+    const result = gate('low', { policy, checks: runs });
+    expect(result.checks).toEqual({ lint: 'pass', tests: 'pass', guardrails: 'pass', regression: 'pass' });
+    expect(result.ready).toBe(true);
+  });
+
+  it('still blocks on a red check the control plane recorded', () => {
+    const result = gate('low', { policy, checks: by(CONTROL_PLANE, 'fail') });
+    expect(result.ready).toBe(false);
+    expect(result.checks.tests).toBe('fail');
   });
 });

@@ -9,7 +9,12 @@ import { hashSpec } from '../../src/catalog/canonical.js';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import type { RiskTier } from '../../src/catalog/spec.js';
 import { isPromptOpsError } from '../../src/errors.js';
-import { type ApprovalPolicy, CHECK_NAMES, DEFAULT_APPROVAL_POLICY } from '../../src/governance/policy.js';
+import {
+  type ApprovalPolicy,
+  CHECK_NAMES,
+  CONTROL_PLANE,
+  DEFAULT_APPROVAL_POLICY,
+} from '../../src/governance/policy.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
 import { parseContext } from '../../src/project/parse-context.js';
 import type { ChangeRequest, PushItem, ReleaseRecord, Store } from '../../src/store/index.js';
@@ -2082,6 +2087,21 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
           );
         }
         expect(await store.listTokens()).toEqual([]);
+      });
+
+      it('no token and no role can be given to control-plane, the subject of the server’s own check runs', async () => {
+        const token = await promptOpsRejection(
+          store.createToken({ subject: CONTROL_PLANE, name: 'x' }, ADMIN),
+        );
+        expect(token.code).toBe('PO_ERR_USAGE');
+        expect(token.message).toContain('reserved for the control plane');
+        for (const role of ['ci', 'admin'] as const) {
+          expect((await promptOpsRejection(store.grantRole(CONTROL_PLANE, role, ADMIN))).code).toBe(
+            'PO_ERR_USAGE',
+          );
+        }
+        expect((await store.listTokens()).filter((t) => t.subject === CONTROL_PLANE)).toEqual([]);
+        expect(await store.rolesOf(CONTROL_PLANE)).toEqual([]);
       });
     });
 

@@ -40,6 +40,10 @@ const check = declare({
   description: 'run lint, the test suite, its guardrail cases and the regression comparison, and record them',
   arguments: [NUMBER],
   options: [
+    [
+      '--on-server',
+      'ask the control plane (PROMPTOPS_URL) to run them on the registered version and record them as control-plane',
+    ],
     ['--provider <name>', 'run the suites on this provider instead, e.g. offline'],
     ['--tolerance <fraction>', 'pass-rate drop allowed before the regression check fails (default 0)'],
     ['--author <who>', 'who ran the checks (local mode)'],

@@ -3,11 +3,18 @@ import { projectDependencies } from '../../compose.js';
 import { PromptOpsError } from '../../errors.js';
 import { runChangeChecks } from '../../eval/change-checks.js';
 import { evalSettings, loadSuites } from '../../eval/suite-files.js';
-import type { CheckName } from '../../governance/policy.js';
+import { type CheckName, CONTROL_PLANE } from '../../governance/policy.js';
 import { workingCopy } from '../../project/working-copy.js';
 import { loadCatalog } from '../../project/workspace.js';
-import type { ChangeRequest } from '../../store/index.js';
-import { type GlobalOptions, isOneOf, parseTolerance, resolveActor, withStore } from '../context.js';
+import type { ChangeRequest, CheckInput } from '../../store/index.js';
+import {
+  type GlobalOptions,
+  isOneOf,
+  isRemote,
+  parseTolerance,
+  resolveActor,
+  withStore,
+} from '../context.js';
 import { color, print, printJson, table } from '../output.js';
 import type {
   CheckChangeOptions,
@@ -195,7 +202,15 @@ export async function closeChange(number: string, options: CloseChangeOptions): 
  * comparison against the version the change replaces. Exit 1 when a check is red.
  */
 export async function checkChange(number: string, options: CheckChangeOptions): Promise<number> {
+  if (options.onServer) return checkOnServer(number, options);
   const tolerance = parseTolerance(options.tolerance);
+  const actor = resolveActor(options.author);
+  if (actor === CONTROL_PLANE) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `"${CONTROL_PLANE}" is reserved for the checks the control plane runs itself: ask it with "promptops change check ${number} --on-server" against the server`,
+    );
+  }
   return withStore(options, async (store, ws) => {
     const cr = await store.getChangeRequest(crNumber(number));
     const catalog = await loadCatalog(ws);
@@ -216,10 +231,7 @@ export async function checkChange(number: string, options: CheckChangeOptions): 
         { number: cr.number, expected: cr.versionHash, got: entry.hash },
       );
     }
-    // Suites can take minutes on a network model: say what is running (on a terminal only).
-    const progress = (what: string) => {
-      if (process.stderr.isTTY && !options.json) process.stderr.write(`${color.dim(`… ${what}`)}\n`);
-    };
+    const progress = (what: string) => progressNote(options, what);
     const { suites, diagnostics: suiteProblems } = await loadSuites([entry], [cr.prompt]);
     const suite = suites[0]?.suite;
     const checks = await runChangeChecks(() => projectDependencies(ws), {
@@ -247,10 +259,47 @@ export async function checkChange(number: string, options: CheckChangeOptions): 
     });
 
     let latest = cr;
-    const actor = resolveActor(options.author);
     for (const check of checks) latest = await store.recordCheck(cr.number, check, actor);
-    if (options.json) printJson({ checks, changeRequest: latest });
-    else printChangeRequest(latest);
-    return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
+    return reportChecks(checks, latest, options);
   });
+}
+
+/** Prints recorded checks (or their JSON) and answers the exit code: 1 when a check is red. */
+function reportChecks(checks: readonly CheckInput[], cr: ChangeRequest, options: GlobalOptions): number {
+  if (options.json) printJson({ checks, changeRequest: cr });
+  else printChangeRequest(cr);
+  return checks.some((c) => c.status === 'fail' || c.status === 'error') ? 1 : 0;
+}
+
+/**
+ * `promptops change check N --on-server`: the control plane runs the checks on the registered
+ * version with its own suite and providers and records them as `control-plane` (what
+ * `policy.checksBy: control-plane` requires). Only against a server: locally there is none.
+ */
+async function checkOnServer(number: string, options: CheckChangeOptions): Promise<number> {
+  if (!isRemote()) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `--on-server asks a control plane to run the checks: set PROMPTOPS_URL (and log in); against the local registry run "promptops change check ${number}" without it`,
+    );
+  }
+  const local = (['provider', 'tolerance', 'author'] as const).filter((name) => options[name] !== undefined);
+  if (local.length > 0) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `the control plane runs the checks with its own providers and settings, as itself: ${local.map((n) => `--${n}`).join(', ')} cannot be given with --on-server`,
+    );
+  }
+  return withStore(options, async (store) => {
+    const { HttpStore } = await import('../../store/http-store.js');
+    if (!(store instanceof HttpStore)) throw new Error('PROMPTOPS_URL is set but the store is not remote');
+    progressNote(options, `the control plane is running the checks of #${number} (suites can take minutes)`);
+    const { checks, changeRequest } = await store.runChecks(crNumber(number));
+    return reportChecks(checks, changeRequest, options);
+  });
+}
+
+/** Says what is running, on a terminal only (suites can take minutes on a network model). */
+function progressNote(options: GlobalOptions, what: string): void {
+  if (process.stderr.isTTY && !options.json) process.stderr.write(`${color.dim(`… ${what}`)}\n`);
 }

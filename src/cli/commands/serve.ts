@@ -18,12 +18,16 @@ export async function serve(options: ServeOptions): Promise<number> {
   const host = options.host ?? '127.0.0.1';
   const ws = await openWorkspace(projectDir(options));
   const { serverDependencies } = await import('../../compose.js');
-  const { store, url, project, environments } = await serverDependencies(ws);
-  const { buildServer } = await import('../../server/app.js');
+  const { store, url, project, environments, dependencies } = await serverDependencies(ws);
+  const [{ buildServer }, { controlPlaneChecks }] = await Promise.all([
+    import('../../server/app.js'),
+    import('../../server/run-checks.js'),
+  ]);
   const { app, drain } = await buildServer({
     store,
     project,
     environments,
+    runChecks: controlPlaneChecks(ws, dependencies),
     logger: { level: options.logLevel ?? 'info' },
     version: packageVersion(),
   });
