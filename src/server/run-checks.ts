@@ -25,7 +25,7 @@ export function controlPlaneChecks(
     if (project !== ws.config.project) {
       throw new PromptOpsError(
         'PO_ERR_CHECKS_UNAVAILABLE',
-        `this server's folder holds the catalog of project "${ws.config.project}", not of "${project}": its suites cannot check project "${project}"'s change requests; run them from CI with a ci token`,
+        `this server's folder holds the catalog of project "${ws.config.project}", not of "${project}": its suites cannot check the change requests of "${project}"; record their checks from CI with a ci token`,
         { project, folder: ws.config.project },
       );
     }
