@@ -18,6 +18,15 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The JSON a `--json` command printed; a clear error (with its output) when it printed something else. */
+export function cliJson(result: CliResult): Record<string, unknown> {
+  try {
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}): ${result.stdout}\n${result.stderr}`);
+  }
+}
+
 /** Runs the built `promptops` binary as a user would, in `cwd`, without a TTY. */
 export function runCli(
   args: string[],

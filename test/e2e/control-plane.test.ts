@@ -10,7 +10,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult, runCli, useTempDir } from '../helpers.js';
+import { BIN, cliJson as json, runCli, useTempDir } from '../helpers.js';
 import { DATABASE_URL, reachableEngines } from '../store/harness.js';
 
 interface Engine {
@@ -74,14 +74,6 @@ async function startServer(
     proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
   return { url, proc };
-}
-
-function json(result: CliResult): Record<string, unknown> {
-  try {
-    return JSON.parse(result.stdout) as Record<string, unknown>;
-  } catch {
-    throw new Error(`not JSON (exit ${result.code}): ${result.stdout}\n${result.stderr}`);
-  }
 }
 
 describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (engine) => {

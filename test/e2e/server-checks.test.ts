@@ -10,7 +10,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, startServe, stopServe, useTempDir } from '../helpers.js';
+import { cliJson as json, runCli, startServe, stopServe, useTempDir } from '../helpers.js';
 import { DATABASE_URL, reachableEngines } from '../store/harness.js';
 
 const schema = `e2e_checks_${randomBytes(5).toString('hex')}`;
@@ -40,14 +40,6 @@ interface ChangeRequest {
   gate: { checks: Record<string, string>; blockers: string[] };
 }
 
-function json(result: CliResult): Record<string, unknown> {
-  try {
-    return JSON.parse(result.stdout) as Record<string, unknown>;
-  } catch {
-    throw new Error(`not JSON (exit ${result.code}): ${result.stdout}\n${result.stderr}`);
-  }
-}
-
 describe.each(reachableEngines(ENGINES))('checks run by the control plane ($name)', (engine) => {
   const dir = useTempDir({ examples: true, once: true });
   let server: { url: string; proc: ChildProcess } | undefined;
@@ -71,15 +63,8 @@ describe.each(reachableEngines(ENGINES))('checks run by the control plane ($name
       ['author', 'author'],
       ['ci', 'ci'],
     ] as const) {
-      const made = await local([
-        'token',
-        'create',
-        '--subject',
-        `${who}@acme.example`,
-        '--role',
-        role,
-        '--json',
-      ]);
+      const subject = `${who}@acme.example`;
+      const made = await local(['token', 'create', '--subject', subject, '--role', role, '--json']);
       expect(made.code, made.stderr).toBe(0);
       tokens[who] = json(made).token as string;
     }
