@@ -4,10 +4,16 @@
  * from it: HTTP method and path, the permission a caller needs, the request's schemas, the result's
  * schema, the audit actions it writes and where each of the method's arguments travels.
  *
- * Adding an operation:
- * 1. Declare the store method in src/store/types.ts and implement it in the engines. A new record
- *    or input is a TypeBox schema in src/api/schemas.ts, its type `Static<typeof ...Schema>`.
- * 2. Add its entry here, keyed by the method's name (until then the table does not compile).
+ * Adding an operation touches three files at most:
+ * 1. Its store query: a method of the part of src/store/ that owns its aggregate (catalog-store.ts,
+ *    release-store.ts, ...), named in the part's static `operations`. The `Store` type, KyselyStore's
+ *    delegation and HttpStore's method all follow from that list.
+ * 2. Its pure logic, if it decides anything (a planner in src/governance/, say), with the types of
+ *    what it returns.
+ * 3. Its entry here, keyed by the method's name (a part's operation without an entry, or an entry
+ *    no part serves, does not compile). A record only this operation answers has its schema beside
+ *    the entry; shared records and inputs are in src/api/schemas.ts, their types
+ *    `Static<typeof ...Schema>` in src/store/types.ts.
  * That is all: the server registers the route, /openapi.json documents it, HttpStore has the
  * method, test/server/authz.test.ts puts it through every role (give a POST a minimal valid body
  * there), test/server/operations.test.ts compiles its schemas with strict Ajv and the store suites

@@ -31,6 +31,14 @@ type ReleaseRow = Database['releases'];
  * crash or race leaves half a release or two active ones.
  */
 export class ReleaseStore {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = [
+    'release',
+    'promote',
+    'rollback',
+    'listReleases',
+  ] as const satisfies readonly (keyof ReleaseStore)[];
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly parts: {
@@ -106,7 +114,7 @@ export class ReleaseStore {
     });
   }
 
-  async list(
+  async listReleases(
     filter: { prompt?: string; environment?: string; activeOnly?: boolean; limit?: number } = {},
   ): Promise<ReleaseRecord[]> {
     let query = this.ctx.db.selectFrom('releases').selectAll().where('project', '=', this.ctx.project);
