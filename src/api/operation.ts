@@ -11,7 +11,7 @@ import type { Store } from '../store/types.js';
 export type OperationName =
   | Exclude<
       keyof Store,
-      'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'rolesOf' | 'authenticate'
+      'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'authenticate'
     >
   | 'whoami';
 

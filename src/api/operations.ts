@@ -553,6 +553,16 @@ const TABLE: { readonly [name in OperationName]: Omit<Operation, 'name'> } = {
     output: list(RoleBindingSchema),
     args: [],
   },
+  rolesOf: {
+    method: 'GET',
+    path: `${P}/roles/:subject`,
+    permission: 'read',
+    tag: 'identity',
+    summary:
+      'The roles a subject holds in the project: its own there and those granted on every project ("*")',
+    output: list(RoleSchema),
+    args: [path('subject')],
+  },
   grantRole: {
     method: 'POST',
     path: `${P}/roles`,
