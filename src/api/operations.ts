@@ -17,10 +17,12 @@
  * That is all: the server registers the route, /openapi.json documents it, HttpStore has the
  * method, test/server/authz.test.ts puts it through every role (give a POST a minimal valid body
  * there), test/server/operations.test.ts compiles its schemas with strict Ajv and the store suites
- * run it over HTTP, checking the audit actions it declares.
+ * run it over HTTP, checking the audit actions it declares. (Example: `snapshot`, added with its entry here,
+ * governance/environment-snapshot.ts and the method in release-store.ts.)
  */
 import Type, { type TSchema } from 'typebox';
 import { hashSpec } from '../catalog/canonical.js';
+import type { PromptSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import { parseRole } from '../governance/rbac.js';
 import type { Trace } from '../observe/trace.js';
@@ -34,6 +36,7 @@ import {
   CheckInputSchema,
   closed,
   EvalRunRecordSchema,
+  Hash,
   Int,
   LabelEventSchema,
   LabelRecordSchema,
@@ -80,6 +83,23 @@ const crNumber = path('number', (text) => wholeNumber(text, 'change request numb
 const list = (schema: TSchema) => Type.Array(schema);
 const empty = (args: readonly unknown[]) =>
   (args[0] as readonly unknown[]).length === 0 ? { result: undefined } : undefined;
+
+/** What an environment serves (`EnvironmentSnapshot`, governance/environment-snapshot.ts). */
+const ServedSpec = { number: Int, hash: Hash, spec: Type.Unsafe<PromptSpec>({ type: 'object' }) };
+const EnvironmentSnapshotSchema = closed({
+  environment: Str,
+  revision: Type.Integer({ minimum: 0 }),
+  prompts: list(
+    closed({
+      prompt: Str,
+      stable: closed(ServedSpec),
+      canary: Type.Union([
+        closed({ ...ServedSpec, weight: Type.Integer({ minimum: 1, maximum: 99 }) }),
+        Type.Null(),
+      ]),
+    }),
+  ),
+});
 
 const releaseQuery = closed({
   prompt: Type.Optional(Str),
@@ -533,6 +553,16 @@ const TABLE: { readonly [name in OperationName]: Omit<Operation, 'name'> } = {
       const found = filterOf(releaseQuery, rest);
       return [{ ...found, ...(active === 'true' ? { activeOnly: true } : {}) }];
     },
+  },
+  snapshot: {
+    method: 'GET',
+    path: `${P}/environments/:environment/snapshot`,
+    permission: 'read',
+    tag: 'releases',
+    summary:
+      'What an environment serves now: per prompt the stable version and any canary, with their specs, and a revision that changes whenever they may have',
+    output: EnvironmentSnapshotSchema,
+    args: [path('environment')],
   },
   listPolicyExceptions: {
     method: 'GET',
