@@ -31,7 +31,7 @@ export interface ServerContext {
 export type OperationName =
   | Exclude<
       keyof Store,
-      'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'rolesOf' | 'authenticate'
+      'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'authenticate'
     >
   | keyof ServerOperations;
 

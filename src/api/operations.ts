@@ -4,17 +4,25 @@
  * from it: HTTP method and path, the permission a caller needs, the request's schemas, the result's
  * schema, the audit actions it writes and where each of the method's arguments travels.
  *
- * Adding an operation:
- * 1. Declare the store method in src/store/types.ts and implement it in the engines. A new record
- *    or input is a TypeBox schema in src/api/schemas.ts, its type `Static<typeof ...Schema>`.
- * 2. Add its entry here, keyed by the method's name (until then the table does not compile).
+ * Adding an operation touches three files at most:
+ * 1. Its store query: a method of the part of src/store/ that owns its aggregate (catalog-store.ts,
+ *    release-store.ts, ...), named in the part's static `operations`. The `Store` type, KyselyStore's
+ *    delegation and HttpStore's method all follow from that list.
+ * 2. Its pure logic, if it decides anything (a planner in src/governance/, say), with the types of
+ *    what it returns.
+ * 3. Its entry here, keyed by the method's name (a part's operation without an entry, or an entry
+ *    no part serves, does not compile). A record only this operation answers has its schema beside
+ *    the entry; shared records and inputs are in src/api/schemas.ts, their types
+ *    `Static<typeof ...Schema>` in src/store/types.ts.
  * That is all: the server registers the route, /openapi.json documents it, HttpStore has the
  * method, test/server/authz.test.ts puts it through every role (give a POST a minimal valid body
  * there), test/server/operations.test.ts compiles its schemas with strict Ajv and the store suites
- * run it over HTTP, checking the audit actions it declares.
+ * run it over HTTP, checking the audit actions it declares. (Example: `snapshot`, added with its entry here,
+ * governance/environment-snapshot.ts and the method in release-store.ts.)
  */
 import Type, { type TSchema } from 'typebox';
 import { hashSpec } from '../catalog/canonical.js';
+import type { PromptSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import { parseRole } from '../governance/rbac.js';
 import type { Trace } from '../observe/trace.js';
@@ -28,6 +36,7 @@ import {
   CheckInputSchema,
   closed,
   EvalRunRecordSchema,
+  Hash,
   Int,
   LabelEventSchema,
   LabelRecordSchema,
@@ -74,6 +83,23 @@ const crNumber = path('number', (text) => wholeNumber(text, 'change request numb
 const list = (schema: TSchema) => Type.Array(schema);
 const empty = (args: readonly unknown[]) =>
   (args[0] as readonly unknown[]).length === 0 ? { result: undefined } : undefined;
+
+/** What an environment serves (`EnvironmentSnapshot`, governance/environment-snapshot.ts). */
+const ServedSpec = { number: Int, hash: Hash, spec: Type.Unsafe<PromptSpec>({ type: 'object' }) };
+const EnvironmentSnapshotSchema = closed({
+  environment: Str,
+  revision: Type.Integer({ minimum: 0 }),
+  prompts: list(
+    closed({
+      prompt: Str,
+      stable: closed(ServedSpec),
+      canary: Type.Union([
+        closed({ ...ServedSpec, weight: Type.Integer({ minimum: 1, maximum: 99 }) }),
+        Type.Null(),
+      ]),
+    }),
+  ),
+});
 
 const releaseQuery = closed({
   prompt: Type.Optional(Str),
@@ -552,6 +578,16 @@ const TABLE: { readonly [name in OperationName]: Omit<Operation, 'name'> } = {
       return [{ ...found, ...(active === 'true' ? { activeOnly: true } : {}) }];
     },
   },
+  snapshot: {
+    method: 'GET',
+    path: `${P}/environments/:environment/snapshot`,
+    permission: 'read',
+    tag: 'releases',
+    summary:
+      'What an environment serves now: per prompt the stable version and any canary, with their specs, and a revision that changes whenever they may have',
+    output: EnvironmentSnapshotSchema,
+    args: [path('environment')],
+  },
   listPolicyExceptions: {
     method: 'GET',
     path: `${P}/policy-exceptions`,
@@ -570,6 +606,16 @@ const TABLE: { readonly [name in OperationName]: Omit<Operation, 'name'> } = {
     summary: 'Who holds which role in the project',
     output: list(RoleBindingSchema),
     args: [],
+  },
+  rolesOf: {
+    method: 'GET',
+    path: `${P}/roles/:subject`,
+    permission: 'read',
+    tag: 'identity',
+    summary:
+      'The roles a subject holds in the project: its own there and those granted on every project ("*")',
+    output: list(RoleSchema),
+    args: [path('subject')],
   },
   grantRole: {
     method: 'POST',

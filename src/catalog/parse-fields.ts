@@ -1,10 +1,10 @@
 import { picoschema } from 'dotprompt';
 import { checkJsonSchema, unknownFormats } from '../contracts/schema-check.js';
+import { didYouMean } from '../suggest.js';
 import { splitModelId } from './model-id.js';
 import type { CatalogConfig, KnownNames, Locator, Raw, Reporter } from './parse-context.js';
 import type { Position } from './source.js';
 import { type ContractSpec, type JsonSchema, type KnowledgeRef, RISK_TIERS, type RiskTier } from './spec.js';
-import { didYouMean } from './suggest.js';
 import { lookupSchemaPath } from './template.js';
 
 const PICOSCHEMA_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'any', 'array', 'object', 'enum'];

@@ -1,7 +1,7 @@
 import { describeAjvErrors } from '../contracts/schema-errors.js';
+import { didYouMean } from '../suggest.js';
 import type { GuardrailRules, KnownNames, Locator, Raw, Reporter } from './parse-context.js';
 import type { GuardrailAction, GuardrailDecl, GuardrailStage } from './spec.js';
-import { didYouMean } from './suggest.js';
 
 /** The guardrail declarations of both stages in canonical form (see `normalizeStage`). */
 export function normalizeGuardrails(

@@ -1,7 +1,7 @@
+import { didYouMean } from '../suggest.js';
 import type { Locator, Raw, Reporter } from './parse-context.js';
 import type { Position } from './source.js';
 import type { JsonSchema, KnowledgeRef } from './spec.js';
-import { didYouMean } from './suggest.js';
 import { KNOWN_HELPERS, lookupSchemaPath, type TemplateAnalysis } from './template.js';
 
 /** Where the template's uses are checked against: the input schema, the knowledge, the partials. */

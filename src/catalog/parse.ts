@@ -1,5 +1,6 @@
 import { describeAjvErrors } from '../contracts/schema-errors.js';
 import * as validators from '../generated/validators.js';
+import { didYouMean } from '../suggest.js';
 import { unlocatedSpecProblems } from './check-spec.js';
 import type { Diagnostic } from './diagnostics.js';
 import { KNOWN_FRONTMATTER_KEYS, MAX_NAME_LENGTH, NAME_PATTERN } from './frontmatter-schema.js';
@@ -22,7 +23,6 @@ import {
   splitPromptSource,
 } from './source.js';
 import type { ContractSpec, JsonSchema, KnowledgeRef, PromptSpec, RiskTier, TraceRedaction } from './spec.js';
-import { didYouMean } from './suggest.js';
 import { analyzeTemplate, type TemplateAnalysis, TemplateSyntaxError } from './template.js';
 
 /** The largest `.prompt` file accepted. Real prompts are a few KB; anything this big is a mistake. */

@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../catalog/spec.js';
-import { didYouMean } from '../catalog/suggest.js';
 import { jsonSchemaDraft7 } from '../generated/validators.js';
+import { didYouMean } from '../suggest.js';
 import { describeAjvErrors } from './schema-errors.js';
 
 /** Keywords of JSON Schema draft-07 (validation and annotation). Anything else is a typo. */

@@ -8,6 +8,9 @@ import type { AuditEntry, AuditVerification } from './types.js';
 
 /** The project's audit chain: every audited write appends its entry in the write's own transaction. */
 export class AuditLog {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = ['listAudit', 'verifyAudit'] as const satisfies readonly (keyof AuditLog)[];
+
   constructor(private readonly ctx: StoreContext) {}
 
   /**
@@ -61,7 +64,7 @@ export class AuditLog {
   }
 
   /** The audit log, newest first. */
-  async list(filter: { limit?: number } = {}): Promise<AuditEntry[]> {
+  async listAudit(filter: { limit?: number } = {}): Promise<AuditEntry[]> {
     const rows = await this.ctx.db
       .selectFrom('audit_log')
       .selectAll()
@@ -72,8 +75,12 @@ export class AuditLog {
     return rows.map(toAuditEntry);
   }
 
-  /** Recomputes the chain and compares labels and active releases with what it says. */
-  async verify(options: { at?: number } = {}): Promise<AuditVerification> {
+  /**
+   * Recomputes the audit hash chain (`broken`: the first entry that does not hold) and compares the
+   * labels and active releases with what the chain says (`mismatches`). `at` asks for that entry's
+   * hash too, to hold against a signed checkpoint.
+   */
+  async verifyAudit(options: { at?: number } = {}): Promise<AuditVerification> {
     const { project } = this.ctx;
     // One transaction, so the chain and the tables are read at the same moment.
     const { rows, labels, releases } = await this.ctx.transact(async (trx) => ({

@@ -24,6 +24,19 @@ const RESERVED_LABELS = new Set(['latest']);
  * `Tx` run inside the caller's transaction (a release moves a label this way).
  */
 export class CatalogStore {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = [
+    'push',
+    'listPrompts',
+    'listVersions',
+    'resolve',
+    'setLabel',
+    'removeLabel',
+    'listLabels',
+    'labelHistory',
+    'archive',
+  ] as const satisfies readonly (keyof CatalogStore)[];
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly audit: AuditLog,
@@ -223,6 +236,7 @@ export class CatalogStore {
     return this.toRecords(this.ctx.db, rows);
   }
 
+  /** Resolves a reference to a version; throws a not-found error naming what is missing. */
   async resolve(ref: VersionRef): Promise<VersionRecord> {
     return this.resolveIn(this.ctx.db, ref);
   }
@@ -268,6 +282,7 @@ export class CatalogStore {
     return record!;
   }
 
+  /** Points `label` at a version (creating or moving it); every move is recorded. */
   async setLabel(prompt: string, number: number, label: string, actor: string): Promise<LabelEvent | null> {
     checkLabelName(label);
     return this.ctx.transact((trx) => this.setLabelIn(trx, prompt, number, label, actor));
@@ -515,6 +530,7 @@ export class CatalogStore {
     return new Map(rows.map((r) => [r.number, upgradeSpec(JSON.parse(r.spec) as PromptSpec)]));
   }
 
+  /** Marks a version archived (it stays readable, but can no longer be labelled). */
   async archive(prompt: string, number: number, actor: string, reason?: string): Promise<VersionRecord> {
     return this.ctx.transact(async (trx) => {
       const record = await this.resolveIn(trx, { prompt, selector: { kind: 'number', number } });

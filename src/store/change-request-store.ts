@@ -37,6 +37,17 @@ type CrRow = Database['change_requests'];
  * transaction.
  */
 export class ChangeRequestStore {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = [
+    'openChangeRequest',
+    'listChangeRequests',
+    'getChangeRequest',
+    'recordCheck',
+    'reviewChangeRequest',
+    'overrideCheck',
+    'closeChangeRequest',
+  ] as const satisfies readonly (keyof ChangeRequestStore)[];
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly parts: {
@@ -49,7 +60,7 @@ export class ChangeRequestStore {
     },
   ) {}
 
-  async open(
+  async openChangeRequest(
     input: { prompt: string; version?: number; title?: string; description?: string },
     author: string,
   ): Promise<ChangeRequest> {
@@ -104,7 +115,9 @@ export class ChangeRequestStore {
     });
   }
 
-  async list(filter: { status?: ChangeRequest['status']; prompt?: string } = {}): Promise<ChangeRequest[]> {
+  async listChangeRequests(
+    filter: { status?: ChangeRequest['status']; prompt?: string } = {},
+  ): Promise<ChangeRequest[]> {
     // Four queries for the whole page (requests, checks, reviews, overrides), not four per request.
     const { db } = this.ctx;
     let query = this.requests(db).selectAll();
@@ -135,7 +148,7 @@ export class ChangeRequestStore {
     );
   }
 
-  async get(number: number): Promise<ChangeRequest> {
+  async getChangeRequest(number: number): Promise<ChangeRequest> {
     return this.load(this.ctx.db, await this.row(this.ctx.db, number));
   }
 
@@ -168,7 +181,7 @@ export class ChangeRequestStore {
     });
   }
 
-  async review(
+  async reviewChangeRequest(
     number: number,
     review: { decision: CrReview['decision']; comment?: string },
     actor: string,
@@ -196,6 +209,7 @@ export class ChangeRequestStore {
     });
   }
 
+  /** Accepts a red check with a written justification (a policy exception); admins only. */
   async overrideCheck(
     number: number,
     input: { check: CheckName; justification: string },
@@ -213,7 +227,7 @@ export class ChangeRequestStore {
     });
   }
 
-  async close(number: number, actor: string): Promise<ChangeRequest> {
+  async closeChangeRequest(number: number, actor: string): Promise<ChangeRequest> {
     return this.ctx.transact(async (trx) => {
       const cr = await this.row(trx, number);
       const at = this.ctx.now().toISOString();

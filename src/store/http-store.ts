@@ -129,10 +129,6 @@ export class HttpStore implements Store {
       throw err;
     }
   }
-  async rolesOf(subject: string): Promise<Role[]> {
-    const bindings = await this.listRoleBindings();
-    return bindings.filter((b) => b.subject === subject).map((b) => b.role);
-  }
 }
 
 /** The operations' methods, which the loop below defines on the prototype from the table. */

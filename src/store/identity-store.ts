@@ -9,6 +9,21 @@ import type { ProjectRecord, RoleBinding, TokenRecord } from './types.js';
 
 /** Who may act: projects, API tokens and role bindings. */
 export class IdentityStore {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = [
+    'ensureProject',
+    'createProject',
+    'listProjects',
+    'createToken',
+    'listTokens',
+    'revokeToken',
+    'authenticate',
+    'grantRole',
+    'revokeRole',
+    'listRoleBindings',
+    'rolesOf',
+  ] as const satisfies readonly (keyof IdentityStore)[];
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly audit: AuditLog,
@@ -32,6 +47,7 @@ export class IdentityStore {
     });
   }
 
+  /** Creates a project and makes `actor` its admin, in one transaction; an existing name is a conflict. */
   async createProject(name: string, actor: string): Promise<ProjectRecord> {
     return this.ctx.transact(async (trx) => {
       const found = await trx
@@ -70,6 +86,7 @@ export class IdentityStore {
     return rows.map(toProject);
   }
 
+  /** Creates a token; the plain token is in the result and nowhere else, ever. */
   async createToken(
     input: { subject: string; name: string; expiresAt?: string },
     actor: string,
@@ -131,6 +148,7 @@ export class IdentityStore {
     });
   }
 
+  /** The subject a presented token acts for; null when unknown, malformed, revoked or expired. */
   async authenticate(
     token: string,
   ): Promise<{ subject: string; tokenId: string; expiresAt: string | null } | null> {

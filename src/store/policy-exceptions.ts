@@ -6,6 +6,11 @@ import type { PolicyException } from './types.js';
 
 /** Policy exceptions: an admin's recorded, justified acceptance of what a rule refuses. */
 export class PolicyExceptions {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = [
+    'listPolicyExceptions',
+  ] as const satisfies readonly (keyof PolicyExceptions)[];
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly audit: AuditLog,
@@ -52,7 +57,7 @@ export class PolicyExceptions {
   }
 
   /** Every exception of the project, newest first. */
-  async list(): Promise<PolicyException[]> {
+  async listPolicyExceptions(): Promise<PolicyException[]> {
     const rows = await this.ctx.db
       .selectFrom('policy_exceptions')
       .selectAll()

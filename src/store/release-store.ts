@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type EnvironmentSnapshot, servedNumbers, snapshotOf } from '../governance/environment-snapshot.js';
 import {
   type ActiveRelease,
   checkPromoteRequest,
@@ -10,7 +11,9 @@ import {
   planRollback,
   type ReleasePlan,
   type ReleasePolicy,
+  requireEnvironment,
   rollbackTarget,
+  type SpecsByNumber,
   specsToCompare,
   stableOf,
 } from '../governance/release-plan.js';
@@ -31,6 +34,15 @@ type ReleaseRow = Database['releases'];
  * crash or race leaves half a release or two active ones.
  */
 export class ReleaseStore {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = [
+    'release',
+    'promote',
+    'rollback',
+    'listReleases',
+    'snapshot',
+  ] as const satisfies readonly (keyof ReleaseStore)[];
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly parts: {
@@ -106,7 +118,7 @@ export class ReleaseStore {
     });
   }
 
-  async list(
+  async listReleases(
     filter: { prompt?: string; environment?: string; activeOnly?: boolean; limit?: number } = {},
   ): Promise<ReleaseRecord[]> {
     let query = this.ctx.db.selectFrom('releases').selectAll().where('project', '=', this.ctx.project);
@@ -119,6 +131,50 @@ export class ReleaseStore {
       .limit(filter.limit ?? 100)
       .execute();
     return this.toReleases(this.ctx.db, rows);
+  }
+
+  /**
+   * What `environment` serves right now, read in one transaction: each prompt's stable version and
+   * canary, with their specs, and the audit head as the snapshot's revision.
+   */
+  async snapshot(environment: string): Promise<EnvironmentSnapshot> {
+    const { policy, catalog } = this.parts;
+    requireEnvironment(policy, environment);
+    const { project } = this.ctx;
+    return this.ctx.transact(async (trx) => {
+      const head = await trx
+        .selectFrom('audit_log')
+        .select('seq')
+        .where('project', '=', project)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const labelled = await trx
+        .selectFrom('labels as l')
+        .innerJoin('prompts as p', 'p.id', 'l.prompt_id')
+        .innerJoin('prompt_versions as v', 'v.id', 'l.version_id')
+        .select(['p.name as prompt', 'v.number', 'v.hash'])
+        .where('p.project', '=', project)
+        .where('l.name', '=', environment)
+        .execute();
+      const active = await trx
+        .selectFrom('releases')
+        .selectAll()
+        .where('project', '=', project)
+        .where('environment', '=', environment)
+        .where('active', '=', 1)
+        .execute();
+      const states = new Map<string, EnvironmentState>();
+      for (const { prompt, number, hash } of labelled)
+        states.set(prompt, { active: null, labelled: { number, hash } });
+      for (const row of active) {
+        states.set(row.prompt, { active: toActive(row), labelled: states.get(row.prompt)?.labelled ?? null });
+      }
+      const specs = new Map<string, SpecsByNumber>();
+      for (const [prompt, env] of states)
+        specs.set(prompt, await catalog.specsOf(trx, prompt, servedNumbers(env)));
+      return snapshotOf(environment, head?.seq ?? 0, states, specs);
+    });
   }
 
   /** What an environment serves: its active release and the version its label points at. */

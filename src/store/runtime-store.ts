@@ -10,11 +10,27 @@ import type { EvalRunRecord, ReviewRecord, TraceFilter } from './types.js';
  * the evaluations' response cache.
  */
 export class RuntimeStore {
+  /** The store methods this part serves: the facade delegates them and `Store` is typed from them. */
+  static readonly operations = [
+    'writeTraces',
+    'listTraces',
+    'getTrace',
+    'createReview',
+    'getReview',
+    'listReviews',
+    'decideReview',
+    'readResponseCache',
+    'writeResponseCache',
+    'recordEvalRun',
+    'listEvalRuns',
+  ] as const satisfies readonly (keyof RuntimeStore)[];
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly audit: AuditLog,
   ) {}
 
+  /** Appends traces in one transaction (the trace queue calls this with batches). */
   async writeTraces(traces: readonly Trace[]): Promise<void> {
     if (traces.length === 0) return;
     const { runBatch } = this.ctx.engine;
@@ -72,6 +88,7 @@ export class RuntimeStore {
     return rows.map((r) => JSON.parse(r.record) as Trace);
   }
 
+  /** One trace by id; PO_ERR_TRACE_NOT_FOUND when this project has none with that id. */
   async getTrace(id: string): Promise<Trace> {
     const row = await this.ctx.db
       .selectFrom('traces')
@@ -143,6 +160,7 @@ export class RuntimeStore {
     return rows.map(toReview);
   }
 
+  /** Approves or rejects a pending review; deciding twice is a conflict, never a silent overwrite. */
   async decideReview(
     id: string,
     decision: 'approved' | 'rejected',
@@ -192,6 +210,7 @@ export class RuntimeStore {
     );
   }
 
+  /** Cached model answers of the given versions (evaluations only). */
   async readResponseCache(versionHashes: readonly string[]): Promise<Map<string, unknown>> {
     if (versionHashes.length === 0) return new Map();
     const rows = await this.ctx.db
@@ -227,6 +246,7 @@ export class RuntimeStore {
     });
   }
 
+  /** Keeps an evaluation run, linked to the version hash it tested. */
   async recordEvalRun(run: EvalRunRecord): Promise<void> {
     await this.ctx.db
       .insertInto('eval_runs')

@@ -5,9 +5,11 @@
  * empty registry of that engine. Nothing here mocks the database.
  */
 import { afterAll, afterEach, beforeEach, describe, expect } from 'vitest';
+import { OPERATIONS } from '../../src/api/operations.js';
 import { hashSpec } from '../../src/catalog/canonical.js';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import type { RiskTier } from '../../src/catalog/spec.js';
+import { createAjv } from '../../src/contracts/json-schema.js';
 import { isPromptOpsError } from '../../src/errors.js';
 import {
   type ApprovalPolicy,
@@ -1068,13 +1070,15 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
       it('an environment that is not configured is refused with PO_ERR_USAGE everywhere', async () => {
         await pushVersion('Summarize {{text}}.');
         const cr = await readyCr();
+        // Each call is made when its turn comes, so that no refusal waits unhandled for the loop.
         for (const attempt of [
-          store.release({ changeRequest: cr.number, environment: 'prod' }, RELEASER),
-          store.rollback({ prompt: 'summarize', environment: 'qa' }, RELEASER),
-          store.promote({ prompt: 'summarize', environment: 'dev' }, RELEASER),
-          store.promote({ prompt: 'summarize', environment: 'staging', to: 'prod' }, RELEASER),
+          () => store.release({ changeRequest: cr.number, environment: 'prod' }, RELEASER),
+          () => store.rollback({ prompt: 'summarize', environment: 'qa' }, RELEASER),
+          () => store.promote({ prompt: 'summarize', environment: 'dev' }, RELEASER),
+          () => store.promote({ prompt: 'summarize', environment: 'staging', to: 'prod' }, RELEASER),
+          () => store.snapshot('prod'),
         ]) {
-          const err = await promptOpsRejection(attempt);
+          const err = await promptOpsRejection(attempt());
           expect(err.code).toBe('PO_ERR_USAGE');
           expect(err.message).toContain('staging, production');
         }
@@ -1651,6 +1655,97 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
           // The exception, the label move and the release commit together, in that order.
           const actions = (await store.listAudit({ limit: 3 })).map((e) => e.action);
           expect(actions).toEqual(['release.rollback', 'label.set', 'policy.exception']);
+        });
+      });
+    });
+
+    // ---- environment snapshot -----------------------------------------------------------------
+
+    describe('environment snapshot', () => {
+      /** The snapshot, held to the schema its operation documents (closed: no field unlisted). */
+      async function snapshot(environment: string, on: Store = store) {
+        const found = await on.snapshot(environment);
+        const schema = OPERATIONS.find((op) => op.name === 'snapshot')?.output;
+        const validate = createAjv({ allowUnionTypes: true }).compile(required(schema, 'an output schema'));
+        expect(validate(found), JSON.stringify(validate.errors)).toBe(true);
+        return found;
+      }
+
+      async function head(on: Store = store): Promise<number> {
+        return (await on.listAudit({ limit: 1 }))[0]?.seq ?? 0;
+      }
+
+      it('serves each prompt’s stable version and canary with their specs, and a revision that moves with them', async () => {
+        expect(await snapshot('production')).toEqual({ environment: 'production', revision: 0, prompts: [] });
+        const v1 = await ship('Summarize {{text}}.');
+        await pushVersion('Summarize {{text}} in one line.');
+        const spec = async (number: number, prompt = 'summarize') =>
+          (await store.resolve({ prompt, selector: { kind: 'number', number } })).spec;
+
+        const shipped = await snapshot('production');
+        expect(shipped).toEqual({
+          environment: 'production',
+          revision: await head(),
+          prompts: [
+            { prompt: 'summarize', stable: { number: 1, hash: v1.hash, spec: await spec(1) }, canary: null },
+          ],
+        });
+        expect(shipped.revision).toBeGreaterThan(0);
+        expect((await snapshot('staging')).prompts).toEqual([]);
+
+        const cr = await readyCr();
+        clock.tick();
+        await store.release(
+          { changeRequest: cr.number, environment: 'production', canaryWeight: 10 },
+          RELEASER,
+        );
+        const canary = await snapshot('production');
+        expect(canary.prompts).toEqual([
+          {
+            prompt: 'summarize',
+            stable: { number: 1, hash: v1.hash, spec: await spec(1) },
+            canary: { number: 2, hash: cr.versionHash, spec: await spec(2), weight: 10 },
+          },
+        ]);
+        expect(canary.revision).toBe(await head());
+        expect(canary.revision).toBeGreaterThan(shipped.revision);
+        // Reading changes nothing: the same revision, the same snapshot.
+        expect(await snapshot('production')).toEqual(canary);
+
+        clock.tick();
+        await store.promote({ prompt: 'summarize', environment: 'production' }, RELEASER);
+        expect((await snapshot('production')).prompts).toEqual([
+          {
+            prompt: 'summarize',
+            stable: { number: 2, hash: cr.versionHash, spec: await spec(2) },
+            canary: null,
+          },
+        ]);
+      });
+
+      it('serves a version labelled by hand, lists prompts by name and leaves out what an environment does not serve', async () => {
+        const zeta = await pushVersion('Translate {{text}}.', 'zeta');
+        await pushVersion('Classify {{text}}.', 'alpha');
+        const alpha = await ship('Classify {{text}} briefly.', 'staging', 'alpha');
+        await pushVersion('Unreleased {{text}}.', 'draft');
+        clock.tick();
+        await store.setLabel('zeta', zeta.number, 'staging', ADMIN);
+        await store.setLabel('draft', 1, 'beta', ADMIN);
+
+        const found = await snapshot('staging');
+        expect(found.prompts.map((p) => [p.prompt, p.stable.number, p.stable.hash, p.canary])).toEqual([
+          ['alpha', alpha.number, alpha.hash, null],
+          ['zeta', zeta.number, zeta.hash, null],
+        ]);
+        expect(found.prompts[1]?.stable.spec.name).toBe('zeta');
+        expect(found.revision).toBe(await head());
+        expect((await snapshot('production')).prompts).toEqual([]);
+
+        const globex = await h.reopen({ project: 'globex' });
+        expect(await snapshot('staging', globex)).toEqual({
+          environment: 'staging',
+          revision: 0,
+          prompts: [],
         });
       });
     });

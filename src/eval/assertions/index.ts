@@ -1,5 +1,5 @@
-import { didYouMean } from '../../catalog/suggest.js';
 import { PromptOpsError } from '../../errors.js';
+import { didYouMean } from '../../suggest.js';
 import { GUARDRAIL_ASSERTIONS } from './guardrail.js';
 import { JAVASCRIPT_ASSERTIONS } from './javascript.js';
 import { JSON_ASSERTIONS } from './json.js';
