@@ -81,6 +81,8 @@ export interface CheckOverride {
 }
 
 export interface GateInput {
+  /** The change request's number, for the commands the blockers suggest. */
+  number: number;
   /**
    * Everyone who authored the change: whoever opened the request and whoever pushed the proposed
    * version or any version between the base and it. None of them may approve it or check it.
@@ -203,7 +205,7 @@ function missingCheck(name: string, policy: ApprovalPolicy, input: GateInput): s
           .map((c) => c.actor),
       ),
     ];
-    return `check "${name}" has not run on the control plane (policy.checksBy: control-plane)${others.length > 0 ? `; the run(s) recorded by ${others.join(', ')} do not count` : ''}: ask the server to run the checks with "promptops change check NUMBER --on-server"`;
+    return `check "${name}" has not run on the control plane (policy.checksBy: control-plane)${others.length > 0 ? `; the run(s) recorded by ${others.join(', ')} do not count` : ''}: ask the server to run the checks with "promptops change check ${input.number} --on-server"`;
   }
   return `check "${name}" has not run on this version${policy.checkers.length > 0 ? ` (as ${policy.checkers.join(' or ')})` : ''}`;
 }

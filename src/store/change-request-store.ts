@@ -388,7 +388,7 @@ export class ChangeRequestStore {
     }));
     const risk = JSON.parse(row.risk) as RiskAssessment;
     const gate = evaluateGate({
-      ...{ authors, versionHash: row.version_hash, risk },
+      ...{ number: row.number, authors, versionHash: row.version_hash, risk },
       ...{ checks, reviews, overrides, policy: this.parts.policy },
     });
     return {

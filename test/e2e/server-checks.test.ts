@@ -88,7 +88,7 @@ describe.each(reachableEngines(ENGINES))('checks run by the control plane ($name
     expect(afterCi.checks.filter((c) => c.actor === 'ci@acme.example')).toHaveLength(4);
     expect(Object.values(afterCi.gate.checks)).toEqual(['missing', 'missing', 'missing', 'missing']);
     expect(afterCi.gate.blockers).toContain(
-      'check "tests" has not run on the control plane (policy.checksBy: control-plane); the run(s) recorded by ci@acme.example do not count: ask the server to run the checks with "promptops change check NUMBER --on-server"',
+      'check "tests" has not run on the control plane (policy.checksBy: control-plane); the run(s) recorded by ci@acme.example do not count: ask the server to run the checks with "promptops change check 1 --on-server"',
     );
 
     // The working copy moves on: the server checks what was registered, not anyone's files.

@@ -31,6 +31,7 @@ const green = CHECK_NAMES.map((name) => check(name, 'pass'));
 
 function gate(level: RiskTier, patch: Partial<GateInput> = {}) {
   return evaluateGate({
+    number: 7,
     authors: [AUTHOR],
     versionHash: HASH,
     risk: { score: 0, scoreLevel: level, tier: level, level, factors: [] },
@@ -161,6 +162,7 @@ describe('evaluateGate', () => {
 
     it('a group member who is the author does not count', () => {
       const result = evaluateGate({
+        number: 7,
         authors: ['lena'],
         versionHash: HASH,
         risk: { score: 20, scoreLevel: 'medium', tier: 'low', level: 'medium', factors: [] },
@@ -338,14 +340,14 @@ describe('checks required from the control plane (policy.checksBy: control-plane
     expect(result.ready).toBe(false);
     expect(Object.values(result.checks)).toEqual(['missing', 'missing', 'missing', 'missing']);
     expect(result.blockers[0]).toBe(
-      'check "lint" has not run on the control plane (policy.checksBy: control-plane); the run(s) recorded by ci@acme.example do not count: ask the server to run the checks with "promptops change check NUMBER --on-server"',
+      'check "lint" has not run on the control plane (policy.checksBy: control-plane); the run(s) recorded by ci@acme.example do not count: ask the server to run the checks with "promptops change check 7 --on-server"',
     );
   });
 
   it('says only that the control plane has not run a check when nobody has', () => {
     const result = gate('low', { policy, checks: [] });
     expect(result.blockers[0]).toBe(
-      'check "lint" has not run on the control plane (policy.checksBy: control-plane): ask the server to run the checks with "promptops change check NUMBER --on-server"',
+      'check "lint" has not run on the control plane (policy.checksBy: control-plane): ask the server to run the checks with "promptops change check 7 --on-server"',
     );
   });
 
