@@ -65,8 +65,8 @@ type DeclaredTwice<Parts extends readonly object[]> = Parts extends readonly [
 type EveryOnce<T, _Missing extends never, _Twice extends never> = T;
 
 /**
- * Every `/v1` operation, by name: each operation of `OperationName` (every store method but the
- * lifecycle's, and the server's own) exactly once.
+ * Every `/v1` operation, by name: each of `OperationName` (the store methods the API serves, and
+ * the server's own) exactly once.
  */
 const TABLE = Object.assign({}, ...PARTS) as EveryOnce<
   OperationTable<OperationName>,
