@@ -20,7 +20,6 @@ const MAX_FUNCTION_LINES = 80;
  */
 const LONG_FILES: Readonly<Record<string, string>> = {
   'guardrails/injection/heuristics.ts': 'the prompt-injection rule and pattern list',
-  'api/operations.ts': 'the operation table: one declarative entry per API operation, nothing else',
 };
 
 /**

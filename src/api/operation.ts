@@ -1,5 +1,5 @@
 /**
- * What an API operation declares (the table of them is operations.ts): everything the server, the
+ * What an API operation declares (the table of them is operations.ts, assembled from operations/*.ts): everything the server, the
  * OpenAPI document, the remote client and the route × role tests need to know about it.
  */
 import type { TObject, TSchema } from 'typebox';
@@ -34,6 +34,18 @@ export type OperationName =
       'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'authenticate'
     >
   | keyof ServerOperations;
+
+/** A table of operations, by name: an entry for each of `Name`, and for nothing else. */
+export type OperationTable<Name extends OperationName> = { readonly [name in Name]: Omit<Operation, 'name'> };
+
+/**
+ * The operations a store part (a class naming, in its static `operations`, the methods it serves)
+ * answers over the API: those of its methods that are operations.
+ */
+export type ServedBy<Part extends { readonly operations: readonly PropertyKey[] }> = Extract<
+  Part['operations'][number],
+  OperationName
+>;
 
 /**
  * Where one positional argument of the store method travels: a path parameter (which `parse` turns

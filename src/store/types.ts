@@ -116,7 +116,7 @@ export interface StoreLifecycle {
  * The store's operations are not listed here: each part of the store (a class per aggregate) names
  * the methods it serves in its static `operations`, and the types below are made of those methods,
  * with the parts' own signatures and docs. KyselyStore delegates the same lists, so a new operation
- * is written once, in its part (and its entry in src/api/operations.ts).
+ * is written once, in its part (and its entry in the aggregate's table file, src/api/operations/).
  */
 
 /** A part of the store: a class naming, in its static `operations`, the methods it serves. */
