@@ -2,7 +2,6 @@ import type { Operation, OperationName, ServerOperations } from '../api/operatio
 import { OPERATIONS } from '../api/operations.js';
 import { requestOf } from '../api/wire.js';
 import { ERROR_CATALOG, type ErrorCode, PromptOpsError } from '../errors.js';
-import type { Role } from '../governance/rbac.js';
 import type { ProjectRecord, Store } from './types.js';
 
 export interface HttpStoreOptions {
