@@ -12,7 +12,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { FRONTMATTER_SCHEMA } from '../src/catalog/frontmatter-schema.js';
 import { SPEC_SCHEMA } from '../src/catalog/spec-schema.js';
 import { SUITE_SCHEMA } from '../src/eval/suite-schema.js';
-import { BUILTIN_GUARDRAILS, guardrailValidatorName } from '../src/guardrails/registry.js';
+import { BUILTIN_GUARDRAILS, guardrailValidatorName } from '../src/guardrails/definitions.js';
 import { CONFIG_SCHEMA } from '../src/project/config-schema.js';
 
 const ajv = new Ajv({

@@ -8,11 +8,11 @@ import Type, { type TSchema } from 'typebox';
 import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import type { PromptSpec } from '../catalog/spec.js';
 import {
+  type Approval,
   CHECK_NAMES,
   type CheckOverride,
   type CheckRecord,
   type CheckStatus,
-  type CrReview,
   type GateResult,
 } from '../governance/policy.js';
 import { ROLES } from '../governance/rbac.js';
@@ -271,8 +271,8 @@ export const CheckInputSchema = closed({
   versionHash: Hash,
 });
 
-export const ChangeRequestReviewSchema = closed({
-  decision: Type.Unsafe<CrReview['decision']>({ enum: ['approve', 'request_changes', 'comment'] }),
+export const ApprovalInputSchema = closed({
+  decision: Type.Unsafe<Approval['decision']>({ enum: ['approve', 'request_changes', 'comment'] }),
   comment: Type.Optional(Text),
 });
 
@@ -300,7 +300,7 @@ export const ChangeRequestSchema = Type.Object({
   createdAt: Plain,
   updatedAt: Plain,
   checks: Type.Unsafe<CheckRecord[]>({ type: 'array' }),
-  reviews: Type.Unsafe<CrReview[]>({ type: 'array' }),
+  reviews: Type.Unsafe<Approval[]>({ type: 'array' }),
   overrides: Type.Unsafe<CheckOverride[]>({ type: 'array' }),
   gate: Type.Unsafe<GateResult>({ type: 'object' }),
 });

@@ -1,12 +1,12 @@
 import type { PromptSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import {
+  type Approval,
   type ApprovalPolicy,
   CHECK_NAMES,
   type CheckName,
   type CheckRecord,
   type CheckStatus,
-  type CrReview,
   type GateResult,
 } from './policy.js';
 import { assessRisk, type EvalDelta, type RiskAssessment } from './risk.js';
@@ -228,10 +228,10 @@ export function planCheck(
 }
 
 /** Records a review: an author may comment but not approve or request changes. */
-export function planReview(
+export function planApproval(
   cr: ChangeRequestState,
   authors: readonly string[],
-  review: { decision: CrReview['decision']; comment?: string },
+  review: { decision: Approval['decision']; comment?: string },
   actor: string,
   at: string,
 ): AuditDraft {

@@ -65,7 +65,7 @@ export interface CheckRecord {
   at: string;
 }
 
-export interface CrReview {
+export interface Approval {
   reviewer: string;
   decision: 'approve' | 'request_changes' | 'comment';
   comment: string | null;
@@ -91,7 +91,7 @@ export interface GateInput {
   versionHash: string;
   risk: RiskAssessment;
   checks: readonly CheckRecord[];
-  reviews: readonly CrReview[];
+  approvals: readonly Approval[];
   overrides: readonly CheckOverride[];
   policy: ApprovalPolicy;
 }
@@ -128,7 +128,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const blockers: string[] = [];
 
   const decisions = latestBy(
-    input.reviews.filter((r) => r.decision !== 'comment'),
+    input.approvals.filter((r) => r.decision !== 'comment'),
     (r) => r.reviewer,
   );
   const approvedBy: string[] = [];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { GuardrailAction, GuardrailDecl, GuardrailStage, GuardrailsSpec } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
-import { BUILTIN_GUARDRAILS, customGuardrailDefinition, type GuardrailDefinition } from './registry.js';
+import { BUILTIN_GUARDRAILS, customGuardrailDefinition, type GuardrailDefinition } from './definitions.js';
 import type { CheckContext, GuardrailCheck, Span } from './types.js';
 
 /** A declared guardrail with its implementation loaded and its options applied. */

@@ -1,7 +1,7 @@
 import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
 import { CHECK_NAMES, CHECKS_BY } from '../governance/policy.js';
-import { PROVIDER_TYPES } from '../providers/registry.js';
+import { PROVIDER_TYPES } from '../providers/definitions.js';
 
 // Projects, environments and graders are names like prompts and labels: one pattern, one length.
 const NAME = NAME_PATTERN;

@@ -9,7 +9,7 @@ import {
   type ChecksBy,
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
-import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/registry.js';
+import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
 
 export const CONFIG_FILE = 'promptops.yaml';
 

@@ -5,8 +5,8 @@ import {
   customGuardrailDefinition,
   type GuardrailDefinition,
   guardrailValidatorName,
-} from '../guardrails/registry.js';
-import { OFFLINE_MODELS } from '../providers/registry.js';
+} from '../guardrails/definitions.js';
+import { OFFLINE_MODELS } from '../providers/definitions.js';
 import type { ProjectConfig } from './config.js';
 
 function rulesOf(

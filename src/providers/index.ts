@@ -4,9 +4,9 @@ import { parse as parseYaml } from 'yaml';
 import { PromptOpsError } from '../errors.js';
 import { AnthropicProvider } from './anthropic.js';
 import type { ProviderLookup } from './call.js';
+import { type ModelPrice, type ProviderSettings, splitModelId } from './definitions.js';
 import { OfflineProvider, parseScript } from './offline.js';
 import { OpenAiCompatibleProvider } from './openai-compatible.js';
-import { type ModelPrice, type ProviderSettings, splitModelId } from './registry.js';
 import type { ModelProvider, TokenUsage } from './types.js';
 
 export {

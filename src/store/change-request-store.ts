@@ -5,20 +5,20 @@ import {
   changeAuthors,
   changeRange,
   nextRecordAt,
+  planApproval,
   planCheck,
   planClose,
   planOpen,
   planOverride,
-  planReview,
   requireJustification,
   requireKnownCheck,
   rescoreRisk,
 } from '../governance/change-request.js';
 import {
+  type Approval,
   type ApprovalPolicy,
   type CheckName,
   type CheckRecord,
-  type CrReview,
   evaluateGate,
 } from '../governance/policy.js';
 import type { RiskAssessment } from '../governance/risk.js';
@@ -43,7 +43,7 @@ export class ChangeRequestStore {
     'listChangeRequests',
     'getChangeRequest',
     'recordCheck',
-    'reviewChangeRequest',
+    'recordApproval',
     'overrideCheck',
     'closeChangeRequest',
   ] as const satisfies readonly (keyof ChangeRequestStore)[];
@@ -181,16 +181,16 @@ export class ChangeRequestStore {
     });
   }
 
-  async reviewChangeRequest(
+  async recordApproval(
     number: number,
-    review: { decision: CrReview['decision']; comment?: string },
+    review: { decision: Approval['decision']; comment?: string },
     actor: string,
   ): Promise<ChangeRequest> {
     return this.ctx.transact(async (trx) => {
       const cr = await this.row(trx, number);
       const authors = await this.authorsOfOne(trx, cr);
       const at = nextRecordAt(this.ctx.now(), await this.lastAt(trx, 'cr_reviews', cr.id));
-      const audit = planReview(toState(cr), authors, review, actor, at);
+      const audit = planApproval(toState(cr), authors, review, actor, at);
       await this.parts.audit.audited(trx, audit, async () => {
         await trx
           .insertInto('cr_reviews')
@@ -389,7 +389,7 @@ export class ChangeRequestStore {
     const risk = JSON.parse(row.risk) as RiskAssessment;
     const gate = evaluateGate({
       ...{ number: row.number, authors, versionHash: row.version_hash, risk },
-      ...{ checks, reviews, overrides, policy: this.parts.policy },
+      ...{ checks, approvals: reviews, overrides, policy: this.parts.policy },
     });
     return {
       number: row.number,

@@ -8,7 +8,7 @@ import {
   defaultProjectConfig,
   parseProjectConfig,
 } from '../../src/project/config.js';
-import { BUILTIN_PROVIDERS } from '../../src/providers/registry.js';
+import { BUILTIN_PROVIDERS } from '../../src/providers/definitions.js';
 import { only, REPO } from './support.js';
 
 describe('defaults', () => {

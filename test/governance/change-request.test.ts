@@ -5,11 +5,11 @@ import {
   changeRange,
   nextRecordAt,
   type OpenState,
+  planApproval,
   planCheck,
   planClose,
   planOpen,
   planOverride,
-  planReview,
   requireGate,
   requireJustification,
   rescoreRisk,
@@ -184,9 +184,9 @@ describe('planCheck', () => {
   });
 });
 
-describe('planReview', () => {
+describe('planApproval', () => {
   it('records an approval by another reviewer', () => {
-    expect(planReview(cr(), ['ada'], { decision: 'approve' }, 'bo', AT)).toEqual({
+    expect(planApproval(cr(), ['ada'], { decision: 'approve' }, 'bo', AT)).toEqual({
       actor: 'bo',
       action: 'cr.approve',
       target: 'cr#7',
@@ -197,21 +197,21 @@ describe('planReview', () => {
   });
 
   it('lets an author comment but not approve or request changes', () => {
-    expect(planReview(cr(), ['ada'], { decision: 'comment', comment: 'fyi' }, 'ada', AT).action).toBe(
+    expect(planApproval(cr(), ['ada'], { decision: 'comment', comment: 'fyi' }, 'ada', AT).action).toBe(
       'cr.comment',
     );
-    const approve = thrown(() => planReview(cr(), ['ada'], { decision: 'approve' }, 'ada', AT));
+    const approve = thrown(() => planApproval(cr(), ['ada'], { decision: 'approve' }, 'ada', AT));
     expect(approve.code).toBe('PO_ERR_SELF_APPROVAL');
     expect(approve.message).toBe('ada opened change request #7 and cannot approve it; ask another reviewer');
     const changes = thrown(() =>
-      planReview(cr(), ['ada'], { decision: 'request_changes', comment: 'x' }, 'ada', AT),
+      planApproval(cr(), ['ada'], { decision: 'request_changes', comment: 'x' }, 'ada', AT),
     );
     expect(changes.message).toContain('cannot review it');
   });
 
   it('asks for a comment when requesting changes', () => {
     const err = thrown(() =>
-      planReview(cr(), ['ada'], { decision: 'request_changes', comment: '  ' }, 'bo', AT),
+      planApproval(cr(), ['ada'], { decision: 'request_changes', comment: '  ' }, 'bo', AT),
     );
     expect(err.code).toBe('PO_ERR_USAGE');
     expect(err.message).toBe('requesting changes needs a comment saying what to change');
@@ -219,7 +219,7 @@ describe('planReview', () => {
 
   it('refuses a review of a closed request', () => {
     expect(
-      thrown(() => planReview(cr({ status: 'closed' }), [], { decision: 'approve' }, 'bo', AT)).code,
+      thrown(() => planApproval(cr({ status: 'closed' }), [], { decision: 'approve' }, 'bo', AT)).code,
     ).toBe('PO_ERR_CR_CLOSED');
   });
 });

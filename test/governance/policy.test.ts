@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskTier } from '../../src/catalog/spec.js';
 import {
+  type Approval,
   type ApprovalPolicy,
   CHECK_NAMES,
   type CheckRecord,
   type CheckStatus,
   CONTROL_PLANE,
-  type CrReview,
   DEFAULT_APPROVAL_POLICY,
   evaluateGate,
   type GateInput,
@@ -23,7 +23,7 @@ function check(name: string, status: CheckStatus, minute = 0, versionHash = HASH
   return { name, status, summary: status, details: null, versionHash, actor: 'ci', at: at(minute) };
 }
 
-function review(reviewer: string, decision: CrReview['decision'], minute: number): CrReview {
+function approval(reviewer: string, decision: Approval['decision'], minute: number): Approval {
   return { reviewer, decision, comment: decision === 'approve' ? null : 'x', at: at(minute) };
 }
 
@@ -36,7 +36,7 @@ function gate(level: RiskTier, patch: Partial<GateInput> = {}) {
     versionHash: HASH,
     risk: { score: 0, scoreLevel: level, tier: level, level, factors: [] },
     checks: green,
-    reviews: [],
+    approvals: [],
     overrides: [],
     policy: DEFAULT_APPROVAL_POLICY,
     ...patch,
@@ -73,19 +73,19 @@ describe('evaluateGate', () => {
     ['high', 2],
     ['critical', 2],
   ] as const)('%s risk needs %i approval(s)', (level, n) => {
-    const short = gate(level, { reviews: [review('r0', 'approve', 1)].slice(0, n - 1) });
+    const short = gate(level, { approvals: [approval('r0', 'approve', 1)].slice(0, n - 1) });
     expect(short.ready).toBe(false);
     expect(short.blockers).toEqual([
       `${level} risk needs ${n} approval(s) from someone other than the author; it has ${n - 1}`,
     ]);
     const enough = gate(level, {
-      reviews: Array.from({ length: n }, (_, i) => review(`r${i}`, 'approve', i)),
+      approvals: Array.from({ length: n }, (_, i) => approval(`r${i}`, 'approve', i)),
     });
     expect(enough.ready).toBe(true);
   });
 
   it("the author's own approval never counts", () => {
-    const result = gate('medium', { reviews: [review(AUTHOR, 'approve', 1)] });
+    const result = gate('medium', { approvals: [approval(AUTHOR, 'approve', 1)] });
     expect(result.approvedBy).toEqual([]);
     expect(result.ready).toBe(false);
   });
@@ -93,7 +93,7 @@ describe('evaluateGate', () => {
   it('no author of the change counts as an approver: whoever pushed a version in it, not only the opener', () => {
     const result = gate('medium', {
       authors: ['opener', 'pusher'],
-      reviews: [review('pusher', 'approve', 1), review('opener', 'approve', 2)],
+      approvals: [approval('pusher', 'approve', 1), approval('opener', 'approve', 2)],
     });
     expect(result.approvedBy).toEqual([]);
     expect(result.ready).toBe(false);
@@ -108,20 +108,20 @@ describe('evaluateGate', () => {
 
   it("each reviewer's latest decision counts, whatever order the reviews come in", () => {
     const reviews = [
-      review('rita', 'approve', 5),
-      review('rita', 'request_changes', 2),
-      review('ravi', 'approve', 1),
+      approval('rita', 'approve', 5),
+      approval('rita', 'request_changes', 2),
+      approval('ravi', 'approve', 1),
     ];
-    const result = gate('medium', { reviews });
+    const result = gate('medium', { approvals: reviews });
     expect(result.approvedBy).toEqual(['ravi', 'rita']);
     expect(result.changesRequestedBy).toEqual([]);
     expect(result.ready).toBe(true);
 
     const reversed = gate('medium', {
-      reviews: [
-        review('rita', 'approve', 2),
-        review('rita', 'request_changes', 5),
-        review('ravi', 'approve', 1),
+      approvals: [
+        approval('rita', 'approve', 2),
+        approval('rita', 'request_changes', 5),
+        approval('ravi', 'approve', 1),
       ],
     });
     expect(reversed.approvedBy).toEqual(['ravi']);
@@ -130,15 +130,17 @@ describe('evaluateGate', () => {
   });
 
   it('comments are neither approvals nor do they replace a decision', () => {
-    expect(gate('medium', { reviews: [review('rita', 'comment', 1)] }).approvedBy).toEqual([]);
-    const result = gate('medium', { reviews: [review('rita', 'approve', 1), review('rita', 'comment', 2)] });
+    expect(gate('medium', { approvals: [approval('rita', 'comment', 1)] }).approvedBy).toEqual([]);
+    const result = gate('medium', {
+      approvals: [approval('rita', 'approve', 1), approval('rita', 'comment', 2)],
+    });
     expect(result.approvedBy).toEqual(['rita']);
     expect(result.ready).toBe(true);
   });
 
   it('a request for changes blocks even with enough approvals', () => {
     const result = gate('low', {
-      reviews: [review('rita', 'approve', 1), review('ravi', 'request_changes', 2)],
+      approvals: [approval('rita', 'approve', 1), approval('ravi', 'request_changes', 2)],
     });
     expect(result.blockers).toEqual(['changes requested by ravi']);
     expect(result.ready).toBe(false);
@@ -155,9 +157,9 @@ describe('evaluateGate', () => {
     };
 
     it('needs one approval from a member of the group', () => {
-      const outsider = gate('medium', { policy, reviews: [review('rita', 'approve', 1)] });
+      const outsider = gate('medium', { policy, approvals: [approval('rita', 'approve', 1)] });
       expect(outsider.blockers).toEqual(['medium risk needs an approval from group "leads"']);
-      expect(gate('medium', { policy, reviews: [review('leo', 'approve', 1)] }).ready).toBe(true);
+      expect(gate('medium', { policy, approvals: [approval('leo', 'approve', 1)] }).ready).toBe(true);
     });
 
     it('a group member who is the author does not count', () => {
@@ -167,7 +169,7 @@ describe('evaluateGate', () => {
         versionHash: HASH,
         risk: { score: 20, scoreLevel: 'medium', tier: 'low', level: 'medium', factors: [] },
         checks: green,
-        reviews: [review('lena', 'approve', 1), review('rita', 'approve', 2)],
+        approvals: [approval('lena', 'approve', 1), approval('rita', 'approve', 2)],
         overrides: [],
         policy,
       });
@@ -176,9 +178,9 @@ describe('evaluateGate', () => {
 
     it('a group the policy does not define has no members, so it always blocks', () => {
       const undefinedGroup = { ...policy, groups: {} };
-      expect(gate('medium', { policy: undefinedGroup, reviews: [review('lena', 'approve', 1)] }).ready).toBe(
-        false,
-      );
+      expect(
+        gate('medium', { policy: undefinedGroup, approvals: [approval('lena', 'approve', 1)] }).ready,
+      ).toBe(false);
     });
 
     it('is ignored when the level requires no approvals', () => {
@@ -226,7 +228,7 @@ describe('evaluateGate', () => {
         const checks = [...green, check('guardrails', status, 1)];
         const blocked = gate('high', {
           checks,
-          reviews: [review('a', 'approve', 1), review('b', 'approve', 1)],
+          approvals: [approval('a', 'approve', 1), approval('b', 'approve', 1)],
         });
         expect(blocked.checks.guardrails).toBe(status);
         expect(blocked.blockers).toEqual([
@@ -234,7 +236,7 @@ describe('evaluateGate', () => {
         ]);
         const overridden = gate('high', {
           checks,
-          reviews: [review('a', 'approve', 1), review('b', 'approve', 1)],
+          approvals: [approval('a', 'approve', 1), approval('b', 'approve', 1)],
           overrides: [
             { check: 'guardrails', actor: 'root', justification: 'known false positive', at: at(2) },
           ],
@@ -255,7 +257,7 @@ describe('evaluateGate', () => {
     it('greenChecks ignores overrides', () => {
       const result = gate('critical', {
         checks: [...green, check('tests', 'fail', 1)],
-        reviews: [review('a', 'approve', 1), review('b', 'approve', 1)],
+        approvals: [approval('a', 'approve', 1), approval('b', 'approve', 1)],
         overrides: [{ check: 'tests', actor: 'root', justification: 'x', at: at(2) }],
       });
       expect(result.checks.tests).toBe('fail');
@@ -276,7 +278,7 @@ describe('evaluateGate', () => {
   it('lists every blocker at once', () => {
     const result = gate('high', {
       checks: [check('lint', 'fail')],
-      reviews: [review('rita', 'request_changes', 1)],
+      approvals: [approval('rita', 'request_changes', 1)],
     });
     expect(result.blockers).toEqual([
       'changes requested by rita',

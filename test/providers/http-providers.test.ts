@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { callModel } from '../../src/providers/call.js';
+import type { ProviderSettings } from '../../src/providers/definitions.js';
 import { createProviderLookup } from '../../src/providers/index.js';
-import type { ProviderSettings } from '../../src/providers/registry.js';
 import type { ChatMessage, ModelRequest } from '../../src/providers/types.js';
 import {
   anthropicAnswer,

@@ -75,7 +75,7 @@ export function describeAuditIntegrity(engine: string, open: OpenEngine, exec: R
       const gated = await store.getChangeRequest(cr.number);
       for (const reviewer of REVIEWERS.slice(0, gated.gate.rule.required)) {
         clock.tick();
-        await store.reviewChangeRequest(cr.number, { decision: 'approve' }, reviewer);
+        await store.recordApproval(cr.number, { decision: 'approve' }, reviewer);
       }
       clock.tick();
       await store.release({ changeRequest: cr.number, environment }, RELEASER);

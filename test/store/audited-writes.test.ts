@@ -88,7 +88,7 @@ const CASES: Case[] = [
     setup: async (store) => {
       cr = await opened(store);
     },
-    act: (store) => store.reviewChangeRequest(cr.number, { decision: 'approve' }, 'bo@acme.example'),
+    act: (store) => store.recordApproval(cr.number, { decision: 'approve' }, 'bo@acme.example'),
   },
   {
     what: 'a check override',

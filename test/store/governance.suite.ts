@@ -174,7 +174,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
       const checked = await passChecks(opened, on);
       for (const reviewer of REVIEWERS.slice(0, checked.gate.rule.required)) {
         clock.tick();
-        await on.reviewChangeRequest(checked.number, { decision: 'approve' }, reviewer);
+        await on.recordApproval(checked.number, { decision: 'approve' }, reviewer);
       }
       const ready = await on.getChangeRequest(opened.number);
       expect(ready.gate.blockers).toEqual([]);
@@ -613,7 +613,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
         on: Store = store,
       ): Promise<ChangeRequest> {
         clock.tick();
-        return on.reviewChangeRequest(cr.number, { decision, ...(comment ? { comment } : {}) }, reviewer);
+        return on.recordApproval(cr.number, { decision, ...(comment ? { comment } : {}) }, reviewer);
       }
 
       it('the author cannot approve or request changes on their own change request (PO_ERR_SELF_APPROVAL); comments are fine', async () => {
@@ -704,8 +704,8 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
       it('decisions and check runs in the same millisecond keep their order: the later one counts', async () => {
         const cr = await mediumCr();
         // No clock tick between these: the store's clock reads the same instant for all of them.
-        await store.reviewChangeRequest(cr.number, { decision: 'approve' }, REVIEWERS[0]);
-        const after = await store.reviewChangeRequest(
+        await store.recordApproval(cr.number, { decision: 'approve' }, REVIEWERS[0]);
+        const after = await store.recordApproval(
           cr.number,
           { decision: 'request_changes', comment: 'on second thought, no' },
           REVIEWERS[0],
@@ -765,8 +765,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
         expect((await promptOpsRejection(review(cr, 'approve', REVIEWERS[1]))).code).toBe('PO_ERR_CR_CLOSED');
         expect((await promptOpsRejection(store.getChangeRequest(99))).code).toBe('PO_ERR_CR_NOT_FOUND');
         expect(
-          (await promptOpsRejection(store.reviewChangeRequest(99, { decision: 'approve' }, REVIEWERS[0])))
-            .code,
+          (await promptOpsRejection(store.recordApproval(99, { decision: 'approve' }, REVIEWERS[0]))).code,
         ).toBe('PO_ERR_CR_NOT_FOUND');
       });
     });
@@ -898,8 +897,8 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
         expect((await store.getChangeRequest(2)).overrides).toEqual([]);
 
         // The list loads a page in a few queries; each entry must equal what get returns for it.
-        await store.reviewChangeRequest(10, { decision: 'approve' }, REVIEWERS[0]);
-        await store.reviewChangeRequest(1, { decision: 'comment', comment: 'looks fine' }, REVIEWERS[1]);
+        await store.recordApproval(10, { decision: 'approve' }, REVIEWERS[0]);
+        await store.recordApproval(1, { decision: 'comment', comment: 'looks fine' }, REVIEWERS[1]);
         const listed = await store.listChangeRequests();
         expect(listed.map((cr) => cr.number)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
         for (const cr of listed) expect(cr).toEqual(await store.getChangeRequest(cr.number));
@@ -939,7 +938,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
         );
         for (const reviewer of REVIEWERS.slice(0, 2)) {
           clock.tick();
-          await store.reviewChangeRequest(cr.number, { decision: 'approve' }, reviewer);
+          await store.recordApproval(cr.number, { decision: 'approve' }, reviewer);
         }
 
         const err = await promptOpsRejection(
@@ -1912,7 +1911,7 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
 
         const settled = await Promise.allSettled(
           reviewers.map((reviewer, i) =>
-            stores[i]!.reviewChangeRequest(cr.number, { decision: 'approve' }, reviewer),
+            stores[i]!.recordApproval(cr.number, { decision: 'approve' }, reviewer),
           ),
         );
 
@@ -1967,15 +1966,15 @@ export function describeGovernanceStore(engine: string, open: OpenEngine, skips:
         );
         await store.overrideCheck(cr.number, { check: 'lint', justification: JUSTIFICATION }, ADMIN);
         clock.tick();
-        await store.reviewChangeRequest(cr.number, { decision: 'comment', comment: 'nice' }, REVIEWERS[1]);
+        await store.recordApproval(cr.number, { decision: 'comment', comment: 'nice' }, REVIEWERS[1]);
         clock.tick();
-        await store.reviewChangeRequest(
+        await store.recordApproval(
           cr.number,
           { decision: 'request_changes', comment: 'fix x' },
           REVIEWERS[0],
         );
         clock.tick();
-        await store.reviewChangeRequest(cr.number, { decision: 'approve' }, REVIEWERS[0]);
+        await store.recordApproval(cr.number, { decision: 'approve' }, REVIEWERS[0]);
         await store.release(
           { changeRequest: cr.number, environment: 'production', canaryWeight: 25 },
           RELEASER,

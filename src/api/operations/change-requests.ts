@@ -7,7 +7,7 @@ import { PromptOpsError } from '../../errors.js';
 import type { ChangeRequestStore } from '../../store/change-request-store.js';
 import type { OperationTable, ServedBy } from '../operation.js';
 import {
-  ChangeRequestReviewSchema,
+  ApprovalInputSchema,
   ChangeRequestSchema,
   CheckInputSchema,
   closed,
@@ -91,13 +91,13 @@ export const CHANGE_REQUEST_OPERATIONS: OperationTable<ServedBy<typeof ChangeReq
       return server.runChecks(store, server.project, number as number);
     },
   },
-  reviewChangeRequest: {
+  recordApproval: {
     method: 'POST',
     path: `${P}/change-requests/:number/reviews`,
     permission: 'cr.review',
     tag: 'change requests',
     summary: 'Approve, request changes or comment',
-    body: ChangeRequestReviewSchema,
+    body: ApprovalInputSchema,
     output: ChangeRequestSchema,
     audit: ['cr.approve', 'cr.request_changes', 'cr.comment'],
     args: [crNumber, body, actor],

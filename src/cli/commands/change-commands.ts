@@ -65,7 +65,7 @@ function review(name: string, description: string) {
     ],
   });
 }
-export type ReviewChangeOptions = OptionsOf<ReturnType<typeof review>>;
+export type ApprovalOptions = OptionsOf<ReturnType<typeof review>>;
 
 const override = declare({
   name: 'override',
@@ -122,13 +122,13 @@ export const changeCommands: CommandNode[] = [
           ['comment', 'comment', 'comment without deciding'],
         ] as const
       ).map(([name, decision, description]) =>
-        handle(review(name, description), async ([n], o) => (await handlers()).reviewChange(n, decision, o)),
+        handle(review(name, description), async ([n], o) => (await handlers()).decideChange(n, decision, o)),
       ),
       handle(override, async ([n, c], o) => (await handlers()).overrideChange(n, c, o)),
       handle(close, async ([n], o) => (await handlers()).closeChange(n, o)),
     ],
   ),
   handle(review('approve', 'approve a change request (the same as "change approve")'), async ([n], o) =>
-    (await handlers()).reviewChange(n, 'approve', o),
+    (await handlers()).decideChange(n, 'approve', o),
   ),
 ];

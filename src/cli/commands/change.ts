@@ -17,12 +17,12 @@ import {
 } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
 import type {
+  ApprovalOptions,
   CheckChangeOptions,
   CloseChangeOptions,
   ListChangesOptions,
   OpenChangeOptions,
   OverrideChangeOptions,
-  ReviewChangeOptions,
   ShowChangeOptions,
 } from './change-commands.js';
 
@@ -152,13 +152,13 @@ export async function showChange(number: string, options: ShowChangeOptions): Pr
 }
 
 /** `promptops change approve|request-changes|comment N`. */
-export async function reviewChange(
+export async function decideChange(
   number: string,
   decision: 'approve' | 'request_changes' | 'comment',
-  options: ReviewChangeOptions,
+  options: ApprovalOptions,
 ): Promise<number> {
   return withStore(options, async (store) => {
-    const cr = await store.reviewChangeRequest(
+    const cr = await store.recordApproval(
       crNumber(number),
       { decision, ...(options.comment ? { comment: options.comment } : {}) },
       resolveActor(options.author),

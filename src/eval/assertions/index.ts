@@ -21,20 +21,20 @@ export type * from './types.js';
 const NOT = 'not-';
 
 /** Merges the families, refusing a name defined twice or one that would read as a negation. */
-function buildRegistry(families: AssertionFamily[]): ReadonlyMap<string, AssertionDefinition> {
-  const registry = new Map<string, AssertionDefinition>();
+function mergeDefinitions(families: AssertionFamily[]): ReadonlyMap<string, AssertionDefinition> {
+  const definitions = new Map<string, AssertionDefinition>();
   for (const family of families) {
     for (const [name, definition] of Object.entries(family)) {
-      if (registry.has(name)) throw new Error(`assertion "${name}" is defined twice`);
+      if (definitions.has(name)) throw new Error(`assertion "${name}" is defined twice`);
       if (name.startsWith(NOT)) throw new Error(`assertion "${name}" must not start with "${NOT}"`);
-      registry.set(name, definition);
+      definitions.set(name, definition);
     }
   }
-  return registry;
+  return definitions;
 }
 
-/** The one assertion registry: every type, its handler and whether it grades against a threshold. */
-export const ASSERTIONS: ReadonlyMap<string, AssertionDefinition> = buildRegistry([
+/** The assertion definitions, all in one map: every type, its handler and whether it grades against a threshold. */
+export const ASSERTIONS: ReadonlyMap<string, AssertionDefinition> = mergeDefinitions([
   TEXT_ASSERTIONS,
   JSON_ASSERTIONS,
   JAVASCRIPT_ASSERTIONS,
