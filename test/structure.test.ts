@@ -64,8 +64,6 @@ const LONG_FUNCTIONS: Readonly<Record<string, string>> = {
   'guardrails/injection/heuristics.ts scoreHeuristics': TO_SPLIT,
   'guardrails/injection/normalize.ts core':
     'one linear pass over the input filling the output and offset arrays; pieces would share every cursor',
-  'project/config.ts parseProjectConfig': TO_SPLIT,
-  'providers/http.ts postJson': TO_SPLIT,
   'store/migrations/007-governance.ts up':
     'a migration: table definitions one after another, never changed once released',
 };
