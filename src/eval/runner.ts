@@ -81,9 +81,48 @@ export async function runSuites(
   targets: readonly { suite: Suite; record: VersionRecord }[],
   options: RunSuitesOptions = {},
 ): Promise<SuiteResult[]> {
-  const compiled = new CompiledCache();
   const records = new Map<string, VersionRecord>();
-  const deps: PipelineDeps = {
+  const deps = evalDependencies(project, records, options);
+  const repeat = Math.max(1, options.repeat ?? 1);
+  const total = targets.reduce((n, s) => n + s.suite.cases.length, 0) * repeat;
+  let done = 0;
+  const onRun = () => {
+    done++;
+    options.onProgress?.(done, total);
+  };
+  const results: SuiteResult[] = [];
+  if (options.grader) records.set(options.grader.prompt, options.grader);
+  for (const { suite, record } of targets) {
+    records.set(record.prompt, record);
+    const started = performance.now();
+    const run = (testCase: TestCase, index: number) =>
+      runCase(
+        deps,
+        suite.prompt,
+        testCase,
+        index,
+        options.provider,
+        options.grader?.prompt,
+        options.embeddings,
+      );
+    const cases = await mapPool(suite.cases, options.concurrency ?? 8, (testCase, index) =>
+      runCaseRepeated(run, testCase, index, repeat, options.retryErrors ?? 0, onRun),
+    );
+    results.push(suiteResult(suite, record, cases, performance.now() - started));
+  }
+  return results;
+}
+
+/**
+ * The project's dependencies, with versions resolved from `records` only (filled as suites run),
+ * model answers cached when asked, and nothing traced or reviewed.
+ */
+function evalDependencies(
+  project: ProjectDependencies,
+  records: ReadonlyMap<string, VersionRecord>,
+  options: RunSuitesOptions,
+): PipelineDeps {
+  return {
     ...project,
     resolver: {
       resolve: async (ref) => {
@@ -93,7 +132,7 @@ export async function runSuites(
         return record;
       },
     },
-    compiled,
+    compiled: new CompiledCache(),
     lookup: options.cache
       ? cachingLookup(
           project.lookup,
@@ -105,74 +144,75 @@ export async function runSuites(
     traces: null,
     reviews: null,
   };
-  const repeat = Math.max(1, options.repeat ?? 1);
-  const total = targets.reduce((n, s) => n + s.suite.cases.length, 0) * repeat;
-  let done = 0;
-  const results: SuiteResult[] = [];
-  if (options.grader) records.set(options.grader.prompt, options.grader);
-  for (const { suite, record } of targets) {
-    records.set(record.prompt, record);
-    const started = performance.now();
-    const cases = await mapPool(suite.cases, options.concurrency ?? 8, async (testCase, index) => {
-      const runs: CaseResult[] = [];
-      for (let r = 0; r < repeat; r++) {
-        runs.push(
-          await runCase(
-            deps,
-            suite.prompt,
-            testCase,
-            index,
-            options.provider,
-            options.grader?.prompt,
-            options.embeddings,
-          ),
-        );
-        done++;
-        options.onProgress?.(done, total);
-      }
-      let outcome = summarise(runs);
-      // An ERROR is the provider's or the pipeline's, not the prompt's: it may be tried again.
-      for (let retry = 0; outcome.status === 'error' && retry < (options.retryErrors ?? 0); retry++) {
-        outcome = {
-          ...(await runCase(
-            deps,
-            suite.prompt,
-            testCase,
-            index,
-            options.provider,
-            options.grader?.prompt,
-            options.embeddings,
-          )),
-          retries: retry + 1,
-        };
-      }
-      return outcome;
-    });
-    const passed = cases.filter((c) => c.status === 'pass').length;
-    const failed = cases.filter((c) => c.status === 'fail').length;
-    const errors = cases.length - passed - failed;
-    const flaky = cases.filter((c) => c.flips > 0).length;
-    const passRate = passed + failed === 0 ? 1 : passed / (passed + failed);
-    results.push({
-      prompt: suite.prompt,
-      file: path.relative(process.cwd(), suite.file) || suite.file,
-      versionHash: record.hash,
-      versionNumber: record.number,
-      description: suite.description,
-      threshold: suite.threshold,
-      passed,
-      failed,
-      flaky,
-      errors,
-      passRate,
-      isPassing: passRate >= suite.threshold && errors === 0,
-      durationMs: performance.now() - started,
-      cases,
-    });
-  }
-  return results;
 }
 
+/** Runs one case `repeat` times (folded into one result), then retries while it ends in ERROR. */
+async function runCaseRepeated(
+  run: (testCase: TestCase, index: number) => Promise<CaseResult>,
+  testCase: TestCase,
+  index: number,
+  repeat: number,
+  retryErrors: number,
+  onRun: () => void,
+): Promise<CaseResult> {
+  const runs: CaseResult[] = [];
+  for (let r = 0; r < repeat; r++) {
+    runs.push(await run(testCase, index));
+    onRun();
+  }
+  let outcome = summarise(runs);
+  // An ERROR is the provider's or the pipeline's, not the prompt's: it may be tried again.
+  for (let retry = 0; outcome.status === 'error' && retry < retryErrors; retry++) {
+    outcome = { ...(await run(testCase, index)), retries: retry + 1 };
+  }
+  return outcome;
+}
+
+/** One suite's counts and verdict from its cases: errors count neither as passed nor as failed. */
+function suiteResult(
+  suite: Suite,
+  record: VersionRecord,
+  cases: CaseResult[],
+  durationMs: number,
+): SuiteResult {
+  const passed = cases.filter((c) => c.status === 'pass').length;
+  const failed = cases.filter((c) => c.status === 'fail').length;
+  const errors = cases.length - passed - failed;
+  const flaky = cases.filter((c) => c.flips > 0).length;
+  const passRate = passed + failed === 0 ? 1 : passed / (passed + failed);
+  return {
+    prompt: suite.prompt,
+    file: path.relative(process.cwd(), suite.file) || suite.file,
+    versionHash: record.hash,
+    versionNumber: record.number,
+    description: suite.description,
+    threshold: suite.threshold,
+    passed,
+    failed,
+    flaky,
+    errors,
+    passRate,
+    isPassing: passRate >= suite.threshold && errors === 0,
+    durationMs,
+    cases,
+  };
+}
+
+/** The fields every result of one case shares. */
+type CaseBase = Pick<CaseResult, 'index' | 'description' | 'runs' | 'flips'>;
+
+/** A case that ended before it could pass or fail on its assertions. */
+function caseStopped(
+  base: CaseBase,
+  status: 'fail' | 'error',
+  reason: string,
+  latencyMs: number,
+  output: string,
+): CaseResult {
+  return { ...base, status, score: 0, reason, assertions: [], latencyMs, output };
+}
+
+/** Runs one case once and grades its answer. */
 async function runCase(
   deps: PipelineDeps,
   prompt: string,
@@ -182,80 +222,23 @@ async function runCase(
   grader: string | undefined,
   embeddings?: string,
 ): Promise<CaseResult> {
-  const started = performance.now();
   const base = { index, description: testCase.description, runs: 1, flips: 0 };
-  let ctx: AssertionContext;
-  try {
-    const result = await runPipeline(deps, {
-      prompt,
-      input: testCase.vars,
-      ...(provider ? { provider } : {}),
-    });
-    ctx = {
-      output: result.text,
-      parsed: result.output,
-      vars: testCase.vars,
-      latencyMs: performance.now() - started,
-      costUsd: result.costUsd,
-      guardrails: result.guardrails,
-      blocked: false,
-    };
-  } catch (err) {
-    const latencyMs = performance.now() - started;
-    if (isPromptOpsError(err) && err.code === 'PO_ERR_GUARDRAIL_BLOCKED') {
-      ctx = {
-        output: '',
-        vars: testCase.vars,
-        latencyMs,
-        costUsd: 0,
-        guardrails: (err.details.verdicts as AssertionContext['guardrails']) ?? [],
-        blocked: true,
-      };
-    } else if (isPromptOpsError(err) && err.code === 'PO_ERR_CONTRACT_VIOLATION') {
-      return {
-        ...base,
-        status: 'fail',
-        score: 0,
-        reason: `the case's input breaks the contract: ${err.message}`,
-        assertions: [],
-        latencyMs,
-        output: '',
-      };
-    } else {
-      const message = err instanceof Error ? err.message : String(err);
-      return { ...base, status: 'error', score: 0, reason: message, assertions: [], latencyMs, output: '' };
-    }
-  }
+  const ctx = await answerCase(deps, prompt, testCase, provider, base);
+  if ('status' in ctx) return ctx;
   try {
     ctx.graded = await gradeWithModel(deps, grader, testCase, ctx, provider);
     ctx.embeddingSimilarity = await embedSimilarities(deps, embeddings, testCase, ctx);
   } catch (err) {
     // The grader is a model call like any other: its failure is an ERROR, never a FAIL.
     const message = err instanceof Error ? err.message : String(err);
-    return {
-      ...base,
-      status: 'error',
-      score: 0,
-      reason: `grading: ${message}`,
-      assertions: [],
-      latencyMs: ctx.latencyMs ?? 0,
-      output: ctx.output,
-    };
+    return caseStopped(base, 'error', `grading: ${message}`, ctx.latencyMs ?? 0, ctx.output);
   }
   let grade: ReturnType<typeof gradeCase>;
   try {
     grade = gradeCase(testCase.assert, ctx);
   } catch (err) {
     // A broken assertion (unknown type, bad regex) is the suite's mistake: an error, not a failure.
-    return {
-      ...base,
-      status: 'error',
-      score: 0,
-      reason: (err as Error).message,
-      assertions: [],
-      latencyMs: ctx.latencyMs ?? 0,
-      output: ctx.output,
-    };
+    return caseStopped(base, 'error', (err as Error).message, ctx.latencyMs ?? 0, ctx.output);
   }
   const failing = grade.results.filter((r) => !r.pass);
   return {
@@ -267,6 +250,54 @@ async function runCase(
     latencyMs: ctx.latencyMs ?? 0,
     output: ctx.output.length > 2000 ? `${ctx.output.slice(0, 2000)}…` : ctx.output,
   };
+}
+
+/**
+ * Runs the prompt on the case's input: the context its assertions grade (a guardrail block is an
+ * answer too), or the case's result when it cannot be graded (its input breaks the contract: FAIL;
+ * the provider or pipeline failed: ERROR).
+ */
+async function answerCase(
+  deps: PipelineDeps,
+  prompt: string,
+  testCase: TestCase,
+  provider: string | undefined,
+  base: CaseBase,
+): Promise<AssertionContext | CaseResult> {
+  const started = performance.now();
+  try {
+    const result = await runPipeline(deps, {
+      prompt,
+      input: testCase.vars,
+      ...(provider ? { provider } : {}),
+    });
+    return {
+      output: result.text,
+      parsed: result.output,
+      vars: testCase.vars,
+      latencyMs: performance.now() - started,
+      costUsd: result.costUsd,
+      guardrails: result.guardrails,
+      blocked: false,
+    };
+  } catch (err) {
+    const latencyMs = performance.now() - started;
+    if (isPromptOpsError(err) && err.code === 'PO_ERR_GUARDRAIL_BLOCKED') {
+      return {
+        output: '',
+        vars: testCase.vars,
+        latencyMs,
+        costUsd: 0,
+        guardrails: (err.details.verdicts as AssertionContext['guardrails']) ?? [],
+        blocked: true,
+      };
+    }
+    if (isPromptOpsError(err) && err.code === 'PO_ERR_CONTRACT_VIOLATION') {
+      return caseStopped(base, 'fail', `the case's input breaks the contract: ${err.message}`, latencyMs, '');
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return caseStopped(base, 'error', message, latencyMs, '');
+  }
 }
 
 /** Folds repeated runs of one case: the majority verdict, the mean score, and how often it flipped. */

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../catalog/diagnostics.js';
+import type { LocatedYaml } from '../catalog/source.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
 import { checkYamlFile } from '../catalog/yaml-file.js';
 import { config as validateConfig } from '../generated/validators.js';
@@ -62,13 +63,31 @@ export function parseProjectConfig(
     string,
     unknown
   >;
-  const diagnostics: Diagnostic[] = [...checked.diagnostics];
   const providers = (record.providers ?? {}) as Record<string, Record<string, unknown>>;
+  const diagnostics: Diagnostic[] = [
+    ...checked.diagnostics,
+    ...secretsInConfig(providers, file, checked.yaml.locate),
+    ...undefinedApprovalGroups(record, file, checked.yaml.locate),
+  ];
+  if (diagnostics.length > 0) return { config: null, diagnostics };
+  return { config: withDefaults(record, providers, fallbackName), diagnostics: [] };
+}
+
+/** Where a path of keys sits in the YAML text (the key itself, or its value). */
+type Locate = LocatedYaml['locate'];
+
+/** An error for every provider that writes its API key into the file instead of naming a variable. */
+function secretsInConfig(
+  providers: Record<string, Record<string, unknown>>,
+  file: string,
+  locate: Locate,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const [name, settings] of Object.entries(
     typeof providers === 'object' && providers ? providers : {},
   )) {
     if (settings && typeof settings === 'object' && 'apiKey' in settings) {
-      const at = checked.yaml.locate(['providers', name, 'apiKey'], 'key');
+      const at = locate(['providers', name, 'apiKey'], 'key');
       diagnostics.push({
         file,
         line: at.line,
@@ -79,13 +98,23 @@ export function parseProjectConfig(
       });
     }
   }
+  return diagnostics;
+}
+
+/** An error for every approval rule whose `fromGroup` names a group `policy.groups` lacks. */
+function undefinedApprovalGroups(
+  record: Record<string, unknown>,
+  file: string,
+  locate: Locate,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   const policySection = (record.policy ?? {}) as {
     approvals?: Record<string, { fromGroup?: string }>;
     groups?: Record<string, unknown>;
   };
   for (const [level, rule] of Object.entries(policySection.approvals ?? {})) {
     if (rule?.fromGroup && !Object.hasOwn(policySection.groups ?? {}, rule.fromGroup)) {
-      const at = checked.yaml.locate(['policy', 'approvals', level, 'fromGroup'], 'value');
+      const at = locate(['policy', 'approvals', level, 'fromGroup'], 'value');
       diagnostics.push({
         file,
         line: at.line,
@@ -96,22 +125,20 @@ export function parseProjectConfig(
       });
     }
   }
-  if (diagnostics.length > 0) return { config: null, diagnostics };
+  return diagnostics;
+}
 
+/** The validated file's settings with every default filled in. */
+function withDefaults(
+  record: Record<string, unknown>,
+  providers: Record<string, Record<string, unknown>>,
+  fallbackName: string,
+): ProjectConfig {
   const defaults = (record.defaults ?? {}) as Record<string, unknown>;
   const contract = (defaults.contract ?? {}) as Record<string, unknown>;
   const policy = (record.policy ?? {}) as Record<string, unknown>;
-  const mergedProviders: Record<string, ProviderSettings> = { ...BUILTIN_PROVIDERS };
-  for (const [name, settings] of Object.entries(providers)) {
-    const base = mergedProviders[name];
-    mergedProviders[name] = {
-      ...base,
-      ...(settings as Partial<ProviderSettings>),
-      type: (settings.type as ProviderSettings['type']) ?? base?.type ?? 'openai-compatible',
-    };
-  }
   const catalog = record.catalog;
-  const config: ProjectConfig = {
+  return {
     project: (record.project as string) ?? fallbackName,
     catalog: catalog === undefined ? ['.'] : typeof catalog === 'string' ? [catalog] : (catalog as string[]),
     environments: (record.environments as string[]) ?? DEFAULT_ENVIRONMENTS,
@@ -124,7 +151,7 @@ export function parseProjectConfig(
         ...(contract.maxInputChars ? { maxInputChars: contract.maxInputChars as number } : {}),
       },
     },
-    providers: mergedProviders,
+    providers: mergeProviders(providers),
     policy: {
       ownerRequiredFrom: (policy.ownerRequiredFrom as RiskTier) ?? 'high',
       approvals: approvalRules(policy.approvals as Record<string, Partial<ApprovalRule>> | undefined),
@@ -141,7 +168,22 @@ export function parseProjectConfig(
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
   };
-  return { config, diagnostics: [] };
+}
+
+/** The built-in providers with the project's own laid over them (a new one defaults to openai-compatible). */
+function mergeProviders(
+  providers: Record<string, Record<string, unknown>>,
+): Record<string, ProviderSettings> {
+  const merged: Record<string, ProviderSettings> = { ...BUILTIN_PROVIDERS };
+  for (const [name, settings] of Object.entries(providers)) {
+    const base = merged[name];
+    merged[name] = {
+      ...base,
+      ...(settings as Partial<ProviderSettings>),
+      type: (settings.type as ProviderSettings['type']) ?? base?.type ?? 'openai-compatible',
+    };
+  }
+  return merged;
 }
 
 /** The configuration a folder without `promptops.yaml` gets (used by `lint` on loose files). */

@@ -44,9 +44,26 @@ export async function postJson(
   signal: AbortSignal,
   secrets: readonly string[],
 ): Promise<unknown> {
-  let response: Response;
+  const response = await sendJson(provider, url, headers, body, signal, secrets);
+  const text = await readBody(provider, url, response, signal);
+  if (!response.ok) {
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+    throw httpFailure(provider, url, response.status, scrubSecrets(text, secrets), retryAfter);
+  }
+  return parseJsonBody(provider, url, text, secrets);
+}
+
+/** Sends the request; a network failure or an abort becomes a `ProviderError`. */
+async function sendJson(
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal,
+  secrets: readonly string[],
+): Promise<Response> {
   try {
-    response = await fetch(url, {
+    return await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify(body),
@@ -68,9 +85,17 @@ export async function postJson(
       url,
     });
   }
-  let text: string;
+}
+
+/** The response body as text; a connection dropped mid-body becomes a `ProviderError`. */
+async function readBody(
+  provider: string,
+  url: string,
+  response: Response,
+  signal: AbortSignal,
+): Promise<string> {
   try {
-    text = await response.text();
+    return await response.text();
   } catch {
     throw new ProviderError(
       signal.aborted ? 'PO_ERR_PROVIDER_TIMEOUT' : 'PO_ERR_PROVIDER_UNAVAILABLE',
@@ -78,36 +103,46 @@ export async function postJson(
       { provider, url, status: response.status },
     );
   }
-  if (!response.ok) {
-    const snippet = scrubSecrets(text, secrets).slice(0, 500);
-    const details = { provider, url, status: response.status, body: snippet };
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-    if (response.status === 429) {
-      throw new ProviderError(
-        'PO_ERR_PROVIDER_RATE_LIMITED',
-        `${provider} is rate limiting requests (429)`,
-        details,
-        retryAfter,
-      );
-    }
-    if (response.status >= 500 || response.status === 408) {
-      throw new ProviderError(
-        'PO_ERR_PROVIDER_UNAVAILABLE',
-        `${provider} failed with HTTP ${response.status}`,
-        details,
-        retryAfter,
-      );
-    }
-    const hint =
-      response.status === 401 || response.status === 403
-        ? '; check the API key in the environment variable named by apiKeyEnv'
-        : '';
-    throw new ProviderError(
-      'PO_ERR_PROVIDER_REJECTED',
-      `${provider} rejected the request with HTTP ${response.status}${hint}`,
+}
+
+/** The error for a non-2xx answer: rate limited, unavailable (retryable) or rejected. `body` is already scrubbed. */
+function httpFailure(
+  provider: string,
+  url: string,
+  status: number,
+  body: string,
+  retryAfter: number | null,
+): ProviderError {
+  const details = { provider, url, status, body: body.slice(0, 500) };
+  if (status === 429) {
+    return new ProviderError(
+      'PO_ERR_PROVIDER_RATE_LIMITED',
+      `${provider} is rate limiting requests (429)`,
       details,
+      retryAfter,
     );
   }
+  if (status >= 500 || status === 408) {
+    return new ProviderError(
+      'PO_ERR_PROVIDER_UNAVAILABLE',
+      `${provider} failed with HTTP ${status}`,
+      details,
+      retryAfter,
+    );
+  }
+  const hint =
+    status === 401 || status === 403
+      ? '; check the API key in the environment variable named by apiKeyEnv'
+      : '';
+  return new ProviderError(
+    'PO_ERR_PROVIDER_REJECTED',
+    `${provider} rejected the request with HTTP ${status}${hint}`,
+    details,
+  );
+}
+
+/** The body parsed as JSON; anything else becomes a `ProviderError` quoting its (scrubbed) start. */
+function parseJsonBody(provider: string, url: string, text: string, secrets: readonly string[]): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -49,7 +49,6 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
     return 0;
   }
   const isTty = Boolean(process.stderr.isTTY) && !options.json;
-  let lastDraw = 0;
   const tolerance = parseTolerance(options.tolerance);
   const retryErrors =
     options.retryErrors === undefined ? 0 : positiveInt(options.retryErrors, 1, '--retry-errors');
@@ -63,17 +62,7 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
     : [];
   // Answers of network models are cached per version + request; --repeat must call the model every time.
   const useCache = options.cache !== false && repeat === 1;
-  const cache = useCache
-    ? {
-        cached: (await withStore(options, (store) =>
-          store.readResponseCache([
-            ...suites.map((s) => s.entry.hash),
-            ...baselines.map((b) => b.record.hash),
-          ]),
-        )) as CachedResponses,
-        fresh: new Map() as FreshResponses,
-      }
-    : undefined;
+  const cache = useCache ? await readResponseCache(options, suites, baselines) : undefined;
   const runOptions = {
     concurrency: jobs,
     repeat,
@@ -88,61 +77,106 @@ export async function test(names: string[], options: TestOptions): Promise<numbe
       const baseline = baselines.find((b) => b.suite === suite)?.record;
       return { suite, record: workingCopy(entry), ...(baseline ? { baseline } : {}) };
     }),
-    {
-      ...runOptions,
-      tolerance,
-      onProgress: isTty
-        ? (done, total) => {
-            const now = Date.now();
-            if (now - lastDraw < 50 && done < total) return;
-            lastDraw = now;
-            const width = 30;
-            const filled = Math.round((done / total) * width);
-            process.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total}`);
-            if (done === total) process.stderr.write('\r\u001b[K');
-          }
-        : undefined,
-    },
+    { ...runOptions, tolerance, onProgress: isTty ? progressBar() : undefined },
   );
-  if (cache && cache.fresh.size > 0) {
-    await withStore(options, (store) =>
-      store.writeResponseCache(
-        [...cache.fresh].map(([key, entry]) => ({
-          key,
-          versionHash: entry.versionHash,
-          response: entry.response,
-        })),
-      ),
-    );
-  }
-  if (options.store !== false) {
-    await withStore(options, async (store) => {
-      const startedAt = new Date().toISOString();
-      for (const r of results) {
-        await store.recordEvalRun({
-          id: randomUUID(),
-          prompt: r.prompt,
-          versionHash: r.versionHash,
-          startedAt,
-          passed: r.passed,
-          failed: r.failed,
-          errors: r.errors,
-          passRate: r.passRate,
-          result: r,
-        });
-      }
-    });
-  }
+  if (cache && cache.fresh.size > 0) await writeResponseCache(options, cache.fresh);
+  if (options.store !== false) await recordRuns(options, results);
+  await writeOutputs(options, results, comparisons, repeat > 1);
+  return exitCode(results, comparisons, Boolean(options.failOnFlaky));
+}
+
+/** A baseline: the registered version a suite's working copy is compared with. */
+interface Baseline {
+  suite: Suite;
+  record: VersionRecord;
+}
+
+/** The cached answers for every working copy and baseline under test, plus an empty map for new ones. */
+async function readResponseCache(
+  options: GlobalOptions,
+  suites: readonly { entry: { hash: string } }[],
+  baselines: readonly Baseline[],
+): Promise<{ cached: CachedResponses; fresh: FreshResponses }> {
+  return {
+    cached: (await withStore(options, (store) =>
+      store.readResponseCache([...suites.map((s) => s.entry.hash), ...baselines.map((b) => b.record.hash)]),
+    )) as CachedResponses,
+    fresh: new Map() as FreshResponses,
+  };
+}
+
+/** Stores the answers this run fetched, so the next run of the same versions reuses them. */
+async function writeResponseCache(options: GlobalOptions, fresh: FreshResponses): Promise<void> {
+  await withStore(options, (store) =>
+    store.writeResponseCache(
+      [...fresh].map(([key, entry]) => ({
+        key,
+        versionHash: entry.versionHash,
+        response: entry.response,
+      })),
+    ),
+  );
+}
+
+/** A progress bar on stderr, redrawn at most every 50 ms (and always at the end, then erased). */
+function progressBar(): (done: number, total: number) => void {
+  let lastDraw = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - lastDraw < 50 && done < total) return;
+    lastDraw = now;
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total}`);
+    if (done === total) process.stderr.write('\r\u001b[K');
+  };
+}
+
+/** Records one eval run per suite, all stamped with the same start time. */
+async function recordRuns(options: GlobalOptions, results: readonly SuiteResult[]): Promise<void> {
+  await withStore(options, async (store) => {
+    const startedAt = new Date().toISOString();
+    for (const r of results) {
+      await store.recordEvalRun({
+        id: randomUUID(),
+        prompt: r.prompt,
+        versionHash: r.versionHash,
+        startedAt,
+        passed: r.passed,
+        failed: r.failed,
+        errors: r.errors,
+        passRate: r.passRate,
+        result: r,
+      });
+    }
+  });
+}
+
+/** The JUnit and HTML files asked for, then the report on stdout (JSON or text). */
+async function writeOutputs(
+  options: TestOptions,
+  results: SuiteResult[],
+  comparisons: SuiteComparison[],
+  showFlakiness: boolean,
+): Promise<void> {
   if (options.junit) await writeFile(options.junit, toJunit(results));
   if (options.html) await writeFile(options.html, toHtml(results));
   if (options.json)
     printJson({ suites: results, ...(options.compare ? { compare: options.compare, comparisons } : {}) });
   else {
-    report(results, repeat > 1);
+    report(results, showFlakiness);
     if (options.compare) reportComparisons(comparisons, options.compare, results.length);
   }
+}
+
+/** 1 for a suite below its threshold, a regression or (when gated) a flaky case; 5 for errors; else 0. */
+function exitCode(
+  results: readonly SuiteResult[],
+  comparisons: readonly SuiteComparison[],
+  failOnFlaky: boolean,
+): number {
   if (results.some((r) => r.passRate < r.threshold) || comparisons.some((c) => c.isRegression)) return 1;
-  if (options.failOnFlaky && results.some((r) => r.flaky > 0)) return 1;
+  if (failOnFlaky && results.some((r) => r.flaky > 0)) return 1;
   return results.some((r) => r.errors > 0) ? 5 : 0;
 }
 
@@ -191,9 +225,9 @@ async function resolveBaselines(
   options: GlobalOptions,
   suites: Suite[],
   refText: string,
-): Promise<{ suite: Suite; record: VersionRecord }[]> {
+): Promise<Baseline[]> {
   return withStore(options, async (store) => {
-    const found: { suite: Suite; record: VersionRecord }[] = [];
+    const found: Baseline[] = [];
     for (const suite of suites) {
       const ref =
         refText.startsWith('@') || refText.startsWith(':')

@@ -1600,17 +1600,7 @@ export function scoreHeuristics(n: NormalizedText): HeuristicResult {
   const facts = matchRules(text, raw, nonAscii);
   dropWithoutContext(text, raw);
 
-  const hits: HeuristicHit[] = [];
-  const family = new Map<Family, { weight: number; rules: string[] }>();
-  const add = (id: string, fam: Family, weight: number, span: Span) => {
-    hits.push({ rule: id, family: fam, weight, span });
-    const f = family.get(fam);
-    if (!f) family.set(fam, { weight, rules: [id] });
-    else {
-      if (weight > f.weight) f.weight = weight;
-      if (!f.rules.includes(id)) f.rules.push(id);
-    }
-  };
+  const tally: Tally = { hits: [], family: new Map() };
   const whole: Span = { start: 0, end: n.source.length, type: 'encoded-payload' };
   let rot13At = -1;
   let reversedAt = -1;
@@ -1620,82 +1610,115 @@ export function scoreHeuristics(n: NormalizedText): HeuristicResult {
     else if (h.rule === REVERSED_HINT) reversedAt = reversedAt < 0 ? h.start : reversedAt;
     else {
       const o = toOriginal(n, h.start, h.end);
-      add(h.rule.id, h.rule.family, h.rule.weight, { start: o.start, end: o.end, type: h.rule.family });
+      addHit(tally, h.rule.id, h.rule.family, h.rule.weight, {
+        start: o.start,
+        end: o.end,
+        type: h.rule.family,
+      });
       if (h.rule.weight >= 0.5) strong = true;
     }
   }
+  addObfuscation(tally, n, strong, whole);
+  if (facts.longestSingles >= 6) addSpacedLetters(tally, n);
+  if (rot13At >= 0) addHidden(tally, 'rot13', rot13(around(text, rot13At)), whole);
+  if (reversedAt >= 0) addHidden(tally, 'reversed', reverse(around(text, reversedAt)), whole);
+  if (facts.longestB64Run >= 24) addEncodedBlobs(tally, n);
+  return combine(tally);
+}
 
-  // Obfuscation: hidden characters or look-alikes are only suspicious next to trigger words.
+/** The hits of one text so far, and per family the strongest weight and the rules that fired. */
+interface Tally {
+  hits: HeuristicHit[];
+  family: Map<Family, { weight: number; rules: string[] }>;
+}
+
+/** Records one hit and folds it into its family. */
+function addHit(tally: Tally, id: string, fam: Family, weight: number, span: Span): void {
+  tally.hits.push({ rule: id, family: fam, weight, span });
+  const f = tally.family.get(fam);
+  if (!f) tally.family.set(fam, { weight, rules: [id] });
+  else {
+    if (weight > f.weight) f.weight = weight;
+    if (!f.rules.includes(id)) f.rules.push(id);
+  }
+}
+
+/** Obfuscation: hidden characters or look-alikes are only suspicious next to trigger words. */
+function addObfuscation(tally: Tally, n: NormalizedText, strong: boolean, whole: Span): void {
   const obfuscated = n.invisibleInWord >= 1 || n.homoglyphs >= 2 || n.tagChars >= 4;
-  if (obfuscated && (hits.length > 0 || TRIGGER.test(text))) {
+  if (obfuscated && (tally.hits.length > 0 || TRIGGER.test(n.text))) {
     const kinds = [
       n.invisibleInWord ? 'zero-width' : '',
       n.homoglyphs >= 2 ? 'homoglyphs' : '',
       n.tagChars >= 4 ? 'unicode-tags' : '',
     ].filter(Boolean);
-    add(`obfuscation(${kinds.join('+')})`, 'obfuscation', strong ? 0.95 : 0.6, {
+    addHit(tally, `obfuscation(${kinds.join('+')})`, 'obfuscation', strong ? 0.95 : 0.6, {
       ...whole,
       type: 'obfuscation',
     });
   }
   if (n.tagChars >= 8) {
     // Text smuggled in Unicode tag characters is invisible to the reader: never benign in a prompt.
-    add('unicode-tag-smuggling', 'encoded-payload', strong ? 0.95 : 0.7, whole);
+    addHit(tally, 'unicode-tag-smuggling', 'encoded-payload', strong ? 0.95 : 0.7, whole);
   }
+}
 
-  // Spelled-out letters ("i g n o r e a l l …"): joined, they must contain a trigger word.
-  if (facts.longestSingles >= 6) {
-    SPACED_LETTERS.lastIndex = 0;
-    let count = 0;
-    for (let m = SPACED_LETTERS.exec(text); m !== null && count < MAX_BLOBS; m = SPACED_LETTERS.exec(text)) {
-      count++;
-      if (SPACED_TRIGGER.test(m[0].replace(/ /g, ''))) {
-        const o = toOriginal(n, m.index, m.index + m[0].length);
-        add('spaced-letters', 'obfuscation', 0.6, { ...o, type: 'obfuscation' });
-      }
+/** Spelled-out letters ("i g n o r e a l l …"): joined, they must contain a trigger word. */
+function addSpacedLetters(tally: Tally, n: NormalizedText): void {
+  const text = n.text;
+  SPACED_LETTERS.lastIndex = 0;
+  let count = 0;
+  for (let m = SPACED_LETTERS.exec(text); m !== null && count < MAX_BLOBS; m = SPACED_LETTERS.exec(text)) {
+    count++;
+    if (SPACED_TRIGGER.test(m[0].replace(/ /g, ''))) {
+      const o = toOriginal(n, m.index, m.index + m[0].length);
+      addHit(tally, 'spaced-letters', 'obfuscation', 0.6, { ...o, type: 'obfuscation' });
     }
   }
+}
 
-  // rot13 and reversed text: decode the text around the first hint and run the rules on it.
-  const around = (at: number) => text.slice(Math.max(0, at - HIDDEN_WINDOW), at + HIDDEN_WINDOW);
-  if (rot13At >= 0) {
-    const hidden = hiddenScore(rot13(around(rot13At)));
-    if (hidden.weight > 0)
-      add(`rot13:${hidden.rules[0]}`, 'encoded-payload', Math.max(0.8, hidden.weight), whole);
-  }
-  if (reversedAt >= 0) {
-    const hidden = hiddenScore(reverse(around(reversedAt)));
-    if (hidden.weight > 0)
-      add(`reversed:${hidden.rules[0]}`, 'encoded-payload', Math.max(0.8, hidden.weight), whole);
-  }
+/** The text within HIDDEN_WINDOW characters of a rot13 or reversed-text hint. */
+function around(text: string, at: number): string {
+  return text.slice(Math.max(0, at - HIDDEN_WINDOW), at + HIDDEN_WINDOW);
+}
 
-  // Base64 / hex blobs in the original text that decode to instructions.
-  if (facts.longestB64Run >= 24) {
-    const src = n.source;
-    let blobs = 0;
-    for (const [re, kind] of [
-      [BASE64_BLOB, 'base64'],
-      [HEX_BLOB, 'hex'],
-    ] as const) {
-      re.lastIndex = 0;
-      for (let m = re.exec(src); m !== null && blobs < MAX_BLOBS; m = re.exec(src)) {
-        // Plain long words and paths are not base64 of text, which mixes cases.
-        if (kind === 'base64' && !(/[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]))) continue;
-        blobs++;
-        const decoded = decodeBlob(m[0], kind);
-        if (!decoded) continue;
-        const hidden = hiddenScore(decoded);
-        const span: Span = { start: m.index, end: m.index + m[0].length, type: 'encoded-payload' };
-        if (hidden.weight > 0)
-          add(`${kind}:${hidden.rules[0]}`, 'encoded-payload', Math.max(0.9, hidden.weight), span);
-        else if (DECODE_HINT.test(text) || TRIGGER.test(normalize(decoded).text))
-          add(`${kind}-text`, 'encoded-payload', 0.45, span);
-      }
+/** rot13 and reversed text: the text around the first hint, decoded, run through the rules. */
+function addHidden(tally: Tally, kind: 'rot13' | 'reversed', decoded: string, whole: Span): void {
+  const hidden = hiddenScore(decoded);
+  if (hidden.weight > 0)
+    addHit(tally, `${kind}:${hidden.rules[0]}`, 'encoded-payload', Math.max(0.8, hidden.weight), whole);
+}
+
+/** Base64 / hex blobs in the original text that decode to instructions. */
+function addEncodedBlobs(tally: Tally, n: NormalizedText): void {
+  const src = n.source;
+  let blobs = 0;
+  for (const [re, kind] of [
+    [BASE64_BLOB, 'base64'],
+    [HEX_BLOB, 'hex'],
+  ] as const) {
+    re.lastIndex = 0;
+    for (let m = re.exec(src); m !== null && blobs < MAX_BLOBS; m = re.exec(src)) {
+      // Plain long words and paths are not base64 of text, which mixes cases.
+      if (kind === 'base64' && !(/[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]))) continue;
+      blobs++;
+      const decoded = decodeBlob(m[0], kind);
+      if (!decoded) continue;
+      const hidden = hiddenScore(decoded);
+      const span: Span = { start: m.index, end: m.index + m[0].length, type: 'encoded-payload' };
+      if (hidden.weight > 0)
+        addHit(tally, `${kind}:${hidden.rules[0]}`, 'encoded-payload', Math.max(0.9, hidden.weight), span);
+      else if (DECODE_HINT.test(n.text) || TRIGGER.test(normalize(decoded).text))
+        addHit(tally, `${kind}-text`, 'encoded-payload', 0.45, span);
     }
   }
+}
 
+/** The score: the strongest family in full, each further one at half weight, as independent misses. */
+function combine(tally: Tally): HeuristicResult {
+  const hits = tally.hits;
   if (hits.length === 0) return { score: 0, reasons: [], spans: [], hits };
-  const families = [...family].sort((a, b) => b[1].weight - a[1].weight);
+  const families = [...tally.family].sort((a, b) => b[1].weight - a[1].weight);
   let miss = 1;
   families.forEach(([, f], i) => {
     miss *= 1 - (i === 0 ? f.weight : f.weight / 2);
