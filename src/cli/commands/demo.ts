@@ -24,6 +24,7 @@ export function examplesDir(): string {
 /**
  * `promptops demo [dir]`: copies the example catalog into `dir` and walks it through the
  * lifecycle: lint, push, label, change, diff (with a breaking change), status and label history.
+ * Long because it is a scripted walkthrough: its steps run and print one after another.
  */
 export async function demo(dir: string | undefined): Promise<number> {
   const target = path.resolve(dir ?? 'promptops-demo');

@@ -50,7 +50,10 @@ const touched = new Int32Array(BUCKETS);
 let nTouched = 0;
 const buf = new Uint16Array(MAX_WINDOW + 2);
 
-/** Counts the hashed features of text[from, to) into the scratch arrays. */
+/**
+ * Counts the hashed features of text[from, to) into the scratch arrays. Long because it is one
+ * linear pass on shared scratch arrays; pieces would pass that state around per character.
+ */
 function accumulate(text: string, from: number, to: number): void {
   if (to - from > MAX_WINDOW) to = from + MAX_WINDOW;
   const total = to - from + 2;

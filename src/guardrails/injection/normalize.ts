@@ -357,7 +357,10 @@ export function normalizeWithMap(input: string): NormalizedText {
   return core(input, true);
 }
 
-/** The full normalisation; the offset arrays are filled (and returned) only `withMap`. */
+/**
+ * The full normalisation; the offset arrays are filled (and returned) only `withMap`. Long because
+ * it is one linear pass filling the output and offset arrays; pieces would share every cursor.
+ */
 function core(input: string, withMap: boolean): NormalizedText {
   const len = input.length;
   const w = W;

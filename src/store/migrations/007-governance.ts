@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * Governance: projects, API tokens (only a scrypt hash is kept), role bindings, change requests with
  * their checks and reviews, policy exceptions, and releases (immutable history; at most one active
  * release per prompt and environment, enforced by a partial unique index).
+ * Long because a migration is table definitions one after another, never changed once released.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
