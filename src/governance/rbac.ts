@@ -3,7 +3,9 @@ import { PromptOpsError } from '../errors.js';
 /**
  * Roles a subject holds per project. A subject may hold several; permissions are their union.
  * `ci` is the service account that runs a change's checks: recording check results is its job
- * alone (and an admin's), so no author can post green checks for a change they never ran.
+ * alone (and an admin's), so no author can post green checks for a change they never ran. Asking
+ * the control plane to run them (`cr.run_checks`) is open to authors and CI alike: the server, not
+ * the caller, produces those results.
  */
 export const ROLES = ['viewer', 'author', 'reviewer', 'releaser', 'ci', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,6 +18,7 @@ export const PERMISSIONS = [
   'label.set',
   'cr.open',
   'cr.check',
+  'cr.run_checks',
   'cr.review',
   'cr.close',
   'release.create',
@@ -29,10 +32,19 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ['read'],
-  author: ['read', 'version.push', 'version.archive', 'label.set', 'cr.open', 'cr.close', 'trace.write'],
+  author: [
+    'read',
+    'version.push',
+    'version.archive',
+    'label.set',
+    'cr.open',
+    'cr.close',
+    'cr.run_checks',
+    'trace.write',
+  ],
   reviewer: ['read', 'cr.review', 'review.decide'],
   releaser: ['read', 'release.create', 'release.rollback', 'trace.write'],
-  ci: ['read', 'cr.check'],
+  ci: ['read', 'cr.check', 'cr.run_checks'],
   admin: PERMISSIONS,
 };
 

@@ -15,9 +15,29 @@ import type { Store, VersionRecord } from '../store/index.js';
  * `ws` (the catalog checkout `serve` runs in): the change request's registered version and its base
  * come from the store, never from a working copy; the suite and the eval settings come from the
  * folder; each suite run gets providers of its own from `dependencies`. The results are recorded as
- * `control-plane`, the subject no token can hold.
+ * `control-plane`, the subject no token can hold. A request for a change request whose checks are
+ * running joins that run (a retry or a second click does not start another suite of minutes, nor
+ * record every check twice).
  */
 export function controlPlaneChecks(
+  ws: Workspace,
+  dependencies: () => Promise<ProjectDependencies>,
+): (store: Store, project: string, number: number) => Promise<ChecksRun> {
+  const running = new Map<string, Promise<ChecksRun>>();
+  const run = checksRun(ws, dependencies);
+  return (store, project, number) => {
+    const key = `${project}#${number}`;
+    let pending = running.get(key);
+    if (!pending) {
+      pending = run(store, project, number).finally(() => running.delete(key));
+      running.set(key, pending);
+    }
+    return pending;
+  };
+}
+
+/** One run of a change request's checks on the control plane, recorded as `control-plane`. */
+function checksRun(
   ws: Workspace,
   dependencies: () => Promise<ProjectDependencies>,
 ): (store: Store, project: string, number: number) => Promise<ChecksRun> {

@@ -62,6 +62,7 @@ describe.each(reachableEngines(ENGINES))('checks run by the control plane ($name
       ['admin', 'admin'],
       ['author', 'author'],
       ['ci', 'ci'],
+      ['reviewer', 'reviewer'],
     ] as const) {
       const subject = `${who}@acme.example`;
       const made = await local(['token', 'create', '--subject', subject, '--role', role, '--json']);
@@ -151,9 +152,29 @@ describe.each(reachableEngines(ENGINES))('checks run by the control plane ($name
     expect(regression?.summary).toContain('on @1');
   });
 
-  it('lets only those who may open change requests ask, and refuses --on-server without a server', async () => {
+  it('joins a second request for checks already running instead of running and recording them twice', async () => {
+    const byControlPlane = async () =>
+      (await show(1)).checks.filter((c) => c.actor === 'control-plane').length;
+    const before = await byControlPlane();
+    // Two requests sent together (no CLI start-up between them): the second arrives while the first runs.
+    const ask = (who: string) =>
+      fetch(`${server!.url}/v1/projects/acme-support/change-requests/1/checks/run`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[who]}` },
+      });
+    const [first, second] = await Promise.all([ask('author'), ask('ci')]);
+    expect(first.status, await first.clone().text()).toBe(200);
+    expect(second.status, await second.clone().text()).toBe(200);
+    expect(await second.json()).toEqual(await first.json());
+    expect((await byControlPlane()) - before).toBe(4);
+  });
+
+  it('lets authors and CI ask, nobody else, and refuses --on-server without a server', async () => {
+    // Under checksBy: control-plane the CI job's step is to ask the server (its own runs do not count).
     const byCi = await as('ci', ['change', 'check', '1', '--on-server']);
-    expect(byCi.stderr).toContain('PO_ERR_FORBIDDEN');
+    expect(byCi.code, byCi.stdout + byCi.stderr).toBe(0);
+    const byReviewer = await as('reviewer', ['change', 'check', '1', '--on-server']);
+    expect(byReviewer.stderr).toContain('PO_ERR_FORBIDDEN');
     const locally = await local(['change', 'check', '1', '--on-server']);
     expect(locally.code).toBe(2);
     expect(locally.stderr).toContain('--on-server asks a control plane to run the checks: set PROMPTOPS_URL');

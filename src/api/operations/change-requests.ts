@@ -71,11 +71,11 @@ export const CHANGE_REQUEST_OPERATIONS: OperationTable<ServedBy<typeof ChangeReq
     method: 'POST',
     path: `${P}/change-requests/:number/checks/run`,
     // The server, not the caller, produces the results (on the registered version, with its own
-    // suite and providers), so asking for them needs no more than proposing a change: `cr.open`.
-    permission: 'cr.open',
+    // suite and providers), so authors may ask as well as CI (`cr.run_checks`).
+    permission: 'cr.run_checks',
     tag: 'change requests',
     summary:
-      'Run the checks on the control plane: lint of the registered spec, the suite from the server’s project folder and the regression comparison, recorded as `control-plane` (the only checks that count under `policy.checksBy: control-plane`). Anyone who may open change requests may ask, since the server produces the results. Synchronous: a suite on a network model can take minutes',
+      'Run the checks on the control plane: lint of the registered spec, the suite from the server’s project folder and the regression comparison, recorded as `control-plane` (the only checks that count under `policy.checksBy: control-plane`). Authors and CI may ask (`cr.run_checks`), since the server produces the results; a second request for a run in progress joins it. Synchronous: a suite on a network model can take minutes',
     output: closed({ checks: list(CheckInputSchema), changeRequest: ChangeRequestSchema }),
     audit: ['cr.check'],
     args: [crNumber],
