@@ -11,9 +11,6 @@ const NAME_PART = `[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_NAME_LENGTH - 1}}`;
 /** A registry name: a prompt name, optionally followed by `.variant` (both follow NAME_PATTERN). */
 export const PROMPT_NAME_PATTERN = `^${NAME_PART}(?:\\.${NAME_PART})?$`;
 
-/** The longest registry name (`name.variant`). */
-export const MAX_PROMPT_NAME_LENGTH = 2 * MAX_NAME_LENGTH + 1;
-
 /**
  * The largest spec (its canonical JSON, in UTF-8 bytes): a 1 MB `.prompt` file plus the partials
  * it inlines. Anything bigger is not a prompt a `.prompt` file could have produced.

@@ -31,18 +31,14 @@ export async function withStore<T>(
       `PROMPTOPS_URL is set but no project is named: set PROMPTOPS_PROJECT to the server's project, or run inside a project folder (promptops.yaml)`,
     );
   }
-  const store = await openConfiguredStore(ws);
+  // Loaded on use: the store and its engines are not needed for a command's --help.
+  const { openProjectStore } = await import('../compose.js');
+  const store = await openProjectStore(ws);
   try {
     return await work(store, ws);
   } finally {
     await store.close();
   }
-}
-
-/** The registry commands talk to (see `storeTarget` in src/compose.ts). */
-export async function openConfiguredStore(ws: Workspace): Promise<Store> {
-  const { openProjectStore } = await import('../compose.js');
-  return openProjectStore(ws);
 }
 
 /** True when commands run against a remote server (the server decides who is acting). */

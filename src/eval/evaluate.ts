@@ -29,7 +29,8 @@ export interface EvaluateOptions extends RunSuitesOptions {
  * Runs the suites on their baselines, then on their candidates, and compares the two: the flow of
  * `promptops test --compare` and of a change request's tests and regression checks. Each run gets
  * dependencies of its own from `dependencies`, so provider state (a scripted sequence, say) never
- * leaks from one run into the other. `onProgress` reports the candidates' run only.
+ * leaks from one run into the other. `onProgress` reports each run in turn (a baseline suite on a
+ * network model takes as long as the candidate's).
  */
 export async function evaluate(
   dependencies: () => Promise<ProjectDependencies>,
@@ -37,21 +38,24 @@ export async function evaluate(
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const { tolerance = 0, onRun, onProgress, ...runOptions } = options;
-  const compared = targets.flatMap((t) => (t.baseline ? [{ suite: t.suite, record: t.baseline }] : []));
+  const withProgress = { ...runOptions, ...(onProgress ? { onProgress } : {}) };
+  // Each baseline keeps the index of its target, so results pair by position, not by a name search.
+  const compared = targets.flatMap((t, index) =>
+    t.baseline ? [{ index, suite: t.suite, record: t.baseline }] : [],
+  );
   let baselines: SuiteResult[] = [];
   if (compared.length > 0) {
     onRun?.('baseline');
-    baselines = await runSuites(await dependencies(), compared, runOptions);
+    baselines = await runSuites(await dependencies(), compared, withProgress);
   }
   onRun?.('candidate');
   const results = await runSuites(
     await dependencies(),
     targets.map(({ suite, record }) => ({ suite, record })),
-    { ...runOptions, ...(onProgress ? { onProgress } : {}) },
+    withProgress,
   );
-  const comparisons = results.flatMap((result) => {
-    const baseline = baselines.find((b) => b.prompt === result.prompt);
-    return baseline ? [compareSuites(result, baseline, tolerance)] : [];
-  });
+  const comparisons = compared.map(({ index }, i) =>
+    compareSuites(results[index]!, baselines[i]!, tolerance),
+  );
   return { results, comparisons };
 }

@@ -12,8 +12,13 @@ import { type EngineOptions, storeContext } from './store-context.js';
 import type { GovernanceOptions, Store, StoreOperations } from './types.js';
 
 /** Whether the store (and every project view of it) has been closed; shared by the views. */
+/** Project views kept for reuse at most. */
+const MAX_VIEWS = 256;
+
 interface Lifecycle {
   closed: boolean;
+  /** Project views made so far: a server asks for one per request, so each is built once. */
+  views: Map<string, KyselyStore>;
 }
 
 /**
@@ -28,7 +33,7 @@ export class KyselyStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: EngineOptions & GovernanceOptions,
-    private readonly lifecycle: Lifecycle = { closed: false },
+    private readonly lifecycle: Lifecycle = { closed: false, views: new Map() },
   ) {
     const ctx = storeContext(db, options);
     const policy: ApprovalPolicy = options.policy ?? DEFAULT_APPROVAL_POLICY;
@@ -79,8 +84,13 @@ export class KyselyStore implements Store {
    * came from.
    */
   forProject(project: string): this {
-    const view = new KyselyStore(this.db, { ...this.options, project, onClose: undefined }, this.lifecycle);
-    Object.defineProperty(view, 'close', { value: async () => {} });
+    let view = this.lifecycle.views.get(project);
+    if (!view) {
+      view = new KyselyStore(this.db, { ...this.options, project, onClose: undefined }, this.lifecycle);
+      Object.defineProperty(view, 'close', { value: async () => {} });
+      // Bounded: names come from request paths, and a server holds a handful of projects.
+      if (this.lifecycle.views.size < MAX_VIEWS) this.lifecycle.views.set(project, view);
+    }
     return view as this;
   }
 }

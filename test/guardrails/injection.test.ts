@@ -346,7 +346,8 @@ describe('heuristics: indirect injection (instructions planted in processed cont
     // normal run, only trips on that. bench/adversarial.js times each input.
     const inputs = indirectInjectionAdversarial();
     for (const rule of RULES.filter((r) => r.family === 'indirect-injection')) {
-      for (const input of inputs) expect(scanAll(rule.re, input), rule.id).toBeGreaterThanOrEqual(0);
+      // A hang detector: the count is not judged, the time limit is.
+      for (const input of inputs) scanAll(rule.re, input);
     }
     const check = createInjectionCheck({});
     for (const input of inputs) expect(check(input, ctx), input.slice(0, 20)).toHaveProperty('isViolation');
@@ -608,7 +609,8 @@ describe('ReDoS guard', () => {
   it('runs every pattern to the end over 50,000-character adversarial strings', () => {
     for (const pattern of [...ALL_PATTERNS, ...NORMALIZE_PATTERNS]) {
       for (const input of patternAdversarial(pattern)) {
-        expect(scanAll(pattern, input), `/${pattern.source.slice(0, 80)}…/`).toBeGreaterThanOrEqual(0);
+        // A hang detector: the count is not judged, the time limit is.
+        scanAll(pattern, input);
       }
     }
   }, 300_000);

@@ -500,9 +500,8 @@ describe('ReDoS guard (PII and secrets detectors)', () => {
     const regexes = [...PII_REGEXES, ...SECRET_REGEXES];
     expect(regexes.length).toBe(20);
     for (const source of regexes) {
-      for (const [name, text] of adversarial) {
-        expect(scanAll(source, text), `${source} on ${name}`).toBeGreaterThanOrEqual(0);
-      }
+      // A hang detector: catastrophic backtracking trips the test's time limit (the count is not judged).
+      for (const [, text] of adversarial) scanAll(source, text);
     }
   }, 300_000);
 });

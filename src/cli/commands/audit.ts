@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import {
   type AuditCheckpoint,
@@ -118,7 +119,7 @@ export async function checkpointAudit(options: CheckpointAuditOptions): Promise<
     if (options.json) printJson({ file: options.output, checkpoint });
     else
       print(
-        `checkpoint of entry ${checkpoint.seq} (${checkpoint.hash.slice(0, 12)}) written to ${options.output}`,
+        `checkpoint of entry ${checkpoint.seq} (${shortHash(checkpoint.hash)}) written to ${options.output}`,
       );
     return 0;
   });

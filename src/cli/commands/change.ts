@@ -1,7 +1,6 @@
 import { shortHash } from '../../catalog/canonical.js';
 import { projectDependencies } from '../../compose.js';
 import { PromptOpsError } from '../../errors.js';
-import { runChangeChecks } from '../../eval/change-checks.js';
 import { evalSettings, loadSuites } from '../../eval/suite-files.js';
 import { type CheckName, CONTROL_PLANE } from '../../governance/policy.js';
 import { workingCopy } from '../../project/working-copy.js';
@@ -234,6 +233,8 @@ export async function checkChange(number: string, options: CheckChangeOptions): 
     const progress = (what: string) => progressNote(options, what);
     const { suites, diagnostics: suiteProblems } = await loadSuites([entry], [cr.prompt]);
     const suite = suites[0]?.suite;
+    // Loaded here: the evaluation runner and the pipeline are only for this subcommand.
+    const { runChangeChecks } = await import('../../eval/change-checks.js');
     const checks = await runChangeChecks(() => projectDependencies(ws), {
       change: cr,
       candidate: workingCopy(entry),

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../catalog/canonical.js';
+import { canonicalJson, shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import type { Trace } from '../../observe/trace.js';
 import type { TraceFilter } from '../../store/index.js';
@@ -107,7 +107,7 @@ function statusOf(t: Trace): string {
 
 function printTrace(t: Trace): void {
   print(color.bold(`trace ${t.id}`));
-  print(`  ${t.prompt}@${t.version.number} ${color.dim(t.version.hash.slice(0, 12))}  ${statusOf(t)}`);
+  print(`  ${t.prompt}@${t.version.number} ${color.dim(shortHash(t.version.hash))}  ${statusOf(t)}`);
   print(`  started     ${t.startedAt} (${formatWhen(t.startedAt)})`);
   print(`  environment ${t.environment ?? '-'}`);
   print(`  model       ${t.model ?? '- (no model call)'}`);

@@ -1,3 +1,4 @@
+import { splitModelId } from '../../catalog/model-id.js';
 import type { PromptSpec } from '../../catalog/spec.js';
 import { PromptOpsError } from '../../errors.js';
 import type { CompiledGuardrails } from '../../guardrails/engine.js';
@@ -87,9 +88,7 @@ function applyOverrides(
 
 /** A model id moved to another provider (`offline` answers with its echo model). */
 function overrideProvider(model: string, provider: string | undefined): string {
-  if (!provider) return model;
-  const slash = model.indexOf('/');
-  const current = model.slice(0, slash);
-  if (current === provider) return model;
-  return provider === 'offline' ? 'offline/echo' : `${provider}/${model.slice(slash + 1)}`;
+  const parts = splitModelId(model);
+  if (!provider || parts?.provider === provider) return model;
+  return provider === 'offline' ? 'offline/echo' : `${provider}/${parts?.model ?? model}`;
 }
