@@ -3,14 +3,14 @@
  * CLI in remote mode (PROMPTOPS_URL + token) for every step a person takes.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cliJson as json, runCli, useTempDir } from '../helpers.js';
+import { cliJson as json, runCli, startServe, stopServe, useTempDir } from '../helpers.js';
 import { DATABASE_URL, reachableEngines } from '../store/harness.js';
 
 interface Engine {
@@ -52,30 +52,6 @@ const ENGINES: Engine[] = [
   },
 ];
 
-/** Starts `promptops serve --port 0` and waits for the address it prints. */
-async function startServer(
-  dir: string,
-  env: Record<string, string>,
-): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    proc.stderr!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-  return { url, proc };
-}
-
 describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (engine) => {
   const dir = useTempDir({ examples: true, once: true });
   let server: { url: string; proc: ChildProcess };
@@ -107,7 +83,7 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
     );
     expect(boot.code, boot.stderr).toBe(0);
     tokens.admin = json(boot).token as string;
-    server = await startServer(dir(), dbEnv);
+    server = await startServe(dir(), dbEnv);
     for (const [who, role] of [
       ['author', 'author'],
       ['rita', 'reviewer'],
@@ -130,8 +106,7 @@ describe.each(reachableEngines(ENGINES))('control plane end to end ($name)', (en
   });
 
   afterAll(async () => {
-    server?.proc.kill('SIGTERM');
-    await new Promise((resolve) => server?.proc.once('exit', resolve));
+    await stopServe(server);
     await engine.drop();
   });
 

@@ -2,9 +2,9 @@
  * Every registry command prints the same against a server (PROMPTOPS_URL + token) as next to the
  * database: both go through the one `Store` interface, the remote one over HTTP.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, tempDir, useTempDir } from '../helpers.js';
+import { runCli, startServe, stopServe, tempDir, useTempDir } from '../helpers.js';
 
 const dir = useTempDir({ examples: true, once: true });
 let server: ChildProcess;
@@ -26,24 +26,11 @@ beforeAll(async () => {
   await local(['label', 'set', 'refund-decision@1', 'canary-test']);
   await local(['run', 'support-reply', '--input', 'inputs/support-reply.json']);
   await local(['change', 'open', 'refund-decision']);
-  server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
-    cwd: dir(),
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
+  ({ url, proc: server } = await startServe(dir()));
 });
 
 afterAll(async () => {
-  server?.kill('SIGTERM');
-  await new Promise((resolve) => server?.once('exit', resolve));
+  await stopServe(server ? { proc: server } : undefined);
 });
 
 /** Relative times ("3s ago") tick between two runs; everything else must match exactly. */

@@ -2,13 +2,12 @@
  * docs/team-setup.md runs as written: its shell blocks, in order, in one bash, against a real
  * `promptops serve` on the PostgreSQL test server (its own port and schema in place of the page's).
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, REPO, useTempDir } from '../helpers.js';
+import { promptopsOnPath, REPO, runShell, useTempDir } from '../helpers.js';
 import { DATABASE_URL, POSTGRES_REACHABLE, withClient, withSchema } from '../store/harness.js';
 
 const dir = useTempDir();
@@ -43,32 +42,19 @@ describe.skipIf(!POSTGRES_REACHABLE)('docs/team-setup.md', () => {
       );
     expect(script).not.toContain('acme_prompts');
 
-    const binDir = path.join(dir(), 'bin');
-    await mkdir(binDir);
-    await writeFile(path.join(binDir, 'promptops'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-    await chmod(path.join(binDir, 'promptops'), 0o755);
+    const binDir = await promptopsOnPath(dir());
     const home = path.join(dir(), 'home');
-    const result = await new Promise<{ code: number; output: string }>((resolve) => {
-      execFile(
-        'bash',
-        ['-euo', 'pipefail', '-c', script],
-        {
-          cwd: dir(),
-          env: {
-            ...process.env,
-            PATH: `${binDir}:${process.env.PATH}`,
-            HOME: home,
-            XDG_CONFIG_HOME: path.join(home, '.config'),
-            PROMPTOPS_AUTHOR: 'someone-else@example.com',
-            PROMPTOPS_TOKEN: '',
-            PROMPTOPS_URL: '',
-            PROMPTOPS_DATABASE_URL: '',
-          },
-          timeout: 240_000,
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-      );
+    const result = await runShell(script, {
+      cwd: dir(),
+      binDir,
+      env: {
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, '.config'),
+        PROMPTOPS_AUTHOR: 'someone-else@example.com',
+        PROMPTOPS_TOKEN: '',
+        PROMPTOPS_URL: '',
+        PROMPTOPS_DATABASE_URL: '',
+      },
     });
     expect(result.output).not.toContain('error[');
     expect(result.code, result.output).toBe(0);
