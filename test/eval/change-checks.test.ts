@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/catalog/diagnostics.js';
 import { projectDependencies } from '../../src/compose.js';
 import { type ChangeCheckRequest, runChangeChecks } from '../../src/eval/change-checks.js';
@@ -12,10 +12,9 @@ import { parseSuite, type Suite } from '../../src/eval/suite.js';
 import { workingCopy } from '../../src/project/working-copy.js';
 import { loadCatalog, openWorkspace, type Workspace } from '../../src/project/workspace.js';
 import type { VersionRecord } from '../../src/store/index.js';
-import { tempDir } from '../helpers.js';
+import { useTempDir } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const folder = useTempDir();
 let ws: Workspace;
 
 // The fixtures answer well only when the template asks for a capital: the base version does, the
@@ -50,14 +49,14 @@ tests:
 
 /** The prompt's version written with `body`, as a record numbered `number`. */
 async function version(body: string, number: number): Promise<VersionRecord> {
-  await writeFile(path.join(dir, 'prompts', 'answer.prompt'), prompt(body));
+  await writeFile(path.join(folder(), 'prompts', 'answer.prompt'), prompt(body));
   const catalog = await loadCatalog(ws);
   expect(catalog.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return { ...workingCopy(catalog.entries[0]!), number };
 }
 
 function suite(text = SUITE): Suite {
-  const parsed = parseSuite(text, path.join(dir, 'prompts', 'answer.tests.yaml'), 'answer');
+  const parsed = parseSuite(text, path.join(folder(), 'prompts', 'answer.tests.yaml'), 'answer');
   expect(parsed.diagnostics).toEqual([]);
   return parsed.suite!;
 }
@@ -78,7 +77,7 @@ function request(candidate: VersionRecord, overrides: Partial<ChangeCheckRequest
 const deps = () => projectDependencies(ws);
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  const dir = folder();
   await mkdir(path.join(dir, 'prompts'), { recursive: true });
   await writeFile(
     path.join(dir, 'promptops.yaml'),
@@ -86,10 +85,6 @@ beforeEach(async () => {
   );
   await writeFile(path.join(dir, 'fixtures.yaml'), FIXTURES);
   ws = await openWorkspace(dir);
-});
-
-afterEach(async () => {
-  await cleanup();
 });
 
 describe('runChangeChecks', () => {
