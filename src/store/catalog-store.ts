@@ -518,16 +518,32 @@ export class CatalogStore {
 
   /** The specs of some versions of a prompt, by number, in one query. */
   async specsOf(trx: Tx, prompt: string, numbers: readonly number[]): Promise<Map<number, PromptSpec>> {
-    if (numbers.length === 0) return new Map();
+    return (await this.specsOfMany(trx, new Map([[prompt, numbers]]))).get(prompt) ?? new Map();
+  }
+
+  /** The specs of several prompts' versions (prompt → numbers wanted) in one query. */
+  async specsOfMany(
+    trx: Tx,
+    wanted: ReadonlyMap<string, readonly number[]>,
+  ): Promise<Map<string, Map<number, PromptSpec>>> {
+    const out = new Map<string, Map<number, PromptSpec>>();
+    const numbers = [...new Set([...wanted.values()].flat())];
+    if (numbers.length === 0) return out;
     const rows = await trx
       .selectFrom('prompt_versions as v')
       .innerJoin('prompts as p', 'p.id', 'v.prompt_id')
-      .select(['v.number', 'v.spec'])
+      .select(['p.name as prompt', 'v.number', 'v.spec'])
       .where('p.project', '=', this.ctx.project)
-      .where('p.name', '=', prompt)
-      .where('v.number', 'in', [...numbers])
+      .where('p.name', 'in', [...wanted.keys()])
+      .where('v.number', 'in', numbers)
       .execute();
-    return new Map(rows.map((r) => [r.number, upgradeSpec(JSON.parse(r.spec) as PromptSpec)]));
+    for (const row of rows) {
+      // The query asked for every number of every prompt: keep the pairs that were wanted.
+      if (!wanted.get(row.prompt)?.includes(row.number)) continue;
+      const specs = out.get(row.prompt) ?? new Map<number, PromptSpec>();
+      out.set(row.prompt, specs.set(row.number, upgradeSpec(JSON.parse(row.spec) as PromptSpec)));
+    }
+    return out;
   }
 
   /** Marks a version archived (it stays readable, but can no longer be labelled). */

@@ -170,9 +170,8 @@ export class ReleaseStore {
       for (const row of active) {
         states.set(row.prompt, { active: toActive(row), labelled: states.get(row.prompt)?.labelled ?? null });
       }
-      const specs = new Map<string, SpecsByNumber>();
-      for (const [prompt, env] of states)
-        specs.set(prompt, await catalog.specsOf(trx, prompt, servedNumbers(env)));
+      const wanted = new Map([...states].map(([prompt, env]) => [prompt, servedNumbers(env)] as const));
+      const specs: Map<string, SpecsByNumber> = await catalog.specsOfMany(trx, wanted);
       return snapshotOf(environment, head?.seq ?? 0, states, specs);
     });
   }
