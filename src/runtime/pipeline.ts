@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { ContractMutation } from '../contracts/input.js';
 import { PromptOpsError } from '../errors.js';
 import type { CompiledGuardrails, GuardrailResult } from '../guardrails/engine.js';
-import { REDACTED } from '../observe/trace.js';
 import type { TraceQueue } from '../observe/trace-queue.js';
 import type { ModelPrice } from '../providers/definitions.js';
 import type { CallDeps, ChatMessage, ProviderLookup, RetryPolicy, TokenUsage } from '../providers/index.js';
@@ -14,7 +13,7 @@ import { guardInput, resolveVersion, validateInput } from './stages/input.js';
 import { answer } from './stages/model.js';
 import { renderMessages } from './stages/render.js';
 import { type RunContext, startRun, versionOf } from './stages/run-state.js';
-import { failRun, succeed } from './stages/trace.js';
+import { failRun, succeed, traceInput, traceOutput } from './stages/trace.js';
 
 /** One execution request. Without environment, label or version, the latest version runs. */
 export interface RunRequest {
@@ -173,6 +172,7 @@ function traceDecision(
   decidedBy: string,
 ): string {
   const isApproved = review.status === 'approved';
+  const redact = record.spec.promptops.trace.redact;
   const traceId = randomUUID();
   const error = isApproved
     ? null
@@ -193,12 +193,9 @@ function traceDecision(
     timings: { resolve: 0, validate: 0, guardrails: 0, render: 0, model: 0, output: 0, total: 0 },
     usage: { inputTokens: 0, outputTokens: 0 },
     costUsd: 0,
-    input: record.spec.promptops.trace.redact === 'none' ? held.request.input : REDACTED,
-    output:
-      isApproved &&
-      (record.spec.promptops.trace.redact === 'none' || record.spec.promptops.trace.redact === 'input')
-        ? held.output
-        : null,
+    // The same redaction as a run's trace: the whole input or output, and the contract's redact fields.
+    input: traceInput(redact, held.request.input, deps.compiled.get(record).redactedPaths),
+    output: isApproved ? traceOutput(redact, held.output) : null,
     mutations: [],
     attempts: [],
     reasks: 0,

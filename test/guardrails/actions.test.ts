@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PromptOpsError } from '../../src/errors.js';
 import type { Trace } from '../../src/observe/trace.js';
+import { REDACTED } from '../../src/observe/trace.js';
 import { createClient, type PromptOpsClient } from '../../src/runtime/client.js';
 import { openStore } from '../../src/store/index.js';
 import { pushInProcess, runCli, useTempDir } from '../helpers.js';
@@ -229,6 +230,29 @@ describe('guardrail actions through the pipeline', () => {
       decision: 'approved',
       decidedBy: 'lead@acme.example',
     });
+  });
+
+  it("the trace of a delivered decision masks the contract's redact fields, as a run's trace does", async () => {
+    await setup({
+      answer: prompt(
+        'answer',
+        [
+          '  output:',
+          '    - { name: banned-terms, action: escalate, options: { terms: [guarantee] } }',
+          'promptops.contract:',
+          '  fields:',
+          '    message: { redact: true }',
+        ].join('\n'),
+      ),
+    });
+    const err = await failure(client.run('answer', { message: 'promise? my card is 4111' }));
+    const reviewId = err.details.reviewId as string;
+    await runCli(['review', 'approve', reviewId, '--author', 'lead@acme.example'], { cwd: dir() });
+    expect((await client.awaitReview(reviewId)).output).toBe('We guarantee it.');
+    const all = await traces();
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    for (const trace of all) expect(JSON.stringify(trace.input)).not.toContain('4111');
+    expect(all.find((t) => t.review)?.input).toEqual({ message: REDACTED });
   });
 
   it('escalate on input → reject: a refusal, and the model is never called', async () => {

@@ -6,6 +6,18 @@ import type { VersionRecord } from '../../store/index.js';
 import type { RunResult } from '../pipeline.js';
 import { lap, type RunContext, versionOf } from './run-state.js';
 
+type Redact = VersionRecord['spec']['promptops']['trace']['redact'];
+
+/** A run's input as its trace keeps it: redacted whole, or with the contract's `redact` fields masked. */
+export function traceInput(redact: Redact, input: unknown, redactedPaths: readonly string[]): unknown {
+  return redact === 'input' || redact === 'all' ? REDACTED : redactPaths(input, redactedPaths);
+}
+
+/** A run's output as its trace keeps it. */
+export function traceOutput(redact: Redact, output: unknown): unknown {
+  return redact === 'output' || redact === 'all' ? REDACTED : output;
+}
+
 /** Stops the clock and queues the run's trace (nothing when the version never resolved or no queue). */
 export function recordTrace(
   { deps, request, run }: RunContext,
@@ -30,11 +42,8 @@ export function recordTrace(
     timings: run.timings,
     usage: run.usage,
     costUsd: run.model ? estimateCost(run.model, run.usage, deps.pricing) : null,
-    input:
-      redact === 'input' || redact === 'all'
-        ? REDACTED
-        : redactPaths(run.value ?? request.input, compiled?.redactedPaths ?? []),
-    output: redact === 'output' || redact === 'all' ? REDACTED : output,
+    input: traceInput(redact, run.value ?? request.input, compiled?.redactedPaths ?? []),
+    output: traceOutput(redact, output),
     mutations: redactMutations(run.mutations, compiled?.redactedPaths ?? [], redact),
     attempts: run.attempts,
     reasks: run.reasks,
