@@ -36,7 +36,6 @@ const definitions: GuardrailDefinition[] = [
       type: 'object',
       properties: {
         entities: { type: 'array', items: { enum: PII_ENTITIES }, minItems: 1, uniqueItems: true },
-        placeholder: { type: 'string', minLength: 1 },
         /** Put the original values back into the answer where the model repeats a placeholder. */
         restoreOutput: { type: 'boolean' },
       },

@@ -771,6 +771,17 @@ describe('guardrails', () => {
     );
   });
 
+  it('reports pii placeholder, an option nothing ever read (guardrail-options)', async () => {
+    // It was accepted and silently ignored (placeholders are always [TYPE_N]); now lint says so.
+    await expectDiagnostic(
+      promptSource(
+        'promptops.guardrails:\n  output:\n    - name: pii\n      options: { placeholder: "[X]" }',
+        'Hi',
+      ),
+      { rule: 'guardrail-options', line: 5, col: 18, message: [/placeholder/] },
+    );
+  });
+
   it('reports a missing required guardrail option (guardrail-options)', async () => {
     await expectDiagnostic(
       promptSource(
