@@ -35,8 +35,8 @@ const MAX_DURATION_MS = 1e12;
 export const Str = Type.String({ minLength: 1, maxLength: MAX_TEXT_LENGTH });
 export const Text = Type.String({ maxLength: 20_000 });
 export const Int = Type.Integer({ minimum: 1, maximum: MAX_INTEGER });
-export const Count = Type.Integer({ minimum: 0, maximum: MAX_INTEGER });
-export const IsoTime = Type.String({ minLength: 10, maxLength: 40 });
+const Count = Type.Integer({ minimum: 0, maximum: MAX_INTEGER });
+const IsoTime = Type.String({ minLength: 10, maxLength: 40 });
 export const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
 /** Text the store keeps as written (a time, a name), not checked by the API. */
 const Plain = Type.String();
@@ -253,7 +253,7 @@ export const WhoamiSchema = Type.Object({ subject: Plain, tokenId: Plain, roles:
 export const ProjectNameSchema = Type.String({ pattern: NAME_PATTERN });
 
 // ---- change requests and releases ----
-export const CheckNameSchema = Type.Enum(CHECK_NAMES);
+const CheckNameSchema = Type.Enum(CHECK_NAMES);
 
 export const OpenChangeRequestSchema = closed({
   prompt: Str,

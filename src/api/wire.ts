@@ -9,7 +9,7 @@ import type { Operation, WireRequest } from './operation.js';
 import { isWholeNumberText, MAX_INTEGER } from './schemas.js';
 
 /** The request a remote client sends for a call of `op` with `args`: path parameters, query, body. */
-export interface OutgoingRequest {
+interface OutgoingRequest {
   params: Record<string, string>;
   query: Record<string, string | undefined>;
   /** Undefined: no body (an operation without a body schema). */

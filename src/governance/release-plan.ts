@@ -449,7 +449,7 @@ export function previousServed(moves: readonly (number | null)[], current: numbe
 }
 
 /** A move of an environment from version `from` back to an older `to`. */
-export interface MoveBack {
+interface MoveBack {
   kind: 'rollback' | 'release';
   prompt: string;
   environment: string;
@@ -464,7 +464,7 @@ export interface MoveBack {
  * version the environment never served (`unreviewed`) is refused with PO_ERR_POLICY_BLOCKED. An
  * admin's justification accepts either as a policy exception, which is returned.
  */
-export function judgeMoveBack(
+function judgeMoveBack(
   move: MoveBack,
   how: { unreviewed: boolean; justification: string | null; actor: string; at: string },
   specs: SpecsByNumber,

@@ -6,7 +6,7 @@ import { describeMismatch } from './audit-state.js';
 import type { AuditVerification } from './types.js';
 
 /** The `type` every checkpoint file carries; a new format gets a new one. */
-export const CHECKPOINT_TYPE = 'promptops.audit.checkpoint/v1' as const;
+const CHECKPOINT_TYPE = 'promptops.audit.checkpoint/v1' as const;
 
 /** The Ed25519 private key (PKCS#8 PEM, or a path to it) that `audit checkpoint` signs with. */
 export const SIGNING_KEY_ENV = 'PROMPTOPS_AUDIT_SIGNING_KEY';
@@ -53,7 +53,7 @@ export function auditKeys(env: NodeJS.ProcessEnv): AuditKeys {
 }
 
 /** The short name of a public key that checkpoints carry, so a wrong key is named as such. */
-export function keyIdOf(publicKey: KeyObject): string {
+function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256')
     .update(publicKey.export({ type: 'spki', format: 'der' }))
     .digest('hex')

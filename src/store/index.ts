@@ -4,7 +4,6 @@ export type {
   CheckInput,
   EvalRunRecord,
   GovernanceOptions,
-  GovernanceStore,
   LabelEvent,
   LabelRecord,
   PolicyException,

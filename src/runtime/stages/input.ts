@@ -77,21 +77,22 @@ export async function guardInput(
     return { kind: 'fallback', output };
   }
   if (terminal) await stopAt(ctx, record, terminal, 'input', { input: value });
-  for (const result of outcome.redactions) {
-    modelInput = redactField(modelInput, result, replacements);
+  if (outcome.redactions.length > 0) {
+    // One copy for all the redacted fields (the caller's input stays as it was).
+    modelInput = structuredClone(value);
+    for (const result of outcome.redactions) redactField(modelInput, result, replacements);
   }
   lap(run, 'guardrails');
   return { kind: 'pass', modelInput, replacements };
 }
 
-/** Redacts one input field's spans; the path is the dotted/indexed one from `stringFields`. */
+/** Redacts one input field's spans in `copy`, in place; the path is the dotted/indexed one from `stringFields`. */
 function redactField(
-  value: Record<string, unknown>,
+  copy: Record<string, unknown>,
   result: GuardrailResult,
   replacements: RedactionEntry[],
-): Record<string, unknown> {
-  if (result.field === null) return value;
-  const copy = structuredClone(value);
+): void {
+  if (result.field === null) return;
   const parts = result.field.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
   let node: unknown = copy;
   for (const part of parts.slice(0, -1)) node = (node as Record<string, unknown>)[part];
@@ -102,5 +103,4 @@ function redactField(
     holder[last] = redacted.text;
     replacements.splice(0, replacements.length, ...redacted.mapping);
   }
-  return copy;
 }
