@@ -20,10 +20,19 @@ describe('roles and permissions', () => {
     const table = Object.fromEntries(ROLES.map((role) => [role, [...grantsOf(role)].sort()]));
     expect(table).toEqual({
       viewer: ['read'],
-      author: ['cr.close', 'cr.open', 'label.set', 'read', 'trace.write', 'version.archive', 'version.push'],
+      author: [
+        'cr.close',
+        'cr.open',
+        'cr.run_checks',
+        'label.set',
+        'read',
+        'trace.write',
+        'version.archive',
+        'version.push',
+      ],
       reviewer: ['cr.review', 'read', 'review.decide'],
       releaser: ['read', 'release.create', 'release.rollback', 'trace.write'],
-      ci: ['cr.check', 'read'],
+      ci: ['cr.check', 'cr.run_checks', 'read'],
       admin: [...PERMISSIONS].sort(),
     });
   });
