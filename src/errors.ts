@@ -58,6 +58,7 @@ export const ERROR_CATALOG = {
   PO_ERR_RELEASE_INVALID: { status: 409, exit: 4 },
   PO_ERR_ROLLBACK_BREAKING: { status: 409, exit: 1 },
   PO_ERR_REMOTE_UNAVAILABLE: { status: 503, exit: 5 },
+  PO_ERR_GATEWAY_NOT_READY: { status: 503, exit: 5 },
   PO_ERR_REQUEST_INVALID: { status: 400, exit: 2 },
   PO_ERR_ROUTE_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_PROJECT_NOT_FOUND: { status: 404, exit: 3 },
@@ -328,6 +329,11 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   PO_ERR_REMOTE_UNAVAILABLE: {
     meaning: 'The PromptOps server at `PROMPTOPS_URL` cannot be reached or answered badly.',
     fix: 'Check the URL and that `promptops serve` is running.',
+  },
+  PO_ERR_GATEWAY_NOT_READY: {
+    meaning:
+      'The gateway has no snapshot of that environment yet: it has not reached the control plane since it started and has no last-known-good file.',
+    fix: 'Check that the gateway can reach PROMPTOPS_URL with its token (`promptops gateway` logs why not) and that the environment is one it serves (`--environments`).',
   },
   PO_ERR_REQUEST_INVALID: {
     meaning: 'The HTTP request body or query is invalid.',

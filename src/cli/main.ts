@@ -4,6 +4,7 @@ import { changeCommands } from './commands/change-commands.js';
 import { datasetCommands } from './commands/dataset-commands.js';
 import { demoCommands } from './commands/demo-commands.js';
 import { diffCommands } from './commands/diff-commands.js';
+import { gatewayCommands } from './commands/gateway-commands.js';
 import { guardrailsCommands } from './commands/guardrails-commands.js';
 import { initCommands } from './commands/init-commands.js';
 import { labelCommands } from './commands/label-commands.js';
@@ -42,6 +43,7 @@ const COMMANDS: readonly CommandNode[] = [
   ...reviewCommands,
   ...auditCommands,
   ...serveCommands,
+  ...gatewayCommands,
   ...tokenCommands,
   ...changeCommands,
   ...releaseCommands,

@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   'release.rollback',
   'review.decide',
   'trace.write',
+  'prompt.run',
   'policy.override',
   'admin.manage',
 ] as const;

@@ -90,7 +90,8 @@ export class Access {
     if (what.tokenId) this.options.forgetToken(what.tokenId);
   };
 
-  private async rolesIn(project: string, subject: string): Promise<Role[]> {
+  /** The roles `subject` holds in `project` (cached for the access cache's time). */
+  async rolesIn(project: string, subject: string): Promise<Role[]> {
     const key = `${project}\u0000${subject}`;
     let found = this.roles.get(key);
     if (!found) {

@@ -4,10 +4,12 @@ import type { ServerContext } from '../api/operation.js';
 import { MAX_TEXT_LENGTH } from '../api/schemas.js';
 import { findUnstorable } from '../catalog/check-spec.js';
 import { type ErrorCode, isPromptOpsError, PromptOpsError } from '../errors.js';
+import { requirePermission } from '../gateway/callers.js';
 import { CONTROL_PLANE } from '../governance/policy.js';
 import type { Store } from '../store/index.js';
 import { Access } from './access.js';
 import { TokenChecker } from './auth.js';
+import { registerGatewayRoutes, type ServedGateway } from './gateway-routes.js';
 import { registerOperations } from './routes.js';
 
 /** What the control-plane server is built from. */
@@ -30,6 +32,8 @@ export interface ServerOptions {
    * its project folder (src/server/run-checks.ts). Without it that route answers PO_ERR_CHECKS_UNAVAILABLE.
    */
   runChecks?: ServerContext['runChecks'];
+  /** A gateway served beside the API (`serve` embeds one): its routes answer on the same port. */
+  gateway?: ServedGateway;
 }
 
 function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
@@ -76,13 +80,25 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
 
   await store.ensureProject(options.project, 'promptops-server');
   await registerDocs(app, options.version);
-  handleErrors(app, store);
+  handleErrors(app, (err) => store.isUnavailable(err));
   registerOperations(app, {
     store,
     tokens,
     access,
     ...(options.runChecks ? { runChecks: options.runChecks } : {}),
   });
+
+  if (options.gateway) {
+    const home = options.project;
+    registerGatewayRoutes(app, {
+      ...options.gateway,
+      authorize: async (authorization, permission, address) => {
+        const { subject } = await tokens.check(authorization, address);
+        const roles = await access.rolesIn(home, subject);
+        return requirePermission({ subject, roles }, permission, home);
+      },
+    });
+  }
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -104,8 +120,8 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
   };
 }
 
-/** The Fastify instance with the API's limits and validation settings. */
-function createApp(options: ServerOptions): FastifyInstance {
+/** The Fastify instance with the API's limits and validation settings (the control plane's and a gateway's). */
+export function createApp(options: Pick<ServerOptions, 'logger'>): FastifyInstance {
   return Fastify({
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
@@ -123,7 +139,7 @@ function createApp(options: ServerOptions): FastifyInstance {
 }
 
 /** The OpenAPI document at /openapi.json. */
-async function registerDocs(app: FastifyInstance, version: string | undefined): Promise<void> {
+export async function registerDocs(app: FastifyInstance, version: string | undefined): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -139,8 +155,11 @@ async function registerDocs(app: FastifyInstance, version: string | undefined): 
   });
 }
 
-/** One error body for every failure, with the status the error catalog assigns; unknown routes are 404. */
-function handleErrors(app: FastifyInstance, store: Store): void {
+/**
+ * One error body for every failure, with the status the error catalog assigns; unknown routes are
+ * 404. `isUnavailable` tells a lost database (503, retry later) from a bug (500).
+ */
+export function handleErrors(app: FastifyInstance, isUnavailable: (err: unknown) => boolean): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isPromptOpsError(err)) return reply.status(err.status).send(err.toJSON());
     if (err.validation) {
@@ -155,7 +174,7 @@ function handleErrors(app: FastifyInstance, store: Store): void {
     }
     // A lost, shut-down or damaged database (or a store closed by a shutdown under the request) is
     // retryable elsewhere or later, as /readyz says; the engine's error stays in the server log.
-    if (store.isUnavailable(err)) {
+    if (isUnavailable(err)) {
       request.log.error({ err }, 'store unavailable');
       return reply
         .status(503)

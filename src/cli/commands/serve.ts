@@ -11,52 +11,84 @@ import type { ServeOptions } from './serve-commands.js';
  * SIGTERM/SIGINT drain it: readiness turns 503, in-flight requests finish, the store closes.
  */
 export async function serve(options: ServeOptions): Promise<number> {
-  const port = options.port === undefined ? 4100 : Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new PromptOpsError('PO_ERR_USAGE', `--port must be a TCP port (0–65535), not "${options.port}"`);
-  }
+  const port = parsePort(options.port, 4100);
   const host = options.host ?? '127.0.0.1';
   const ws = await openWorkspace(projectDir(options));
-  const { serverDependencies } = await import('../../compose.js');
+  const [{ serverDependencies }, { assembleGateway }] = await Promise.all([
+    import('../../compose.js'),
+    import('../../gateway/assemble.js'),
+  ]);
   const { store, url, project, environments, dependencies } = await serverDependencies(ws);
   const [{ buildServer }, { controlPlaneChecks }] = await Promise.all([
     import('../../server/app.js'),
     import('../../server/run-checks.js'),
   ]);
+  const served = environments.length > 0 ? environments : ['production'];
+  // The embedded gateway reads the store directly: no token, no long-poll, no last-known-good file.
+  const gateway = await assembleGateway(
+    ws,
+    { kind: 'store', store, project },
+    {
+      environments: served,
+      defaultEnvironment: served.includes('production') ? 'production' : (served[0] as string),
+      stateDir: null,
+    },
+  );
   const { app, drain } = await buildServer({
     store,
     project,
     environments,
     runChecks: controlPlaneChecks(ws, dependencies),
+    gateway,
     logger: { level: options.logLevel ?? 'info' },
     version: packageVersion(),
   });
   const address = await app.listen({ port, host });
-  print(`promptops serve: listening on ${address} (project ${project}, store ${redactUrl(url)})`);
+  print(
+    `promptops serve: listening on ${address} (project ${project}, store ${redactUrl(url)}; gateway serving ${served.join(', ')})`,
+  );
   if ((await store.listTokens()).length === 0) {
     print(
       'no API tokens yet: create the first admin next to this database with\n' +
         '  promptops token create --subject you@example.com --role admin',
     );
   }
+  await untilSignalled('serve', async () => {
+    drain();
+    await app.close();
+    await gateway.close();
+    await store.close();
+  });
+  return 0;
+}
+
+/** A `--port` value: a TCP port (0 picks a free one), `fallback` when absent. */
+export function parsePort(text: string | undefined, fallback: number): number {
+  const port = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PromptOpsError('PO_ERR_USAGE', `--port must be a TCP port (0–65535), not "${text}"`);
+  }
+  return port;
+}
+
+/**
+ * Runs until SIGTERM or SIGINT, then `shutdown` (drain, close); a second signal exits at once.
+ * Prints what it does as `promptops NAME: …`.
+ */
+export async function untilSignalled(name: string, shutdown: () => Promise<void>): Promise<void> {
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) process.exit(1);
       stopping = true;
-      print(`promptops serve: ${signal}: draining`);
-      drain();
-      app
-        .close()
-        .then(() => store.close())
-        .then(resolve, (err: unknown) => {
-          process.stderr.write(`promptops serve: shutdown failed: ${(err as Error).message}\n`);
-          resolve();
-        });
+      print(`promptops ${name}: ${signal}: draining`);
+      shutdown().then(resolve, (err: unknown) => {
+        process.stderr.write(`promptops ${name}: shutdown failed: ${(err as Error).message}\n`);
+        resolve();
+      });
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  print('promptops serve: stopped');
-  return 0;
+  print(`promptops ${name}: stopped`);
 }

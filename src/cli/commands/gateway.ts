@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { PromptOpsError } from '../../errors.js';
+import { openWorkspace } from '../../project/workspace.js';
+import { projectDir } from '../context.js';
+import { print } from '../output.js';
+import { packageVersion } from '../package-root.js';
+import type { GatewayOptions } from './gateway-commands.js';
+import { parsePort, untilSignalled } from './serve.js';
+
+/**
+ * `promptops gateway`: serves released prompts from snapshots it follows on the control plane at
+ * PROMPTOPS_URL (with PROMPTOPS_TOKEN, a token holding the runtime role), keeping each as
+ * last-known-good on disk so it starts and serves while the control plane is down.
+ */
+export async function gateway(options: GatewayOptions): Promise<number> {
+  const port = parsePort(options.port, 4200);
+  const host = options.host ?? '127.0.0.1';
+  const ws = await openWorkspace(projectDir(options));
+  const [{ storeTarget }, { assembleGateway }] = await Promise.all([
+    import('../../compose.js'),
+    import('../../gateway/assemble.js'),
+  ]);
+  const target = await storeTarget(ws);
+  if (target.kind !== 'remote') {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      'promptops gateway follows a control plane: set PROMPTOPS_URL (and PROMPTOPS_TOKEN, a token with the runtime role); "promptops serve" runs one with a gateway built in',
+    );
+  }
+  const environments = environmentsOf(options.environments, ws.config.environments);
+  const defaultEnvironment =
+    options.environment ?? (environments.includes('production') ? 'production' : (environments[0] as string));
+  if (!environments.includes(defaultEnvironment)) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `--environment ${defaultEnvironment} is not one the gateway serves (${environments.join(', ')})`,
+    );
+  }
+  const [{ buildGatewayServer }, { remoteCallers }] = await Promise.all([
+    import('../../server/gateway-app.js'),
+    import('../../gateway/callers.js'),
+  ]);
+  const level = options.logLevel ?? 'info';
+  const stateDir = path.resolve(ws.root, options.stateDir ?? path.join('.promptops', 'gateway'));
+  const parts = await assembleGateway(
+    ws,
+    { kind: 'remote', url: target.url, token: target.token, project: target.project },
+    {
+      environments,
+      defaultEnvironment,
+      stateDir,
+      ...(options.provider ? { provider: options.provider } : {}),
+      onLog: (severity, message) => {
+        if (severity === 'warn' || level === 'info' || level === 'debug')
+          print(`promptops gateway: ${message}`);
+      },
+    },
+  );
+  const { app, drain } = await buildGatewayServer({
+    ...parts,
+    authorize: remoteCallers({
+      url: target.url,
+      project: target.project,
+      file: path.join(stateDir, 'callers.json'),
+    }),
+    logger: { level },
+    version: packageVersion(),
+  });
+  const address = await app.listen({ port, host });
+  print(
+    `promptops gateway: listening on ${address} (project ${target.project}, control plane ${target.url}, serving ${environments.join(', ')})`,
+  );
+  await untilSignalled('gateway', async () => {
+    drain();
+    await app.close();
+    await parts.close();
+  });
+  return 0;
+}
+
+/** The environments to serve: `--environments`, else the project's, else production. */
+function environmentsOf(option: string | undefined, configured: readonly string[]): string[] {
+  const names =
+    option === undefined
+      ? [...configured]
+      : option
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean);
+  if (names.length > 0) return names;
+  if (option !== undefined) throw new PromptOpsError('PO_ERR_USAGE', '--environments names no environment');
+  return ['production'];
+}

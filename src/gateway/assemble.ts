@@ -1,0 +1,101 @@
+import { projectDependencies } from '../compose.js';
+import { TraceQueue } from '../observe/trace-queue.js';
+import type { Workspace } from '../project/workspace.js';
+import type { Environment } from '../providers/index.js';
+import { HttpStore } from '../store/http-store.js';
+import type { Store } from '../store/types.js';
+import { Gateway } from './gateway.js';
+import { ServedPrompts } from './served.js';
+import { describe, remoteSnapshots, SnapshotFollower } from './snapshots.js';
+
+/** Where a gateway learns what is released and sends its traces and held requests. */
+export type GatewaySource =
+  /** A control plane over HTTP (`promptops gateway`), with the gateway's own token. */
+  | { kind: 'remote'; url: string; token: string; project: string }
+  /** The store itself (`promptops serve` embeds a gateway beside its API). */
+  | { kind: 'store'; store: Store; project: string };
+
+/** A gateway ready to serve, and how to stop it. */
+export interface GatewayParts {
+  gateway: Gateway;
+  follower: SnapshotFollower;
+  traces: TraceQueue;
+  /** Stops following, then writes the traces still held. */
+  close: () => Promise<void>;
+}
+
+export interface AssembleOptions {
+  env?: Environment;
+  environments: readonly string[];
+  defaultEnvironment: string;
+  /** Where last-known-good snapshots are kept; null keeps none. */
+  stateDir: string | null;
+  provider?: string;
+  onLog?: (level: 'info' | 'warn', message: string) => void;
+}
+
+/**
+ * A gateway for the project in `ws`: its snapshots followed from `source` (and kept as
+ * last-known-good in `stateDir`), traces and held requests sent there, models called with the
+ * project's providers and keys from `env`. Resolves once the last-known-good files are loaded.
+ */
+export async function assembleGateway(
+  ws: Workspace,
+  source: GatewaySource,
+  options: AssembleOptions,
+): Promise<GatewayParts> {
+  const project = await projectDependencies(ws, { env: options.env ?? process.env });
+  const store =
+    source.kind === 'store'
+      ? source.store.forProject(source.project)
+      : new HttpStore({ url: source.url, token: source.token, project: source.project });
+  const log = options.onLog ?? (() => {});
+  const served = new ServedPrompts(source.project);
+  const follower = new SnapshotFollower({
+    environments: options.environments,
+    served,
+    stateDir: options.stateDir,
+    project: source.project,
+    fetch: source.kind === 'remote' ? remoteSnapshots(source) : storeSnapshots(store),
+    ...(source.kind === 'store' ? { pollMs: 250 } : {}),
+    onError: (environment, err, failures) =>
+      log('warn', `snapshot of ${environment}: ${describe(err)} (failure ${failures}; serving what it had)`),
+    onSnapshot: (snapshot, from) =>
+      log(
+        'info',
+        `serving ${snapshot.environment} at revision ${snapshot.revision} (${snapshot.prompts.length} prompts, from ${from})`,
+      ),
+  });
+  const traces = new TraceQueue({
+    sink: (batch) => store.writeTraces(batch),
+    onError: (err, dropped) =>
+      log('warn', `${dropped} traces could not be stored: ${(err as Error).message}`),
+  });
+  const gateway = new Gateway({
+    project: source.project,
+    defaultEnvironment: options.defaultEnvironment,
+    served,
+    dependencies: project,
+    traces,
+    reviews: store,
+    ...(options.provider ? { provider: options.provider } : {}),
+  });
+  await follower.start();
+  return {
+    gateway,
+    follower,
+    traces,
+    close: async () => {
+      await follower.stop();
+      await traces.flush();
+    },
+  };
+}
+
+/** Snapshots read from the store itself: a new one whenever the revision moved. */
+function storeSnapshots(store: Pick<Store, 'snapshot'>) {
+  return async (environment: string, known: number | null) => {
+    const snapshot = await store.snapshot(environment);
+    return snapshot.revision === known ? null : snapshot;
+  };
+}
