@@ -12,14 +12,14 @@
 // the upstream share CPU 0, so the target's figures are its own and not those of whichever process
 // the scheduler favoured; "direct" gets an upstream of its own on CPU 1, so it is measured the same
 // way. Without pinning every process floats over both cores (BENCH_PIN=0 shows the difference).
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { measureLoad, warmUp } from './lib/load.js';
 import { machineReferenceMs } from './lib/machine.js';
 import { installPortkey, PORTKEY_VERSION, portkeyRequest, startPortkey } from './lib/portkey.js';
-import { canPin, freePort, pinSelf, rssMb, startProcess, stopProcess } from './lib/processes.js';
+import { canPin, pinSelf, rssMb, startProcess, stopProcess } from './lib/processes.js';
 import { makeProject, runRequest, startServe } from './lib/promptops-target.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,12 +88,11 @@ const targets = {
   },
   portkey: async ({ upstream, upstreamBody }) => {
     installPortkey();
-    const server = await startPortkey(await freePort(), TARGET_CPU);
-    const port = Number(server.child.spawnargs.find((a) => a.startsWith('--port=')).slice(7));
+    const server = await startPortkey(TARGET_CPU);
     return {
       server,
       version: PORTKEY_VERSION,
-      request: portkeyRequest(port, upstream.port, CHAT_BODY),
+      request: portkeyRequest(server.port, upstream.port, CHAT_BODY),
       accept: (body) => isDeepStrictEqual(body, upstreamBody),
       stop: () => stopProcess(server),
     };
@@ -156,6 +155,7 @@ async function soak(target) {
     seconds: soakSeconds,
     connections: 10,
     requests: load.requests,
+    requestsPerSec: load.requestsPerSec,
     failures: load.non2xx + load.errors + load.timeouts,
     rssMb: { first: samples[0], last: samples.at(-1), max: Math.max(...samples), samples },
   };
@@ -187,6 +187,8 @@ function compare(results) {
   return comparisons;
 }
 
+// Other work on the machine skews every figure here: the load average says how much there was.
+const loadAverageBefore = loadavg()[0];
 if (pinned) pinSelf(LOAD_CPU);
 const upstream = await startUpstream(LOAD_CPU);
 const results = [];
@@ -211,7 +213,12 @@ console.log(
       bench: 'gateway',
       // this machine's speed now: read the timings with it (bench/lib/machine.js)
       machineReferenceMs: machineReferenceMs(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        node: process.version,
+        loadAverage1m: { before: loadAverageBefore, after: loadavg()[0] },
+      },
       placement: pinned
         ? 'target on CPU 1; load generator (autocannon, in this process) and upstream on CPU 0'
         : 'not pinned: every process on any CPU',

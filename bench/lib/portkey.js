@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startProcess } from './processes.js';
+import { freePort, startProcess } from './processes.js';
 
 export const PORTKEY_VERSION = '1.15.2';
 const folder = path.join(tmpdir(), `promptops-bench-portkey-${PORTKEY_VERSION}`);
@@ -35,13 +35,15 @@ export function installPortkey() {
   }
 }
 
-/** Starts Portkey on `port` (it takes no port 0) pinned to `cpu`, once it says it is ready. */
-export function startPortkey(port, cpu) {
-  return startProcess(process.execPath, [server, `--port=${port}`, '--headless'], {
+/** Starts Portkey on a free port (it takes no port 0) pinned to `cpu`, once it says it is ready. */
+export async function startPortkey(cpu) {
+  const port = await freePort();
+  const started = await startProcess(process.execPath, [server, `--port=${port}`, '--headless'], {
     cwd: folder,
     cpu,
     ready: /Ready for connections/,
   });
+  return { ...started, port };
 }
 
 /** The request a client sends through Portkey to an OpenAI-compatible server at `upstreamPort`. */
