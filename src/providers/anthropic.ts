@@ -3,7 +3,7 @@ import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from './
 
 const DEFAULT_MAX_TOKENS = 1024;
 
-/** Anthropic's Messages API over plain fetch. */
+/** Anthropic's Messages API over HTTP (providers/http.ts). */
 export class AnthropicProvider implements ModelProvider {
   constructor(
     readonly name: string,

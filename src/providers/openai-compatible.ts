@@ -2,7 +2,7 @@ import { ProviderError, postJson } from './http.js';
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from './types.js';
 
 /**
- * OpenAI Chat Completions over plain fetch. Covers OpenAI and every server that speaks its API
+ * OpenAI Chat Completions over HTTP (providers/http.ts). Covers OpenAI and every server that speaks its API
  * (vLLM, Ollama, llama.cpp server, LM Studio). No SDK: retries, timeouts and key handling are ours,
  * in one place, for every provider.
  */
