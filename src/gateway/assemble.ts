@@ -73,6 +73,7 @@ export async function assembleGateway(
   });
   const gateway = new Gateway({
     project: source.project,
+    environments: options.environments,
     defaultEnvironment: options.defaultEnvironment,
     served,
     dependencies: project,

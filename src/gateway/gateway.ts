@@ -34,6 +34,8 @@ export interface GatewayRunResult<T = unknown> extends RunResult<T> {
 
 export interface GatewayOptions {
   project: string;
+  /** The environments this gateway serves. */
+  environments: readonly string[];
   /** The environment a request that names none is served from. */
   defaultEnvironment: string;
   served: ServedPrompts;
@@ -102,6 +104,13 @@ export class Gateway {
    */
   pick(request: Pick<GatewayRunRequest, 'prompt' | 'environment' | 'version' | 'stickyKey'>): Choice {
     const environment = request.environment ?? this.options.defaultEnvironment;
+    if (!this.options.environments.includes(environment)) {
+      throw new PromptOpsError(
+        'PO_ERR_LABEL_NOT_FOUND',
+        `this gateway serves environments ${this.options.environments.join(', ')}, not "${environment}"`,
+        { environment, environments: this.options.environments },
+      );
+    }
     if (request.version !== undefined) {
       return { record: this.exact(request.prompt, request.version), environment, arm: 'stable' };
     }
