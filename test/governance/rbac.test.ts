@@ -69,7 +69,12 @@ describe('roles and permissions', () => {
     for (const permission of changes) expect(allows(['runtime'], permission), permission).toBe(false);
     expect(allows(['runtime'], 'prompt.run')).toBe(true);
     expect(allows(['runtime'], 'trace.write')).toBe(true);
-    expect(ROLES.filter((r) => allows([r], 'prompt.run'))).toEqual(['runtime', 'author', 'releaser', 'admin']);
+    expect(ROLES.filter((r) => allows([r], 'prompt.run'))).toEqual([
+      'runtime',
+      'author',
+      'releaser',
+      'admin',
+    ]);
   });
 
   it('only admins override policy and manage tokens and roles', () => {

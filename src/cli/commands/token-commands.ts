@@ -24,7 +24,10 @@ const create = declare({
   description: 'mint a token for a subject (next to the database this bootstraps the first admin)',
   options: [
     ['--subject <who>', 'who the token acts for (a person or a service)'],
-    ['--role <role...>', 'grant roles in this project too: viewer, runtime, author, reviewer, releaser, ci, admin'],
+    [
+      '--role <role...>',
+      'grant roles in this project too: viewer, runtime, author, reviewer, releaser, ci, admin',
+    ],
     ['--name <name>', 'a label for the token (default cli)'],
     ['--expires <when>', 'a duration (30d, 12h) or a date'],
     ['--author <who>', 'who creates it (local mode)'],
