@@ -114,6 +114,12 @@ export interface Operation {
   timeoutMs?: number;
   /** What the server's auth caches must forget after the operation (a grant, a revoke). */
   invalidates?: (args: readonly unknown[], result: unknown) => { subject?: string; tokenId?: string };
+  /**
+   * The answer carries the project's revision (its audit head), sent as its ETag. A request whose
+   * `If-None-Match` names the current revision gets 304 Not Modified: at once, or after holding it
+   * up to the query's `wait` seconds for the revision to move (then 200 with the new answer).
+   */
+  revisionOf?: (result: unknown) => number;
   /** A store error that means a bad request over HTTP, and the code it is answered with. */
   refusals?: Partial<Record<ErrorCode, ErrorCode>>;
 }

@@ -133,6 +133,8 @@ export const TraceSchema = Type.Unsafe<Trace>({
       properties: { number: Count, hash: Str },
     },
     environment: { type: ['string', 'null'] },
+    // Optional: traces written before the arm was recorded read as null.
+    arm: { enum: ['stable', 'canary', null] },
     status: { enum: ['ok', 'error', 'held'] },
     error: {
       anyOf: [
@@ -156,6 +158,8 @@ export const TraceFilterSchema = Type.Object({
   /** Only this version number of the prompt. */
   version: Type.Optional(Type.Integer()),
   environment: Type.Optional(Plain),
+  /** Only traces a gateway routed to this canary arm. */
+  arm: Type.Optional(Type.Enum(['stable', 'canary'])),
   /** Started at or after / before this time (ISO 8601, as traces record it). */
   since: Type.Optional(Plain),
   until: Type.Optional(Plain),

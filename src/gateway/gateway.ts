@@ -87,6 +87,7 @@ export class Gateway {
       prompt: record.prompt,
       version: record.number,
       environment,
+      arm,
       input: request.input,
       ...(request.metadata ? { metadata: request.metadata } : {}),
       ...(request.history ? { history: request.history } : {}),

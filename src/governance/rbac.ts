@@ -5,9 +5,10 @@ import { PromptOpsError } from '../errors.js';
  * `ci` is the service account that runs a change's checks: recording check results is its job
  * alone (and an admin's), so no author can post green checks for a change they never ran. Asking
  * the control plane to run them (`cr.run_checks`) is open to authors and CI alike: the server, not
- * the caller, produces those results.
+ * the caller, produces those results. `runtime` is what a gateway or an application holds: it may
+ * read, run prompts and write their traces, and change nothing.
  */
-export const ROLES = ['viewer', 'author', 'reviewer', 'releaser', 'ci', 'admin'] as const;
+export const ROLES = ['viewer', 'runtime', 'author', 'reviewer', 'releaser', 'ci', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Everything a route can require. Reading is one permission; each kind of change is its own. */
@@ -33,6 +34,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ['read'],
+  runtime: ['read', 'trace.write', 'prompt.run'],
   author: [
     'read',
     'version.push',
@@ -42,9 +44,10 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'cr.close',
     'cr.run_checks',
     'trace.write',
+    'prompt.run',
   ],
   reviewer: ['read', 'cr.review', 'review.decide'],
-  releaser: ['read', 'release.create', 'release.rollback', 'trace.write'],
+  releaser: ['read', 'release.create', 'release.rollback', 'trace.write', 'prompt.run'],
   ci: ['read', 'cr.check', 'cr.run_checks'],
   admin: PERMISSIONS,
 };

@@ -21,6 +21,8 @@ export interface Trace {
   prompt: string;
   version: { number: number; hash: string };
   environment: string | null;
+  /** The canary arm a gateway routed the request to; null when no gateway routed it. */
+  arm: 'stable' | 'canary' | null;
   /** `held`: a guardrail escalated the request to human review. */
   status: 'ok' | 'error' | 'held';
   error: { code: string; message: string } | null;

@@ -23,6 +23,8 @@ export interface RunRequest {
   environment?: string;
   /** An exact version number. */
   version?: number;
+  /** The canary arm a gateway routed the request to: recorded on the trace. */
+  arm?: 'stable' | 'canary';
   metadata?: Record<string, string>;
   /** Earlier turns, inserted where the template says `{{history}}` (or before the last user turn). */
   history?: ChatMessage[];
@@ -99,6 +101,8 @@ type HeldRequest = {
     prompt: string;
     version: number;
     environment: string | null;
+    /** Absent in reviews held before traces recorded the arm. */
+    arm?: 'stable' | 'canary' | null;
     input: unknown;
     metadata: Record<string, string>;
   };
@@ -134,6 +138,7 @@ export async function deliverDecision<T>(deps: PipelineDeps, review: ReviewRecor
       input: held.request.input,
       metadata: held.request.metadata,
       ...(held.request.environment ? { environment: held.request.environment } : {}),
+      ...(held.request.arm ? { arm: held.request.arm } : {}),
       approvedReview: { id: review.id, stage: 'input', decidedBy },
     });
   }
@@ -186,6 +191,7 @@ function traceDecision(
     prompt: record.prompt,
     version: { number: record.number, hash: record.hash },
     environment: held.request.environment,
+    arm: held.request.arm ?? null,
     status: isApproved ? 'ok' : 'error',
     error,
     startedAt: new Date().toISOString(),

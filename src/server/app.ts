@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { Access } from './access.js';
 import { TokenChecker } from './auth.js';
 import { registerGatewayRoutes, type ServedGateway } from './gateway-routes.js';
+import { RevisionWatch } from './revision-watch.js';
 import { registerOperations } from './routes.js';
 
 /** What the control-plane server is built from. */
@@ -76,6 +77,13 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     ...(options.now ? { now: options.now } : {}),
     forgetToken: (tokenId) => tokens.forget(tokenId),
   });
+  // A project's revision is its audit head: the newest entry's sequence number, 0 before any.
+  const revisions = new RevisionWatch({
+    read: async (project) => (await store.forProject(project).listAudit({ limit: 1 }))[0]?.seq ?? 0,
+    onError: (err) => app.log.warn({ err }, 'reading a revision failed'),
+  });
+  // Before the server stops taking connections: a held long-poll is let go (304), not waited for.
+  app.addHook('preClose', async () => revisions.close());
   let draining = false;
 
   await store.ensureProject(options.project, 'promptops-server');
@@ -85,6 +93,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     store,
     tokens,
     access,
+    revisions,
     ...(options.runChecks ? { runChecks: options.runChecks } : {}),
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Operation, ServerContext, WireRequest } from '../api/operation.js';
 import { OPERATIONS } from '../api/operations.js';
 import { argsOf } from '../api/wire.js';
@@ -6,12 +6,15 @@ import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { Access } from './access.js';
 import { type Caller, retryAfterSeconds, type TokenChecker } from './auth.js';
+import type { RevisionWatch } from './revision-watch.js';
 
 /** What the operation routes are served with. */
 export interface RouteDeps {
   store: Store;
   tokens: TokenChecker;
   access: Access;
+  /** Wakes the requests that wait for a project's revision to move (`revisionOf` operations). */
+  revisions: RevisionWatch;
   /** Runs a change request's checks as the control plane (`runChecks`). */
   runChecks?: ServerContext['runChecks'];
 }
@@ -25,9 +28,36 @@ export function registerOperations(app: FastifyInstance, deps: RouteDeps): void 
 /** The OpenAPI response of an operation (documentation only: replies are not serialised through it). */
 function documented(op: Operation) {
   const status = op.status ?? 200;
-  return status === 204 || !op.output
-    ? { [status]: { description: 'No content', type: 'null' } }
-    : { [status]: { description: 'Success', ...op.output } };
+  if (status === 204 || !op.output) return { [status]: { description: 'No content', type: 'null' } };
+  if (!op.revisionOf) return { [status]: { description: 'Success', ...op.output } };
+  return {
+    [status]: {
+      description: 'Success; the ETag is the revision, quoted',
+      ...op.output,
+      headers: { ETag: { type: 'string', description: 'The revision, quoted: "42"' } },
+    },
+    304: {
+      description:
+        'Not Modified: the revision is still the one If-None-Match names (at once, or after `wait` seconds without a change)',
+      type: 'null',
+    },
+  };
+}
+
+/** The request headers an operation reads, documented (never validated: a request carries many others). */
+function documentedHeaders(op: Operation) {
+  if (!op.revisionOf) return {};
+  return {
+    headers: {
+      type: 'object',
+      properties: {
+        'if-none-match': {
+          type: 'string',
+          description: 'The ETag of the answer the client holds: 304 while the revision is unchanged',
+        },
+      },
+    },
+  };
 }
 
 function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest, Caller>): RouteOptions {
@@ -42,7 +72,10 @@ function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest
       ...(op.query ? { querystring: op.query } : {}),
     },
     config: {
-      swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, response: documented(op) }, url }),
+      swaggerTransform: ({ schema, url }) => ({
+        schema: { ...schema, ...documentedHeaders(op), response: documented(op) },
+        url,
+      }),
     },
     // Authentication comes before the body is parsed or validated, and authorization before it is
     // validated: a caller without a token (or without the permission) gets 401 (or 403), never a
@@ -69,18 +102,46 @@ function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest
         project: name,
         ...(deps.runChecks ? { runChecks: deps.runChecks } : {}),
       };
-      const result = await run(
-        op,
-        store.forProject(name),
-        callers.get(request)!,
-        wire,
-        access.invalidate,
-        server,
-      );
+      const answer = () =>
+        run(op, store.forProject(name), callers.get(request)!, wire, access.invalidate, server);
+      if (op.revisionOf) return answerRevisioned(op.revisionOf, request, reply, deps.revisions, name, answer);
+      const result = await answer();
       reply.status(op.status ?? 200);
       return op.status === 204 ? reply.send() : reply.send(result ?? null);
     },
   };
+}
+
+/**
+ * Answers an operation whose result carries the project's revision: 304 while the revision is the
+ * one `If-None-Match` names, once `wait` seconds pass without a change (or the server shuts down);
+ * otherwise 200 with the answer and its revision as the ETag. The unchanged case costs one cheap
+ * read of the revision, never the answer.
+ */
+async function answerRevisioned(
+  revisionOf: (result: unknown) => number,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  revisions: RevisionWatch,
+  project: string,
+  answer: () => Promise<unknown>,
+) {
+  const held = heldRevision(request.headers['if-none-match']);
+  if (held !== undefined && (await revisions.read(project)) === held) {
+    const waitSeconds = Number((request.query as { wait?: string }).wait ?? 0);
+    const moved = waitSeconds > 0 ? await revisions.changed(project, held, waitSeconds * 1000) : null;
+    if (moved === null) return reply.header('etag', `"${held}"`).status(304).send();
+  }
+  const result = await answer();
+  const revision = revisionOf(result);
+  reply.header('etag', `"${revision}"`);
+  return revision === held ? reply.status(304).send() : reply.status(200).send(result);
+}
+
+/** The revision an `If-None-Match` header names (`"42"`, or weak `W/"42"`); undefined for any other. */
+function heldRevision(header: string | undefined): number | undefined {
+  const match = header?.trim().match(/^(?:W\/)?"(\d{1,15})"$/);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Runs one operation: the store method's arguments from the request, one call, the result as it travels. */

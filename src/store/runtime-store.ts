@@ -30,7 +30,10 @@ export class RuntimeStore {
     private readonly audit: AuditLog,
   ) {}
 
-  /** Appends traces in one transaction (the trace queue calls this with batches). */
+  /**
+   * Appends traces in one transaction (the trace queue calls this with batches). Idempotent: a trace
+   * whose id is already stored is skipped, so a replayed batch writes only what is new.
+   */
   async writeTraces(traces: readonly Trace[]): Promise<void> {
     if (traces.length === 0) return;
     const { runBatch } = this.ctx.engine;
@@ -48,22 +51,27 @@ export class RuntimeStore {
     const queries = [];
     for (let i = 0; i < traces.length; i += 50) {
       queries.push(
-        db.insertInto('traces').values(
-          traces.slice(i, i + 50).map((t) => ({
-            id: t.id,
-            project: t.project,
-            prompt: t.prompt,
-            version_number: t.version.number,
-            version_hash: t.version.hash,
-            environment: t.environment,
-            status: t.status,
-            error_code: t.error?.code ?? null,
-            model: t.model,
-            started_at: t.startedAt,
-            duration_ms: storableReal(t.timings.total),
-            record: JSON.stringify(t),
-          })),
-        ),
+        db
+          .insertInto('traces')
+          .values(
+            traces.slice(i, i + 50).map((t) => ({
+              id: t.id,
+              project: t.project,
+              prompt: t.prompt,
+              version_number: t.version.number,
+              version_hash: t.version.hash,
+              environment: t.environment,
+              arm: t.arm ?? null,
+              status: t.status,
+              error_code: t.error?.code ?? null,
+              model: t.model,
+              started_at: t.startedAt,
+              duration_ms: storableReal(t.timings.total),
+              record: JSON.stringify(t),
+            })),
+          )
+          // A spool replays a batch after a crash: a trace already stored stays as it is, once.
+          .onConflict((conflict) => conflict.column('id').doNothing()),
       );
     }
     return queries;
@@ -75,6 +83,7 @@ export class RuntimeStore {
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.version !== undefined) query = query.where('version_number', '=', filter.version);
     if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment);
+    if (filter.arm !== undefined) query = query.where('arm', '=', filter.arm);
     // Traces record toISOString() times; the bounds are written the same way so text order is time order.
     if (filter.since !== undefined)
       query = query.where('started_at', '>=', new Date(filter.since).toISOString());
@@ -85,7 +94,7 @@ export class RuntimeStore {
       .orderBy('id')
       .limit(filter.limit ?? 50)
       .execute();
-    return rows.map((r) => JSON.parse(r.record) as Trace);
+    return rows.map((r) => toTrace(r.record));
   }
 
   /** One trace by id; PO_ERR_TRACE_NOT_FOUND when this project has none with that id. */
@@ -103,7 +112,7 @@ export class RuntimeStore {
         { id },
       );
     }
-    return JSON.parse(row.record) as Trace;
+    return toTrace(row.record);
   }
 
   async createReview(
@@ -313,4 +322,10 @@ function toReview(row: Database['reviews']): ReviewRecord {
  */
 function storableReal(value: number): number {
   return Math.abs(value) < 1e-30 ? 0 : value;
+}
+
+/** A stored trace record; one written before traces recorded the arm reads as no gateway's (null). */
+function toTrace(record: string): Trace {
+  const trace = JSON.parse(record) as Omit<Trace, 'arm'> & { arm?: Trace['arm'] };
+  return { ...trace, arm: trace.arm ?? null };
 }

@@ -53,6 +53,7 @@ export interface Database {
     version_number: number;
     version_hash: string;
     environment: string | null;
+    arm: 'stable' | 'canary' | null;
     status: 'ok' | 'error' | 'held';
     error_code: string | null;
     model: string | null;

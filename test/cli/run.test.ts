@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
 import { runCli, useTempDir } from '../helpers.js';
+import { traceRecord } from '../store/fixtures.js';
 
 const dir = useTempDir({ examples: true });
 
@@ -102,6 +104,36 @@ describe('promptops run and traces', () => {
     expect(bad.stderr).toContain('--since takes a duration back from now');
     const orphan = await runCli(['traces', '--version', '1'], { cwd: dir() });
     expect(orphan.stderr).toContain('--version needs --prompt');
+  });
+
+  it('filters traces by the canary arm a gateway routed them to, and shows the arm', async () => {
+    const store = await openStore('sqlite:.promptops/registry.db', dir(), { project: 'acme-support' });
+    const at = new Date().toISOString();
+    const routed = (id: string, arm: 'stable' | 'canary' | null) =>
+      traceRecord(id, { project: 'acme-support', environment: 'production', startedAt: at, arm });
+    await store.writeTraces([
+      routed('t-stable', 'stable'),
+      routed('t-canary', 'canary'),
+      routed('t-none', null),
+    ]);
+    await store.close();
+    const ids = async (...args: string[]) =>
+      (
+        JSON.parse((await runCli(['traces', '--json', ...args], { cwd: dir() })).stdout).traces as {
+          id: string;
+        }[]
+      )
+        .map((t) => t.id)
+        .sort();
+    expect(await ids('--arm', 'canary')).toEqual(['t-canary']);
+    expect(await ids('--arm', 'stable', '--env', 'production')).toEqual(['t-stable']);
+    expect(await ids()).toEqual(['t-canary', 't-none', 't-stable']);
+    const table = await runCli(['traces', '--arm', 'canary'], { cwd: dir() });
+    expect(table.stdout).toContain('production (canary)');
+    expect((await runCli(['traces', 'show', 't-canary'], { cwd: dir() })).stdout).toMatch(/arm\s+canary/);
+    const bad = await runCli(['traces', '--arm', 'blue'], { cwd: dir() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--arm must be stable or canary, not "blue"');
   });
 
   it('says which environment variable to set for a provider key, and never prints a key', async () => {

@@ -12,26 +12,28 @@ import {
 } from '../../src/governance/rbac.js';
 
 describe('roles and permissions', () => {
-  it('has six roles, least to most powerful', () => {
-    expect(ROLES).toEqual(['viewer', 'author', 'reviewer', 'releaser', 'ci', 'admin']);
+  it('has seven roles, least to most powerful', () => {
+    expect(ROLES).toEqual(['viewer', 'runtime', 'author', 'reviewer', 'releaser', 'ci', 'admin']);
   });
 
   it('grants each role exactly its permissions', () => {
     const table = Object.fromEntries(ROLES.map((role) => [role, [...grantsOf(role)].sort()]));
     expect(table).toEqual({
       viewer: ['read'],
+      runtime: ['prompt.run', 'read', 'trace.write'],
       author: [
         'cr.close',
         'cr.open',
         'cr.run_checks',
         'label.set',
+        'prompt.run',
         'read',
         'trace.write',
         'version.archive',
         'version.push',
       ],
       reviewer: ['cr.review', 'read', 'review.decide'],
-      releaser: ['read', 'release.create', 'release.rollback', 'trace.write'],
+      releaser: ['prompt.run', 'read', 'release.create', 'release.rollback', 'trace.write'],
       ci: ['cr.check', 'cr.run_checks', 'read'],
       admin: [...PERMISSIONS].sort(),
     });
@@ -60,6 +62,19 @@ describe('roles and permissions', () => {
     expect(allows(['ci'], 'version.push')).toBe(false);
     expect(allows(['ci'], 'release.create')).toBe(false);
     expect(allows(['ci'], 'cr.review')).toBe(false);
+  });
+
+  it('the runtime role runs prompts and writes traces but changes nothing', () => {
+    const changes = PERMISSIONS.filter((p) => !['read', 'trace.write', 'prompt.run'].includes(p));
+    for (const permission of changes) expect(allows(['runtime'], permission), permission).toBe(false);
+    expect(allows(['runtime'], 'prompt.run')).toBe(true);
+    expect(allows(['runtime'], 'trace.write')).toBe(true);
+    expect(ROLES.filter((r) => allows([r], 'prompt.run'))).toEqual([
+      'runtime',
+      'author',
+      'releaser',
+      'admin',
+    ]);
   });
 
   it('only admins override policy and manage tokens and roles', () => {

@@ -92,6 +92,7 @@ export function traceRecord(id: string, over: Partial<Trace> = {}): Trace {
     prompt: 'summarize',
     version: { number: 1, hash: 'a'.repeat(64) },
     environment: null,
+    arm: null,
     status: 'ok',
     error: null,
     startedAt: '2026-12-07T10:00:00.000Z',

@@ -772,11 +772,16 @@ export function describeRegistryStore(engine: string, open: OpenRegistry): void 
       beforeEach(async () => {
         await store.writeTraces([
           traceOf('t1', { startedAt: '2026-12-07T09:00:00.000Z' }),
-          traceOf('t2', { version: { number: 2, hash: 'b'.repeat(64) }, environment: 'production' }),
+          traceOf('t2', {
+            version: { number: 2, hash: 'b'.repeat(64) },
+            environment: 'production',
+            arm: 'canary',
+          }),
           traceOf('t3', {
             status: 'error',
             startedAt: '2026-12-07T11:30:00.000Z',
             environment: 'production',
+            arm: 'stable',
           }),
           traceOf('t4', { prompt: 'other', version: { number: 2, hash: 'c'.repeat(64) } }),
         ]);
@@ -798,12 +803,44 @@ export function describeRegistryStore(engine: string, open: OpenRegistry): void 
         expect(await ids({ until: '2026-12-07T10:30:00+01:00' })).toEqual(['t1']);
       });
 
+      it('filters by the canary arm a gateway routed the run to', async () => {
+        expect(await ids({ arm: 'canary' })).toEqual(['t2']);
+        expect(await ids({ arm: 'stable', environment: 'production' })).toEqual(['t3']);
+        expect((await store.getTrace('t2')).arm).toBe('canary');
+        expect((await store.getTrace('t1')).arm).toBeNull();
+      });
+
+      it('stores each trace once when a batch is written again (a replayed spool)', async () => {
+        const before = await ids({});
+        const stored = await store.getTrace('t1');
+        await store.writeTraces([
+          traceOf('t1', { startedAt: '2026-12-07T09:00:00.000Z' }),
+          traceOf('t4', {}),
+        ]);
+        expect(await ids({})).toEqual(before);
+        expect(await store.getTrace('t1')).toEqual(stored);
+      });
+
+      it('stores the new traces of a batch that mixes them with stored ones', async () => {
+        await store.writeTraces([
+          traceOf('t1', { status: 'error' }),
+          traceOf('t5', { arm: 'canary' }),
+          traceOf('t3', {}),
+          traceOf('t6', {}),
+        ]);
+        expect(await ids({})).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
+        // A replay never rewrites what was stored first.
+        expect((await store.getTrace('t1')).status).toBe('ok');
+        expect((await store.getTrace('t5')).arm).toBe('canary');
+      });
+
       it('reads one trace by id, and names a missing one', async () => {
         expect(await store.getTrace('t3')).toEqual(
           traceOf('t3', {
             status: 'error',
             startedAt: '2026-12-07T11:30:00.000Z',
             environment: 'production',
+            arm: 'stable',
           }),
         );
         expect(await promptOpsRejection(store.getTrace('nope'))).toMatchObject({

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { promptItem, promptOpsRejection } from './fixtures.js';
+import { promptItem, promptOpsRejection, traceRecord } from './fixtures.js';
 import { openSqliteHarness } from './harness.js';
 import { describeRegistryStore } from './registry-store.suite.js';
 import { raceInProcesses } from './workers.js';
@@ -21,6 +21,30 @@ describe('registry store (sqlite file handling)', () => {
 
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a trace stored before traces recorded the arm as one no gateway routed (arm null)', async () => {
+    const file = path.join(dir, 'registry.db');
+    await (await openStore(`sqlite:${file}`, dir, { project: 'acme' })).close();
+    // Back to the database as the release before the arm left it, with one trace of that time.
+    const db = new Sqlite(file);
+    const { arm: _arm, ...old } = traceRecord('old-trace');
+    db.exec("ALTER TABLE traces DROP COLUMN arm; DELETE FROM kysely_migration WHERE name = '008-trace-arm'");
+    db.pragma('user_version = 7');
+    db.prepare(
+      `INSERT INTO traces (id, project, prompt, version_number, version_hash, environment, status,
+        error_code, model, started_at, duration_ms, record) VALUES (?, 'acme', ?, 1, ?, NULL, 'ok', NULL, NULL, ?, 1, ?)`,
+    ).run(old.id, old.prompt, old.version.hash, old.startedAt, JSON.stringify(old));
+    db.close();
+
+    const store = await openStore(`sqlite:${file}`, dir, { project: 'acme' });
+    try {
+      expect(await store.getTrace('old-trace')).toEqual(traceRecord('old-trace'));
+      expect((await store.listTraces({})).map((t) => t.arm)).toEqual([null]);
+      expect(await store.listTraces({ arm: 'stable' })).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('creates the database file and its folder on first use, relative to the project root', async () => {

@@ -18,6 +18,7 @@ import {
   ReleaseRecordSchema,
   RollbackInputSchema,
   Str,
+  wholeNumberText,
 } from '../schemas.js';
 import { filterOf } from '../wire.js';
 import { actor, body, filter, list, P, path } from './shorthand.js';
@@ -119,9 +120,18 @@ export const RELEASE_OPERATIONS: OperationTable<
     permission: 'read',
     tag: 'releases',
     summary:
-      'What an environment serves now: per prompt the stable version and any canary, with their specs, and a revision that changes whenever they may have',
+      'What an environment serves now: per prompt the stable version and any canary, with their specs, and a revision that changes whenever they may have (the ETag; with If-None-Match and `wait` seconds, a long-poll for the next one)',
+    query: closed({
+      wait: Type.Optional(
+        Object.assign(wholeNumberText('^(?:[0-9]|[1-5][0-9]|60)$'), {
+          description:
+            'With If-None-Match: how long to wait for the revision to change before answering 304 (seconds, 0 to 60; default 0)',
+        }),
+      ),
+    }),
     output: EnvironmentSnapshotSchema,
     args: [path('environment')],
+    revisionOf: (result) => (result as { revision: number }).revision,
   },
   listPolicyExceptions: {
     method: 'GET',

@@ -50,6 +50,7 @@ export const RUNTIME_OPERATIONS: OperationTable<ServedBy<typeof RuntimeStore>> =
       status: Type.Optional(Type.Enum(['ok', 'error', 'held'])),
       version: Type.Optional(wholeNumberText('^[1-9][0-9]{0,8}$')),
       environment: Type.Optional(Str),
+      arm: Type.Optional(Type.Enum(['stable', 'canary'])),
       since: Type.Optional(Type.String({ format: 'date-time' })),
       until: Type.Optional(Type.String({ format: 'date-time' })),
       limit: Type.Optional(Limit),

@@ -24,7 +24,10 @@ const create = declare({
   description: 'mint a token for a subject (next to the database this bootstraps the first admin)',
   options: [
     ['--subject <who>', 'who the token acts for (a person or a service)'],
-    ['--role <role...>', 'grant roles in this project too: viewer, author, reviewer, releaser, ci, admin'],
+    [
+      '--role <role...>',
+      'grant roles in this project too: viewer, runtime, author, reviewer, releaser, ci, admin',
+    ],
     ['--name <name>', 'a label for the token (default cli)'],
     ['--expires <when>', 'a duration (30d, 12h) or a date'],
     ['--author <who>', 'who creates it (local mode)'],
@@ -56,7 +59,7 @@ const grant = declare({
   description: "give a subject (a token's subject, e.g. an email) a role in the project",
   arguments: [
     ['<subject>', 'who: the subject of their token'],
-    ['<role>', 'viewer, author, reviewer, releaser, ci or admin'],
+    ['<role>', 'viewer, runtime, author, reviewer, releaser, ci or admin'],
   ],
   options: [
     ['--author <who>', 'who grants it (local mode)'],

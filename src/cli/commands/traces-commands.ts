@@ -9,6 +9,7 @@ const traces = declare({
     ['--version <n>', 'only this version of --prompt'],
     ['--env <environment>', 'only requests served for this environment'],
     ['--status <status>', 'only ok, error or held'],
+    ['--arm <arm>', 'only requests a gateway routed to this canary arm: stable or canary'],
     ['--since <when>', 'only since then: a duration back (30m, 2h, 7d) or a date/time'],
     ['--until <when>', 'only before then: a duration back or a date/time'],
     ['-n, --limit <n>', 'how many (default 20)'],
@@ -18,6 +19,7 @@ const traces = declare({
     'promptops traces',
     'promptops traces -n 5 --prompt support-reply --status error --since 2h',
     'promptops traces --prompt support-reply --version 2 --env production --json',
+    'promptops traces --prompt support-reply --env production --arm canary --status error',
     'promptops traces show 1f0c…',
   ],
 });

@@ -7,6 +7,7 @@ import { color, formatWhen, print, printJson, table, truncate } from '../output.
 import type { ShowTraceOptions, TracesOptions } from './traces-commands.js';
 
 const STATUSES = ['ok', 'error', 'held'] as const;
+const ARMS = ['stable', 'canary'] as const;
 
 /**
  * A point in time from the command line: a duration back from `now` (`30m`, `2h`, `7d`) or a date
@@ -23,7 +24,7 @@ export function parseWhen(text: string, flag: string, now = Date.now()): string 
   );
 }
 
-/** `promptops traces`: recent executions, newest first, filtered by prompt, status, version, environment and time. */
+/** `promptops traces`: recent executions, newest first, filtered by prompt, status, version, environment, arm and time. */
 export async function traces(options: TracesOptions): Promise<number> {
   const filter: TraceFilter = { limit: parseLimit(options.limit, 20) };
   const status = options.status;
@@ -35,6 +36,12 @@ export async function traces(options: TracesOptions): Promise<number> {
       );
     }
     filter.status = status;
+  }
+  if (options.arm !== undefined) {
+    if (!isOneOf(options.arm, ARMS)) {
+      throw new PromptOpsError('PO_ERR_USAGE', `--arm must be ${ARMS.join(' or ')}, not "${options.arm}"`);
+    }
+    filter.arm = options.arm;
   }
   if (options.version !== undefined) {
     const version = Number(options.version.replace(/^@/, ''));
@@ -74,7 +81,8 @@ export async function traces(options: TracesOptions): Promise<number> {
         list.map((t) => [
           formatWhen(t.startedAt),
           `${t.prompt}@${t.version.number}`,
-          t.environment ?? '-',
+          // The arm a gateway routed the request to, beside the environment it served.
+          t.arm ? `${t.environment ?? '-'} (${t.arm})` : (t.environment ?? '-'),
           statusOf(t),
           t.model ?? '-',
           t.timings.total.toFixed(1),
@@ -110,6 +118,7 @@ function printTrace(t: Trace): void {
   print(`  ${t.prompt}@${t.version.number} ${color.dim(shortHash(t.version.hash))}  ${statusOf(t)}`);
   print(`  started     ${t.startedAt} (${formatWhen(t.startedAt)})`);
   print(`  environment ${t.environment ?? '-'}`);
+  if (t.arm) print(`  arm         ${t.arm} (routed by a gateway)`);
   print(`  model       ${t.model ?? '- (no model call)'}`);
   print(
     `  usage       ${t.usage.inputTokens} in + ${t.usage.outputTokens} out tokens${t.costUsd === null ? '' : `, $${t.costUsd.toFixed(6)}`}`,

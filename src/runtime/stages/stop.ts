@@ -37,6 +37,7 @@ export async function stopAt(
           prompt: record.prompt,
           version: record.number,
           environment: request.environment ?? null,
+          arm: request.arm ?? null,
           input: request.input,
           metadata: request.metadata ?? {},
         },

@@ -35,6 +35,7 @@ export function recordTrace(
     prompt: record.prompt,
     version: { number: record.number, hash: record.hash },
     environment: request.environment ?? null,
+    arm: request.arm ?? null,
     status,
     error,
     startedAt: run.startedAt,

@@ -6,6 +6,7 @@ import * as evalRuns from './004-eval-runs.js';
 import * as responseCache from './005-response-cache.js';
 import * as audit from './006-audit.js';
 import * as governance from './007-governance.js';
+import * as traceArm from './008-trace-arm.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005-response-cache': responseCache,
   '006-audit': audit,
   '007-governance': governance,
+  '008-trace-arm': traceArm,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
