@@ -93,9 +93,13 @@ export async function assembleGateway(
   };
 }
 
-/** Snapshots read from the store itself: a new one whenever the revision moved. */
-function storeSnapshots(store: Pick<Store, 'snapshot'>) {
+/**
+ * Snapshots read from the store itself: the revision (the audit head, one cheap query) each poll,
+ * the whole snapshot only when it moved.
+ */
+function storeSnapshots(store: Pick<Store, 'snapshot' | 'listAudit'>) {
   return async (environment: string, known: number | null) => {
+    if (known !== null && ((await store.listAudit({ limit: 1 }))[0]?.seq ?? 0) === known) return null;
     const snapshot = await store.snapshot(environment);
     return snapshot.revision === known ? null : snapshot;
   };
