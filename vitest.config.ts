@@ -11,6 +11,7 @@ const PROCESS_TESTS = [
   'test/docs/sdk.test.ts',
   'test/store/**/*.test.ts',
   'test/eval/cache.test.ts',
+  'test/gateway/spool.test.ts',
   'test/eval/cli.test.ts',
   'test/eval/datasets.test.ts',
   'test/eval/embeddings.test.ts',

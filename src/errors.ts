@@ -64,6 +64,7 @@ export const ERROR_CATALOG = {
   PO_ERR_PROJECT_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_PROJECT_EXISTS: { status: 409, exit: 4 },
   PO_ERR_RATE_LIMITED: { status: 429, exit: 5 },
+  PO_ERR_SPOOL_LOCKED: { status: 409, exit: 4 },
   PO_ERR_INTERNAL: { status: 500, exit: 70 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
@@ -354,6 +355,10 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   PO_ERR_RATE_LIMITED: {
     meaning: 'The server refused the request: too many wrong tokens or token checks at once.',
     fix: 'Check the token and retry after the delay the message gives.',
+  },
+  PO_ERR_SPOOL_LOCKED: {
+    meaning: 'Another running process holds the trace spool directory (two gateways must not share one).',
+    fix: 'Give each gateway its own spool directory, or stop the process the message names.',
   },
   PO_ERR_INTERNAL: {
     meaning: 'An unexpected failure: a bug.',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ContractMutation } from '../contracts/input.js';
 import { PromptOpsError } from '../errors.js';
 import type { CompiledGuardrails, GuardrailResult } from '../guardrails/engine.js';
-import type { TraceQueue } from '../observe/trace-queue.js';
+import type { TraceSink } from '../observe/trace-sink.js';
 import type { ModelPrice } from '../providers/definitions.js';
 import type { CallDeps, ChatMessage, ProviderLookup, RetryPolicy, TokenUsage } from '../providers/index.js';
 import type { RegistryStore, ReviewRecord, VersionRecord } from '../store/index.js';
@@ -58,7 +58,7 @@ export interface PipelineDeps {
   resolver: Pick<VersionResolver, 'resolve'>;
   compiled: CompiledCache;
   lookup: ProviderLookup;
-  traces: TraceQueue | null;
+  traces: TraceSink | null;
   knowledge: KnowledgeSource | null;
   pricing: Readonly<Record<string, ModelPrice>>;
   retry: RetryPolicy;
