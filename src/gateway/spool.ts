@@ -48,6 +48,8 @@ export interface TraceSpoolStats extends TraceSinkStats {
   segments: number;
   /** Lines on disk that were not a trace (skipped, never shipped). */
   skipped: number;
+  /** Writes with their fdatasync (group commits): `recorded / commits` traces share one fsync. */
+  commits: number;
   /** The last sink failure's message, cleared by the next success. */
   lastShipError: string | null;
   lastWriteError: string | null;
@@ -69,6 +71,7 @@ export class TraceSpool implements TraceSink {
   private buffer: Trace[] = [];
   private timer: NodeJS.Timeout | null = null;
   private isCommitting = false;
+  private isCommitDue = false;
   private isClosing = false;
   private isStopped = false;
   private writer: Writer | null = null;
@@ -76,7 +79,7 @@ export class TraceSpool implements TraceSink {
   private writerSegment: number | null = null;
   private shipping: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<() => void>();
-  private readonly counters = { enqueued: 0, recorded: 0, shipped: 0, dropped: 0, skipped: 0 };
+  private readonly counters = { enqueued: 0, recorded: 0, shipped: 0, dropped: 0, skipped: 0, commits: 0 };
   /** Traces the writer is done with (on disk or refused): what `flush` waits for. */
   private settled = 0;
   /** Traces on disk not yet shipped, counted at open and kept since. */
@@ -176,9 +179,7 @@ export class TraceSpool implements TraceSink {
     const target = this.counters.enqueued;
     // Committed here, not on a timer: timers are unref'd, and a caller awaiting flush must keep the
     // process alive until its traces are on disk.
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (!this.isCommitting && !this.isStopped) void this.commit();
+    this.startCommit();
     while (this.settled < target && !this.isStopped) await this.change();
   }
 
@@ -225,48 +226,68 @@ export class TraceSpool implements TraceSink {
 
   /** Starts a commit in `ms` (never from inside `enqueue`: the caller is on a request path). */
   private commitSoon(ms: number): void {
-    if (this.isCommitting || this.isStopped) return;
-    if (this.timer && ms > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.commit();
-    }, ms);
-    this.timer.unref();
+    if (this.isCommitting || this.isStopped || this.isCommitDue) return;
+    if (ms > 0) {
+      if (this.timer) return;
+      this.timer = setTimeout(() => this.startCommit(), ms);
+      this.timer.unref();
+      return;
+    }
+    this.isCommitDue = true;
+    setImmediate(() => this.startCommit());
   }
 
-  /** The group commit: everything buffered goes out in one write and one fdatasync. */
+  private startCommit(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.isCommitDue = false;
+    if (!this.isCommitting && !this.isStopped) void this.commit();
+  }
+
+  /** The group commit: what is buffered goes out in one write and one fdatasync per `commitSize`. */
   private async commit(): Promise<void> {
     this.isCommitting = true;
     let failures = 0;
     while (this.buffer.length > 0 && !this.isStopped) {
       const taken = this.buffer;
       this.buffer = [];
-      const traces: Trace[] = [];
-      const lines: string[] = [];
-      for (const trace of taken) {
-        const line = serialise(trace);
-        if (line === null) {
-          this.drop(trace, 'unserialisable');
-          this.settled++;
-        } else {
-          traces.push(trace);
-          lines.push(line);
+      // In slices: under overload, one huge string per write costs more in garbage collection than
+      // the extra fdatasyncs do.
+      for (let i = 0; i < taken.length; i += this.commitSize) {
+        const error = await this.commitSlice(taken.slice(i, i + this.commitSize));
+        this.notify();
+        if (error === null) {
+          failures = 0;
+          continue;
         }
-      }
-      try {
-        if (lines.length > 0) await this.append(Buffer.from(`${lines.join('\n')}\n`), lines.length);
-        this.settled += lines.length;
-        failures = 0;
-      } catch (err) {
         // The disk refused (full, I/O error): keep the traces, in order, and try again later.
-        this.lastWriteError = errorMessage(err);
-        this.buffer = traces.concat(this.buffer);
+        this.lastWriteError = errorMessage(error);
+        this.buffer = taken.slice(i).concat(this.buffer);
         await sleep(this.delay(failures++));
+        break;
       }
-      this.notify();
     }
     this.isCommitting = false;
+  }
+
+  /** Serialises and appends one slice; returns the disk's error, if any (the slice is then not settled). */
+  private async commitSlice(slice: Trace[]): Promise<unknown> {
+    const lines: string[] = [];
+    const refused: Trace[] = [];
+    for (const trace of slice) {
+      const line = serialise(trace);
+      if (line === null) refused.push(trace);
+      else lines.push(line);
+    }
+    try {
+      if (lines.length > 0) await this.append(Buffer.from(`${lines.join('\n')}\n`), lines.length);
+    } catch (err) {
+      return err;
+    }
+    // Refused only now, so a slice retried after a disk error does not count its refusals twice.
+    for (const trace of refused) this.drop(trace, 'unserialisable');
+    this.settled += slice.length;
+    return null;
   }
 
   private async append(bytes: Buffer, count: number): Promise<void> {
@@ -295,6 +316,7 @@ export class TraceSpool implements TraceSink {
     writer.size += bytes.length;
     this.sizes.set(writer.segment, writer.size);
     this.counters.recorded += count;
+    this.counters.commits++;
     this.unshipped += count;
     this.diskBytes += bytes.length;
     this.lineEstimate = (this.lineEstimate * 7 + bytes.length / count) / 8;

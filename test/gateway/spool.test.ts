@@ -168,6 +168,20 @@ describe('TraceSpool', () => {
     await spool.close();
   });
 
+  it('counts a trace that is not JSON as dropped, and writes the others of its batch', async () => {
+    const store = fakeStore();
+    const reasons: string[] = [];
+    const spool = await open(tmp(), store, { onDrop: (_trace, reason) => reasons.push(reason) });
+    spool.enqueue(traceRecord('before'));
+    expect(spool.enqueue(traceRecord('poison', { metadata: { n: 1n as unknown as string } }))).toBe(true);
+    spool.enqueue(traceRecord('after'));
+    expect(await spool.drain(10_000)).toBe(true);
+    expect(store.ids()).toEqual(['before', 'after']);
+    expect(spool.stats).toMatchObject({ recorded: 2, dropped: 1, pending: 0 });
+    expect(reasons).toEqual(['unserialisable']);
+    await spool.close();
+  });
+
   it('refuses a second open of a directory another spool holds, with the holder named', async () => {
     const store = fakeStore();
     const first = await open(tmp(), store);

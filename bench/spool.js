@@ -1,0 +1,115 @@
+// The gateway's trace spool (src/gateway/spool.ts): what `enqueue` costs on the request path, and
+// how many traces per second reach the disk (written and fdatasynced in group commits) and the sink
+// (a no-op here, so the figure is the spool's own). Traces shaped like a pipeline's (~1.3 KB of
+// JSON). Prints JSON; uses the built dist/ (npm run build first).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machineReferenceMs } from './lib/machine.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { TraceSpool } = await import(path.join(root, 'dist', 'gateway', 'spool.js'));
+
+const guardrail = (name) => ({
+  name,
+  action: 'block',
+  isViolation: false,
+  score: 0,
+  reasons: [],
+  spans: [],
+  field: name === 'pii' ? 'message' : null,
+});
+const base = {
+  id: '',
+  project: 'acme',
+  prompt: 'support-reply',
+  version: { number: 7, hash: 'a'.repeat(64) },
+  environment: 'production',
+  status: 'ok',
+  error: null,
+  startedAt: '2026-12-07T10:00:00.000Z',
+  model: 'openai/gpt-4o-mini',
+  timings: {
+    resolve: 0.01,
+    validate: 0.02,
+    guardrails: 0.05,
+    render: 0.01,
+    model: 420,
+    output: 0.03,
+    total: 420.2,
+  },
+  usage: { inputTokens: 312, outputTokens: 58 },
+  costUsd: 0.000082,
+  input: { customer: 'Ada', message: 'I was charged twice for my order 1234, please help.' },
+  output: {
+    reply: 'We will refund the duplicate charge within 3 days.',
+    escalate: false,
+    category: 'billing',
+  },
+  mutations: [],
+  attempts: [{ model: 'openai/gpt-4o-mini', attempt: 1, durationMs: 420 }],
+  reasks: 0,
+  guardrails: ['prompt-injection', 'pii', 'pii', 'banned-terms', 'json-schema'].map(guardrail),
+  review: null,
+  metadata: { arm: 'stable', stickyKey: 'user-42' },
+};
+const traces = (count, from) =>
+  Array.from({ length: count }, (_, i) => ({ ...base, id: `trace-${from + i}` }));
+
+/**
+ * Offers `count` traces in bursts of `burst` (a server receives requests as separate events, so the
+ * writer runs between bursts), timing only the enqueue calls; then waits for disk and for the sink.
+ */
+async function measure(spool, count, burst, from) {
+  const input = traces(count, from);
+  let enqueueNs = 0n;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i += burst) {
+    const t = process.hrtime.bigint();
+    for (let j = i; j < Math.min(count, i + burst); j++) spool.enqueue(input[j]);
+    enqueueNs += process.hrtime.bigint() - t;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await spool.flush();
+  const recordedMs = Number(process.hrtime.bigint() - start) / 1e6;
+  await spool.drain(120_000);
+  const shippedMs = Number(process.hrtime.bigint() - start) / 1e6;
+  return { enqueueNs: Number(enqueueNs) / count, recordedMs, shippedMs };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'promptops-bench-spool-'));
+try {
+  const spool = await TraceSpool.open({ dir, sink: async () => {} });
+  await measure(spool, 20_000, 100, 0); // warm-up
+  const before = spool.stats;
+  const count = 200_000;
+  const burst = 100;
+  const run = await measure(spool, count, burst, 1_000_000);
+  const after = spool.stats;
+  await spool.close();
+  const commits = after.commits - before.commits;
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'trace-spool',
+        // this machine's speed now: read the timings with it (bench/lib/machine.js)
+        machineReferenceMs: machineReferenceMs(),
+        traces: count,
+        traceBytes: Buffer.byteLength(JSON.stringify(traces(1, 1_000_000)[0])),
+        offeredInBurstsOf: burst,
+        enqueueNsPerTrace: Math.round(run.enqueueNs),
+        recordedPerSec: Math.round(count / (run.recordedMs / 1000)),
+        shippedPerSec: Math.round(count / (run.shippedMs / 1000)),
+        fdatasyncs: commits,
+        tracesPerFdatasync: Math.round((after.recorded - before.recorded) / commits),
+        dropped: after.dropped,
+        note: 'no-op sink; recorded = written and fdatasynced; shipped = read back from disk and handed to the sink',
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
