@@ -104,7 +104,7 @@ try {
         fdatasyncs: commits,
         tracesPerFdatasync: Math.round((after.recorded - before.recorded) / commits),
         dropped: after.dropped,
-        note: 'no-op sink; recorded = written and fdatasynced; shipped = read back from disk and handed to the sink',
+        note: 'offered faster than the disk takes it, so the rates are capacities; no-op sink; recorded = written and fdatasynced; shipped = handed to the sink (from memory while it keeps up, else read back from disk)',
       },
       null,
       2,

@@ -55,6 +55,14 @@ export interface TraceSpoolStats extends TraceSinkStats {
   lastWriteError: string | null;
 }
 
+/** A group commit just written: where its lines are, and the traces they hold. */
+interface RecentCommit {
+  segment: number;
+  start: number;
+  end: number;
+  traces: Trace[];
+}
+
 interface Writer {
   handle: FileHandle;
   segment: number;
@@ -79,6 +87,10 @@ export class TraceSpool implements TraceSink {
   private writerSegment: number | null = null;
   private shipping: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<() => void>();
+  private recent: RecentCommit[] = [];
+  /** Where a commit's lines are encoded; written before the next commit starts, so it is reused. */
+  private scratch: Buffer = Buffer.allocUnsafe(256 * 1024);
+  private recentCount = 0;
   private readonly counters = { enqueued: 0, recorded: 0, shipped: 0, dropped: 0, skipped: 0, commits: 0 };
   /** Traces the writer is done with (on disk or refused): what `flush` waits for. */
   private settled = 0;
@@ -94,6 +106,7 @@ export class TraceSpool implements TraceSink {
   private readonly syncIntervalMs: number;
   private readonly commitSize: number;
   private readonly shipBatchSize: number;
+  private readonly recentLimit: number;
   private readonly backoff: { initialMs: number; maxMs: number };
 
   private constructor(
@@ -108,6 +121,7 @@ export class TraceSpool implements TraceSink {
     this.syncIntervalMs = options.syncIntervalMs ?? 10;
     this.commitSize = options.commitSize ?? 1024;
     this.shipBatchSize = options.shipBatchSize ?? 500;
+    this.recentLimit = 8 * this.shipBatchSize;
     this.backoff = options.backoff ?? { initialMs: 100, maxMs: 5000 };
   }
 
@@ -272,15 +286,25 @@ export class TraceSpool implements TraceSink {
 
   /** Serialises and appends one slice; returns the disk's error, if any (the slice is then not settled). */
   private async commitSlice(slice: Trace[]): Promise<unknown> {
-    const lines: string[] = [];
+    // Encoded straight into one reused buffer: no joined string, no fresh buffer per write.
+    let bytes = this.scratch;
+    let used = 0;
+    const written: Trace[] = [];
     const refused: Trace[] = [];
     for (const trace of slice) {
       const line = serialise(trace);
-      if (line === null) refused.push(trace);
-      else lines.push(line);
+      if (line === null) {
+        refused.push(trace);
+        continue;
+      }
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8, and the newline one.
+      if (used + line.length * 3 + 1 > bytes.length) bytes = this.grow(used + line.length * 3 + 1);
+      used += bytes.write(line, used);
+      bytes[used++] = 10;
+      written.push(trace);
     }
     try {
-      if (lines.length > 0) await this.append(Buffer.from(`${lines.join('\n')}\n`), lines.length);
+      if (written.length > 0) await this.append(bytes.subarray(0, used), written);
     } catch (err) {
       return err;
     }
@@ -290,7 +314,15 @@ export class TraceSpool implements TraceSink {
     return null;
   }
 
-  private async append(bytes: Buffer, count: number): Promise<void> {
+  private grow(size: number): Buffer {
+    const bigger = Buffer.allocUnsafe(Math.max(size, this.scratch.length * 2));
+    this.scratch.copy(bigger);
+    this.scratch = bigger;
+    return bigger;
+  }
+
+  private async append(bytes: Buffer, traces: Trace[]): Promise<void> {
+    const count = traces.length;
     if (this.writer && this.writer.size > 0 && this.writer.size + bytes.length > this.segmentLimit) {
       await this.writer.handle.close();
       this.writer = null;
@@ -313,6 +345,7 @@ export class TraceSpool implements TraceSink {
       await writer.handle.truncate(writer.size).catch(() => {});
       throw err;
     }
+    this.remember({ segment: writer.segment, start: writer.size, end: writer.size + bytes.length, traces });
     writer.size += bytes.length;
     this.sizes.set(writer.segment, writer.size);
     this.counters.recorded += count;
@@ -351,6 +384,9 @@ export class TraceSpool implements TraceSink {
           } else await this.change();
           continue;
         }
+        const fromMemory = await this.shipFromMemory(segment, offset);
+        if (fromMemory === false) return;
+        if (fromMemory) continue;
         if (reader?.segment !== segment) {
           await reader?.handle.close();
           reader = { segment, handle: await open(segmentPath(this.options.dir, segment), 'r') };
@@ -374,6 +410,41 @@ export class TraceSpool implements TraceSink {
     } finally {
       await reader?.handle.close();
     }
+  }
+
+  /**
+   * Keeps what was just written in memory (up to `recentLimit` traces), so a shipper that keeps up
+   * sends it without reading and parsing it back; what falls out is read from disk as usual.
+   */
+  private remember(commit: RecentCommit): void {
+    this.recent.push(commit);
+    this.recentCount += commit.traces.length;
+    while (this.recentCount > this.recentLimit) this.recentCount -= this.recent.shift()?.traces.length ?? 0;
+  }
+
+  /** Ships the commit at the cursor from memory: null when it is not there, false when stopped. */
+  private async shipFromMemory(segment: number, offset: number): Promise<boolean | null> {
+    let commit = this.recent[0];
+    // Commits behind the cursor were shipped from disk.
+    while (commit && (commit.segment < segment || (commit.segment === segment && commit.start < offset))) {
+      this.recentCount -= commit.traces.length;
+      this.recent.shift();
+      commit = this.recent[0];
+    }
+    if (!commit || commit.segment !== segment || commit.start !== offset) return null;
+    // The cursor moves once the whole commit is shipped: a restart midway sends duplicates, never gaps.
+    for (let i = 0; i < commit.traces.length; i += this.shipBatchSize) {
+      const batch = commit.traces.slice(i, i + this.shipBatchSize);
+      if (!(await this.ship(batch))) return false;
+      this.counters.shipped += batch.length;
+      this.unshipped -= batch.length;
+    }
+    if (this.recent[0] === commit) {
+      this.recent.shift();
+      this.recentCount -= commit.traces.length;
+    }
+    await this.advance({ segment, offset: commit.end }, null);
+    return true;
   }
 
   private parse(lines: string[]): Trace[] {

@@ -95,9 +95,11 @@ describe('TraceSpool', () => {
     const store = fakeStore();
     store.down();
     const first = await open(tmp(), store, { segmentBytes: 4096 });
-    // In rounds: a segment rolls between writes, so this leaves several.
+    // In rounds: a segment rolls between writes, so this leaves several. Text beyond ASCII checks
+    // the encoding on its way to disk and back.
+    const sent = ids(0, 60).map((id) => traceRecord(id, { input: { customer: 'Zoë 🚀 日本', id } }));
     for (let round = 0; round < 6; round++) {
-      for (const id of ids(round * 10, 10)) first.enqueue(traceRecord(id));
+      for (const trace of sent.slice(round * 10, round * 10 + 10)) first.enqueue(trace);
       await first.flush();
     }
     await first.close(50);
@@ -109,7 +111,7 @@ describe('TraceSpool', () => {
     const second = await open(tmp(), store);
     expect(second.stats.pending).toBe(60);
     expect(await second.drain(10_000)).toBe(true);
-    expect(store.ids()).toEqual(ids(0, 60));
+    expect(store.received).toEqual(sent);
     await second.close();
     // Shipped segments are removed; only the cursor and nothing to ship remain.
     expect(await readSegments(path.join(tmp(), 'spool'))).toEqual([]);
