@@ -180,3 +180,25 @@ function isAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The traces on disk after the cursor: one per line. */
+export async function countLines(dir: string, cursor: Cursor, sizes: Map<number, number>): Promise<number> {
+  let count = 0;
+  for (const [segment, size] of sizes) {
+    const from = segment === cursor.segment ? cursor.offset : 0;
+    if (from >= size) continue;
+    const handle = await open(segmentPath(dir, segment), 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(size - from, 1024 * 1024));
+      for (let at = from; at < size; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - at), at);
+        if (bytesRead === 0) break;
+        for (let i = buffer.indexOf(10); i >= 0 && i < bytesRead; i = buffer.indexOf(10, i + 1)) count++;
+        at += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return count;
+}

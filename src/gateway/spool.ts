@@ -4,6 +4,7 @@ import type { TraceSink, TraceSinkStats } from '../observe/trace-sink.js';
 import {
   acquireLock,
   type Cursor,
+  countLines,
   listSegments,
   readCursor,
   readLines,
@@ -230,7 +231,11 @@ export class TraceSpool implements TraceSink {
 
   private drop(trace: Trace, reason: 'full' | 'closed' | 'unserialisable'): false {
     this.counters.dropped++;
-    this.options.onDrop?.(trace, reason);
+    try {
+      this.options.onDrop?.(trace, reason);
+    } catch {
+      // A failing callback must not stop the writer; the drop is counted either way.
+    }
     return false;
   }
 
@@ -366,8 +371,22 @@ export class TraceSpool implements TraceSink {
     return this.writer;
   }
 
-  /** Ships segments in order, one batch at a time, retrying a failed batch until it goes through. */
+  /** Ships until stopped; a file error (the disk, a segment removed by hand) is reported and retried. */
   private async shipLoop(): Promise<void> {
+    for (let failures = 0; !this.isStopped; failures++) {
+      try {
+        await this.shipSegments();
+      } catch (err) {
+        this.lastShipError = `reading the spool: ${errorMessage(err)}`;
+        this.recent = [];
+        this.recentCount = 0;
+        await this.change(this.delay(failures));
+      }
+    }
+  }
+
+  /** Ships segments in order, one batch at a time, retrying a failed batch until it goes through. */
+  private async shipSegments(): Promise<void> {
     let reader = null as { segment: number; handle: FileHandle } | null;
     try {
       while (!this.isStopped) {
@@ -528,26 +547,4 @@ function errorMessage(err: unknown): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** The traces on disk after the cursor: one per line. */
-async function countLines(dir: string, cursor: Cursor, sizes: Map<number, number>): Promise<number> {
-  let count = 0;
-  for (const [segment, size] of sizes) {
-    const from = segment === cursor.segment ? cursor.offset : 0;
-    if (from >= size) continue;
-    const handle = await open(segmentPath(dir, segment), 'r');
-    try {
-      const buffer = Buffer.alloc(Math.min(size - from, MiB));
-      for (let at = from; at < size; ) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - at), at);
-        if (bytesRead === 0) break;
-        for (let i = buffer.indexOf(10); i >= 0 && i < bytesRead; i = buffer.indexOf(10, i + 1)) count++;
-        at += bytesRead;
-      }
-    } finally {
-      await handle.close();
-    }
-  }
-  return count;
 }
