@@ -19,6 +19,9 @@ const SEGMENT = /^(\d{12})\.jsonl$/;
 const LOCK = 'spool.lock';
 const CURSOR = 'cursor.json';
 
+/** The lock files this process holds, to tell its own lock from a dead run's that had the same pid. */
+const heldHere = new Set<string>();
+
 /** How far shipping got: the segment being shipped and the byte offset of its next line. */
 export interface Cursor {
   segment: number;
@@ -145,14 +148,19 @@ export async function acquireLock(dir: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(file, String(process.pid), { flag: 'wx' });
+      heldHere.add(file);
       return async () => {
+        heldHere.delete(file);
         await rm(file, { force: true });
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
-    if (Number.isSafeInteger(owner) && owner > 0 && isAlive(owner)) {
+    // Our own pid on a lock this process did not take: an earlier run that had the same pid (a
+    // container's process restarted is pid 1 again) and is gone.
+    const isOurs = owner === process.pid && !heldHere.has(file);
+    if (Number.isSafeInteger(owner) && owner > 0 && !isOurs && isAlive(owner)) {
       throw new PromptOpsError(
         'PO_ERR_SPOOL_LOCKED',
         `The trace spool ${dir} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}: two gateways cannot share a spool directory. Give this one its own directory, or stop process ${owner}; if no such process is a gateway, delete ${file}.`,

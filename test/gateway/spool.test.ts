@@ -206,6 +206,14 @@ describe('TraceSpool', () => {
     await spool.close();
   });
 
+  it('takes over a lock with its own pid that it did not take (a restarted container is pid 1 again)', async () => {
+    const dir = path.join(tmp(), 'spool');
+    await (await open(tmp(), fakeStore())).close();
+    await writeFile(path.join(dir, 'spool.lock'), String(process.pid));
+    const spool = await open(tmp(), fakeStore());
+    await spool.close();
+  });
+
   it('ships every flushed trace of a process killed with SIGKILL', async () => {
     const dir = path.join(tmp(), 'spool');
     const count = 2000;
