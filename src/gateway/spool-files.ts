@@ -112,7 +112,7 @@ export async function readLines(
 ): Promise<{ lines: string[]; next: number }> {
   let size = Math.min(1024 * 1024, limit - offset);
   for (;;) {
-    const buffer = Buffer.alloc(size);
+    const buffer = Buffer.allocUnsafe(size);
     const { bytesRead } = await handle.read(buffer, 0, size, offset);
     const text = buffer.subarray(0, bytesRead);
     const lines: string[] = [];

@@ -541,8 +541,10 @@ function serialise(trace: Trace): string | null {
   }
 }
 
+/** An error's message for `stats`, without the credentials a connection URL may carry. */
 function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\/\/[^/@\s]+@/g, '//***@');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -30,7 +30,7 @@ function fakeStore() {
     sink: async (batch: Trace[]) => {
       if (isDown) {
         failures++;
-        throw new Error('connect ECONNREFUSED 127.0.0.1:4000');
+        throw new Error('connect ECONNREFUSED postgres://gateway:s3cret@127.0.0.1:5432/promptops');
       }
       received.push(...batch);
     },
@@ -77,6 +77,7 @@ describe('TraceSpool', () => {
     await spool.flush();
     await until(() => store.failures() >= 3);
     expect(spool.stats.lastShipError).toContain('ECONNREFUSED');
+    expect(spool.stats.lastShipError).not.toContain('s3cret');
     expect(spool.stats.pending).toBe(80);
     store.up();
     expect(await spool.drain(10_000)).toBe(true);
