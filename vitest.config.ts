@@ -12,6 +12,7 @@ const PROCESS_TESTS = [
   'test/store/**/*.test.ts',
   'test/eval/cache.test.ts',
   'test/gateway/spool.test.ts',
+  'test/gateway/routes.test.ts',
   'test/eval/cli.test.ts',
   'test/eval/datasets.test.ts',
   'test/eval/embeddings.test.ts',

@@ -1,5 +1,4 @@
 import { projectDependencies } from '../compose.js';
-import { TraceQueue } from '../observe/trace-queue.js';
 import type { Workspace } from '../project/workspace.js';
 import type { Environment } from '../providers/index.js';
 import { HttpStore } from '../store/http-store.js';
@@ -7,6 +6,7 @@ import type { Store } from '../store/types.js';
 import { Gateway } from './gateway.js';
 import { ServedPrompts } from './served.js';
 import { describe, remoteSnapshots, SnapshotFollower } from './snapshots.js';
+import { TraceSpool } from './spool.js';
 
 /** Where a gateway learns what is released and sends its traces and held requests. */
 export type GatewaySource =
@@ -19,8 +19,8 @@ export type GatewaySource =
 export interface GatewayParts {
   gateway: Gateway;
   follower: SnapshotFollower;
-  traces: TraceQueue;
-  /** Stops following, then writes the traces still held. */
+  traces: TraceSpool;
+  /** Stops following, then writes the traces still held to disk and ships what it can. */
   close: () => Promise<void>;
 }
 
@@ -30,6 +30,8 @@ export interface AssembleOptions {
   defaultEnvironment: string;
   /** Where last-known-good snapshots are kept; null keeps none. */
   stateDir: string | null;
+  /** The trace spool's folder (one process at a time) and its bound in bytes (default 256 MiB). */
+  spool: { dir: string; maxBytes?: number };
   provider?: string;
   onLog?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -66,10 +68,11 @@ export async function assembleGateway(
         `serving ${snapshot.environment} at revision ${snapshot.revision} (${snapshot.prompts.length} prompts, from ${from})`,
       ),
   });
-  const traces = new TraceQueue({
+  const traces = await TraceSpool.open({
+    dir: options.spool.dir,
     sink: (batch) => store.writeTraces(batch),
-    onError: (err, dropped) =>
-      log('warn', `${dropped} traces could not be stored: ${(err as Error).message}`),
+    ...(options.spool.maxBytes !== undefined ? { maxBytes: options.spool.maxBytes } : {}),
+    onDrop: countDrops(log),
   });
   const gateway = new Gateway({
     project: source.project,
@@ -81,14 +84,19 @@ export async function assembleGateway(
     reviews: store,
     ...(options.provider ? { provider: options.provider } : {}),
   });
-  await follower.start();
+  try {
+    await follower.start();
+  } catch (err) {
+    await traces.close(0);
+    throw err;
+  }
   return {
     gateway,
     follower,
     traces,
     close: async () => {
       await follower.stop();
-      await traces.flush();
+      await traces.close();
     },
   };
 }
@@ -102,5 +110,18 @@ function storeSnapshots(store: Pick<Store, 'snapshot' | 'listAudit'>) {
     if (known !== null && ((await store.listAudit({ limit: 1 }))[0]?.seq ?? 0) === known) return null;
     const snapshot = await store.snapshot(environment);
     return snapshot.revision === known ? null : snapshot;
+  };
+}
+
+/**
+ * Logs refused traces: the first of a run of drops, then every thousandth (the spool's `dropped`
+ * counter, on /v1/gateway/status, has them all).
+ */
+function countDrops(log: NonNullable<AssembleOptions['onLog']>) {
+  let dropped = 0;
+  return (_trace: unknown, reason: string) => {
+    dropped++;
+    if (dropped === 1 || dropped % 1000 === 0)
+      log('warn', `trace spool refused ${dropped} traces so far (${reason})`);
   };
 }

@@ -17,7 +17,11 @@ const gateway = declare({
     ],
     [
       '--state-dir <dir>',
-      'where last-known-good snapshots are kept (default .promptops/gateway in the project)',
+      'where last-known-good snapshots and the trace spool are kept (default .promptops/gateway)',
+    ],
+    [
+      '--spool-max-mb <mb>',
+      'most unshipped traces kept on disk while the control plane is away (default 256)',
     ],
     ['--provider <name>', 'run every model call on this provider (e.g. offline, for demos and tests)'],
     ['--log-level <level>', 'fatal, error, warn, info, debug (default info)'],

@@ -49,6 +49,7 @@ export async function gateway(options: GatewayOptions): Promise<number> {
       environments,
       defaultEnvironment,
       stateDir,
+      spool: { dir: path.join(stateDir, 'spool'), maxBytes: spoolBytes(options.spoolMaxMb) },
       ...(options.provider ? { provider: options.provider } : {}),
       onLog: (severity, message) => {
         if (severity === 'warn' || level === 'info' || level === 'debug')
@@ -90,4 +91,13 @@ function environmentsOf(option: string | undefined, configured: readonly string[
   if (names.length > 0) return names;
   if (option !== undefined) throw new PromptOpsError('PO_ERR_USAGE', '--environments names no environment');
   return ['production'];
+}
+
+/** `--spool-max-mb` in bytes (default 256 MiB). */
+function spoolBytes(option: string | undefined): number {
+  const mb = option === undefined ? 256 : Number(option);
+  if (!Number.isFinite(mb) || mb <= 0) {
+    throw new PromptOpsError('PO_ERR_USAGE', `--spool-max-mb must be a positive number, not "${option}"`);
+  }
+  return Math.round(mb * 1024 * 1024);
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PromptOpsError } from '../../errors.js';
 import { openWorkspace } from '../../project/workspace.js';
 import { redactUrl } from '../../store/index.js';
@@ -32,6 +33,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       environments: served,
       defaultEnvironment: served.includes('production') ? 'production' : (served[0] as string),
       stateDir: null,
+      spool: { dir: path.join(ws.root, '.promptops', 'serve-spool') },
     },
   );
   const { app, drain } = await buildServer({
