@@ -130,6 +130,25 @@ const PAGES: Record<string, PageSpec> = {
       '3f2c…': async (run) => JSON.parse(await must(run, 'promptops review ls --json')).reviews[0].id,
     },
   },
+  'docs/gateway.md': {
+    setup: PUSHED,
+    replace: {
+      // `promptops serve` has a gateway built in: the page's requests go to one on a free port.
+      'http://127.0.0.1:4100': (run) => run.serverUrl(),
+      'po_…': async (run) =>
+        JSON.parse(
+          await must(
+            run,
+            // Made next to the database (the page has pointed PROMPTOPS_URL at the server by now).
+            'PROMPTOPS_URL= promptops token create --subject app@acme.example --role runtime --json',
+          ),
+        ).token,
+    },
+    skip: {
+      'PROMPTOPS_URL=http://promptops.internal:4100 PROMPTOPS_TOKEN=po_… promptops gateway --environments production,staging':
+        "runs until stopped, against a control plane of the reader's: test/e2e/gateway-resilience.test.ts runs two gateways this way",
+    },
+  },
   'docs/runtime.md': {
     setup: PUSHED,
     replace: { '7b907e63-3bd7-49f9-aa4d-aeaaf01daf22': latestTraceId },
