@@ -20,5 +20,6 @@ export type {
   PromptDefinition,
   RenderedPrompt,
   RunAnswer,
+  ServedVersion,
   Source,
 } from './types.js';

@@ -8,14 +8,18 @@ export type Source = 'gateway' | 'last-known-good';
 
 type JsonObject = Record<string, unknown>;
 
-/** A released prompt, compiled, as `GET /v1/prompts/{ref}` serves it. */
-export interface PromptDefinition {
+/** Which version served a call: the prompt, its number and hash, the environment and the arm. */
+export interface ServedVersion {
   prompt: string;
   version: number;
   /** The version's content hash (also its ETag). */
   hash: string;
   environment: string;
   arm: Arm;
+}
+
+/** A released prompt, compiled, as `GET /v1/prompts/{ref}` serves it. */
+export interface PromptDefinition extends ServedVersion {
   /** `provider/model`, or null when the prompt names none. */
   model: string | null;
   config: JsonObject;
@@ -31,12 +35,7 @@ export interface FetchedPrompt extends PromptDefinition {
 }
 
 /** The messages a prompt renders for an input, for an application that calls the model itself. */
-export interface RenderedPrompt {
-  prompt: string;
-  version: number;
-  hash: string;
-  environment: string;
-  arm: Arm;
+export interface RenderedPrompt extends ServedVersion {
   messages: ChatMessage[];
   source: Source;
 }
@@ -54,16 +53,11 @@ export interface GuardrailVerdict {
 }
 
 /** What a gateway answers a run: the output, the trace and the version and arm that served it. */
-export interface RunAnswer<T = unknown> {
+export interface RunAnswer<T = unknown> extends ServedVersion {
   /** Parsed JSON for prompts with an output schema, else the text. */
   output: T;
   text: string;
   traceId: string;
-  prompt: string;
-  version: number;
-  hash: string;
-  environment: string;
-  arm: Arm;
   /** The `provider/model` that answered, or null when a fallback answered. */
   model: string | null;
   usage: { inputTokens: number; outputTokens: number };
