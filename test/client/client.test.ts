@@ -91,6 +91,24 @@ describe('@promptops/client against a served gateway', () => {
     expect(rendered.messages[1]!.content).toContain('Dana (pro plan, via email)');
   });
 
+  it('answers a get even when its last-known-good file cannot be written (and warns)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      // A file inside a regular file: mkdir fails with ENOTDIR.
+      const unwritable = path.join(dir(), 'promptops.yaml', 'client-cache.json');
+      const prompt = await createClient({ url: proxy.url, token, cacheFile: unwritable }).get(
+        'support-reply',
+      );
+      expect(prompt).toMatchObject({ version: 1, source: 'gateway' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.join('\n')).toContain('cannot write the last-known-good file');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('answers a bad reference, an unknown prompt and a bad input with the catalog code', async () => {
     const prompts = client();
     expect(await failure(prompts.get('nope'))).toMatchObject({

@@ -31,14 +31,22 @@ export class LastKnownGood {
     return (await this.load()).get(key);
   }
 
-  /** Remembers `entry` and, with a file, writes it to disk before resolving. */
+  /**
+   * Remembers `entry` and, with a file, writes it to disk before resolving. A file that cannot be
+   * written is warned about, not thrown: the gateway answered, and the answer is still kept in memory.
+   */
   async set(key: string, entry: CachedPrompt): Promise<void> {
     (await this.load()).set(key, entry);
     if (!this.file) return;
     const file = this.file;
-    const write = this.writing.then(() => this.write(file));
-    this.writing = write.catch(() => {});
-    await write;
+    this.writing = this.writing
+      .then(() => this.write(file))
+      .catch((err: Error) =>
+        process.emitWarning(
+          `@promptops/client: cannot write the last-known-good file ${file}: ${err.message}`,
+        ),
+      );
+    await this.writing;
   }
 
   private load(): Promise<Map<string, CachedPrompt>> {
@@ -56,8 +64,13 @@ export class LastKnownGood {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-      throw err;
+      // No file yet is the normal start; an unreadable one must not fail calls the gateway can answer.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        process.emitWarning(
+          `@promptops/client: cannot read the last-known-good file ${this.file}: ${(err as Error).message}`,
+        );
+      }
+      return new Map();
     }
     // A damaged file is no reason to fail while the gateway is up: it is rewritten on the next get.
     try {
