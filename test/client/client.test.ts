@@ -3,35 +3,25 @@
  * example project: run, get with ETag revalidation, render, errors in the catalog's codes, and a
  * client restarted while the gateway is down, serving from its last-known-good file.
  */
-import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createClient, type GatewayError } from '@promptops/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServe, stopServe, useTempDir } from '../helpers.js';
+import { stopServe, useTempDir } from '../helpers.js';
+import { SUPPORT_INPUT, serveReleasedExamples } from './support.js';
 
 const dir = useTempDir({ examples: true, once: true });
-let served: { url: string; proc: ChildProcess } | undefined;
+let served: Awaited<ReturnType<typeof serveReleasedExamples>> | undefined;
 let proxy: RecordingProxy;
 let token: string;
 
-// Nothing here needs trimming, so the gateway's input contract changes only what a default fills.
-const input = {
-  customer: { name: 'Dana', tier: 'pro' },
-  message: 'I was charged twice for my March invoice',
-};
+const input = SUPPORT_INPUT;
 
 beforeAll(async () => {
-  const cli = (args: string[]) =>
-    runCli(args, { cwd: dir(), env: { PROMPTOPS_AUTHOR: 'admin@acme.example' } });
-  token = JSON.parse(
-    (await cli(['token', 'create', '--subject', 'admin@acme.example', '--role', 'admin', '--json'])).stdout,
-  ).token;
-  await cli(['push', '-m', 'first']);
-  await cli(['label', 'set', 'support-reply@1', 'production']);
-  served = await startServe(dir());
+  served = await serveReleasedExamples(dir());
+  token = served.token;
   proxy = await recordingProxy(served.url);
 });
 

@@ -8,41 +8,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isPromptOpsError, type PromptOpsClient } from '../../src/index.js';
-import { runCli, startServe, stopServe, useTempDir } from '../helpers.js';
+import { stopServe, useTempDir } from '../helpers.js';
+import { SUPPORT_INPUT, serveReleasedExamples } from './support.js';
 
 const dir = useTempDir({ examples: true, once: true });
-let served: Awaited<ReturnType<typeof startServe>> | undefined;
+let served: Awaited<ReturnType<typeof serveReleasedExamples>> | undefined;
 let remote: PromptOpsClient;
 let local: PromptOpsClient;
 let elsewhere: string;
 
-const input = {
-  customer: { name: 'Dana', tier: 'pro' },
-  message: 'I was charged twice for my March invoice',
-};
+const input = SUPPORT_INPUT;
 
 beforeAll(async () => {
-  const cli = (args: string[]) =>
-    runCli(args, { cwd: dir(), env: { PROMPTOPS_AUTHOR: 'admin@acme.example' } });
-  const created = await cli([
-    'token',
-    'create',
-    '--subject',
-    'app@acme.example',
-    '--role',
-    'admin',
-    '--json',
-  ]);
-  await cli(['push', '-m', 'first']);
-  await cli(['label', 'set', 'support-reply@1', 'production']);
-  served = await startServe(dir());
+  served = await serveReleasedExamples(dir());
   // Remote mode runs outside any project folder: it opens no workspace and no store.
   elsewhere = await mkdtemp(path.join(tmpdir(), 'promptops-app-'));
   remote = createClient({
     cwd: elsewhere,
     environment: 'production',
     cacheFile: path.join(elsewhere, 'client-cache.json'),
-    env: { PROMPTOPS_URL: served.url, PROMPTOPS_TOKEN: JSON.parse(created.stdout).token },
+    env: { PROMPTOPS_URL: served.url, PROMPTOPS_TOKEN: served.token },
   });
   local = createClient({ cwd: dir(), environment: 'production' });
 });

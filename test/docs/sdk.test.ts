@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushInProcess, REPO, runCli, runSdkScript, startServe, stopServe, useTempDir } from '../helpers.js';
+import { serveReleasedExamples } from '../client/support.js';
+import { pushInProcess, REPO, runCli, runSdkScript, stopServe, useTempDir } from '../helpers.js';
 
 const page = await readFile(path.join(REPO, 'docs', 'sdk.md'), 'utf8');
 
@@ -32,25 +33,12 @@ describe('docs/sdk.md', () => {
 
 describe('docs/sdk.md against a served gateway', () => {
   const dir = useTempDir({ examples: true, once: true });
-  let served: Awaited<ReturnType<typeof startServe>> | undefined;
+  let served: Awaited<ReturnType<typeof serveReleasedExamples>> | undefined;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const cli = (args: string[]) =>
-      runCli(args, { cwd: dir(), env: { PROMPTOPS_AUTHOR: 'admin@acme.example' } });
-    const created = await cli([
-      'token',
-      'create',
-      '--subject',
-      'app@acme.example',
-      '--role',
-      'admin',
-      '--json',
-    ]);
-    await cli(['push', '-m', 'first']);
-    await cli(['label', 'set', 'support-reply@1', 'production']);
-    served = await startServe(dir());
-    env = { PROMPTOPS_URL: served.url, PROMPTOPS_TOKEN: JSON.parse(created.stdout).token };
+    served = await serveReleasedExamples(dir());
+    env = { PROMPTOPS_URL: served.url, PROMPTOPS_TOKEN: served.token };
   });
 
   afterAll(async () => stopServe(served));
