@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 // that starts a process belongs in this list.
 const PROCESS_TESTS = [
   'test/cli/**/*.test.ts',
+  'test/client/**/*.test.ts',
   'test/e2e/**/*.test.ts',
   'test/docs/pages.test.ts',
   'test/docs/sdk.test.ts',

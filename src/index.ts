@@ -18,6 +18,14 @@ export type { Trace } from './observe/trace.js';
 export { type ProjectConfig, parseProjectConfig } from './project/config.js';
 export { parseContext } from './project/parse-context.js';
 export { loadCatalog, openWorkspace, type Workspace } from './project/workspace.js';
-export { type ClientOptions, createClient, type PromptOpsClient, type RunOptions } from './runtime/client.js';
+export {
+  type ClientOptions,
+  createClient,
+  type PromptOpsClient,
+  type RenderOptions,
+  type RunOptions,
+  type ServeOptions,
+} from './runtime/client.js';
 export type { RunResult } from './runtime/pipeline.js';
+export type { ClientRunResult, PromptSource, PromptView, RenderedView } from './runtime/remote-client.js';
 export { openStore, type RegistryStore, type VersionRecord } from './store/index.js';

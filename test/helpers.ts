@@ -178,19 +178,27 @@ export async function stopServe(server: { proc: ChildProcess } | undefined): Pro
 }
 
 /**
- * Runs TypeScript that imports `promptops` (an example from the docs) through tsx in `cwd`, with
- * `promptops` resolved to the built package, as an application that installed it would.
+ * Runs TypeScript that imports `promptops` or `@promptops/client` (an example from the docs) through
+ * tsx in `cwd`, with each resolved to its built package, as an application that installed it would.
  */
-export async function runSdkScript(code: string, cwd: string): Promise<{ code: number; output: string }> {
-  const app = code.replace(
-    "from 'promptops'",
-    `from ${JSON.stringify(pathToFileURL(path.join(REPO, 'dist', 'index.js')).href)}`,
-  );
+export async function runSdkScript(
+  code: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
+  const built = (file: string) => `from ${JSON.stringify(pathToFileURL(path.join(REPO, file)).href)}`;
+  const app = code
+    .replace("from 'promptops'", built('dist/index.js'))
+    .replace("from '@promptops/client'", built('packages/client/dist/index.js'));
   await writeFile(path.join(cwd, 'app.mts'), app);
   const tsx = pathToFileURL(path.join(REPO, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href;
   return new Promise((resolve) =>
-    execFile(process.execPath, ['--import', tsx, 'app.mts'], { cwd }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    execFile(
+      process.execPath,
+      ['--import', tsx, 'app.mts'],
+      { cwd, env: { ...process.env, ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     ),
   );
 }

@@ -1,10 +1,9 @@
 import type { ProjectDependencies } from '../compose.js';
-import { enforceInput } from '../contracts/input.js';
 import { PromptOpsError } from '../errors.js';
 import type { ChatMessage } from '../providers/types.js';
 import { CompiledCache } from '../runtime/compile.js';
-import { loadKnowledge } from '../runtime/knowledge.js';
 import { type PipelineDeps, type RunResult, runPipeline } from '../runtime/pipeline.js';
+import { renderVersion } from '../runtime/render-version.js';
 import type { ReviewRecord, Store, VersionRecord } from '../store/types.js';
 import type { Arm } from './canary.js';
 import type { Choice, ServedPrompts } from './served.js';
@@ -118,18 +117,9 @@ export class Gateway {
     return this.options.served.pick(request.prompt, environment, request.stickyKey);
   }
 
-  /**
-   * The messages a served version renders for `input` after its input contract (defaults filled,
-   * fields checked), with the knowledge it declares: what the model would be sent, for an
-   * application that calls the model itself. Guardrails do not run here: they run on `run`.
-   */
-  async render(record: VersionRecord, input: unknown, history?: ChatMessage[]): Promise<ChatMessage[]> {
-    const compiled = this.deps.compiled.get(record);
-    const name = `${record.prompt}@${record.number}`;
-    const { value } = enforceInput(input, compiled.input, name);
-    const declared = record.spec.promptops.knowledge;
-    const knowledge = declared.length > 0 ? await loadKnowledge(declared, this.deps.knowledge, name) : null;
-    return compiled.render(knowledge ? { ...value, ...knowledge } : value, history);
+  /** The messages a served version renders for `input` (runtime/render-version.ts). */
+  render(record: VersionRecord, input: unknown, history?: ChatMessage[]): Promise<ChatMessage[]> {
+    return renderVersion(this.deps, record, input, history);
   }
 
   private exact(prompt: string, number: number): VersionRecord {

@@ -1,10 +1,10 @@
-import { parseVersionRef } from '../catalog/ref.js';
+import { parseVersionRef, type VersionRef } from '../catalog/ref.js';
 import { openProjectStore, runtimeDependencies } from '../compose.js';
 import { PromptOpsError } from '../errors.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace } from '../project/workspace.js';
 import type { Environment, RetryPolicy } from '../providers/index.js';
-import type { RegistryStore, ReviewRecord } from '../store/index.js';
+import type { RegistryStore, ReviewRecord, VersionRecord } from '../store/index.js';
 import {
   deliverDecision,
   type PipelineDeps,
@@ -12,6 +12,15 @@ import {
   type RunResult,
   runPipeline,
 } from './pipeline.js';
+import {
+  asPromptOpsError,
+  type ClientRunResult,
+  gatewayConnection,
+  type PromptView,
+  type RenderedView,
+  runResultOf,
+} from './remote-client.js';
+import { renderVersion } from './render-version.js';
 
 export interface ClientOptions {
   /** Project folder (or any folder inside it); default: the process's working directory. */
@@ -27,11 +36,29 @@ export interface ClientOptions {
   env?: Environment;
   /** Called whenever a guardrail holds a request for human review. */
   onEscalate?: (review: ReviewRecord) => void;
+  /**
+   * Remote mode: the last-known-good file that `get` and `render` serve from while the gateway is
+   * unreachable (e.g. `.promptops/client-cache.json`; default: memory only).
+   */
+  cacheFile?: string;
+}
+
+/** Which version serves a `get` or `render`: an environment's, and a canary's arm by sticky key. */
+export interface ServeOptions {
+  environment?: string;
+  /** Remote mode: a user or session id, so the same key gets the same arm of a canary. */
+  stickyKey?: string;
+}
+
+export interface RenderOptions extends ServeOptions {
+  history?: RunRequest['history'];
 }
 
 export interface RunOptions {
   environment?: string;
   version?: number;
+  /** Remote mode: a user or session id, so the same key gets the same arm of a canary. */
+  stickyKey?: string;
   metadata?: Record<string, string>;
   history?: RunRequest['history'];
   provider?: string;
@@ -40,13 +67,20 @@ export interface RunOptions {
   config?: Record<string, unknown>;
 }
 
-/** The in-process SDK: runs managed prompts against the local registry. */
+/**
+ * The SDK: runs managed prompts in-process against the local registry, or through a gateway when
+ * PROMPTOPS_GATEWAY_URL or PROMPTOPS_URL is set.
+ */
 export interface PromptOpsClient {
   /**
    * Runs a prompt. `prompt` is any reference the CLI takes: `NAME` (the client's environment, else
    * the latest version), `NAME@3` (version 3) or `NAME:production` (what the label points at).
    */
-  run<T = unknown>(prompt: string, input: unknown, options?: RunOptions): Promise<RunResult<T>>;
+  run<T = unknown>(prompt: string, input: unknown, options?: RunOptions): Promise<ClientRunResult<T>>;
+  /** A prompt, compiled (template, partials, schemas, config), for calling the model yourself. */
+  get(prompt: string, options?: ServeOptions): Promise<PromptView>;
+  /** The messages a prompt renders for `input`, after its input contract, for your own model client. */
+  render(prompt: string, input: unknown, options?: RenderOptions): Promise<RenderedView>;
   /**
    * Waits for the decision on a request a guardrail held (`PO_ERR_REVIEW_PENDING` carries its
    * `reviewId`). Approved: the held answer is delivered, or, for a held input, the request runs.
@@ -66,51 +100,95 @@ export interface PromptOpsClient {
 }
 
 /**
- * Creates a client for the project around `cwd`. Nothing is opened until the first `run`.
+ * Creates a client for the project around `cwd`, or for the gateway at PROMPTOPS_GATEWAY_URL (else
+ * PROMPTOPS_URL) when one is set. Nothing is opened until the first call.
  *
  * @example
  * const client = createClient({ environment: 'production' });
  * const { output, traceId } = await client.run('support-reply', { customer, message });
  */
 export function createClient(options: ClientOptions = {}): PromptOpsClient {
-  let ready: Promise<{ deps: PipelineDeps; store: RegistryStore }> | null = null;
+  const env = { ...process.env, ...options.env };
+  const local = localClient(options);
+  const url = env.PROMPTOPS_GATEWAY_URL || env.PROMPTOPS_URL;
+  return url ? remoteClient(options, url, env, local) : local;
+}
+
+/**
+ * Remote mode: run, get and render go to the gateway through the light client (@promptops/client);
+ * reviews are still awaited on the control plane's store.
+ */
+function remoteClient(
+  options: ClientOptions,
+  url: string,
+  env: Environment,
+  local: PromptOpsClient,
+): PromptOpsClient {
+  const gateway = gatewayConnection(url, env, {
+    ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.cacheFile ? { cacheFile: options.cacheFile } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  return {
+    run: (prompt, input, runOptions = {}) =>
+      asPromptOpsError(async () => {
+        const { provider: _gatewayDecides, ...rest } = runOptions;
+        return runResultOf(await (await gateway()).run(prompt, input, rest));
+      }),
+    get: (prompt, serveOptions) => asPromptOpsError(async () => (await gateway()).get(prompt, serveOptions)),
+    render: (prompt, input, renderOptions) =>
+      asPromptOpsError(async () => (await gateway()).render(prompt, input, renderOptions)),
+    awaitReview: (reviewId, waitOptions) => local.awaitReview(reviewId, waitOptions),
+    get traceStats() {
+      return local.traceStats;
+    },
+    flush: () => local.flush(),
+    close: () => local.close(),
+  };
+}
+
+/** What local mode opens on first use: the pipeline's dependencies, the store and the trace queue. */
+interface Local {
+  deps: PipelineDeps;
+  store: RegistryStore;
+  queue: TraceQueue;
+}
+
+async function openLocal(options: ClientOptions): Promise<Local> {
+  const ws = await openWorkspace(options.cwd ?? process.cwd());
+  const store = await openProjectStore(ws, { ...process.env, ...options.env });
+  const queue = new TraceQueue({
+    sink: (batch) => store.writeTraces(batch),
+    onError: (err, dropped) =>
+      process.emitWarning(`promptops: ${dropped} traces could not be stored: ${(err as Error).message}`),
+  });
+  const deps = await runtimeDependencies(ws, store, {
+    env: options.env,
+    retry: options.retry,
+    cacheTtlMs: options.cacheTtlMs,
+    traces: queue,
+    onEscalate: options.onEscalate,
+  });
+  return { deps, store, queue };
+}
+
+/** Local mode: the pipeline in this process, on the project's registry. */
+function localClient(options: ClientOptions): PromptOpsClient {
+  let ready: Promise<Local> | null = null;
   let queue: TraceQueue | null = null;
   const init = async () => {
-    const ws = await openWorkspace(options.cwd ?? process.cwd());
-    const store = await openProjectStore(ws, { ...process.env, ...options.env });
-    queue = new TraceQueue({
-      sink: (batch) => store.writeTraces(batch),
-      onError: (err, dropped) =>
-        process.emitWarning(`promptops: ${dropped} traces could not be stored: ${(err as Error).message}`),
-    });
-    const deps = await runtimeDependencies(ws, store, {
-      env: options.env,
-      retry: options.retry,
-      cacheTtlMs: options.cacheTtlMs,
-      traces: queue,
-      onEscalate: options.onEscalate,
-    });
-    return { deps, store };
+    const local = await openLocal(options);
+    queue = local.queue;
+    return local;
   };
   return {
     async run<T>(prompt: string, input: unknown, runOptions: RunOptions = {}): Promise<RunResult<T>> {
-      const ref = parseVersionRef(prompt);
-      const version = agree(
-        'version',
-        ref.selector.kind === 'number' ? ref.selector.number : undefined,
-        runOptions.version,
-      );
-      const label = agree(
-        'environment',
-        ref.selector.kind === 'label' ? ref.selector.label : undefined,
-        runOptions.environment,
-      );
+      const { name, environment, version } = selectVersion(prompt, runOptions, options.environment);
       ready ??= init();
       const { deps } = await ready;
-      const environment = label ?? (version === undefined ? options.environment : undefined);
       const provider = runOptions.provider ?? options.provider;
       return runPipeline<T>(deps, {
-        prompt: ref.prompt,
+        prompt: name,
         input,
         ...(environment !== undefined ? { environment } : {}),
         ...(version !== undefined ? { version } : {}),
@@ -120,6 +198,19 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
         ...(runOptions.model ? { model: runOptions.model } : {}),
         ...(runOptions.config ? { config: runOptions.config } : {}),
       });
+    },
+    async get(prompt, serveOptions = {}) {
+      ready ??= init();
+      const { record, environment } = await resolveVersion((await ready).deps, prompt, serveOptions, options);
+      return promptViewOf(record, environment);
+    },
+    async render(prompt, input, renderOptions = {}) {
+      ready ??= init();
+      const { deps } = await ready;
+      const { record, environment } = await resolveVersion(deps, prompt, renderOptions, options);
+      const messages = await renderVersion(deps, record, input, renderOptions.history);
+      const { prompt: name, number: version, hash } = record;
+      return { prompt: name, version, hash, environment, arm: 'stable', messages, source: 'registry' };
     },
     async awaitReview<T>(
       reviewId: string,
@@ -147,6 +238,71 @@ export function createClient(options: ClientOptions = {}): PromptOpsClient {
       await queue?.flush();
       await store.close();
     },
+  };
+}
+
+/**
+ * The prompt and version a reference and options name: an exact version, an environment's (the
+ * reference's label, the options', else the client's when no version is named), or the latest.
+ */
+function selectVersion(
+  prompt: string,
+  chosen: { environment?: string; version?: number },
+  clientEnvironment: string | undefined,
+): { name: string; environment?: string; version?: number } {
+  const ref = parseVersionRef(prompt);
+  const version = agree(
+    'version',
+    ref.selector.kind === 'number' ? ref.selector.number : undefined,
+    chosen.version,
+  );
+  const label = agree(
+    'environment',
+    ref.selector.kind === 'label' ? ref.selector.label : undefined,
+    chosen.environment,
+  );
+  const environment = label ?? (version === undefined ? clientEnvironment : undefined);
+  return {
+    name: ref.prompt,
+    ...(environment !== undefined ? { environment } : {}),
+    ...(version !== undefined ? { version } : {}),
+  };
+}
+
+/** The version a local `get` or `render` serves (no canary routing: a label's version). */
+async function resolveVersion(
+  deps: PipelineDeps,
+  prompt: string,
+  chosen: ServeOptions,
+  options: ClientOptions,
+): Promise<{ record: VersionRecord; environment: string | null }> {
+  const { name, environment, version } = selectVersion(prompt, chosen, options.environment);
+  const selector: VersionRef['selector'] =
+    version !== undefined
+      ? { kind: 'number', number: version }
+      : environment !== undefined
+        ? { kind: 'label', label: environment }
+        : { kind: 'latest' };
+  const record = await deps.resolver.resolve({ prompt: name, selector });
+  return { record, environment: version === undefined ? (environment ?? null) : null };
+}
+
+/** A registry version as `get` answers it, in the gateway's shape. */
+function promptViewOf(record: VersionRecord, environment: string | null): PromptView {
+  const { spec } = record;
+  return {
+    prompt: record.prompt,
+    version: record.number,
+    hash: record.hash,
+    environment,
+    arm: 'stable',
+    model: spec.model ?? null,
+    config: spec.config,
+    template: spec.template,
+    partials: spec.partials ?? {},
+    input: spec.input as PromptView['input'],
+    output: spec.output as PromptView['output'],
+    source: 'registry',
   };
 }
 

@@ -1,8 +1,8 @@
+import { compileRenderer, type Renderer } from '@promptops/client/render';
 import { type CompiledInputContract, compileInputContract } from '../contracts/input.js';
 import { type CompiledOutputContract, compileOutputContract } from '../contracts/output.js';
 import { type CompiledGuardrails, compileGuardrails } from '../guardrails/engine.js';
 import type { VersionRecord } from '../store/index.js';
-import { compileRenderer, type Renderer } from './render.js';
 
 /** Everything a version needs at request time, built once per content hash. */
 export interface CompiledPrompt {

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compileRenderer } from '@promptops/client/render';
 import { Dotprompt } from 'dotprompt';
 import { describe, expect, it } from 'vitest';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
 import { parseContext } from '../../src/project/parse-context.js';
-import { compileRenderer } from '../../src/runtime/render.js';
 import { EXAMPLES } from '../helpers.js';
 
 const tone = (await readFile(path.join(EXAMPLES, 'prompts', '_tone.prompt'), 'utf8')).trim();

@@ -1,11 +1,11 @@
 import Handlebars from 'handlebars/dist/cjs/handlebars.js';
-import type { PromptSpec } from '../catalog/spec.js';
-import type { ChatMessage } from '../providers/types.js';
 
 // Dotprompt's template language, compiled once per version. Dotprompt's own render() re-resolves
 // metadata and re-converts schemas on every call (~60 µs); the pipeline's budget is 50 µs for
 // everything, so we compile the template with the same helpers and the same role markers, and
-// split messages the way Dotprompt does. test/runtime/render.test.ts pins the equivalence.
+// split messages the way Dotprompt does. test/runtime/render.test.ts pins the equivalence. It lives
+// in the light client so the gateway, the SDK and an application rendering from its last-known-good
+// file all render with this one copy.
 
 const ROLE = '<<<dotprompt:role:';
 const HISTORY = '<<<dotprompt:history';
@@ -48,11 +48,24 @@ const KNOWN_HELPERS = {
   unlessEquals: true,
 };
 
+/** One message of a conversation, as models take them. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** What a renderer is compiled from: a version's name, template and the partials it includes. */
+export interface RenderSource {
+  name: string;
+  template: string;
+  partials?: Record<string, string>;
+}
+
 /** Renders a version's template into chat messages. */
 export type Renderer = (variables: Record<string, unknown>, history?: ChatMessage[]) => ChatMessage[];
 
-/** Compiles a spec's template (and the partials it includes) once. */
-export function compileRenderer(spec: PromptSpec): Renderer {
+/** Compiles a version's template (and the partials it includes) once. */
+export function compileRenderer(spec: RenderSource): Renderer {
   const partials: Record<string, Handlebars.TemplateDelegate> = {};
   for (const [name, body] of Object.entries(spec.partials ?? {})) {
     partials[name] = env.compile(body, {

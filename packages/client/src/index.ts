@@ -1,0 +1,25 @@
+/**
+ * @promptops/client: run released prompts on a promptops gateway, or fetch and render them for
+ * your own model client, with a last-known-good file that keeps rendering through outages.
+ */
+export {
+  type ClientOptions,
+  createClient,
+  type GatewayClient,
+  type RenderOptions,
+  type RunOptions,
+  type ServeOptions,
+} from './client.js';
+export { GatewayError, isGatewayError } from './errors.js';
+export type { RetryPolicy } from './http.js';
+export { type ChatMessage, compileRenderer, type Renderer, type RenderSource } from './render.js';
+export type {
+  Arm,
+  FetchedPrompt,
+  GuardrailVerdict,
+  PromptDefinition,
+  RenderedPrompt,
+  RunAnswer,
+  ServedVersion,
+  Source,
+} from './types.js';
