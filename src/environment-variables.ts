@@ -16,6 +16,11 @@ export const ENVIRONMENT_VARIABLES: readonly { name: string; meaning: string }[]
       'The API token for `PROMPTOPS_URL`; wins over the token `promptops login` saved. Also the default of `login --token`.',
   },
   {
+    name: 'PROMPTOPS_GATEWAY_URL',
+    meaning:
+      "The gateway the SDK and `@promptops/client` run prompts through (`promptops gateway`), when it is not the control plane at `PROMPTOPS_URL` (whose `serve` has one built in).",
+  },
+  {
     name: 'PROMPTOPS_PROJECT',
     meaning:
       "The server's project to work on in remote mode; overrides `project` in promptops.yaml and lets commands that need no local files run outside a project folder.",
