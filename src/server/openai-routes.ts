@@ -22,7 +22,8 @@ const Strings = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLe
 });
 const ChatBody = Type.Object({
   model: Type.String({ minLength: 1, maxLength: 600 }),
-  messages: Type.Array(ChatMessage, { maxItems: 200 }),
+  // Optional when `variables` carry the input (LiteLLM and Portkey accept none there either).
+  messages: Type.Optional(Type.Array(ChatMessage, { maxItems: 200 })),
   variables: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   prompt_variables: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   user: Type.Optional(Type.String({ maxLength: 500 })),
@@ -84,7 +85,14 @@ export function registerOpenAIRoutes(
  * Our error bodies in OpenAI's shape too. A request held for human review is 202 in the catalog,
  * which OpenAI's clients would read as a completion: here it is 409, with its code.
  */
-function reshapeError(reply: { statusCode: number; code: (status: number) => unknown }, payload: unknown) {
+function reshapeError(
+  reply: {
+    statusCode: number;
+    code: (status: number) => unknown;
+    header: (name: string, value: string) => unknown;
+  },
+  payload: unknown,
+) {
   if (typeof payload !== 'string' || (reply.statusCode < 400 && reply.statusCode !== 202)) return payload;
   let body: { error?: { code?: ErrorCode; message?: string } };
   try {
@@ -94,5 +102,9 @@ function reshapeError(reply: { statusCode: number; code: (status: number) => unk
   }
   if (!body.error?.code || typeof body.error.message !== 'string') return payload;
   if (reply.statusCode === 202) reply.code(409);
+  // OpenAI's clients retry 409 and some other statuses by default; only a rate limit or an outage
+  // may pass on a retry here.
+  const isRetryable = reply.statusCode === 429 || reply.statusCode >= 500;
+  reply.header('x-should-retry', String(isRetryable));
   return JSON.stringify(openAIErrorOf(body as Parameters<typeof openAIErrorOf>[0], reply.statusCode));
 }
