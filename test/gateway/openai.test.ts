@@ -99,6 +99,23 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(answer.model).toBe('greet@1');
   });
 
+  it('runs the shipped contract-extractor from one user message, as docs/gateway.md shows', async () => {
+    const openai = client();
+    const completion = await openai.chat.completions.create({
+      model: 'promptops/contract-extractor',
+      messages: [
+        {
+          role: 'user',
+          content:
+            'This Supply Agreement is made on 1 March 2026 between Acme GmbH (Buyer) and Widgets Ltd (Seller).',
+        },
+      ],
+    });
+    const fields = JSON.parse(completion.choices[0]!.message.content!);
+    expect(fields.parties).toContainEqual({ name: 'Widgets Ltd', role: 'seller' });
+    expect(completion.model).toBe('contract-extractor@1');
+  });
+
   it("serves each user the same arm of a canary, by OpenAI's user field", async () => {
     const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
     const canaryUser = users.find((u) => armOf('greet', u, 50) === 'canary')!;

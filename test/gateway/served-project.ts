@@ -43,7 +43,7 @@ export interface ServedProject {
 
 /**
  * The example project served by `promptops serve` (its embedded gateway) for the tests of one
- * file: support-reply@1 and shout@1 in production, greet@1 in production with greet@2 as a 50 %
+ * file: support-reply@1, contract-extractor@1 and shout@1 in production, greet@1 in production with greet@2 as a 50 %
  * canary (released through change requests, under a policy that needs no approvals).
  */
 export function useServedProject(): () => ServedProject {
@@ -67,6 +67,7 @@ export function useServedProject(): () => ServedProject {
     await cli('push');
     await cli('label', 'set', 'support-reply@1', 'production');
     await cli('label', 'set', 'shout@1', 'production');
+    await cli('label', 'set', 'contract-extractor@1', 'production');
     await cli('change', 'open', 'greet');
     await cli('release', '1', '--env', 'production');
     await writeFile(
