@@ -24,8 +24,6 @@ export interface LangfusePrompt {
   config: Record<string, unknown>;
   labels: string[];
   tags: string[];
-  commitMessage: string | null;
-  resolutionGraph: null;
 }
 
 /** What a version is served as: its number, spec and the labels (environments) that serve it. */
@@ -59,8 +57,6 @@ export function langfusePromptOf(source: LangfuseSource): LangfusePrompt {
     },
     labels: source.labels,
     tags: spec.promptops.tags,
-    commitMessage: null,
-    resolutionGraph: null,
   };
 }
 
@@ -76,7 +72,7 @@ function piecesOf(
   const pieces: Piece[] = [];
   const text = (value: string) => pieces.push({ kind: 'text', text: value });
   for (const node of Handlebars.parse(template).body) {
-    const where = `${prompt}${seen.length > 0 ? ` (partial ${seen.at(-1)})` : ''}, line ${node.loc.start.line}`;
+    const where = `${prompt}${seen.length > 0 ? ` (partial ${seen.at(-1)})` : ''}, template line ${node.loc.start.line}`;
     if (node.type === 'ContentStatement') {
       const value = (node as hbs.AST.ContentStatement).value;
       if (value.includes('{{')) refuse('literal "{{" text', where);

@@ -3,8 +3,11 @@
  * gateway: labels are environments, versions are the versions served, and compile() on what it
  * gets yields the messages our own renderer makes.
  */
-import { LangfuseClient } from '@langfuse/client';
+import { ChatPromptClient, LangfuseClient } from '@langfuse/client';
 import { describe, expect, it } from 'vitest';
+import type { PromptSpec } from '../../src/catalog/spec.js';
+import { langfusePromptOf } from '../../src/gateway/langfuse.js';
+import { compileRenderer } from '../../src/runtime/render.js';
 import { useServedProject } from './served-project.js';
 
 const project = useServedProject();
@@ -92,5 +95,52 @@ describe('GET /api/public/v2/prompts/{name} with the Langfuse client', () => {
       langfuse('acme-support', 'po_wrong').prompt.get('greet', { cacheTtlSeconds: 0 }),
     );
     expect(badToken.statusCode).toBe(401);
+  });
+});
+
+/** The Langfuse prompt object of a template, as the gateway would serve it. */
+function translated(template: string, partials: Record<string, string> = {}) {
+  const spec = {
+    name: 't',
+    template,
+    partials,
+    config: {},
+    promptops: { tags: [] },
+  } as unknown as PromptSpec;
+  return { spec, prompt: langfusePromptOf({ prompt: 't', number: 1, hash: 'h', spec, labels: [] }) };
+}
+
+describe("the translation to Langfuse's prompt object", () => {
+  it('turns {{history}} into a placeholder that compile() fills where our renderer puts the history', () => {
+    const { spec, prompt } = translated(
+      '{{role "system"}}Be brief, {{user.name}}.{{history}}{{role "user"}}{{question}}',
+    );
+    const history = [
+      { role: 'user' as const, content: 'Hi' },
+      { role: 'assistant' as const, content: 'Hello!' },
+    ];
+    const client = new ChatPromptClient(prompt as ConstructorParameters<typeof ChatPromptClient>[0]);
+    const variables = { user: { name: 'Ann' }, question: 'Why?' };
+    expect(client.compile(variables as never, { history })).toEqual(
+      compileRenderer(spec)(variables, history),
+    );
+  });
+
+  it.each([
+    ['{{#each items}}- {{this}}\n{{/each}}', '{{#each}}'],
+    ['{{#if vip}}VIP{{/if}}', '{{#if}}'],
+    ['Data: {{json data}}', 'the helper {{json …}}'],
+    ['{{this}}', '{{this}}'],
+    ['{{@root.name}}', '{{@root.name}}'],
+    ['{{> tone style="x"}}', 'the partial {{> tone …}}'],
+    ['\\{{literal}}', 'literal "{{" text'],
+  ])('refuses %s, naming %s', (template, construct) => {
+    let error: unknown;
+    try {
+      translated(template, { tone: 'Be warm.' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ code: 'PO_ERR_REQUEST_INVALID', details: { construct } });
   });
 });
