@@ -206,6 +206,12 @@ export function langfuseSourceOf(
       param: 'label',
     });
   }
+  if (served.environments().length === 0) {
+    throw new PromptOpsError(
+      'PO_ERR_GATEWAY_NOT_READY',
+      'this gateway has no snapshot of any environment yet; it serves once it has reached the control plane',
+    );
+  }
   const stable = stableNumbers(served, prompt);
   const numbers = [...stable.values(), ...canaryNumbers(served, prompt)];
   if (numbers.length === 0) {

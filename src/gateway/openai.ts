@@ -65,7 +65,7 @@ export function targetOf(
   body: Pick<ChatCompletionRequest, 'model' | 'environment'>,
   header: string | undefined,
 ): Pick<GatewayRunRequest, 'prompt' | 'environment' | 'version'> {
-  const ref = parseVersionRef(promptRefOf(body.model));
+  const ref = refOf(body.model);
   const named = [
     ...(ref.selector.kind === 'label' ? [ref.selector.label] : []),
     ...(body.environment !== undefined ? [body.environment] : []),
@@ -83,6 +83,19 @@ export function targetOf(
     ...(named[0] !== undefined ? { environment: named[0] } : {}),
     ...(ref.selector.kind === 'number' ? { version: ref.selector.number } : {}),
   };
+}
+
+/** The reference a `model` names; a model that is no prompt reference (`openai/gpt-4o`) names no prompt. */
+function refOf(model: string) {
+  try {
+    return parseVersionRef(promptRefOf(model));
+  } catch {
+    throw new PromptOpsError(
+      'PO_ERR_PROMPT_NOT_FOUND',
+      `model "${model}" names no prompt: on this gateway a model is a released prompt, written promptops/NAME, NAME:ENV or NAME@N`,
+      { model, param: 'model' },
+    );
+  }
 }
 
 /**

@@ -172,6 +172,17 @@ describe('POST /v1/chat/completions with the openai client', () => {
       'PO_ERR_PROMPT_NOT_FOUND',
       'not_found_error',
     ]);
+    const providerModel = await failure(
+      client().chat.completions.create({
+        model: 'openai/gpt-4o',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    );
+    expect([providerModel.status, providerModel.code, providerModel.param]).toEqual([
+      404,
+      'PO_ERR_PROMPT_NOT_FOUND',
+      'model',
+    ]);
 
     const noVariables = await failure(
       client().chat.completions.create({
