@@ -222,6 +222,18 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(badToken.code).toBe('PO_ERR_UNAUTHENTICATED');
   });
 
+  it('answers a response held for review with 409 PO_ERR_REVIEW_PENDING, not a 2xx the client would read as a completion', async () => {
+    const held = await failure(
+      client().chat.completions.create({
+        model: 'promptops/held',
+        messages: [{ role: 'user', content: 'Ann' }],
+      }),
+    );
+    expect(held).toBeInstanceOf(OpenAI.ConflictError);
+    expect(held.code).toBe('PO_ERR_REVIEW_PENDING');
+    expect(held.headers?.get('x-should-retry')).toBe('false');
+  });
+
   it('answers a malformed body with 400 in both shapes, and sends nothing for a failed stream', async () => {
     const response = await fetch(`${project().url}/v1/chat/completions`, {
       method: 'POST',

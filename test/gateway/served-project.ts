@@ -34,6 +34,23 @@ input:
 Repeat "{{phrase}}" loudly, {{times}} times.
 `;
 
+/** A prompt whose every answer a guardrail holds for human review (offline/echo repeats "hello"). */
+const HELD = `---
+name: held
+description: Every answer waits for a person.
+model: offline/echo
+input:
+  schema:
+    text: string
+promptops.guardrails:
+  output:
+    - name: banned-terms
+      action: escalate
+      options: { terms: [hello] }
+---
+Say hello to {{text}}.
+`;
+
 /** What the tests of a served project get: the server's address, an admin token and the folder. */
 export interface ServedProject {
   url: string;
@@ -43,7 +60,7 @@ export interface ServedProject {
 
 /**
  * The example project served by `promptops serve` (its embedded gateway) for the tests of one
- * file: support-reply@1, contract-extractor@1 and shout@1 in production, greet@1 in production with greet@2 as a 50 %
+ * file: support-reply@1, contract-extractor@1, shout@1 and held@1 in production, greet@1 in production with greet@2 as a 50 %
  * canary (released through change requests, under a policy that needs no approvals).
  */
 export function useServedProject(): () => ServedProject {
@@ -64,10 +81,12 @@ export function useServedProject(): () => ServedProject {
     );
     await writeFile(path.join(cwd, 'prompts', 'greet.prompt'), GREET);
     await writeFile(path.join(cwd, 'prompts', 'shout.prompt'), SHOUT);
+    await writeFile(path.join(cwd, 'prompts', 'held.prompt'), HELD);
     await cli('push');
     await cli('label', 'set', 'support-reply@1', 'production');
     await cli('label', 'set', 'shout@1', 'production');
     await cli('label', 'set', 'contract-extractor@1', 'production');
+    await cli('label', 'set', 'held@1', 'production');
     await cli('change', 'open', 'greet');
     await cli('release', '1', '--env', 'production');
     await writeFile(
