@@ -159,79 +159,83 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(refused.message).toContain('config.temperature');
   });
 
-  it("raises the client's typed errors with the catalog's status and code", async () => {
-    const unknown = await failure(
-      client().chat.completions.create({
-        model: 'promptops/no-such-prompt',
-        messages: [{ role: 'user', content: 'x' }],
-      }),
-    );
-    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
-    expect([unknown.status, unknown.code, unknown.type]).toEqual([
-      404,
-      'PO_ERR_PROMPT_NOT_FOUND',
-      'not_found_error',
-    ]);
-    const providerModel = await failure(
-      client().chat.completions.create({
-        model: 'openai/gpt-4o',
-        messages: [{ role: 'user', content: 'x' }],
-      }),
-    );
-    expect([providerModel.status, providerModel.code, providerModel.param]).toEqual([
-      404,
-      'PO_ERR_PROMPT_NOT_FOUND',
-      'model',
-    ]);
-
-    const noVariables = await failure(
-      client().chat.completions.create({
-        model: 'promptops/support-reply',
-        messages: [{ role: 'user', content: 'hi' }],
-      }),
-    );
-    expect(noVariables).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(noVariables.code).toBe('PO_ERR_REQUEST_INVALID');
-    expect(noVariables.param).toBe('variables');
-    expect(noVariables.message).toContain('customer, message');
-
-    const badInput = await failure(
-      client().chat.completions.create({
+  const ann = [{ role: 'user' as const, content: 'Ann' }];
+  /** Requests the gateway refuses: the client's error class, then the status, code and param it carries. */
+  const refusals: [
+    string,
+    Record<string, unknown>,
+    abstract new (...args: never[]) => unknown,
+    [number, string, string | null],
+  ][] = [
+    [
+      'an unknown prompt',
+      { model: 'promptops/no-such-prompt', messages: ann },
+      OpenAI.NotFoundError,
+      [404, 'PO_ERR_PROMPT_NOT_FOUND', null],
+    ],
+    [
+      'a model that is no prompt',
+      { model: 'openai/gpt-4o', messages: ann },
+      OpenAI.NotFoundError,
+      [404, 'PO_ERR_PROMPT_NOT_FOUND', 'model'],
+    ],
+    [
+      'several fields without variables',
+      { model: 'promptops/support-reply', messages: ann },
+      OpenAI.BadRequestError,
+      [400, 'PO_ERR_REQUEST_INVALID', 'variables'],
+    ],
+    [
+      'an input the contract rejects',
+      {
         model: 'promptops/support-reply',
         messages: [],
-        // @ts-expect-error: the gateway's extension
         variables: { ...TICKET, customer: { name: 'Ann', tier: 'gold' } },
-      }),
-    );
-    expect(badInput).toBeInstanceOf(OpenAI.UnprocessableEntityError);
-    expect(badInput.code).toBe('PO_ERR_CONTRACT_VIOLATION');
-
-    const tools = await failure(
-      client().chat.completions.create({
+      },
+      OpenAI.UnprocessableEntityError,
+      [422, 'PO_ERR_CONTRACT_VIOLATION', null],
+    ],
+    [
+      'tools',
+      {
         model: 'promptops/greet',
-        messages: [{ role: 'user', content: 'Ann' }],
+        messages: ann,
         tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
-      }),
-    );
-    expect([tools.status, tools.code, tools.param]).toEqual([400, 'PO_ERR_REQUEST_INVALID', 'tools']);
+      },
+      OpenAI.BadRequestError,
+      [400, 'PO_ERR_REQUEST_INVALID', 'tools'],
+    ],
+    // 202 in the catalog, which OpenAI's clients would read as a completion
+    [
+      'a response held for review',
+      { model: 'promptops/held', messages: ann },
+      OpenAI.ConflictError,
+      [409, 'PO_ERR_REVIEW_PENDING', null],
+    ],
+  ];
 
+  it.each(refusals)(
+    "raises the client's typed error for %s, with the catalog's code, not to be retried",
+    async (_what, request, type, [status, code, param]) => {
+      const err = await failure(
+        client().chat.completions.create(request as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      );
+      expect(err).toBeInstanceOf(type);
+      expect([err.status, err.code, err.param]).toEqual([status, code, param]);
+      expect(err.headers?.get('x-should-retry')).toBe('false');
+    },
+  );
+
+  it('names the fields to send when a prompt needs variables, and refuses a bad token with 401', async () => {
+    const noVariables = await failure(
+      client().chat.completions.create({ model: 'promptops/support-reply', messages: ann }),
+    );
+    expect(noVariables.message).toContain('customer, message');
     const badToken = await failure(
       client('po_not-a-token').chat.completions.create({ model: 'promptops/greet', messages: [] }),
     );
     expect(badToken).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect(badToken.code).toBe('PO_ERR_UNAUTHENTICATED');
-  });
-
-  it('answers a response held for review with 409 PO_ERR_REVIEW_PENDING, not a 2xx the client would read as a completion', async () => {
-    const held = await failure(
-      client().chat.completions.create({
-        model: 'promptops/held',
-        messages: [{ role: 'user', content: 'Ann' }],
-      }),
-    );
-    expect(held).toBeInstanceOf(OpenAI.ConflictError);
-    expect(held.code).toBe('PO_ERR_REVIEW_PENDING');
-    expect(held.headers?.get('x-should-retry')).toBe('false');
+    expect([badToken.code, badToken.type]).toEqual(['PO_ERR_UNAUTHENTICATED', 'authentication_error']);
   });
 
   it('answers a malformed body with 400 in both shapes, and sends nothing for a failed stream', async () => {
