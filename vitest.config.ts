@@ -14,6 +14,8 @@ const PROCESS_TESTS = [
   'test/eval/cache.test.ts',
   'test/gateway/spool.test.ts',
   'test/gateway/routes.test.ts',
+  'test/gateway/openai.test.ts',
+  'test/gateway/langfuse.test.ts',
   'test/eval/cli.test.ts',
   'test/eval/datasets.test.ts',
   'test/eval/embeddings.test.ts',

@@ -79,6 +79,15 @@ export class Gateway {
     return this.options.defaultEnvironment;
   }
 
+  get project(): string {
+    return this.options.project;
+  }
+
+  /** What the gateway serves, per environment (for APIs that describe releases, like Langfuse's labels). */
+  get served(): ServedPrompts {
+    return this.options.served;
+  }
+
   /** Runs a request on the version its environment serves it (see `pick`). */
   async run<T = unknown>(request: GatewayRunRequest): Promise<GatewayRunResult<T>> {
     const { record, environment, arm } = this.pick(request);

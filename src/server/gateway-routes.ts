@@ -7,6 +7,8 @@ import type { AuthorizeCaller } from '../gateway/callers.js';
 import type { Gateway, GatewayRunRequest, GatewayRunResult } from '../gateway/gateway.js';
 import type { Choice } from '../gateway/served.js';
 import type { SnapshotFollower } from '../gateway/snapshots.js';
+import { registerLangfuseRoutes } from './langfuse-routes.js';
+import { registerOpenAIRoutes } from './openai-routes.js';
 
 /** What the gateway's routes are served with. */
 export interface GatewayRouteDeps extends ServedGateway {
@@ -124,6 +126,8 @@ export function registerGatewayRoutes(app: FastifyInstance, deps: GatewayRouteDe
     },
   );
   registerStatusRoute(app, deps);
+  registerOpenAIRoutes(app, deps);
+  registerLangfuseRoutes(app, deps);
 }
 
 /** `GET /v1/gateway/status`: the gateway's snapshots per environment and its trace writer. */

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, runCli, startServe, stopServe, useTempDir } from '../helpers.js';
 
 /** Sends headers announcing a 17 MiB JSON body and no body: the server must answer from the length alone. */
-function declareOversizeBody(url: string, token: string): Promise<{ status: number; json: { error: { code: string } } }> {
+function declareOversizeBody(
+  url: string,
+  token: string,
+): Promise<{ status: number; json: { error: { code: string } } }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, {
       method: 'POST',
