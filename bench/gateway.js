@@ -20,7 +20,7 @@ import { measureLoad, warmUp } from './lib/load.js';
 import { machineReferenceMs } from './lib/machine.js';
 import { installPortkey, PORTKEY_VERSION, portkeyRequest, startPortkey } from './lib/portkey.js';
 import { canPin, pinSelf, rssMb, startProcess, stopProcess } from './lib/processes.js';
-import { makeProject, runRequest, startServe } from './lib/promptops-target.js';
+import { makeProject, runRequest, startGateway, startServe } from './lib/promptops-target.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -114,6 +114,32 @@ const targets = {
       },
     };
   },
+  // The data plane on its own: a standalone gateway alone on the target CPU, following a control
+  // plane that runs beside the load generator (it stores the traces the gateway ships).
+  'promptops-gateway': async ({ upstream, upstreamBody }) => {
+    const project = makeProject(root, upstream.port);
+    const stops = [];
+    const stop = async () => {
+      for (const s of stops.reverse()) await stopProcess(s);
+      project.remove();
+    };
+    try {
+      const controlPlane = await startServe(project, LOAD_CPU);
+      stops.push(controlPlane);
+      const server = await startGateway(project, controlPlane.port, TARGET_CPU);
+      stops.push(server);
+      const expected = JSON.parse(upstreamBody.choices[0].message.content);
+      return {
+        server,
+        request: runRequest(server.port, project.token),
+        accept: (body) => isDeepStrictEqual(body.output, expected),
+        stop,
+      };
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  },
 };
 
 /** Starts, verifies, warms up and loads one target at each concurrency (and soaks promptops). */
@@ -170,7 +196,7 @@ function compare(results) {
   for (const connections of CONNECTIONS) {
     const direct = at('direct', connections);
     const entry = {};
-    for (const name of ['portkey', 'promptops']) {
+    for (const name of ['portkey', 'promptops', 'promptops-gateway']) {
       const load = at(name, connections);
       if (!load || !direct) continue;
       entry[`${name}AddedMs`] = {
@@ -178,10 +204,12 @@ function compare(results) {
         p99: round2(load.latencyMs.p99 - direct.latencyMs.p99),
       };
     }
-    const ours = at('promptops', connections);
     const portkey = at('portkey', connections);
-    if (ours && portkey)
-      entry.promptopsOverPortkeyReqPerSec = round2(ours.requestsPerSec / portkey.requestsPerSec);
+    for (const name of ['promptops', 'promptops-gateway']) {
+      const ours = at(name, connections);
+      if (ours && portkey)
+        entry[`${name}OverPortkeyReqPerSec`] = round2(ours.requestsPerSec / portkey.requestsPerSec);
+    }
     comparisons[connections] = entry;
   }
   return comparisons;
@@ -197,7 +225,7 @@ try {
   results.push(direct);
   if (direct.skipped) throw new Error(`the fake upstream does not answer: ${direct.skipped}`);
   const context = { upstream, upstreamBody: direct.firstAnswer };
-  for (const name of ['portkey', 'promptops']) {
+  for (const name of ['portkey', 'promptops', 'promptops-gateway']) {
     results.push(
       await benchTarget(name, context).catch((error) => ({ target: name, skipped: error.message })),
     );

@@ -63,6 +63,24 @@ export async function startServe({ bin, dir }, cpu) {
   return { ...started, port: Number(started.match[1]) };
 }
 
+/**
+ * Starts a standalone `promptops gateway` on the project, following the control plane on
+ * `controlPlanePort` with the project's token, pinned to `cpu`, and reads its port.
+ */
+export async function startGateway({ bin, dir, token }, controlPlanePort, cpu) {
+  const started = await startProcess(
+    process.execPath,
+    [bin, 'gateway', '--port', '0', '--environments', 'production', '--log-level', 'warn'],
+    {
+      cwd: dir,
+      cpu,
+      env: { PROMPTOPS_URL: `http://127.0.0.1:${controlPlanePort}`, PROMPTOPS_TOKEN: token },
+      ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    },
+  );
+  return { ...started, port: Number(started.match[1]) };
+}
+
 /** The request an application sends to run support-reply in production through the gateway. */
 export function runRequest(port, token) {
   return {

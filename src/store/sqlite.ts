@@ -65,7 +65,8 @@ export async function openSqliteStore(
   } catch (err) {
     throw unavailable(file, err);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const cached = withStatementCache(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   try {
     // Set-up takes SQLite's write lock. Waiting for it with busy_timeout would block this thread,
     // and with it any other connection of this process that holds the lock across an await; so
@@ -95,14 +96,15 @@ export async function openSqliteStore(
     ...options,
     isRetryable: isBusy,
     isUnavailable,
-    runBatch: batchRunner(database),
+    runBatch: batchRunner(cached),
   });
 }
 
 /**
  * better-sqlite3 is synchronous, so a trace batch written through Kysely's async driver would be
  * cut into many small blocking steps interleaved with requests; here the same Kysely-built inserts
- * run as one synchronous transaction, between requests, never inside one.
+ * run as one synchronous transaction, between requests, never inside one (on the cached
+ * statements: a batch's inserts are the same few SQL texts every time).
  */
 function batchRunner(database: Sqlite.Database): (queries: readonly CompiledQuery[]) => void {
   return (queries) =>

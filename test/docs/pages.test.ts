@@ -13,6 +13,7 @@
  * - In a ```sh block each line that is not blank or a `#` comment is a command.
  * - A command must exit 0, unless its comment says `exits N` (`$ promptops … # exits 1: …`).
  * - `export NAME=VALUE` sets NAME for the page's later commands.
+ * - In a ```ts program, a `console.log(…); // TEXT` line says the program prints TEXT.
  *
  * What a page cannot say is listed per page in PAGES, each with its reason: `setup` (commands
  * that make the state the page starts from, e.g. a pushed catalog), `files` (inputs a command
@@ -20,7 +21,7 @@
  * `skip` (commands that cannot run here). Every `replace` and `skip` entry must be used, so none
  * outlives the text it was written for.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,7 +132,16 @@ const PAGES: Record<string, PageSpec> = {
     },
   },
   'docs/gateway.md': {
-    setup: PUSHED,
+    setup: [
+      ...PUSHED,
+      'promptops label set contract-extractor@1 production',
+      // The Langfuse example's prompt, as the page shows it.
+      'promptops label set greet@1 production',
+    ],
+    files: {
+      'prompts/greet.prompt':
+        '---\nname: greet\nmodel: offline/echo\ninput:\n  schema:\n    name: string, the customer\'s name\n---\n{{role "system"}}\nYou greet people. {{> tone}}\n\n{{role "user"}}\nSay hello to {{name}}.\n',
+    },
     replace: {
       // `promptops serve` has a gateway built in: the page's requests go to one on a free port.
       'http://127.0.0.1:4100': (run) => run.serverUrl(),
@@ -155,12 +165,17 @@ const PAGES: Record<string, PageSpec> = {
   },
 };
 
+/** A ```ts block that imports one of these is a program the page runs (with the repository's node_modules). */
+const PROGRAM_IMPORTS = ['promptops', 'openai', '@langfuse/client'];
+
 /** The commands of a block, in order: shell lines, or a whole TypeScript program that imports `promptops`. */
 function blockCommands(block: FencedBlock): DocCommand[] {
   if (block.lang === 'ts') {
     const code = block.lines.map((l) => l.text).join('\n');
-    if (!code.includes("from 'promptops'")) return [];
-    return [{ where: block.where, kind: 'sdk', script: code, shown: [], exits: 0 }];
+    if (!PROGRAM_IMPORTS.some((name) => code.includes(`from '${name}'`))) return [];
+    // `console.log(…); // TEXT`: the program prints TEXT (`…` elides, as in console blocks).
+    const shown = block.lines.flatMap(({ text }) => /console\.log\(.*\/\/ (.+)$/.exec(text)?.[1] ?? []);
+    return [{ where: block.where, kind: 'sdk', script: code, shown, exits: 0 }];
   }
   if (!SHELL_LANGS.includes(block.lang)) return [];
   const found: DocCommand[] = [];
@@ -185,13 +200,16 @@ function blockCommands(block: FencedBlock): DocCommand[] {
   return found;
 }
 
-/** A shown output line as a pattern: `…` stands for text the page leaves out. */
+/**
+ * A shown output line as a pattern: `…` (with the spaces around it) stands for text the page
+ * leaves out, over lines too.
+ */
 function shownLine(line: string): RegExp {
   return new RegExp(
     line
-      .split('…')
+      .split(/ ?… ?/)
       .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*'),
+      .join('[\\s\\S]*'),
   );
 }
 
@@ -218,6 +236,8 @@ describe.each(pages)('$page', ({ spec, blocks }) => {
     const project = path.join(root, 'project');
     await copyExamples(project);
     const binDir = await promptopsOnPath(root);
+    // A page's programs import packages (openai, @langfuse/client) as an application would.
+    await symlink(path.join(REPO, 'node_modules'), path.join(project, 'node_modules'), 'dir');
     // Nothing from the developer's own set-up: no server, token or database of theirs, and a
     // `promptops login` writes its credentials into the temp folder.
     Object.assign(env, {
@@ -247,10 +267,6 @@ describe.each(pages)('$page', ({ spec, blocks }) => {
   });
 
   it.for(commands)('$where $script', async (command, ctx) => {
-    if (command.kind === 'sdk') {
-      expect(await runSdkScript(command.script, run.project)).toMatchObject({ code: 0 });
-      return;
-    }
     const reason = spec.skip?.[command.script];
     if (reason !== undefined) {
       used.add(command.script);
@@ -262,6 +278,12 @@ describe.each(pages)('$page', ({ spec, blocks }) => {
       used.add(text);
       if (!values.has(text)) values.set(text, await value(run));
       script = script.replaceAll(text, values.get(text)!);
+    }
+    if (command.kind === 'sdk') {
+      const result = await runSdkScript(script, run.project, env);
+      expect(result, result.output).toMatchObject({ code: 0 });
+      for (const line of command.shown) expect(result.output).toMatch(shownLine(line));
+      return;
     }
     const exported = /^export (\w+)=(\S+)$/.exec(script);
     if (exported) {
