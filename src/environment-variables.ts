@@ -18,7 +18,7 @@ export const ENVIRONMENT_VARIABLES: readonly { name: string; meaning: string }[]
   {
     name: 'PROMPTOPS_GATEWAY_URL',
     meaning:
-      "The gateway the SDK and `@promptops/client` run prompts through (`promptops gateway`), when it is not the control plane at `PROMPTOPS_URL` (whose `serve` has one built in).",
+      'The gateway the SDK and `@promptops/client` run prompts through (`promptops gateway`), when it is not the control plane at `PROMPTOPS_URL` (whose `serve` has one built in).',
   },
   {
     name: 'PROMPTOPS_PROJECT',
