@@ -109,7 +109,7 @@ export interface PromptOpsClient {
  */
 export function createClient(options: ClientOptions = {}): PromptOpsClient {
   const env = { ...process.env, ...options.env };
-  const local = localClient(options);
+  const local = registryClient(options);
   const url = env.PROMPTOPS_GATEWAY_URL || env.PROMPTOPS_URL;
   return url ? remoteClient(options, url, env, local) : local;
 }
@@ -172,8 +172,13 @@ async function openLocal(options: ClientOptions): Promise<Local> {
   return { deps, store, queue };
 }
 
-/** Local mode: the pipeline in this process, on the project's registry. */
-function localClient(options: ClientOptions): PromptOpsClient {
+/**
+ * Local mode: the pipeline in this process, on the project's registry — the local database, or
+ * the control plane's over HTTP when PROMPTOPS_URL is set. `promptops run` works this way whatever
+ * is set: a developer runs any version (released or not) with the project's providers, where an
+ * application (`createClient`) runs what is released, through a gateway.
+ */
+export function registryClient(options: ClientOptions): PromptOpsClient {
   let ready: Promise<Local> | null = null;
   let queue: TraceQueue | null = null;
   const init = async () => {

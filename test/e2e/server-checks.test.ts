@@ -162,6 +162,14 @@ describe.each(reachableEngines(ENGINES))('checks run by the control plane ($name
         method: 'POST',
         headers: { authorization: `Bearer ${tokens[who]}` },
       });
+    // Both tokens checked just before (the server trusts a checked token for a few seconds), so
+    // neither request waits on a token hash while the other's run finishes.
+    for (const who of ['author', 'ci']) {
+      const known = await fetch(`${server!.url}/v1/whoami`, {
+        headers: { authorization: `Bearer ${tokens[who]}` },
+      });
+      expect(known.status).toBe(200);
+    }
     const [first, second] = await Promise.all([ask('author'), ask('ci')]);
     expect(first.status, await first.clone().text()).toBe(200);
     expect(second.status, await second.clone().text()).toBe(200);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
-import { createClient } from '../../runtime/client.js';
+import { registryClient } from '../../runtime/client.js';
 import { projectDir } from '../context.js';
 import { color, print, printJson } from '../output.js';
 import type { RunCliOptions } from './run-commands.js';
@@ -9,7 +9,8 @@ import type { RunCliOptions } from './run-commands.js';
 /** `promptops run NAME --input JSON|@file`: runs a prompt through the full pipeline. */
 export async function run(refText: string, options: RunCliOptions): Promise<number> {
   const input = await readInput(options.input);
-  const client = createClient({
+  // The registry's versions, run here: a developer's run, not an application's (see registryClient).
+  const client = registryClient({
     cwd: projectDir(options),
     ...(options.provider ? { provider: options.provider } : {}),
   });
