@@ -67,6 +67,14 @@ export async function gateway(options: GatewayOptions): Promise<number> {
     logger: { level },
     version: packageVersion(),
   });
+  // Requests before the first snapshots could only be refused: wait a little for them (or the
+  // last-known-good files, already loaded), then listen either way; /readyz tells the difference.
+  if (!(await parts.follower.ready(10_000))) {
+    const waiting = parts.follower.environments().filter((e) => e.revision === null);
+    print(
+      `promptops gateway: no snapshot yet of ${waiting.map((e) => `${e.environment} (${e.lastError ?? 'no answer'})`).join(', ')}; serving those once the control plane answers`,
+    );
+  }
   const address = await app.listen({ port, host });
   print(
     `promptops gateway: listening on ${address} (project ${target.project}, control plane ${target.url}, serving ${environments.join(', ')})`,
