@@ -166,7 +166,7 @@ const PAGES: Record<string, PageSpec> = {
 };
 
 /** A ```ts block that imports one of these is a program the page runs (with the repository's node_modules). */
-const PROGRAM_IMPORTS = ['promptops', 'openai', '@langfuse/client'];
+const PROGRAM_IMPORTS = ['promptops', '@promptops/client', 'openai', '@langfuse/client'];
 
 /** The commands of a block, in order: shell lines, or a whole TypeScript program that imports `promptops`. */
 function blockCommands(block: FencedBlock): DocCommand[] {
