@@ -77,6 +77,7 @@ export async function assembleGateway(
   });
   // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set: then every trace is also sent as spans.
   const otel = await otlpSinkFromEnv(traces, options.env ?? process.env, 'promptops-gateway');
+  if (otel) log('info', 'exporting traces as OpenTelemetry spans (OTLP/HTTP)');
   const gateway = new Gateway({
     project: source.project,
     environments: options.environments,

@@ -33,7 +33,10 @@ export interface OtlpSink extends TraceSink {
   shutdown(): Promise<void>;
 }
 
-/** The OTLP/HTTP (JSON) exporter, configured by the SDK from `OTEL_EXPORTER_OTLP_*` (endpoint, headers, timeout). */
+/**
+ * The OTLP/HTTP (JSON) exporter, configured by the SDK from `OTEL_EXPORTER_OTLP_*`: the endpoint
+ * (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`), `OTEL_EXPORTER_OTLP_HEADERS`, the timeout.
+ */
 export function otlpHttpExporter(): SpanExporter {
   return new OTLPTraceExporter();
 }
