@@ -6,8 +6,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { otlpSink } from '../../src/observe/otel.js';
 import { otlpSinkFromEnv } from '../../src/observe/otel-env.js';
+import type { Trace } from '../../src/observe/trace.js';
 import { cliJson, runCli, startServe, stopServe, useTempDir } from '../helpers.js';
 
 type AnyValue = {
@@ -217,5 +220,93 @@ describe('traces out over OTLP', () => {
     const everything = receiver.received.map((r) => r.body).join('\n');
     expect(everything).not.toContain('charged twice');
     expect(everything).not.toContain('Ann');
+  });
+});
+
+describe('otlpSink', () => {
+  const failedOver: Trace = {
+    id: 'trace-1',
+    project: 'acme',
+    prompt: 'support-reply',
+    version: { number: 3, hash: 'f'.repeat(64) },
+    environment: 'production',
+    arm: 'canary',
+    status: 'held',
+    error: null,
+    startedAt: '2026-12-07T10:00:00.000Z',
+    model: 'anthropic/claude-haiku',
+    timings: { resolve: 1, validate: 2, guardrails: 3, render: 4, model: 500, output: 5, total: 515 },
+    usage: { inputTokens: 40, outputTokens: 9 },
+    costUsd: 0.0001,
+    input: { message: 'my card is 4111 1111 1111 1111' },
+    output: null,
+    mutations: [],
+    attempts: [
+      {
+        model: 'openai/gpt-4o-mini',
+        attempt: 1,
+        durationMs: 300,
+        error: { code: 'PO_ERR_PROVIDER_TIMEOUT', message: 'timed out' },
+      },
+      { model: 'anthropic/claude-haiku', attempt: 1, durationMs: 200 },
+    ],
+    reasks: 0,
+    guardrails: [
+      {
+        name: 'pii',
+        action: 'escalate',
+        isViolation: true,
+        score: 1,
+        reasons: ['card 4111 1111 1111 1111'],
+        spans: [],
+        field: 'message',
+      },
+    ],
+    review: null,
+    metadata: {},
+  };
+
+  it('passes every trace on, and reports the fallback that answered, the escalation and no text', async () => {
+    const taken: Trace[] = [];
+    const inner = {
+      enqueue: (t: Trace) => taken.push(t) > 0,
+      stats: { enqueued: 0, dropped: 0, pending: 0 },
+      flush: async () => {},
+    };
+    const exporter = new InMemorySpanExporter();
+    const sink = otlpSink(inner, exporter, 'test');
+    expect(sink.enqueue(failedOver)).toBe(true);
+    expect(taken).toEqual([failedOver]);
+    await sink.flush();
+    const spans = exporter.getFinishedSpans();
+    const root = spans.find((s) => !s.parentSpanContext)!;
+    expect(root.attributes).toMatchObject({ 'promptops.status': 'held', 'promptops.arm': 'canary' });
+    expect(root.status.code).not.toBe(2);
+    expect(root.endTime[0] * 1e3 + root.endTime[1] / 1e6 - Date.parse(failedOver.startedAt)).toBeCloseTo(
+      515,
+      3,
+    );
+    const model = spans.find((s) => s.name.startsWith('chat '))!;
+    expect(model.name).toBe('chat claude-haiku');
+    expect(model.attributes).toMatchObject({
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.response.model': 'claude-haiku',
+      'gen_ai.usage.input_tokens': 40,
+      'gen_ai.usage.output_tokens': 9,
+    });
+    expect(model.attributes['error.type']).toBeUndefined();
+    const guardrails = spans.find((s) => s.name === 'promptops.guardrails')!;
+    expect(guardrails.events.map((e) => e.attributes)).toEqual([
+      {
+        'promptops.guardrail.name': 'pii',
+        'promptops.guardrail.stage': 'input',
+        'promptops.guardrail.action': 'escalate',
+        'promptops.guardrail.violation': true,
+        'promptops.guardrail.score': 1,
+      },
+    ]);
+    expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain('4111');
+    await sink.shutdown();
   });
 });
