@@ -221,6 +221,21 @@ describe('traces out over OTLP', () => {
     expect(everything).not.toContain('charged twice');
     expect(everything).not.toContain('Ann');
   });
+
+  it('exports the runs of the SDK in local mode too (promptops run)', async () => {
+    const before = receiver.received.length;
+    const ran = await runCli(['run', 'support-reply', '--input', JSON.stringify(INPUT), '--json'], {
+      cwd: dir(),
+      env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces` },
+    });
+    expect(ran.code).toBe(0);
+    const spans = receiver.received.slice(before).flatMap((r) => r.spans);
+    const root = spans.find((s) => !s.parentSpanId)!;
+    expect(root.name).toBe('promptops.run support-reply');
+    expect(value(root.attributes, 'promptops.trace_id')).toBe(cliJson(ran).traceId);
+    expect(spans.filter((s) => s.parentSpanId === root.spanId)).toHaveLength(6);
+    expect(receiver.received.slice(before).map((r) => r.service)).toContain('promptops');
+  });
 });
 
 describe('otlpSink', () => {
