@@ -12,6 +12,7 @@ import { otlpSink } from '../../src/observe/otel.js';
 import { otlpSinkFromEnv } from '../../src/observe/otel-env.js';
 import type { Trace } from '../../src/observe/trace.js';
 import { cliJson, runCli, startServe, stopServe, useTempDir } from '../helpers.js';
+import { traceRecord } from '../store/fixtures.js';
 
 type AnyValue = {
   stringValue?: string;
@@ -239,23 +240,16 @@ describe('traces out over OTLP', () => {
 });
 
 describe('otlpSink', () => {
-  const failedOver: Trace = {
-    id: 'trace-1',
-    project: 'acme',
+  const failedOver = traceRecord('trace-1', {
     prompt: 'support-reply',
     version: { number: 3, hash: 'f'.repeat(64) },
     environment: 'production',
     arm: 'canary',
     status: 'held',
-    error: null,
-    startedAt: '2026-12-07T10:00:00.000Z',
     model: 'anthropic/claude-haiku',
     timings: { resolve: 1, validate: 2, guardrails: 3, render: 4, model: 500, output: 5, total: 515 },
     usage: { inputTokens: 40, outputTokens: 9 },
-    costUsd: 0.0001,
     input: { message: 'my card is 4111 1111 1111 1111' },
-    output: null,
-    mutations: [],
     attempts: [
       {
         model: 'openai/gpt-4o-mini',
@@ -265,7 +259,6 @@ describe('otlpSink', () => {
       },
       { model: 'anthropic/claude-haiku', attempt: 1, durationMs: 200 },
     ],
-    reasks: 0,
     guardrails: [
       {
         name: 'pii',
@@ -277,9 +270,7 @@ describe('otlpSink', () => {
         field: 'message',
       },
     ],
-    review: null,
-    metadata: {},
-  };
+  });
 
   it('passes every trace on, and reports the fallback that answered, the escalation and no text', async () => {
     const taken: Trace[] = [];
