@@ -8,7 +8,12 @@ import {
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  RandomIdGenerator,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import type { StageTimings, Trace } from './trace.js';
 import type { TraceSink } from './trace-sink.js';
 
@@ -49,9 +54,11 @@ export function otlpHttpExporter(): SpanExporter {
  */
 export function otlpSink(sink: TraceSink, exporter: SpanExporter, serviceName = 'promptops'): OtlpSink {
   const detected = envDetector.detect().attributes ?? {};
+  const ids = traceIds();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }).merge(resourceFromAttributes(detected)),
     spanProcessors: [new BatchSpanProcessor(exporter)],
+    idGenerator: ids,
   });
   const tracer = provider.getTracer('promptops');
   let pending: Trace[] = [];
@@ -61,7 +68,10 @@ export function otlpSink(sink: TraceSink, exporter: SpanExporter, serviceName = 
     scheduled = false;
     const batch = pending;
     pending = [];
-    for (const trace of batch) exportTrace(tracer, trace);
+    for (const trace of batch) {
+      ids.next = trace.id.replaceAll('-', '');
+      exportTrace(tracer, trace);
+    }
   };
   return {
     enqueue(trace) {
@@ -88,6 +98,23 @@ export function otlpSink(sink: TraceSink, exporter: SpanExporter, serviceName = 
       drain();
       await provider.shutdown();
     },
+  };
+}
+
+/**
+ * Span ids at random; the trace id of a run's spans is the run's own trace id (a UUID, as 32 hex
+ * digits), so the id a caller got in `x-promptops-trace-id` finds its spans in the tracing backend.
+ */
+function traceIds() {
+  const random = new RandomIdGenerator();
+  return {
+    next: '',
+    generateTraceId() {
+      const id = this.next;
+      this.next = '';
+      return /^[0-9a-f]{32}$/.test(id) && !/^0+$/.test(id) ? id : random.generateTraceId();
+    },
+    generateSpanId: () => random.generateSpanId(),
   };
 }
 

@@ -167,6 +167,8 @@ describe('traces out over OTLP', () => {
       roots.find((s) => value(s.attributes, 'promptops.trace_id') === traceId)!;
 
     const root = rootOf(ok!.json.traceId);
+    // The run's trace id is the spans' trace id: the id a caller got finds its spans.
+    expect(root.traceId).toBe(ok!.json.traceId.replaceAll('-', ''));
     expect(Object.fromEntries(root.attributes.map((a) => [a.key, value([a], a.key)]))).toMatchObject({
       'promptops.prompt': 'support-reply',
       'promptops.version': 1,
