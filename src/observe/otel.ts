@@ -32,7 +32,7 @@ const MAX_PENDING = 4096;
 
 /** A trace sink that also exports every trace as OpenTelemetry spans, and how to stop its exporter. */
 export interface OtlpSink extends TraceSink {
-  /** Traces not turned into spans because too many waited (the exporter is behind). */
+  /** Traces not turned into spans: too many waited (the exporter is behind), or one was malformed. */
   readonly spansDropped: number;
   /** Exports what is batched, then stops the exporter. */
   shutdown(): Promise<void>;
@@ -69,8 +69,13 @@ export function otlpSink(sink: TraceSink, exporter: SpanExporter, serviceName = 
     const batch = pending;
     pending = [];
     for (const trace of batch) {
-      ids.next = trace.id.replaceAll('-', '');
-      exportTrace(tracer, trace);
+      // Telemetry must never take the gateway down: a trace that cannot become spans is counted.
+      try {
+        ids.next = trace.id.replaceAll('-', '');
+        exportTrace(tracer, trace);
+      } catch {
+        spansDropped++;
+      }
     }
   };
   return {

@@ -315,6 +315,10 @@ describe('otlpSink', () => {
       },
     ]);
     expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain('4111');
+    // A trace that cannot become spans is counted, and never thrown at the event loop.
+    sink.enqueue({ ...failedOver, id: 'trace-2', timings: null as never });
+    await sink.flush();
+    expect(sink.spansDropped).toBe(1);
     await sink.shutdown();
   });
 });
