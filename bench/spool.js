@@ -7,53 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineReferenceMs } from './lib/machine.js';
+import { sampleTrace as base } from './lib/sample-trace.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { TraceSpool } = await import(path.join(root, 'dist', 'gateway', 'spool.js'));
 
-const guardrail = (name) => ({
-  name,
-  action: 'block',
-  isViolation: false,
-  score: 0,
-  reasons: [],
-  spans: [],
-  field: name === 'pii' ? 'message' : null,
-});
-const base = {
-  id: '',
-  project: 'acme',
-  prompt: 'support-reply',
-  version: { number: 7, hash: 'a'.repeat(64) },
-  environment: 'production',
-  status: 'ok',
-  error: null,
-  startedAt: '2026-12-07T10:00:00.000Z',
-  model: 'openai/gpt-4o-mini',
-  timings: {
-    resolve: 0.01,
-    validate: 0.02,
-    guardrails: 0.05,
-    render: 0.01,
-    model: 420,
-    output: 0.03,
-    total: 420.2,
-  },
-  usage: { inputTokens: 312, outputTokens: 58 },
-  costUsd: 0.000082,
-  input: { customer: 'Ada', message: 'I was charged twice for my order 1234, please help.' },
-  output: {
-    reply: 'We will refund the duplicate charge within 3 days.',
-    escalate: false,
-    category: 'billing',
-  },
-  mutations: [],
-  attempts: [{ model: 'openai/gpt-4o-mini', attempt: 1, durationMs: 420 }],
-  reasks: 0,
-  guardrails: ['prompt-injection', 'pii', 'pii', 'banned-terms', 'json-schema'].map(guardrail),
-  review: null,
-  metadata: { arm: 'stable', stickyKey: 'user-42' },
-};
 const traces = (count, from) =>
   Array.from({ length: count }, (_, i) => ({ ...base, id: `trace-${from + i}` }));
 

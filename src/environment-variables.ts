@@ -58,6 +58,25 @@ export const ENVIRONMENT_VARIABLES: readonly { name: string; meaning: string }[]
       'Folder for the code cache (default: `$XDG_CACHE_HOME`, else `~/.cache`; a `promptops/` folder inside).',
   },
   {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    meaning:
+      'Turns on trace export from `promptops gateway` and `serve`: every execution is sent as OpenTelemetry spans over OTLP/HTTP (JSON) to this base URL (`/v1/traces` is added). Off when unset.',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    meaning:
+      'The full OTLP/HTTP traces URL; wins over `OTEL_EXPORTER_OTLP_ENDPOINT` and also turns export on.',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_HEADERS',
+    meaning: "Headers sent with every export (`key=value,key2=value2`), e.g. a collector's API key.",
+  },
+  {
+    name: 'OTEL_SERVICE_NAME',
+    meaning:
+      'The `service.name` of exported spans (default `promptops-gateway`); `OTEL_RESOURCE_ATTRIBUTES` adds others.',
+  },
+  {
     name: 'XDG_CONFIG_HOME',
     meaning:
       'Where `promptops login` keeps tokens: `$XDG_CONFIG_HOME/promptops/credentials.json` (default `~/.config/…`), readable only by you.',

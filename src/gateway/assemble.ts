@@ -1,4 +1,5 @@
 import { projectDependencies } from '../compose.js';
+import { otlpSinkFromEnv } from '../observe/otel-env.js';
 import type { Workspace } from '../project/workspace.js';
 import type { Environment } from '../providers/index.js';
 import { HttpStore } from '../store/http-store.js';
@@ -74,20 +75,23 @@ export async function assembleGateway(
     ...(options.spool.maxBytes !== undefined ? { maxBytes: options.spool.maxBytes } : {}),
     onDrop: countDrops(log),
   });
+  // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set: then every trace is also sent as spans.
+  const otel = await otlpSinkFromEnv(traces, options.env ?? process.env, 'promptops-gateway');
+  if (otel) log('info', 'exporting traces as OpenTelemetry spans (OTLP/HTTP)');
   const gateway = new Gateway({
     project: source.project,
     environments: options.environments,
     defaultEnvironment: options.defaultEnvironment,
     served,
     dependencies: project,
-    traces,
+    traces: otel ?? traces,
     reviews: store,
     ...(options.provider ? { provider: options.provider } : {}),
   });
   try {
     await follower.start();
   } catch (err) {
-    await traces.close(0);
+    await Promise.all([traces.close(0), otel?.shutdown()]);
     throw err;
   }
   return {
@@ -96,7 +100,7 @@ export async function assembleGateway(
     traces,
     close: async () => {
       await follower.stop();
-      await traces.close();
+      await Promise.all([traces.close(), otel?.shutdown()]);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { parseVersionRef, type VersionRef } from '../catalog/ref.js';
 import { openProjectStore, runtimeDependencies } from '../compose.js';
 import { PromptOpsError } from '../errors.js';
+import type { OtlpSink } from '../observe/otel.js';
+import { otlpSinkFromEnv } from '../observe/otel-env.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace } from '../project/workspace.js';
 import type { Environment, RetryPolicy } from '../providers/index.js';
@@ -152,24 +154,28 @@ interface Local {
   deps: PipelineDeps;
   store: RegistryStore;
   queue: TraceQueue;
+  /** The queue, also exporting spans when an OTLP endpoint is set (see docs/gateway.md); else null. */
+  otel: OtlpSink | null;
 }
 
 async function openLocal(options: ClientOptions): Promise<Local> {
   const ws = await openWorkspace(options.cwd ?? process.cwd());
-  const store = await openProjectStore(ws, { ...process.env, ...options.env });
+  const env = { ...process.env, ...options.env };
+  const store = await openProjectStore(ws, env);
   const queue = new TraceQueue({
     sink: (batch) => store.writeTraces(batch),
     onError: (err, dropped) =>
       process.emitWarning(`promptops: ${dropped} traces could not be stored: ${(err as Error).message}`),
   });
+  const otel = await otlpSinkFromEnv(queue, env, 'promptops');
   const deps = await runtimeDependencies(ws, store, {
     env: options.env,
     retry: options.retry,
     cacheTtlMs: options.cacheTtlMs,
-    traces: queue,
+    traces: otel ?? queue,
     onEscalate: options.onEscalate,
   });
-  return { deps, store, queue };
+  return { deps, store, queue, otel };
 }
 
 /**
@@ -181,9 +187,11 @@ async function openLocal(options: ClientOptions): Promise<Local> {
 export function registryClient(options: ClientOptions): PromptOpsClient {
   let ready: Promise<Local> | null = null;
   let queue: TraceQueue | null = null;
+  let otel: OtlpSink | null = null;
   const init = async () => {
     const local = await openLocal(options);
     queue = local.queue;
+    otel = local.otel;
     return local;
   };
   return {
@@ -235,12 +243,12 @@ export function registryClient(options: ClientOptions): PromptOpsClient {
       return queue?.stats ?? { enqueued: 0, written: 0, dropped: 0, pending: 0 };
     },
     async flush() {
-      await queue?.flush();
+      await (otel ?? queue)?.flush();
     },
     async close() {
       if (!ready) return;
       const { store } = await ready;
-      await queue?.flush();
+      await Promise.all([queue?.flush(), otel?.shutdown()]);
       await store.close();
     },
   };
