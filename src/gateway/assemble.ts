@@ -1,4 +1,5 @@
 import { projectDependencies } from '../compose.js';
+import { meteredSink, TraceMetrics } from '../observe/metrics.js';
 import type { Workspace } from '../project/workspace.js';
 import type { Environment } from '../providers/index.js';
 import { HttpStore } from '../store/http-store.js';
@@ -20,6 +21,8 @@ export interface GatewayParts {
   gateway: Gateway;
   follower: SnapshotFollower;
   traces: TraceSpool;
+  /** What its traces count, for `/metrics`. */
+  metrics: TraceMetrics;
   /** Stops following, then writes the traces still held to disk and ships what it can. */
   close: () => Promise<void>;
 }
@@ -74,13 +77,14 @@ export async function assembleGateway(
     ...(options.spool.maxBytes !== undefined ? { maxBytes: options.spool.maxBytes } : {}),
     onDrop: countDrops(log),
   });
+  const metrics = new TraceMetrics();
   const gateway = new Gateway({
     project: source.project,
     environments: options.environments,
     defaultEnvironment: options.defaultEnvironment,
     served,
     dependencies: project,
-    traces,
+    traces: meteredSink(traces, metrics),
     reviews: store,
     ...(options.provider ? { provider: options.provider } : {}),
   });
@@ -94,6 +98,7 @@ export async function assembleGateway(
     gateway,
     follower,
     traces,
+    metrics,
     close: async () => {
       await follower.stop();
       await traces.close();

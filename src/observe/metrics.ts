@@ -1,0 +1,249 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Trace } from './trace.js';
+import type { TraceSink, TraceSinkStats } from './trace-sink.js';
+
+/** Distinct label sets one metric keeps; beyond it, new sets are folded into `other`. */
+export const MAX_LABEL_SETS = 1_000;
+export const FOLDED = 'other';
+
+/**
+ * Labels whose values come from a closed list (an arm, a status, a stage, an action, a direction):
+ * they keep their value when a label set is folded, so `other` still splits ok from error.
+ */
+const CLOSED_LABELS: ReadonlySet<string> = new Set([
+  'arm',
+  'status',
+  'stage',
+  'action',
+  'direction',
+  'method',
+]);
+
+/** Seconds, from 1 ms to a minute: the spread of a prompt execution, cached to model-bound. */
+export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+const STAGES = ['resolve', 'validate', 'guardrails', 'render', 'model', 'output'] as const;
+
+/**
+ * A metric's label sets, bounded: each distinct set gets prom-client's child once (so an update is
+ * a map lookup and an add, not a hash of the labels), up to `max` sets; later sets have their open
+ * labels (prompt, version, environment, model, guardrail, code, route) replaced by `other`, and the
+ * folded sets are few because the closed labels are.
+ */
+export class BoundedLabels<Names extends string, Child> {
+  private readonly children = new Map<string, Child>();
+  private sets = 0;
+
+  constructor(
+    private readonly metric: { labels(labels: Record<Names, string>): Child },
+    private readonly max = MAX_LABEL_SETS,
+  ) {}
+
+  /** The child for `values` (in the metric's label order), folded once the metric is full. */
+  of(labels: Record<Names, string>): Child {
+    let key = '';
+    for (const name in labels) key += `${labels[name]}\u0000`;
+    const known = this.children.get(key);
+    if (known) return known;
+    if (this.sets >= this.max) return this.folded(labels);
+    this.sets++;
+    const child = this.metric.labels(labels);
+    this.children.set(key, child);
+    return child;
+  }
+
+  private folded(labels: Record<Names, string>): Child {
+    const folded = { ...labels };
+    for (const name in folded) if (!CLOSED_LABELS.has(name)) folded[name] = FOLDED;
+    let key = '\u0001';
+    for (const name in folded) key += `${folded[name]}\u0000`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = this.metric.labels(folded);
+      this.children.set(key, child);
+    }
+    return child;
+  }
+}
+
+/**
+ * The metrics a gateway derives from its traces, in their own registry: executions, latency per
+ * stage, errors, guardrail verdicts, contract outcomes, tokens and cost, and the trace sink's
+ * depth (read from its stats at scrape time). Labels are what is released (prompt, version,
+ * environment), the arm, and closed lists; never a user, a sticky key or a trace id.
+ */
+export class TraceMetrics {
+  readonly registry = new Registry();
+  private readonly executions;
+  private readonly duration;
+  private readonly stages;
+  private readonly errors;
+  private readonly guardrailChecks;
+  private readonly guardrailViolations;
+  private readonly contractRejections;
+  private readonly contractMutations;
+  private readonly reasks;
+  private readonly tokens;
+  private readonly cost;
+  private sink: TraceSink | null = null;
+
+  constructor(max = MAX_LABEL_SETS) {
+    const registers = [this.registry];
+    const counter = <N extends string>(name: string, help: string, labelNames: N[]) =>
+      new BoundedLabels<N, Counter.Internal>(new Counter({ name, help, labelNames, registers }), max);
+    const histogram = <N extends string>(name: string, help: string, labelNames: N[]) =>
+      new BoundedLabels<N, Histogram.Internal<N>>(
+        new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers }),
+        max,
+      );
+    this.executions = counter('promptops_executions_total', 'Prompt executions by outcome.', [
+      'prompt',
+      'version',
+      'environment',
+      'arm',
+      'status',
+    ]);
+    this.duration = histogram('promptops_execution_duration_seconds', 'Time of a whole prompt execution.', [
+      'prompt',
+      'environment',
+      'arm',
+    ]);
+    this.stages = histogram(
+      'promptops_execution_stage_duration_seconds',
+      'Time of each stage of a prompt execution (resolve, validate, guardrails, render, model, output).',
+      ['prompt', 'environment', 'arm', 'stage'],
+    );
+    this.errors = counter('promptops_execution_errors_total', 'Failed prompt executions by error code.', [
+      'prompt',
+      'environment',
+      'arm',
+      'code',
+    ]);
+    this.guardrailChecks = counter('promptops_guardrail_checks_total', 'Guardrail checks run.', [
+      'prompt',
+      'guardrail',
+      'stage',
+    ]);
+    this.guardrailViolations = counter(
+      'promptops_guardrail_violations_total',
+      'Guardrail checks that found a violation, by the action taken.',
+      ['prompt', 'guardrail', 'stage', 'action'],
+    );
+    this.contractRejections = counter(
+      'promptops_contract_rejections_total',
+      'Inputs refused for breaking their contract.',
+      ['prompt', 'environment'],
+    );
+    this.contractMutations = counter(
+      'promptops_contract_mutations_total',
+      'Changes the input contract made to inputs (defaults, coercions, trims, truncations, removals).',
+      ['prompt', 'rule'],
+    );
+    this.reasks = counter('promptops_reasks_total', 'Times the model was asked again for a better answer.', [
+      'prompt',
+    ]);
+    this.tokens = counter('promptops_tokens_total', 'Model tokens used.', ['prompt', 'model', 'direction']);
+    this.cost = counter('promptops_cost_usd_total', 'Model cost in US dollars.', ['prompt', 'model']);
+    this.sinkMetrics(registers);
+  }
+
+  /** Counts one execution. Only counter and histogram updates: it runs on the request path. */
+  observe(trace: Trace): void {
+    const prompt = trace.prompt;
+    const environment = trace.environment ?? 'none';
+    const arm = trace.arm ?? 'none';
+    this.executions
+      .of({ prompt, version: String(trace.version.number), environment, arm, status: trace.status })
+      .inc();
+    const timings = trace.timings;
+    this.duration.of({ prompt, environment, arm }).observe(timings.total / 1000);
+    for (const stage of STAGES) {
+      this.stages.of({ prompt, environment, arm, stage }).observe(timings[stage] / 1000);
+    }
+    if (trace.error) {
+      this.errors.of({ prompt, environment, arm, code: trace.error.code }).inc();
+      if (trace.error.code === 'PO_ERR_CONTRACT_VIOLATION')
+        this.contractRejections.of({ prompt, environment }).inc();
+    }
+    for (const verdict of trace.guardrails) {
+      const stage = verdict.field === null ? 'output' : 'input';
+      this.guardrailChecks.of({ prompt, guardrail: verdict.name, stage }).inc();
+      if (verdict.isViolation) {
+        this.guardrailViolations.of({ prompt, guardrail: verdict.name, stage, action: verdict.action }).inc();
+      }
+    }
+    for (const mutation of trace.mutations) this.contractMutations.of({ prompt, rule: mutation.rule }).inc();
+    if (trace.reasks > 0) this.reasks.of({ prompt }).inc(trace.reasks);
+    this.countUsage(trace, prompt);
+  }
+
+  /** Reads `sink`'s stats at each scrape (the spool's depth and its counters). */
+  watch(sink: TraceSink): void {
+    this.sink = sink;
+  }
+
+  private countUsage(trace: Trace, prompt: string): void {
+    const model = trace.model ?? 'none';
+    const { inputTokens, outputTokens } = trace.usage;
+    if (inputTokens > 0) this.tokens.of({ prompt, model, direction: 'input' }).inc(inputTokens);
+    if (outputTokens > 0) this.tokens.of({ prompt, model, direction: 'output' }).inc(outputTokens);
+    if (trace.costUsd) this.cost.of({ prompt, model }).inc(trace.costUsd);
+  }
+
+  /** The sink's numbers, set from its `stats` when Prometheus scrapes: nothing on the request path. */
+  private sinkMetrics(registers: Registry[]): void {
+    const stats = () => (this.sink?.stats ?? null) as (TraceSinkStats & Record<string, unknown>) | null;
+    const read = (field: string) => {
+      const value = stats()?.[field];
+      return typeof value === 'number' ? value : 0;
+    };
+    const gauge = (name: string, help: string, field: string) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(field));
+        },
+      });
+    const total = (name: string, help: string, field: string) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          // The sink keeps the running total; the counter only shows it.
+          this.reset();
+          this.inc(read(field));
+        },
+      });
+    gauge('promptops_trace_spool_pending', 'Traces taken but not yet shipped to the store.', 'pending');
+    gauge('promptops_trace_spool_pending_bytes', 'Bytes of traces on disk not yet shipped.', 'pendingBytes');
+    total('promptops_traces_enqueued_total', 'Traces handed to the trace spool.', 'enqueued');
+    total('promptops_traces_recorded_total', 'Traces written to disk and fsynced.', 'recorded');
+    total('promptops_traces_shipped_total', 'Traces accepted by the store.', 'shipped');
+    total(
+      'promptops_traces_dropped_total',
+      'Traces refused (spool full, closed or unserialisable).',
+      'dropped',
+    );
+  }
+}
+
+/**
+ * `sink` with every trace it takes counted in `metrics` first: the request path pays a few counter
+ * updates, and the metrics never depend on the sink keeping up.
+ */
+export function meteredSink(sink: TraceSink, metrics: TraceMetrics): TraceSink {
+  metrics.watch(sink);
+  return {
+    enqueue(trace) {
+      metrics.observe(trace);
+      return sink.enqueue(trace);
+    },
+    get stats() {
+      return sink.stats;
+    },
+    flush: () => sink.flush(),
+  };
+}
