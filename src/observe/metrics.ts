@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import type { Trace } from './trace.js';
 import type { TraceSink, TraceSinkStats } from './trace-sink.js';
 
@@ -25,45 +25,143 @@ export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 const STAGES = ['resolve', 'validate', 'guardrails', 'render', 'model', 'output'] as const;
 
 /**
- * A metric's label sets, bounded: each distinct set gets prom-client's child once (so an update is
- * a map lookup and an add, not a hash of the labels), up to `max` sets; later sets have their open
- * labels (prompt, version, environment, model, guardrail, code, route) replaced by `other`, and the
- * folded sets are few because the closed labels are.
+ * A metric's label sets and their values, bounded: up to `max` distinct sets; later sets have their
+ * open labels (prompt, version, environment, model, guardrail, code, route) replaced by `other`, and
+ * the folded sets are few because the closed labels are. Values are plain numbers updated on the
+ * request path (a map lookup and an add); prom-client reads them only when Prometheus scrapes.
  */
-export class BoundedLabels<Names extends string, Child> {
-  private readonly children = new Map<string, Child>();
+abstract class BoundedCells<Names extends string, Cell extends { labels: Record<Names, string> }> {
+  private readonly cells = new Map<string, Cell>();
   private sets = 0;
 
-  constructor(
-    private readonly metric: { labels(labels: Record<Names, string>): Child },
-    private readonly max = MAX_LABEL_SETS,
-  ) {}
+  constructor(private readonly max: number) {}
 
-  /** The child for `values` (in the metric's label order), folded once the metric is full. */
-  of(labels: Record<Names, string>): Child {
+  protected abstract create(labels: Record<Names, string>): Cell;
+
+  /** The cell of `labels`, created on first use, folded once the metric is full. */
+  protected cell(labels: Record<Names, string>): Cell {
     let key = '';
     for (const name in labels) key += `${labels[name]}\u0000`;
-    const known = this.children.get(key);
+    const known = this.cells.get(key);
     if (known) return known;
     if (this.sets >= this.max) return this.folded(labels);
     this.sets++;
-    const child = this.metric.labels(labels);
-    this.children.set(key, child);
-    return child;
+    const cell = this.create(labels);
+    this.cells.set(key, cell);
+    return cell;
   }
 
-  private folded(labels: Record<Names, string>): Child {
+  all(): IterableIterator<Cell> {
+    return this.cells.values();
+  }
+
+  private folded(labels: Record<Names, string>): Cell {
     const folded = { ...labels };
     for (const name in folded) if (!CLOSED_LABELS.has(name)) folded[name] = FOLDED;
     let key = '\u0001';
     for (const name in folded) key += `${folded[name]}\u0000`;
-    let child = this.children.get(key);
-    if (!child) {
-      child = this.metric.labels(folded);
-      this.children.set(key, child);
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = this.create(folded);
+      this.cells.set(key, cell);
     }
-    return child;
+    return cell;
   }
+}
+
+/** A Prometheus counter whose label sets are bounded and whose updates cost an add. */
+export class BoundedCounter<Names extends string> extends BoundedCells<
+  Names,
+  { labels: Record<Names, string>; value: number }
+> {
+  constructor(
+    config: { name: string; help: string; labelNames: Names[]; registers: Registry[] },
+    max = MAX_LABEL_SETS,
+  ) {
+    super(max);
+    const cells = this;
+    new Counter({
+      ...config,
+      collect() {
+        this.reset();
+        for (const cell of cells.all()) this.inc(cell.labels, cell.value);
+      },
+    });
+  }
+
+  protected create(labels: Record<Names, string>) {
+    return { labels, value: 0 };
+  }
+
+  inc(labels: Record<Names, string>, value = 1): void {
+    this.cell(labels).value += value;
+  }
+}
+
+interface HistogramCell<Names extends string> {
+  labels: Record<Names, string>;
+  /** Observations per bucket (not cumulative); the last one is above every bound. */
+  counts: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/** A Prometheus histogram whose label sets are bounded and whose updates cost a bucket search and adds. */
+export class BoundedHistogram<Names extends string> extends BoundedCells<Names, HistogramCell<Names>> {
+  constructor(
+    config: { name: string; help: string; labelNames: Names[]; registers: Registry[] },
+    private readonly bounds = LATENCY_BUCKETS,
+    max = MAX_LABEL_SETS,
+  ) {
+    super(max);
+    exposeHistogram(config, bounds, this);
+  }
+
+  protected create(labels: Record<Names, string>): HistogramCell<Names> {
+    return { labels, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
+  }
+
+  observe(labels: Record<Names, string>, value: number): void {
+    const cell = this.cell(labels);
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > (bounds[i] as number)) i++;
+    (cell.counts[i] as number)++;
+    cell.sum += value;
+    cell.count++;
+  }
+}
+
+/**
+ * Shows a BoundedHistogram's cells in `registers`: a metric object with prom-client's `get()` (what
+ * a Registry reads to render and merge), its buckets cumulative as the exposition format wants.
+ */
+function exposeHistogram<Names extends string>(
+  config: { name: string; help: string; registers: Registry[] },
+  bounds: readonly number[],
+  cells: BoundedHistogram<Names>,
+): void {
+  const { name, help } = config;
+  const get = async () => {
+    const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
+    for (const cell of cells.all()) {
+      let cumulative = 0;
+      bounds.forEach((le, i) => {
+        cumulative += cell.counts[i] as number;
+        values.push({ labels: { le, ...cell.labels }, value: cumulative, metricName: `${name}_bucket` });
+      });
+      values.push({
+        labels: { le: '+Inf', ...cell.labels },
+        value: cell.count,
+        metricName: `${name}_bucket`,
+      });
+      values.push({ labels: cell.labels, value: cell.sum, metricName: `${name}_sum` });
+      values.push({ labels: cell.labels, value: cell.count, metricName: `${name}_count` });
+    }
+    return { name, help, type: 'histogram', aggregator: 'sum', values };
+  };
+  const metric = { name, help, type: 'histogram', aggregator: 'sum', get };
+  for (const registry of config.registers) registry.registerMetric(metric as unknown as Metric);
 }
 
 /**
@@ -90,12 +188,9 @@ export class TraceMetrics {
   constructor(max = MAX_LABEL_SETS) {
     const registers = [this.registry];
     const counter = <N extends string>(name: string, help: string, labelNames: N[]) =>
-      new BoundedLabels<N, Counter.Internal>(new Counter({ name, help, labelNames, registers }), max);
+      new BoundedCounter<N>({ name, help, labelNames, registers }, max);
     const histogram = <N extends string>(name: string, help: string, labelNames: N[]) =>
-      new BoundedLabels<N, Histogram.Internal<N>>(
-        new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers }),
-        max,
-      );
+      new BoundedHistogram<N>({ name, help, labelNames, registers }, LATENCY_BUCKETS, max);
     this.executions = counter('promptops_executions_total', 'Prompt executions by outcome.', [
       'prompt',
       'version',
@@ -152,28 +247,32 @@ export class TraceMetrics {
     const prompt = trace.prompt;
     const environment = trace.environment ?? 'none';
     const arm = trace.arm ?? 'none';
-    this.executions
-      .of({ prompt, version: String(trace.version.number), environment, arm, status: trace.status })
-      .inc();
+    this.executions.inc({
+      prompt,
+      version: String(trace.version.number),
+      environment,
+      arm,
+      status: trace.status,
+    });
     const timings = trace.timings;
-    this.duration.of({ prompt, environment, arm }).observe(timings.total / 1000);
+    this.duration.observe({ prompt, environment, arm }, timings.total / 1000);
     for (const stage of STAGES) {
-      this.stages.of({ prompt, environment, arm, stage }).observe(timings[stage] / 1000);
+      this.stages.observe({ prompt, environment, arm, stage }, timings[stage] / 1000);
     }
     if (trace.error) {
-      this.errors.of({ prompt, environment, arm, code: trace.error.code }).inc();
+      this.errors.inc({ prompt, environment, arm, code: trace.error.code });
       if (trace.error.code === 'PO_ERR_CONTRACT_VIOLATION')
-        this.contractRejections.of({ prompt, environment }).inc();
+        this.contractRejections.inc({ prompt, environment });
     }
     for (const verdict of trace.guardrails) {
       const stage = verdict.field === null ? 'output' : 'input';
-      this.guardrailChecks.of({ prompt, guardrail: verdict.name, stage }).inc();
+      this.guardrailChecks.inc({ prompt, guardrail: verdict.name, stage });
       if (verdict.isViolation) {
-        this.guardrailViolations.of({ prompt, guardrail: verdict.name, stage, action: verdict.action }).inc();
+        this.guardrailViolations.inc({ prompt, guardrail: verdict.name, stage, action: verdict.action });
       }
     }
-    for (const mutation of trace.mutations) this.contractMutations.of({ prompt, rule: mutation.rule }).inc();
-    if (trace.reasks > 0) this.reasks.of({ prompt }).inc(trace.reasks);
+    for (const mutation of trace.mutations) this.contractMutations.inc({ prompt, rule: mutation.rule });
+    if (trace.reasks > 0) this.reasks.inc({ prompt }, trace.reasks);
     this.countUsage(trace, prompt);
   }
 
@@ -185,9 +284,9 @@ export class TraceMetrics {
   private countUsage(trace: Trace, prompt: string): void {
     const model = trace.model ?? 'none';
     const { inputTokens, outputTokens } = trace.usage;
-    if (inputTokens > 0) this.tokens.of({ prompt, model, direction: 'input' }).inc(inputTokens);
-    if (outputTokens > 0) this.tokens.of({ prompt, model, direction: 'output' }).inc(outputTokens);
-    if (trace.costUsd) this.cost.of({ prompt, model }).inc(trace.costUsd);
+    if (inputTokens > 0) this.tokens.inc({ prompt, model, direction: 'input' }, inputTokens);
+    if (outputTokens > 0) this.tokens.inc({ prompt, model, direction: 'output' }, outputTokens);
+    if (trace.costUsd) this.cost.inc({ prompt, model }, trace.costUsd);
   }
 
   /** The sink's numbers, set from its `stats` when Prometheus scrapes: nothing on the request path. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { BoundedLabels, LATENCY_BUCKETS } from '../observe/metrics.js';
+import { Gauge, Registry } from 'prom-client';
+import { BoundedCounter, BoundedHistogram } from '../observe/metrics.js';
 
 /** How `/metrics` is served. */
 export interface MetricsRouteOptions {
@@ -27,23 +27,18 @@ const REVIEW_QUEUE_CACHE_MS = 5_000;
  */
 export function registerMetrics(app: FastifyInstance, options: MetricsRouteOptions): void {
   const own = new Registry();
-  const requests = new BoundedLabels(
-    new Counter({
-      name: 'promptops_http_requests_total',
-      help: 'HTTP requests answered, by route template and status.',
-      labelNames: ['method', 'route', 'status'],
-      registers: [own],
-    }),
-  );
-  const duration = new BoundedLabels(
-    new Histogram({
-      name: 'promptops_http_request_duration_seconds',
-      help: 'Time to answer an HTTP request, by route template.',
-      labelNames: ['method', 'route'],
-      buckets: LATENCY_BUCKETS,
-      registers: [own],
-    }),
-  );
+  const requests = new BoundedCounter({
+    name: 'promptops_http_requests_total',
+    help: 'HTTP requests answered, by route template and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [own],
+  });
+  const duration = new BoundedHistogram({
+    name: 'promptops_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route template.',
+    labelNames: ['method', 'route'],
+    registers: [own],
+  });
   if (options.reviewQueue) reviewQueueGauge(own, options.reviewQueue, options.now ?? Date.now);
   const registry = Registry.merge([...options.registries, own]);
 
@@ -51,8 +46,8 @@ export function registerMetrics(app: FastifyInstance, options: MetricsRouteOptio
     // Unmatched requests (404s) share one label: their URLs are whatever a caller typed.
     const route = request.routeOptions.url ?? 'unmatched';
     const method = request.method;
-    requests.of({ method, route, status: String(reply.statusCode) }).inc();
-    duration.of({ method, route }).observe(reply.elapsedTime / 1000);
+    requests.inc({ method, route, status: String(reply.statusCode) });
+    duration.observe({ method, route }, reply.elapsedTime / 1000);
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
