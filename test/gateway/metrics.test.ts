@@ -3,8 +3,11 @@
  * outcome and arm, errors by code, guardrail verdicts, the review queue and the trace spool, in an
  * exposition the real `promtool check metrics` accepts, with no sticky key or trace id in it.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, cliJson, runCli, stopServe } from '../helpers.js';
 import { useServedProject } from './served-project.js';
 
 /** Whether `promtool` runs here; PROMPTOPS_REQUIRE_PROMTOOL=1 (CI) turns its absence into a failure. */
@@ -19,6 +22,46 @@ interface RunReply {
   arm: string;
   guardrails: { name: string; field: string | null }[];
   error: { code: string };
+}
+
+/** `promtool check metrics` on an exposition: exit 0 and no output when it has nothing to say. */
+function promtool(text: string) {
+  return spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+}
+
+/** `promptops gateway` on a free port in `cwd`, once it listens. */
+async function startGateway(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(
+    process.execPath,
+    [
+      BIN,
+      'gateway',
+      '--port',
+      '0',
+      '--environments',
+      'production',
+      '--state-dir',
+      '.promptops/gw-metrics',
+      '--log-level',
+      'warn',
+    ],
+    { cwd, env: { ...process.env, NO_COLOR: '1', ...env } },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const collect = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    };
+    proc.stdout!.on('data', collect);
+    proc.stderr!.on('data', collect);
+    proc.on('exit', (code) => reject(new Error(`gateway exited with ${code}: ${out}`)));
+  });
+  return { url, proc };
 }
 
 /** The value of the sample `name{labels}` (labels in the exposition's order), or undefined. */
@@ -151,11 +194,54 @@ describe('/metrics (serve with its embedded gateway)', () => {
     for (const secret of [...stickyKeys, ...traceIds, 'Ann', 'Dana']) expect(text).not.toContain(secret);
   });
 
+  it("serves a standalone gateway's metrics, without a token when promptops.yaml says metrics.public", async () => {
+    const { url, dir } = served();
+    const runtime = cliJson(
+      await runCli(['token', 'create', '--subject', 'gw@acme.example', '--role', 'runtime', '--json'], {
+        cwd: dir,
+      }),
+    ).token as string;
+    await appendFile(path.join(dir, 'promptops.yaml'), 'metrics:\n  public: true\n');
+    const gateway = await startGateway(dir, { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: runtime });
+    try {
+      const ran = await fetch(`${gateway.url}/v1/run/support-reply`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ input: SUPPORT_INPUT, stickyKey: 'gw-user-1' }),
+      });
+      expect(ran.status).toBe(200);
+      const page = await fetch(`${gateway.url}/metrics`);
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(
+        sample(text, 'promptops_executions_total', {
+          prompt: 'support-reply',
+          version: '1',
+          environment: 'production',
+          arm: 'stable',
+          status: 'ok',
+        }),
+      ).toBe(1);
+      expect(
+        sample(text, 'promptops_http_requests_total', {
+          method: 'POST',
+          route: '/v1/run/:prompt',
+          status: '200',
+        }),
+      ).toBe(1);
+      expect(text).not.toContain('gw-user-1');
+      expect(text).not.toContain('promptops_review_queue_pending'); // the control plane's, not a gateway's
+      if (hasPromtool) expect(promtool(text).status).toBe(0);
+    } finally {
+      await stopServe(gateway);
+    }
+  });
+
   it.skipIf(!hasPromtool && !requirePromtool)(
     `passes promtool check metrics${hasPromtool ? '' : ' (skipped: promtool is not installed; apt-get install prometheus)'}`,
     async () => {
       const { text } = await scrape();
-      const checked = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      const checked = promtool(text);
       expect(
         checked.error,
         'promtool is required (PROMPTOPS_REQUIRE_PROMTOOL) but does not run',
