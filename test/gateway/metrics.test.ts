@@ -3,11 +3,11 @@
  * outcome and arm, errors by code, guardrail verdicts, the review queue and the trace spool, in an
  * exposition the real `promtool check metrics` accepts, with no sticky key or trace id in it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cliJson, runCli, stopServe } from '../helpers.js';
+import { cliJson, runCli, startListening, stopServe } from '../helpers.js';
 import { useServedProject } from './served-project.js';
 
 /** Whether `promtool` runs here; PROMPTOPS_REQUIRE_PROMTOOL=1 (CI) turns its absence into a failure. */
@@ -27,41 +27,6 @@ interface RunReply {
 /** `promtool check metrics` on an exposition: exit 0 and no output when it has nothing to say. */
 function promtool(text: string) {
   return spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-}
-
-/** `promptops gateway` on a free port in `cwd`, once it listens. */
-async function startGateway(
-  cwd: string,
-  env: Record<string, string>,
-): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(
-    process.execPath,
-    [
-      BIN,
-      'gateway',
-      '--port',
-      '0',
-      '--environments',
-      'production',
-      '--state-dir',
-      '.promptops/gw-metrics',
-      '--log-level',
-      'warn',
-    ],
-    { cwd, env: { ...process.env, NO_COLOR: '1', ...env } },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const collect = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    };
-    proc.stdout!.on('data', collect);
-    proc.stderr!.on('data', collect);
-    proc.on('exit', (code) => reject(new Error(`gateway exited with ${code}: ${out}`)));
-  });
-  return { url, proc };
 }
 
 /** The value of the sample `name{labels}` (labels in the exposition's order), or undefined. */
@@ -202,7 +167,21 @@ describe('/metrics (serve with its embedded gateway)', () => {
       }),
     ).token as string;
     await appendFile(path.join(dir, 'promptops.yaml'), 'metrics:\n  public: true\n');
-    const gateway = await startGateway(dir, { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: runtime });
+    const gateway = await startListening(
+      [
+        'gateway',
+        '--port',
+        '0',
+        '--environments',
+        'production',
+        '--state-dir',
+        '.promptops/gw-metrics',
+        '--log-level',
+        'warn',
+      ],
+      dir,
+      { PROMPTOPS_URL: url, PROMPTOPS_TOKEN: runtime },
+    );
     try {
       const ran = await fetch(`${gateway.url}/v1/run/support-reply`, {
         method: 'POST',
