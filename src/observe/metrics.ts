@@ -24,15 +24,22 @@ export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 
 const STAGES = ['resolve', 'validate', 'guardrails', 'render', 'model', 'output'] as const;
 
+/** A level of a metric's label sets: one branch per value of the next label, the cell at the end. */
+interface LabelNode<Cell> {
+  children: Map<string, LabelNode<Cell>>;
+  cell: Cell | null;
+}
+
 /**
  * A metric's label sets and their values, bounded: up to `max` distinct sets; later sets have their
  * open labels (prompt, version, environment, model, guardrail, code, route) replaced by `other`, and
  * the folded sets are few because the closed labels are. Values are plain numbers updated on the
- * request path (a map lookup and an add); prom-client reads them only when Prometheus scrapes.
+ * request path: one map lookup per label (no key is built: the label strings keep their hashes),
+ * then an add; prom-client reads them only when Prometheus scrapes.
  */
 abstract class BoundedCells<Names extends string, Cell extends { labels: Record<Names, string> }> {
-  private readonly cells = new Map<string, Cell>();
-  private sets = 0;
+  private readonly root: LabelNode<Cell> = { children: new Map(), cell: null };
+  private readonly cells: Cell[] = [];
 
   constructor(private readonly max: number) {}
 
@@ -40,33 +47,42 @@ abstract class BoundedCells<Names extends string, Cell extends { labels: Record<
 
   /** The cell of `labels`, created on first use, folded once the metric is full. */
   protected cell(labels: Record<Names, string>): Cell {
-    let key = '';
-    for (const name in labels) key += `${labels[name]}\u0000`;
-    const known = this.cells.get(key);
+    const known = this.walk(labels, false)?.cell;
     if (known) return known;
-    if (this.sets >= this.max) return this.folded(labels);
-    this.sets++;
-    const cell = this.create(labels);
-    this.cells.set(key, cell);
-    return cell;
-  }
-
-  all(): IterableIterator<Cell> {
-    return this.cells.values();
-  }
-
-  private folded(labels: Record<Names, string>): Cell {
-    const folded = { ...labels };
-    for (const name in folded) if (!CLOSED_LABELS.has(name)) folded[name] = FOLDED;
-    let key = '\u0001';
-    for (const name in folded) key += `${folded[name]}\u0000`;
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = this.create(folded);
-      this.cells.set(key, cell);
+    const kept = this.cells.length < this.max ? labels : folded(labels);
+    const node = this.walk(kept, true) as LabelNode<Cell>;
+    if (!node.cell) {
+      node.cell = this.create(kept);
+      this.cells.push(node.cell);
     }
-    return cell;
+    return node.cell;
   }
+
+  all(): readonly Cell[] {
+    return this.cells;
+  }
+
+  private walk(labels: Record<Names, string>, create: boolean): LabelNode<Cell> | null {
+    let node = this.root;
+    for (const name in labels) {
+      const value = labels[name];
+      let next = node.children.get(value);
+      if (!next) {
+        if (!create) return null;
+        next = { children: new Map(), cell: null };
+        node.children.set(value, next);
+      }
+      node = next;
+    }
+    return node;
+  }
+}
+
+/** `labels` with every open label's value replaced by `other`. */
+function folded<Names extends string>(labels: Record<Names, string>): Record<Names, string> {
+  const out = { ...labels };
+  for (const name in out) if (!CLOSED_LABELS.has(name)) out[name] = FOLDED;
+  return out;
 }
 
 /** A Prometheus counter whose label sets are bounded and whose updates cost an add. */
