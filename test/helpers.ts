@@ -151,7 +151,16 @@ export async function startServe(
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
+  return startListening(['serve', '--port', '0', '--log-level', 'warn'], cwd, env);
+}
+
+/** Runs the built CLI with `args` (a server: serve, gateway) until it prints where it listens. */
+export async function startListening(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', ...env },
   });
@@ -164,7 +173,7 @@ export async function startServe(
     };
     proc.stdout!.on('data', collect);
     proc.stderr!.on('data', collect);
-    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    proc.on('exit', (code) => reject(new Error(`promptops ${args[0]} exited with ${code}: ${out}`)));
   });
   return { url, proc };
 }

@@ -1,4 +1,5 @@
 import { projectDependencies } from '../compose.js';
+import { meteredSink, TraceMetrics } from '../observe/metrics.js';
 import { otlpSinkFromEnv } from '../observe/otel-env.js';
 import type { Workspace } from '../project/workspace.js';
 import type { Environment } from '../providers/index.js';
@@ -21,6 +22,8 @@ export interface GatewayParts {
   gateway: Gateway;
   follower: SnapshotFollower;
   traces: TraceSpool;
+  /** What its traces count, for `/metrics`. */
+  metrics: TraceMetrics;
   /** Stops following, then writes the traces still held to disk and ships what it can. */
   close: () => Promise<void>;
 }
@@ -78,13 +81,15 @@ export async function assembleGateway(
   // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set: then every trace is also sent as spans.
   const otel = await otlpSinkFromEnv(traces, options.env ?? process.env, 'promptops-gateway');
   if (otel) log('info', 'exporting traces as OpenTelemetry spans (OTLP/HTTP)');
+  const metrics = new TraceMetrics();
   const gateway = new Gateway({
     project: source.project,
     environments: options.environments,
     defaultEnvironment: options.defaultEnvironment,
     served,
     dependencies: project,
-    traces: otel ?? traces,
+    // Every trace is counted (metrics), then spooled (and exported as spans when asked).
+    traces: meteredSink(otel ?? traces, metrics),
     reviews: store,
     ...(options.provider ? { provider: options.provider } : {}),
   });
@@ -98,6 +103,7 @@ export async function assembleGateway(
     gateway,
     follower,
     traces,
+    metrics,
     close: async () => {
       await follower.stop();
       await Promise.all([traces.close(), otel?.shutdown()]);

@@ -143,6 +143,18 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
+    metrics: {
+      type: 'object',
+      description: 'the Prometheus `/metrics` page of `serve` and `gateway` (see docs/gateway.md)',
+      properties: {
+        public: {
+          type: 'boolean',
+          description:
+            'serve `/metrics` without a token (default false: a scraper sends a bearer token with `read`, e.g. the viewer role); only where the port is reachable by the monitoring network alone',
+        },
+      },
+      additionalProperties: false,
+    },
     policy: {
       type: 'object',
       description: 'the review gate: who must approve what before release (see docs/control-plane.md)',

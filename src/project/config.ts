@@ -33,6 +33,8 @@ export interface ProjectConfig {
   knowledge: { file?: string };
   /** Evaluation settings: the prompt that grades llm-rubric and g-eval assertions. */
   eval: { grader?: string; embeddings?: string };
+  /** `/metrics`: open to anyone, or (default) only to tokens with `read`. */
+  metrics: { public: boolean };
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -167,6 +169,7 @@ function withDefaults(
     pricing: (record.pricing as Record<string, ModelPrice> | undefined) ?? {},
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
+    metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
   };
 }
 

@@ -6,10 +6,12 @@ import { findUnstorable } from '../catalog/check-spec.js';
 import { type ErrorCode, isPromptOpsError, PromptOpsError } from '../errors.js';
 import { requirePermission } from '../gateway/callers.js';
 import { CONTROL_PLANE } from '../governance/policy.js';
+import type { Permission } from '../governance/rbac.js';
 import type { Store } from '../store/index.js';
 import { Access } from './access.js';
 import { TokenChecker } from './auth.js';
 import { registerGatewayRoutes, type ServedGateway } from './gateway-routes.js';
+import { type MetricsRouteOptions, registerMetrics } from './metrics-route.js';
 import { RevisionWatch } from './revision-watch.js';
 import { registerOperations } from './routes.js';
 
@@ -35,7 +37,12 @@ export interface ServerOptions {
   runChecks?: ServerContext['runChecks'];
   /** A gateway served beside the API (`serve` embeds one): its routes answer on the same port. */
   gateway?: ServedGateway;
+  /** `/metrics` without a token (`metrics.public` in promptops.yaml); by default it needs `read`. */
+  metricsPublic?: boolean;
 }
+
+/** The review queue's depth is counted up to this many (a queue that deep is an incident anyway). */
+const PENDING_REVIEWS_COUNTED = 10_000;
 
 function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };
@@ -86,9 +93,12 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
   app.addHook('preClose', async () => revisions.close());
   let draining = false;
 
+  const authorizeHome = homeCallers(tokens, access, options.project);
+
   await store.ensureProject(options.project, 'promptops-server');
   await registerDocs(app, options.version);
   handleErrors(app, (err) => store.isUnavailable(err));
+  registerMetrics(app, metricsOptions(options, authorizeHome));
   registerOperations(app, {
     store,
     tokens,
@@ -97,17 +107,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     ...(options.runChecks ? { runChecks: options.runChecks } : {}),
   });
 
-  if (options.gateway) {
-    const home = options.project;
-    registerGatewayRoutes(app, {
-      ...options.gateway,
-      authorize: async (authorization, permission, address) => {
-        const { subject } = await tokens.check(authorization, address);
-        const roles = await access.rolesIn(home, subject);
-        return requirePermission({ subject, roles }, permission, home);
-      },
-    });
-  }
+  if (options.gateway) registerGatewayRoutes(app, { ...options.gateway, authorize: authorizeHome });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -126,6 +126,34 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     drain: () => {
       draining = true;
     },
+  };
+}
+
+/** Checks a caller of the home project (the embedded gateway's routes and /metrics use it). */
+function homeCallers(tokens: TokenChecker, access: Access, home: string) {
+  return async (authorization: string | undefined, permission: Permission, address: string) => {
+    const { subject } = await tokens.check(authorization, address);
+    const roles = await access.rolesIn(home, subject);
+    return requirePermission({ subject, roles }, permission, home);
+  };
+}
+
+/** `/metrics` of the control plane: its embedded gateway's, the review queue, a token with `read` unless public. */
+function metricsOptions(
+  options: ServerOptions,
+  authorizeHome: ReturnType<typeof homeCallers>,
+): MetricsRouteOptions {
+  return {
+    registries: options.gateway?.metrics ? [options.gateway.metrics.registry] : [],
+    authorize: options.metricsPublic
+      ? null
+      : (authorization, address) => authorizeHome(authorization, 'read', address),
+    reviewQueue: async () =>
+      (
+        await options.store
+          .forProject(options.project)
+          .listReviews({ status: 'pending', limit: PENDING_REVIEWS_COUNTED })
+      ).length,
   };
 }
 

@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthorizeCaller } from '../gateway/callers.js';
 import { createApp, handleErrors, registerDocs, type ServerOptions } from './app.js';
 import { registerGatewayRoutes, type ServedGateway } from './gateway-routes.js';
+import { registerMetrics } from './metrics-route.js';
 
 /** What a standalone gateway (`promptops gateway`) is built from. */
 export interface GatewayServerOptions extends ServedGateway {
   /** Checks callers' tokens with the control plane (gateway/callers.ts: remoteCallers). */
   authorize: AuthorizeCaller;
   logger?: ServerOptions['logger'];
+  metricsPublic?: ServerOptions['metricsPublic'];
   version?: string;
 }
 
@@ -25,6 +27,12 @@ export async function buildGatewayServer(
   await registerDocs(app, options.version);
   // No database here: every failure that is not ours is a bug, and says so.
   handleErrors(app, () => false);
+  registerMetrics(app, {
+    registries: options.metrics ? [options.metrics.registry] : [],
+    authorize: options.metricsPublic
+      ? null
+      : (authorization, address) => options.authorize(authorization, 'read', address),
+  });
   registerGatewayRoutes(app, options);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

@@ -7,6 +7,7 @@ import type { AuthorizeCaller } from '../gateway/callers.js';
 import type { Gateway, GatewayRunRequest, GatewayRunResult } from '../gateway/gateway.js';
 import type { Choice } from '../gateway/served.js';
 import type { SnapshotFollower } from '../gateway/snapshots.js';
+import type { TraceMetrics } from '../observe/metrics.js';
 import { registerLangfuseRoutes } from './langfuse-routes.js';
 import { registerOpenAIRoutes } from './openai-routes.js';
 
@@ -21,6 +22,8 @@ export interface ServedGateway {
   gateway: Gateway;
   follower: SnapshotFollower;
   traces: { readonly stats: unknown } | null;
+  /** What its traces count, shown on `/metrics`. */
+  metrics?: TraceMetrics;
 }
 
 const StickyKey = Type.String({ maxLength: 500 });

@@ -64,6 +64,7 @@ export async function gateway(options: GatewayOptions): Promise<number> {
       project: target.project,
       file: path.join(stateDir, 'callers.json'),
     }),
+    metricsPublic: ws.config.metrics.public,
     logger: { level },
     version: packageVersion(),
   });

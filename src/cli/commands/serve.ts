@@ -42,6 +42,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     environments,
     runChecks: controlPlaneChecks(ws, dependencies),
     gateway,
+    metricsPublic: ws.config.metrics.public,
     logger: { level: options.logLevel ?? 'info' },
     version: packageVersion(),
   });
