@@ -13,6 +13,7 @@ import type { FromTracesOptions } from './dataset-commands.js';
  * traces whose input was redacted cannot be replayed and are counted apart.
  */
 export async function addFromTraces(options: FromTracesOptions): Promise<number> {
+  if (options.feedback !== undefined) return (await import('./dataset-feedback.js')).addFromFeedback(options);
   if (!options.prompt) throw new PromptOpsError('PO_ERR_USAGE', '--prompt NAME is required');
   if (!options.to?.endsWith('.jsonl'))
     throw new PromptOpsError(
