@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { PromptOpsError } from '../../errors.js';
 import type { FeedbackRecord, NewFeedback } from '../../store/index.js';
-import { isOneOf, parseLimit, resolveActor, withStore } from '../context.js';
+import { isOneOf, parseLimit, resolveActor, textOrFile, withStore } from '../context.js';
 import { formatWhen, print, printJson, table, truncate } from '../output.js';
 import type { FeedbackOptions, ListFeedbackOptions } from './feedback-commands.js';
 
@@ -45,17 +44,7 @@ export async function feedbackInput(traceId: string, options: FeedbackOptions): 
 
 /** `--corrected`: JSON, or text when it is not JSON; `@file` reads the file the same way. */
 async function correctedOutput(text: string): Promise<unknown> {
-  let raw = text;
-  if (text.startsWith('@')) {
-    try {
-      raw = await readFile(text.slice(1), 'utf8');
-    } catch (err) {
-      throw new PromptOpsError(
-        'PO_ERR_FILE_UNREADABLE',
-        `cannot read the corrected output ${text.slice(1)}: ${(err as Error).message}`,
-      );
-    }
-  }
+  const raw = await textOrFile(text, 'the corrected output');
   try {
     return JSON.parse(raw) as unknown;
   } catch {
