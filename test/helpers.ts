@@ -146,12 +146,16 @@ export function runShell(
   });
 }
 
-/** Starts `promptops serve --port 0` in `cwd` and waits for the address it prints; stop it with stopServe. */
+/**
+ * Starts `promptops serve --port 0` (or `command`, e.g. `gateway` with its options) in `cwd` and
+ * waits for the address it prints; stop it with stopServe.
+ */
 export async function startServe(
   cwd: string,
   env: Record<string, string> = {},
+  command: readonly string[] = ['serve'],
 ): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
+  const proc = spawn(process.execPath, [BIN, ...command, '--port', '0', '--log-level', 'warn'], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', ...env },
   });

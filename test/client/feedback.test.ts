@@ -7,7 +7,7 @@
 import { createClient as createGatewayClient, type GatewayError } from '@promptops/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isPromptOpsError } from '../../src/index.js';
-import { runCli, stopServe, useTempDir } from '../helpers.js';
+import { runCli, startServe, stopServe, useTempDir } from '../helpers.js';
 import { SUPPORT_INPUT, serveReleasedExamples } from './support.js';
 
 const dir = useTempDir({ examples: true, once: true });
@@ -16,12 +16,16 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   served = await serveReleasedExamples(dir());
-  for (const role of ['runtime', 'viewer']) {
+  for (const [who, role] of [
+    ['runtime', 'runtime'],
+    ['viewer', 'viewer'],
+    ['gateway', 'runtime'],
+  ]) {
     const made = await runCli(
-      ['token', 'create', '--subject', `${role}@acme.example`, '--role', role, '--json'],
+      ['token', 'create', '--subject', `${who}@acme.example`, '--role', role as string, '--json'],
       { cwd: dir() },
     );
-    tokens[role] = JSON.parse(made.stdout).token;
+    tokens[who as string] = JSON.parse(made.stdout).token;
   }
 });
 
@@ -88,6 +92,26 @@ describe('POST /v1/feedback on the gateway', () => {
     const run = await gatewayAs('runtime').run('support-reply', SUPPORT_INPUT);
     const refused = await rejection(gatewayAs('viewer').feedback(run.traceId, { thumbs: 'up' }));
     expect(refused).toMatchObject({ code: 'PO_ERR_FORBIDDEN', status: 403 });
+  });
+});
+
+describe('POST /v1/feedback on a standalone gateway', () => {
+  it("forwards to the control plane as the caller, not as the gateway's own token", async () => {
+    const gateway = await startServe(
+      dir(),
+      { PROMPTOPS_URL: served!.url, PROMPTOPS_TOKEN: tokens.gateway as string },
+      ['gateway', '--environments', 'production', '--state-dir', '.promptops/standalone-gateway'],
+    );
+    try {
+      const client = createGatewayClient({ url: gateway.url, token: tokens.runtime, env: {} });
+      const run = await client.run('support-reply', SUPPORT_INPUT);
+      const recorded = await client.feedback(run.traceId, { score: 0.1 });
+      expect(recorded).toMatchObject({ traceId: run.traceId, negative: true, by: 'runtime@acme.example' });
+      const missing = await rejection(client.feedback('no-such-trace', { thumbs: 'down' }));
+      expect(missing).toMatchObject({ code: 'PO_ERR_TRACE_NOT_FOUND', status: 404 });
+    } finally {
+      await stopServe(gateway);
+    }
   });
 });
 
