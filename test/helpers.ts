@@ -146,12 +146,16 @@ export function runShell(
   });
 }
 
-/** Starts `promptops serve --port 0` in `cwd` and waits for the address it prints; stop it with stopServe. */
+/**
+ * Starts `promptops serve --port 0` (or `command`, e.g. `gateway` with its options) in `cwd` and
+ * waits for the address it prints; stop it with stopServe.
+ */
 export async function startServe(
   cwd: string,
   env: Record<string, string> = {},
+  command: readonly string[] = ['serve'],
 ): Promise<{ url: string; proc: ChildProcess }> {
-  return startListening(['serve', '--port', '0', '--log-level', 'warn'], cwd, env);
+  return startListening([...command, '--port', '0', '--log-level', 'warn'], cwd, env);
 }
 
 /** Runs the built CLI with `args` (a server: serve, gateway) until it prints where it listens. */

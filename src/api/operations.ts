@@ -4,7 +4,7 @@
  * (HttpStore) and the route × role tests derive from it: HTTP method and path, the permission a
  * caller needs, the request's schemas, the result's schema, the audit actions it writes and where
  * each of the method's arguments travels. The entries live in one table file per aggregate,
- * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, audit.ts,
+ * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, feedback.ts, audit.ts,
  * change-requests.ts, releases.ts, identity.ts); this file assembles them.
  *
  * Adding an operation touches three files at most:
@@ -29,6 +29,7 @@ import type { Operation, OperationName, OperationTable } from './operation.js';
 import { AUDIT_OPERATIONS } from './operations/audit.js';
 import { CATALOG_OPERATIONS } from './operations/catalog.js';
 import { CHANGE_REQUEST_OPERATIONS } from './operations/change-requests.js';
+import { FEEDBACK_OPERATIONS } from './operations/feedback.js';
 import { IDENTITY_OPERATIONS } from './operations/identity.js';
 import { RELEASE_OPERATIONS } from './operations/releases.js';
 import { RUNTIME_OPERATIONS } from './operations/runtime.js';
@@ -37,6 +38,7 @@ import { RUNTIME_OPERATIONS } from './operations/runtime.js';
 const PARTS = [
   CATALOG_OPERATIONS,
   RUNTIME_OPERATIONS,
+  FEEDBACK_OPERATIONS,
   AUDIT_OPERATIONS,
   CHANGE_REQUEST_OPERATIONS,
   RELEASE_OPERATIONS,

@@ -186,6 +186,43 @@ export const ReviewRecordSchema = Type.Object({
   note: Nullable(Plain),
 });
 
+/** Feedback on a trace: a score in [0, 1] and/or thumbs (at least one), a comment, a corrected answer. */
+export const NewFeedbackSchema = closed({
+  traceId: Str,
+  score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  thumbs: Type.Optional(Type.Enum(['up', 'down'])),
+  comment: Type.Optional(Type.String({ maxLength: 4_000 })),
+  /** The answer the model should have given (any JSON: text or an object). */
+  correctedOutput: Type.Optional(Type.Unknown()),
+});
+
+export const FeedbackRecordSchema = Type.Object({
+  id: Plain,
+  traceId: Plain,
+  prompt: Plain,
+  version: Type.Integer(),
+  environment: Nullable(Plain),
+  score: Nullable(Type.Number()),
+  thumbs: Nullable(Type.Enum(['up', 'down'])),
+  /** Thumbs down, or a score under 0.5. */
+  negative: Type.Boolean(),
+  comment: Nullable(Plain),
+  /** Null when the reviewer gave none. */
+  correctedOutput: Type.Unknown(),
+  by: Plain,
+  at: Plain,
+});
+
+export const FeedbackFilterSchema = Type.Object({
+  prompt: Type.Optional(Plain),
+  version: Type.Optional(Type.Integer()),
+  environment: Type.Optional(Plain),
+  sentiment: Type.Optional(Type.Enum(['negative', 'positive'])),
+  /** Given at or after this time (ISO 8601). */
+  since: Type.Optional(Plain),
+  limit: Type.Optional(Type.Integer()),
+});
+
 export const EvalRunRecordSchema = closed({
   id: Str,
   prompt: Str,

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { PromptOpsError } from '../errors.js';
 import { openWorkspace, type Workspace } from '../project/workspace.js';
@@ -98,4 +99,17 @@ const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_0
 export function parseDuration(text: string): number | null {
   const match = /^(\d+)([smhd])$/.exec(text.trim());
   return match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : null;
+}
+
+/** An option's text, or with `@file` the file's text; `what` names the file in the error. */
+export async function textOrFile(text: string, what: string): Promise<string> {
+  if (!text.startsWith('@')) return text;
+  try {
+    return await readFile(text.slice(1), 'utf8');
+  } catch (err) {
+    throw new PromptOpsError(
+      'PO_ERR_FILE_UNREADABLE',
+      `cannot read ${what} ${text.slice(1)}: ${(err as Error).message}`,
+    );
+  }
 }

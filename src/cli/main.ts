@@ -4,6 +4,7 @@ import { changeCommands } from './commands/change-commands.js';
 import { datasetCommands } from './commands/dataset-commands.js';
 import { demoCommands } from './commands/demo-commands.js';
 import { diffCommands } from './commands/diff-commands.js';
+import { feedbackCommands } from './commands/feedback-commands.js';
 import { gatewayCommands } from './commands/gateway-commands.js';
 import { guardrailsCommands } from './commands/guardrails-commands.js';
 import { initCommands } from './commands/init-commands.js';
@@ -37,6 +38,7 @@ const COMMANDS: readonly CommandNode[] = [
   ...labelCommands,
   ...runCommands,
   ...tracesCommands,
+  ...feedbackCommands,
   ...testCommands,
   ...datasetCommands,
   ...guardrailsCommands,

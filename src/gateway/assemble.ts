@@ -1,10 +1,12 @@
 import { projectDependencies } from '../compose.js';
+import { isPromptOpsError } from '../errors.js';
 import { meteredSink, TraceMetrics } from '../observe/metrics.js';
 import { otlpSinkFromEnv } from '../observe/otel-env.js';
 import type { Workspace } from '../project/workspace.js';
 import type { Environment } from '../providers/index.js';
 import { HttpStore } from '../store/http-store.js';
-import type { Store } from '../store/types.js';
+import type { FeedbackRecord, NewFeedback, Store } from '../store/types.js';
+import { bearerOf } from './callers.js';
 import { Gateway } from './gateway.js';
 import { ServedPrompts } from './served.js';
 import { describe, remoteSnapshots, SnapshotFollower } from './snapshots.js';
@@ -24,6 +26,11 @@ export interface GatewayParts {
   traces: TraceSpool;
   /** What its traces count, for `/metrics`. */
   metrics: TraceMetrics;
+  /** Records feedback on a trace as `caller` (POST /v1/feedback). */
+  feedback: (
+    input: NewFeedback,
+    caller: { subject: string; authorization: string },
+  ) => Promise<FeedbackRecord>;
   /** Stops following, then writes the traces still held to disk and ships what it can. */
   close: () => Promise<void>;
 }
@@ -104,12 +111,31 @@ export async function assembleGateway(
     follower,
     traces,
     metrics,
+    feedback: async (input, caller) => {
+      // A standalone gateway forwards the caller's own token: the control plane records who gave it.
+      const target =
+        source.kind === 'remote'
+          ? new HttpStore({ ...source, token: bearerOf(caller.authorization) })
+          : store;
+      const record = () => target.recordFeedback(input, caller.subject);
+      try {
+        return await record();
+      } catch (err) {
+        // Feedback right after a run may name a trace still in the spool: ship it, then ask again.
+        if (!isPromptOpsError(err) || err.code !== 'PO_ERR_TRACE_NOT_FOUND') throw err;
+        if (!(await traces.drain(FEEDBACK_WAIT_MS))) throw err;
+        return record();
+      }
+    },
     close: async () => {
       await follower.stop();
       await Promise.all([traces.close(), otel?.shutdown()]);
     },
   };
 }
+
+/** How long feedback waits for the spool to ship the trace it names. */
+const FEEDBACK_WAIT_MS = 2000;
 
 /**
  * Snapshots read from the store itself: the revision (the audit head, one cheap query) each poll,

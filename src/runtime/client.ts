@@ -6,7 +6,7 @@ import { otlpSinkFromEnv } from '../observe/otel-env.js';
 import { TraceQueue, type TraceQueueStats } from '../observe/trace-queue.js';
 import { openWorkspace } from '../project/workspace.js';
 import type { Environment, RetryPolicy } from '../providers/index.js';
-import type { RegistryStore, ReviewRecord, VersionRecord } from '../store/index.js';
+import type { FeedbackRecord, RegistryStore, ReviewRecord, VersionRecord } from '../store/index.js';
 import {
   deliverDecision,
   type PipelineDeps,
@@ -23,6 +23,15 @@ import {
   runResultOf,
 } from './remote-client.js';
 import { renderVersion } from './render-version.js';
+
+/** Feedback on a run's answer: thumbs or a score from 0 to 1 (at least one), a comment, the answer it should have given. */
+export interface FeedbackInput {
+  thumbs?: 'up' | 'down';
+  score?: number;
+  comment?: string;
+  /** Text, or JSON for prompts that answer JSON. */
+  correctedOutput?: unknown;
+}
 
 export interface ClientOptions {
   /** Project folder (or any folder inside it); default: the process's working directory. */
@@ -93,6 +102,12 @@ export interface PromptOpsClient {
     reviewId: string,
     options?: { timeoutMs?: number; pollMs?: number },
   ): Promise<RunResult<T>>;
+  /**
+   * Records feedback on a run's answer by the run's `traceId`; negative feedback becomes a test
+   * case with `promptops dataset add-from-traces --feedback negative`. Fails with
+   * PO_ERR_TRACE_NOT_FOUND for a trace the project does not have.
+   */
+  feedback(traceId: string, feedback: FeedbackInput): Promise<FeedbackRecord>;
   /** Trace queue counters (written, dropped, pending). */
   readonly traceStats: TraceQueueStats;
   /** Waits until every trace recorded so far is stored. */
@@ -141,6 +156,8 @@ function remoteClient(
     render: (prompt, input, renderOptions) =>
       asPromptOpsError(async () => (await gateway()).render(prompt, input, renderOptions)),
     awaitReview: (reviewId, waitOptions) => local.awaitReview(reviewId, waitOptions),
+    feedback: (traceId, feedback) =>
+      asPromptOpsError(async () => (await gateway()).feedback(traceId, feedback)),
     get traceStats() {
       return local.traceStats;
     },
@@ -238,6 +255,16 @@ export function registryClient(options: ClientOptions): PromptOpsClient {
         review = await store.getReview(reviewId);
       }
       return deliverDecision<T>(deps, review);
+    },
+    async feedback(traceId, feedback) {
+      ready ??= init();
+      const { store } = await ready;
+      // The run's trace may still be queued: store it first.
+      await queue?.flush();
+      return store.recordFeedback(
+        { traceId, ...feedback },
+        options.env?.PROMPTOPS_AUTHOR ?? process.env.PROMPTOPS_AUTHOR ?? 'sdk',
+      );
     },
     get traceStats() {
       return queue?.stats ?? { enqueued: 0, written: 0, dropped: 0, pending: 0 };

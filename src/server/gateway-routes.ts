@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type Static } from 'typebox';
-import { closed, Int, Str } from '../api/schemas.js';
+import { closed, Int, NewFeedbackSchema, Str } from '../api/schemas.js';
 import { parseVersionRef } from '../catalog/ref.js';
 import { PromptOpsError } from '../errors.js';
 import type { AuthorizeCaller } from '../gateway/callers.js';
@@ -8,6 +8,7 @@ import type { Gateway, GatewayRunRequest, GatewayRunResult } from '../gateway/ga
 import type { Choice } from '../gateway/served.js';
 import type { SnapshotFollower } from '../gateway/snapshots.js';
 import type { TraceMetrics } from '../observe/metrics.js';
+import type { FeedbackRecord, NewFeedback } from '../store/types.js';
 import { registerLangfuseRoutes } from './langfuse-routes.js';
 import { registerOpenAIRoutes } from './openai-routes.js';
 
@@ -24,6 +25,14 @@ export interface ServedGateway {
   traces: { readonly stats: unknown } | null;
   /** What its traces count, shown on `/metrics`. */
   metrics?: TraceMetrics;
+  /**
+   * Records feedback on a trace of the gateway's project, as `caller` (whose Authorization header
+   * a standalone gateway forwards to the control plane). Without it, `POST /v1/feedback` is absent.
+   */
+  feedback?: (
+    input: NewFeedback,
+    caller: { subject: string; authorization: string },
+  ) => Promise<FeedbackRecord>;
 }
 
 const StickyKey = Type.String({ maxLength: 500 });
@@ -129,6 +138,7 @@ export function registerGatewayRoutes(app: FastifyInstance, deps: GatewayRouteDe
     },
   );
   registerStatusRoute(app, deps);
+  registerFeedbackRoute(app, deps);
   registerOpenAIRoutes(app, deps);
   registerLangfuseRoutes(app, deps);
 }
@@ -149,6 +159,38 @@ function registerStatusRoute(app: FastifyInstance, deps: GatewayRouteDeps): void
       environments: deps.follower.environments(),
       traces: deps.traces?.stats ?? null,
     }),
+  );
+}
+
+/**
+ * `POST /v1/feedback`: feedback on a trace of the gateway's project, for applications that hold a
+ * run's trace id and talk only to the gateway. Needs `trace.write`, as runtime tokens have.
+ */
+function registerFeedbackRoute(app: FastifyInstance, deps: GatewayRouteDeps): void {
+  const { feedback, authorize } = deps;
+  if (!feedback) return;
+  // Who each request acts as, from its onRequest check (which runs before the body is validated).
+  const callers = new WeakMap<FastifyRequest, string>();
+  app.post<{ Body: NewFeedback }>(
+    '/v1/feedback',
+    {
+      schema: {
+        summary:
+          "Feedback on a run's answer (its trace id): a score or thumbs, a comment, a corrected output",
+        tags: ['gateway'],
+        body: NewFeedbackSchema,
+      },
+      onRequest: async (request) => {
+        const caller = await authorize(request.headers.authorization, 'trace.write', request.ip);
+        callers.set(request, caller.subject);
+      },
+    },
+    async (request, reply) => {
+      const subject = callers.get(request) as string;
+      const authorization = request.headers.authorization as string;
+      const recorded = await feedback(request.body, { subject, authorization });
+      return reply.status(201).send(recorded);
+    },
   );
 }
 

@@ -3,6 +3,7 @@ import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from '../governance/poli
 import { AuditLog } from './audit-log.js';
 import { CatalogStore } from './catalog-store.js';
 import { ChangeRequestStore } from './change-request-store.js';
+import { FeedbackStore } from './feedback-store.js';
 import { IdentityStore } from './identity-store.js';
 import { PolicyExceptions } from './policy-exceptions.js';
 import { ReleaseStore } from './release-store.js';
@@ -52,6 +53,7 @@ export class KyselyStore implements Store {
     const operations: StoreOperations = {
       ...methodsOf(catalog, CatalogStore.operations),
       ...methodsOf(runtime, RuntimeStore.operations),
+      ...methodsOf(new FeedbackStore(ctx), FeedbackStore.operations),
       ...methodsOf(audit, AuditLog.operations),
       ...methodsOf(identity, IdentityStore.operations),
       ...methodsOf(changes, ChangeRequestStore.operations),

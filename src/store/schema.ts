@@ -77,6 +77,24 @@ export interface Database {
     /** JSON: what is held (the checked input, or the answer) and the verdicts. */
     payload: string;
   };
+  /** Feedback on traces; several per trace. */
+  feedback: {
+    id: string;
+    project: string;
+    trace_id: string;
+    prompt: string;
+    version_number: number;
+    environment: string | null;
+    score: number | null;
+    thumbs: 'up' | 'down' | null;
+    /** 1 for thumbs down or a score under 0.5. */
+    negative: number;
+    comment: string | null;
+    /** JSON of the answer the model should have given, when the reviewer wrote one. */
+    corrected_output: string | null;
+    subject: string;
+    at: string;
+  };
   eval_runs: {
     id: string;
     project: string;

@@ -5,8 +5,11 @@ import type {
   ChangeRequestSchema,
   CheckInputSchema,
   EvalRunRecordSchema,
+  FeedbackFilterSchema,
+  FeedbackRecordSchema,
   LabelEventSchema,
   LabelRecordSchema,
+  NewFeedbackSchema,
   PolicyExceptionSchema,
   ProjectRecordSchema,
   PromoteInputSchema,
@@ -26,6 +29,7 @@ import type { ApprovalPolicy } from '../governance/policy.js';
 import type { AuditLog } from './audit-log.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ChangeRequestStore } from './change-request-store.js';
+import type { FeedbackStore } from './feedback-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { PolicyExceptions } from './policy-exceptions.js';
 import type { ReleaseStore } from './release-store.js';
@@ -65,6 +69,13 @@ export type EvalRunRecord = Static<typeof EvalRunRecordSchema>;
 export type ReviewRecord = Static<typeof ReviewRecordSchema>;
 
 export type TraceFilter = Static<typeof TraceFilterSchema>;
+
+export type NewFeedback = Static<typeof NewFeedbackSchema>;
+
+/** Feedback on a trace, with the trace's prompt, version and environment. */
+export type FeedbackRecord = Static<typeof FeedbackRecordSchema>;
+
+export type FeedbackFilter = Static<typeof FeedbackFilterSchema>;
 
 export interface StoreOptions {
   project: string;
@@ -135,6 +146,7 @@ type OwnedBy<Part extends StorePart> = Pick<
 interface StoreParts {
   catalog: typeof CatalogStore;
   runtime: typeof RuntimeStore;
+  feedback: typeof FeedbackStore;
   audit: typeof AuditLog;
   identity: typeof IdentityStore;
   changes: typeof ChangeRequestStore;
@@ -152,9 +164,10 @@ type ClaimedTwice = {
 /** `T`, once `_Twice` is never: a method claimed by two parts fails to compile here, naming it. */
 type ClaimedOnce<T, _Twice extends never> = T;
 
-/** The catalog, runtime records and audit: what running and evaluating prompts needs. */
+/** The catalog, runtime records, feedback and audit: what running and evaluating prompts needs. */
 type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['runtime']> &
+  OwnedBy<StoreParts['feedback']> &
   OwnedBy<StoreParts['audit']>;
 
 /** The registry's operations and lifecycle: what the SDK, the runtime and sync use. */

@@ -74,6 +74,7 @@ function bodyOf(route: Operation): unknown {
       payload: {},
     },
     '/reviews/:id/decision': { decision: 'approved' },
+    '/feedback': { traceId: unique, thumbs: 'down' },
     '/response-cache/lookup': { versionHashes: [] },
     '/response-cache': { entries: [] },
     '/eval-runs': {

@@ -853,6 +853,75 @@ export function describeRegistryStore(engine: string, open: OpenRegistry): void 
       });
     });
 
+    describe('feedback', () => {
+      beforeEach(async () => {
+        await store.writeTraces([
+          traceRecord('f1', { project: PROJECT, environment: 'production' }),
+          traceRecord('f2', { project: PROJECT, version: { number: 2, hash: 'b'.repeat(64) } }),
+          traceRecord('f3', { project: PROJECT, prompt: 'other' }),
+        ]);
+      });
+
+      it('keeps several feedbacks per trace, with the trace prompt, version and environment', async () => {
+        const first = await store.recordFeedback(
+          { traceId: 'f1', thumbs: 'down', comment: 'wrong tone', correctedOutput: { tone: 'formal' } },
+          AUTHOR,
+        );
+        clock.tick();
+        await store.recordFeedback({ traceId: 'f1', score: 0.9 }, 'bob@acme.example');
+        expect(first).toMatchObject({
+          traceId: 'f1',
+          prompt: 'summarize',
+          version: 1,
+          environment: 'production',
+          thumbs: 'down',
+          score: null,
+          negative: true,
+          comment: 'wrong tone',
+          correctedOutput: { tone: 'formal' },
+          by: AUTHOR,
+        });
+        const listed = await store.listFeedback({ prompt: 'summarize' });
+        expect(listed.map((f) => [f.traceId, f.score, f.by])).toEqual([
+          ['f1', 0.9, 'bob@acme.example'],
+          ['f1', null, AUTHOR],
+        ]);
+        expect(listed[1]).toEqual(first);
+      });
+
+      it('counts thumbs down or a score under 0.5 as negative, and filters by it', async () => {
+        await store.recordFeedback({ traceId: 'f1', thumbs: 'up' }, AUTHOR);
+        await store.recordFeedback({ traceId: 'f2', score: 0.2 }, AUTHOR);
+        await store.recordFeedback({ traceId: 'f3', score: 0.5, thumbs: 'down' }, AUTHOR);
+        const traces = async (filter: Parameters<RegistryStore['listFeedback']>[0]) =>
+          (await store.listFeedback(filter)).map((f) => f.traceId).sort();
+        expect(await traces({ sentiment: 'negative' })).toEqual(['f2', 'f3']);
+        expect(await traces({ sentiment: 'positive' })).toEqual(['f1']);
+        expect(await traces({ sentiment: 'negative', prompt: 'summarize' })).toEqual(['f2']);
+        expect(await traces({ version: 2 })).toEqual(['f2']);
+        expect(await traces({ environment: 'production' })).toEqual(['f1']);
+        expect(await traces({ since: new Date(clock.now().getTime() + 1000).toISOString() })).toEqual([]);
+      });
+
+      it('refuses feedback on a trace the project does not have, and writes nothing', async () => {
+        expect(
+          await promptOpsRejection(store.recordFeedback({ traceId: 'nope', thumbs: 'down' }, AUTHOR)),
+        ).toMatchObject({ code: 'PO_ERR_TRACE_NOT_FOUND' });
+        const elsewhere = await h.reopen({ project: 'other-project' });
+        expect(
+          await promptOpsRejection(elsewhere.recordFeedback({ traceId: 'f1', thumbs: 'down' }, AUTHOR)),
+        ).toMatchObject({ code: 'PO_ERR_TRACE_NOT_FOUND' });
+        expect(await store.listFeedback({})).toEqual([]);
+      });
+
+      it('refuses feedback with neither a score nor thumbs', async () => {
+        expect(
+          await promptOpsRejection(store.recordFeedback({ traceId: 'f1', comment: 'meh' }, AUTHOR)),
+        ).toMatchObject({ code: 'PO_ERR_REQUEST_INVALID' });
+        expect(await store.listFeedback({})).toEqual([]);
+      });
+    });
+
     describe('concurrency', () => {
       const PARALLEL = 8;
 

@@ -29,7 +29,10 @@ describe('registry store (sqlite file handling)', () => {
     // Back to the database as the release before the arm left it, with one trace of that time.
     const db = new Sqlite(file);
     const { arm: _arm, ...old } = traceRecord('old-trace');
-    db.exec("ALTER TABLE traces DROP COLUMN arm; DELETE FROM kysely_migration WHERE name = '008-trace-arm'");
+    // Later migrations go too: Kysely runs migrations in order only.
+    db.exec(
+      "ALTER TABLE traces DROP COLUMN arm; DROP TABLE feedback; DELETE FROM kysely_migration WHERE name >= '008'",
+    );
     db.pragma('user_version = 7');
     db.prepare(
       `INSERT INTO traces (id, project, prompt, version_number, version_hash, environment, status,

@@ -3,7 +3,14 @@ import { withDefaults } from './defaults.js';
 import { GatewayError, isOutage } from './errors.js';
 import { type Answer, DEFAULT_RETRY, type RetryPolicy, send, type Transport } from './http.js';
 import { type ChatMessage, compileRenderer, type Renderer } from './render.js';
-import type { FetchedPrompt, PromptDefinition, RenderedPrompt, RunAnswer } from './types.js';
+import type {
+  Feedback,
+  FeedbackRecord,
+  FetchedPrompt,
+  PromptDefinition,
+  RenderedPrompt,
+  RunAnswer,
+} from './types.js';
 
 export interface ClientOptions {
   /** The gateway's address (default: PROMPTOPS_GATEWAY_URL, else PROMPTOPS_URL). */
@@ -52,6 +59,8 @@ export interface GatewayClient {
   get(ref: string, options?: ServeOptions): Promise<FetchedPrompt>;
   /** The messages a released prompt renders for `input`; rendered here from the last-known-good copy in an outage. */
   render(ref: string, input: unknown, options?: RenderOptions): Promise<RenderedPrompt>;
+  /** Records feedback on a run's answer, by the `traceId` the run returned. Needs `trace.write`. */
+  feedback(traceId: string, feedback: Feedback): Promise<FeedbackRecord>;
 }
 
 /**
@@ -135,6 +144,16 @@ export function createClient(options: ClientOptions = {}): GatewayClient {
       const etag = answer.etag ?? `"${prompt.hash}"`;
       if (known?.etag !== etag) await cache.set(key, { prompt, etag, savedAt: new Date().toISOString() });
       return { ...prompt, source: 'gateway' };
+    },
+
+    async feedback(traceId, feedback) {
+      // Sent once unless it certainly never arrived: feedback twice would count twice.
+      const answer = await send(
+        transport,
+        { method: 'POST', path: '/v1/feedback', body: { traceId, ...feedback } },
+        'unsent',
+      );
+      return answer.body as FeedbackRecord;
     },
 
     async render(ref, input, renderOptions = {}) {

@@ -15,6 +15,8 @@ export type { RetryPolicy } from './http.js';
 export { type ChatMessage, compileRenderer, type Renderer, type RenderSource } from './render.js';
 export type {
   Arm,
+  Feedback,
+  FeedbackRecord,
   FetchedPrompt,
   GuardrailVerdict,
   PromptDefinition,

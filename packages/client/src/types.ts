@@ -66,3 +66,29 @@ export interface RunAnswer<T = unknown> extends ServedVersion {
   /** What the input contract changed under `coerce`. */
   mutations: { path: string; rule: string; before: unknown; after: unknown }[];
 }
+
+/** Feedback on a run's answer: thumbs or a score from 0 to 1 (at least one), a comment, the answer it should have given. */
+export interface Feedback {
+  thumbs?: 'up' | 'down';
+  score?: number;
+  comment?: string;
+  /** Text, or JSON for prompts that answer JSON. */
+  correctedOutput?: unknown;
+}
+
+/** Feedback as recorded, with the trace's prompt, version and environment. */
+export interface FeedbackRecord {
+  id: string;
+  traceId: string;
+  prompt: string;
+  version: number;
+  environment: string | null;
+  score: number | null;
+  thumbs: 'up' | 'down' | null;
+  /** Thumbs down, or a score under 0.5. */
+  negative: boolean;
+  comment: string | null;
+  correctedOutput: unknown;
+  by: string;
+  at: string;
+}

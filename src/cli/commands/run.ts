@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
 import { registryClient } from '../../runtime/client.js';
-import { projectDir } from '../context.js';
+import { projectDir, textOrFile } from '../context.js';
 import { color, print, printJson } from '../output.js';
 import type { RunCliOptions } from './run-commands.js';
 
@@ -49,17 +48,7 @@ function parseConfig(text: string): Record<string, unknown> {
 
 async function readInput(text: string | undefined): Promise<unknown> {
   if (text === undefined) return {};
-  let raw = text;
-  if (text.startsWith('@')) {
-    try {
-      raw = await readFile(text.slice(1), 'utf8');
-    } catch (err) {
-      throw new PromptOpsError(
-        'PO_ERR_FILE_UNREADABLE',
-        `cannot read the input file ${text.slice(1)}: ${(err as Error).message}`,
-      );
-    }
-  }
+  const raw = await textOrFile(text, 'the input file');
   try {
     return JSON.parse(raw) as unknown;
   } catch (err) {

@@ -7,6 +7,7 @@ import * as responseCache from './005-response-cache.js';
 import * as audit from './006-audit.js';
 import * as governance from './007-governance.js';
 import * as traceArm from './008-trace-arm.js';
+import * as feedback from './009-feedback.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '006-audit': audit,
   '007-governance': governance,
   '008-trace-arm': traceArm,
+  '009-feedback': feedback,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
