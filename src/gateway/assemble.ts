@@ -111,22 +111,7 @@ export async function assembleGateway(
     follower,
     traces,
     metrics,
-    feedback: async (input, caller) => {
-      // A standalone gateway forwards the caller's own token: the control plane records who gave it.
-      const target =
-        source.kind === 'remote'
-          ? new HttpStore({ ...source, token: bearerOf(caller.authorization) })
-          : store;
-      const record = () => target.recordFeedback(input, caller.subject);
-      try {
-        return await record();
-      } catch (err) {
-        // Feedback right after a run may name a trace still in the spool: ship it, then ask again.
-        if (!isPromptOpsError(err) || err.code !== 'PO_ERR_TRACE_NOT_FOUND') throw err;
-        if (!(await traces.drain(FEEDBACK_WAIT_MS))) throw err;
-        return record();
-      }
-    },
+    feedback: feedbackRecorder(source, store, traces),
     close: async () => {
       await follower.stop();
       await Promise.all([traces.close(), otel?.shutdown()]);
@@ -159,5 +144,25 @@ function countDrops(log: NonNullable<AssembleOptions['onLog']>) {
     dropped++;
     if (dropped === 1 || dropped % 1000 === 0)
       log('warn', `trace spool refused ${dropped} traces so far (${reason})`);
+  };
+}
+
+/**
+ * Records feedback as its caller: a standalone gateway forwards the caller's own token, so the
+ * control plane records who gave it. Feedback right after a run may name a trace still in the
+ * spool: it is shipped, then asked for again.
+ */
+function feedbackRecorder(source: GatewaySource, store: Store, traces: TraceSpool): GatewayParts['feedback'] {
+  return async (input, caller) => {
+    const target =
+      source.kind === 'remote' ? new HttpStore({ ...source, token: bearerOf(caller.authorization) }) : store;
+    const record = () => target.recordFeedback(input, caller.subject);
+    try {
+      return await record();
+    } catch (err) {
+      if (!isPromptOpsError(err) || err.code !== 'PO_ERR_TRACE_NOT_FOUND') throw err;
+      if (!(await traces.drain(FEEDBACK_WAIT_MS))) throw err;
+      return record();
+    }
   };
 }
