@@ -6,45 +6,23 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineReferenceMs } from './lib/machine.js';
+import { sampleTrace } from './lib/sample-trace.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { TraceMetrics, meteredSink } = await import(path.join(root, 'dist', 'observe', 'metrics.js'));
 
-const guardrail = (name, isViolation) => ({
-  name,
-  action: name === 'pii' ? 'redact' : 'block',
-  isViolation,
-  score: 0,
-  reasons: [],
-  spans: [],
-  field: name === 'pii' || name === 'prompt-injection' ? 'message' : null,
-});
+const guardrail = (name, isViolation) => ({ ...sampleTrace.guardrails[0], name, isViolation });
+/** The sample trace spread over 20 prompts, 3 versions, 2 environments, both arms and some errors. */
 const trace = (i) => ({
+  ...sampleTrace,
   id: `trace-${i}`,
-  project: 'acme',
   prompt: `prompt-${i % 20}`,
   version: { number: 1 + (i % 3), hash: 'a'.repeat(64) },
   environment: i % 7 === 0 ? 'staging' : 'production',
   arm: i % 5 === 0 ? 'canary' : 'stable',
   status: i % 50 === 0 ? 'error' : 'ok',
   error: i % 50 === 0 ? { code: 'PO_ERR_PROVIDER_UNAVAILABLE', message: 'down' } : null,
-  startedAt: '2026-12-07T10:00:00.000Z',
-  model: 'openai/gpt-4o-mini',
-  timings: {
-    resolve: 0.01,
-    validate: 0.02,
-    guardrails: 0.05,
-    render: 0.01,
-    model: 420,
-    output: 0.03,
-    total: 420.2,
-  },
-  usage: { inputTokens: 312, outputTokens: 58 },
-  costUsd: 0.000082,
-  input: {},
-  output: {},
   mutations: [{ path: 'channel', rule: 'default', before: undefined, after: 'email' }],
-  attempts: [],
   reasks: i % 10 === 0 ? 1 : 0,
   guardrails: [
     guardrail('prompt-injection', false),
@@ -53,8 +31,6 @@ const trace = (i) => ({
     guardrail('banned-terms', false),
     guardrail('json-schema', false),
   ],
-  review: null,
-  metadata: {},
 });
 
 const metrics = new TraceMetrics();

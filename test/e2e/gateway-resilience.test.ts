@@ -4,14 +4,14 @@
  * no trace is lost while it is down (the gateways spool them to disk); when it is back the spools
  * drain into the store and a new release reaches both gateways.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cliJson, runCli, useTempDir } from '../helpers.js';
+import { cliJson, runCli, startListening, useTempDir } from '../helpers.js';
 import { DATABASE_URL, reachableEngines } from '../store/harness.js';
 
 const INPUT = { customer: { name: 'Ann', tier: 'pro' }, message: 'I was charged twice for my March invoice' };
@@ -25,30 +25,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** Starts a promptops process and waits for its "listening on" line. */
-async function start(
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<{ url: string; proc: ChildProcess; log: () => string }> {
-  const proc = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const collect = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    };
-    proc.stdout!.on('data', collect);
-    proc.stderr!.on('data', collect);
-    proc.on('exit', (code) => reject(new Error(`promptops ${args[0]} exited with ${code}: ${out}`)));
-  });
-  return { url, proc, log: () => out };
 }
 
 async function stop(proc: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -70,12 +46,13 @@ describe.each(reachableEngines(ENGINES))('two gateways and a control plane on $n
   const dir = useTempDir({ examples: true, once: true });
   const env = { PROMPTOPS_DATABASE_URL: engine.url };
   let port = 0;
-  let controlPlane: Awaited<ReturnType<typeof start>> | undefined;
-  const gateways: Awaited<ReturnType<typeof start>>[] = [];
+  let controlPlane: Awaited<ReturnType<typeof startListening>> | undefined;
+  const gateways: Awaited<ReturnType<typeof startListening>>[] = [];
   let runtimeToken = '';
   const cli = (args: string[]) => runCli(args, { cwd: dir(), env });
 
-  const serveControlPlane = () => start(['serve', '--port', String(port), '--log-level', 'warn'], dir(), env);
+  const serveControlPlane = () =>
+    startListening(['serve', '--port', String(port), '--log-level', 'warn'], dir(), env);
   const run = async (gateway: number): Promise<Outcome> => {
     try {
       const response = await fetch(`${gateways[gateway]!.url}/v1/run/support-reply`, {
@@ -137,7 +114,7 @@ describe.each(reachableEngines(ENGINES))('two gateways and a control plane on $n
     controlPlane = await serveControlPlane();
     for (const n of [1, 2]) {
       gateways.push(
-        await start(
+        await startListening(
           [
             'gateway',
             '--port',
