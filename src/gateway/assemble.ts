@@ -1,12 +1,12 @@
 import { projectDependencies } from '../compose.js';
 import { isPromptOpsError } from '../errors.js';
+import { bearerOf } from '../governance/tokens.js';
 import { meteredSink, TraceMetrics } from '../observe/metrics.js';
 import { otlpSinkFromEnv } from '../observe/otel-env.js';
 import type { Workspace } from '../project/workspace.js';
 import type { Environment } from '../providers/index.js';
 import { HttpStore } from '../store/http-store.js';
 import type { FeedbackRecord, NewFeedback, Store } from '../store/types.js';
-import { bearerOf } from './callers.js';
 import { Gateway } from './gateway.js';
 import { ServedPrompts } from './served.js';
 import { describe, remoteSnapshots, SnapshotFollower } from './snapshots.js';
@@ -38,7 +38,7 @@ export interface GatewayParts {
 export interface AssembleOptions {
   env?: Environment;
   environments: readonly string[];
-  defaultEnvironment: string;
+  defaultEnvironment?: string;
   /** Where last-known-good snapshots are kept; null keeps none. */
   stateDir: string | null;
   /** The trace spool's folder (one process at a time) and its bound in bytes (default 256 MiB). */
@@ -92,7 +92,7 @@ export async function assembleGateway(
   const gateway = new Gateway({
     project: source.project,
     environments: options.environments,
-    defaultEnvironment: options.defaultEnvironment,
+    defaultEnvironment: options.defaultEnvironment ?? defaultEnvironmentOf(options.environments),
     served,
     dependencies: project,
     // Every trace is counted (metrics), then spooled (and exported as spans when asked).
@@ -165,4 +165,9 @@ function feedbackRecorder(source: GatewaySource, store: Store, traces: TraceSpoo
       return record();
     }
   };
+}
+
+/** The environment a request that names none gets: production when served, else the first. */
+export function defaultEnvironmentOf(environments: readonly string[]): string {
+  return environments.includes('production') ? 'production' : (environments[0] as string);
 }

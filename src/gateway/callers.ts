@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ERROR_CATALOG, type ErrorCode, PromptOpsError } from '../errors.js';
+import { PromptOpsError } from '../errors.js';
 import { allows, type Permission, type Role } from '../governance/rbac.js';
+import { bearerOf } from '../governance/tokens.js';
+import { HttpStore } from '../store/http-store.js';
 
 /** Who a gateway request acts for, and the roles it holds in the gateway's project. */
 export interface GatewayCaller {
@@ -32,16 +34,6 @@ export function requirePermission(
     'PO_ERR_FORBIDDEN',
     `${caller.subject} may not ${permission} in project "${project}" (roles: ${caller.roles.join(', ') || 'none'}); an admin can grant the runtime role with "promptops role grant ${caller.subject} runtime"`,
     { permission },
-  );
-}
-
-/** The bearer token of an `Authorization` header, or a PO_ERR_UNAUTHENTICATED error. */
-export function bearerOf(authorization: string | undefined): string {
-  const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '';
-  if (token) return token;
-  throw new PromptOpsError(
-    'PO_ERR_UNAUTHENTICATED',
-    'this API needs a token: send "Authorization: Bearer <token>" (create one with "promptops token create --role runtime")',
   );
 }
 
@@ -111,14 +103,17 @@ class RemoteCallers {
 
   private async check(key: string, token: string): Promise<GatewayCaller> {
     try {
-      const { subject } = await this.ask<{ subject: string }>('/whoami', token);
-      const project = encodeURIComponent(this.options.project);
-      const roles = await this.ask<Role[]>(
-        `/projects/${project}/roles/${encodeURIComponent(subject)}`,
+      // Asked with the caller's own token: the control plane says who it is and what it may do here.
+      const client = new HttpStore({
+        url: this.base,
         token,
-      );
-      this.remember(key, { subject, roles });
-      return { subject, roles };
+        project: this.options.project,
+        timeoutMs: 10_000,
+      });
+      const { subject } = await client.whoami();
+      const caller = { subject, roles: await client.rolesOf(subject) };
+      this.remember(key, caller);
+      return caller;
     } catch (err) {
       const isAnswer = err instanceof PromptOpsError && err.code !== 'PO_ERR_REMOTE_UNAVAILABLE';
       if (isAnswer && err.status < 500) {
@@ -142,24 +137,6 @@ class RemoteCallers {
     if (this.entries.size > (this.options.capacity ?? 10_000))
       this.entries.delete(this.entries.keys().next().value!);
     if (!before || JSON.stringify(before.caller) !== JSON.stringify(caller)) this.save();
-  }
-
-  private async ask<T>(path: string, token: string): Promise<T> {
-    const response = await fetch(`${this.base}/v1${path}`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = (await response.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
-    } | null;
-    if (!response.ok) {
-      const code = body?.error?.code;
-      throw new PromptOpsError(
-        code && code in ERROR_CATALOG ? (code as ErrorCode) : 'PO_ERR_REMOTE_UNAVAILABLE',
-        body?.error?.message ?? `control plane ${this.base} answered HTTP ${response.status}`,
-      );
-    }
-    return body as T;
   }
 
   /** One write at a time, of the latest entries; a failed write only costs a restart's memory. */

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ERROR_CATALOG, type ErrorCode, PromptOpsError } from '../errors.js';
 import type { EnvironmentSnapshot } from '../governance/environment-snapshot.js';
+import { remoteFailure } from '../store/http-store.js';
 import type { ServedPrompts } from './served.js';
 
 /**
@@ -214,22 +214,8 @@ export function remoteSnapshots(options: {
       signal: AbortSignal.any([signal, AbortSignal.timeout((wait + 10) * 1000)]),
     });
     if (response.status === 304) return null;
-    const body = (await response.json().catch(() => null)) as
-      | EnvironmentSnapshot
-      | { error?: { code?: string; message?: string } }
-      | null;
-    if (!response.ok) {
-      const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-      const code =
-        error?.code && error.code in ERROR_CATALOG ? (error.code as ErrorCode) : 'PO_ERR_REMOTE_UNAVAILABLE';
-      throw new PromptOpsError(
-        code,
-        `control plane ${base}: ${error?.message ?? `HTTP ${response.status}`}`,
-        {
-          status: response.status,
-        },
-      );
-    }
+    const body = (await response.json().catch(() => null)) as unknown;
+    if (!response.ok) throw remoteFailure(body, response.status, base);
     return body as EnvironmentSnapshot;
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { PromptOpsError } from '../errors.js';
 
 /**
  * API tokens look like `po_<id>_<secret>`: the id finds the row, the secret is checked against a
@@ -66,4 +67,17 @@ function derive(secret: string, salt: Buffer, cost: { N: number; r: number; p: n
       err ? reject(err) : resolve(key),
     );
   });
+}
+
+/**
+ * The bearer token of an `Authorization` header (the control plane's and a gateway's), or a
+ * PO_ERR_UNAUTHENTICATED error that says how to send one.
+ */
+export function bearerOf(authorization: string | undefined): string {
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '';
+  if (token) return token;
+  throw new PromptOpsError(
+    'PO_ERR_UNAUTHENTICATED',
+    'this API needs a token: send "Authorization: Bearer <token>" (create one with "promptops token create"; applications and gateways take --role runtime)',
+  );
 }

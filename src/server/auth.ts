@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PromptOpsError } from '../errors.js';
-import { parseToken } from '../governance/tokens.js';
+import { bearerOf, parseToken } from '../governance/tokens.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** Failed token checks per client address per minute before its further checks are refused (429). */
@@ -68,13 +68,7 @@ export class TokenChecker {
 
   /** The caller an `Authorization` header speaks for, sent from `address` (the client's IP). */
   async check(authorization: string | undefined, address: string): Promise<Caller> {
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '';
-    if (!token) {
-      throw new PromptOpsError(
-        'PO_ERR_UNAUTHENTICATED',
-        'this API needs a token: send "Authorization: Bearer <token>" (create one with "promptops token create")',
-      );
-    }
+    const token = bearerOf(authorization);
     const id = parseToken(token)?.id;
     // Not shaped like one of ours: nothing to look up, nothing to hash.
     if (!id) throw rejectedToken();

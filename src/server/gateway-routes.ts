@@ -275,7 +275,7 @@ function versionOf(choice: Choice) {
 function sendPrompt(request: FastifyRequest, reply: FastifyReply, choice: Choice) {
   const { record } = choice;
   const etag = `"${record.hash}"`;
-  const isNumbered = /@\d+$/.test((request.params as { ref: string }).ref);
+  const isNumbered = parseVersionRef((request.params as { ref: string }).ref).selector.kind === 'number';
   reply.header('etag', etag);
   reply.header('cache-control', isNumbered ? 'private, max-age=31536000, immutable' : 'private, no-cache');
   if (request.headers['if-none-match'] === etag) return reply.status(304).send();

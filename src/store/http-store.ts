@@ -14,6 +14,23 @@ export interface HttpStoreOptions {
 }
 
 /**
+ * The error a PromptOps server's non-2xx answer stands for: its body's catalog code, message and
+ * details, else PO_ERR_REMOTE_UNAVAILABLE naming the status (a proxy's page, an unknown code).
+ */
+export function remoteFailure(body: unknown, status: number, base: string): PromptOpsError {
+  const error = (
+    body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null
+  )?.error;
+  const code =
+    error?.code && error.code in ERROR_CATALOG ? (error.code as ErrorCode) : 'PO_ERR_REMOTE_UNAVAILABLE';
+  return new PromptOpsError(
+    code,
+    error?.message ?? `the server at ${base} answered ${status}`,
+    error?.details ?? {},
+  );
+}
+
+/**
  * The store as a client of a `promptops serve` server: the same interface as the embedded engines,
  * so every CLI command runs unchanged (and prints the same) against a remote control plane. The
  * server acts as the token's subject; actor arguments passed here are ignored by it. Each method of
@@ -74,18 +91,7 @@ export class HttpStore implements Store {
         { url: this.base, status: response.status },
       );
     }
-    if (!response.ok) {
-      const error = (
-        parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
-      )?.error;
-      const code =
-        error?.code && error.code in ERROR_CATALOG ? (error.code as ErrorCode) : 'PO_ERR_REMOTE_UNAVAILABLE';
-      throw new PromptOpsError(
-        code,
-        error?.message ?? `the server answered ${response.status}`,
-        error?.details ?? {},
-      );
-    }
+    if (!response.ok) throw remoteFailure(parsed, response.status, this.base);
     return parsed as T;
   }
 

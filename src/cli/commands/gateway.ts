@@ -16,7 +16,7 @@ export async function gateway(options: GatewayOptions): Promise<number> {
   const port = parsePort(options.port, 4200);
   const host = options.host ?? '127.0.0.1';
   const ws = await openWorkspace(projectDir(options));
-  const [{ storeTarget }, { assembleGateway }] = await Promise.all([
+  const [{ storeTarget }, { assembleGateway, defaultEnvironmentOf }] = await Promise.all([
     import('../../compose.js'),
     import('../../gateway/assemble.js'),
   ]);
@@ -28,8 +28,7 @@ export async function gateway(options: GatewayOptions): Promise<number> {
     );
   }
   const environments = environmentsOf(options.environments, ws.config.environments);
-  const defaultEnvironment =
-    options.environment ?? (environments.includes('production') ? 'production' : (environments[0] as string));
+  const defaultEnvironment = options.environment ?? defaultEnvironmentOf(environments);
   if (!environments.includes(defaultEnvironment)) {
     throw new PromptOpsError(
       'PO_ERR_USAGE',

@@ -31,7 +31,6 @@ export async function serve(options: ServeOptions): Promise<number> {
     { kind: 'store', store, project },
     {
       environments: served,
-      defaultEnvironment: served.includes('production') ? 'production' : (served[0] as string),
       stateDir: null,
       spool: { dir: path.join(ws.root, '.promptops', 'serve-spool') },
     },
