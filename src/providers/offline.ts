@@ -33,13 +33,15 @@ export interface ScriptedReply {
  */
 export interface ScriptedRule {
   when?: { prompt?: string; contains?: string; regex?: string };
-  /** Replies used in order; the last one repeats. */
+  /** Replies used in order; the last one repeats, or with `cycle` they all do, in turn. */
   replies: ScriptedReply[];
+  cycle?: boolean;
 }
 
 /**
- * Parses a fixture document (`rules:` list). Each rule has `when` and either `respond` (one
- * reply) or `sequence` (replies in turn).
+ * Parses a fixture document (`rules:` list). Each rule has `when` and one of `respond` (one
+ * reply), `sequence` (replies in turn, then the last for ever) or `cycle` (replies in turn, over
+ * and over: `[ok, ok, fail]` fails every third call, for canaries and alerts to notice).
  */
 export function parseScript(doc: unknown, source: string): ScriptedRule[] {
   const rules = (doc as { rules?: unknown } | null)?.rules;
@@ -50,12 +52,17 @@ export function parseScript(doc: unknown, source: string): ScriptedRule[] {
     );
   }
   return rules.map((rule, index) => {
-    const r = rule as { when?: ScriptedRule['when']; respond?: ScriptedReply; sequence?: ScriptedReply[] };
-    const replies = r.sequence ?? (r.respond ? [r.respond] : []);
+    const r = rule as {
+      when?: ScriptedRule['when'];
+      respond?: ScriptedReply;
+      sequence?: ScriptedReply[];
+      cycle?: ScriptedReply[];
+    };
+    const replies = r.cycle ?? r.sequence ?? (r.respond ? [r.respond] : []);
     if (replies.length === 0) {
       throw new PromptOpsError(
         'PO_ERR_PROVIDER_NOT_CONFIGURED',
-        `${source}: rule ${index + 1} has neither respond nor sequence`,
+        `${source}: rule ${index + 1} has none of respond, sequence or cycle`,
       );
     }
     if (r.when?.regex !== undefined) {
@@ -68,7 +75,7 @@ export function parseScript(doc: unknown, source: string): ScriptedRule[] {
         );
       }
     }
-    return { ...(r.when ? { when: r.when } : {}), replies };
+    return { ...(r.when ? { when: r.when } : {}), replies, ...(r.cycle ? { cycle: true } : {}) };
   });
 }
 
@@ -109,7 +116,8 @@ export class OfflineProvider implements ModelProvider {
     const rule = this.rules[index]!;
     const turn = this.turns.get(index) ?? 0;
     this.turns.set(index, turn + 1);
-    const reply = rule.replies[Math.min(turn, rule.replies.length - 1)]!;
+    const last = rule.replies.length - 1;
+    const reply = rule.replies[rule.cycle ? turn % rule.replies.length : Math.min(turn, last)]!;
     if (reply.delayMs) await sleep(reply.delayMs, signal);
     if (signal.aborted)
       throw new ProviderError('PO_ERR_PROVIDER_TIMEOUT', 'offline provider: the call timed out', {

@@ -131,6 +131,34 @@ rules:
     expect(texts).toEqual(['first', 'second', '[3]', '[3]', '[3]']);
   });
 
+  it('answers a `cycle` in turn, over and over (every third call fails here)', async () => {
+    const lookup = await scripted(`
+rules:
+  - cycle:
+      - { text: one }
+      - { text: two }
+      - { fail: rejected }
+`);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      outcomes.push(
+        await callModel(['offline/scripted'], ask(`turn ${i}`), lookup, POLICY).then(
+          (r) => r.response.text,
+          (err: { code: string }) => err.code,
+        ),
+      );
+    }
+    expect(outcomes).toEqual([
+      'one',
+      'two',
+      'PO_ERR_PROVIDER_REJECTED',
+      'one',
+      'two',
+      'PO_ERR_PROVIDER_REJECTED',
+      'one',
+    ]);
+  });
+
   it('retries a scripted 429 after its Retry-After, then answers', async () => {
     const lookup = await scripted(`
 rules:
@@ -236,11 +264,11 @@ rules:
     expect(err.message).toContain('fixtures.yaml must hold a "rules:" list');
   });
 
-  it('reports a rule with neither respond nor sequence', async () => {
+  it('reports a rule with none of respond, sequence or cycle', async () => {
     const lookup = await scripted('rules:\n  - when: { contains: hi }\n');
     const err = await rejectionOf(callModel(['offline/scripted'], ask('hi'), lookup, POLICY));
     expect(err.code).toBe('PO_ERR_PROVIDER_NOT_CONFIGURED');
-    expect(err.message).toContain('rule 1 has neither respond nor sequence');
+    expect(err.message).toContain('rule 1 has none of respond, sequence or cycle');
   });
 
   it('reports a missing fixtures file', async () => {
