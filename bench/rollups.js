@@ -84,11 +84,13 @@ function cellsOf(minute, intervalInMinute) {
       message: { 'len≤80': perKey },
       urgent: { true: perKey / 2, false: perKey / 2 },
     };
+    // 200 distinct keys: 50 prompts x 2 versions x 2 arms.
+    const q = Math.floor(k / 50);
     return {
       prompt: `prompt-${k % 50}`,
-      version: 1 + (k % 2),
-      environment: k % 4 === 0 ? 'staging' : 'production',
-      arm: k % 2 === 0 ? 'stable' : 'canary',
+      version: 1 + (q % 2),
+      environment: 'production',
+      arm: q < 2 ? 'stable' : 'canary',
       minute,
       values,
     };

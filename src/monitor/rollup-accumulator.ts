@@ -25,6 +25,9 @@ import {
 /** How long a written cell stays in memory after its minute starts (late traces still find it). */
 const KEEP_MS = 2 * 60_000;
 
+/** Cells per write: a request to the control plane stays well under its body limit. */
+const WRITE_CHUNK = 2000;
+
 export interface RollupAccumulatorOptions {
   /** Writes cells as `source`'s absolute values (the store's `writeRollups`). */
   write: (source: string, cells: RollupCell[]) => Promise<void>;
@@ -144,14 +147,15 @@ export class RollupAccumulator {
     this.floor = minuteOf(this.clock().getTime() - KEEP_MS).slice(0, 16);
     const batch: Slot[] = [];
     for (const slots of this.cells.values()) for (const slot of slots) if (slot.dirty) batch.push(slot);
-    if (batch.length > 0) {
+    for (let i = 0; i < batch.length; i += WRITE_CHUNK) {
+      const chunk = batch.slice(i, i + WRITE_CHUNK);
       // Copies: traces keep counting into the cells while the write is under way.
-      const cells = batch.map(({ cell }) => ({ ...cell, values: addValues(emptyValues(), cell.values) }));
-      for (const slot of batch) slot.dirty = false;
+      const cells = chunk.map(({ cell }) => ({ ...cell, values: addValues(emptyValues(), cell.values) }));
+      for (const slot of chunk) slot.dirty = false;
       try {
         await this.write(this.source, cells);
       } catch (err) {
-        for (const slot of batch) slot.dirty = true;
+        for (const slot of batch.slice(i)) slot.dirty = true;
         this.onError(err);
         throw err;
       }

@@ -184,6 +184,28 @@ describe('RollupAccumulator', () => {
     expect(written.map((w) => w.cells.map((c) => c.values.requests))).toEqual([[1], [3]]);
   });
 
+  it('writes many cells in chunks; a failed chunk is written again with the ones after it', async () => {
+    const sizes: number[] = [];
+    let calls = 0;
+    const acc = new RollupAccumulator({
+      clock: manualClock(T0).now,
+      flushMs: 0,
+      write: async (_source, cells) => {
+        calls++;
+        if (calls === 5) throw new Error('store down');
+        sizes.push(cells.length);
+      },
+    });
+    for (let i = 0; i < 4500; i++) acc.observe(trace(`t-${i}`, { prompt: `p-${i}` }));
+    await acc.flush();
+    expect(sizes).toEqual([2000, 2000, 500]);
+    for (let i = 0; i < 4500; i++) acc.observe(trace(`u-${i}`, { prompt: `p-${i}` }));
+    // The second chunk of this flush fails: it and the third are written at the next flush.
+    await expect(acc.flush()).rejects.toThrow('store down');
+    await acc.flush();
+    expect(sizes).toEqual([2000, 2000, 500, 2000, 2000, 500]);
+  });
+
   it('a trace counted during a write is written at the next flush', async () => {
     const clock = manualClock(T0);
     const written: number[] = [];
