@@ -2,6 +2,7 @@ import type { Diagnostic } from '../catalog/diagnostics.js';
 import type { LocatedYaml } from '../catalog/source.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
 import { checkYamlFile } from '../catalog/yaml-file.js';
+import { parseDuration } from '../duration.js';
 import { config as validateConfig } from '../generated/validators.js';
 import {
   type ApprovalPolicy,
@@ -10,6 +11,7 @@ import {
   type ChecksBy,
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
+import { type TelemetryConfig, TRACE_KEEP } from '../monitor/sampling.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
 
 export const CONFIG_FILE = 'promptops.yaml';
@@ -35,6 +37,8 @@ export interface ProjectConfig {
   eval: { grader?: string; embeddings?: string };
   /** `/metrics`: open to anyone, or (default) only to tokens with `read`. */
   metrics: { public: boolean };
+  /** Trace sampling, rollup flushes and retention (`telemetry:`). */
+  telemetry: TelemetryConfig;
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -170,6 +174,20 @@ function withDefaults(
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
     metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
+    telemetry: telemetryConfig((record.telemetry ?? {}) as Record<string, Record<string, unknown>>),
+  };
+}
+
+/** `telemetry:` with its defaults: every trace stored, rollups written every 10 s, kept for ever. */
+function telemetryConfig(given: Record<string, Record<string, unknown> | undefined>): TelemetryConfig {
+  const duration = (text: unknown) => (typeof text === 'string' ? parseDuration(text) : null);
+  return {
+    traces: {
+      sample: (given.traces?.sample as number | undefined) ?? 1,
+      keep: (given.traces?.keep as TelemetryConfig['traces']['keep'] | undefined) ?? [...TRACE_KEEP],
+    },
+    retention: { tracesMs: duration(given.retention?.traces), rollupsMs: duration(given.retention?.rollups) },
+    rollups: { flushMs: ((given.rollups?.flushSeconds as number | undefined) ?? 10) * 1000 },
   };
 }
 

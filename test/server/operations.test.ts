@@ -72,6 +72,10 @@ describe('the operation table', () => {
           'createReview',
           // Feedback is data about runs, as traces are: not a governance action.
           'recordFeedback',
+          // Rollups and their retention are telemetry, as traces are.
+          'writeRollups',
+          'addRollups',
+          'pruneTelemetry',
         ].includes(op.name);
       if (writes) expect(op.audit?.length ?? 0, op.name).toBeGreaterThan(0);
       else expect(op.audit, op.name).toBeUndefined();
