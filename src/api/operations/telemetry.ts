@@ -6,8 +6,8 @@ import type { OperationTable, ServedBy } from '../operation.js';
 import { closed, Str, wholeNumberText } from '../schemas.js';
 import { emptyWrite, field, filter, list, P } from './shorthand.js';
 
-/** A sum: counts and totals are never negative. */
-const Sum = { type: 'number', minimum: 0 };
+/** A sum: counts and totals are never negative, and (stored as JSON) bounded far above any real minute. */
+const Sum = { type: 'number', minimum: 0, maximum: 1e15 };
 const Slots = { type: 'array', items: Sum, maxItems: 256 };
 const Counts = { type: 'object', additionalProperties: Sum, maxProperties: 1000 };
 
