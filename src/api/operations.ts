@@ -4,7 +4,7 @@
  * (HttpStore) and the route × role tests derive from it: HTTP method and path, the permission a
  * caller needs, the request's schemas, the result's schema, the audit actions it writes and where
  * each of the method's arguments travels. The entries live in one table file per aggregate,
- * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, feedback.ts, audit.ts,
+ * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, feedback.ts, alerts.ts, audit.ts,
  * change-requests.ts, releases.ts, identity.ts); this file assembles them.
  *
  * Adding an operation touches three files at most:
@@ -26,6 +26,7 @@
  * release-store.ts.) A new store part brings a new table file, listed in PARTS below.
  */
 import type { Operation, OperationName, OperationTable } from './operation.js';
+import { ALERT_OPERATIONS } from './operations/alerts.js';
 import { AUDIT_OPERATIONS } from './operations/audit.js';
 import { CATALOG_OPERATIONS } from './operations/catalog.js';
 import { CHANGE_REQUEST_OPERATIONS } from './operations/change-requests.js';
@@ -39,6 +40,7 @@ const PARTS = [
   CATALOG_OPERATIONS,
   RUNTIME_OPERATIONS,
   FEEDBACK_OPERATIONS,
+  ALERT_OPERATIONS,
   AUDIT_OPERATIONS,
   CHANGE_REQUEST_OPERATIONS,
   RELEASE_OPERATIONS,
