@@ -16,7 +16,7 @@ import {
   type RuleDecision,
   windowMs,
 } from './alert-rules.js';
-import type { AlertSink } from './alert-sink.js';
+import type { Alert, AlertSink } from './alert-sink.js';
 import { type Clock, mergeValues, type RollupCell, type RollupQuery, systemClock } from './rollup.js';
 
 /** The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + body)>`. */
@@ -126,7 +126,7 @@ export class AlertService implements AlertSink {
    * prompt and environment is open it is updated, not raised again; a new one is queued for every
    * webhook whose minSeverity it reaches.
    */
-  async raise(alert: Parameters<AlertSink['raise']>[0]): Promise<void> {
+  async raise(alert: Alert): Promise<void> {
     const dedupeKey = [alert.source, alert.name, alert.prompt ?? '*', alert.environment ?? '*'].join(':');
     await this.record({ ...alert, dedupeKey });
   }
@@ -185,7 +185,7 @@ export class AlertService implements AlertSink {
   }
 
   /** Raises (or updates) an alert; true when it is new. */
-  private async record(alert: Parameters<AlertSink['raise']>[0] & { dedupeKey: string }): Promise<boolean> {
+  private async record(alert: Alert & { dedupeKey: string }): Promise<boolean> {
     const webhooks = this.options.config.webhooks
       .filter((hook) => isSevereEnough(alert.severity, hook.minSeverity))
       .map((hook) => hook.name);
