@@ -199,7 +199,8 @@ export class AlertStore {
       if (!row) throw notFound(id, this.ctx.project);
       await trx
         .updateTable('alert_deliveries')
-        .set({ status: 'pending', attempts: 0, next_attempt_at: this.ctx.now().toISOString() })
+        // Due at once: next_attempt_at stays the time it died, which has passed for any worker's clock.
+        .set({ status: 'pending', attempts: 0 })
         .where('alert_id', '=', id)
         .where('status', '=', 'dead')
         .execute();
