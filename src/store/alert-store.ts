@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PromptOpsError } from '../errors.js';
+import type { AuditLog } from './audit-log.js';
 import type { Database } from './schema.js';
-import { parseJson, type StoreContext } from './store-context.js';
+import { parseJson, type StoreContext, type Tx } from './store-context.js';
 import type {
   AlertDelivery,
   AlertFilter,
@@ -22,8 +23,8 @@ const DUE_BATCH = 100;
 
 /**
  * Alerts and their deliveries to webhooks. Raising is idempotent per dedupe key while an alert is
- * open, so a condition that persists notifies once. Like traces and feedback, alerts are records of
- * what happened at runtime, not governance actions, so they are not audited.
+ * open, so a condition that persists notifies once. Alerts themselves are records of what happened
+ * at runtime, like traces; what people do with them (acknowledging, redelivering) is audited.
  */
 export class AlertStore {
   /** The store methods this part serves. */
@@ -37,7 +38,10 @@ export class AlertStore {
     'settleDelivery',
   ] as const satisfies readonly (keyof AlertStore)[];
 
-  constructor(private readonly ctx: StoreContext) {}
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly audit: AuditLog,
+  ) {}
 
   /**
    * Raises an alert: a new one (with a pending delivery to each of `input.webhooks`, due at once)
@@ -154,13 +158,7 @@ export class AlertStore {
   /** Acknowledges an open alert: someone is on it. It stays open until its condition clears. */
   async ackAlert(id: string, note: string | undefined, actor: string): Promise<AlertRecord> {
     return this.ctx.transact(async (trx) => {
-      const row = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where('project', '=', this.ctx.project)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row) throw notFound(id, this.ctx.project);
+      const row = await this.openOrRefuse(trx, id);
       if (row.status === 'resolved') {
         throw new PromptOpsError(
           'PO_ERR_ALERT_RESOLVED',
@@ -174,13 +172,18 @@ export class AlertStore {
         acked_at: this.ctx.now().toISOString(),
         note: note ?? row.note,
       };
-      await trx.updateTable('alerts').set(update).where('id', '=', id).execute();
-      const deliveries = await trx
-        .selectFrom('alert_deliveries')
-        .selectAll()
-        .where('alert_id', '=', id)
-        .execute();
-      return toAlert({ ...row, ...update }, deliveries);
+      const entry = {
+        actor,
+        action: 'alert.ack',
+        target: `alert:${id}`,
+        before: { status: row.status },
+        after: { status: update.status, note: update.note },
+        at: update.acked_at,
+      };
+      return this.audit.audited(trx, entry, async () => {
+        await trx.updateTable('alerts').set(update).where('id', '=', id).execute();
+        return toAlert({ ...row, ...update }, await deliveriesOf(trx, id));
+      });
     });
   }
 
@@ -188,28 +191,29 @@ export class AlertStore {
    * Re-queues an alert's dead deliveries (attempts start over, due at once); the alert with its
    * deliveries. An alert with no dead delivery is answered as it is.
    */
-  async redeliverAlert(id: string): Promise<AlertRecord> {
+  async redeliverAlert(id: string, actor: string): Promise<AlertRecord> {
     return this.ctx.transact(async (trx) => {
-      const row = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where('project', '=', this.ctx.project)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row) throw notFound(id, this.ctx.project);
-      await trx
-        .updateTable('alert_deliveries')
-        // Due at once: next_attempt_at stays the time it died, which has passed for any worker's clock.
-        .set({ status: 'pending', attempts: 0 })
-        .where('alert_id', '=', id)
-        .where('status', '=', 'dead')
-        .execute();
-      const deliveries = await trx
-        .selectFrom('alert_deliveries')
-        .selectAll()
-        .where('alert_id', '=', id)
-        .execute();
-      return toAlert(row, deliveries);
+      const row = await this.openOrRefuse(trx, id);
+      const dead = (await deliveriesOf(trx, id)).filter((d) => d.status === 'dead').map((d) => d.webhook);
+      if (dead.length === 0) return toAlert(row, await deliveriesOf(trx, id));
+      const entry = {
+        actor,
+        action: 'alert.redeliver',
+        target: `alert:${id}`,
+        before: { dead },
+        after: { pending: dead },
+        at: this.ctx.now().toISOString(),
+      };
+      return this.audit.audited(trx, entry, async () => {
+        await trx
+          .updateTable('alert_deliveries')
+          // Due at once: next_attempt_at stays the time it died, which has passed for any worker's clock.
+          .set({ status: 'pending', attempts: 0 })
+          .where('alert_id', '=', id)
+          .where('status', '=', 'dead')
+          .execute();
+        return toAlert(row, await deliveriesOf(trx, id));
+      });
     });
   }
 
@@ -257,6 +261,18 @@ export class AlertStore {
       .execute();
   }
 
+  /** The alert `id` of this project; PO_ERR_ALERT_NOT_FOUND when there is none. */
+  private async openOrRefuse(trx: Tx, id: string): Promise<AlertRow> {
+    const row = await trx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('project', '=', this.ctx.project)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound(id, this.ctx.project);
+    return row;
+  }
+
   private async withDeliveries(rows: AlertRow[]): Promise<AlertRecord[]> {
     if (rows.length === 0) return [];
     const deliveries = await this.ctx.db
@@ -277,6 +293,10 @@ export class AlertStore {
       ),
     );
   }
+}
+
+function deliveriesOf(trx: Tx, alertId: string): Promise<DeliveryRow[]> {
+  return trx.selectFrom('alert_deliveries').selectAll().where('alert_id', '=', alertId).execute();
 }
 
 function notFound(id: string, project: string): PromptOpsError {

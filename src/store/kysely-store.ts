@@ -55,7 +55,7 @@ export class KyselyStore implements Store {
       ...methodsOf(catalog, CatalogStore.operations),
       ...methodsOf(runtime, RuntimeStore.operations),
       ...methodsOf(new FeedbackStore(ctx), FeedbackStore.operations),
-      ...methodsOf(new AlertStore(ctx), AlertStore.operations),
+      ...methodsOf(new AlertStore(ctx, audit), AlertStore.operations),
       ...methodsOf(audit, AuditLog.operations),
       ...methodsOf(identity, IdentityStore.operations),
       ...methodsOf(changes, ChangeRequestStore.operations),

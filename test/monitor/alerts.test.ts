@@ -299,7 +299,7 @@ for (const engine of ENGINES) {
       ]);
 
       receiver!.status = 200;
-      const requeued = await store.redeliverAlert(alert!.id);
+      const requeued = await store.redeliverAlert(alert!.id, 'ada@shop.example');
       expect(requeued.deliveries).toEqual([expect.objectContaining({ status: 'pending', attempts: 0 })]);
       expect((await service.deliver()).map((a) => a.status)).toEqual(['delivered']);
       expect(receiver!.received).toHaveLength(4);

@@ -64,6 +64,7 @@ export const ALERT_OPERATIONS: OperationTable<ServedBy<typeof AlertStore>> = {
     summary: 'Acknowledge an open alert (someone is on it), with a note',
     body: closed({ note: Type.Optional(Text) }),
     output: AlertRecordSchema,
+    audit: ['alert.ack'],
     args: [path('id'), field('note'), actor],
   },
   redeliverAlert: {
@@ -73,7 +74,8 @@ export const ALERT_OPERATIONS: OperationTable<ServedBy<typeof AlertStore>> = {
     tag: 'alerts',
     summary: "Re-queue an alert's dead webhook deliveries (attempts start over)",
     output: AlertRecordSchema,
-    args: [path('id')],
+    audit: ['alert.redeliver'],
+    args: [path('id'), actor],
   },
   raiseAlert: {
     method: 'POST',

@@ -28,7 +28,10 @@ const redeliver = declare({
   name: 'redeliver',
   description: "re-queue an alert's dead webhook deliveries; the server's delivery worker sends them",
   arguments: [['<id>', 'alert id (from "promptops alerts ls --dead-letters")']],
-  options: [['--json', 'print the alert']],
+  options: [
+    ['--author <who>', 'who redelivers (a server takes it from the token)'],
+    ['--json', 'print the alert'],
+  ],
 });
 export type RedeliverAlertOptions = OptionsOf<typeof redeliver>;
 

@@ -73,7 +73,7 @@ export async function ackAlert(id: string, options: AckAlertOptions): Promise<nu
 /** `promptops alerts redeliver ID`: re-queues the alert's dead deliveries. */
 export async function redeliverAlert(id: string, options: RedeliverAlertOptions): Promise<number> {
   return withStore(options, async (store) => {
-    const alert = await store.redeliverAlert(id);
+    const alert = await store.redeliverAlert(id, resolveActor(options.author));
     const queued = alert.deliveries.filter((d) => d.status === 'pending' && d.attempts === 0);
     if (options.json) printJson(alert);
     else if (queued.length === 0) print(`alert ${alert.id} has no dead deliveries to redeliver`);
