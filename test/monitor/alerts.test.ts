@@ -28,6 +28,7 @@ import {
   openSqliteHarness,
   reachableEngines,
 } from '../store/harness.js';
+import { openHttpHarness } from '../store/http-harness.js';
 
 type Verify = (
   rawBody: string,
@@ -138,6 +139,8 @@ function manualClock(start = '2026-12-07T21:00:00.000Z') {
 const ENGINES: readonly { name: string; open: OpenEngine }[] = reachableEngines([
   { name: 'sqlite', open: openSqliteHarness },
   { name: 'postgres', open: openPostgresHarness },
+  // The alert service on a remote control plane's API (HttpStore over a SQLite server).
+  { name: 'http', open: openHttpHarness },
 ]);
 
 for (const engine of ENGINES) {
