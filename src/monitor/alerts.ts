@@ -17,7 +17,7 @@ import {
   windowMs,
 } from './alert-rules.js';
 import type { Alert, AlertSink } from './alert-sink.js';
-import { type Clock, mergeValues, type RollupCell, type RollupQuery, systemClock } from './rollup.js';
+import { type Clock, mergeValues, systemClock } from './rollup.js';
 
 /** The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + body)>`. */
 export const SIGNATURE_HEADER = 'x-promptops-signature';
@@ -27,8 +27,8 @@ export const EVENT_ID_HEADER = 'x-promptops-event-id';
 /** What the service needs of the store: the alert operations and the rollups. */
 export type AlertServiceStore = Pick<
   Store,
-  'raiseAlert' | 'resolveAlert' | 'dueDeliveries' | 'settleDelivery'
-> & { readRollups(query: RollupQuery): Promise<RollupCell[]> };
+  'raiseAlert' | 'resolveAlert' | 'dueDeliveries' | 'settleDelivery' | 'readRollups'
+>;
 
 /** How deliveries are retried. */
 export interface RetryPolicy {

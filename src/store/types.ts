@@ -41,6 +41,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { PolicyExceptions } from './policy-exceptions.js';
 import type { ReleaseStore } from './release-store.js';
+import type { RollupStore } from './rollup-store.js';
 import type { RuntimeStore } from './runtime-store.js';
 
 /*
@@ -165,6 +166,7 @@ interface StoreParts {
   catalog: typeof CatalogStore;
   runtime: typeof RuntimeStore;
   feedback: typeof FeedbackStore;
+  rollups: typeof RollupStore;
   alerts: typeof AlertStore;
   audit: typeof AuditLog;
   identity: typeof IdentityStore;
@@ -187,6 +189,7 @@ type ClaimedOnce<T, _Twice extends never> = T;
 type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['runtime']> &
   OwnedBy<StoreParts['feedback']> &
+  OwnedBy<StoreParts['rollups']> &
   OwnedBy<StoreParts['alerts']> &
   OwnedBy<StoreParts['audit']>;
 

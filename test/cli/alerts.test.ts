@@ -34,7 +34,7 @@ beforeAll(async () => {
   port = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   service = new AlertService({
-    store: server.store as unknown as ConstructorParameters<typeof AlertService>[0]['store'],
+    store: server.store,
     config: {
       webhooks: [
         {

@@ -163,7 +163,7 @@ for (const engine of ENGINES) {
       h = await engine.open({ project: 'shop', now: time.clock });
       const store = h.store as Store;
       const service = new AlertService({
-        store: store as unknown as AlertServiceOptions['store'],
+        store,
         config,
         clock: time.clock,
         env: { ONCALL_SECRET: secret },

@@ -72,6 +72,10 @@ describe('the operation table', () => {
           'createReview',
           // Feedback is data about runs, as traces are: not a governance action.
           'recordFeedback',
+          // Rollups and their retention are telemetry, as traces are.
+          'writeRollups',
+          'addRollups',
+          'pruneTelemetry',
           // Alerts are raised, resolved and delivered by the alert service from what it measures, as
           // traces are written; acknowledging and redelivering (people's acts) are audited.
           'raiseAlert',
