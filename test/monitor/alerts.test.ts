@@ -11,13 +11,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertsConfig } from '../../src/monitor/alert-rules.js';
+import type { AlertRule, AlertsConfig } from '../../src/monitor/alert-rules.js';
 import {
   AlertService,
   type AlertServiceOptions,
   EVENT_ID_HEADER,
   SIGNATURE_HEADER,
 } from '../../src/monitor/alerts.js';
+import { emptyValues, type RollupCell } from '../../src/monitor/rollup.js';
 import type { Store } from '../../src/store/index.js';
 import { fencedBlocks } from '../docs/markdown.js';
 import { REPO, tempDir } from '../helpers.js';
@@ -238,6 +239,92 @@ for (const engine of ENGINES) {
       expect(verify(`${body} `, signature, secret, 300, time.seconds())).toBe(false);
       expect(verify(body, signature, `${secret}x`, 300, time.seconds())).toBe(false);
       expect(verify(body, signature, secret, 300, time.seconds() + 301)).toBe(false);
+    });
+
+    /** One minute of support-reply in `environment`: `requests` requests, `errors` of them errors. */
+    const cell = (
+      minute: string,
+      requests: number,
+      errors: number,
+      environment = 'production',
+    ): RollupCell => ({
+      prompt: 'support-reply',
+      version: 2,
+      environment,
+      arm: null,
+      minute,
+      values: { ...emptyValues(), requests, errors },
+    });
+
+    it('fires a rule once when its metric crosses the threshold, with one signed delivery, and resolves it when it clears', async () => {
+      let seconds = () => 0;
+      const receiver = await startReceiver(secret, () => seconds());
+      closers.push(receiver.close);
+      const rule: AlertRule = {
+        name: 'support-errors',
+        metric: 'error_rate',
+        prompt: 'support-reply',
+        environment: 'production',
+        op: '>',
+        threshold: 0.1,
+        window: '5m',
+        minSamples: 20,
+        severity: 'critical',
+      };
+      const { service, store, time } = await setup({ webhooks: [webhook(receiver.url)], rules: [rule] });
+      seconds = time.seconds;
+      // Half of 10 requests failed: too few samples to decide anything.
+      await store.writeRollups('gateway-1', [cell('2026-12-07T20:57:00.000Z', 10, 5)]);
+      // Another environment's failures are not this rule's.
+      await store.writeRollups('gateway-2', [cell('2026-12-07T20:58:00.000Z', 500, 500, 'staging')]);
+      expect(await service.tick()).toEqual([
+        { rule: 'support-errors', decision: { state: 'undecided', value: 0.5, samples: 10 }, action: 'none' },
+      ]);
+      expect(await store.listAlerts({ status: 'all' })).toEqual([]);
+
+      // A second gateway's minute: 10 errors in 30 requests over the window, summed across sources.
+      await store.writeRollups('gateway-2', [cell('2026-12-07T20:59:00.000Z', 20, 5)]);
+      const [fired] = await service.tick();
+      expect(fired).toMatchObject({ action: 'raised', decision: { state: 'firing', samples: 30 } });
+      expect(fired!.decision.value).toBeCloseTo(1 / 3);
+      time.advance(30_000);
+      expect((await service.tick())[0]!.action).toBe('updated');
+      expect((await service.deliver()).map((a) => a.status)).toEqual(['delivered']);
+      expect(await service.deliver()).toEqual([]);
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.verified).toBe(true);
+      const [alert] = await store.listAlerts();
+      expect(alert).toMatchObject({
+        source: 'rule',
+        name: 'support-errors',
+        severity: 'critical',
+        status: 'firing',
+        prompt: 'support-reply',
+        environment: 'production',
+        summary: 'error_rate is 0.3333 (> 0.1) over the last 5m, 30 samples',
+        evidence: { metric: 'error_rate', samples: 30, op: '>', threshold: 0.1, window: '5m' },
+      });
+      expect(JSON.parse(receiver.received[0]!.body).alert.summary).toBe(alert!.summary);
+
+      // Five minutes on, the window holds only a healthy minute: resolved, once.
+      time.set('2026-12-07T21:04:30.000Z');
+      await store.writeRollups('gateway-1', [cell('2026-12-07T21:03:00.000Z', 100, 1)]);
+      expect((await service.tick())[0]).toMatchObject({
+        action: 'resolved',
+        decision: { state: 'clear', value: 0.01 },
+      });
+      expect((await service.tick())[0]!.action).toBe('none');
+      expect(await store.listAlerts()).toEqual([]);
+      expect(await store.listAlerts({ status: 'resolved' })).toEqual([
+        expect.objectContaining({ id: alert!.id, resolvedAt: '2026-12-07T21:04:30.000Z' }),
+      ]);
+      expect(await service.deliver()).toEqual([]);
+
+      // Failing again later is a new alert, delivered again.
+      await store.writeRollups('gateway-1', [cell('2026-12-07T21:04:00.000Z', 100, 90)]);
+      expect((await service.tick())[0]!.action).toBe('raised');
+      expect((await service.deliver()).map((a) => a.status)).toEqual(['delivered']);
+      expect(new Set(receiver.received.map((r) => r.eventId)).size).toBe(2);
     });
 
     it('retries a receiver that is down with growing backoff, keeps it in dead letters after the last attempt, and delivers on redelivery', async () => {
