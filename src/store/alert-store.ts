@@ -50,13 +50,7 @@ export class AlertStore {
    */
   async raiseAlert(input: NewAlert): Promise<RaisedAlert> {
     return this.ctx.transact(async (trx) => {
-      const open = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where('project', '=', this.ctx.project)
-        .where('dedupe_key', '=', input.dedupeKey)
-        .where('status', 'in', OPEN)
-        .executeTakeFirst();
+      const open = await this.openByKey(trx, input.dedupeKey);
       if (open) {
         const update = {
           severity: input.severity,
@@ -65,12 +59,7 @@ export class AlertStore {
           updated_at: input.at,
         };
         await trx.updateTable('alerts').set(update).where('id', '=', open.id).execute();
-        const deliveries = await trx
-          .selectFrom('alert_deliveries')
-          .selectAll()
-          .where('alert_id', '=', open.id)
-          .execute();
-        return { alert: toAlert({ ...open, ...update }, deliveries), isNew: false };
+        return { alert: toAlert({ ...open, ...update }, await deliveriesOf(trx, open.id)), isNew: false };
       }
       const row: AlertRow = {
         id: randomUUID(),
@@ -110,22 +99,11 @@ export class AlertStore {
   /** Resolves the open alert with this dedupe key (the condition cleared); null when none is open. */
   async resolveAlert(dedupeKey: string, at: string): Promise<AlertRecord | null> {
     return this.ctx.transact(async (trx) => {
-      const open = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where('project', '=', this.ctx.project)
-        .where('dedupe_key', '=', dedupeKey)
-        .where('status', 'in', OPEN)
-        .executeTakeFirst();
+      const open = await this.openByKey(trx, dedupeKey);
       if (!open) return null;
       const update = { status: 'resolved' as const, resolved_at: at, updated_at: at };
       await trx.updateTable('alerts').set(update).where('id', '=', open.id).execute();
-      const deliveries = await trx
-        .selectFrom('alert_deliveries')
-        .selectAll()
-        .where('alert_id', '=', open.id)
-        .execute();
-      return toAlert({ ...open, ...update }, deliveries);
+      return toAlert({ ...open, ...update }, await deliveriesOf(trx, open.id));
     });
   }
 
@@ -158,7 +136,7 @@ export class AlertStore {
   /** Acknowledges an open alert: someone is on it. It stays open until its condition clears. */
   async ackAlert(id: string, note: string | undefined, actor: string): Promise<AlertRecord> {
     return this.ctx.transact(async (trx) => {
-      const row = await this.openOrRefuse(trx, id);
+      const row = await this.alertOrRefuse(trx, id);
       if (row.status === 'resolved') {
         throw new PromptOpsError(
           'PO_ERR_ALERT_RESOLVED',
@@ -193,7 +171,7 @@ export class AlertStore {
    */
   async redeliverAlert(id: string, actor: string): Promise<AlertRecord> {
     return this.ctx.transact(async (trx) => {
-      const row = await this.openOrRefuse(trx, id);
+      const row = await this.alertOrRefuse(trx, id);
       const dead = (await deliveriesOf(trx, id)).filter((d) => d.status === 'dead').map((d) => d.webhook);
       if (dead.length === 0) return toAlert(row, await deliveriesOf(trx, id));
       const entry = {
@@ -261,8 +239,19 @@ export class AlertStore {
       .execute();
   }
 
+  /** The open alert (firing or acknowledged) with this dedupe key, if any. */
+  private openByKey(trx: Tx, dedupeKey: string): Promise<AlertRow | undefined> {
+    return trx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('project', '=', this.ctx.project)
+      .where('dedupe_key', '=', dedupeKey)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+  }
+
   /** The alert `id` of this project; PO_ERR_ALERT_NOT_FOUND when there is none. */
-  private async openOrRefuse(trx: Tx, id: string): Promise<AlertRow> {
+  private async alertOrRefuse(trx: Tx, id: string): Promise<AlertRow> {
     const row = await trx
       .selectFrom('alerts')
       .selectAll()
