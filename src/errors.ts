@@ -35,6 +35,8 @@ export const ERROR_CATALOG = {
   PO_ERR_REVIEW_REJECTED: { status: 403, exit: 1 },
   PO_ERR_REVIEW_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_TRACE_NOT_FOUND: { status: 404, exit: 3 },
+  PO_ERR_ALERT_NOT_FOUND: { status: 404, exit: 3 },
+  PO_ERR_ALERT_RESOLVED: { status: 409, exit: 4 },
   PO_ERR_REVIEW_DECIDED: { status: 409, exit: 4 },
   PO_ERR_AUDIT_BROKEN: { status: 409, exit: 1 },
   PO_ERR_AUDIT_TRUNCATED: { status: 409, exit: 1 },
@@ -236,6 +238,14 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   PO_ERR_TRACE_NOT_FOUND: {
     meaning: 'No trace with that id in the project.',
     fix: 'List recent traces with `promptops traces`.',
+  },
+  PO_ERR_ALERT_NOT_FOUND: {
+    meaning: 'No alert with that id in the project.',
+    fix: 'List alerts with `promptops alerts ls --status all`.',
+  },
+  PO_ERR_ALERT_RESOLVED: {
+    meaning: 'The alert was already resolved: its condition cleared.',
+    fix: 'Nothing to acknowledge; `promptops alerts ls --status resolved` shows it.',
   },
   PO_ERR_REVIEW_DECIDED: {
     meaning: 'The review was already approved or rejected.',

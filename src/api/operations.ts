@@ -4,8 +4,8 @@
  * (HttpStore) and the route × role tests derive from it: HTTP method and path, the permission a
  * caller needs, the request's schemas, the result's schema, the audit actions it writes and where
  * each of the method's arguments travels. The entries live in one table file per aggregate,
- * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, feedback.ts, telemetry.ts, audit.ts,
- * change-requests.ts, releases.ts, identity.ts); this file assembles them.
+ * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, feedback.ts, telemetry.ts,
+ * alerts.ts, audit.ts, change-requests.ts, releases.ts, identity.ts); this file assembles them.
  *
  * Adding an operation touches three files at most:
  * 1. Its store query: a method of the part of src/store/ that owns its aggregate (catalog-store.ts,
@@ -26,6 +26,7 @@
  * release-store.ts.) A new store part brings a new table file, listed in PARTS below.
  */
 import type { Operation, OperationName, OperationTable } from './operation.js';
+import { ALERT_OPERATIONS } from './operations/alerts.js';
 import { AUDIT_OPERATIONS } from './operations/audit.js';
 import { CATALOG_OPERATIONS } from './operations/catalog.js';
 import { CHANGE_REQUEST_OPERATIONS } from './operations/change-requests.js';
@@ -41,6 +42,7 @@ const PARTS = [
   RUNTIME_OPERATIONS,
   FEEDBACK_OPERATIONS,
   TELEMETRY_OPERATIONS,
+  ALERT_OPERATIONS,
   AUDIT_OPERATIONS,
   CHANGE_REQUEST_OPERATIONS,
   RELEASE_OPERATIONS,

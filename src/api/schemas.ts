@@ -408,3 +408,84 @@ export const PolicyExceptionSchema = Type.Object({
   details: Type.Unknown(),
   at: Plain,
 });
+
+// ---- alerts ----
+
+export const ALERT_SOURCES = ['canary', 'drift', 'rule'] as const;
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
+
+/** An alert as a rule, a canary or a drift check raises it, with the webhooks it goes to. */
+export const NewAlertSchema = closed({
+  source: Type.Enum([...ALERT_SOURCES]),
+  name: Str,
+  /** What makes two raisings the same alert: while one is open, raising it again updates it. */
+  dedupeKey: Str,
+  severity: Type.Enum([...ALERT_SEVERITIES]),
+  prompt: Type.Optional(Str),
+  environment: Type.Optional(Str),
+  summary: Text,
+  evidence: Type.Unknown(),
+  at: IsoTime,
+  /** The webhooks (by name) a new alert is delivered to. */
+  webhooks: Type.Array(Str, { maxItems: 100 }),
+});
+
+/** One alert's notification to one webhook. */
+export const AlertDeliverySchema = Type.Object({
+  alertId: Plain,
+  webhook: Plain,
+  status: Type.Enum(['pending', 'delivered', 'dead']),
+  attempts: Type.Integer(),
+  nextAttemptAt: Plain,
+  lastError: Nullable(Plain),
+  deliveredAt: Nullable(Plain),
+});
+
+export const AlertRecordSchema = Type.Object({
+  id: Plain,
+  source: Type.Enum([...ALERT_SOURCES]),
+  name: Plain,
+  dedupeKey: Plain,
+  severity: Type.Enum([...ALERT_SEVERITIES]),
+  status: Type.Enum([...ALERT_STATUSES]),
+  summary: Plain,
+  evidence: Type.Unknown(),
+  prompt: Nullable(Plain),
+  environment: Nullable(Plain),
+  firedAt: Plain,
+  updatedAt: Plain,
+  resolvedAt: Nullable(Plain),
+  ackedBy: Nullable(Plain),
+  ackedAt: Nullable(Plain),
+  note: Nullable(Plain),
+  deliveries: Type.Array(AlertDeliverySchema),
+});
+
+/** What raising answers: the open alert, and whether it is new (and so was queued for delivery). */
+export const RaisedAlertSchema = Type.Object({ alert: AlertRecordSchema, isNew: Type.Boolean() });
+
+export const AlertFilterSchema = Type.Object({
+  /** `all` (default: open ones, firing or acknowledged). */
+  status: Type.Optional(Type.Enum([...ALERT_STATUSES, 'open', 'all'])),
+  /** Only alerts with a dead delivery (the dead-letter list). */
+  deadLetters: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer()),
+});
+
+/** A delivery that is due, with what it carries. */
+export const DueDeliverySchema = Type.Object({
+  delivery: AlertDeliverySchema,
+  alert: AlertRecordSchema,
+});
+
+/** What one attempt to deliver came to. */
+export const DeliveryOutcomeSchema = closed({
+  alertId: Str,
+  webhook: Str,
+  status: Type.Enum(['pending', 'delivered', 'dead']),
+  attempts: Count,
+  nextAttemptAt: IsoTime,
+  lastError: Type.Optional(Text),
+  deliveredAt: Type.Optional(IsoTime),
+});

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { alertsCommands } from './commands/alerts-commands.js';
 import { auditCommands } from './commands/audit-commands.js';
 import { changeCommands } from './commands/change-commands.js';
 import { datasetCommands } from './commands/dataset-commands.js';
@@ -39,6 +40,7 @@ const COMMANDS: readonly CommandNode[] = [
   ...runCommands,
   ...tracesCommands,
   ...feedbackCommands,
+  ...alertsCommands,
   ...testCommands,
   ...datasetCommands,
   ...guardrailsCommands,

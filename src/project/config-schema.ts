@@ -2,8 +2,14 @@ import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
 import { DURATION_PATTERN } from '../duration.js';
 import { CHECK_NAMES, CHECKS_BY } from '../governance/policy.js';
+import { METRICS } from '../monitor/rollup.js';
 import { TRACE_KEEP } from '../monitor/sampling.js';
 import { PROVIDER_TYPES } from '../providers/definitions.js';
+
+const SEVERITY = {
+  enum: ['info', 'warning', 'critical'],
+  description: 'how urgent: `info`, `warning` or `critical`',
+};
 
 // Projects, environments and graders are names like prompts and labels: one pattern, one length.
 const NAME = NAME_PATTERN;
@@ -267,6 +273,69 @@ export const CONFIG_SCHEMA = {
           enum: [...CHECKS_BY],
           description:
             'whose check runs count: `anyone-allowed` (the ci role or an admin; default) or `control-plane`, only the checks the server ran itself (`promptops change check N --on-server`); `checkers` is then not consulted',
+        },
+      },
+      additionalProperties: false,
+    },
+    alerts: {
+      type: 'object',
+      description: 'alert rules over the rollups, and the webhooks alerts go to (see docs/monitoring.md)',
+      properties: {
+        webhooks: {
+          type: 'array',
+          description: 'where alerts are POSTed, signed with HMAC-SHA256',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', pattern: NAME, description: 'the name deliveries are listed by' },
+              url: { type: 'string', pattern: '^https?://', description: 'the URL alerts are POSTed to' },
+              secretEnv: {
+                type: 'string',
+                pattern: '^[A-Z_][A-Z0-9_]*$',
+                description:
+                  'the environment variable that holds the signing secret (the secret never goes in this file)',
+              },
+              minSeverity: { ...SEVERITY, description: 'only alerts at least this severe (default: all)' },
+            },
+            required: ['name', 'url', 'secretEnv'],
+            additionalProperties: false,
+          },
+        },
+        rules: {
+          type: 'array',
+          description: 'conditions on a metric over a recent window that raise an alert while they hold',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', pattern: NAME, description: 'the alert the rule raises' },
+              metric: {
+                enum: Object.keys(METRICS),
+                description: 'the metric judged (e.g. `error_rate`, `p95_latency_ms`)',
+              },
+              prompt: { type: 'string', pattern: NAME, description: 'only this prompt (default: all)' },
+              environment: {
+                type: 'string',
+                pattern: NAME,
+                description: 'only this environment (default: all)',
+              },
+              arm: { enum: ['stable', 'canary'], description: 'only this arm of a canary release' },
+              op: { enum: ['>', '>=', '<', '<='], description: 'how the value compares with the threshold' },
+              threshold: { type: 'number', description: 'the value the metric is compared with' },
+              window: {
+                type: 'string',
+                pattern: '^[1-9][0-9]{0,5}[smh]$',
+                description: 'how far back the metric is computed, e.g. `5m`, `90s`, `1h`',
+              },
+              minSamples: {
+                type: 'integer',
+                minimum: 1,
+                description: 'fewer samples in the window than this decide nothing (default 1)',
+              },
+              severity: SEVERITY,
+            },
+            required: ['name', 'metric', 'op', 'threshold', 'window', 'severity'],
+            additionalProperties: false,
+          },
         },
       },
       additionalProperties: false,

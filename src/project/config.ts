@@ -11,6 +11,7 @@ import {
   type ChecksBy,
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
+import type { AlertRule, AlertsConfig, AlertWebhook } from '../monitor/alert-rules.js';
 import { type TelemetryConfig, TRACE_KEEP } from '../monitor/sampling.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
 
@@ -39,6 +40,8 @@ export interface ProjectConfig {
   metrics: { public: boolean };
   /** Trace sampling, rollup flushes and retention (`telemetry:`). */
   telemetry: TelemetryConfig;
+  /** Alert rules and the webhooks alerts go to. */
+  alerts: AlertsConfig;
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -59,7 +62,7 @@ export function parseProjectConfig(
     syntaxHint: `fix the YAML syntax of ${file}`,
     notMapping: `${file} must be a YAML mapping of settings`,
     // a provider's apiKey gets its own, more useful message below
-    skip: (problem) => problem.path.at(-1) === 'apiKey',
+    skip: (problem) => problem.path.at(-1) === 'apiKey' || hasOwnMessage(problem.path),
   });
   if (checked.yaml.errors.length > 0 || checked.diagnostics.some((d) => d.rule === 'config-shape')) {
     return { config: null, diagnostics: checked.diagnostics };
@@ -74,6 +77,7 @@ export function parseProjectConfig(
     ...checked.diagnostics,
     ...secretsInConfig(providers, file, checked.yaml.locate),
     ...undefinedApprovalGroups(record, file, checked.yaml.locate),
+    ...alertProblems(record, file, checked.yaml.locate),
   ];
   if (diagnostics.length > 0) return { config: null, diagnostics };
   return { config: withDefaults(record, providers, fallbackName), diagnostics: [] };
@@ -134,6 +138,81 @@ function undefinedApprovalGroups(
   return diagnostics;
 }
 
+/** A webhook's `secret` key or a rule's window: problems with a message of their own (alertProblems). */
+function hasOwnMessage(path: readonly (string | number)[]): boolean {
+  if (path.length !== 4 || path[0] !== 'alerts') return false;
+  return (path[1] === 'webhooks' && path[3] === 'secret') || (path[1] === 'rules' && path[3] === 'window');
+}
+
+/** A rule's window as the schema takes it: a whole number of seconds, minutes or hours. */
+const WINDOW = /^[1-9][0-9]{0,5}[smh]$/;
+
+/**
+ * What the schema cannot say about `alerts`: a secret written into the file, two rules or webhooks
+ * with one name, a rule on an environment the project does not have.
+ */
+function alertProblems(record: Record<string, unknown>, file: string, locate: Locate): Diagnostic[] {
+  const section = (record.alerts ?? {}) as { webhooks?: unknown; rules?: unknown };
+  const environments = (record.environments as string[] | undefined) ?? DEFAULT_ENVIRONMENTS;
+  const diagnostics: Diagnostic[] = [];
+  const problem = (path: (string | number)[], message: string, rule = 'config-invalid') => {
+    const at = locate(path, 'value');
+    diagnostics.push({ file, line: at.line, col: at.col, severity: 'error', rule, message });
+  };
+  const webhooks = Array.isArray(section.webhooks) ? (section.webhooks as Record<string, unknown>[]) : [];
+  const rules = Array.isArray(section.rules) ? (section.rules as Record<string, unknown>[]) : [];
+  webhooks.forEach((hook, i) => {
+    if (hook && typeof hook === 'object' && 'secret' in hook) {
+      problem(
+        ['alerts', 'webhooks', i, 'secret'],
+        `alerts.webhooks[${i}].secret puts a secret in a file; remove it, export the secret as an environment variable and name it with secretEnv`,
+        'secret-in-config',
+      );
+    }
+  });
+  for (const [kind, list] of [
+    ['webhooks', webhooks],
+    ['rules', rules],
+  ] as const) {
+    const seen = new Set<unknown>();
+    list.forEach((item, i) => {
+      const name = item?.name;
+      if (typeof name !== 'string') return;
+      if (seen.has(name))
+        problem(
+          ['alerts', kind, i, 'name'],
+          `alerts.${kind}[${i}].name "${name}" is used twice; give each of alerts.${kind} its own name`,
+        );
+      seen.add(name);
+    });
+  }
+  rules.forEach((rule, i) => {
+    const window = rule?.window;
+    if (window !== undefined && !(typeof window === 'string' && WINDOW.test(window)))
+      problem(
+        ['alerts', 'rules', i, 'window'],
+        `alerts.rules[${i}].window ${JSON.stringify(window)} is not a duration; write a whole number and s, m or h, e.g. 5m`,
+      );
+    const environment = rule?.environment;
+    if (typeof environment === 'string' && !environments.includes(environment))
+      problem(
+        ['alerts', 'rules', i, 'environment'],
+        `alerts.rules[${i}].environment "${environment}" is not one of the project's environments (${environments.join(', ')})`,
+      );
+  });
+  return diagnostics;
+}
+
+/** `alerts` with the defaults filled in. */
+function alertsOf(
+  section: { webhooks?: Partial<AlertWebhook>[]; rules?: Partial<AlertRule>[] } | undefined,
+): AlertsConfig {
+  return {
+    webhooks: (section?.webhooks ?? []).map((hook) => ({ minSeverity: 'info', ...hook }) as AlertWebhook),
+    rules: (section?.rules ?? []).map((rule) => ({ minSamples: 1, ...rule }) as AlertRule),
+  };
+}
+
 /** The validated file's settings with every default filled in. */
 function withDefaults(
   record: Record<string, unknown>,
@@ -175,6 +254,7 @@ function withDefaults(
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
     metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
     telemetry: telemetryConfig((record.telemetry ?? {}) as Record<string, Record<string, unknown>>),
+    alerts: alertsOf(record.alerts as Parameters<typeof alertsOf>[0]),
   };
 }
 

@@ -1,5 +1,7 @@
 export { openStore } from './open.js';
 export type {
+  AlertFilter,
+  AlertRecord,
   ChangeRequest,
   CheckInput,
   EvalRunRecord,
@@ -8,6 +10,7 @@ export type {
   GovernanceOptions,
   LabelEvent,
   LabelRecord,
+  NewAlert,
   NewFeedback,
   PolicyException,
   ProjectRecord,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from '../governance/policy.js';
+import { AlertStore } from './alert-store.js';
 import { AuditLog } from './audit-log.js';
 import { CatalogStore } from './catalog-store.js';
 import { ChangeRequestStore } from './change-request-store.js';
@@ -57,6 +58,7 @@ export class KyselyStore implements Store {
       ...methodsOf(runtime, RuntimeStore.operations),
       ...methodsOf(new FeedbackStore(ctx, rollups), FeedbackStore.operations),
       ...methodsOf(rollups, RollupStore.operations),
+      ...methodsOf(new AlertStore(ctx, audit), AlertStore.operations),
       ...methodsOf(audit, AuditLog.operations),
       ...methodsOf(identity, IdentityStore.operations),
       ...methodsOf(changes, ChangeRequestStore.operations),

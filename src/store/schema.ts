@@ -111,6 +111,39 @@ export interface Database {
     values: string;
     updated_at: string;
   };
+  /** Alerts raised by rules, canaries and drift; at most one open (firing or acknowledged) per dedupe key. */
+  alerts: {
+    id: string;
+    project: string;
+    source: 'canary' | 'drift' | 'rule';
+    name: string;
+    dedupe_key: string;
+    severity: 'info' | 'warning' | 'critical';
+    status: 'firing' | 'acknowledged' | 'resolved';
+    summary: string;
+    /** JSON of what the alert was raised on (a rule's value and samples, a canary's interval). */
+    evidence: string;
+    prompt: string | null;
+    environment: string | null;
+    fired_at: string;
+    /** The last time the condition was seen (raised again while open). */
+    updated_at: string;
+    resolved_at: string | null;
+    acked_by: string | null;
+    acked_at: string | null;
+    note: string | null;
+  };
+  /** One alert's notification to one webhook: retried with backoff until delivered or dead. */
+  alert_deliveries: {
+    alert_id: string;
+    project: string;
+    webhook: string;
+    attempts: number;
+    next_attempt_at: string;
+    status: 'pending' | 'delivered' | 'dead';
+    last_error: string | null;
+    delivered_at: string | null;
+  };
   eval_runs: {
     id: string;
     project: string;

@@ -1,14 +1,20 @@
 import type { Static } from 'typebox';
 import type {
+  AlertDeliverySchema,
+  AlertFilterSchema,
+  AlertRecordSchema,
   AuditEntrySchema,
   AuditVerificationSchema,
   ChangeRequestSchema,
   CheckInputSchema,
+  DeliveryOutcomeSchema,
+  DueDeliverySchema,
   EvalRunRecordSchema,
   FeedbackFilterSchema,
   FeedbackRecordSchema,
   LabelEventSchema,
   LabelRecordSchema,
+  NewAlertSchema,
   NewFeedbackSchema,
   PolicyExceptionSchema,
   ProjectRecordSchema,
@@ -16,6 +22,7 @@ import type {
   PromptSummarySchema,
   PushItemSchema,
   PushOutcomeSchema,
+  RaisedAlertSchema,
   ReleaseInputSchema,
   ReleaseRecordSchema,
   ReviewRecordSchema,
@@ -26,6 +33,7 @@ import type {
   VersionRecordSchema,
 } from '../api/schemas.js';
 import type { ApprovalPolicy } from '../governance/policy.js';
+import type { AlertStore } from './alert-store.js';
 import type { AuditLog } from './audit-log.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ChangeRequestStore } from './change-request-store.js';
@@ -77,6 +85,16 @@ export type NewFeedback = Static<typeof NewFeedbackSchema>;
 export type FeedbackRecord = Static<typeof FeedbackRecordSchema>;
 
 export type FeedbackFilter = Static<typeof FeedbackFilterSchema>;
+
+/** An alert to raise (or to update, while one with its dedupe key is open). */
+export type NewAlert = Static<typeof NewAlertSchema>;
+/** An alert, with its deliveries to webhooks. */
+export type AlertRecord = Static<typeof AlertRecordSchema>;
+export type AlertDelivery = Static<typeof AlertDeliverySchema>;
+export type RaisedAlert = Static<typeof RaisedAlertSchema>;
+export type AlertFilter = Static<typeof AlertFilterSchema>;
+export type DueDelivery = Static<typeof DueDeliverySchema>;
+export type DeliveryOutcome = Static<typeof DeliveryOutcomeSchema>;
 
 export interface StoreOptions {
   project: string;
@@ -149,6 +167,7 @@ interface StoreParts {
   runtime: typeof RuntimeStore;
   feedback: typeof FeedbackStore;
   rollups: typeof RollupStore;
+  alerts: typeof AlertStore;
   audit: typeof AuditLog;
   identity: typeof IdentityStore;
   changes: typeof ChangeRequestStore;
@@ -171,6 +190,7 @@ type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['runtime']> &
   OwnedBy<StoreParts['feedback']> &
   OwnedBy<StoreParts['rollups']> &
+  OwnedBy<StoreParts['alerts']> &
   OwnedBy<StoreParts['audit']>;
 
 /** The registry's operations and lifecycle: what the SDK, the runtime and sync use. */

@@ -320,3 +320,92 @@ describe('telemetry settings', () => {
     expect(diagnostics.map((d) => d.message).join('\n')).toMatch(/sample[\s\S]*traces/);
   });
 });
+
+describe('alerts', () => {
+  const RULE =
+    "{ name: errors, metric: error_rate, op: '>', threshold: 0.1, window: 5m, severity: critical }";
+
+  it('reads rules and webhooks with their defaults', () => {
+    const { config, diagnostics } = parseProjectConfig(
+      [
+        'alerts:',
+        '  webhooks:',
+        '    - { name: oncall, url: "https://hooks.example.com/p", secretEnv: ONCALL_SECRET }',
+        `  rules: [${RULE}]`,
+      ].join('\n'),
+      'promptops.yaml',
+    );
+    expect(diagnostics).toEqual([]);
+    expect(config?.alerts).toEqual({
+      webhooks: [
+        {
+          name: 'oncall',
+          url: 'https://hooks.example.com/p',
+          secretEnv: 'ONCALL_SECRET',
+          minSeverity: 'info',
+        },
+      ],
+      rules: [
+        {
+          name: 'errors',
+          metric: 'error_rate',
+          op: '>',
+          threshold: 0.1,
+          window: '5m',
+          minSamples: 1,
+          severity: 'critical',
+        },
+      ],
+    });
+    expect(parseProjectConfig('', 'promptops.yaml').config?.alerts).toEqual({ webhooks: [], rules: [] });
+  });
+
+  it('points at each bad rule and webhook with what to write instead', () => {
+    const { config, diagnostics } = parseProjectConfig(
+      [
+        'environments: [staging, production]',
+        'alerts:',
+        '  webhooks:',
+        '    - name: oncall',
+        '      url: https://hooks.example.com/p',
+        '      secretEnv: ONCALL_SECRET',
+        '      secret: whsec_123',
+        '  rules:',
+        "    - { name: a, metric: error_rat, op: '>', threshold: 0.1, window: 5m, severity: critical }",
+        "    - { name: b, metric: error_rate, op: '>', threshold: 0.1, window: 5 minutes, severity: critical }",
+        "    - { name: b, metric: error_rate, op: '=>', threshold: 0.1, window: 5m, severity: critical, environment: prod }",
+      ].join('\n'),
+      'promptops.yaml',
+    );
+    expect(config).toBeNull();
+    expect(diagnostics.map((d) => [d.rule, d.line, d.message])).toEqual([
+      ['config-invalid', 9, expect.stringMatching(/alerts\.rules\[0\]\.metric" must be one of "error_rate"/)],
+      [
+        'config-invalid',
+        11,
+        expect.stringMatching(/alerts\.rules\[2\]\.op" must be one of ">", ">=", "<", "<="/),
+      ],
+      [
+        'secret-in-config',
+        7,
+        'alerts.webhooks[0].secret puts a secret in a file; remove it, export the secret as an environment variable and name it with secretEnv',
+      ],
+      [
+        'config-invalid',
+        11,
+        'alerts.rules[2].name "b" is used twice; give each of alerts.rules its own name',
+      ],
+      [
+        'config-invalid',
+        10,
+        'alerts.rules[1].window "5 minutes" is not a duration; write a whole number and s, m or h, e.g. 5m',
+      ],
+      [
+        'config-invalid',
+        11,
+        `alerts.rules[2].environment "prod" is not one of the project's environments (staging, production)`,
+      ],
+    ]);
+    expect(JSON.stringify(diagnostics)).not.toContain('whsec_123');
+  });
+});

@@ -113,6 +113,8 @@ const PAGES: Record<string, PageSpec> = {
     },
   },
   'docs/evaluation.md': { setup: PUSHED },
+  // Alerts (merged into monitoring.md by the integrator): its one command lists a fresh project's alerts.
+  'docs/monitoring-alerts.md': {},
   'docs/guardrails.md': {
     setup: [
       ...PUSHED,

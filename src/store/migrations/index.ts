@@ -9,6 +9,7 @@ import * as governance from './007-governance.js';
 import * as traceArm from './008-trace-arm.js';
 import * as feedback from './009-feedback.js';
 import * as rollups from './010-rollups.js';
+import * as alerts from './012-alerts.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '008-trace-arm': traceArm,
   '009-feedback': feedback,
   '010-rollups': rollups,
+  '012-alerts': alerts,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
