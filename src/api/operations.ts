@@ -29,6 +29,7 @@ import type { Operation, OperationName, OperationTable } from './operation.js';
 import { AUDIT_OPERATIONS } from './operations/audit.js';
 import { CATALOG_OPERATIONS } from './operations/catalog.js';
 import { CHANGE_REQUEST_OPERATIONS } from './operations/change-requests.js';
+import { DRIFT_OPERATIONS } from './operations/drift.js';
 import { FEEDBACK_OPERATIONS } from './operations/feedback.js';
 import { IDENTITY_OPERATIONS } from './operations/identity.js';
 import { RELEASE_OPERATIONS } from './operations/releases.js';
@@ -39,6 +40,7 @@ const PARTS = [
   CATALOG_OPERATIONS,
   RUNTIME_OPERATIONS,
   FEEDBACK_OPERATIONS,
+  DRIFT_OPERATIONS,
   AUDIT_OPERATIONS,
   CHANGE_REQUEST_OPERATIONS,
   RELEASE_OPERATIONS,

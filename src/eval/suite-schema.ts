@@ -1,6 +1,7 @@
 // The shape of a NAME.tests.yaml suite, compiled at build time (scripts/gen-validators.ts).
 
-const assertion = {
+/** One assertion as a suite (or `regrade.graders` in promptops.yaml) writes it. */
+export const ASSERTION_SCHEMA = {
   type: 'object',
   properties: {
     type: { type: 'string', minLength: 1 },
@@ -18,7 +19,7 @@ const testCase = {
   properties: {
     description: { type: 'string' },
     vars: { type: 'object' },
-    assert: { type: 'array', items: assertion },
+    assert: { type: 'array', items: ASSERTION_SCHEMA },
     tags: { type: 'array', items: { type: 'string' } },
     /** A CSV (header row) or JSONL file beside the suite; each row becomes a case's vars. */
     dataset: { type: 'string', pattern: '\\.(csv|jsonl)$' },
@@ -33,7 +34,7 @@ export const SUITE_SCHEMA = {
     threshold: { type: 'number', minimum: 0, maximum: 1 },
     defaultTest: {
       type: 'object',
-      properties: { vars: { type: 'object' }, assert: { type: 'array', items: assertion } },
+      properties: { vars: { type: 'object' }, assert: { type: 'array', items: ASSERTION_SCHEMA } },
       additionalProperties: false,
     },
     tests: { type: 'array', items: testCase },

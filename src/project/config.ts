@@ -2,6 +2,7 @@ import type { Diagnostic } from '../catalog/diagnostics.js';
 import type { LocatedYaml } from '../catalog/source.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
 import { checkYamlFile } from '../catalog/yaml-file.js';
+import type { AssertionSpec } from '../eval/assertions/index.js';
 import { config as validateConfig } from '../generated/validators.js';
 import {
   type ApprovalPolicy,
@@ -10,6 +11,7 @@ import {
   type ChecksBy,
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
+import { DEFAULT_THRESHOLDS, type DriftThresholds } from '../monitor/drift.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
 
 export const CONFIG_FILE = 'promptops.yaml';
@@ -35,6 +37,23 @@ export interface ProjectConfig {
   eval: { grader?: string; embeddings?: string };
   /** `/metrics`: open to anyone, or (default) only to tokens with `read`. */
   metrics: { public: boolean };
+  /** Drift detection: the reference window, the current window, thresholds, what is watched. */
+  drift: DriftConfig;
+  /** Scheduled re-grading of production traces: how often, how many, and each prompt's assertions. */
+  regrade: { every: string; sample: number; graders: Record<string, AssertionSpec[]> };
+}
+
+export interface DriftConfig {
+  /** `release-day`: the served version's first 24 h; or a fixed baseline. */
+  reference: 'release-day' | { from: string; to: string };
+  /** The current window, ending now (a duration: `1h`). */
+  window: string;
+  /** How often `serve` checks (a duration). */
+  every: string;
+  /** Only these prompts / environments; empty means all. */
+  prompts: string[];
+  environments: string[];
+  thresholds: DriftThresholds;
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -170,6 +189,27 @@ function withDefaults(
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
     metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
+    drift: driftConfig((record.drift ?? {}) as Partial<DriftConfig>),
+    regrade: {
+      every: '1h',
+      sample: 20,
+      graders: {},
+      ...(record.regrade as Partial<ProjectConfig['regrade']> | undefined),
+    },
+  };
+}
+
+/** The drift section with its defaults; thresholds left out keep theirs. */
+function driftConfig(
+  given: Partial<Omit<DriftConfig, 'thresholds'>> & { thresholds?: Partial<DriftThresholds> },
+): DriftConfig {
+  return {
+    reference: given.reference ?? 'release-day',
+    window: given.window ?? '1h',
+    every: given.every ?? '5m',
+    prompts: given.prompts ?? [],
+    environments: given.environments ?? [],
+    thresholds: { ...DEFAULT_THRESHOLDS, ...given.thresholds },
   };
 }
 

@@ -3,6 +3,7 @@ import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from '../governance/poli
 import { AuditLog } from './audit-log.js';
 import { CatalogStore } from './catalog-store.js';
 import { ChangeRequestStore } from './change-request-store.js';
+import { DriftStore } from './drift-store.js';
 import { FeedbackStore } from './feedback-store.js';
 import { IdentityStore } from './identity-store.js';
 import { PolicyExceptions } from './policy-exceptions.js';
@@ -54,6 +55,7 @@ export class KyselyStore implements Store {
       ...methodsOf(catalog, CatalogStore.operations),
       ...methodsOf(runtime, RuntimeStore.operations),
       ...methodsOf(new FeedbackStore(ctx), FeedbackStore.operations),
+      ...methodsOf(new DriftStore(ctx), DriftStore.operations),
       ...methodsOf(audit, AuditLog.operations),
       ...methodsOf(identity, IdentityStore.operations),
       ...methodsOf(changes, ChangeRequestStore.operations),

@@ -29,6 +29,7 @@ import type { ApprovalPolicy } from '../governance/policy.js';
 import type { AuditLog } from './audit-log.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ChangeRequestStore } from './change-request-store.js';
+import type { DriftStore } from './drift-store.js';
 import type { FeedbackStore } from './feedback-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { PolicyExceptions } from './policy-exceptions.js';
@@ -147,6 +148,7 @@ interface StoreParts {
   catalog: typeof CatalogStore;
   runtime: typeof RuntimeStore;
   feedback: typeof FeedbackStore;
+  drift: typeof DriftStore;
   audit: typeof AuditLog;
   identity: typeof IdentityStore;
   changes: typeof ChangeRequestStore;
@@ -168,6 +170,7 @@ type ClaimedOnce<T, _Twice extends never> = T;
 type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['runtime']> &
   OwnedBy<StoreParts['feedback']> &
+  OwnedBy<StoreParts['drift']> &
   OwnedBy<StoreParts['audit']>;
 
 /** The registry's operations and lifecycle: what the SDK, the runtime and sync use. */

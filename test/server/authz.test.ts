@@ -75,6 +75,15 @@ function bodyOf(route: Operation): unknown {
     },
     '/reviews/:id/decision': { decision: 'approved' },
     '/feedback': { traceId: unique, thumbs: 'down' },
+    '/drift': {
+      prompt: GHOST,
+      environment: 'staging',
+      version: 1,
+      severity: 'none',
+      reference: {},
+      current: {},
+      computedAt: new Date().toISOString(),
+    },
     '/response-cache/lookup': { versionHashes: [] },
     '/response-cache': { entries: [] },
     '/eval-runs': {

@@ -1,0 +1,208 @@
+/**
+ * The drift monitor and re-grading on each engine: rollups of a release's first day, then an hour
+ * whose input categories shifted, raise the drift alert once (with the PSI as evidence); an hour
+ * like the first day raises nothing; re-grading scores fresh traces into `grader_score`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertSink } from '../../src/monitor/alert-sink.js';
+import { DEFAULT_THRESHOLDS } from '../../src/monitor/drift.js';
+import { DriftMonitor } from '../../src/monitor/drift-monitor.js';
+import { REGRADE_SOURCE, RegradeJob } from '../../src/monitor/regrade.js';
+import {
+  type Clock,
+  emptyValues,
+  LATENCY_SLOTS,
+  mergeValues,
+  metricOf,
+  type RollupCell,
+} from '../../src/monitor/rollup.js';
+import type { DriftConfig } from '../../src/project/config.js';
+import type { Store } from '../../src/store/index.js';
+import { ENGINES } from '../store/audit-sabotage.js';
+import { promptItem, traceRecord } from '../store/fixtures.js';
+import { type EngineHarness, reachableEngines } from '../store/harness.js';
+
+type Alert = Parameters<AlertSink['raise']>[0];
+
+/** An AlertSink that keeps what it is given. */
+function recordingSink(): AlertSink & { alerts: Alert[] } {
+  const alerts: Alert[] = [];
+  return {
+    alerts,
+    raise: async (alert) => {
+      alerts.push(alert);
+    },
+  };
+}
+
+/** A clock the test moves. */
+function manualClock(start: string): Clock & { set(at: string): void; advance(ms: number): void } {
+  let now = new Date(start).getTime();
+  const clock = () => new Date(now);
+  clock.set = (at: string) => {
+    now = new Date(at).getTime();
+  };
+  clock.advance = (ms: number) => {
+    now += ms;
+  };
+  return clock;
+}
+
+const RELEASED_AT = '2026-12-01T00:00:00.000Z';
+const MINUTE = 60_000;
+const CONFIG: DriftConfig = {
+  reference: 'release-day',
+  window: '1h',
+  every: '5m',
+  prompts: [],
+  environments: ['production'],
+  thresholds: DEFAULT_THRESHOLDS,
+};
+
+/** `count` minutes of traffic from `from`, `every` minutes apart: 10 requests each, topics as given. */
+function traffic(from: string, count: number, every: number, topics: Record<string, number>): RollupCell[] {
+  const latency = new Array(LATENCY_SLOTS).fill(0);
+  latency[20] = 10;
+  return Array.from({ length: count }, (_, i) => ({
+    prompt: 'support',
+    version: 1,
+    environment: 'production',
+    arm: null,
+    minute: new Date(new Date(from).getTime() + i * every * MINUTE).toISOString(),
+    values: { ...emptyValues(), requests: 10, latency, inputs: { topic: { ...topics } } },
+  }));
+}
+
+describe.each(reachableEngines(ENGINES))('drift monitoring on $name', ({ open }) => {
+  let harness: EngineHarness | undefined;
+  afterEach(async () => {
+    await harness?.cleanup();
+    harness = undefined;
+  });
+
+  async function released(clock: Clock): Promise<Store> {
+    harness = await open({ project: 'acme', now: clock });
+    const { store } = harness;
+    await store.push([await promptItem('support', 'Answer {{text}}.')], { author: 'ada' });
+    await store.setLabel('support', 1, 'production', 'ada');
+    // The release's first day: 72 minutes of traffic spread over 24 h, topics half and half.
+    await store.addRollups('gw-1', traffic(RELEASED_AT, 72, 20, { billing: 5, shipping: 5 }));
+    return store;
+  }
+
+  it('raises the drift alert once when an input field shifts, with the PSI in its evidence', async () => {
+    const clock = manualClock(RELEASED_AT);
+    const store = await released(clock);
+    clock.set('2026-12-03T12:00:00.000Z');
+    await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 1, shipping: 9 }));
+    const sink = recordingSink();
+    const monitor = new DriftMonitor({ store, sink, clock, config: CONFIG, environments: ['production'] });
+
+    const [report] = await monitor.tick();
+    expect(report).toMatchObject({
+      prompt: 'support',
+      environment: 'production',
+      version: 1,
+      severity: 'major',
+      reference: { from: RELEASED_AT, to: '2026-12-02T00:00:00.000Z', requests: 720 },
+      current: { requests: 600 },
+    });
+    const expectedPsi = 0.4 * Math.log(5) + 0.4 * Math.log(1.8);
+    expect(sink.alerts).toHaveLength(1);
+    const [alert] = sink.alerts;
+    expect(alert).toMatchObject({
+      source: 'drift',
+      name: 'drift.input.topic',
+      severity: 'critical',
+      prompt: 'support',
+      environment: 'production',
+    });
+    const evidence = alert!.evidence as { finding: { psi: number; bins: { bin: string }[] } };
+    expect(evidence.finding.psi).toBeCloseTo(expectedPsi, 9);
+    expect(evidence.finding.bins.map((b) => b.bin).sort()).toEqual(['billing', 'shipping']);
+
+    // Still shifted five minutes later: the same crossing, no second alert.
+    clock.advance(5 * MINUTE);
+    await store.addRollups('gw-1', traffic('2026-12-03T12:00:00.000Z', 5, 1, { billing: 1, shipping: 9 }));
+    await monitor.tick();
+    expect(sink.alerts).toHaveLength(1);
+
+    // A restarted monitor reads the last report and does not alert the same crossing again.
+    const restarted = new DriftMonitor({ store, sink, clock, config: CONFIG, environments: ['production'] });
+    await restarted.tick();
+    expect(sink.alerts).toHaveLength(1);
+    const [kept] = await store.listDriftReports({ prompt: 'support' });
+    expect(kept?.inputs[0]?.psi).toBeCloseTo(expectedPsi, 9);
+  });
+
+  it('raises nothing when the current hour looks like the release day', async () => {
+    const clock = manualClock(RELEASED_AT);
+    const store = await released(clock);
+    clock.set('2026-12-03T12:00:00.000Z');
+    await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 5, shipping: 5 }));
+    const sink = recordingSink();
+    const monitor = new DriftMonitor({ store, sink, clock, config: CONFIG, environments: ['production'] });
+    const [report] = await monitor.tick();
+    expect(report?.severity).toBe('none');
+    expect(report?.inputs[0]?.psi).toBeCloseTo(0, 12);
+    expect(sink.alerts).toEqual([]);
+  });
+
+  it('records re-grading scores that grader_score reads', async () => {
+    const clock = manualClock('2026-12-03T12:00:00.000Z');
+    harness = await open({ project: 'acme', now: clock });
+    const { store } = harness;
+    const at = (minute: number) =>
+      new Date(Date.parse('2026-12-03T11:00:00.000Z') + minute * MINUTE).toISOString();
+    await store.writeTraces([
+      traceRecord('t1', { prompt: 'support', environment: 'production', startedAt: at(1), output: { a: 1 } }),
+      traceRecord('t2', {
+        prompt: 'support',
+        environment: 'production',
+        startedAt: at(1),
+        output: '{"b":2}',
+      }),
+      traceRecord('t3', {
+        prompt: 'support',
+        environment: 'production',
+        startedAt: at(2),
+        output: 'not json',
+      }),
+      traceRecord('t4', {
+        prompt: 'support',
+        environment: 'production',
+        startedAt: at(2),
+        output: 'nor this',
+      }),
+      // Before the look-back: not fresh, not graded.
+      traceRecord('old', {
+        prompt: 'support',
+        environment: 'production',
+        startedAt: '2026-12-03T09:00:00.000Z',
+      }),
+    ]);
+    const job = new RegradeJob({
+      store,
+      clock,
+      graders: { support: [{ type: 'is-json' }] },
+      sample: 20,
+      lookbackMs: 3_600_000,
+    });
+    const [outcome] = await job.run();
+    expect(outcome).toMatchObject({ prompt: 'support', graded: 4, failed: 0, meanScore: 0.5 });
+    const cells = await store.readRollups({
+      prompt: 'support',
+      from: '2026-12-03T00:00:00.000Z',
+      to: '2026-12-04T00:00:00.000Z',
+    });
+    expect(metricOf('grader_score', mergeValues(cells.map((c) => c.values)))).toEqual({
+      value: 0.5,
+      samples: 4,
+    });
+    // The next run starts where this one stopped: nothing new, nothing graded twice.
+    clock.advance(MINUTE);
+    const [again] = await job.run();
+    expect(again?.graded).toBe(0);
+    expect(REGRADE_SOURCE).toBe('regrade');
+  });
+});
