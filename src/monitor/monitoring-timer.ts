@@ -5,8 +5,9 @@
 import type { ProjectConfig } from '../project/config.js';
 import type { Store } from '../store/index.js';
 import type { AlertSink } from './alert-sink.js';
+import type { DriftReport } from './drift.js';
 import { DriftMonitor, durationSetting } from './drift-monitor.js';
-import { type ModelGrader, RegradeJob } from './regrade.js';
+import { type ModelGrader, RegradeJob, type RegradeOutcome } from './regrade.js';
 import { type Clock, systemClock } from './rollup.js';
 
 export interface DriftTimerOptions {
@@ -18,6 +19,10 @@ export interface DriftTimerOptions {
   modelGrader?: ModelGrader;
   /** Told of a run that failed (the store unreachable, say); the timer keeps going. */
   onError?: (err: unknown, job: 'drift' | 'regrade') => void;
+  /** Told when a run finished, with what it found (for serve's log). */
+  onRun?: (
+    run: { job: 'drift'; reports: DriftReport[] } | { job: 'regrade'; outcomes: RegradeOutcome[] },
+  ) => void;
 }
 
 export interface DriftTimer {
@@ -31,7 +36,7 @@ export interface DriftTimer {
  * A run never overlaps the previous one of the same job: a slow tick skips the next.
  */
 export function startDriftTimers(options: DriftTimerOptions): DriftTimer {
-  const { store, sink, config, onError } = options;
+  const { store, sink, config, onError, onRun } = options;
   const clock = options.clock ?? systemClock;
   const monitor = new DriftMonitor({
     store,
@@ -54,7 +59,7 @@ export function startDriftTimers(options: DriftTimerOptions): DriftTimer {
   const timers = [
     every(
       durationSetting(config.drift.every, 'drift.every'),
-      () => monitor.tick(),
+      async () => onRun?.({ job: 'drift', reports: await monitor.tick() }),
       (err) => onError?.(err, 'drift'),
     ),
   ];
@@ -62,7 +67,7 @@ export function startDriftTimers(options: DriftTimerOptions): DriftTimer {
     timers.push(
       every(
         durationSetting(config.regrade.every, 'regrade.every'),
-        () => regrade.run(),
+        async () => onRun?.({ job: 'regrade', outcomes: await regrade.run() }),
         (err) => onError?.(err, 'regrade'),
       ),
     );

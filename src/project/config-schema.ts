@@ -257,7 +257,7 @@ export const CONFIG_SCHEMA = {
           description:
             "the reference window: `release-day` (the first 24 h of the served version's release, default) or a fixed baseline `{from, to}` (ISO 8601)",
           anyOf: [
-            { const: 'release-day' },
+            { enum: ['release-day'] },
             {
               type: 'object',
               properties: { from: { type: 'string', minLength: 1 }, to: { type: 'string', minLength: 1 } },
@@ -303,6 +303,17 @@ export const CONFIG_SCHEMA = {
               type: 'integer',
               minimum: 1,
               description: 'fewer samples in either window: too few to judge (default 100)',
+            },
+            ewma: {
+              type: 'object',
+              description:
+                'the EWMA chart of sudden changes: smoothing `lambda` (0.2) and limit `width` in σ (3)',
+              properties: {
+                lambda: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+                width: { type: 'number', exclusiveMinimum: 0 },
+              },
+              required: ['lambda', 'width'],
+              additionalProperties: false,
             },
           },
           additionalProperties: false,

@@ -3,10 +3,11 @@
  * whose input categories shifted, raise the drift alert once (with the PSI as evidence); an hour
  * like the first day raises nothing; re-grading scores fresh traces into `grader_score`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AlertSink } from '../../src/monitor/alert-sink.js';
 import { DEFAULT_THRESHOLDS } from '../../src/monitor/drift.js';
 import { DriftMonitor } from '../../src/monitor/drift-monitor.js';
+import { startDriftTimers } from '../../src/monitor/monitoring-timer.js';
 import { REGRADE_SOURCE, RegradeJob } from '../../src/monitor/regrade.js';
 import {
   type Clock,
@@ -21,6 +22,10 @@ import type { Store } from '../../src/store/index.js';
 import { ENGINES } from '../store/audit-sabotage.js';
 import { promptItem, traceRecord } from '../store/fixtures.js';
 import { type EngineHarness, reachableEngines } from '../store/harness.js';
+import { openHttpHarness } from '../store/http-harness.js';
+
+/** Each engine, and a server over SQLite with the monitor on its remote client. */
+const TARGETS = [...ENGINES, { name: 'http', open: openHttpHarness }];
 
 type Alert = Parameters<AlertSink['raise']>[0];
 
@@ -73,7 +78,7 @@ function traffic(from: string, count: number, every: number, topics: Record<stri
   }));
 }
 
-describe.each(reachableEngines(ENGINES))('drift monitoring on $name', ({ open }) => {
+describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open }) => {
   let harness: EngineHarness | undefined;
   afterEach(async () => {
     await harness?.cleanup();
@@ -146,6 +151,42 @@ describe.each(reachableEngines(ENGINES))('drift monitoring on $name', ({ open })
     expect(report?.severity).toBe('none');
     expect(report?.inputs[0]?.psi).toBeCloseTo(0, 12);
     expect(sink.alerts).toEqual([]);
+  });
+
+  it('runs on a timer for serve, every drift.every, until stopped', async () => {
+    const clock = manualClock(RELEASED_AT);
+    const store = await released(clock);
+    clock.set('2026-12-03T12:00:00.000Z');
+    await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 1, shipping: 9 }));
+    const sink = recordingSink();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let ran: (reports: unknown[]) => void = () => {};
+      const firstRun = new Promise<unknown[]>((resolve) => {
+        ran = resolve;
+      });
+      const timers = startDriftTimers({
+        store,
+        sink,
+        clock,
+        config: {
+          environments: ['production'],
+          drift: CONFIG,
+          regrade: { every: '1h', sample: 20, graders: {} },
+        },
+        onRun: (run) => {
+          if (run.job === 'drift') ran(run.reports);
+        },
+      });
+      expect(timers.regrade).toBeNull();
+      vi.advanceTimersByTime(5 * MINUTE);
+      expect(await firstRun).toHaveLength(1);
+      expect(sink.alerts.map((a) => a.name)).toEqual(['drift.input.topic']);
+      timers.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('records re-grading scores that grader_score reads', async () => {
