@@ -34,6 +34,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { PolicyExceptions } from './policy-exceptions.js';
 import type { ReleaseStore } from './release-store.js';
+import type { RollupStore } from './rollup-store.js';
 import type { RuntimeStore } from './runtime-store.js';
 
 /*
@@ -149,6 +150,7 @@ interface StoreParts {
   runtime: typeof RuntimeStore;
   feedback: typeof FeedbackStore;
   drift: typeof DriftStore;
+  rollups: typeof RollupStore;
   audit: typeof AuditLog;
   identity: typeof IdentityStore;
   changes: typeof ChangeRequestStore;
@@ -171,6 +173,7 @@ type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['runtime']> &
   OwnedBy<StoreParts['feedback']> &
   OwnedBy<StoreParts['drift']> &
+  OwnedBy<StoreParts['rollups']> &
   OwnedBy<StoreParts['audit']>;
 
 /** The registry's operations and lifecycle: what the SDK, the runtime and sync use. */

@@ -84,6 +84,9 @@ function bodyOf(route: Operation): unknown {
       current: {},
       computedAt: new Date().toISOString(),
     },
+    '/rollups': { source: unique, cells: [] },
+    '/rollups/add': { source: unique, cells: [] },
+    '/telemetry/prune': {},
     '/response-cache/lookup': { versionHashes: [] },
     '/response-cache': { entries: [] },
     '/eval-runs': {

@@ -74,6 +74,10 @@ describe('the operation table', () => {
           'recordFeedback',
           // A drift report is the monitor's reading of rollups, not a governance action.
           'recordDriftReport',
+          // Rollups and their retention are telemetry, as traces are.
+          'writeRollups',
+          'addRollups',
+          'pruneTelemetry',
         ].includes(op.name);
       if (writes) expect(op.audit?.length ?? 0, op.name).toBeGreaterThan(0);
       else expect(op.audit, op.name).toBeUndefined();
