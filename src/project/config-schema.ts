@@ -309,8 +309,17 @@ export const CONFIG_SCHEMA = {
               description:
                 'the EWMA chart of sudden changes: smoothing `lambda` (0.2) and limit `width` in σ (3)',
               properties: {
-                lambda: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-                width: { type: 'number', exclusiveMinimum: 0 },
+                lambda: {
+                  type: 'number',
+                  exclusiveMinimum: 0,
+                  maximum: 1,
+                  description: 'the weight of the newest minute, over 0 and at most 1',
+                },
+                width: {
+                  type: 'number',
+                  exclusiveMinimum: 0,
+                  description: 'the control limits, in standard deviations from the reference mean',
+                },
               },
               required: ['lambda', 'width'],
               additionalProperties: false,
@@ -338,7 +347,13 @@ export const CONFIG_SCHEMA = {
           description:
             'per prompt, the assertions that grade its production answers (no expected output: is-json, contains-any, javascript, llm-rubric with eval.grader, …)',
           propertyNames: { title: 'prompt', pattern: NAME },
-          additionalProperties: { type: 'array', items: ASSERTION_SCHEMA, minItems: 1 },
+          additionalProperties: {
+            type: 'array',
+            items: ASSERTION_SCHEMA,
+            minItems: 1,
+            description:
+              "the prompt's assertions, written as in a suite; a trace's score is their weighted mean",
+          },
         },
       },
       additionalProperties: false,
