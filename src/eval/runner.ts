@@ -345,6 +345,21 @@ async function mapPool<T, R>(
 const MODEL_GRADED = /^(?:not-)?(llm-rubric|g-eval)$/;
 
 /**
+ * What scheduled re-grading (monitor/regrade.ts) asks about llm-rubric and g-eval assertions: the
+ * registered `grader` version (e.g. eval.grader's production version), run as a suite runs it.
+ */
+export function modelGraderOf(
+  project: ProjectDependencies,
+  grader: VersionRecord,
+): (
+  asserts: readonly AssertionSpec[],
+  ctx: AssertionContext,
+) => Promise<Record<string, GradingResult> | undefined> {
+  const deps = evalDependencies(project, new Map([[grader.prompt, grader]]), {});
+  return (asserts, ctx) => gradeWithModel(deps, grader.prompt, asserts, ctx);
+}
+
+/**
  * Asks the grader prompt about each model-graded assertion of `asserts` (a case's, or a prompt's
  * re-grading list); verdicts keyed for the handlers, undefined when none is model-graded.
  */

@@ -4,6 +4,8 @@
  * like the first day raises nothing; re-grading scores fresh traces into `grader_score`.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openProjectStore, projectDependencies } from '../../src/compose.js';
+import { modelGraderOf } from '../../src/eval/runner.js';
 import type { AlertSink } from '../../src/monitor/alert-sink.js';
 import { DEFAULT_THRESHOLDS } from '../../src/monitor/drift.js';
 import { DriftMonitor } from '../../src/monitor/drift-monitor.js';
@@ -18,7 +20,9 @@ import {
   type RollupCell,
 } from '../../src/monitor/rollup.js';
 import type { DriftConfig } from '../../src/project/config.js';
+import { openWorkspace } from '../../src/project/workspace.js';
 import type { Store } from '../../src/store/index.js';
+import { runCli, useTempDir } from '../helpers.js';
 import { ENGINES } from '../store/audit-sabotage.js';
 import { promptItem, traceRecord } from '../store/fixtures.js';
 import { type EngineHarness, reachableEngines } from '../store/harness.js';
@@ -51,6 +55,11 @@ function manualClock(start: string): Clock & { set(at: string): void; advance(ms
     now += ms;
   };
   return clock;
+}
+
+/** A monitor of production with CONFIG. */
+function monitorOf(store: Store, sink: AlertSink, clock: Clock): DriftMonitor {
+  return new DriftMonitor({ store, sink, clock, config: CONFIG, environments: ['production'] });
 }
 
 const RELEASED_AT = '2026-12-01T00:00:00.000Z';
@@ -95,13 +104,18 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     return store;
   }
 
-  it('raises the drift alert once when an input field shifts, with the PSI in its evidence', async () => {
+  /** The release day, then an hour of traffic with these topics up to the clock's now. */
+  async function releasedThenAnHour(topics: Record<string, number>) {
     const clock = manualClock(RELEASED_AT);
     const store = await released(clock);
     clock.set('2026-12-03T12:00:00.000Z');
-    await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 1, shipping: 9 }));
+    await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, topics));
     const sink = recordingSink();
-    const monitor = new DriftMonitor({ store, sink, clock, config: CONFIG, environments: ['production'] });
+    return { store, clock, sink, monitor: monitorOf(store, sink, clock) };
+  }
+
+  it('raises the drift alert once when an input field shifts, with the PSI in its evidence', async () => {
+    const { store, clock, sink, monitor } = await releasedThenAnHour({ billing: 1, shipping: 9 });
 
     const [report] = await monitor.tick();
     expect(report).toMatchObject({
@@ -133,7 +147,7 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     expect(sink.alerts).toHaveLength(1);
 
     // A restarted monitor reads the last report and does not alert the same crossing again.
-    const restarted = new DriftMonitor({ store, sink, clock, config: CONFIG, environments: ['production'] });
+    const restarted = monitorOf(store, sink, clock);
     await restarted.tick();
     expect(sink.alerts).toHaveLength(1);
     const [kept] = await store.listDriftReports({ prompt: 'support' });
@@ -141,12 +155,7 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
   });
 
   it('raises nothing when the current hour looks like the release day', async () => {
-    const clock = manualClock(RELEASED_AT);
-    const store = await released(clock);
-    clock.set('2026-12-03T12:00:00.000Z');
-    await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 5, shipping: 5 }));
-    const sink = recordingSink();
-    const monitor = new DriftMonitor({ store, sink, clock, config: CONFIG, environments: ['production'] });
+    const { sink, monitor } = await releasedThenAnHour({ billing: 5, shipping: 5 });
     const [report] = await monitor.tick();
     expect(report?.severity).toBe('none');
     expect(report?.inputs[0]?.psi).toBeCloseTo(0, 12);
@@ -154,11 +163,7 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
   });
 
   it('runs on a timer for serve, every drift.every, until stopped', async () => {
-    const clock = manualClock(RELEASED_AT);
-    const store = await released(clock);
-    clock.set('2026-12-03T12:00:00.000Z');
-    await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 1, shipping: 9 }));
-    const sink = recordingSink();
+    const { store, clock, sink } = await releasedThenAnHour({ billing: 1, shipping: 9 });
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
       let ran: (reports: unknown[]) => void = () => {};
@@ -245,5 +250,52 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     const [again] = await job.run();
     expect(again?.graded).toBe(0);
     expect(REGRADE_SOURCE).toBe('regrade');
+  });
+});
+
+describe('re-grading with a model-graded assertion', () => {
+  const dir = useTempDir({ examples: true });
+
+  it('asks eval.grader about production answers and records its scores', async () => {
+    expect((await runCli(['push'], { cwd: dir() })).code).toBe(0);
+    const ws = await openWorkspace(dir());
+    const store = await openProjectStore(ws, {});
+    try {
+      const grader = await store.resolve({ prompt: 'rubric-grader', selector: { kind: 'latest' } });
+      const at = '2026-12-03T11:30:00.000Z';
+      const reply = (id: string, text: string) =>
+        traceRecord(id, {
+          project: ws.config.project,
+          prompt: 'support-reply',
+          startedAt: at,
+          output: { reply: text },
+        });
+      await store.writeTraces([
+        reply('sorry', 'Sorry about the double charge, Dana; billing will refund it.'),
+        reply('curt', 'Our hours are 9 to 5.'),
+      ]);
+      const job = new RegradeJob({
+        store,
+        clock: () => new Date('2026-12-03T12:00:00.000Z'),
+        graders: { 'support-reply': [{ type: 'llm-rubric', value: 'apologises for the trouble' }] },
+        sample: 10,
+        lookbackMs: 3_600_000,
+        modelGrader: modelGraderOf(await projectDependencies(ws, { env: {} }), grader),
+      });
+      const [outcome] = await job.run();
+      // The examples' scripted grader: 0.9 for an apology, 0.2 otherwise.
+      expect(outcome).toMatchObject({ graded: 2, failed: 0 });
+      expect(outcome!.meanScore).toBeCloseTo(0.55, 12);
+      const cells = await store.readRollups({
+        prompt: 'support-reply',
+        from: '2026-12-03T00:00:00.000Z',
+        to: '2026-12-04T00:00:00.000Z',
+      });
+      const score = metricOf('grader_score', mergeValues(cells.map((c) => c.values)));
+      expect(score.samples).toBe(2);
+      expect(score.value).toBeCloseTo(0.55, 12);
+    } finally {
+      await store.close();
+    }
   });
 });

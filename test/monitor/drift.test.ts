@@ -82,6 +82,18 @@ describe('twoProportionZ', () => {
   });
 });
 
+/** The report of two windows' cells with the default thresholds. */
+function reportOf(reference: RollupCell[], current: RollupCell[]) {
+  return driftReport({
+    prompt: 'p',
+    environment: 'production',
+    version: 1,
+    reference: { from: 'a', to: 'b', cells: reference },
+    current: { from: 'c', to: 'd', cells: current },
+    computedAt: 'e',
+  });
+}
+
 describe('driftReport', () => {
   const minutes = (from: number, n: number) =>
     Array.from({ length: n }, (_, i) => new Date(Date.UTC(2026, 11, 7, 0, from + i)).toISOString());
@@ -95,14 +107,7 @@ describe('driftReport', () => {
     const current = minutes(60, 20).map((m) =>
       cell(m, { requests: 10, refusals: 4, latency, inputs: { topic: { billing: 1, shipping: 9 } } }),
     );
-    const report = driftReport({
-      prompt: 'p',
-      environment: 'production',
-      version: 1,
-      reference: { from: 'a', to: 'b', cells: reference },
-      current: { from: 'c', to: 'd', cells: current },
-      computedAt: 'e',
-    });
+    const report = reportOf(reference, current);
     const topic = report.inputs.find((f) => f.name === 'input.topic')!;
     // (0.1 − 0.5)·ln(0.2) + (0.9 − 0.5)·ln(1.8)
     expect(topic.psi).toBeCloseTo(0.4 * Math.log(5) + 0.4 * Math.log(1.8), 9);
@@ -121,14 +126,7 @@ describe('driftReport', () => {
   it('calls too little traffic insufficient rather than drift', () => {
     const reference = [cell(minutes(0, 1)[0]!, { requests: 5, inputs: { topic: { a: 5 } } })];
     const current = [cell(minutes(60, 1)[0]!, { requests: 5, inputs: { topic: { b: 5 } } })];
-    const report = driftReport({
-      prompt: 'p',
-      environment: 'production',
-      version: 1,
-      reference: { from: 'a', to: 'b', cells: reference },
-      current: { from: 'c', to: 'd', cells: current },
-      computedAt: 'e',
-    });
+    const report = reportOf(reference, current);
     expect(report.inputs[0]).toMatchObject({ insufficient: true, severity: 'none' });
     expect(report.severity).toBe('none');
   });
