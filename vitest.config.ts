@@ -18,6 +18,7 @@ const PROCESS_TESTS = [
   'test/gateway/langfuse.test.ts',
   'test/observe/otel.test.ts',
   'test/gateway/metrics.test.ts',
+  'test/gateway/rollups.test.ts',
   'test/eval/cli.test.ts',
   'test/eval/datasets.test.ts',
   'test/eval/embeddings.test.ts',

@@ -93,13 +93,7 @@ export function parseLimit(text: string | undefined, fallback: number): number {
   return limit;
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** A duration written `90s`, `30m`, `12h` or `7d`, in milliseconds; null when `text` is not one. */
-export function parseDuration(text: string): number | null {
-  const match = /^(\d+)([smhd])$/.exec(text.trim());
-  return match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : null;
-}
+export { parseDuration } from '../duration.js';
 
 /** An option's text, or with `@file` the file's text; `what` names the file in the error. */
 export async function textOrFile(text: string, what: string): Promise<string> {

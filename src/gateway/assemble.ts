@@ -1,6 +1,8 @@
 import { projectDependencies } from '../compose.js';
 import { isPromptOpsError } from '../errors.js';
 import { bearerOf } from '../governance/tokens.js';
+import { RollupAccumulator } from '../monitor/rollup-accumulator.js';
+import { sampledSink } from '../monitor/sampling.js';
 import { meteredSink, TraceMetrics } from '../observe/metrics.js';
 import { otlpSinkFromEnv } from '../observe/otel-env.js';
 import type { Workspace } from '../project/workspace.js';
@@ -26,12 +28,14 @@ export interface GatewayParts {
   traces: TraceSpool;
   /** What its traces count, for `/metrics`. */
   metrics: TraceMetrics;
+  /** Its per-minute rollups, written to the store every `telemetry.rollups.flushSeconds`. */
+  rollups: RollupAccumulator;
   /** Records feedback on a trace as `caller` (POST /v1/feedback). */
   feedback: (
     input: NewFeedback,
     caller: { subject: string; authorization: string },
   ) => Promise<FeedbackRecord>;
-  /** Stops following, then writes the traces still held to disk and ships what it can. */
+  /** Stops following, then writes its rollups and the traces still held to disk, and ships what it can. */
   close: () => Promise<void>;
 }
 
@@ -85,25 +89,34 @@ export async function assembleGateway(
     ...(options.spool.maxBytes !== undefined ? { maxBytes: options.spool.maxBytes } : {}),
     onDrop: countDrops(log),
   });
+  const telemetry = ws.config.telemetry;
+  // Raw traces are stored as `telemetry.traces` samples them; metrics and rollups count them all.
+  const spooled = sampledSink(traces, telemetry.traces);
   // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set: then every trace is also sent as spans.
-  const otel = await otlpSinkFromEnv(traces, options.env ?? process.env, 'promptops-gateway');
+  const otel = await otlpSinkFromEnv(spooled, options.env ?? process.env, 'promptops-gateway');
   if (otel) log('info', 'exporting traces as OpenTelemetry spans (OTLP/HTTP)');
   const metrics = new TraceMetrics();
+  const rollups = new RollupAccumulator({
+    write: (source, cells) => store.writeRollups(source, cells),
+    flushMs: telemetry.rollups.flushMs,
+    onError: (err) =>
+      log('warn', `writing rollups failed (kept, retried at the next flush): ${describe(err)}`),
+  });
   const gateway = new Gateway({
     project: source.project,
     environments: options.environments,
     defaultEnvironment: options.defaultEnvironment ?? defaultEnvironmentOf(options.environments),
     served,
     dependencies: project,
-    // Every trace is counted (metrics), then spooled (and exported as spans when asked).
-    traces: meteredSink(otel ?? traces, metrics),
+    // Every trace is counted (metrics, rollups), then spooled as sampled (and exported as spans when asked).
+    traces: meteredSink(otel ?? spooled, metrics, rollups),
     reviews: store,
     ...(options.provider ? { provider: options.provider } : {}),
   });
   try {
     await follower.start();
   } catch (err) {
-    await Promise.all([traces.close(0), otel?.shutdown()]);
+    await Promise.all([traces.close(0), otel?.shutdown(), rollups.close().catch(() => {})]);
     throw err;
   }
   return {
@@ -111,10 +124,12 @@ export async function assembleGateway(
     follower,
     traces,
     metrics,
+    rollups,
     feedback: feedbackRecorder(source, store, traces),
     close: async () => {
       await follower.stop();
-      await Promise.all([traces.close(), otel?.shutdown()]);
+      // A failed last write of the rollups is logged (onError); shutting down goes on.
+      await Promise.all([traces.close(), otel?.shutdown(), rollups.close().catch(() => {})]);
     },
   };
 }

@@ -4,7 +4,7 @@
  * check crosses into a worse band (once per crossing, not on every tick), and records the report
  * for `promptops drift`.
  */
-import { parseDuration } from '../cli/context.js';
+import { parseDuration } from '../duration.js';
 import { PromptOpsError } from '../errors.js';
 import type { DriftConfig } from '../project/config.js';
 import type { Store } from '../store/index.js';
@@ -32,10 +32,10 @@ const DAY_MS = 86_400_000;
 /** A duration setting in ms, or a config error naming it. */
 export function durationSetting(text: string, setting: string): number {
   const ms = parseDuration(text);
-  if (ms === null)
+  if (ms === null || ms === 0)
     throw new PromptOpsError(
       'PO_ERR_CONFIG_INVALID',
-      `${setting} must be a duration like 30m, 1h or 7d, not "${text}"; fix it in promptops.yaml`,
+      `${setting} must be a duration above zero like 30m, 1h or 7d, not "${text}"; fix it in promptops.yaml`,
     );
   return ms;
 }

@@ -346,14 +346,19 @@ export class TraceMetrics {
 }
 
 /**
- * `sink` with every trace it takes counted in `metrics` first: the request path pays a few counter
- * updates, and the metrics never depend on the sink keeping up.
+ * `sink` with every trace it takes counted in `metrics` (and in `rollups`, when given) first: the
+ * request path pays a few counter updates, and the counts never depend on the sink keeping up.
  */
-export function meteredSink(sink: TraceSink, metrics: TraceMetrics): TraceSink {
+export function meteredSink(
+  sink: TraceSink,
+  metrics: TraceMetrics,
+  rollups?: { observe(trace: Trace): void },
+): TraceSink {
   metrics.watch(sink);
   return {
     enqueue(trace) {
       metrics.observe(trace);
+      rollups?.observe(trace);
       return sink.enqueue(trace);
     },
     get stats() {

@@ -1,14 +1,16 @@
 import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
+import { DURATION_PATTERN } from '../duration.js';
 import { ASSERTION_SCHEMA } from '../eval/suite-schema.js';
 import { CHECK_NAMES, CHECKS_BY } from '../governance/policy.js';
+import { TRACE_KEEP } from '../monitor/sampling.js';
 import { PROVIDER_TYPES } from '../providers/definitions.js';
 
 // Projects, environments and graders are names like prompts and labels: one pattern, one length.
 const NAME = NAME_PATTERN;
 
 /** A duration: `90s`, `30m`, `12h`, `7d`. */
-const DURATION = { type: 'string', pattern: '^[1-9][0-9]*[smhd]$' };
+const DURATION = { type: 'string', pattern: DURATION_PATTERN };
 
 /** Where a drift check becomes moderate and major. */
 const BANDS = {
@@ -166,6 +168,56 @@ export const CONFIG_SCHEMA = {
           type: 'boolean',
           description:
             'serve `/metrics` without a token (default false: a scraper sends a bearer token with `read`, e.g. the viewer role); only where the port is reachable by the monitoring network alone',
+        },
+      },
+      additionalProperties: false,
+    },
+    telemetry: {
+      type: 'object',
+      description:
+        'what gateways keep of their traffic: raw traces (sampled), per-minute rollups, and how long both are kept (see docs/monitoring.md)',
+      properties: {
+        traces: {
+          type: 'object',
+          description: 'which raw traces are stored; metrics and rollups count every request either way',
+          properties: {
+            sample: {
+              type: 'number',
+              minimum: 0,
+              maximum: 1,
+              description: 'the share of traces stored, decided by trace id (default 1: all)',
+            },
+            keep: {
+              type: 'array',
+              items: { enum: [...TRACE_KEEP] },
+              uniqueItems: true,
+              description:
+                'traces stored whatever the sample: errors, held requests, canary traffic (default all three)',
+            },
+          },
+          additionalProperties: false,
+        },
+        retention: {
+          type: 'object',
+          description: 'how long the store keeps telemetry, e.g. `30d` (default: for ever)',
+          properties: {
+            traces: { type: 'string', pattern: DURATION_PATTERN, description: 'raw traces, e.g. `30d`' },
+            rollups: { type: 'string', pattern: DURATION_PATTERN, description: 'rollups, e.g. `400d`' },
+          },
+          additionalProperties: false,
+        },
+        rollups: {
+          type: 'object',
+          description: 'how gateways write their rollups',
+          properties: {
+            flushSeconds: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              maximum: 3600,
+              description: 'how often a gateway writes its rollups to the store (default 10)',
+            },
+          },
+          additionalProperties: false,
         },
       },
       additionalProperties: false,

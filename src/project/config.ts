@@ -2,6 +2,7 @@ import type { Diagnostic } from '../catalog/diagnostics.js';
 import type { LocatedYaml } from '../catalog/source.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
 import { checkYamlFile } from '../catalog/yaml-file.js';
+import { parseDuration } from '../duration.js';
 import type { AssertionSpec } from '../eval/assertions/index.js';
 import { config as validateConfig } from '../generated/validators.js';
 import {
@@ -12,6 +13,7 @@ import {
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
 import { DEFAULT_THRESHOLDS, type DriftThresholds } from '../monitor/drift.js';
+import { type TelemetryConfig, TRACE_KEEP } from '../monitor/sampling.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
 
 export const CONFIG_FILE = 'promptops.yaml';
@@ -41,6 +43,8 @@ export interface ProjectConfig {
   drift: DriftConfig;
   /** Scheduled re-grading of production traces: how often, how many, and each prompt's assertions. */
   regrade: { every: string; sample: number; graders: Record<string, AssertionSpec[]> };
+  /** Trace sampling, rollup flushes and retention (`telemetry:`). */
+  telemetry: TelemetryConfig;
 }
 
 export interface DriftConfig {
@@ -196,6 +200,7 @@ function withDefaults(
       graders: {},
       ...(record.regrade as Partial<ProjectConfig['regrade']> | undefined),
     },
+    telemetry: telemetryConfig((record.telemetry ?? {}) as Record<string, Record<string, unknown>>),
   };
 }
 
@@ -210,6 +215,19 @@ function driftConfig(
     prompts: given.prompts ?? [],
     environments: given.environments ?? [],
     thresholds: { ...DEFAULT_THRESHOLDS, ...given.thresholds },
+  };
+}
+
+/** `telemetry:` with its defaults: every trace stored, rollups written every 10 s, kept for ever. */
+function telemetryConfig(given: Record<string, Record<string, unknown> | undefined>): TelemetryConfig {
+  const duration = (text: unknown) => (typeof text === 'string' ? parseDuration(text) : null);
+  return {
+    traces: {
+      sample: (given.traces?.sample as number | undefined) ?? 1,
+      keep: (given.traces?.keep as TelemetryConfig['traces']['keep'] | undefined) ?? [...TRACE_KEEP],
+    },
+    retention: { tracesMs: duration(given.retention?.traces), rollupsMs: duration(given.retention?.rollups) },
+    rollups: { flushMs: ((given.rollups?.flushSeconds as number | undefined) ?? 10) * 1000 },
   };
 }
 

@@ -288,3 +288,35 @@ describe('approval policy', () => {
     expect(diagnostics.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('telemetry settings', () => {
+  it('defaults to every trace stored, rollups every 10 s, kept for ever', () => {
+    const { config } = parseProjectConfig('project: acme\n', 'promptops.yaml');
+    expect(config?.telemetry).toEqual({
+      traces: { sample: 1, keep: ['error', 'held', 'canary'] },
+      retention: { tracesMs: null, rollupsMs: null },
+      rollups: { flushMs: 10_000 },
+    });
+  });
+
+  it('reads sampling, retention and the flush interval', () => {
+    const { config, diagnostics } = parseProjectConfig(
+      'telemetry:\n  traces: { sample: 0.1, keep: [error] }\n  retention: { traces: 30d, rollups: 400d }\n  rollups: { flushSeconds: 2 }\n',
+      'promptops.yaml',
+    );
+    expect(diagnostics).toEqual([]);
+    expect(config?.telemetry).toEqual({
+      traces: { sample: 0.1, keep: ['error'] },
+      retention: { tracesMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },
+      rollups: { flushMs: 2000 },
+    });
+  });
+
+  it('refuses a sample above 1 and a retention that is not a duration', () => {
+    const { diagnostics } = parseProjectConfig(
+      'telemetry:\n  traces: { sample: 2 }\n  retention: { traces: a month }\n',
+      'promptops.yaml',
+    );
+    expect(diagnostics.map((d) => d.message).join('\n')).toMatch(/sample[\s\S]*traces/);
+  });
+});

@@ -62,8 +62,9 @@ export interface ServedProject {
  * The example project served by `promptops serve` (its embedded gateway) for the tests of one
  * file: support-reply@1, contract-extractor@1, shout@1 and held@1 in production, greet@1 in production with greet@2 as a 50 %
  * canary (released through change requests, under a policy that needs no approvals).
+ * `config` is appended to promptops.yaml (top-level settings).
  */
-export function useServedProject(): () => ServedProject {
+export function useServedProject(options: { config?: string } = {}): () => ServedProject {
   const dir = useTempDir({ examples: true, once: true });
   let server: Awaited<ReturnType<typeof startServe>> | undefined;
   let project: ServedProject | undefined;
@@ -77,7 +78,7 @@ export function useServedProject(): () => ServedProject {
     const config = path.join(cwd, 'promptops.yaml');
     await writeFile(
       config,
-      `${await readFile(config, 'utf8')}  approvals: { low: { required: 0 }, medium: { required: 0 }, high: { required: 0 }, critical: { required: 0 } }\n  requiredChecks: []\n`,
+      `${await readFile(config, 'utf8')}  approvals: { low: { required: 0 }, medium: { required: 0 }, high: { required: 0 }, critical: { required: 0 } }\n  requiredChecks: []\n${options.config ?? ''}`,
     );
     await writeFile(path.join(cwd, 'prompts', 'greet.prompt'), GREET);
     await writeFile(path.join(cwd, 'prompts', 'shout.prompt'), SHOUT);

@@ -1,12 +1,14 @@
 /**
  * Rollups in the store, on every engine (SQLite, PostgreSQL, and HttpStore through a real server):
  * sources sum on read, absolute writes are idempotent, adds are exact under concurrency, feedback
- * lands in its trace's cell, retention deletes only what is older than its horizon.
+ * lands in its trace's cell, retention (the store's and RetentionJob's) deletes only what is older
+ * than its horizon.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RetentionJob } from '../../src/monitor/retention.js';
 import { emptyValues, type RollupCell, type RollupValues } from '../../src/monitor/rollup.js';
 import type { RegistryStore } from '../../src/store/index.js';
-import { traceRecord } from './fixtures.js';
+import { manualClock, traceRecord } from './fixtures.js';
 import { openPostgresHarness, openSqliteHarness, reachableEngines } from './harness.js';
 import { openHttpHarness } from './http-harness.js';
 import type { OpenRegistry, StoreHarness } from './registry-store.suite.js';
@@ -179,5 +181,36 @@ describe.each(ENGINES)('rollups ($name)', ({ name, open }) => {
     // The other project's rows are its own retention's business.
     expect(await other.readRollups({ from: '2000-01-01T00:00:00.000Z', to: HOUR.to })).toHaveLength(1);
     expect(await store.pruneTelemetry({})).toEqual({ traces: 0, rollups: 0 });
+  });
+
+  it('RetentionJob deletes traces and rollups past their horizons as time passes, and nothing newer', async () => {
+    const DAY = 86_400_000;
+    const clock = manualClock('2026-12-07T00:00:00.000Z');
+    await store.writeTraces([
+      traceRecord('t-40d', { startedAt: '2026-10-28T00:00:00.000Z' }),
+      traceRecord('t-20d', { startedAt: '2026-11-17T00:00:00.000Z' }),
+    ]);
+    await store.writeRollups('gw', [
+      cell({ minute: '2025-10-01T00:00:00.000Z', values: values({ requests: 1 }) }),
+      cell({ minute: '2026-10-28T00:00:00.000Z', values: values({ requests: 1 }) }),
+    ]);
+    const job = new RetentionJob({
+      store,
+      retention: { tracesMs: 30 * DAY, rollupsMs: 400 * DAY },
+      clock: clock.now,
+    });
+    expect(await job.tick()).toEqual({ traces: 1, rollups: 1 });
+    expect((await store.listTraces({})).map((t) => t.id)).toEqual(['t-20d']);
+    expect(await job.tick()).toEqual({ traces: 0, rollups: 0 });
+    clock.set('2026-12-17T00:00:01.000Z');
+    expect(await job.tick()).toEqual({ traces: 1, rollups: 0 });
+    const all = { from: '2000-01-01T00:00:00.000Z', to: '2030-01-01T00:00:00.000Z' };
+    expect((await store.readRollups(all)).map((c) => c.minute)).toEqual(['2026-10-28T00:00:00.000Z']);
+    // Without a horizon, the job keeps everything.
+    await store.writeTraces([traceRecord('ancient', { startedAt: '2000-01-01T00:00:00.000Z' })]);
+    expect(
+      await new RetentionJob({ store, retention: { tracesMs: null, rollupsMs: null } }).tick(),
+    ).toBeNull();
+    expect((await store.listTraces({})).map((t) => t.id)).toEqual(['ancient']);
   });
 });
