@@ -19,6 +19,7 @@ import {
   metricOf,
   type RollupCell,
 } from '../../src/monitor/rollup.js';
+import { RollupAccumulator } from '../../src/monitor/rollup-accumulator.js';
 import type { DriftConfig } from '../../src/project/config.js';
 import { openWorkspace } from '../../src/project/workspace.js';
 import type { Store } from '../../src/store/index.js';
@@ -152,6 +153,55 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     expect(sink.alerts).toHaveLength(1);
     const [kept] = await store.listDriftReports({ prompt: 'support' });
     expect(kept?.inputs[0]?.psi).toBeCloseTo(expectedPsi, 9);
+  });
+
+  it('raises the alert from traces counted by the gateway accumulator when their inputs shift', async () => {
+    const clock = manualClock(RELEASED_AT);
+    harness = await open({ project: 'acme', now: clock });
+    const { store } = harness;
+    await store.push([await promptItem('support', 'Answer {{text}}.')], { author: 'ada' });
+    await store.setLabel('support', 1, 'production', 'ada');
+    const accumulator = new RollupAccumulator({
+      write: (source, cells) => store.writeRollups(source, cells),
+      source: 'gw-test',
+      clock,
+      flushMs: 0,
+    });
+    /** One trace every `everyMs` from `from` to `to`, the `i`th with `topicOf(i)`. */
+    const serve = async (from: string, to: string, everyMs: number, topicOf: (i: number) => string) => {
+      let i = 0;
+      for (let at = Date.parse(from); at < Date.parse(to); at += everyMs, i++) {
+        clock.set(new Date(at).toISOString());
+        accumulator.observe(
+          traceRecord(`t${at}`, {
+            project: 'acme',
+            prompt: 'support',
+            environment: 'production',
+            startedAt: new Date(at).toISOString(),
+            input: { topic: topicOf(i), text: 'where is my parcel?' },
+            output: 'It is on its way.',
+          }),
+        );
+        if (i % 30 === 0) await accumulator.flush();
+      }
+      await accumulator.flush();
+    };
+    // The release day: billing and shipping alike; two days later, an hour of mostly shipping.
+    await serve(RELEASED_AT, '2026-12-02T00:00:00.000Z', 2 * MINUTE, (i) => (i % 2 ? 'billing' : 'shipping'));
+    await serve('2026-12-03T11:00:00.000Z', '2026-12-03T12:00:00.000Z', 12_000, (i) =>
+      i % 10 === 0 ? 'billing' : 'shipping',
+    );
+    await accumulator.close();
+    clock.set('2026-12-03T12:00:00.000Z');
+    const sink = recordingSink();
+    const [report] = await monitorOf(store, sink, clock).tick();
+    expect(report).toMatchObject({ reference: { requests: 720 }, current: { requests: 300 } });
+    expect(sink.alerts.map((a) => a.name)).toEqual(['drift.input.topic']);
+    const { finding } = sink.alerts[0]!.evidence as { finding: { psi: number } };
+    expect(finding.psi).toBeCloseTo(0.4 * Math.log(5) + 0.4 * Math.log(1.8), 9);
+    // The text field and the answers' length did not move.
+    expect(report!.inputs.find((f) => f.name === 'input.text')).toMatchObject({ psi: 0, severity: 'none' });
+    expect(report!.outputLength).toMatchObject({ psi: 0, severity: 'none' });
   });
 
   it('raises nothing when the current hour looks like the release day', async () => {
