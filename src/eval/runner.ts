@@ -345,7 +345,7 @@ async function mapPool<T, R>(
 const MODEL_GRADED = /^(?:not-)?(llm-rubric|g-eval)$/;
 
 /**
- * What scheduled re-grading (monitor/regrade.ts) asks about llm-rubric and g-eval assertions: the
+ * What scheduled re-grading (eval/regrade.ts) asks about llm-rubric and g-eval assertions: the
  * registered `grader` version (e.g. eval.grader's production version), run as a suite runs it.
  */
 export function modelGraderOf(

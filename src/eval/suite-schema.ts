@@ -1,18 +1,6 @@
 // The shape of a NAME.tests.yaml suite, compiled at build time (scripts/gen-validators.ts).
 
-/** One assertion as a suite (or `regrade.graders` in promptops.yaml) writes it. */
-export const ASSERTION_SCHEMA = {
-  type: 'object',
-  properties: {
-    type: { type: 'string', minLength: 1 },
-    value: {},
-    threshold: { type: 'number' },
-    weight: { type: 'number', minimum: 0 },
-    metric: { type: 'string' },
-  },
-  required: ['type'],
-  additionalProperties: false,
-};
+import { ASSERTION_SCHEMA } from '../project/config-schema.js';
 
 const testCase = {
   type: 'object',

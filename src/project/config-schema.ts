@@ -1,13 +1,26 @@
 import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
 import { DURATION_PATTERN } from '../duration.js';
-import { ASSERTION_SCHEMA } from '../eval/suite-schema.js';
 import { CHECK_NAMES, CHECKS_BY } from '../governance/policy.js';
 import { TRACE_KEEP } from '../monitor/sampling.js';
 import { PROVIDER_TYPES } from '../providers/definitions.js';
 
 // Projects, environments and graders are names like prompts and labels: one pattern, one length.
 const NAME = NAME_PATTERN;
+
+/** One assertion as a suite writes it; `regrade.graders` in promptops.yaml writes them the same way. */
+export const ASSERTION_SCHEMA = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', minLength: 1 },
+    value: {},
+    threshold: { type: 'number' },
+    weight: { type: 'number', minimum: 0 },
+    metric: { type: 'string' },
+  },
+  required: ['type'],
+  additionalProperties: false,
+};
 
 /** A duration: `90s`, `30m`, `12h`, `7d`. */
 const DURATION = { type: 'string', pattern: DURATION_PATTERN };

@@ -5,12 +5,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openProjectStore, projectDependencies } from '../../src/compose.js';
+import { REGRADE_SOURCE, RegradeJob } from '../../src/eval/regrade.js';
 import { modelGraderOf } from '../../src/eval/runner.js';
 import type { AlertSink } from '../../src/monitor/alert-sink.js';
 import { DEFAULT_THRESHOLDS } from '../../src/monitor/drift.js';
 import { DriftMonitor } from '../../src/monitor/drift-monitor.js';
-import { startDriftTimers } from '../../src/monitor/monitoring-timer.js';
-import { REGRADE_SOURCE, RegradeJob } from '../../src/monitor/regrade.js';
 import {
   type Clock,
   emptyValues,
@@ -22,6 +21,7 @@ import {
 import { RollupAccumulator } from '../../src/monitor/rollup-accumulator.js';
 import type { DriftConfig } from '../../src/project/config.js';
 import { openWorkspace } from '../../src/project/workspace.js';
+import { startDriftTimers } from '../../src/server/drift-timers.js';
 import type { Store } from '../../src/store/index.js';
 import { runCli, useTempDir } from '../helpers.js';
 import { ENGINES } from '../store/audit-sabotage.js';

@@ -2,13 +2,14 @@
  * What `promptops serve` runs on a timer: the drift monitor every `drift.every` and scheduled
  * re-grading every `regrade.every`. Timers are the only real-time part; each run reads the clock.
  */
+
+import { type ModelGrader, RegradeJob, type RegradeOutcome } from '../eval/regrade.js';
+import type { AlertSink } from '../monitor/alert-sink.js';
+import type { DriftReport } from '../monitor/drift.js';
+import { DriftMonitor, durationSetting } from '../monitor/drift-monitor.js';
+import { type Clock, systemClock } from '../monitor/rollup.js';
 import type { ProjectConfig } from '../project/config.js';
 import type { Store } from '../store/index.js';
-import type { AlertSink } from './alert-sink.js';
-import type { DriftReport } from './drift.js';
-import { DriftMonitor, durationSetting } from './drift-monitor.js';
-import { type ModelGrader, RegradeJob, type RegradeOutcome } from './regrade.js';
-import { type Clock, systemClock } from './rollup.js';
 
 export interface DriftTimerOptions {
   store: Store;

@@ -8,11 +8,12 @@
  * javascript, llm-rubric and g-eval through `eval.grader`, …), written as in a suite, and the
  * suite's own assertion engine (`gradeCase`) grades them: one engine, one meaning of each type.
  */
-import type { AssertionContext, AssertionSpec, GradingResult } from '../eval/assertions/index.js';
-import { gradeCase } from '../eval/assertions/index.js';
+
+import { type Clock, emptyValues, minuteOf, type RollupCell } from '../monitor/rollup.js';
 import type { Trace } from '../observe/trace.js';
 import type { Store } from '../store/index.js';
-import { type Clock, emptyValues, minuteOf, type RollupCell } from './rollup.js';
+import type { AssertionContext, AssertionSpec, GradingResult } from './assertions/index.js';
+import { gradeCase } from './assertions/index.js';
 
 /** Asks the grader prompt about the model-graded assertions among `asserts` (see eval/runner.ts). */
 export type ModelGrader = (
