@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineReferenceMs } from './lib/machine.js';
-import { sampleTrace } from './lib/sample-trace.js';
+import { sampleTrace, spreadTrace } from './lib/sample-trace.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { TraceMetrics, meteredSink } = await import(path.join(root, 'dist', 'observe', 'metrics.js'));
@@ -14,14 +14,7 @@ const { TraceMetrics, meteredSink } = await import(path.join(root, 'dist', 'obse
 const guardrail = (name, isViolation) => ({ ...sampleTrace.guardrails[0], name, isViolation });
 /** The sample trace spread over 20 prompts, 3 versions, 2 environments, both arms and some errors. */
 const trace = (i) => ({
-  ...sampleTrace,
-  id: `trace-${i}`,
-  prompt: `prompt-${i % 20}`,
-  version: { number: 1 + (i % 3), hash: 'a'.repeat(64) },
-  environment: i % 7 === 0 ? 'staging' : 'production',
-  arm: i % 5 === 0 ? 'canary' : 'stable',
-  status: i % 50 === 0 ? 'error' : 'ok',
-  error: i % 50 === 0 ? { code: 'PO_ERR_PROVIDER_UNAVAILABLE', message: 'down' } : null,
+  ...spreadTrace(i),
   mutations: [{ path: 'channel', rule: 'default', before: undefined, after: 'email' }],
   reasks: i % 10 === 0 ? 1 : 0,
   guardrails: [

@@ -43,3 +43,18 @@ export const sampleTrace = {
   review: null,
   metadata: { arm: 'stable', stickyKey: 'user-42' },
 };
+
+/**
+ * The sample trace as the i-th of a stream spread over 20 prompts, 3 versions, 2 environments, both
+ * arms, with an error in 50.
+ */
+export const spreadTrace = (i) => ({
+  ...sampleTrace,
+  id: `trace-${i}`,
+  prompt: `prompt-${i % 20}`,
+  version: { number: 1 + (i % 3), hash: 'a'.repeat(64) },
+  environment: i % 7 === 0 ? 'staging' : 'production',
+  arm: i % 5 === 0 ? 'canary' : 'stable',
+  status: i % 50 === 0 ? 'error' : 'ok',
+  error: i % 50 === 0 ? { code: 'PO_ERR_PROVIDER_UNAVAILABLE', message: 'down' } : null,
+});

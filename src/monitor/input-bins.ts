@@ -15,30 +15,26 @@ export const OTHER = '(other)';
 const STRING_LENGTH_BOUNDS = [80, 200, 500, 1000, 2000, 5000];
 const ARRAY_LENGTH_BOUNDS = [0, 1, 2, 5, 10, 20, 50, 100];
 
-/** Whether a label is a category (a short string's value), so subject to the MAX_CATEGORIES cap. */
-type Bin = { label: string; category: boolean };
-
 /**
- * The bin of one input field's value, or null for what is not binned (nested objects, undefined).
- * Strings over 40 characters: `len≤80`, `len≤200`, … `len>5000`; arrays: `items≤0` … `items>100`;
- * numbers: `0`, or sign and power of ten (`+1e2` is 100 to 999.99…, `-1e-1` is -0.1 to -0.99…),
- * `NaN`, `+inf`, `-inf`; null: `null`.
+ * The bin label of one input field's value, or null for what is not binned (nested objects,
+ * undefined). Booleans: `true`/`false`; strings up to 40 characters: the value itself (a category);
+ * longer strings: `len≤80`, `len≤200`, … `len>5000`; arrays: `items≤0` … `items>100`; numbers: `0`,
+ * or sign and power of ten (`+1e2` is 100 to 999.99…, `-1e-1` is -0.1 to -0.99…), `NaN`, `+inf`,
+ * `-inf`; null: `null`.
  */
-export function inputBin(value: unknown): Bin | null {
+export function inputBin(value: unknown): string | null {
   switch (typeof value) {
     case 'boolean':
-      return { label: value ? 'true' : 'false', category: false };
+      return value ? 'true' : 'false';
     case 'string':
       return value.length <= CATEGORY_MAX_CHARS
-        ? { label: value, category: true }
-        : { label: lengthBin('len', value.length, STRING_LENGTH_BOUNDS), category: false };
+        ? value
+        : lengthBin('len', value.length, STRING_LENGTH_BOUNDS);
     case 'number':
-      return { label: magnitudeBin(value), category: false };
+      return magnitudeBin(value);
     case 'object':
-      if (value === null) return { label: 'null', category: false };
-      if (Array.isArray(value))
-        return { label: lengthBin('items', value.length, ARRAY_LENGTH_BOUNDS), category: false };
-      return null;
+      if (value === null) return 'null';
+      return Array.isArray(value) ? lengthBin('items', value.length, ARRAY_LENGTH_BOUNDS) : null;
     default:
       return null;
   }
@@ -52,15 +48,21 @@ export function inputBin(value: unknown): Bin | null {
 export function countInputs(into: Record<string, Record<string, number>>, input: unknown): void {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return;
   for (const field in input) {
-    const bin = inputBin((input as Record<string, unknown>)[field]);
-    if (!bin) continue;
+    const value = (input as Record<string, unknown>)[field];
+    let label = inputBin(value);
+    if (label === null) continue;
     let bins = into[field];
     if (!bins) {
       bins = {};
       into[field] = bins;
     }
-    let label = bin.label;
-    if (bins[label] === undefined && bin.category && categoriesOf(bins) >= MAX_CATEGORIES) label = OTHER;
+    const count = bins[label];
+    if (count !== undefined) {
+      bins[label] = count + 1;
+      continue;
+    }
+    const isCategory = typeof value === 'string' && value.length <= CATEGORY_MAX_CHARS;
+    if (isCategory && categoriesOf(bins) >= MAX_CATEGORIES) label = OTHER;
     bins[label] = (bins[label] ?? 0) + 1;
   }
 }

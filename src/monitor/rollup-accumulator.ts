@@ -25,6 +25,9 @@ import {
 /** How long a written cell stays in memory after its minute starts (late traces still find it). */
 const KEEP_MS = 2 * 60_000;
 
+/** Cells per write: a request to the control plane stays well under its body limit. */
+const WRITE_CHUNK = 2000;
+
 export interface RollupAccumulatorOptions {
   /** Writes cells as `source`'s absolute values (the store's `writeRollups`). */
   write: (source: string, cells: RollupCell[]) => Promise<void>;
@@ -39,6 +42,8 @@ export interface RollupAccumulatorOptions {
 
 interface Slot {
   cell: RollupCell;
+  /** The cell's minute as its first 16 characters (`2026-12-07T10:04`), as traces are matched. */
+  stamp: string;
   dirty: boolean;
 }
 
@@ -49,12 +54,16 @@ export function processSource(): string {
 
 export class RollupAccumulator {
   readonly source: string;
-  private readonly cells = new Map<string, Slot>();
+  /**
+   * The cells by prompt, each prompt's a short list (versions × environments × arms × the minutes
+   * kept): a lookup by an existing string and a scan of a few slots, with no key string to build.
+   */
+  private readonly cells = new Map<string, Slot[]>();
   private readonly write: RollupAccumulatorOptions['write'];
   private readonly clock: Clock;
   private readonly onError: (err: unknown) => void;
   private readonly timer: NodeJS.Timeout | null;
-  /** Traces of minutes before this one count in the current minute: their cells may be gone. */
+  /** Traces of minutes before this stamp count in the current minute: their cells may be gone. */
   private floor = '';
   private flushing: Promise<void> | null = null;
 
@@ -64,30 +73,49 @@ export class RollupAccumulator {
     this.clock = options.clock ?? systemClock;
     this.onError = options.onError ?? (() => {});
     const flushMs = options.flushMs ?? 10_000;
-    this.timer = flushMs > 0 ? setInterval(() => void this.flush().catch(this.onError), flushMs) : null;
+    this.timer = flushMs > 0 ? setInterval(() => void this.flush().catch(() => {}), flushMs) : null;
     this.timer?.unref();
   }
 
-  /** Counts one trace in its cell. On the request path: a map lookup and some additions. */
+  /** Counts one trace in its cell. On the request path: a map lookup, a short scan, some additions. */
   observe(trace: Trace): void {
-    let minute = minuteText(trace.startedAt);
+    let stamp = stampOf(trace.startedAt);
     // A trace that ran past the cells kept (a very slow request) counts in the minute it ended in.
-    if (minute < this.floor) minute = minuteOf(this.clock());
-    const key = `${trace.prompt}\u0000${trace.version.number}\u0000${trace.environment ?? ''}\u0000${trace.arm ?? ''}\u0000${minute}`;
-    let slot = this.cells.get(key);
+    if (stamp < this.floor) stamp = minuteOf(this.clock()).slice(0, 16);
+    let slots = this.cells.get(trace.prompt);
+    if (!slots) {
+      slots = [];
+      this.cells.set(trace.prompt, slots);
+    }
+    const { environment, arm } = trace;
+    const version = trace.version.number;
+    let slot: Slot | undefined;
+    for (const s of slots) {
+      const cell = s.cell;
+      if (
+        cell.version === version &&
+        cell.environment === environment &&
+        cell.arm === arm &&
+        s.stamp === stamp
+      ) {
+        slot = s;
+        break;
+      }
+    }
     if (!slot) {
       slot = {
         cell: {
           prompt: trace.prompt,
-          version: trace.version.number,
-          environment: trace.environment,
-          arm: trace.arm,
-          minute,
+          version,
+          environment,
+          arm,
+          minute: `${stamp}:00.000Z`,
           values: emptyValues(),
         },
+        stamp,
         dirty: true,
       };
-      this.cells.set(key, slot);
+      slots.push(slot);
     }
     slot.dirty = true;
     countTrace(slot.cell.values, trace);
@@ -110,27 +138,32 @@ export class RollupAccumulator {
 
   /** Cells held in memory (for status and tests). */
   get size(): number {
-    return this.cells.size;
+    let n = 0;
+    for (const slots of this.cells.values()) n += slots.length;
+    return n;
   }
 
   private async flushOnce(): Promise<void> {
-    this.floor = minuteOf(this.clock().getTime() - KEEP_MS);
+    this.floor = minuteOf(this.clock().getTime() - KEEP_MS).slice(0, 16);
     const batch: Slot[] = [];
-    for (const slot of this.cells.values()) if (slot.dirty) batch.push(slot);
-    if (batch.length > 0) {
+    for (const slots of this.cells.values()) for (const slot of slots) if (slot.dirty) batch.push(slot);
+    for (let i = 0; i < batch.length; i += WRITE_CHUNK) {
+      const chunk = batch.slice(i, i + WRITE_CHUNK);
       // Copies: traces keep counting into the cells while the write is under way.
-      const cells = batch.map(({ cell }) => ({ ...cell, values: addValues(emptyValues(), cell.values) }));
-      for (const slot of batch) slot.dirty = false;
+      const cells = chunk.map(({ cell }) => ({ ...cell, values: addValues(emptyValues(), cell.values) }));
+      for (const slot of chunk) slot.dirty = false;
       try {
         await this.write(this.source, cells);
       } catch (err) {
-        for (const slot of batch) slot.dirty = true;
+        for (const slot of batch.slice(i)) slot.dirty = true;
         this.onError(err);
         throw err;
       }
     }
-    for (const [key, slot] of this.cells) {
-      if (!slot.dirty && slot.cell.minute < this.floor) this.cells.delete(key);
+    for (const [prompt, slots] of this.cells) {
+      const kept = slots.filter((slot) => slot.dirty || slot.stamp >= this.floor);
+      if (kept.length === 0) this.cells.delete(prompt);
+      else if (kept.length < slots.length) this.cells.set(prompt, kept);
     }
   }
 }
@@ -154,10 +187,10 @@ export function countTrace(values: RollupCell['values'], trace: Trace): void {
   values.costUsd += trace.costUsd ?? 0;
   values.inputTokens += trace.usage.inputTokens;
   values.outputTokens += trace.usage.outputTokens;
-  const text = answerText(trace);
-  if (text !== null) {
-    values.outputLength[outputLengthSlot(text.length)]!++;
-    if (trace.status === 'ok' && isRefusal(text)) values.refusals++;
+  const output = trace.output;
+  if (output !== null && output !== undefined) {
+    values.outputLength[outputLengthSlot(answerLength(output))]!++;
+    if (trace.status === 'ok' && typeof output === 'string' && isRefusal(output)) values.refusals++;
   }
   countInputs(values.inputs, trace.input);
 }
@@ -178,16 +211,55 @@ export function wasContractChecked(trace: Trace): boolean {
   return false;
 }
 
-/** The answer as text: a string output as it is, structured output as its JSON; null without one. */
-function answerText(trace: Trace): string | null {
-  const output = trace.output;
-  if (output === null || output === undefined) return null;
-  return typeof output === 'string' ? output : JSON.stringify(output);
+/**
+ * The answer's length in characters: a text answer's own; a structured answer's as JSON, counted
+ * without writing the JSON out (escapes inside strings are not counted: a bin, not a byte count).
+ */
+export function answerLength(output: unknown): number {
+  switch (typeof output) {
+    case 'string':
+      return output.length;
+    case 'object':
+      return output === null ? 0 : jsonLength(output);
+    case 'undefined':
+      return 0;
+    default:
+      return String(output).length;
+  }
 }
 
-/** The start of the minute of an ISO time: sliced when it is `toISOString()`'s form, else parsed. */
-function minuteText(iso: string): string {
+function jsonLength(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+    case 'boolean':
+      return String(value).length;
+    case 'object': {
+      if (value === null) return 4;
+      let n = 2;
+      if (Array.isArray(value)) {
+        for (const item of value) n += jsonLength(item) + 1;
+        return value.length > 0 ? n - 1 : n;
+      }
+      let fields = 0;
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined) continue;
+        n += key.length + 3 + jsonLength(item);
+        fields++;
+      }
+      return fields > 0 ? n + fields - 1 : n;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** The first 16 characters of the minute of an ISO time (`2026-12-07T10:04`). */
+function stampOf(iso: string): string {
+  // toISOString()'s form, as traces record it: the stamp is its start; anything else is parsed.
   if (iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ && iso.charCodeAt(10) === 84 /* T */)
-    return `${iso.slice(0, 16)}:00.000Z`;
-  return minuteOf(new Date(iso));
+    return iso.slice(0, 16);
+  return minuteOf(new Date(iso)).slice(0, 16);
 }

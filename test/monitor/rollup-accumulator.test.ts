@@ -8,7 +8,7 @@ import {
   OTHER,
 } from '../../src/monitor/input-bins.js';
 import { latencySlot, outputLengthSlot, type RollupCell } from '../../src/monitor/rollup.js';
-import { RollupAccumulator, wasContractChecked } from '../../src/monitor/rollup-accumulator.js';
+import { answerLength, RollupAccumulator, wasContractChecked } from '../../src/monitor/rollup-accumulator.js';
 import { isSampled, unitOf } from '../../src/monitor/sampling.js';
 import type { Trace } from '../../src/observe/trace.js';
 import { manualClock, traceRecord } from '../store/fixtures.js';
@@ -184,6 +184,28 @@ describe('RollupAccumulator', () => {
     expect(written.map((w) => w.cells.map((c) => c.values.requests))).toEqual([[1], [3]]);
   });
 
+  it('writes many cells in chunks; a failed chunk is written again with the ones after it', async () => {
+    const sizes: number[] = [];
+    let calls = 0;
+    const acc = new RollupAccumulator({
+      clock: manualClock(T0).now,
+      flushMs: 0,
+      write: async (_source, cells) => {
+        calls++;
+        if (calls === 5) throw new Error('store down');
+        sizes.push(cells.length);
+      },
+    });
+    for (let i = 0; i < 4500; i++) acc.observe(trace(`t-${i}`, { prompt: `p-${i}` }));
+    await acc.flush();
+    expect(sizes).toEqual([2000, 2000, 500]);
+    for (let i = 0; i < 4500; i++) acc.observe(trace(`u-${i}`, { prompt: `p-${i}` }));
+    // The second chunk of this flush fails: it and the third are written at the next flush.
+    await expect(acc.flush()).rejects.toThrow('store down');
+    await acc.flush();
+    expect(sizes).toEqual([2000, 2000, 500, 2000, 2000, 500]);
+  });
+
   it('a trace counted during a write is written at the next flush', async () => {
     const clock = manualClock(T0);
     const written: number[] = [];
@@ -235,11 +257,11 @@ describe('RollupAccumulator', () => {
 
 describe('input bins', () => {
   it('labels values by kind', () => {
-    expect(inputBin(true)?.label).toBe('true');
-    expect(inputBin('x'.repeat(CATEGORY_MAX_CHARS))?.label).toBe('x'.repeat(CATEGORY_MAX_CHARS));
-    expect(inputBin('x'.repeat(CATEGORY_MAX_CHARS + 1))?.label).toBe('len≤80');
-    expect(inputBin('x'.repeat(9000))?.label).toBe('len>5000');
-    expect([0, 7, 10, 999, -0.5, 1e-9, Number.NaN, -Infinity].map((n) => inputBin(n)?.label)).toEqual([
+    expect(inputBin(true)).toBe('true');
+    expect(inputBin('x'.repeat(CATEGORY_MAX_CHARS))).toBe('x'.repeat(CATEGORY_MAX_CHARS));
+    expect(inputBin('x'.repeat(CATEGORY_MAX_CHARS + 1))).toBe('len≤80');
+    expect(inputBin('x'.repeat(9000))).toBe('len>5000');
+    expect([0, 7, 10, 999, -0.5, 1e-9, Number.NaN, -Infinity].map((n) => inputBin(n))).toEqual([
       '0',
       '+1e0',
       '+1e1',
@@ -249,9 +271,9 @@ describe('input bins', () => {
       'NaN',
       '-inf',
     ]);
-    expect(inputBin([])?.label).toBe('items≤0');
-    expect(inputBin(new Array(101).fill(0))?.label).toBe('items>100');
-    expect(inputBin(null)?.label).toBe('null');
+    expect(inputBin([])).toBe('items≤0');
+    expect(inputBin(new Array(101).fill(0))).toBe('items>100');
+    expect(inputBin(null)).toBe('null');
     expect(inputBin({ nested: 1 })).toBeNull();
   });
 
@@ -265,6 +287,21 @@ describe('input bins', () => {
     countInputs(into, 'redacted');
     countInputs(into, ['a']);
     expect(Object.keys(into)).toEqual(['user', 'n']);
+  });
+});
+
+describe('answer length', () => {
+  it("is a text answer's length, and a structured answer's JSON length without writing it", () => {
+    expect(answerLength('hello')).toBe(5);
+    for (const output of [
+      { reply: 'We will refund you.', escalate: false, category: 'billing', score: 0.75, tags: ['a', 'bc'] },
+      [],
+      {},
+      [1, null, { a: [true] }],
+      { skipped: undefined, kept: 12345 },
+    ]) {
+      expect(answerLength(output), JSON.stringify(output)).toBe(JSON.stringify(output).length);
+    }
   });
 });
 

@@ -58,7 +58,7 @@ export const RollupCellSchema = Type.Unsafe<RollupCell>({
 
 const RollupWriteSchema = closed({
   source: Type.String({ minLength: 1, maxLength: 200 }),
-  cells: Type.Array(RollupCellSchema, { maxItems: 20_000 }),
+  cells: Type.Array(RollupCellSchema, { maxItems: 5000 }),
 });
 
 const Time = Type.String({ format: 'date-time' });
