@@ -75,14 +75,15 @@ export class DriftMonitor {
     const current = { from: new Date(now.getTime() - windowMs).toISOString(), to: now.toISOString() };
     const reference = await this.referenceWindow(prompt, environment, version, current.from);
     if (!reference) return null;
-    const read = (w: { from: string; to: string }) =>
-      store.readRollups({ prompt, version, environment, from: w.from, to: w.to });
+    const read = (w: { from: string; to: string }, anyVersion = false) =>
+      store.readRollups({ prompt, ...(anyVersion ? {} : { version }), environment, from: w.from, to: w.to });
     return driftReport(
       {
         prompt,
         environment,
         version,
-        reference: { ...reference, cells: await read(reference) },
+        // A fixed baseline is whatever the environment served then, older versions included.
+        reference: { ...reference, cells: await read(reference, config.reference !== 'release-day') },
         current: { ...current, cells: await read(current) },
         computedAt: now.toISOString(),
       },

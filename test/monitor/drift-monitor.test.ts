@@ -204,6 +204,27 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     expect(report!.outputLength).toMatchObject({ psi: 0, severity: 'none' });
   });
 
+  it('compares a new version with a fixed baseline of what the environment served before', async () => {
+    const clock = manualClock(RELEASED_AT);
+    const store = await released(clock);
+    clock.set('2026-12-02T06:00:00.000Z');
+    await store.push([await promptItem('support', 'Answer {{text}} briefly.')], { author: 'ada' });
+    await store.setLabel('support', 2, 'production', 'ada');
+    clock.set('2026-12-03T12:00:00.000Z');
+    const shifted = traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 1, shipping: 9 });
+    await store.addRollups(
+      'gw-1',
+      shifted.map((c) => ({ ...c, version: 2 })),
+    );
+    const sink = recordingSink();
+    const reference = { from: RELEASED_AT, to: '2026-12-02T00:00:00.000Z' };
+    const config = { ...CONFIG, reference };
+    const monitor = new DriftMonitor({ store, sink, clock, config, environments: ['production'] });
+    const [report] = await monitor.tick();
+    expect(report).toMatchObject({ version: 2, reference: { ...reference, requests: 720 } });
+    expect(sink.alerts.map((a) => a.name)).toEqual(['drift.input.topic']);
+  });
+
   it('raises nothing when the current hour looks like the release day', async () => {
     const { sink, monitor } = await releasedThenAnHour({ billing: 5, shipping: 5 });
     const [report] = await monitor.tick();
