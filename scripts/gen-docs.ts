@@ -168,6 +168,7 @@ interface Schema {
 function typeOf(s: Schema): string {
   if (s.enum) {
     const values = s.enum.map((v) => code(String(v)));
+    if (values.length === 1) return values[0]!;
     return `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
   }
   if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');

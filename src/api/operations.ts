@@ -30,6 +30,7 @@ import { ALERT_OPERATIONS } from './operations/alerts.js';
 import { AUDIT_OPERATIONS } from './operations/audit.js';
 import { CATALOG_OPERATIONS } from './operations/catalog.js';
 import { CHANGE_REQUEST_OPERATIONS } from './operations/change-requests.js';
+import { DRIFT_OPERATIONS } from './operations/drift.js';
 import { FEEDBACK_OPERATIONS } from './operations/feedback.js';
 import { IDENTITY_OPERATIONS } from './operations/identity.js';
 import { RELEASE_OPERATIONS } from './operations/releases.js';
@@ -41,6 +42,7 @@ const PARTS = [
   CATALOG_OPERATIONS,
   RUNTIME_OPERATIONS,
   FEEDBACK_OPERATIONS,
+  DRIFT_OPERATIONS,
   TELEMETRY_OPERATIONS,
   ALERT_OPERATIONS,
   AUDIT_OPERATIONS,

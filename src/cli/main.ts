@@ -5,6 +5,7 @@ import { changeCommands } from './commands/change-commands.js';
 import { datasetCommands } from './commands/dataset-commands.js';
 import { demoCommands } from './commands/demo-commands.js';
 import { diffCommands } from './commands/diff-commands.js';
+import { driftCommands } from './commands/drift-commands.js';
 import { feedbackCommands } from './commands/feedback-commands.js';
 import { gatewayCommands } from './commands/gateway-commands.js';
 import { guardrailsCommands } from './commands/guardrails-commands.js';
@@ -41,6 +42,7 @@ const COMMANDS: readonly CommandNode[] = [
   ...tracesCommands,
   ...feedbackCommands,
   ...alertsCommands,
+  ...driftCommands,
   ...testCommands,
   ...datasetCommands,
   ...guardrailsCommands,

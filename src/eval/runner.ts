@@ -6,6 +6,7 @@ import { type PipelineDeps, runPipeline } from '../runtime/pipeline.js';
 import type { VersionRecord } from '../store/index.js';
 import {
   type AssertionContext,
+  type AssertionSpec,
   type CaseAssertionResult,
   type GradingResult,
   gradeCase,
@@ -226,7 +227,7 @@ async function runCase(
   const ctx = await answerCase(deps, prompt, testCase, provider, base);
   if ('status' in ctx) return ctx;
   try {
-    ctx.graded = await gradeWithModel(deps, grader, testCase, ctx, provider);
+    ctx.graded = await gradeWithModel(deps, grader, testCase.assert, ctx, provider);
     ctx.embeddingSimilarity = await embedSimilarities(deps, embeddings, testCase, ctx);
   } catch (err) {
     // The grader is a model call like any other: its failure is an ERROR, never a FAIL.
@@ -343,15 +344,33 @@ async function mapPool<T, R>(
 
 const MODEL_GRADED = /^(?:not-)?(llm-rubric|g-eval)$/;
 
-/** Asks the grader prompt about each model-graded assertion of a case; verdicts keyed for the handlers. */
-async function gradeWithModel(
+/**
+ * What scheduled re-grading (eval/regrade.ts) asks about llm-rubric and g-eval assertions: the
+ * registered `grader` version (e.g. eval.grader's production version), run as a suite runs it.
+ */
+export function modelGraderOf(
+  project: ProjectDependencies,
+  grader: VersionRecord,
+): (
+  asserts: readonly AssertionSpec[],
+  ctx: AssertionContext,
+) => Promise<Record<string, GradingResult> | undefined> {
+  const deps = evalDependencies(project, new Map([[grader.prompt, grader]]), {});
+  return (asserts, ctx) => gradeWithModel(deps, grader.prompt, asserts, ctx);
+}
+
+/**
+ * Asks the grader prompt about each model-graded assertion of `asserts` (a case's, or a prompt's
+ * re-grading list); verdicts keyed for the handlers, undefined when none is model-graded.
+ */
+export async function gradeWithModel(
   deps: PipelineDeps,
   grader: string | undefined,
-  testCase: TestCase,
+  asserts: readonly AssertionSpec[],
   ctx: AssertionContext,
-  provider: string | undefined,
+  provider?: string,
 ): Promise<Record<string, GradingResult> | undefined> {
-  const specs = testCase.assert.filter((a) => MODEL_GRADED.test(a.type));
+  const specs = asserts.filter((a) => MODEL_GRADED.test(a.type));
   if (specs.length === 0) return undefined;
   if (!grader) {
     throw new PromptOpsError(

@@ -1,24 +1,13 @@
 // The shape of a NAME.tests.yaml suite, compiled at build time (scripts/gen-validators.ts).
 
-const assertion = {
-  type: 'object',
-  properties: {
-    type: { type: 'string', minLength: 1 },
-    value: {},
-    threshold: { type: 'number' },
-    weight: { type: 'number', minimum: 0 },
-    metric: { type: 'string' },
-  },
-  required: ['type'],
-  additionalProperties: false,
-};
+import { ASSERTION_SCHEMA } from '../project/config-schema.js';
 
 const testCase = {
   type: 'object',
   properties: {
     description: { type: 'string' },
     vars: { type: 'object' },
-    assert: { type: 'array', items: assertion },
+    assert: { type: 'array', items: ASSERTION_SCHEMA },
     tags: { type: 'array', items: { type: 'string' } },
     /** A CSV (header row) or JSONL file beside the suite; each row becomes a case's vars. */
     dataset: { type: 'string', pattern: '\\.(csv|jsonl)$' },
@@ -33,7 +22,7 @@ export const SUITE_SCHEMA = {
     threshold: { type: 'number', minimum: 0, maximum: 1 },
     defaultTest: {
       type: 'object',
-      properties: { vars: { type: 'object' }, assert: { type: 'array', items: assertion } },
+      properties: { vars: { type: 'object' }, assert: { type: 'array', items: ASSERTION_SCHEMA } },
       additionalProperties: false,
     },
     tests: { type: 'array', items: testCase },

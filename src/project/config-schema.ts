@@ -14,6 +14,34 @@ const SEVERITY = {
 // Projects, environments and graders are names like prompts and labels: one pattern, one length.
 const NAME = NAME_PATTERN;
 
+/** One assertion as a suite writes it; `regrade.graders` in promptops.yaml writes them the same way. */
+export const ASSERTION_SCHEMA = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', minLength: 1 },
+    value: {},
+    threshold: { type: 'number' },
+    weight: { type: 'number', minimum: 0 },
+    metric: { type: 'string' },
+  },
+  required: ['type'],
+  additionalProperties: false,
+};
+
+/** A duration: `90s`, `30m`, `12h`, `7d`. */
+const DURATION = { type: 'string', pattern: DURATION_PATTERN };
+
+/** Where a drift check becomes moderate and major. */
+const BANDS = {
+  type: 'object',
+  properties: {
+    moderate: { type: 'number', minimum: 0, description: 'from this value up the shift is moderate' },
+    major: { type: 'number', minimum: 0, description: 'above this value the shift is major' },
+  },
+  required: ['moderate', 'major'],
+  additionalProperties: false,
+};
+
 /** The shape of `promptops.yaml`. Compiled at build time (scripts/gen-validators.ts). */
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -350,6 +378,116 @@ export const CONFIG_SCHEMA = {
             'custom guardrails by name: the module (`.js`/`.mjs`, relative to the project) that exports `check`',
           propertyNames: { title: 'guardrail' },
           additionalProperties: { type: 'string', minLength: 1, description: 'the module of this guardrail' },
+        },
+      },
+      additionalProperties: false,
+    },
+    drift: {
+      type: 'object',
+      description:
+        'drift detection: production traffic compared with a reference window (see docs/monitoring.md)',
+      properties: {
+        reference: {
+          description:
+            "the reference window: `release-day` (the first 24 h of the served version's release, default) or a fixed baseline `{from, to}` (ISO 8601)",
+          anyOf: [
+            { enum: ['release-day'] },
+            {
+              type: 'object',
+              properties: { from: { type: 'string', minLength: 1 }, to: { type: 'string', minLength: 1 } },
+              required: ['from', 'to'],
+              additionalProperties: false,
+            },
+          ],
+        },
+        window: { ...DURATION, description: 'the current window, ending now (default `1h`)' },
+        every: { ...DURATION, description: 'how often `serve` checks (default `5m`)' },
+        prompts: {
+          type: 'array',
+          items: { type: 'string', pattern: NAME },
+          uniqueItems: true,
+          description: 'only these prompts (default: every prompt an environment serves)',
+        },
+        environments: {
+          type: 'array',
+          items: { type: 'string', pattern: NAME },
+          uniqueItems: true,
+          description: 'only these environments (default: all of `environments`)',
+        },
+        thresholds: {
+          type: 'object',
+          description: 'where a shift becomes moderate (an alert of severity warning) and major (critical)',
+          properties: {
+            psi: { ...BANDS, description: 'PSI of input fields and output length (default 0.1 / 0.25)' },
+            rate: {
+              ...BANDS,
+              description:
+                'refusal, block and schema-valid rates: change as a fraction (default 0.05 / 0.15)',
+            },
+            level: {
+              ...BANDS,
+              description: 'p95 latency and cost per request: relative change (default 0.25 / 1)',
+            },
+            z: {
+              type: 'number',
+              minimum: 0,
+              description: 'a rate change counts from this |z| up (default 3)',
+            },
+            minSamples: {
+              type: 'integer',
+              minimum: 1,
+              description: 'fewer samples in either window: too few to judge (default 100)',
+            },
+            ewma: {
+              type: 'object',
+              description:
+                'the EWMA chart of sudden changes: smoothing `lambda` (0.2) and limit `width` in σ (3)',
+              properties: {
+                lambda: {
+                  type: 'number',
+                  exclusiveMinimum: 0,
+                  maximum: 1,
+                  description: 'the weight of the newest minute, over 0 and at most 1',
+                },
+                width: {
+                  type: 'number',
+                  exclusiveMinimum: 0,
+                  description: 'the control limits, in standard deviations from the reference mean',
+                },
+              },
+              required: ['lambda', 'width'],
+              additionalProperties: false,
+            },
+          },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+    regrade: {
+      type: 'object',
+      description:
+        'scheduled re-grading: a sample of fresh production traces graded by reference-free assertions, recorded as the `grader_score` metric',
+      properties: {
+        every: { ...DURATION, description: 'how often `serve` re-grades (default `1h`)' },
+        sample: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          description: 'traces per prompt per run (default 20)',
+        },
+        graders: {
+          type: 'object',
+          description:
+            'per prompt, the assertions that grade its production answers (no expected output: is-json, contains-any, javascript, llm-rubric with eval.grader, …)',
+          propertyNames: { title: 'prompt', pattern: NAME },
+          additionalProperties: {
+            type: 'array',
+            items: ASSERTION_SCHEMA,
+            minItems: 1,
+            description:
+              "the prompt's assertions, written as in a suite; a trace's score is their weighted mean",
+          },
         },
       },
       additionalProperties: false,

@@ -3,6 +3,7 @@ import type { LocatedYaml } from '../catalog/source.js';
 import type { InputPolicy, RiskTier } from '../catalog/spec.js';
 import { checkYamlFile } from '../catalog/yaml-file.js';
 import { parseDuration } from '../duration.js';
+import type { AssertionSpec } from '../eval/assertions/index.js';
 import { config as validateConfig } from '../generated/validators.js';
 import {
   type ApprovalPolicy,
@@ -12,6 +13,7 @@ import {
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
 import type { AlertRule, AlertsConfig, AlertWebhook } from '../monitor/alert-rules.js';
+import { DEFAULT_THRESHOLDS, type DriftThresholds } from '../monitor/drift.js';
 import { type TelemetryConfig, TRACE_KEEP } from '../monitor/sampling.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
 
@@ -38,10 +40,27 @@ export interface ProjectConfig {
   eval: { grader?: string; embeddings?: string };
   /** `/metrics`: open to anyone, or (default) only to tokens with `read`. */
   metrics: { public: boolean };
+  /** Drift detection: the reference window, the current window, thresholds, what is watched. */
+  drift: DriftConfig;
+  /** Scheduled re-grading of production traces: how often, how many, and each prompt's assertions. */
+  regrade: { every: string; sample: number; graders: Record<string, AssertionSpec[]> };
   /** Trace sampling, rollup flushes and retention (`telemetry:`). */
   telemetry: TelemetryConfig;
   /** Alert rules and the webhooks alerts go to. */
   alerts: AlertsConfig;
+}
+
+export interface DriftConfig {
+  /** `release-day`: the served version's first 24 h; or a fixed baseline. */
+  reference: 'release-day' | { from: string; to: string };
+  /** The current window, ending now (a duration: `1h`). */
+  window: string;
+  /** How often `serve` checks (a duration). */
+  every: string;
+  /** Only these prompts / environments; empty means all. */
+  prompts: string[];
+  environments: string[];
+  thresholds: DriftThresholds;
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -253,8 +272,29 @@ function withDefaults(
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
     metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
+    drift: driftConfig((record.drift ?? {}) as Partial<DriftConfig>),
+    regrade: {
+      every: '1h',
+      sample: 20,
+      graders: {},
+      ...(record.regrade as Partial<ProjectConfig['regrade']> | undefined),
+    },
     telemetry: telemetryConfig((record.telemetry ?? {}) as Record<string, Record<string, unknown>>),
     alerts: alertsOf(record.alerts as Parameters<typeof alertsOf>[0]),
+  };
+}
+
+/** The drift section with its defaults; thresholds left out keep theirs. */
+function driftConfig(
+  given: Partial<Omit<DriftConfig, 'thresholds'>> & { thresholds?: Partial<DriftThresholds> },
+): DriftConfig {
+  return {
+    reference: given.reference ?? 'release-day',
+    window: given.window ?? '1h',
+    every: given.every ?? '5m',
+    prompts: given.prompts ?? [],
+    environments: given.environments ?? [],
+    thresholds: { ...DEFAULT_THRESHOLDS, ...given.thresholds },
   };
 }
 

@@ -4,6 +4,7 @@ import { AlertStore } from './alert-store.js';
 import { AuditLog } from './audit-log.js';
 import { CatalogStore } from './catalog-store.js';
 import { ChangeRequestStore } from './change-request-store.js';
+import { DriftStore } from './drift-store.js';
 import { FeedbackStore } from './feedback-store.js';
 import { IdentityStore } from './identity-store.js';
 import { PolicyExceptions } from './policy-exceptions.js';
@@ -56,6 +57,7 @@ export class KyselyStore implements Store {
     const operations: StoreOperations = {
       ...methodsOf(catalog, CatalogStore.operations),
       ...methodsOf(runtime, RuntimeStore.operations),
+      ...methodsOf(new DriftStore(ctx), DriftStore.operations),
       ...methodsOf(new FeedbackStore(ctx, rollups), FeedbackStore.operations),
       ...methodsOf(rollups, RollupStore.operations),
       ...methodsOf(new AlertStore(ctx, audit), AlertStore.operations),

@@ -77,6 +77,17 @@ export interface Database {
     /** JSON: what is held (the checked input, or the answer) and the verdicts. */
     payload: string;
   };
+  /** The drift monitor's last report per prompt and environment. */
+  drift_reports: {
+    project: string;
+    prompt: string;
+    environment: string;
+    version_number: number;
+    severity: string;
+    computed_at: string;
+    /** JSON of the DriftReport. */
+    report: string;
+  };
   /** Feedback on traces; several per trace. */
   feedback: {
     id: string;

@@ -37,6 +37,7 @@ import type { AlertStore } from './alert-store.js';
 import type { AuditLog } from './audit-log.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ChangeRequestStore } from './change-request-store.js';
+import type { DriftStore } from './drift-store.js';
 import type { FeedbackStore } from './feedback-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { PolicyExceptions } from './policy-exceptions.js';
@@ -166,6 +167,7 @@ interface StoreParts {
   catalog: typeof CatalogStore;
   runtime: typeof RuntimeStore;
   feedback: typeof FeedbackStore;
+  drift: typeof DriftStore;
   rollups: typeof RollupStore;
   alerts: typeof AlertStore;
   audit: typeof AuditLog;
@@ -189,6 +191,7 @@ type ClaimedOnce<T, _Twice extends never> = T;
 type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['runtime']> &
   OwnedBy<StoreParts['feedback']> &
+  OwnedBy<StoreParts['drift']> &
   OwnedBy<StoreParts['rollups']> &
   OwnedBy<StoreParts['alerts']> &
   OwnedBy<StoreParts['audit']>;

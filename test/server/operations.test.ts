@@ -72,6 +72,8 @@ describe('the operation table', () => {
           'createReview',
           // Feedback is data about runs, as traces are: not a governance action.
           'recordFeedback',
+          // A drift report is the monitor's reading of rollups, not a governance action.
+          'recordDriftReport',
           // Rollups and their retention are telemetry, as traces are.
           'writeRollups',
           'addRollups',

@@ -10,6 +10,7 @@ import * as traceArm from './008-trace-arm.js';
 import * as feedback from './009-feedback.js';
 import * as rollups from './010-rollups.js';
 import * as alerts from './012-alerts.js';
+import * as driftReports from './013-drift-reports.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '009-feedback': feedback,
   '010-rollups': rollups,
   '012-alerts': alerts,
+  '013-drift-reports': driftReports,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
