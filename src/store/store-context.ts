@@ -34,8 +34,12 @@ export interface StoreContext {
   transact<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
 
-/** Attempts of a transaction that keeps meeting transient conflicts before giving up. */
+/**
+ * A transaction that keeps meeting transient conflicts gives up after this many attempts, and not
+ * before this long: on a loaded machine a few contenders' turns can outlast twenty short backoffs.
+ */
 const MAX_ATTEMPTS = 20;
+const RETRY_FOR_MS = 10_000;
 
 /** The context of a store acting for `options.project` on `db`. */
 export function storeContext(db: Kysely<Database>, options: EngineOptions): StoreContext {
@@ -46,16 +50,17 @@ export function storeContext(db: Kysely<Database>, options: EngineOptions): Stor
     engine: options,
     now,
     async transact(work) {
+      const started = Date.now();
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().setIsolationLevel('serializable').execute(work);
         } catch (err) {
           if (!options.isRetryable?.(err)) throw err;
-          if (attempt >= MAX_ATTEMPTS) {
+          if (attempt >= MAX_ATTEMPTS && Date.now() - started >= RETRY_FOR_MS) {
             throw new PromptOpsError(
               'PO_ERR_STORE_CONFLICT',
-              `the registry stayed busy with concurrent changes through ${MAX_ATTEMPTS} attempts; nothing was written, try again`,
-              { attempts: MAX_ATTEMPTS },
+              `the registry stayed busy with concurrent changes through ${attempt} attempts; nothing was written, try again`,
+              { attempts: attempt },
             );
           }
           // Full-jitter exponential backoff (5 ms doubling, capped at 250 ms): contenders spread out.
