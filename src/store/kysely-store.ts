@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from '../governance/policy.js';
 import { AuditLog } from './audit-log.js';
+import { CanaryStore } from './canary-store.js';
 import { CatalogStore } from './catalog-store.js';
 import { ChangeRequestStore } from './change-request-store.js';
 import { FeedbackStore } from './feedback-store.js';
@@ -59,6 +60,7 @@ export class KyselyStore implements Store {
       ...methodsOf(changes, ChangeRequestStore.operations),
       ...methodsOf(releases, ReleaseStore.operations),
       ...methodsOf(exceptions, PolicyExceptions.operations),
+      ...methodsOf(new CanaryStore(ctx), CanaryStore.operations),
     };
     Object.assign(this, operations);
   }

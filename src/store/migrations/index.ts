@@ -8,6 +8,7 @@ import * as audit from './006-audit.js';
 import * as governance from './007-governance.js';
 import * as traceArm from './008-trace-arm.js';
 import * as feedback from './009-feedback.js';
+import * as canaryAnalysis from './011-canary-analysis.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '007-governance': governance,
   '008-trace-arm': traceArm,
   '009-feedback': feedback,
+  '011-canary-analysis': canaryAnalysis,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
