@@ -1,6 +1,7 @@
 import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
 import { CHECK_NAMES, CHECKS_BY } from '../governance/policy.js';
+import { CANARY_PLAN_SCHEMA } from '../monitor/canary-plan.js';
 import { PROVIDER_TYPES } from '../providers/definitions.js';
 
 // Projects, environments and graders are names like prompts and labels: one pattern, one length.
@@ -143,6 +144,7 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
+    canary: CANARY_PLAN_SCHEMA,
     metrics: {
       type: 'object',
       description: 'the Prometheus `/metrics` page of `serve` and `gateway` (see docs/gateway.md)',

@@ -10,6 +10,7 @@ import {
   type ChecksBy,
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
+import { type CanaryPlan, parseCanaryPlan } from '../monitor/canary-plan.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
 
 export const CONFIG_FILE = 'promptops.yaml';
@@ -35,6 +36,8 @@ export interface ProjectConfig {
   eval: { grader?: string; embeddings?: string };
   /** `/metrics`: open to anyone, or (default) only to tokens with `read`. */
   metrics: { public: boolean };
+  /** The analysis plan a canary release carries by default (`canary:`); null: canaries are not analysed. */
+  canary: CanaryPlan | null;
 }
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -170,6 +173,7 @@ function withDefaults(
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
     metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
+    canary: record.canary === undefined ? null : parseCanaryPlan(record.canary, 'promptops.yaml canary'),
   };
 }
 

@@ -267,6 +267,8 @@ export class ReleaseStore {
         after: {
           ...{ release: row.seq, version: draft.version.number, canary: draft.canary },
           ...{ changeRequest: written.changeRequest, exception: exceptionId },
+          // Why, when the releaser said: canary analysis puts its evidence here.
+          ...(draft.notes ? { notes: draft.notes } : {}),
         },
         at: draft.at,
       }),

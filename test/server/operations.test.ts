@@ -72,6 +72,8 @@ describe('the operation table', () => {
           'createReview',
           // Feedback is data about runs, as traces are: not a governance action.
           'recordFeedback',
+          // A canary interval's verdict is a measurement; the rollback or promotion it leads to is audited.
+          'recordCanaryInterval',
         ].includes(op.name);
       if (writes) expect(op.audit?.length ?? 0, op.name).toBeGreaterThan(0);
       else expect(op.audit, op.name).toBeUndefined();

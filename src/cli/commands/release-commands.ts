@@ -1,4 +1,4 @@
-import { type CommandNode, declare, handle, type OptionsOf } from '../declaration.js';
+import { type CommandNode, declare, group, handle, type OptionsOf } from '../declaration.js';
 
 const release = declare({
   name: 'release',
@@ -7,13 +7,22 @@ const release = declare({
   options: [
     ['--env <environment>', 'where to release it'],
     ['--canary <percent>', 'serve it to this share of traffic beside the current version'],
+    [
+      '--analysis-plan <file>',
+      "judge the canary by this plan (YAML or JSON) instead of promptops.yaml's canary:",
+    ],
+    ['--no-analysis', 'run the canary without automatic analysis (promote or roll back by hand)'],
     ['--notes <text>', 'release notes'],
     ['--force', 'release an older version across a breaking input contract (admins; needs --justification)'],
     ['--justification <text>', 'why callers may break'],
     ['--author <who>', 'releaser to record (local mode)'],
     ['--json', 'print machine-readable results'],
   ],
-  examples: ['promptops release 3 --env staging', 'promptops release 3 --env production --canary 10'],
+  examples: [
+    'promptops release 3 --env staging',
+    'promptops release 3 --env production --canary 5',
+    'promptops release 3 --env production --canary 5 --no-analysis',
+  ],
 });
 export type ReleaseOptions = OptionsOf<typeof release>;
 
@@ -63,6 +72,21 @@ const releases = declare({
 });
 export type ListReleasesOptions = OptionsOf<typeof releases>;
 
+const canaryStatus = declare({
+  name: 'status',
+  description:
+    "a canary analysis: its plan, step and weight, and each interval's verdict with the evidence per metric",
+  arguments: [['[prompt]', 'only this prompt']],
+  options: [
+    ['--env <environment>', 'only this environment'],
+    ['--json', 'print machine-readable results'],
+  ],
+  examples: ['promptops canary status support-reply --env production'],
+});
+export type CanaryStatusOptions = OptionsOf<typeof canaryStatus>;
+
+const canary = declare({ name: 'canary', description: 'canary analysis: how running canaries are judged' });
+
 const handlers = () => import('./release.js');
 
 /** `promptops release`, `promote`, `rollback` and `releases`. */
@@ -71,4 +95,7 @@ export const releaseCommands: CommandNode[] = [
   handle(promote, async ([prompt], o) => (await handlers()).promote(prompt, o)),
   handle(rollback, async ([prompt], o) => (await handlers()).rollback(prompt, o)),
   handle(releases, async ([prompt], o) => (await handlers()).listReleases(prompt, o)),
+  group(canary, [
+    handle(canaryStatus, async ([prompt], o) => (await import('./canary.js')).canaryStatus(prompt, o)),
+  ]),
 ];
