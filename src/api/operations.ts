@@ -4,7 +4,7 @@
  * (HttpStore) and the route × role tests derive from it: HTTP method and path, the permission a
  * caller needs, the request's schemas, the result's schema, the audit actions it writes and where
  * each of the method's arguments travels. The entries live in one table file per aggregate,
- * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, feedback.ts, audit.ts,
+ * mirroring the store's parts (src/api/operations/catalog.ts, runtime.ts, feedback.ts, telemetry.ts, audit.ts,
  * change-requests.ts, releases.ts, identity.ts); this file assembles them.
  *
  * Adding an operation touches three files at most:
@@ -34,12 +34,14 @@ import { FEEDBACK_OPERATIONS } from './operations/feedback.js';
 import { IDENTITY_OPERATIONS } from './operations/identity.js';
 import { RELEASE_OPERATIONS } from './operations/releases.js';
 import { RUNTIME_OPERATIONS } from './operations/runtime.js';
+import { TELEMETRY_OPERATIONS } from './operations/telemetry.js';
 
 /** The table files, in the order OPERATIONS (and so the OpenAPI document) lists their entries. */
 const PARTS = [
   CATALOG_OPERATIONS,
   RUNTIME_OPERATIONS,
   FEEDBACK_OPERATIONS,
+  TELEMETRY_OPERATIONS,
   AUDIT_OPERATIONS,
   CHANGE_REQUEST_OPERATIONS,
   RELEASE_OPERATIONS,

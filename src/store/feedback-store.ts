@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PromptOpsError } from '../errors.js';
+import { emptyValues, minuteOf } from '../monitor/rollup.js';
+import { FEEDBACK_SOURCE, type RollupStore } from './rollup-store.js';
 import type { Database } from './schema.js';
 import { parseJson, type StoreContext } from './store-context.js';
 import type { FeedbackFilter, FeedbackRecord, NewFeedback } from './types.js';
@@ -10,6 +12,8 @@ const NEGATIVE_BELOW = 0.5;
 /**
  * Feedback on traces: what people (or an application on their behalf) thought of an answer. It is
  * data about runs, like the traces it points at, not a governance action, so it is not audited.
+ * Each feedback is also added to its trace's rollup cell (source `feedback`), in the same
+ * transaction, so monitoring reads feedback rates with the other metrics.
  */
 export class FeedbackStore {
   /** The store methods this part serves. */
@@ -18,7 +22,10 @@ export class FeedbackStore {
     'listFeedback',
   ] as const satisfies readonly (keyof FeedbackStore)[];
 
-  constructor(private readonly ctx: StoreContext) {}
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly rollups: RollupStore,
+  ) {}
 
   /**
    * Records feedback on a trace of this project (several per trace are kept). PO_ERR_TRACE_NOT_FOUND
@@ -37,7 +44,7 @@ export class FeedbackStore {
     return this.ctx.transact(async (trx) => {
       const trace = await trx
         .selectFrom('traces')
-        .select(['prompt', 'version_number', 'environment'])
+        .select(['prompt', 'version_number', 'environment', 'arm', 'started_at'])
         .where('project', '=', this.ctx.project)
         .where('id', '=', input.traceId)
         .executeTakeFirst();
@@ -64,6 +71,23 @@ export class FeedbackStore {
         at,
       };
       await trx.insertInto('feedback').values(row).execute();
+      const values = emptyValues();
+      if (row.negative) values.feedbackNegative = 1;
+      else values.feedbackPositive = 1;
+      if (row.score !== null) {
+        values.feedbackScoreSum = row.score;
+        values.feedbackScored = 1;
+      }
+      await this.rollups.addInTransaction(trx, FEEDBACK_SOURCE, [
+        {
+          prompt: trace.prompt,
+          version: trace.version_number,
+          environment: trace.environment,
+          arm: trace.arm,
+          minute: minuteOf(new Date(trace.started_at)),
+          values,
+        },
+      ]);
       return toFeedback(row);
     });
   }

@@ -8,6 +8,7 @@ import { FeedbackStore } from './feedback-store.js';
 import { IdentityStore } from './identity-store.js';
 import { PolicyExceptions } from './policy-exceptions.js';
 import { ReleaseStore } from './release-store.js';
+import { RollupStore } from './rollup-store.js';
 import { RuntimeStore } from './runtime-store.js';
 import type { Database } from './schema.js';
 import { type EngineOptions, storeContext } from './store-context.js';
@@ -44,6 +45,7 @@ export class KyselyStore implements Store {
     const exceptions = new PolicyExceptions(ctx, audit);
     const catalog = new CatalogStore(ctx, audit);
     const runtime = new RuntimeStore(ctx, audit);
+    const rollups = new RollupStore(ctx);
     const identity = new IdentityStore(ctx, audit);
     const shared = { audit, catalog, exceptions };
     // A change is judged against production: the last environment listed.
@@ -54,7 +56,8 @@ export class KyselyStore implements Store {
     const operations: StoreOperations = {
       ...methodsOf(catalog, CatalogStore.operations),
       ...methodsOf(runtime, RuntimeStore.operations),
-      ...methodsOf(new FeedbackStore(ctx), FeedbackStore.operations),
+      ...methodsOf(new FeedbackStore(ctx, rollups), FeedbackStore.operations),
+      ...methodsOf(rollups, RollupStore.operations),
       ...methodsOf(audit, AuditLog.operations),
       ...methodsOf(identity, IdentityStore.operations),
       ...methodsOf(changes, ChangeRequestStore.operations),

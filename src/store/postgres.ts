@@ -115,7 +115,7 @@ export async function openPostgresStore(
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: pool(connectionString, schema, null, 10) }),
   });
-  return new KyselyStore(db, { ...options, isRetryable, isUnavailable });
+  return new KyselyStore(db, { ...options, isRetryable, isUnavailable, rowLocks: true });
 }
 
 /**

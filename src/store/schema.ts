@@ -95,6 +95,22 @@ export interface Database {
     subject: string;
     at: string;
   };
+  /** Per-minute aggregates, one row per writer (source); readers sum the sources. */
+  rollups: {
+    project: string;
+    prompt: string;
+    version_number: number;
+    /** '' when the execution had no environment. */
+    environment: string;
+    /** 'stable', 'canary', or '' outside a canary. */
+    arm: string;
+    /** Start of the minute, ISO-8601. */
+    minute: string;
+    source: string;
+    /** JSON of the RollupValues. */
+    values: string;
+    updated_at: string;
+  };
   eval_runs: {
     id: string;
     project: string;

@@ -13,6 +13,12 @@ export interface EngineOptions extends StoreOptions {
    * would otherwise interleave a trace batch with requests); absent: a normal transaction.
    */
   runBatch?: (queries: readonly CompiledQuery[]) => void;
+  /**
+   * The engine locks rows (`SELECT … FOR UPDATE`) in a READ COMMITTED transaction, so concurrent
+   * read-modify-writes of one row queue instead of failing (PostgreSQL); absent: transactions are
+   * serial anyway (SQLite's single writer).
+   */
+  rowLocks?: boolean;
 }
 
 /** What every part of the store shares: the handle, the project it acts for, the clock, transactions. */

@@ -34,6 +34,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { PolicyExceptions } from './policy-exceptions.js';
 import type { ReleaseStore } from './release-store.js';
+import type { RollupStore } from './rollup-store.js';
 import type { RuntimeStore } from './runtime-store.js';
 
 /*
@@ -148,6 +149,7 @@ interface StoreParts {
   catalog: typeof CatalogStore;
   runtime: typeof RuntimeStore;
   feedback: typeof FeedbackStore;
+  rollups: typeof RollupStore;
   audit: typeof AuditLog;
   identity: typeof IdentityStore;
   changes: typeof ChangeRequestStore;
@@ -170,6 +172,7 @@ type ClaimedOnce<T, _Twice extends never> = T;
 type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['runtime']> &
   OwnedBy<StoreParts['feedback']> &
+  OwnedBy<StoreParts['rollups']> &
   OwnedBy<StoreParts['audit']>;
 
 /** The registry's operations and lifecycle: what the SDK, the runtime and sync use. */

@@ -55,11 +55,6 @@ export function scriptedMinute(traffic: ArmTraffic, random: () => number): Rollu
   return v;
 }
 
-type RollupStore = Store & {
-  writeRollups(source: string, cells: RollupCell[]): Promise<unknown>;
-  readRollups: AnalysisStore['readRollups'];
-};
-
 const PLAN: CanaryPlan = parseCanaryPlan(
   {
     steps: [5, 25, 50, 100],
@@ -79,7 +74,7 @@ const PLAN: CanaryPlan = parseCanaryPlan(
 export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
   describe(`canary analysis (${engine})`, () => {
     let h: EngineHarness;
-    let store: RollupStore;
+    let store: Store;
     let now: Date;
     const clock = () => new Date(now);
     let alerts: RecordingAlertSink;
@@ -87,7 +82,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
     beforeEach(async () => {
       now = new Date('2026-12-07T09:00:00.000Z');
       h = await open({ project: PROJECT, now: clock, environments: ['staging', 'production'] });
-      store = h.store as RollupStore;
+      store = h.store;
       alerts = new RecordingAlertSink();
     });
 

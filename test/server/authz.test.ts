@@ -75,6 +75,9 @@ function bodyOf(route: Operation): unknown {
     },
     '/reviews/:id/decision': { decision: 'approved' },
     '/feedback': { traceId: unique, thumbs: 'down' },
+    '/rollups': { source: unique, cells: [] },
+    '/rollups/add': { source: unique, cells: [] },
+    '/telemetry/prune': {},
     '/response-cache/lookup': { versionHashes: [] },
     '/response-cache': { entries: [] },
     '/eval-runs': {

@@ -74,6 +74,10 @@ describe('the operation table', () => {
           'recordFeedback',
           // A canary interval's verdict is a measurement; the rollback or promotion it leads to is audited.
           'recordCanaryInterval',
+          // Rollups and their retention are telemetry, as traces are.
+          'writeRollups',
+          'addRollups',
+          'pruneTelemetry',
         ].includes(op.name);
       if (writes) expect(op.audit?.length ?? 0, op.name).toBeGreaterThan(0);
       else expect(op.audit, op.name).toBeUndefined();

@@ -31,7 +31,7 @@ describe('registry store (sqlite file handling)', () => {
     const { arm: _arm, ...old } = traceRecord('old-trace');
     // Later migrations go too: Kysely runs migrations in order only.
     db.exec(
-      "ALTER TABLE traces DROP COLUMN arm; DROP TABLE feedback; DELETE FROM kysely_migration WHERE name >= '008'",
+      "ALTER TABLE traces DROP COLUMN arm; DROP TABLE feedback; DROP TABLE rollups; DELETE FROM kysely_migration WHERE name >= '008'",
     );
     db.pragma('user_version = 7');
     db.prepare(

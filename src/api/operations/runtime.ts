@@ -17,11 +17,9 @@ import {
   TraceSchema,
   wholeNumberText,
 } from '../schemas.js';
-import { actor, body, field, filter, list, P, path } from './shorthand.js';
+import { actor, body, emptyWrite, field, filter, list, P, path } from './shorthand.js';
 
-/** The client's answer to an empty write: nothing to send. */
-const empty = (args: readonly unknown[]) =>
-  (args[0] as readonly unknown[]).length === 0 ? { result: undefined } : undefined;
+const empty = emptyWrite();
 
 /** The runtime records' entries in the operation table. */
 export const RUNTIME_OPERATIONS: OperationTable<ServedBy<typeof RuntimeStore>> = {

@@ -26,3 +26,9 @@ export const field = (name: string): Arg => ({ in: 'body', name });
 export const queryField = (name: string): Arg => ({ in: 'query', name });
 /** A list of `schema`. */
 export const list = (schema: TSchema) => Type.Array(schema);
+
+/** The client's answer to a write whose list (argument `index`) is empty: nothing to send. */
+export const emptyWrite =
+  (index = 0) =>
+  (args: readonly unknown[]) =>
+    (args[index] as readonly unknown[]).length === 0 ? { result: undefined } : undefined;

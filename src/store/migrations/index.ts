@@ -8,6 +8,7 @@ import * as audit from './006-audit.js';
 import * as governance from './007-governance.js';
 import * as traceArm from './008-trace-arm.js';
 import * as feedback from './009-feedback.js';
+import * as rollups from './010-rollups.js';
 import * as canaryAnalysis from './011-canary-analysis.js';
 
 /**
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '007-governance': governance,
   '008-trace-arm': traceArm,
   '009-feedback': feedback,
+  '010-rollups': rollups,
   '011-canary-analysis': canaryAnalysis,
 };
 
