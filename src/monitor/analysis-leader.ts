@@ -18,16 +18,19 @@ export interface AnalysisLeader {
   close(): Promise<void>;
 }
 
+/** The advisory lock's key: one per registry schema and project, 64 bits of a hash of both. */
+export function analysisLockKey(schema: string | null, project: string): bigint {
+  return createHash('sha256')
+    .update(`promptops canary analysis\u0000${schema ?? ''}\u0000${project}`)
+    .digest()
+    .readBigInt64BE(0);
+}
+
 /** The leadership of canary analysis for the registry at `url` (its schema) and `project`. */
 export function analysisLeader(url: string, project: string): AnalysisLeader {
   if (!/^postgres(ql)?:/.test(url)) return { tryLead: async () => true, close: async () => {} };
   const { connectionString, schema } = parsePostgresUrl(url);
-  // One lock per registry schema and project: a 64-bit key from a hash of both.
-  const key = createHash('sha256')
-    .update(`promptops canary analysis\u0000${schema ?? ''}\u0000${project}`)
-    .digest()
-    .readBigInt64BE(0)
-    .toString();
+  const key = analysisLockKey(schema, project).toString();
   let client: pg.Client | null = null;
   let leading = false;
   const drop = () => {
