@@ -1,6 +1,7 @@
 import type { CanaryIntervalRecord, CanaryStatus } from '../store/canary-store.js';
 import type { Store } from '../store/types.js';
 import type { AlertSink } from './alert-sink.js';
+import { analysisLeader } from './analysis-leader.js';
 import {
   type CanaryAction,
   endedIntervals,
@@ -8,7 +9,7 @@ import {
   judgeInterval,
   nextAction,
 } from './canary-verdict.js';
-import { type Clock, mergeValues, type RollupCell, type RollupQuery } from './rollup.js';
+import { type Clock, mergeValues, type RollupCell, type RollupQuery, systemClock } from './rollup.js';
 
 /** The actor canary analysis acts as in the audit log. */
 export const ANALYSIS_ACTOR = 'promptops-analysis';
@@ -200,30 +201,42 @@ function evidenceLine(failed: CanaryIntervalRecord[]): string {
 }
 
 /**
- * Runs the analysis every `everyMs` while this process leads (see analysis-leader.ts): what
- * `promptops serve` starts. Returns a function that stops it.
+ * What `promptops serve` starts: the analysis every `everyMs` (default 15 s) while this process
+ * leads (a PostgreSQL advisory lock per registry schema and project; on SQLite, always). Returns
+ * the function that stops it (awaits a tick in progress and gives up leadership): call it on
+ * shutdown, before the store closes.
  */
 export function startCanaryAnalysis(options: {
-  analysis: CanaryAnalysis;
-  leader: { tryLead(): Promise<boolean>; close(): Promise<void> };
+  store: AnalysisStore;
+  /** The registry's URL (`sqlite:…` or `postgres://…`), for the leader lock. */
+  url: string;
+  project: string;
+  alerts: AlertSink;
+  clock?: Clock;
   everyMs?: number;
   onError?: (err: unknown) => void;
 }): () => Promise<void> {
-  const every = options.everyMs ?? 15_000;
+  const analysis = new CanaryAnalysis({
+    store: options.store,
+    alerts: options.alerts,
+    clock: options.clock ?? systemClock,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  const leader = analysisLeader(options.url, options.project);
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(async () => {
       try {
-        if (await options.leader.tryLead()) await options.analysis.tick();
+        if (await leader.tryLead()) await analysis.tick();
       } catch (err) {
         options.onError?.(err);
       }
     });
-  }, every);
+  }, options.everyMs ?? 15_000);
   timer.unref();
   return async () => {
     clearInterval(timer);
     await running;
-    await options.leader.close();
+    await leader.close();
   };
 }

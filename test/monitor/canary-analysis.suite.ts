@@ -7,7 +7,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prng } from '../../scripts/injection-synth.js';
 import { RecordingAlertSink } from '../../src/monitor/alert-sink.js';
-import { ANALYSIS_ACTOR, type AnalysisStore, CanaryAnalysis } from '../../src/monitor/canary-analysis.js';
+import {
+  ANALYSIS_ACTOR,
+  type AnalysisStore,
+  CanaryAnalysis,
+  startCanaryAnalysis,
+} from '../../src/monitor/canary-analysis.js';
 import { type CanaryPlan, parseCanaryPlan } from '../../src/monitor/canary-plan.js';
 import {
   emptyValues,
@@ -294,6 +299,43 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       expect(s.intervals.every((i) => i.verdict === 'error')).toBe(true);
       expect(s.intervals[0]!.evidence.error).toMatch(/connection reset/);
       expect(alerts.alerts).toEqual([]);
+    });
+
+    it("runs in serve's loop while the process leads, and stops when told", async () => {
+      await startCanary();
+      // Ten minutes of a failing canary's traffic, written before the loop starts.
+      const random = prng(3);
+      for (let m = 0; m < 11; m++) {
+        const minute = minuteOf(now);
+        await store.writeRollups('gateway-1', [
+          {
+            prompt: 'summarize',
+            version: 1,
+            environment: 'production',
+            arm: 'stable',
+            minute,
+            values: scriptedMinute({ ...healthy, requests: 950 }, random),
+          },
+          {
+            prompt: 'summarize',
+            version: 2,
+            environment: 'production',
+            arm: 'canary',
+            minute,
+            values: scriptedMinute({ ...healthy, errorRate: 0.3, requests: 50 }, random),
+          },
+        ]);
+        tick(60_000);
+      }
+      const stop = startCanaryAnalysis({ store, url: h.url!, project: PROJECT, alerts, clock, everyMs: 5 });
+      try {
+        await expect
+          .poll(async () => (await status()).state, { interval: 10, timeout: 10_000 })
+          .toBe('rolled back');
+      } finally {
+        await stop();
+      }
+      expect(alerts.alerts.map((a) => a.name)).toEqual(['canary-rollback']);
     });
 
     it('leaves a canary released with --no-analysis alone, and a ramp keeps the plan', async () => {
