@@ -133,7 +133,7 @@ export function judgeMetric(
     test: result.test,
     statistic: Number.isFinite(result.statistic) ? result.statistic : null,
     pValue: result.pValue,
-    reason: `${shown}, ${formatP(result.pValue)}${failed ? ` < ${plan.significance}: worse than allowed` : ''}`,
+    reason: `${shown}, ${formatP(result.pValue)}${failed ? ` (below ${plan.significance}): worse than allowed` : ''}`,
   };
 }
 
