@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { auditCommands } from './commands/audit-commands.js';
+import { canaryCommands } from './commands/canary-commands.js';
 import { changeCommands } from './commands/change-commands.js';
 import { datasetCommands } from './commands/dataset-commands.js';
 import { demoCommands } from './commands/demo-commands.js';
@@ -49,6 +50,7 @@ const COMMANDS: readonly CommandNode[] = [
   ...tokenCommands,
   ...changeCommands,
   ...releaseCommands,
+  ...canaryCommands,
   ...demoCommands,
 ];
 

@@ -1,7 +1,6 @@
 import type { CanaryIntervalRecord, CanaryStatus } from '../store/canary-store.js';
 import type { Store } from '../store/types.js';
 import type { AlertSink } from './alert-sink.js';
-import { analysisLeader } from './analysis-leader.js';
 import {
   type CanaryAction,
   endedIntervals,
@@ -208,9 +207,8 @@ function evidenceLine(failed: CanaryIntervalRecord[]): string {
  */
 export function startCanaryAnalysis(options: {
   store: AnalysisStore;
-  /** The registry's URL (`sqlite:…` or `postgres://…`), for the leader lock. */
-  url: string;
-  project: string;
+  /** Who leads the analysis (store/analysis-leader.ts: `analysisLeader(url, project)`). */
+  leader: { tryLead(): Promise<boolean>; close(): Promise<void> };
   alerts: AlertSink;
   clock?: Clock;
   everyMs?: number;
@@ -222,7 +220,7 @@ export function startCanaryAnalysis(options: {
     clock: options.clock ?? systemClock,
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  const leader = analysisLeader(options.url, options.project);
+  const { leader } = options;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(async () => {

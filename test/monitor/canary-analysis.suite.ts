@@ -21,6 +21,7 @@ import {
   type RollupCell,
   type RollupValues,
 } from '../../src/monitor/rollup.js';
+import { analysisLeader } from '../../src/store/analysis-leader.js';
 import type { ChangeRequest, Store } from '../../src/store/index.js';
 import { shapedItem } from '../store/governance.suite.js';
 import type { EngineHarness, OpenEngine } from '../store/harness.js';
@@ -327,7 +328,9 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
         ]);
         tick(60_000);
       }
-      const stop = startCanaryAnalysis({ store, url: h.url!, project: PROJECT, alerts, clock, everyMs: 5 });
+      const stop = startCanaryAnalysis({
+        ...{ store, leader: analysisLeader(h.url!, PROJECT), alerts, clock, everyMs: 5 },
+      });
       try {
         await expect
           .poll(async () => (await status()).state, { interval: 10, timeout: 10_000 })

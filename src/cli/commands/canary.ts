@@ -2,7 +2,7 @@ import { thresholdKeyOf } from '../../monitor/canary-plan.js';
 import type { CanaryStatus } from '../../store/canary-store.js';
 import { withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
-import type { CanaryStatusOptions } from './release-commands.js';
+import type { CanaryStatusOptions } from './canary-commands.js';
 
 const VERDICT_COLOR = {
   pass: color.green,

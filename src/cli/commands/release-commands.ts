@@ -1,4 +1,4 @@
-import { type CommandNode, declare, group, handle, type OptionsOf } from '../declaration.js';
+import { type CommandNode, declare, handle, type OptionsOf } from '../declaration.js';
 
 const release = declare({
   name: 'release',
@@ -72,21 +72,6 @@ const releases = declare({
 });
 export type ListReleasesOptions = OptionsOf<typeof releases>;
 
-const canaryStatus = declare({
-  name: 'status',
-  description:
-    "a canary analysis: its plan, step and weight, and each interval's verdict with the evidence per metric",
-  arguments: [['[prompt]', 'only this prompt']],
-  options: [
-    ['--env <environment>', 'only this environment'],
-    ['--json', 'print machine-readable results'],
-  ],
-  examples: ['promptops canary status support-reply --env production'],
-});
-export type CanaryStatusOptions = OptionsOf<typeof canaryStatus>;
-
-const canary = declare({ name: 'canary', description: 'canary analysis: how running canaries are judged' });
-
 const handlers = () => import('./release.js');
 
 /** `promptops release`, `promote`, `rollback` and `releases`. */
@@ -95,7 +80,4 @@ export const releaseCommands: CommandNode[] = [
   handle(promote, async ([prompt], o) => (await handlers()).promote(prompt, o)),
   handle(rollback, async ([prompt], o) => (await handlers()).rollback(prompt, o)),
   handle(releases, async ([prompt], o) => (await handlers()).listReleases(prompt, o)),
-  group(canary, [
-    handle(canaryStatus, async ([prompt], o) => (await import('./canary.js')).canaryStatus(prompt, o)),
-  ]),
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analysisLeader, analysisLockKey } from '../../src/monitor/analysis-leader.js';
-import { DATABASE_URL, POSTGRES_REACHABLE, withClient, withSchema } from '../store/harness.js';
+import { analysisLeader, analysisLockKey } from '../../src/store/analysis-leader.js';
+import { DATABASE_URL, POSTGRES_REACHABLE, withClient, withSchema } from './harness.js';
 
 describe('the canary analysis leader', () => {
   it('on SQLite is always the one process serving the file', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { parsePostgresUrl } from '../store/postgres.js';
+import { parsePostgresUrl } from './postgres.js';
 
 /**
  * Who runs canary analysis when several servers share one registry: the holder of a PostgreSQL
