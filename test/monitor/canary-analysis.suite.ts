@@ -23,6 +23,7 @@ import {
 } from '../../src/monitor/rollup.js';
 import { analysisLeader } from '../../src/store/analysis-leader.js';
 import type { ChangeRequest, Store } from '../../src/store/index.js';
+import { passAllChecks } from '../store/fixtures.js';
 import { shapedItem } from '../store/governance.suite.js';
 import type { EngineHarness, OpenEngine } from '../store/harness.js';
 
@@ -30,7 +31,6 @@ const PROJECT = 'acme';
 const AUTHOR = 'ada@acme.example';
 const REVIEWER = 'rita@acme.example';
 const RELEASER = 'rel@acme.example';
-const CHECKS = ['lint', 'tests', 'guardrails', 'regression'] as const;
 
 /** What one arm's traffic looks like for a minute. */
 export interface ArmTraffic {
@@ -106,20 +106,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       await store.push([item], { author: AUTHOR, message: 'change' });
       tick();
       const cr = await store.openChangeRequest({ prompt: 'summarize' }, AUTHOR);
-      for (const name of CHECKS) {
-        tick();
-        await store.recordCheck(
-          cr.number,
-          {
-            name,
-            status: 'pass',
-            summary: 'ok',
-            versionHash: cr.versionHash,
-            ...(name === 'regression' ? { details: { passRateDelta: 0, regressed: 0 } } : {}),
-          },
-          'ci@acme.example',
-        );
-      }
+      await passAllChecks(store, cr, 'ci@acme.example', tick);
       tick();
       await store.recordApproval(cr.number, { decision: 'approve' }, REVIEWER);
       return store.getChangeRequest(cr.number);
