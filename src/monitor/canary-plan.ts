@@ -81,6 +81,8 @@ export const CANARY_PLAN_SCHEMA = {
     metrics: {
       type: 'array',
       minItems: 1,
+      description:
+        'the metrics judged, each with its threshold relative to stable: maxIncrease/maxDecrease (proportions), maxRatio/minRatio (latency, means)',
       items: {
         type: 'object',
         properties: {
