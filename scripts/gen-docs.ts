@@ -195,7 +195,7 @@ function defaultAt(keys: string[] | null): string {
   let value: unknown = DEFAULTS;
   for (const key of keys) value = (value as Record<string, unknown> | undefined)?.[key];
   if (value === FOLDER_NAME) return 'the folder name';
-  if (value === undefined) return 'none';
+  if (value === undefined || value === null) return 'none';
   if (typeof value === 'object' && !Array.isArray(value))
     return Object.keys(value as object).length === 0 ? 'none' : 'see below';
   return code(JSON.stringify(value));

@@ -28,6 +28,7 @@
 import type { Operation, OperationName, OperationTable } from './operation.js';
 import { ALERT_OPERATIONS } from './operations/alerts.js';
 import { AUDIT_OPERATIONS } from './operations/audit.js';
+import { CANARY_OPERATIONS } from './operations/canary.js';
 import { CATALOG_OPERATIONS } from './operations/catalog.js';
 import { CHANGE_REQUEST_OPERATIONS } from './operations/change-requests.js';
 import { DRIFT_OPERATIONS } from './operations/drift.js';
@@ -48,6 +49,7 @@ const PARTS = [
   AUDIT_OPERATIONS,
   CHANGE_REQUEST_OPERATIONS,
   RELEASE_OPERATIONS,
+  CANARY_OPERATIONS,
   IDENTITY_OPERATIONS,
 ] as const;
 

@@ -17,6 +17,7 @@ import {
 } from '../governance/policy.js';
 import { ROLES } from '../governance/rbac.js';
 import type { RiskAssessment } from '../governance/risk.js';
+import type { CanaryPlan } from '../monitor/canary-plan.js';
 import type { Trace } from '../observe/trace.js';
 import type { ChainBreak } from '../store/audit-chain.js';
 import type { StateMismatch } from '../store/audit-state.js';
@@ -360,6 +361,13 @@ export const ReleaseInputSchema = closed({
    * reason recorded: the same rule as a forced rollback.
    */
   force: Type.Optional(Force),
+  /**
+   * A canary's analysis plan (monitor/canary-plan.ts; checked by the store), or null for none.
+   * Absent: a ramp of the running canary keeps its plan; a new canary has none.
+   */
+  analysis: Type.Optional(
+    Nullable(Type.Unsafe<CanaryPlan>({ type: 'object', description: 'a canary analysis plan' })),
+  ),
 });
 
 export const PromoteInputSchema = closed({

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { alertsCommands } from './commands/alerts-commands.js';
 import { auditCommands } from './commands/audit-commands.js';
+import { canaryCommands } from './commands/canary-commands.js';
 import { changeCommands } from './commands/change-commands.js';
 import { datasetCommands } from './commands/dataset-commands.js';
 import { demoCommands } from './commands/demo-commands.js';
@@ -53,6 +54,7 @@ const COMMANDS: readonly CommandNode[] = [
   ...tokenCommands,
   ...changeCommands,
   ...releaseCommands,
+  ...canaryCommands,
   ...demoCommands,
 ];
 

@@ -47,6 +47,8 @@ export interface RollupValues {
   latency: number[];
   latencySumMs: number;
   costUsd: number;
+  /** Σ cost², so the analysis can test cost per request with its variance (canary analysis). */
+  costSquaresSum: number;
   inputTokens: number;
   outputTokens: number;
   /** Feedback recorded on this cell's traces. */
@@ -56,6 +58,8 @@ export interface RollupValues {
   feedbackScored: number;
   /** Scheduled re-grading of sampled traces: sum of scores (0–1) and how many were graded. */
   graderScoreSum: number;
+  /** Σ score², for the variance of the grader score (canary analysis). */
+  graderScoreSquaresSum: number;
   graded: number;
   /** Error counts by code (a short list: codes are a closed set). */
   errorCodes: Record<string, number>;
@@ -82,6 +86,7 @@ export function emptyValues(): RollupValues {
     latency: new Array(LATENCY_SLOTS).fill(0),
     latencySumMs: 0,
     costUsd: 0,
+    costSquaresSum: 0,
     inputTokens: 0,
     outputTokens: 0,
     feedbackPositive: 0,
@@ -89,6 +94,7 @@ export function emptyValues(): RollupValues {
     feedbackScoreSum: 0,
     feedbackScored: 0,
     graderScoreSum: 0,
+    graderScoreSquaresSum: 0,
     graded: 0,
     errorCodes: {},
     outputLength: new Array(OUTPUT_LENGTH_BOUNDS.length + 1).fill(0),
@@ -106,6 +112,7 @@ const SUMMED = [
   'refusals',
   'latencySumMs',
   'costUsd',
+  'costSquaresSum',
   'inputTokens',
   'outputTokens',
   'feedbackPositive',
@@ -113,6 +120,7 @@ const SUMMED = [
   'feedbackScoreSum',
   'feedbackScored',
   'graderScoreSum',
+  'graderScoreSquaresSum',
   'graded',
 ] as const satisfies readonly (keyof RollupValues)[];
 

@@ -2,6 +2,7 @@ import { NAME_PATTERN } from '../catalog/frontmatter-schema.js';
 import { RISK_TIERS } from '../catalog/spec.js';
 import { DURATION_PATTERN } from '../duration.js';
 import { CHECK_NAMES, CHECKS_BY } from '../governance/policy.js';
+import { CANARY_PLAN_SCHEMA } from '../monitor/canary-plan.js';
 import { METRICS } from '../monitor/rollup.js';
 import { TRACE_KEEP } from '../monitor/sampling.js';
 import { PROVIDER_TYPES } from '../providers/definitions.js';
@@ -179,6 +180,7 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
+    canary: CANARY_PLAN_SCHEMA,
     metrics: {
       type: 'object',
       description: 'the Prometheus `/metrics` page of `serve` and `gateway` (see docs/gateway.md)',

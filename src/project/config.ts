@@ -13,6 +13,7 @@ import {
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
 import type { AlertRule, AlertsConfig, AlertWebhook } from '../monitor/alert-rules.js';
+import { type CanaryPlan, parseCanaryPlan } from '../monitor/canary-plan.js';
 import { DEFAULT_THRESHOLDS, type DriftThresholds } from '../monitor/drift.js';
 import { type TelemetryConfig, TRACE_KEEP } from '../monitor/sampling.js';
 import { BUILTIN_PROVIDERS, type ModelPrice, type ProviderSettings } from '../providers/definitions.js';
@@ -48,6 +49,8 @@ export interface ProjectConfig {
   telemetry: TelemetryConfig;
   /** Alert rules and the webhooks alerts go to. */
   alerts: AlertsConfig;
+  /** The analysis plan a canary release carries by default (`canary:`); null: canaries are not analysed. */
+  canary: CanaryPlan | null;
 }
 
 export interface DriftConfig {
@@ -281,6 +284,7 @@ function withDefaults(
     },
     telemetry: telemetryConfig((record.telemetry ?? {}) as Record<string, Record<string, unknown>>),
     alerts: alertsOf(record.alerts as Parameters<typeof alertsOf>[0]),
+    canary: record.canary === undefined ? null : parseCanaryPlan(record.canary, 'promptops.yaml canary'),
   };
 }
 

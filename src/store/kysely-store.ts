@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from '../governance/policy.js';
 import { AlertStore } from './alert-store.js';
 import { AuditLog } from './audit-log.js';
+import { CanaryStore } from './canary-store.js';
 import { CatalogStore } from './catalog-store.js';
 import { ChangeRequestStore } from './change-request-store.js';
 import { DriftStore } from './drift-store.js';
@@ -66,6 +67,7 @@ export class KyselyStore implements Store {
       ...methodsOf(changes, ChangeRequestStore.operations),
       ...methodsOf(releases, ReleaseStore.operations),
       ...methodsOf(exceptions, PolicyExceptions.operations),
+      ...methodsOf(new CanaryStore(ctx), CanaryStore.operations),
     };
     Object.assign(this, operations);
   }

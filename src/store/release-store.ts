@@ -17,6 +17,7 @@ import {
   specsToCompare,
   stableOf,
 } from '../governance/release-plan.js';
+import { type CanaryPlan, parseCanaryPlan } from '../monitor/canary-plan.js';
 import type { AuditLog } from './audit-log.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ChangeRequestStore } from './change-request-store.js';
@@ -66,7 +67,8 @@ export class ReleaseStore {
         specsToCompare(stableOf(env)?.number, change.version),
       );
       const at = this.ctx.now().toISOString();
-      return this.commit(trx, planRelease({ change, env, specs }, input, policy, actor, at));
+      const plan = planRelease({ change, env, specs }, input, policy, actor, at);
+      return this.commit(trx, plan, await this.analysisOf(trx, plan, input));
     });
   }
 
@@ -176,6 +178,29 @@ export class ReleaseStore {
     });
   }
 
+  /**
+   * The analysis a canary release carries: the plan given (null: none), else, for a ramp of the
+   * running canary to a new weight, the running canary's plan and analysis; a new canary without a
+   * plan has none. The analysis id is the release that started it (null here: the new row's).
+   */
+  private async analysisOf(
+    trx: Tx,
+    plan: ReleasePlan,
+    input: ReleaseInput,
+  ): Promise<{ plan: CanaryPlan; id: string | null } | null> {
+    if (plan.kind !== 'commit' || plan.release.kind !== 'canary') return null;
+    const current = plan.retire
+      ? await this.activeRow(trx, plan.retire.prompt, plan.retire.environment)
+      : undefined;
+    const isRamp = current?.canary_hash != null && current.canary_hash === plan.release.canary?.hash;
+    const inherited = isRamp && current?.analysis_id ? current.analysis_id : null;
+    if (input.analysis === null) return null;
+    if (input.analysis !== undefined)
+      return { plan: parseCanaryPlan(input.analysis, "the release's analysis plan"), id: inherited };
+    if (!isRamp || !current?.analysis_plan) return null;
+    return { plan: JSON.parse(current.analysis_plan) as CanaryPlan, id: inherited };
+  }
+
   /** What an environment serves: its active release and the version its label points at. */
   private async environment(trx: Tx, prompt: string, environment: string): Promise<EnvironmentState> {
     const active = toActive(await this.activeRow(trx, prompt, environment));
@@ -199,7 +224,11 @@ export class ReleaseStore {
    * replaces, numbers and inserts the new row, points the environment label at its stable version,
    * marks the change request released and audits the release.
    */
-  private async commit(trx: Tx, plan: ReleasePlan): Promise<ReleaseRecord> {
+  private async commit(
+    trx: Tx,
+    plan: ReleasePlan,
+    analysis: { plan: CanaryPlan; id: string | null } | null = null,
+  ): Promise<ReleaseRecord> {
     const { project } = this.ctx;
     if (plan.kind === 'unchanged') {
       const row = await this.activeRow(trx, plan.active.prompt, plan.active.environment);
@@ -216,8 +245,9 @@ export class ReleaseStore {
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
+    const id = randomUUID();
     const row: ReleaseRow = {
-      ...{ id: randomUUID(), project, prompt: draft.prompt, environment: draft.environment },
+      ...{ id, project, prompt: draft.prompt, environment: draft.environment },
       ...{ seq: (last?.seq ?? 0) + 1, kind: draft.kind },
       ...{ version_number: draft.version.number, version_hash: draft.version.hash },
       canary_number: draft.canary?.version ?? null,
@@ -225,6 +255,7 @@ export class ReleaseStore {
       canary_weight: draft.canary?.weight ?? null,
       ...{ cr_id: draft.changeRequest, exception_id: exceptionId, notes: draft.notes },
       ...{ actor: draft.actor, at: draft.at, active: 1 },
+      ...(analysis ? { analysis_plan: JSON.stringify(analysis.plan), analysis_id: analysis.id ?? id } : {}),
     };
     const record = await this.parts.audit.audited(
       trx,
@@ -236,6 +267,8 @@ export class ReleaseStore {
         after: {
           ...{ release: row.seq, version: draft.version.number, canary: draft.canary },
           ...{ changeRequest: written.changeRequest, exception: exceptionId },
+          // Why, when the releaser said: canary analysis puts its evidence here.
+          ...(draft.notes ? { notes: draft.notes } : {}),
         },
         at: draft.at,
       }),

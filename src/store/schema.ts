@@ -270,6 +270,27 @@ export interface Database {
     actor: string;
     at: string;
     active: number;
+    /** The canary's analysis plan (JSON CanaryPlan), or null: not analysed (migration 011). */
+    analysis_plan?: string | null;
+    /** The analysis this canary release belongs to: the id of the release that started it. */
+    analysis_id?: string | null;
+  };
+  /** Judged intervals of canary analyses (migration 011). */
+  canary_intervals: {
+    project: string;
+    analysis_id: string;
+    release_id: string;
+    prompt: string;
+    environment: string;
+    canary_version: number;
+    step: number;
+    weight: number;
+    interval_index: number;
+    window_start: string;
+    window_end: string;
+    verdict: 'pass' | 'fail' | 'inconclusive' | 'error';
+    evidence: string;
+    at: string;
   };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };

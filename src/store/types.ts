@@ -35,6 +35,7 @@ import type {
 import type { ApprovalPolicy } from '../governance/policy.js';
 import type { AlertStore } from './alert-store.js';
 import type { AuditLog } from './audit-log.js';
+import type { CanaryStore } from './canary-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { ChangeRequestStore } from './change-request-store.js';
 import type { DriftStore } from './drift-store.js';
@@ -175,6 +176,7 @@ interface StoreParts {
   changes: typeof ChangeRequestStore;
   releases: typeof ReleaseStore;
   exceptions: typeof PolicyExceptions;
+  canary: typeof CanaryStore;
 }
 
 type Claims<K extends keyof StoreParts> = StoreParts[K]['operations'][number];
@@ -203,7 +205,8 @@ export type RegistryStore = RegistryOperations & StoreLifecycle;
 export type GovernanceStore = OwnedBy<StoreParts['identity']> &
   OwnedBy<StoreParts['changes']> &
   OwnedBy<StoreParts['releases']> &
-  OwnedBy<StoreParts['exceptions']>;
+  OwnedBy<StoreParts['exceptions']> &
+  OwnedBy<StoreParts['canary']>;
 
 /** Every operation of the store, each the method of the part that owns it. */
 export type StoreOperations = ClaimedOnce<RegistryOperations & GovernanceStore, ClaimedTwice>;

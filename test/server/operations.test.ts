@@ -74,6 +74,8 @@ describe('the operation table', () => {
           'recordFeedback',
           // A drift report is the monitor's reading of rollups, not a governance action.
           'recordDriftReport',
+          // A canary interval's verdict is a measurement; the rollback or promotion it leads to is audited.
+          'recordCanaryInterval',
           // Rollups and their retention are telemetry, as traces are.
           'writeRollups',
           'addRollups',

@@ -6,7 +6,6 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECK_NAMES } from '../../src/governance/policy.js';
 import { type AuditFields, auditHash } from '../../src/store/audit-chain.js';
 import {
   type AuditCheckpoint,
@@ -15,7 +14,7 @@ import {
   signCheckpoint,
 } from '../../src/store/audit-checkpoint.js';
 import type { Store } from '../../src/store/index.js';
-import { type ManualClock, manualClock, promptOpsRejection, rejection } from './fixtures.js';
+import { type ManualClock, manualClock, passAllChecks, promptOpsRejection, rejection } from './fixtures.js';
 import { shapedItem } from './governance.suite.js';
 import type { EngineHarness, OpenEngine } from './harness.js';
 
@@ -58,20 +57,7 @@ export function describeAuditIntegrity(engine: string, open: OpenEngine, exec: R
     async function ship(environment: string): Promise<void> {
       clock.tick();
       const cr = await store.openChangeRequest({ prompt: 'summarize' }, AUTHOR);
-      for (const name of CHECK_NAMES) {
-        clock.tick();
-        await store.recordCheck(
-          cr.number,
-          {
-            name,
-            status: 'pass',
-            summary: 'ok',
-            versionHash: cr.versionHash,
-            ...(name === 'regression' ? { details: { passRateDelta: 0, regressed: 0 } } : {}),
-          },
-          CI,
-        );
-      }
+      await passAllChecks(store, cr, CI, () => clock.tick());
       const gated = await store.getChangeRequest(cr.number);
       for (const reviewer of REVIEWERS.slice(0, gated.gate.rule.required)) {
         clock.tick();

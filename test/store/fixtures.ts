@@ -2,10 +2,11 @@ import { hashSpec } from '../../src/catalog/canonical.js';
 import { parsePrompt } from '../../src/catalog/parse.js';
 import type { PromptSpec } from '../../src/catalog/spec.js';
 import { PromptOpsError } from '../../src/errors.js';
+import { CHECK_NAMES } from '../../src/governance/policy.js';
 import type { Trace } from '../../src/observe/trace.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
 import { parseContext } from '../../src/project/parse-context.js';
-import type { PushItem } from '../../src/store/index.js';
+import type { PushItem, Store } from '../../src/store/index.js';
 
 /**
  * A push item for a small prompt named `name` whose template is `template`, parsed from real
@@ -110,4 +111,27 @@ export function traceRecord(id: string, over: Partial<Trace> = {}): Trace {
     metadata: {},
     ...over,
   };
+}
+
+/** Records every check of a change request as passing (regression with no change), as `ci`. */
+export async function passAllChecks(
+  store: Pick<Store, 'recordCheck'>,
+  cr: { number: number; versionHash: string },
+  ci: string,
+  beforeEach: () => void = () => {},
+): Promise<void> {
+  for (const name of CHECK_NAMES) {
+    beforeEach();
+    await store.recordCheck(
+      cr.number,
+      {
+        name,
+        status: 'pass',
+        summary: 'ok',
+        versionHash: cr.versionHash,
+        ...(name === 'regression' ? { details: { passRateDelta: 0, regressed: 0 } } : {}),
+      },
+      ci,
+    );
+  }
 }

@@ -7,13 +7,22 @@ const release = declare({
   options: [
     ['--env <environment>', 'where to release it'],
     ['--canary <percent>', 'serve it to this share of traffic beside the current version'],
+    [
+      '--analysis-plan <file>',
+      "judge the canary by this plan (YAML or JSON) instead of promptops.yaml's canary:",
+    ],
+    ['--no-analysis', 'run the canary without automatic analysis (promote or roll back by hand)'],
     ['--notes <text>', 'release notes'],
     ['--force', 'release an older version across a breaking input contract (admins; needs --justification)'],
     ['--justification <text>', 'why callers may break'],
     ['--author <who>', 'releaser to record (local mode)'],
     ['--json', 'print machine-readable results'],
   ],
-  examples: ['promptops release 3 --env staging', 'promptops release 3 --env production --canary 10'],
+  examples: [
+    'promptops release 3 --env staging',
+    'promptops release 3 --env production --canary 5',
+    'promptops release 3 --env production --canary 5 --no-analysis',
+  ],
 });
 export type ReleaseOptions = OptionsOf<typeof release>;
 

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { shortHash } from '../../catalog/canonical.js';
 import { PromptOpsError } from '../../errors.js';
+import { type CanaryPlan, parseCanaryPlan } from '../../monitor/canary-plan.js';
 import type { ReleaseRecord } from '../../store/index.js';
 import { type GlobalOptions, parseLimit, resolveActor, withStore } from '../context.js';
 import { color, print, printJson, table } from '../output.js';
@@ -45,12 +48,18 @@ export async function release(cr: string, options: ReleaseOptions): Promise<numb
   const canaryWeight = options.canary === undefined ? undefined : wholeNumber(options.canary, '--canary');
   if (options.force && !options.justification)
     throw new PromptOpsError('PO_ERR_USAGE', '--force needs --justification "why callers may break"');
-  return withStore(options, async (store) => {
+  const plan = canaryWeight === undefined ? undefined : await analysisPlan(options);
+  return withStore(options, async (store, ws) => {
+    // A canary carries the plan file's plan, else the project's (promptops.yaml canary:), unless
+    // --no-analysis; a ramp of a running canary without either keeps the plan it has.
+    const analysis =
+      plan !== undefined ? plan : options.analysis === false ? null : (ws.config.canary ?? undefined);
     const r = await store.release(
       {
         changeRequest: wholeNumber(cr, 'the change request'),
         environment,
         ...(canaryWeight !== undefined ? { canaryWeight } : {}),
+        ...(canaryWeight !== undefined && analysis !== undefined ? { analysis } : {}),
         ...(options.notes ? { notes: options.notes } : {}),
         ...(options.force ? { force: { justification: options.justification! } } : {}),
       },
@@ -58,6 +67,25 @@ export async function release(cr: string, options: ReleaseOptions): Promise<numb
     );
     return output(r, r.canary ? 'canary' : 'released', options);
   });
+}
+
+/** The plan of --analysis-plan FILE (YAML or JSON), null with --no-analysis, else undefined. */
+async function analysisPlan(options: ReleaseOptions): Promise<CanaryPlan | null | undefined> {
+  if (options.analysisPlan && options.analysis === false)
+    throw new PromptOpsError('PO_ERR_USAGE', 'give --analysis-plan or --no-analysis, not both');
+  if (options.analysis === false) return null;
+  if (!options.analysisPlan) return undefined;
+  let text: string;
+  try {
+    text = await readFile(options.analysisPlan, 'utf8');
+  } catch (err) {
+    throw new PromptOpsError(
+      'PO_ERR_FILE_UNREADABLE',
+      `cannot read the analysis plan ${options.analysisPlan}: ${(err as Error).message}`,
+      { file: options.analysisPlan },
+    );
+  }
+  return parseCanaryPlan(parseYaml(text), options.analysisPlan);
 }
 
 /** `promptops promote NAME --env ENV [--to NEXT]`: canary to full traffic, or onward to the next environment. */

@@ -9,6 +9,7 @@ import * as governance from './007-governance.js';
 import * as traceArm from './008-trace-arm.js';
 import * as feedback from './009-feedback.js';
 import * as rollups from './010-rollups.js';
+import * as canaryAnalysis from './011-canary-analysis.js';
 import * as alerts from './012-alerts.js';
 import * as driftReports from './013-drift-reports.js';
 
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '008-trace-arm': traceArm,
   '009-feedback': feedback,
   '010-rollups': rollups,
+  '011-canary-analysis': canaryAnalysis,
   '012-alerts': alerts,
   '013-drift-reports': driftReports,
 };

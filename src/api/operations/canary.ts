@@ -1,0 +1,78 @@
+/** Canary analysis's operations (store/canary-store.ts): each analysis's plan, state and judged intervals. */
+import Type from 'typebox';
+import type { CanaryStore } from '../../store/canary-store.js';
+import type { OperationTable, ServedBy } from '../operation.js';
+import { closed, Int, Str } from '../schemas.js';
+import { body, filter, list, P } from './shorthand.js';
+
+const Verdict = Type.Enum(['pass', 'fail', 'inconclusive', 'error']);
+/** An interval's evidence (monitor/canary-verdict.ts IntervalJudgement): per metric values, samples, test. */
+const Evidence = Type.Unsafe<object>({
+  type: 'object',
+  description: 'the verdict and its evidence per metric',
+});
+
+const IntervalSchema = Type.Object({
+  release: Str,
+  step: Type.Integer(),
+  weight: Type.Integer(),
+  index: Type.Integer({ minimum: 0 }),
+  windowStart: Str,
+  windowEnd: Str,
+  verdict: Verdict,
+  evidence: Evidence,
+  at: Str,
+});
+
+const CanaryStatusSchema = Type.Object({
+  analysis: Str,
+  prompt: Str,
+  environment: Str,
+  state: Type.Enum(['running', 'rolled back', 'promoted', 'ended']),
+  stable: Type.Integer(),
+  canary: Type.Object({ version: Type.Integer(), weight: Type.Integer() }),
+  changeRequest: Type.Union([Type.Integer(), Type.Null()]),
+  release: Str,
+  stepStartedAt: Str,
+  step: Type.Integer(),
+  plan: Type.Unsafe<object>({ type: 'object', description: 'the analysis plan' }),
+  failures: Type.Integer(),
+  passesThisStep: Type.Integer(),
+  intervals: list(IntervalSchema),
+});
+
+/** Canary analysis's entries in the operation table. */
+export const CANARY_OPERATIONS: OperationTable<ServedBy<typeof CanaryStore>> = {
+  canaryStatus: {
+    method: 'GET',
+    path: `${P}/canary-analyses`,
+    permission: 'read',
+    tag: 'releases',
+    summary:
+      'The latest canary analysis per prompt and environment: plan, step, weight and each interval’s verdict with its evidence',
+    query: closed({ prompt: Type.Optional(Str), environment: Type.Optional(Str) }),
+    output: list(CanaryStatusSchema),
+    args: [filter],
+  },
+  recordCanaryInterval: {
+    method: 'POST',
+    path: `${P}/canary-analyses/intervals`,
+    // The analysis acts on releases (it rolls back and promotes), so recording its verdicts does too.
+    permission: 'release.rollback',
+    tag: 'releases',
+    summary: 'Record a judged interval of a canary analysis (what the control plane’s analysis writes)',
+    status: 201,
+    body: closed({
+      release: Str,
+      step: Type.Integer(),
+      weight: Int,
+      index: Type.Integer({ minimum: 0 }),
+      windowStart: Str,
+      windowEnd: Str,
+      verdict: Verdict,
+      evidence: Evidence,
+    }),
+    output: IntervalSchema,
+    args: [body],
+  },
+};

@@ -1,0 +1,23 @@
+import { type CommandNode, declare, group, handle, type OptionsOf } from '../declaration.js';
+
+const canaryStatus = declare({
+  name: 'status',
+  description:
+    "a canary analysis: its plan, step and weight, and each interval's verdict with the evidence per metric",
+  arguments: [['[prompt]', 'only this prompt']],
+  options: [
+    ['--env <environment>', 'only this environment'],
+    ['--json', 'print machine-readable results'],
+  ],
+  examples: ['promptops canary status support-reply --env production'],
+});
+export type CanaryStatusOptions = OptionsOf<typeof canaryStatus>;
+
+const canary = declare({ name: 'canary', description: 'canary analysis: how running canaries are judged' });
+
+const handlers = () => import('./canary.js');
+
+/** `promptops canary status`. */
+export const canaryCommands: CommandNode[] = [
+  group(canary, [handle(canaryStatus, async ([prompt], o) => (await handlers()).canaryStatus(prompt, o))]),
+];

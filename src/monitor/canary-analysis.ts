@@ -1,0 +1,240 @@
+import type { CanaryIntervalRecord, CanaryStatus } from '../store/canary-store.js';
+import type { Store } from '../store/types.js';
+import type { AlertSink } from './alert-sink.js';
+import {
+  type CanaryAction,
+  endedIntervals,
+  type IntervalJudgement,
+  judgeInterval,
+  nextAction,
+} from './canary-verdict.js';
+import { type Clock, mergeValues, type RollupCell, type RollupQuery, systemClock } from './rollup.js';
+
+/** The actor canary analysis acts as in the audit log. */
+export const ANALYSIS_ACTOR = 'promptops-analysis';
+
+/** Reads summed rollups (the rollup store part: `store.readRollups`). */
+export interface RollupReader {
+  readRollups(query: RollupQuery): Promise<RollupCell[]>;
+}
+
+/** What the analysis needs from the registry. */
+export type AnalysisStore = Pick<
+  Store,
+  'canaryStatus' | 'recordCanaryInterval' | 'release' | 'promote' | 'rollback'
+> &
+  RollupReader;
+
+/** What one tick did to one canary. */
+export interface TickOutcome {
+  prompt: string;
+  environment: string;
+  recorded: CanaryIntervalRecord[];
+  action: CanaryAction['kind'];
+}
+
+/**
+ * The controller: each `tick()` judges every running canary's intervals that have ended and acts on
+ * them: a rollback when failed intervals reach the plan's limit (with an alert and the evidence in
+ * the audit entry), the next weight when enough intervals passed, promotion after the last step.
+ * It keeps no state of its own (the store holds the intervals), so any leader can take over.
+ */
+export class CanaryAnalysis {
+  constructor(
+    private readonly deps: {
+      store: AnalysisStore;
+      alerts: AlertSink;
+      clock: Clock;
+      /** Told about a canary the tick could not handle; the next tick tries again. */
+      onError?: (err: unknown, canary: { prompt: string; environment: string }) => void;
+    },
+  ) {}
+
+  async tick(): Promise<TickOutcome[]> {
+    const running = (await this.deps.store.canaryStatus()).filter((s) => s.state === 'running');
+    const outcomes: TickOutcome[] = [];
+    for (const status of running) {
+      try {
+        outcomes.push(await this.analyse(status));
+      } catch (err) {
+        this.deps.onError?.(err, status);
+      }
+    }
+    return outcomes;
+  }
+
+  private async analyse(status: CanaryStatus): Promise<TickOutcome> {
+    const { store } = this.deps;
+    const { plan } = status;
+    const now = this.deps.clock();
+    const done = new Set(status.intervals.filter((i) => i.release === status.release).map((i) => i.index));
+    let failures = status.failures;
+    let passes = status.passesThisStep;
+    const recorded: CanaryIntervalRecord[] = [];
+    let action: CanaryAction = nextAction(plan, status.canary.weight, failures, passes);
+    for (const window of endedIntervals(plan, new Date(status.stepStartedAt), now)) {
+      if (action.kind !== 'wait') break;
+      if (done.has(window.index)) continue;
+      const judgement = await this.judge(status, window.start, window.end);
+      const record = await store.recordCanaryInterval({
+        release: status.release,
+        step: status.step,
+        weight: status.canary.weight,
+        index: window.index,
+        windowStart: window.start,
+        windowEnd: window.end,
+        verdict: judgement.verdict,
+        evidence: judgement,
+      });
+      recorded.push(record);
+      if (record.verdict === 'fail') failures++;
+      if (record.verdict === 'pass') passes++;
+      action = nextAction(plan, status.canary.weight, failures, passes);
+    }
+    await this.act(status, action, [...status.intervals, ...recorded]);
+    return { prompt: status.prompt, environment: status.environment, recorded, action: action.kind };
+  }
+
+  /** One interval's verdict; a failure to read the rollups is an `error`, never the canary's fault. */
+  private async judge(status: CanaryStatus, from: string, to: string): Promise<IntervalJudgement> {
+    const { prompt, environment } = status;
+    try {
+      const [canary, stable] = await Promise.all([
+        this.deps.store.readRollups({
+          prompt,
+          environment,
+          version: status.canary.version,
+          arm: 'canary',
+          from,
+          to,
+        }),
+        this.deps.store.readRollups({ prompt, environment, version: status.stable, arm: 'stable', from, to }),
+      ]);
+      return judgeInterval(
+        status.plan,
+        mergeValues(canary.map((c) => c.values)),
+        mergeValues(stable.map((c) => c.values)),
+      );
+    } catch (err) {
+      return {
+        verdict: 'error',
+        metrics: [],
+        error: `reading the rollups failed: ${(err as Error).message}`,
+      };
+    }
+  }
+
+  private async act(
+    status: CanaryStatus,
+    action: CanaryAction,
+    intervals: CanaryIntervalRecord[],
+  ): Promise<void> {
+    const { store, alerts } = this.deps;
+    const { prompt, environment } = status;
+    const label = `${prompt}@${status.canary.version} in ${environment}`;
+    switch (action.kind) {
+      case 'wait':
+        return;
+      case 'rollback': {
+        const failed = intervals.filter((i) => i.verdict === 'fail');
+        const evidence = failed.map((i) => ({
+          window: `${i.windowStart}/${i.windowEnd}`,
+          weight: i.weight,
+          failing: i.evidence.metrics
+            .filter((m) => m.verdict === 'fail')
+            .map((m) => ({
+              metric: m.metric,
+              canary: m.canary,
+              stable: m.stable,
+              pValue: m.pValue,
+              reason: m.reason,
+            })),
+        }));
+        const summary = `canary ${label} rolled back by analysis: ${failed.length} failed interval(s) (limit ${status.plan.failureLimit}); ${evidenceLine(failed)}`;
+        await store.rollback(
+          { prompt, environment, notes: `${summary}\nevidence: ${JSON.stringify(evidence)}` },
+          ANALYSIS_ACTOR,
+        );
+        await alerts.raise({
+          ...{ source: 'canary', name: 'canary-rollback', severity: 'critical', prompt, environment },
+          summary,
+          evidence: { analysis: status.analysis, failures: evidence },
+        });
+        return;
+      }
+      case 'ramp': {
+        if (status.changeRequest === null) return;
+        await store.release(
+          {
+            changeRequest: status.changeRequest,
+            environment,
+            canaryWeight: action.weight,
+            notes: `canary analysis: step ${status.step + 1} passed at ${status.canary.weight}%, ramping to ${action.weight}%`,
+          },
+          ANALYSIS_ACTOR,
+        );
+        return;
+      }
+      case 'promote': {
+        const passed = intervals.filter((i) => i.verdict === 'pass').length;
+        const summary = `canary ${label} promoted by analysis after ${passed} passed interval(s) through ${status.plan.steps.filter((w) => w < 100).join(' → ')}%`;
+        await store.promote({ prompt, environment, notes: summary }, ANALYSIS_ACTOR);
+        await alerts.raise({
+          ...{ source: 'canary', name: 'canary-promoted', severity: 'info', prompt, environment },
+          summary,
+          evidence: { analysis: status.analysis, passed },
+        });
+      }
+    }
+  }
+}
+
+/** The failing metrics of the last failed interval, in words. */
+function evidenceLine(failed: CanaryIntervalRecord[]): string {
+  const last = failed.at(-1);
+  if (!last) return '';
+  return last.evidence.metrics
+    .filter((m) => m.verdict === 'fail')
+    .map((m) => `${m.metric}: ${m.reason}`)
+    .join('; ');
+}
+
+/**
+ * What `promptops serve` starts: the analysis every `everyMs` (default 15 s) while this process
+ * leads (a PostgreSQL advisory lock per registry schema and project; on SQLite, always). Returns
+ * the function that stops it (awaits a tick in progress and gives up leadership): call it on
+ * shutdown, before the store closes.
+ */
+export function startCanaryAnalysis(options: {
+  store: AnalysisStore;
+  /** Who leads the analysis (store/analysis-leader.ts: `analysisLeader(url, project)`). */
+  leader: { tryLead(): Promise<boolean>; close(): Promise<void> };
+  alerts: AlertSink;
+  clock?: Clock;
+  everyMs?: number;
+  onError?: (err: unknown) => void;
+}): () => Promise<void> {
+  const analysis = new CanaryAnalysis({
+    store: options.store,
+    alerts: options.alerts,
+    clock: options.clock ?? systemClock,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  const { leader } = options;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      try {
+        if (await leader.tryLead()) await analysis.tick();
+      } catch (err) {
+        options.onError?.(err);
+      }
+    });
+  }, options.everyMs ?? 15_000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+    await leader.close();
+  };
+}

@@ -1,0 +1,349 @@
+/**
+ * Canary analysis end to end on a real registry: scripted traffic becomes per-minute rollups
+ * written with store.writeRollups, a simulated clock moves minute by minute, and the analysis
+ * rolls back, ramps and promotes real releases. Each engine's test file calls the suite.
+ */
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { prng } from '../../scripts/injection-synth.js';
+import { RecordingAlertSink } from '../../src/monitor/alert-sink.js';
+import {
+  ANALYSIS_ACTOR,
+  type AnalysisStore,
+  CanaryAnalysis,
+  startCanaryAnalysis,
+} from '../../src/monitor/canary-analysis.js';
+import { type CanaryPlan, parseCanaryPlan } from '../../src/monitor/canary-plan.js';
+import {
+  emptyValues,
+  latencySlot,
+  minuteOf,
+  type RollupCell,
+  type RollupValues,
+} from '../../src/monitor/rollup.js';
+import { analysisLeader } from '../../src/store/analysis-leader.js';
+import type { ChangeRequest, Store } from '../../src/store/index.js';
+import { passAllChecks } from '../store/fixtures.js';
+import { shapedItem } from '../store/governance.suite.js';
+import type { EngineHarness, OpenEngine } from '../store/harness.js';
+
+const PROJECT = 'acme';
+const AUTHOR = 'ada@acme.example';
+const REVIEWER = 'rita@acme.example';
+const RELEASER = 'rel@acme.example';
+
+/** What one arm's traffic looks like for a minute. */
+export interface ArmTraffic {
+  requests: number;
+  errorRate?: number;
+  blockRate?: number;
+  /** Median latency in ms; each request varies ±40% around it (log-uniform). */
+  latencyMs?: number;
+  costUsd?: number;
+}
+
+/** Turns "N requests, x% errors, latency ~L" into a minute's rollup values, request by request. */
+export function scriptedMinute(traffic: ArmTraffic, random: () => number): RollupValues {
+  const v = emptyValues();
+  const latency = traffic.latencyMs ?? 200;
+  for (let i = 0; i < traffic.requests; i++) {
+    v.requests++;
+    const blocked = random() < (traffic.blockRate ?? 0);
+    if (blocked) v.blocked++;
+    if (blocked || random() < (traffic.errorRate ?? 0)) v.errors++;
+    const ms = latency * Math.exp((random() - 0.5) * 0.8);
+    v.latency[latencySlot(ms)]! += 1;
+    v.latencySumMs += ms;
+    const cost = (traffic.costUsd ?? 0.001) * (0.5 + random());
+    v.costUsd += cost;
+    v.costSquaresSum += cost * cost;
+  }
+  return v;
+}
+
+const PLAN: CanaryPlan = parseCanaryPlan(
+  {
+    steps: [5, 25, 50, 100],
+    interval: '5m',
+    minSamples: 200,
+    failureLimit: 2,
+    metrics: [
+      { metric: 'error_rate', maxIncrease: 0.02 },
+      { metric: 'block_rate', maxIncrease: 0.02 },
+      { metric: 'p95_latency_ms', maxRatio: 1.5 },
+      { metric: 'cost_per_request', maxRatio: 1.3 },
+    ],
+  },
+  'test plan',
+);
+
+export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
+  describe(`canary analysis (${engine})`, () => {
+    let h: EngineHarness;
+    let store: Store;
+    let now: Date;
+    const clock = () => new Date(now);
+    let alerts: RecordingAlertSink;
+
+    beforeEach(async () => {
+      now = new Date('2026-12-07T09:00:00.000Z');
+      h = await open({ project: PROJECT, now: clock, environments: ['staging', 'production'] });
+      store = h.store;
+      alerts = new RecordingAlertSink();
+    });
+
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    const tick = (ms = 1000) => {
+      now = new Date(now.getTime() + ms);
+    };
+
+    async function readyCr(template: string): Promise<ChangeRequest> {
+      const item = await shapedItem('summarize', { template });
+      tick();
+      await store.push([item], { author: AUTHOR, message: 'change' });
+      tick();
+      const cr = await store.openChangeRequest({ prompt: 'summarize' }, AUTHOR);
+      await passAllChecks(store, cr, 'ci@acme.example', tick);
+      tick();
+      await store.recordApproval(cr.number, { decision: 'approve' }, REVIEWER);
+      return store.getChangeRequest(cr.number);
+    }
+
+    /** v1 in production, v2 released as a canary at the plan's first weight. */
+    async function startCanary(plan: CanaryPlan | null = PLAN): Promise<ChangeRequest> {
+      const first = await readyCr('Summarize {{text}}.');
+      tick();
+      await store.release({ changeRequest: first.number, environment: 'production' }, RELEASER);
+      const second = await readyCr('Summarize {{text}} briefly.');
+      tick();
+      await store.release(
+        { changeRequest: second.number, environment: 'production', canaryWeight: 5, analysis: plan },
+        RELEASER,
+      );
+      return second;
+    }
+
+    /**
+     * Simulates `minutes` of production traffic (total requests a minute split by the canary's
+     * weight of the moment), writing each minute's rollups as a gateway would, and ticking the
+     * analysis after each minute; stops early once no canary runs.
+     */
+    async function simulate(
+      minutes: number,
+      traffic: { total: number; stable: Omit<ArmTraffic, 'requests'>; canary: Omit<ArmTraffic, 'requests'> },
+      analysis: CanaryAnalysis,
+      seed = 1,
+    ): Promise<void> {
+      const random = prng(seed);
+      for (let m = 0; m < minutes; m++) {
+        const [active] = await store.listReleases({ environment: 'production', activeOnly: true });
+        if (!active?.canary) return;
+        const minute = minuteOf(now);
+        const canaryRequests = Math.round((traffic.total * active.canary.weight) / 100);
+        const cell = (arm: 'stable' | 'canary', version: number, t: ArmTraffic): RollupCell => ({
+          ...{ prompt: 'summarize', version, environment: 'production', arm, minute },
+          values: scriptedMinute(t, random),
+        });
+        await store.writeRollups('gateway-1', [
+          cell('stable', active.version, { ...traffic.stable, requests: traffic.total - canaryRequests }),
+          cell('canary', active.canary.version, { ...traffic.canary, requests: canaryRequests }),
+        ]);
+        tick(60_000);
+        await analysis.tick();
+      }
+    }
+
+    const analysisOf = (over: Partial<AnalysisStore> = {}) =>
+      new CanaryAnalysis({
+        store: Object.assign(Object.create(store) as AnalysisStore, over),
+        alerts,
+        clock,
+      });
+
+    async function status() {
+      const [s] = await store.canaryStatus({ prompt: 'summarize', environment: 'production' });
+      return s!;
+    }
+
+    async function expectRolledBack(metric: string) {
+      const s = await status();
+      expect(s.state).toBe('rolled back');
+      expect(s.failures).toBe(PLAN.failureLimit);
+      // Within the limit: exactly `failureLimit` intervals judged, both failed.
+      expect(s.intervals.map((i) => i.verdict)).toEqual(['fail', 'fail']);
+      const [active] = await store.listReleases({ environment: 'production', activeOnly: true });
+      expect(active).toMatchObject({ kind: 'rollback', version: 1, canary: null, actor: ANALYSIS_ACTOR });
+      const entry = (await store.listAudit({ limit: 20 })).find((e) => e.action === 'release.rollback');
+      expect(entry?.actor).toBe(ANALYSIS_ACTOR);
+      const notes = ((entry?.after ?? {}) as { notes?: string }).notes ?? '';
+      expect(notes).toContain(metric);
+      expect(notes).toContain('evidence:');
+      expect(alerts.alerts).toHaveLength(1);
+      expect(alerts.alerts[0]).toMatchObject({
+        source: 'canary',
+        name: 'canary-rollback',
+        severity: 'critical',
+        prompt: 'summarize',
+        environment: 'production',
+      });
+    }
+
+    const healthy = { errorRate: 0.01, blockRate: 0.01, latencyMs: 200, costUsd: 0.001 };
+
+    it('rolls back a canary failing 30% of calls within the failure limit, with the evidence audited', async () => {
+      await startCanary();
+      await simulate(
+        30,
+        { total: 1000, stable: healthy, canary: { ...healthy, errorRate: 0.3 } },
+        analysisOf(),
+      );
+      await expectRolledBack('error_rate');
+      const failing = (await status()).intervals[0]!.evidence.metrics.find((m) => m.metric === 'error_rate')!;
+      expect(failing.canary.value).toBeGreaterThan(0.25);
+      expect(failing.stable.value).toBeLessThan(0.03);
+      expect(failing.pValue).toBeLessThan(0.01);
+    });
+
+    it('rolls back a canary whose guardrails block 20% of requests', async () => {
+      await startCanary();
+      await simulate(
+        30,
+        { total: 1000, stable: healthy, canary: { ...healthy, blockRate: 0.2 } },
+        analysisOf(),
+      );
+      await expectRolledBack('block_rate');
+    });
+
+    it('rolls back a canary whose p95 latency doubled', async () => {
+      await startCanary();
+      await simulate(
+        30,
+        { total: 1000, stable: healthy, canary: { ...healthy, latencyMs: 400 } },
+        analysisOf(),
+      );
+      await expectRolledBack('p95_latency_ms');
+    });
+
+    it('promotes a healthy canary step by step, without flapping on noise near the thresholds', async () => {
+      await startCanary({ ...PLAN, intervalsPerStep: 4 });
+      // Worse than stable, but within every allowance: +1 point of blocks (2 allowed), errors
+      // (blocks included) +1.8 points (2 allowed), 20% slower (50% allowed), 15% costlier (30%
+      // allowed). Raw interval values cross the thresholds now and then; the tests do not.
+      const canary = { errorRate: 0.0184, blockRate: 0.02, latencyMs: 240, costUsd: 0.00115 };
+      await simulate(120, { total: 1000, stable: healthy, canary }, analysisOf(), 7);
+      const s = await status();
+      expect(s.state).toBe('promoted');
+      expect(s.intervals.map((i) => [i.weight, i.verdict])).toEqual(
+        [5, 25, 50].flatMap((w) => new Array(4).fill([w, 'pass'])),
+      );
+      // Some intervals' raw error rates were more than 2 points above stable's; none failed.
+      const rawExcess = s.intervals.map((i) => {
+        const m = i.evidence.metrics.find((e) => e.metric === 'error_rate')!;
+        return m.canary.value! - m.stable.value!;
+      });
+      expect(rawExcess.some((d) => d > 0.02)).toBe(true);
+      const releases = await store.listReleases({ environment: 'production' });
+      expect(releases.slice(0, 4).map((r) => [r.kind, r.canary?.weight ?? null, r.actor])).toEqual([
+        ['promote', null, ANALYSIS_ACTOR],
+        ['canary', 50, ANALYSIS_ACTOR],
+        ['canary', 25, ANALYSIS_ACTOR],
+        ['canary', 5, RELEASER],
+      ]);
+      expect(alerts.alerts.map((a) => a.name)).toEqual(['canary-promoted']);
+    });
+
+    it('keeps a canary with too little traffic inconclusive: neither promoted nor rolled back', async () => {
+      await startCanary();
+      // 40 requests a minute: the canary's 5% is 2 a minute, 10 an interval, far below 200.
+      await simulate(
+        60,
+        { total: 40, stable: healthy, canary: { ...healthy, errorRate: 0.5 } },
+        analysisOf(),
+      );
+      const s = await status();
+      expect(s.state).toBe('running');
+      expect(s.canary.weight).toBe(5);
+      expect(s.intervals.length).toBeGreaterThanOrEqual(10);
+      expect(new Set(s.intervals.map((i) => i.verdict))).toEqual(new Set(['inconclusive']));
+      expect(s.intervals[0]!.evidence.metrics[0]!.reason).toMatch(/too few samples/);
+      expect(alerts.alerts).toEqual([]);
+    });
+
+    it('records a failure to read the rollups as an error, never as a failure of the canary', async () => {
+      await startCanary();
+      const broken = analysisOf({
+        readRollups: async () => {
+          throw new Error('connection reset');
+        },
+      });
+      await simulate(30, { total: 1000, stable: healthy, canary: { ...healthy, errorRate: 0.3 } }, broken);
+      const s = await status();
+      expect(s.state).toBe('running');
+      expect(s.failures).toBe(0);
+      expect(s.intervals.length).toBeGreaterThanOrEqual(5);
+      expect(s.intervals.every((i) => i.verdict === 'error')).toBe(true);
+      expect(s.intervals[0]!.evidence.error).toMatch(/connection reset/);
+      expect(alerts.alerts).toEqual([]);
+    });
+
+    it("runs in serve's loop while the process leads, and stops when told", async () => {
+      await startCanary();
+      // Ten minutes of a failing canary's traffic, written before the loop starts.
+      const random = prng(3);
+      for (let m = 0; m < 11; m++) {
+        const minute = minuteOf(now);
+        await store.writeRollups('gateway-1', [
+          {
+            prompt: 'summarize',
+            version: 1,
+            environment: 'production',
+            arm: 'stable',
+            minute,
+            values: scriptedMinute({ ...healthy, requests: 950 }, random),
+          },
+          {
+            prompt: 'summarize',
+            version: 2,
+            environment: 'production',
+            arm: 'canary',
+            minute,
+            values: scriptedMinute({ ...healthy, errorRate: 0.3, requests: 50 }, random),
+          },
+        ]);
+        tick(60_000);
+      }
+      const stop = startCanaryAnalysis({
+        ...{ store, leader: analysisLeader(h.url!, PROJECT), alerts, clock, everyMs: 5 },
+      });
+      try {
+        await expect
+          .poll(async () => (await status()).state, { interval: 10, timeout: 10_000 })
+          .toBe('rolled back');
+      } finally {
+        await stop();
+      }
+      expect(alerts.alerts.map((a) => a.name)).toEqual(['canary-rollback']);
+    });
+
+    it('leaves a canary released with --no-analysis alone, and a ramp keeps the plan', async () => {
+      const cr = await startCanary(null);
+      expect(await store.canaryStatus()).toEqual([]);
+      await store.rollback({ prompt: 'summarize', environment: 'production' }, RELEASER);
+      tick();
+      await store.release(
+        { changeRequest: cr.number, environment: 'production', canaryWeight: 5, analysis: PLAN },
+        RELEASER,
+      );
+      tick();
+      await store.release(
+        { changeRequest: cr.number, environment: 'production', canaryWeight: 25 },
+        RELEASER,
+      );
+      const s = await status();
+      expect(s).toMatchObject({ state: 'running', canary: { weight: 25 }, step: 1, plan: PLAN });
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseProjectConfig } from '../../src/project/config.js';
+
+const doc = readFileSync(new URL('../../docs/monitoring-canary.md', import.meta.url), 'utf8');
+
+describe('the canary analysis docs', () => {
+  it("show a promptops.yaml canary: plan the config loader accepts, every metric's threshold included", () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(yaml).toBeDefined();
+    const { config, diagnostics } = parseProjectConfig(`project: acme\n${yaml}`, 'promptops.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(config?.canary).toMatchObject({ steps: [5, 25, 50, 100], interval: '10m', failureLimit: 2 });
+    expect(config?.canary?.metrics.map((m) => m.metric)).toEqual([
+      'error_rate',
+      'block_rate',
+      'schema_valid_rate',
+      'p95_latency_ms',
+      'cost_per_request',
+      'negative_feedback_rate',
+      'grader_score',
+    ]);
+  });
+
+  it('refuses a config whose plan cannot work, saying what to fix', () => {
+    expect(() =>
+      parseProjectConfig(
+        'project: acme\ncanary:\n  steps: [25, 5]\n  interval: 10m\n  metrics: [{ metric: error_rate, maxIncrease: 0.02 }]\n',
+        'promptops.yaml',
+      ),
+    ).toThrow(/promptops.yaml canary: steps must increase/);
+    const { diagnostics } = parseProjectConfig(
+      'project: acme\ncanary:\n  steps: [5]\n  interval: 10 minutes\n  metrics: []\n',
+      'promptops.yaml',
+    );
+    expect(diagnostics.map((d) => d.message).join('\n')).toMatch(/interval/);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { parseCanaryPlan } from '../../src/monitor/canary-plan.js';
+import { endedIntervals, judgeInterval, nextAction } from '../../src/monitor/canary-verdict.js';
+import { emptyValues, latencySlot, type RollupValues } from '../../src/monitor/rollup.js';
+
+const plan = parseCanaryPlan(
+  {
+    steps: [5, 25, 50, 100],
+    interval: '10m',
+    minSamples: 100,
+    failureLimit: 2,
+    metrics: [
+      { metric: 'error_rate', maxIncrease: 0.02 },
+      { metric: 'p95_latency_ms', maxRatio: 1.5 },
+    ],
+  },
+  'test plan',
+);
+
+function traffic(requests: number, errorRate: number, latencyMs: number): RollupValues {
+  const v = emptyValues();
+  v.requests = requests;
+  v.errors = Math.round(requests * errorRate);
+  v.latency[latencySlot(latencyMs)] = requests;
+  v.latencySumMs = requests * latencyMs;
+  return v;
+}
+
+describe('an analysis plan', () => {
+  it('fills its defaults', () => {
+    expect(plan).toMatchObject({ intervalsPerStep: 1, significance: 0.01, failureLimit: 2 });
+  });
+
+  it('says what is wrong with a plan that cannot work', () => {
+    expect(() =>
+      parseCanaryPlan(
+        { steps: [25, 5], interval: '10m', metrics: [{ metric: 'error_rate', maxIncrease: 0.02 }] },
+        'promptops.yaml canary',
+      ),
+    ).toThrow(/promptops.yaml canary: steps must increase, not 25 → 5/);
+    expect(() => parseCanaryPlan({ steps: [5], interval: '10 minutes', metrics: [] }, 'x')).toThrow(
+      /like "10m"/,
+    );
+    expect(() =>
+      parseCanaryPlan(
+        { steps: [5], interval: '1m', metrics: [{ metric: 'p95_latency_ms', maxIncrease: 0.1 }] },
+        'x',
+      ),
+    ).toThrow(/p95_latency_ms takes maxRatio, not maxIncrease/);
+  });
+});
+
+describe('an interval verdict', () => {
+  it('fails on the failing metric and carries its evidence', () => {
+    const j = judgeInterval(plan, traffic(500, 0.3, 100), traffic(5000, 0.01, 100));
+    expect(j.verdict).toBe('fail');
+    const error = j.metrics.find((m) => m.metric === 'error_rate')!;
+    expect(error).toMatchObject({
+      verdict: 'fail',
+      canary: { value: 0.3, samples: 500 },
+      stable: { value: 0.01, samples: 5000 },
+    });
+    expect(error.pValue).toBeLessThan(1e-6);
+    expect(j.metrics.find((m) => m.metric === 'p95_latency_ms')!.verdict).toBe('pass');
+  });
+
+  it('is inconclusive with too few samples in an arm, whatever the rates', () => {
+    expect(judgeInterval(plan, traffic(50, 0.5, 100), traffic(5000, 0.01, 100)).verdict).toBe('inconclusive');
+  });
+
+  it('passes a healthy canary', () => {
+    expect(judgeInterval(plan, traffic(500, 0.012, 100), traffic(5000, 0.01, 110)).verdict).toBe('pass');
+  });
+});
+
+describe('intervals and steps', () => {
+  it('starts a step at the next whole minute and lists only ended intervals', () => {
+    const windows = endedIntervals(plan, new Date('2026-12-07T10:00:30Z'), new Date('2026-12-07T10:31:00Z'));
+    expect(windows).toEqual([
+      { index: 0, start: '2026-12-07T10:01:00.000Z', end: '2026-12-07T10:11:00.000Z' },
+      { index: 1, start: '2026-12-07T10:11:00.000Z', end: '2026-12-07T10:21:00.000Z' },
+      { index: 2, start: '2026-12-07T10:21:00.000Z', end: '2026-12-07T10:31:00.000Z' },
+    ]);
+  });
+
+  it('ramps, promotes after the last weight below 100, and rolls back at the failure limit', () => {
+    expect(nextAction(plan, 5, 0, 0)).toEqual({ kind: 'wait' });
+    expect(nextAction(plan, 5, 1, 1)).toEqual({ kind: 'ramp', weight: 25 });
+    expect(nextAction(plan, 50, 0, 1)).toEqual({ kind: 'promote' });
+    expect(nextAction(plan, 25, 2, 1)).toEqual({ kind: 'rollback', failures: 2 });
+  });
+});
