@@ -145,5 +145,6 @@ function addScore(cells: Map<string, RollupCell>, trace: Trace, score: number): 
     cells.set(id, cell);
   }
   cell.values.graderScoreSum += score;
+  cell.values.graderScoreSquaresSum += score * score;
   cell.values.graded += 1;
 }

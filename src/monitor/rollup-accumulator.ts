@@ -184,7 +184,9 @@ export function countTrace(values: RollupCell['values'], trace: Trace): void {
   const total = trace.timings.total;
   values.latency[latencySlot(total)]!++;
   values.latencySumMs += total;
-  values.costUsd += trace.costUsd ?? 0;
+  const cost = trace.costUsd ?? 0;
+  values.costUsd += cost;
+  values.costSquaresSum += cost * cost;
   values.inputTokens += trace.usage.inputTokens;
   values.outputTokens += trace.usage.outputTokens;
   const output = trace.output;

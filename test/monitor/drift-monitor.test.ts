@@ -312,10 +312,10 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
       from: '2026-12-03T00:00:00.000Z',
       to: '2026-12-04T00:00:00.000Z',
     });
-    expect(metricOf('grader_score', mergeValues(cells.map((c) => c.values)))).toEqual({
-      value: 0.5,
-      samples: 4,
-    });
+    const graded = mergeValues(cells.map((c) => c.values));
+    expect(metricOf('grader_score', graded)).toEqual({ value: 0.5, samples: 4 });
+    // Two scores of 1 and two of 0: the squares a canary's Welch test on grader_score needs.
+    expect(graded.graderScoreSquaresSum).toBe(2);
     // The next run starts where this one stopped: nothing new, nothing graded twice.
     clock.advance(MINUTE);
     const [again] = await job.run();

@@ -128,6 +128,8 @@ describe('RollupAccumulator', () => {
       outputTokens: 35,
     });
     expect(v.costUsd).toBeCloseTo(0.002 * 4, 10);
+    // The canary analysis compares mean cost with a Welch test: it needs the sum of squares too.
+    expect(v.costSquaresSum).toBeCloseTo(0.002 ** 2 * 4, 12);
     expect(v.latencySumMs).toBe(100 * 5 + 1000);
     expect(v.latency[latencySlot(100)]).toBe(5);
     expect(v.latency[latencySlot(1000)]).toBe(1);
