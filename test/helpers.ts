@@ -129,7 +129,9 @@ export function runShell(
   return new Promise((resolve) => {
     execFile(
       'bash',
-      ['-euo', 'pipefail', '-c', script],
+      // --norc: Node's stdin pipe is a socket, which Debian's bash takes for an rsh/ssh session and
+      // answers by sourcing /etc/bash.bashrc (whose `$PS1` fails under -u, on stderr of every line).
+      ['--norc', '-euo', 'pipefail', '-c', script],
       {
         cwd: options.cwd,
         env: {

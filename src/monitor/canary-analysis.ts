@@ -8,7 +8,7 @@ import {
   judgeInterval,
   nextAction,
 } from './canary-verdict.js';
-import { type Clock, mergeValues, type RollupCell, type RollupQuery, systemClock } from './rollup.js';
+import { type Clock, mergeValues, type RollupCell, type RollupQuery } from './rollup.js';
 
 /** The actor canary analysis acts as in the audit log. */
 export const ANALYSIS_ACTOR = 'promptops-analysis';
@@ -197,44 +197,4 @@ function evidenceLine(failed: CanaryIntervalRecord[]): string {
     .filter((m) => m.verdict === 'fail')
     .map((m) => `${m.metric}: ${m.reason}`)
     .join('; ');
-}
-
-/**
- * What `promptops serve` starts: the analysis every `everyMs` (default 15 s) while this process
- * leads (a PostgreSQL advisory lock per registry schema and project; on SQLite, always). Returns
- * the function that stops it (awaits a tick in progress and gives up leadership): call it on
- * shutdown, before the store closes.
- */
-export function startCanaryAnalysis(options: {
-  store: AnalysisStore;
-  /** Who leads the analysis (store/analysis-leader.ts: `analysisLeader(url, project)`). */
-  leader: { tryLead(): Promise<boolean>; close(): Promise<void> };
-  alerts: AlertSink;
-  clock?: Clock;
-  everyMs?: number;
-  onError?: (err: unknown) => void;
-}): () => Promise<void> {
-  const analysis = new CanaryAnalysis({
-    store: options.store,
-    alerts: options.alerts,
-    clock: options.clock ?? systemClock,
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
-  const { leader } = options;
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(async () => {
-      try {
-        if (await leader.tryLead()) await analysis.tick();
-      } catch (err) {
-        options.onError?.(err);
-      }
-    });
-  }, options.everyMs ?? 15_000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-    await leader.close();
-  };
 }

@@ -8,21 +8,16 @@ import type { Store } from '../store/types.js';
 import { type Clock, systemClock } from './rollup.js';
 import type { TelemetryConfig } from './sampling.js';
 
-/** How often `start()` ticks by default: hourly is plenty for horizons counted in days. */
-const DEFAULT_EVERY_MS = 60 * 60_000;
-
 export interface RetentionJobOptions {
   store: Pick<Store, 'pruneTelemetry'>;
   retention: TelemetryConfig['retention'];
   clock?: Clock;
-  /** Told what each tick deleted, or why it failed (the next tick tries again). */
+  /** Told what each tick deleted. */
   onPruned?: (counts: PruneCounts) => void;
-  onError?: (err: unknown) => void;
 }
 
 export class RetentionJob {
   private readonly clock: Clock;
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: RetentionJobOptions) {
     this.clock = options.clock ?? systemClock;
@@ -40,19 +35,5 @@ export class RetentionJob {
     const counts = await this.options.store.pruneTelemetry(before);
     this.options.onPruned?.(counts);
     return counts;
-  }
-
-  /** Ticks now and then every `everyMs` (the timer does not keep the process alive). */
-  start(everyMs = DEFAULT_EVERY_MS): void {
-    if (this.timer) return;
-    const run = () => void this.tick().catch((err) => this.options.onError?.(err));
-    run();
-    this.timer = setInterval(run, everyMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 }

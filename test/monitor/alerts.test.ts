@@ -10,14 +10,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRule, AlertsConfig } from '../../src/monitor/alert-rules.js';
 import {
   AlertService,
   type AlertServiceOptions,
   EVENT_ID_HEADER,
   SIGNATURE_HEADER,
-  startAlerts,
 } from '../../src/monitor/alerts.js';
 import { emptyValues, type RollupCell } from '../../src/monitor/rollup.js';
 import type { Store } from '../../src/store/index.js';
@@ -453,46 +452,3 @@ for (const engine of ENGINES) {
     });
   });
 }
-
-describe('startAlerts (what promptops serve runs)', () => {
-  it('evaluates the rules and delivers on each tick of its timer, and stops between ticks', async () => {
-    const secret = `whsec_${randomBytes(16).toString('hex')}`;
-    const receiver = await startReceiver(secret, () => Math.floor(Date.parse('2026-12-07T21:00:00Z') / 1000));
-    const h = await openSqliteHarness({ project: 'shop' });
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    try {
-      const options: Parameters<typeof startAlerts>[0] = {
-        store: h.store as Store,
-        config: {
-          webhooks: [{ name: 'oncall', url: receiver.url, secretEnv: 'ONCALL_SECRET', minSeverity: 'info' }],
-          rules: [],
-        },
-        clock: () => new Date('2026-12-07T21:00:00Z'),
-        env: { ONCALL_SECRET: secret },
-        intervalMs: 5_000,
-        log: () => {},
-      };
-      const running = startAlerts(options);
-      await running.service.raise({
-        source: 'drift',
-        name: 'input-drift',
-        severity: 'warning',
-        summary: 'PSI 0.4 on input.category',
-        evidence: { psi: 0.4 },
-      });
-      vi.advanceTimersByTime(4_999);
-      await running.stop();
-      expect(receiver.received).toEqual([]);
-
-      const again = startAlerts(options);
-      vi.advanceTimersByTime(5_000);
-      // stop() waits for the tick under way: the delivery has been made when it returns.
-      await again.stop();
-      expect(receiver.received.map((r) => r.verified)).toEqual([true]);
-    } finally {
-      vi.useRealTimers();
-      await receiver.close();
-      await h.cleanup();
-    }
-  });
-});

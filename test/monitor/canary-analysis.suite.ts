@@ -7,12 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prng } from '../../scripts/injection-synth.js';
 import { RecordingAlertSink } from '../../src/monitor/alert-sink.js';
-import {
-  ANALYSIS_ACTOR,
-  type AnalysisStore,
-  CanaryAnalysis,
-  startCanaryAnalysis,
-} from '../../src/monitor/canary-analysis.js';
+import { ANALYSIS_ACTOR, type AnalysisStore, CanaryAnalysis } from '../../src/monitor/canary-analysis.js';
 import { type CanaryPlan, parseCanaryPlan } from '../../src/monitor/canary-plan.js';
 import {
   emptyValues,
@@ -21,11 +16,16 @@ import {
   type RollupCell,
   type RollupValues,
 } from '../../src/monitor/rollup.js';
+import { defaultProjectConfig } from '../../src/project/config.js';
+import { startMonitoring } from '../../src/server/monitoring.js';
 import { analysisLeader } from '../../src/store/analysis-leader.js';
 import type { ChangeRequest, Store } from '../../src/store/index.js';
 import { passAllChecks } from '../store/fixtures.js';
 import { shapedItem } from '../store/governance.suite.js';
 import type { EngineHarness, OpenEngine } from '../store/harness.js';
+
+/** What serve monitors with when promptops.yaml sets nothing: no webhooks, no rules, no re-grading. */
+const MONITORED = defaultProjectConfig();
 
 const PROJECT = 'acme';
 const AUTHOR = 'ada@acme.example';
@@ -289,7 +289,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       expect(alerts.alerts).toEqual([]);
     });
 
-    it("runs in serve's loop while the process leads, and stops when told", async () => {
+    it("runs in serve's monitoring loop while the process leads, and stops when told", async () => {
       await startCanary();
       // Ten minutes of a failing canary's traffic, written before the loop starts.
       const random = prng(3);
@@ -315,17 +315,25 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
         ]);
         tick(60_000);
       }
-      const stop = startCanaryAnalysis({
-        ...{ store, leader: analysisLeader(h.url!, PROJECT), alerts, clock, everyMs: 5 },
+      const monitoring = startMonitoring({
+        store,
+        config: MONITORED,
+        leader: analysisLeader(h.url!, PROJECT),
+        clock,
+        tickMs: 5,
+        log: () => {},
       });
       try {
         await expect
           .poll(async () => (await status()).state, { interval: 10, timeout: 10_000 })
           .toBe('rolled back');
       } finally {
-        await stop();
+        await monitoring.stop();
       }
-      expect(alerts.alerts.map((a) => a.name)).toEqual(['canary-rollback']);
+      // serve's alert service recorded the rollback's alert (no webhook configured: none to send).
+      expect((await store.listAlerts()).map((a) => [a.name, a.severity])).toEqual([
+        ['canary-rollback', 'critical'],
+      ]);
     });
 
     it('leaves a canary released with --no-analysis alone, and a ramp keeps the plan', async () => {

@@ -3,7 +3,7 @@
  * whose input categories shifted, raise the drift alert once (with the PSI as evidence); an hour
  * like the first day raises nothing; re-grading scores fresh traces into `grader_score`.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openProjectStore, projectDependencies } from '../../src/compose.js';
 import { REGRADE_SOURCE, RegradeJob } from '../../src/eval/regrade.js';
 import { modelGraderOf } from '../../src/eval/runner.js';
@@ -21,7 +21,6 @@ import {
 import { RollupAccumulator } from '../../src/monitor/rollup-accumulator.js';
 import type { DriftConfig } from '../../src/project/config.js';
 import { openWorkspace } from '../../src/project/workspace.js';
-import { startDriftTimers } from '../../src/server/drift-timers.js';
 import type { Store } from '../../src/store/index.js';
 import { runCli, useTempDir } from '../helpers.js';
 import { ENGINES } from '../store/audit-sabotage.js';
@@ -231,38 +230,6 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     expect(report?.severity).toBe('none');
     expect(report?.inputs[0]?.psi).toBeCloseTo(0, 12);
     expect(sink.alerts).toEqual([]);
-  });
-
-  it('runs on a timer for serve, every drift.every, until stopped', async () => {
-    const { store, clock, sink } = await releasedThenAnHour({ billing: 1, shipping: 9 });
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    try {
-      let ran: (reports: unknown[]) => void = () => {};
-      const firstRun = new Promise<unknown[]>((resolve) => {
-        ran = resolve;
-      });
-      const timers = startDriftTimers({
-        store,
-        sink,
-        clock,
-        config: {
-          environments: ['production'],
-          drift: CONFIG,
-          regrade: { every: '1h', sample: 20, graders: {} },
-        },
-        onRun: (run) => {
-          if (run.job === 'drift') ran(run.reports);
-        },
-      });
-      expect(timers.regrade).toBeNull();
-      vi.advanceTimersByTime(5 * MINUTE);
-      expect(await firstRun).toHaveLength(1);
-      expect(sink.alerts.map((a) => a.name)).toEqual(['drift.input.topic']);
-      timers.stop();
-      expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
   });
 
   it('records re-grading scores that grader_score reads', async () => {

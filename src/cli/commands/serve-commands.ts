@@ -7,6 +7,10 @@ const serve = declare({
     ['-p, --port <port>', 'TCP port (default 4100; 0 picks a free one)'],
     ['--host <host>', 'address to listen on (default 127.0.0.1)'],
     ['--log-level <level>', 'fatal, error, warn, info, debug (default info)'],
+    [
+      '--monitor-every <duration>',
+      'how often canary analysis, alert rules and deliveries run (default 15s; e.g. 2s for a short canary interval)',
+    ],
   ],
   examples: [
     'promptops serve',

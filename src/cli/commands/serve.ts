@@ -1,5 +1,9 @@
 import path from 'node:path';
+import type { ProjectDependencies } from '../../compose.js';
+import { parseDuration } from '../../duration.js';
 import { PromptOpsError } from '../../errors.js';
+import type { ModelGrader } from '../../eval/regrade.js';
+import type { Workspace } from '../../project/workspace.js';
 import { openWorkspace } from '../../project/workspace.js';
 import { redactUrl } from '../../store/index.js';
 import { projectDir } from '../context.js';
@@ -14,6 +18,13 @@ import type { ServeOptions } from './serve-commands.js';
 export async function serve(options: ServeOptions): Promise<number> {
   const port = parsePort(options.port, 4100);
   const host = options.host ?? '127.0.0.1';
+  const monitorEveryMs = parseDuration(options.monitorEvery ?? '15s');
+  if (!monitorEveryMs) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `--monitor-every must be a duration such as 15s or 1m, not "${options.monitorEvery}"`,
+    );
+  }
   const ws = await openWorkspace(projectDir(options));
   const [{ serverDependencies }, { assembleGateway }] = await Promise.all([
     import('../../compose.js'),
@@ -46,6 +57,19 @@ export async function serve(options: ServeOptions): Promise<number> {
     version: packageVersion(),
   });
   const address = await app.listen({ port, host });
+  const [{ startMonitoring }, { analysisLeader }] = await Promise.all([
+    import('../../server/monitoring.js'),
+    import('../../store/analysis-leader.js'),
+  ]);
+  // Canary analysis, alerts, drift, re-grading and retention: on this server while it leads.
+  const monitoring = startMonitoring({
+    store,
+    config: ws.config,
+    leader: analysisLeader(url, project),
+    tickMs: monitorEveryMs,
+    ...(await regradeGrader(ws, dependencies)),
+    log: (line) => app.log.warn(line),
+  });
   print(
     `promptops serve: listening on ${address} (project ${project}, store ${redactUrl(url)}; gateway serving ${served.join(', ')})`,
   );
@@ -57,11 +81,30 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   await untilSignalled('serve', async () => {
     drain();
+    await monitoring.stop();
     await app.close();
     await gateway.close();
     await store.close();
   });
   return 0;
+}
+
+/**
+ * The model that grades re-grading's llm-rubric and g-eval assertions: the catalog's `eval.grader`
+ * prompt as this server's workspace has it, when re-grading and a grader are configured.
+ */
+async function regradeGrader(
+  ws: Workspace,
+  dependencies: () => Promise<ProjectDependencies>,
+): Promise<{ modelGrader?: ModelGrader }> {
+  if (!ws.config.eval.grader || Object.keys(ws.config.regrade.graders).length === 0) return {};
+  const [{ loadCatalog }, { evalSettings }, { modelGraderOf }] = await Promise.all([
+    import('../../project/workspace.js'),
+    import('../../eval/suite-files.js'),
+    import('../../eval/runner.js'),
+  ]);
+  const { grader } = evalSettings(ws, (await loadCatalog(ws)).entries);
+  return grader ? { modelGrader: modelGraderOf(await dependencies(), grader) } : {};
 }
 
 /** A `--port` value: a TCP port (0 picks a free one), `fallback` when absent. */
