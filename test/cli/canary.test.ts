@@ -62,6 +62,16 @@ describe('promptops canary', () => {
     const text = await cli('canary', 'status');
     expect(text.stdout).toContain('support-reply production: canary @2 beside @1 at 5% — running');
     expect(text.stdout).toContain('no interval has ended yet');
+
+    // --watch waits for a decision: none comes here (no serve runs the analysis), so it gives up.
+    const waited = await cli('canary', 'status', 'support-reply', '--watch', '--timeout', '1s');
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain('still running after 1s: no decision yet');
+    // Once the canary is decided (here by hand), --watch shows it at once.
+    expect((await cli('rollback', 'support-reply', '--env', 'production')).code).toBe(0);
+    const decided = await cli('canary', 'status', 'support-reply', '--watch', '--json');
+    expect(decided.code, decided.output).toBe(0);
+    expect(JSON.parse(decided.stdout).analyses[0].state).toBe('rolled back');
   });
 
   it('--no-analysis releases a canary nobody judges; a bad --analysis-plan is refused before anything moves', async () => {

@@ -7,9 +7,14 @@ const canaryStatus = declare({
   arguments: [['[prompt]', 'only this prompt']],
   options: [
     ['--env <environment>', 'only this environment'],
+    ['--watch', 'wait until every analysis shown is decided (promoted or rolled back), then show it'],
+    ['--timeout <duration>', 'with --watch: give up after this long, exit 1 (default 15m)'],
     ['--json', 'print machine-readable results'],
   ],
-  examples: ['promptops canary status support-reply --env production'],
+  examples: [
+    'promptops canary status support-reply --env production',
+    'promptops canary status support-reply --env production --watch',
+  ],
 });
 export type CanaryStatusOptions = OptionsOf<typeof canaryStatus>;
 

@@ -1,3 +1,5 @@
+import { parseDuration } from '../../duration.js';
+import { PromptOpsError } from '../../errors.js';
 import { thresholdKeyOf } from '../../monitor/canary-plan.js';
 import type { CanaryStatus } from '../../store/canary-store.js';
 import { withStore } from '../context.js';
@@ -16,14 +18,20 @@ export async function canaryStatus(
   prompt: string | undefined,
   options: CanaryStatusOptions,
 ): Promise<number> {
+  const timeoutMs = options.watch ? watchTimeout(options.timeout) : 0;
   return withStore(options, async (store) => {
-    const analyses = await store.canaryStatus({
-      ...(prompt ? { prompt } : {}),
-      ...(options.env ? { environment: options.env } : {}),
-    });
+    const filter = { ...(prompt ? { prompt } : {}), ...(options.env ? { environment: options.env } : {}) };
+    let analyses = await store.canaryStatus(filter);
+    // --watch: the analysis runs in the control plane; ask again until nothing shown is running.
+    const deadline = Date.now() + timeoutMs;
+    while (options.watch && analyses.some((a) => a.state === 'running') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, WATCH_POLL_MS));
+      analyses = await store.canaryStatus(filter);
+    }
+    const undecided = options.watch && analyses.some((a) => a.state === 'running');
     if (options.json) {
       printJson({ analyses });
-      return 0;
+      return undecided ? 1 : 0;
     }
     if (analyses.length === 0) {
       print(
@@ -32,8 +40,25 @@ export async function canaryStatus(
       return 0;
     }
     for (const a of analyses) printAnalysis(a);
+    if (undecided) {
+      process.stderr.write(`still running after ${options.timeout ?? '15m'}: no decision yet\n`);
+      return 1;
+    }
     return 0;
   });
+}
+
+const WATCH_POLL_MS = 2_000;
+
+function watchTimeout(text: string | undefined): number {
+  const ms = parseDuration(text ?? '15m');
+  if (ms === null) {
+    throw new PromptOpsError(
+      'PO_ERR_USAGE',
+      `--timeout must be a duration such as 90s or 15m, not "${text}"`,
+    );
+  }
+  return ms;
 }
 
 function printAnalysis(a: CanaryStatus): void {
