@@ -21,6 +21,7 @@
  * `skip` (commands that cannot run here). Every `replace` and `skip` entry must be used, so none
  * outlives the text it was written for.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,6 +68,8 @@ interface PageSpec {
   replace?: Record<string, (run: PageRun) => Promise<string>>;
   /** Command as written → why it does not run here. */
   skip?: Record<string, string>;
+  /** The page's server: `promptops serve` with these options (default none). */
+  serve?: string[];
 }
 
 /** The output of a command that must succeed (for setup and placeholders). */
@@ -78,6 +81,22 @@ async function must(run: PageRun, script: string): Promise<string> {
 
 const latestTraceId = async (run: PageRun) =>
   JSON.parse(await must(run, 'promptops traces -n 1 --json')).traces[0].id as string;
+
+/** The text of the fenced block of `page` whose first line starts with `firstLine`. */
+function pageBlock(page: string, firstLine: string): string {
+  const block = fencedBlocks(readFileSync(path.join(REPO, page), 'utf8'), page).find((b) =>
+    b.lines[0]?.text.startsWith(firstLine),
+  );
+  if (!block) throw new Error(`${page} has no block starting with ${firstLine}`);
+  return block.lines.map((l) => l.text).join('\n');
+}
+
+function indent(text: string, by: string): string {
+  return text
+    .split('\n')
+    .map((line) => by + line)
+    .join('\n');
+}
 
 /** What runs before a page that starts from a catalog already pushed and in production. */
 const PUSHED = ['promptops push -m "first version"', 'promptops label set support-reply@1 production'];
@@ -113,8 +132,25 @@ const PAGES: Record<string, PageSpec> = {
     },
   },
   'docs/evaluation.md': { setup: PUSHED },
-  // Alerts (merged into monitoring.md by the integrator): its one command lists a fresh project's alerts.
-  'docs/monitoring-alerts.md': {},
+  'docs/monitoring.md': {
+    // The walk-through's plan and fault rule, as the page shows them, put where it says.
+    setup: [
+      ...PUSHED,
+      `cat >> promptops.yaml <<'EOF'\n${pageBlock('docs/monitoring.md', '# promptops.yaml (added)')}\nEOF`,
+      `sed -i '/^rules:$/r /dev/stdin' fixtures/offline.yaml <<'EOF'\n${indent(pageBlock('docs/monitoring.md', '- when: { prompt: support-reply'), '  ')}\nEOF`,
+    ],
+    serve: ['--monitor-every', '2s'],
+    replace: {
+      'http://127.0.0.1:4100': (run) => run.serverUrl(),
+      'po_…': async (run) =>
+        JSON.parse(await must(run, 'promptops token create --subject app@acme.example --role runtime --json'))
+          .token,
+    },
+    skip: {
+      'promptops serve --monitor-every 2s # http://127.0.0.1:4100; leave it running':
+        'runs until stopped: the page runs against a `serve --port 0 --monitor-every 2s` of the same project',
+    },
+  },
   'docs/guardrails.md': {
     setup: [
       ...PUSHED,
@@ -253,7 +289,7 @@ describe.each(pages)('$page', ({ spec, blocks }) => {
       project,
       sh: (script) => runShell(script, { cwd: project, binDir, env }),
       serverUrl: async () => {
-        server ??= await startServe(project);
+        server ??= await startServe(project, {}, ['serve', ...(spec.serve ?? [])]);
         return server.url;
       },
     };

@@ -1,7 +1,7 @@
 /**
  * Alerts end to end on each engine: the alert service records what is raised, evaluates rules over
  * the rollups and delivers signed webhooks to a real local receiver, which verifies each signature
- * with the snippet docs/monitoring-alerts.md gives receivers. Time is the injected clock: hours of
+ * with the snippet docs/monitoring.md gives receivers. Time is the injected clock: hours of
  * retries run with no sleeps.
  */
 import { randomBytes } from 'node:crypto';
@@ -44,9 +44,9 @@ let verify: Verify;
 let snippetDir: Awaited<ReturnType<typeof tempDir>>;
 
 beforeAll(async () => {
-  const page = await readFile(path.join(REPO, 'docs', 'monitoring-alerts.md'), 'utf8');
-  const block = fencedBlocks(page, 'monitoring-alerts.md').find((b) => b.lang === 'js');
-  if (!block) throw new Error('docs/monitoring-alerts.md has no ```js verification snippet');
+  const page = await readFile(path.join(REPO, 'docs', 'monitoring.md'), 'utf8');
+  const block = fencedBlocks(page, 'monitoring.md').find((b) => b.lang === 'js');
+  if (!block) throw new Error('docs/monitoring.md has no ```js verification snippet');
   snippetDir = await tempDir('promptops-verify-');
   const file = path.join(snippetDir.dir, 'verify.mjs');
   await writeFile(file, block.lines.map((l) => l.text).join('\n'));

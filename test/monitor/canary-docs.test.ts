@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseProjectConfig } from '../../src/project/config.js';
 
-const doc = readFileSync(new URL('../../docs/monitoring-canary.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../docs/monitoring.md', import.meta.url), 'utf8');
 
 describe('the canary analysis docs', () => {
   it("show a promptops.yaml canary: plan the config loader accepts, every metric's threshold included", () => {
-    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    // The plan of "Canary analysis" (the walk-through before it has a short one of its own).
+    const yaml = /```yaml\n(canary:\n {2}steps: \[5, 25[\s\S]*?)```/.exec(doc)?.[1];
     expect(yaml).toBeDefined();
     const { config, diagnostics } = parseProjectConfig(`project: acme\n${yaml}`, 'promptops.yaml');
     expect(diagnostics).toEqual([]);
