@@ -45,6 +45,12 @@ export class CanaryAnalysis {
       store: AnalysisStore;
       alerts: AlertSink;
       clock: Clock;
+      /**
+       * How long after an interval ends it is judged (ms, default 0): gateways write their rollups
+       * every few seconds, so an interval judged the moment it ends would miss its last seconds.
+       * `promptops serve` gives the rollup flush interval and a margin.
+       */
+      settleMs?: number;
       /** Told about a canary the tick could not handle; the next tick tries again. */
       onError?: (err: unknown, canary: { prompt: string; environment: string }) => void;
     },
@@ -66,13 +72,13 @@ export class CanaryAnalysis {
   private async analyse(status: CanaryStatus): Promise<TickOutcome> {
     const { store } = this.deps;
     const { plan } = status;
-    const now = this.deps.clock();
+    const settled = new Date(this.deps.clock().getTime() - (this.deps.settleMs ?? 0));
     const done = new Set(status.intervals.filter((i) => i.release === status.release).map((i) => i.index));
     let failures = status.failures;
     let passes = status.passesThisStep;
     const recorded: CanaryIntervalRecord[] = [];
     let action: CanaryAction = nextAction(plan, status.canary.weight, failures, passes);
-    for (const window of endedIntervals(plan, new Date(status.stepStartedAt), now)) {
+    for (const window of endedIntervals(plan, new Date(status.stepStartedAt), settled)) {
       if (action.kind !== 'wait') break;
       if (done.has(window.index)) continue;
       const judgement = await this.judge(status, window.start, window.end);

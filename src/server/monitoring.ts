@@ -37,6 +37,7 @@ export interface Monitoring {
 }
 
 const HOUR_MS = 3_600_000;
+const SETTLE_MARGIN_MS = 5_000;
 
 export function startMonitoring(options: MonitoringOptions): Monitoring {
   const { store, config, log } = options;
