@@ -44,10 +44,13 @@ export class RollupStore {
   /**
    * Stores `source`'s values of these cells, replacing what that source wrote before for the same
    * cells (other sources' rows are untouched). Cells repeated in the batch are summed first. One
-   * transaction, chunked multi-row upserts.
+   * transaction, chunked multi-row upserts. Over the API `writer` is the caller (the server fills it
+   * in from the token) and the source is stored as `writer:source`: a token can only ever replace
+   * the rows it wrote itself, never another gateway's, feedback's or re-grading's.
    */
-  async writeRollups(source: string, cells: readonly RollupCell[]): Promise<void> {
+  async writeRollups(source: string, cells: readonly RollupCell[], writer?: string): Promise<void> {
     if (cells.length === 0) return;
+    if (writer !== undefined) source = `${writer}:${source}`;
     const updatedAt = this.ctx.now().toISOString();
     const rows = [...mergeByKey(cells).values()].map((cell) => ({
       ...this.rowKey(source, cell),

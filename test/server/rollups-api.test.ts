@@ -54,6 +54,39 @@ describe('POST /v1/projects/:project/rollups', () => {
     ]);
   });
 
+  it("keeps each token's rows its own: another token's write under the same source adds, never replaces", async () => {
+    const other = await server.store.createToken({ subject: 'intruder@example.com', name: 'test' }, 'test');
+    await server.store.grantRole('intruder@example.com', 'runtime', 'test');
+    const window = `from=2026-12-07T11:00:00.000Z&to=2026-12-07T12:00:00.000Z`;
+    const at11 = (requests: number) => ({ ...cell(requests), minute: '2026-12-07T11:00:00.000Z' });
+    for (const [token, requests] of [
+      [runtime, 50],
+      // The same token again: its own row is replaced (a gateway's repeated flush).
+      [runtime, 60],
+      // Another token writing zeros under the same source name cannot wipe the gateway's row.
+      [other.token, 0],
+    ] as const) {
+      const reply = await server.call('POST', `${P}/rollups`, {
+        token,
+        body: { source: 'gw-a', cells: [at11(requests)] },
+      });
+      expect(reply.status, reply.text).toBe(204);
+    }
+    const read = await server.call('GET', `${P}/rollups?${window}`, { token: viewer });
+    expect(read.json).toMatchObject([{ values: { requests: 60 } }]);
+  });
+
+  it('keeps additions (feedback, re-grading) to admins: a runtime token gets 403', async () => {
+    const reply = await server.call('POST', `${P}/rollups/add`, {
+      token: runtime,
+      body: { source: 'feedback', cells: [cell(1)] },
+    });
+    expect({ status: reply.status, code: errorCode(reply) }).toEqual({
+      status: 403,
+      code: 'PO_ERR_FORBIDDEN',
+    });
+  });
+
   it('refuses a read-only token with 403', async () => {
     const reply = await server.call('POST', `${P}/rollups`, {
       token: viewer,

@@ -4,7 +4,7 @@ import type { RollupCell, RollupValues } from '../../monitor/rollup.js';
 import type { RollupStore } from '../../store/rollup-store.js';
 import type { OperationTable, ServedBy } from '../operation.js';
 import { closed, Str, wholeNumberText } from '../schemas.js';
-import { emptyWrite, field, filter, list, P } from './shorthand.js';
+import { actor, emptyWrite, field, filter, list, P } from './shorthand.js';
 
 /** A sum: counts and totals are never negative, and (stored as JSON) bounded far above any real minute. */
 const Sum = { type: 'number', minimum: 0, maximum: 1e15 };
@@ -76,16 +76,19 @@ export const TELEMETRY_OPERATIONS: OperationTable<ServedBy<typeof RollupStore>> 
     // Runtime tokens hold it: every gateway writes its own cells.
     permission: 'trace.write',
     tag: 'telemetry',
-    summary: "Store a source's per-minute rollup cells (absolute values: a repeated write changes nothing)",
+    summary:
+      "Store a source's per-minute rollup cells (absolute values: a repeated write changes nothing; the source is the caller's own)",
     status: 204,
     body: RollupWriteSchema,
-    args: [field('source'), field('cells')],
+    args: [field('source'), field('cells'), actor],
     shortcut: empty,
   },
   addRollups: {
     method: 'POST',
     path: `${P}/rollups/add`,
-    permission: 'trace.write',
+    // Additions feed canary decisions and alerts and are not the caller's own rows to replace:
+    // the control plane makes them on its store (feedback, re-grading); over HTTP, admins only.
+    permission: 'admin.manage',
     tag: 'telemetry',
     summary: "Add to a source's per-minute rollup cells (feedback, re-grading scores)",
     status: 204,
