@@ -41,7 +41,8 @@ export class FeedbackStore {
       );
     }
     const at = this.ctx.now().toISOString();
-    return this.ctx.transact(async (trx) => {
+    // Feedback on one busy minute adds to one rollup row: writers queue on its lock, none fails.
+    return this.ctx.transactLocking(async (trx) => {
       const trace = await trx
         .selectFrom('traces')
         .select(['prompt', 'version_number', 'environment', 'arm', 'started_at'])

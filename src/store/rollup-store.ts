@@ -91,12 +91,8 @@ export class RollupStore {
    */
   async addRollups(source: string, cells: readonly RollupCell[]): Promise<void> {
     if (cells.length === 0) return;
-    if (this.ctx.engine.rowLocks) {
-      // READ COMMITTED with the rows locked: concurrent adds queue on the row instead of failing.
-      await this.ctx.db.transaction().execute((trx) => this.addInTransaction(trx, source, cells));
-    } else {
-      await this.ctx.transact((trx) => this.addInTransaction(trx, source, cells));
-    }
+    // The rows locked: concurrent adds queue on the row instead of failing.
+    await this.ctx.transactLocking((trx) => this.addInTransaction(trx, source, cells));
   }
 
   /**

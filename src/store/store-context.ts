@@ -32,6 +32,12 @@ export interface StoreContext {
    * reports a transient conflict.
    */
   transact<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work`, whose read-modify-writes lock the rows they change (`SELECT … FOR UPDATE`), in a
+   * READ COMMITTED transaction where the engine locks rows (concurrent writers of one row queue
+   * instead of failing); elsewhere, in `transact`'s (serial, on SQLite).
+   */
+  transactLocking<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -44,11 +50,12 @@ const RETRY_FOR_MS = 10_000;
 /** The context of a store acting for `options.project` on `db`. */
 export function storeContext(db: Kysely<Database>, options: EngineOptions): StoreContext {
   const now = options.now ?? (() => new Date());
-  return {
+  const context: StoreContext = {
     db,
     project: options.project,
     engine: options,
     now,
+    transactLocking: (work) => (options.rowLocks ? db.transaction().execute(work) : context.transact(work)),
     async transact(work) {
       const started = Date.now();
       for (let attempt = 1; ; attempt++) {
@@ -71,6 +78,7 @@ export function storeContext(db: Kysely<Database>, options: EngineOptions): Stor
       }
     },
   };
+  return context;
 }
 
 /** Items grouped by key, each group in input order. */

@@ -157,6 +157,26 @@ describe.each(ENGINES)('rollups ($name)', ({ name, open }) => {
     });
   });
 
+  it('records concurrent feedback on one busy minute, every piece counted once', async () => {
+    await store.writeTraces(
+      Array.from({ length: 20 }, (_, i) =>
+        traceRecord(`busy-${i}`, { environment: 'production', startedAt: '2026-12-07T10:00:30.000Z' }),
+      ),
+    );
+    const others =
+      name === 'sqlite' ? [store] : await Promise.all(Array.from({ length: 4 }, () => h.reopen()));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        others[i % others.length]!.recordFeedback(
+          { traceId: `busy-${i}`, thumbs: i % 4 === 0 ? 'down' : 'up' },
+          'app@acme.example',
+        ),
+      ),
+    );
+    const [cell] = await store.readRollups(HOUR);
+    expect(cell!.values).toMatchObject({ feedbackPositive: 15, feedbackNegative: 5 });
+  });
+
   it('prunes traces and rollups older than their horizons, and nothing newer', async () => {
     await store.writeTraces([
       traceRecord('old', { startedAt: '2026-11-01T00:00:00.000Z' }),
