@@ -15,6 +15,14 @@ export interface MonitorJob {
   tick(): Promise<unknown>;
 }
 
+/**
+ * How long a tick may run before the loop stops waiting for it (a query hung on a dead connection,
+ * say): it is reported, and the job's next turn comes as usual instead of never.
+ */
+export function tickTimeoutMs(job: Pick<MonitorJob, 'everyMs'>): number {
+  return Math.max(60_000, 4 * job.everyMs);
+}
+
 export interface MonitorLoopOptions {
   /** Whether this process is the leader now (a PostgreSQL advisory lock); absent: it is. */
   isLeader?: () => Promise<boolean>;
@@ -66,7 +74,20 @@ export class MonitorLoop {
   private async runOnce(job: MonitorJob): Promise<void> {
     try {
       if (job.leaderOnly && this.options.isLeader && !(await this.options.isLeader())) return;
-      await job.tick();
+      const limit = tickTimeoutMs(job);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`a tick still runs after ${limit / 1000} s; the next one starts anyway`)),
+          limit,
+        );
+        timer.unref();
+      });
+      try {
+        await Promise.race([job.tick(), timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (err) {
       this.options.onError?.(job.name, err);
     }

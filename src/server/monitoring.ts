@@ -81,7 +81,16 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
       lookbackMs: every,
       ...(options.modelGrader ? { modelGrader: options.modelGrader } : {}),
     });
-    jobs.push(job('regrade', every, () => regrade.run()));
+    jobs.push(
+      job('regrade', every, async () => {
+        // A grader that is down fails traces, not the job: say so, or accuracy silently stops.
+        for (const outcome of await regrade.run()) {
+          if (outcome.failed > 0) {
+            log(`regrade: ${outcome.failed} trace(s) of ${outcome.prompt} not graded: ${outcome.errors[0] ?? ''}`);
+          }
+        }
+      }),
+    );
   }
   function failed(name: string, err: unknown): void {
     log(`${name}: ${(err as Error).message}`);

@@ -27,12 +27,18 @@ export function analysisLockKey(schema: string | null, project: string): bigint 
 }
 
 /** The leadership of canary analysis for the registry at `url` (its schema) and `project`. */
-export function analysisLeader(url: string, project: string): AnalysisLeader {
+export function analysisLeader(
+  url: string,
+  project: string,
+  /** Told when trying to lead fails (the database unreachable, say): once per outage, not per try. */
+  onError?: (err: unknown) => void,
+): AnalysisLeader {
   if (!/^postgres(ql)?:/.test(url)) return { tryLead: async () => true, close: async () => {} };
   const { connectionString, schema } = parsePostgresUrl(url);
   const key = analysisLockKey(schema, project).toString();
   let client: pg.Client | null = null;
   let leading = false;
+  let failing = false;
   const drop = () => {
     const old = client;
     client = null;
@@ -58,9 +64,12 @@ export function analysisLeader(url: string, project: string): AnalysisLeader {
           [key],
         );
         leading = result.rows[0]?.locked === true;
+        failing = false;
         return leading;
-      } catch {
+      } catch (err) {
         drop();
+        if (!failing) onError?.(err);
+        failing = true;
         return false;
       }
     },

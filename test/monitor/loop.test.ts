@@ -70,4 +70,20 @@ describe('MonitorLoop', () => {
     await stopping;
     expect(slow.runs).toBe(1);
   });
+
+  it('stops waiting for a tick that hangs: it is reported and the job runs again', async () => {
+    vi.useFakeTimers();
+    const errors: string[] = [];
+    const hung = job('hung', () => new Promise(() => undefined));
+    const loop = new MonitorLoop([hung], {
+      onError: (name, err) => errors.push(`${name}: ${(err as Error).message}`),
+    });
+    loop.start();
+    // First turn at 1 s; it hangs; after 60 s it is given up, the next turn comes a second later.
+    await vi.advanceTimersByTimeAsync(1_000 + 60_000 + 1_000);
+    expect(hung.runs).toBe(2);
+    expect(errors).toEqual(['hung: a tick still runs after 60 s; the next one starts anyway']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await loop.stop();
+  });
 });

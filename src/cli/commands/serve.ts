@@ -65,7 +65,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   const monitoring = startMonitoring({
     store,
     config: ws.config,
-    leader: analysisLeader(url, project),
+    leader: analysisLeader(url, project, (err) =>
+      app.log.warn(`monitoring: cannot take the lead (${(err as Error).message}); no server runs canary analysis, alerts or drift until it can`),
+    ),
     tickMs: monitorEveryMs,
     ...(await regradeGrader(ws, dependencies)),
     log: (line) => app.log.warn(line),
