@@ -48,6 +48,8 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
     store,
     alerts,
     clock,
+    // An interval is judged once every gateway has written its last minute: a flush and a margin.
+    settleMs: config.telemetry.rollups.flushMs + SETTLE_MARGIN_MS,
     onError: (err) => failed('canary-analysis', err),
   });
   const drift = new DriftMonitor({
@@ -86,7 +88,9 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
         // A grader that is down fails traces, not the job: say so, or accuracy silently stops.
         for (const outcome of await regrade.run()) {
           if (outcome.failed > 0) {
-            log(`regrade: ${outcome.failed} trace(s) of ${outcome.prompt} not graded: ${outcome.errors[0] ?? ''}`);
+            log(
+              `regrade: ${outcome.failed} trace(s) of ${outcome.prompt} not graded: ${outcome.errors[0] ?? ''}`,
+            );
           }
         }
       }),

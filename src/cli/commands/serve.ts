@@ -66,7 +66,9 @@ export async function serve(options: ServeOptions): Promise<number> {
     store,
     config: ws.config,
     leader: analysisLeader(url, project, (err) =>
-      app.log.warn(`monitoring: cannot take the lead (${(err as Error).message}); no server runs canary analysis, alerts or drift until it can`),
+      app.log.warn(
+        `monitoring: cannot take the lead (${(err as Error).message}); no server runs canary analysis, alerts or drift until it can`,
+      ),
     ),
     tickMs: monitorEveryMs,
     ...(await regradeGrader(ws, dependencies)),
