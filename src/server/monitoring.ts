@@ -25,6 +25,8 @@ export interface MonitoringOptions {
   modelGrader?: ModelGrader;
   /** How often canary analysis and alert rules run (ms; default 15 s); deliveries run as often. */
   tickMs?: number;
+  /** Where webhook secrets are read (each webhook's `secretEnv`); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
   log: (line: string) => void;
 }
 
@@ -43,7 +45,13 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
   const { store, config, log } = options;
   const clock = options.clock ?? systemClock;
   const tickMs = options.tickMs ?? 15_000;
-  const alerts = new AlertService({ store, config: config.alerts, clock, log });
+  const alerts = new AlertService({
+    store,
+    config: config.alerts,
+    clock,
+    log,
+    ...(options.env ? { env: options.env } : {}),
+  });
   const canary = new CanaryAnalysis({
     store,
     alerts,
