@@ -5,23 +5,11 @@
  * retries run with no sleeps.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRule, AlertsConfig } from '../../src/monitor/alert-rules.js';
-import {
-  AlertService,
-  type AlertServiceOptions,
-  EVENT_ID_HEADER,
-  SIGNATURE_HEADER,
-} from '../../src/monitor/alerts.js';
+import { AlertService, type AlertServiceOptions } from '../../src/monitor/alerts.js';
 import { emptyValues, type RollupCell } from '../../src/monitor/rollup.js';
 import type { Store } from '../../src/store/index.js';
-import { fencedBlocks } from '../docs/markdown.js';
-import { REPO, tempDir } from '../helpers.js';
 import {
   type EngineHarness,
   type OpenEngine,
@@ -30,97 +18,10 @@ import {
   reachableEngines,
 } from '../store/harness.js';
 import { openHttpHarness } from '../store/http-harness.js';
-
-type Verify = (
-  rawBody: string,
-  header: string | undefined,
-  secret: string,
-  toleranceSeconds?: number,
-  nowSeconds?: number,
-) => boolean;
+import { freePort, type Receiver, startReceiver, useDocsVerifier } from './webhook-receiver.js';
 
 /** The receivers' verification snippet, loaded from the docs page as written. */
-let verify: Verify;
-let snippetDir: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  const page = await readFile(path.join(REPO, 'docs', 'monitoring.md'), 'utf8');
-  const block = fencedBlocks(page, 'monitoring.md').find((b) => b.lang === 'js');
-  if (!block) throw new Error('docs/monitoring.md has no ```js verification snippet');
-  snippetDir = await tempDir('promptops-verify-');
-  const file = path.join(snippetDir.dir, 'verify.mjs');
-  await writeFile(file, block.lines.map((l) => l.text).join('\n'));
-  verify = (await import(pathToFileURL(file).href)).verifyPromptopsSignature as Verify;
-});
-
-afterAll(async () => {
-  await snippetDir?.cleanup();
-});
-
-/** What the receiver was sent. */
-interface Received {
-  body: string;
-  eventId: string | undefined;
-  signature: string | undefined;
-  /** Whether the signature verified with the secret, when it was received. */
-  verified: boolean;
-}
-
-/** A local webhook receiver: verifies each signature, records each body, answers `status`. */
-interface Receiver {
-  url: string;
-  received: Received[];
-  status: number;
-  close(): Promise<void>;
-}
-
-async function startReceiver(
-  secret: string,
-  nowSeconds: () => number,
-  port = 0,
-  status = 200,
-): Promise<Receiver> {
-  const received: Received[] = [];
-  const state = { status };
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const signature = req.headers[SIGNATURE_HEADER] as string | undefined;
-      received.push({
-        body,
-        eventId: req.headers[EVENT_ID_HEADER] as string | undefined,
-        signature,
-        verified: verify(body, signature, secret, 300, nowSeconds()),
-      });
-      res.statusCode = state.status;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${address.port}/hook`,
-    received,
-    get status() {
-      return state.status;
-    },
-    set status(value: number) {
-      state.status = value;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** A local port nothing listens on (yet): connections to it are refused. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const verify = useDocsVerifier();
 
 /** A clock that moves only when told. */
 function manualClock(start = '2026-12-07T21:00:00.000Z') {
@@ -194,7 +95,7 @@ for (const engine of ENGINES) {
 
     it('records an alert raised twice once and delivers it once, signed, to each webhook severe enough', async () => {
       let seconds = () => 0;
-      const receiver = await startReceiver(secret, () => seconds());
+      const receiver = await startReceiver(verify, secret, () => seconds());
       closers.push(receiver.close);
       const { service, store, time } = await setup({
         webhooks: [webhook(receiver.url), webhook(receiver.url, { name: 'pager', minSeverity: 'critical' })],
@@ -258,7 +159,7 @@ for (const engine of ENGINES) {
 
     it('fires a rule once when its metric crosses the threshold, with one signed delivery, and resolves it when it clears', async () => {
       let seconds = () => 0;
-      const receiver = await startReceiver(secret, () => seconds());
+      const receiver = await startReceiver(verify, secret, () => seconds());
       closers.push(receiver.close);
       const rule: AlertRule = {
         name: 'support-errors',
@@ -342,7 +243,7 @@ for (const engine of ENGINES) {
       for (let attempt = 1; attempt <= 5; attempt++) {
         if (attempt === 3) {
           // The receiver comes up, but fails every request.
-          receiver = await startReceiver(secret, time.seconds, port, 500);
+          receiver = await startReceiver(verify, secret, time.seconds, port, 500);
           closers.push(receiver.close);
         }
         const [result, ...more] = await service.deliver();
@@ -409,7 +310,7 @@ for (const engine of ENGINES) {
     });
 
     it('does not send an alert unsigned when the secret variable is not set', async () => {
-      const receiver = await startReceiver(secret, () => 0);
+      const receiver = await startReceiver(verify, secret, () => 0);
       closers.push(receiver.close);
       const { service } = await setup(
         { webhooks: [webhook(receiver.url)], rules: [] },

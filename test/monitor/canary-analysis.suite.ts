@@ -8,74 +8,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prng } from '../../scripts/injection-synth.js';
 import { RecordingAlertSink } from '../../src/monitor/alert-sink.js';
 import { ANALYSIS_ACTOR, type AnalysisStore, CanaryAnalysis } from '../../src/monitor/canary-analysis.js';
-import { type CanaryPlan, parseCanaryPlan } from '../../src/monitor/canary-plan.js';
-import {
-  emptyValues,
-  latencySlot,
-  minuteOf,
-  type RollupCell,
-  type RollupValues,
-} from '../../src/monitor/rollup.js';
+import { minuteOf } from '../../src/monitor/rollup.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
 import { startMonitoring } from '../../src/server/monitoring.js';
 import { analysisLeader } from '../../src/store/analysis-leader.js';
-import type { ChangeRequest, Store } from '../../src/store/index.js';
-import { passAllChecks } from '../store/fixtures.js';
-import { shapedItem } from '../store/governance.suite.js';
+import type { Store } from '../../src/store/index.js';
 import type { EngineHarness, OpenEngine } from '../store/harness.js';
+import { canaryScenario, HEALTHY, PLAN, RELEASER, scriptedMinute } from './canary-scenario.js';
 
 /** What serve monitors with when promptops.yaml sets nothing: no webhooks, no rules, no re-grading. */
 const MONITORED = defaultProjectConfig();
 
 const PROJECT = 'acme';
-const AUTHOR = 'ada@acme.example';
-const REVIEWER = 'rita@acme.example';
-const RELEASER = 'rel@acme.example';
-
-/** What one arm's traffic looks like for a minute. */
-export interface ArmTraffic {
-  requests: number;
-  errorRate?: number;
-  blockRate?: number;
-  /** Median latency in ms; each request varies ±40% around it (log-uniform). */
-  latencyMs?: number;
-  costUsd?: number;
-}
-
-/** Turns "N requests, x% errors, latency ~L" into a minute's rollup values, request by request. */
-export function scriptedMinute(traffic: ArmTraffic, random: () => number): RollupValues {
-  const v = emptyValues();
-  const latency = traffic.latencyMs ?? 200;
-  for (let i = 0; i < traffic.requests; i++) {
-    v.requests++;
-    const blocked = random() < (traffic.blockRate ?? 0);
-    if (blocked) v.blocked++;
-    if (blocked || random() < (traffic.errorRate ?? 0)) v.errors++;
-    const ms = latency * Math.exp((random() - 0.5) * 0.8);
-    v.latency[latencySlot(ms)]! += 1;
-    v.latencySumMs += ms;
-    const cost = (traffic.costUsd ?? 0.001) * (0.5 + random());
-    v.costUsd += cost;
-    v.costSquaresSum += cost * cost;
-  }
-  return v;
-}
-
-const PLAN: CanaryPlan = parseCanaryPlan(
-  {
-    steps: [5, 25, 50, 100],
-    interval: '5m',
-    minSamples: 200,
-    failureLimit: 2,
-    metrics: [
-      { metric: 'error_rate', maxIncrease: 0.02 },
-      { metric: 'block_rate', maxIncrease: 0.02 },
-      { metric: 'p95_latency_ms', maxRatio: 1.5 },
-      { metric: 'cost_per_request', maxRatio: 1.3 },
-    ],
-  },
-  'test plan',
-);
 
 export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
   describe(`canary analysis (${engine})`, () => {
@@ -84,12 +28,14 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
     let now: Date;
     const clock = () => new Date(now);
     let alerts: RecordingAlertSink;
+    let scenario: ReturnType<typeof canaryScenario>;
 
     beforeEach(async () => {
       now = new Date('2026-12-07T09:00:00.000Z');
       h = await open({ project: PROJECT, now: clock, environments: ['staging', 'production'] });
       store = h.store;
       alerts = new RecordingAlertSink();
+      scenario = canaryScenario(store, { now: clock, tick });
     });
 
     afterEach(async () => {
@@ -100,62 +46,6 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       now = new Date(now.getTime() + ms);
     };
 
-    async function readyCr(template: string): Promise<ChangeRequest> {
-      const item = await shapedItem('summarize', { template });
-      tick();
-      await store.push([item], { author: AUTHOR, message: 'change' });
-      tick();
-      const cr = await store.openChangeRequest({ prompt: 'summarize' }, AUTHOR);
-      await passAllChecks(store, cr, 'ci@acme.example', tick);
-      tick();
-      await store.recordApproval(cr.number, { decision: 'approve' }, REVIEWER);
-      return store.getChangeRequest(cr.number);
-    }
-
-    /** v1 in production, v2 released as a canary at the plan's first weight. */
-    async function startCanary(plan: CanaryPlan | null = PLAN): Promise<ChangeRequest> {
-      const first = await readyCr('Summarize {{text}}.');
-      tick();
-      await store.release({ changeRequest: first.number, environment: 'production' }, RELEASER);
-      const second = await readyCr('Summarize {{text}} briefly.');
-      tick();
-      await store.release(
-        { changeRequest: second.number, environment: 'production', canaryWeight: 5, analysis: plan },
-        RELEASER,
-      );
-      return second;
-    }
-
-    /**
-     * Simulates `minutes` of production traffic (total requests a minute split by the canary's
-     * weight of the moment), writing each minute's rollups as a gateway would, and ticking the
-     * analysis after each minute; stops early once no canary runs.
-     */
-    async function simulate(
-      minutes: number,
-      traffic: { total: number; stable: Omit<ArmTraffic, 'requests'>; canary: Omit<ArmTraffic, 'requests'> },
-      analysis: CanaryAnalysis,
-      seed = 1,
-    ): Promise<void> {
-      const random = prng(seed);
-      for (let m = 0; m < minutes; m++) {
-        const [active] = await store.listReleases({ environment: 'production', activeOnly: true });
-        if (!active?.canary) return;
-        const minute = minuteOf(now);
-        const canaryRequests = Math.round((traffic.total * active.canary.weight) / 100);
-        const cell = (arm: 'stable' | 'canary', version: number, t: ArmTraffic): RollupCell => ({
-          ...{ prompt: 'summarize', version, environment: 'production', arm, minute },
-          values: scriptedMinute(t, random),
-        });
-        await store.writeRollups('gateway-1', [
-          cell('stable', active.version, { ...traffic.stable, requests: traffic.total - canaryRequests }),
-          cell('canary', active.canary.version, { ...traffic.canary, requests: canaryRequests }),
-        ]);
-        tick(60_000);
-        await analysis.tick();
-      }
-    }
-
     const analysisOf = (over: Partial<AnalysisStore> = {}) =>
       new CanaryAnalysis({
         store: Object.assign(Object.create(store) as AnalysisStore, over),
@@ -163,13 +53,8 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
         clock,
       });
 
-    async function status() {
-      const [s] = await store.canaryStatus({ prompt: 'summarize', environment: 'production' });
-      return s!;
-    }
-
     async function expectRolledBack(metric: string) {
-      const s = await status();
+      const s = await scenario.status();
       expect(s.state).toBe('rolled back');
       expect(s.failures).toBe(PLAN.failureLimit);
       // Within the limit: exactly `failureLimit` intervals judged, both failed.
@@ -191,50 +76,50 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       });
     }
 
-    const healthy = { errorRate: 0.01, blockRate: 0.01, latencyMs: 200, costUsd: 0.001 };
-
     it('rolls back a canary failing 30% of calls within the failure limit, with the evidence audited', async () => {
-      await startCanary();
-      await simulate(
+      await scenario.startCanary();
+      await scenario.simulate(
         30,
-        { total: 1000, stable: healthy, canary: { ...healthy, errorRate: 0.3 } },
+        { total: 1000, stable: HEALTHY, canary: { ...HEALTHY, errorRate: 0.3 } },
         analysisOf(),
       );
       await expectRolledBack('error_rate');
-      const failing = (await status()).intervals[0]!.evidence.metrics.find((m) => m.metric === 'error_rate')!;
+      const failing = (await scenario.status()).intervals[0]!.evidence.metrics.find(
+        (m) => m.metric === 'error_rate',
+      )!;
       expect(failing.canary.value).toBeGreaterThan(0.25);
       expect(failing.stable.value).toBeLessThan(0.03);
       expect(failing.pValue).toBeLessThan(0.01);
     });
 
     it('rolls back a canary whose guardrails block 20% of requests', async () => {
-      await startCanary();
-      await simulate(
+      await scenario.startCanary();
+      await scenario.simulate(
         30,
-        { total: 1000, stable: healthy, canary: { ...healthy, blockRate: 0.2 } },
+        { total: 1000, stable: HEALTHY, canary: { ...HEALTHY, blockRate: 0.2 } },
         analysisOf(),
       );
       await expectRolledBack('block_rate');
     });
 
     it('rolls back a canary whose p95 latency doubled', async () => {
-      await startCanary();
-      await simulate(
+      await scenario.startCanary();
+      await scenario.simulate(
         30,
-        { total: 1000, stable: healthy, canary: { ...healthy, latencyMs: 400 } },
+        { total: 1000, stable: HEALTHY, canary: { ...HEALTHY, latencyMs: 400 } },
         analysisOf(),
       );
       await expectRolledBack('p95_latency_ms');
     });
 
     it('promotes a healthy canary step by step, without flapping on noise near the thresholds', async () => {
-      await startCanary({ ...PLAN, intervalsPerStep: 4 });
+      await scenario.startCanary({ ...PLAN, intervalsPerStep: 4 });
       // Worse than stable, but within every allowance: +1 point of blocks (2 allowed), errors
       // (blocks included) +1.8 points (2 allowed), 20% slower (50% allowed), 15% costlier (30%
       // allowed). Raw interval values cross the thresholds now and then; the tests do not.
       const canary = { errorRate: 0.0184, blockRate: 0.02, latencyMs: 240, costUsd: 0.00115 };
-      await simulate(120, { total: 1000, stable: healthy, canary }, analysisOf(), 7);
-      const s = await status();
+      await scenario.simulate(120, { total: 1000, stable: HEALTHY, canary }, analysisOf(), 7);
+      const s = await scenario.status();
       expect(s.state).toBe('promoted');
       expect(s.intervals.map((i) => [i.weight, i.verdict])).toEqual(
         [5, 25, 50].flatMap((w) => new Array(4).fill([w, 'pass'])),
@@ -256,14 +141,14 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
     });
 
     it('keeps a canary with too little traffic inconclusive: neither promoted nor rolled back', async () => {
-      await startCanary();
+      await scenario.startCanary();
       // 40 requests a minute: the canary's 5% is 2 a minute, 10 an interval, far below 200.
-      await simulate(
+      await scenario.simulate(
         60,
-        { total: 40, stable: healthy, canary: { ...healthy, errorRate: 0.5 } },
+        { total: 40, stable: HEALTHY, canary: { ...HEALTHY, errorRate: 0.5 } },
         analysisOf(),
       );
-      const s = await status();
+      const s = await scenario.status();
       expect(s.state).toBe('running');
       expect(s.canary.weight).toBe(5);
       expect(s.intervals.length).toBeGreaterThanOrEqual(10);
@@ -273,14 +158,18 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
     });
 
     it('records a failure to read the rollups as an error, never as a failure of the canary', async () => {
-      await startCanary();
+      await scenario.startCanary();
       const broken = analysisOf({
         readRollups: async () => {
           throw new Error('connection reset');
         },
       });
-      await simulate(30, { total: 1000, stable: healthy, canary: { ...healthy, errorRate: 0.3 } }, broken);
-      const s = await status();
+      await scenario.simulate(
+        30,
+        { total: 1000, stable: HEALTHY, canary: { ...HEALTHY, errorRate: 0.3 } },
+        broken,
+      );
+      const s = await scenario.status();
       expect(s.state).toBe('running');
       expect(s.failures).toBe(0);
       expect(s.intervals.length).toBeGreaterThanOrEqual(5);
@@ -290,7 +179,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
     });
 
     it("runs in serve's monitoring loop while the process leads, and stops when told", async () => {
-      await startCanary();
+      await scenario.startCanary();
       // Ten minutes of a failing canary's traffic, written before the loop starts.
       const random = prng(3);
       for (let m = 0; m < 11; m++) {
@@ -302,7 +191,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
             environment: 'production',
             arm: 'stable',
             minute,
-            values: scriptedMinute({ ...healthy, requests: 950 }, random),
+            values: scriptedMinute({ ...HEALTHY, requests: 950 }, random),
           },
           {
             prompt: 'summarize',
@@ -310,7 +199,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
             environment: 'production',
             arm: 'canary',
             minute,
-            values: scriptedMinute({ ...healthy, errorRate: 0.3, requests: 50 }, random),
+            values: scriptedMinute({ ...HEALTHY, errorRate: 0.3, requests: 50 }, random),
           },
         ]);
         tick(60_000);
@@ -325,7 +214,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       });
       try {
         await expect
-          .poll(async () => (await status()).state, { interval: 10, timeout: 10_000 })
+          .poll(async () => (await scenario.status()).state, { interval: 10, timeout: 10_000 })
           .toBe('rolled back');
       } finally {
         await monitoring.stop();
@@ -337,7 +226,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
     });
 
     it('leaves a canary released with --no-analysis alone, and a ramp keeps the plan', async () => {
-      const cr = await startCanary(null);
+      const cr = await scenario.startCanary(null);
       expect(await store.canaryStatus()).toEqual([]);
       await store.rollback({ prompt: 'summarize', environment: 'production' }, RELEASER);
       tick();
@@ -350,7 +239,7 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
         { changeRequest: cr.number, environment: 'production', canaryWeight: 25 },
         RELEASER,
       );
-      const s = await status();
+      const s = await scenario.status();
       expect(s).toMatchObject({ state: 'running', canary: { weight: 25 }, step: 1, plan: PLAN });
     });
   });

@@ -27,6 +27,7 @@ import { ENGINES } from '../store/audit-sabotage.js';
 import { promptItem, traceRecord } from '../store/fixtures.js';
 import { type EngineHarness, reachableEngines } from '../store/harness.js';
 import { openHttpHarness } from '../store/http-harness.js';
+import { serveTopics } from './served-traces.js';
 
 /** Each engine, and a server over SQLite with the monitor on its remote client. */
 const TARGETS = [...ENGINES, { name: 'http', open: openHttpHarness }];
@@ -166,25 +167,15 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
       clock,
       flushMs: 0,
     });
-    /** One trace every `everyMs` from `from` to `to`, the `i`th with `topicOf(i)`. */
-    const serve = async (from: string, to: string, everyMs: number, topicOf: (i: number) => string) => {
-      let i = 0;
-      for (let at = Date.parse(from); at < Date.parse(to); at += everyMs, i++) {
-        clock.set(new Date(at).toISOString());
-        accumulator.observe(
-          traceRecord(`t${at}`, {
-            project: 'acme',
-            prompt: 'support',
-            environment: 'production',
-            startedAt: new Date(at).toISOString(),
-            input: { topic: topicOf(i), text: 'where is my parcel?' },
-            output: 'It is on its way.',
-          }),
-        );
-        if (i % 30 === 0) await accumulator.flush();
-      }
-      await accumulator.flush();
+    const served = {
+      accumulator,
+      setNow: clock.set,
+      project: 'acme',
+      prompt: 'support',
+      environment: 'production',
     };
+    const serve = (from: string, to: string, everyMs: number, topicOf: (i: number) => string) =>
+      serveTopics(served, from, to, everyMs, topicOf);
     // The release day: billing and shipping alike; two days later, an hour of mostly shipping.
     await serve(RELEASED_AT, '2026-12-02T00:00:00.000Z', 2 * MINUTE, (i) => (i % 2 ? 'billing' : 'shipping'));
     await serve('2026-12-03T11:00:00.000Z', '2026-12-03T12:00:00.000Z', 12_000, (i) =>
