@@ -7,6 +7,11 @@ export interface Alert {
   source: 'canary' | 'drift' | 'rule';
   /** What raised it, e.g. `canary-rollback`, or the rule's name. */
   name: string;
+  /**
+   * What tells this alert from an earlier one of the same name, prompt and environment that is
+   * still open (e.g. the canary analysis it is about); absent: raising it again updates that one.
+   */
+  occurrence?: string;
   severity: 'info' | 'warning' | 'critical';
   prompt?: string;
   environment?: string;

@@ -123,11 +123,12 @@ export class AlertService implements AlertSink {
 
   /**
    * Records an alert from a canary, a drift check or a rule. While one with the same source, name,
-   * prompt and environment is open it is updated, not raised again; a new one is queued for every
-   * webhook whose minSeverity it reaches.
+   * prompt, environment and occurrence is open it is updated, not raised again; a new one is queued
+   * for every webhook whose minSeverity it reaches.
    */
   async raise(alert: Alert): Promise<void> {
-    const dedupeKey = [alert.source, alert.name, alert.prompt ?? '*', alert.environment ?? '*'].join(':');
+    const key = [alert.source, alert.name, alert.prompt ?? '*', alert.environment ?? '*'];
+    const dedupeKey = [...key, ...(alert.occurrence !== undefined ? [alert.occurrence] : [])].join(':');
     await this.record({ ...alert, dedupeKey });
   }
 

@@ -163,6 +163,8 @@ export class CanaryAnalysis {
         );
         await alerts.raise({
           ...{ source: 'canary', name: 'canary-rollback', severity: 'critical', prompt, environment },
+          // Each canary's rollback is news: never folded into an earlier canary's alert still open.
+          occurrence: status.analysis,
           summary,
           evidence: { analysis: status.analysis, failures: evidence },
         });
@@ -187,6 +189,7 @@ export class CanaryAnalysis {
         await store.promote({ prompt, environment, notes: summary }, ANALYSIS_ACTOR);
         await alerts.raise({
           ...{ source: 'canary', name: 'canary-promoted', severity: 'info', prompt, environment },
+          occurrence: status.analysis,
           summary,
           evidence: { analysis: status.analysis, passed },
         });

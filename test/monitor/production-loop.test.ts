@@ -17,7 +17,7 @@ import type { AlertRecord, Store } from '../../src/store/index.js';
 import { ENGINES } from '../store/audit-sabotage.js';
 import { type ManualClock, manualClock, promptItem } from '../store/fixtures.js';
 import { type EngineHarness, reachableEngines } from '../store/harness.js';
-import { canaryScenario, HEALTHY } from './canary-scenario.js';
+import { canaryScenario, HEALTHY, PLAN, RELEASER } from './canary-scenario.js';
 import { serveTopics } from './served-traces.js';
 import { freePort, type Receiver, startReceiver, useDocsVerifier } from './webhook-receiver.js';
 
@@ -193,7 +193,7 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
     expect(logs.join('\n')).not.toContain(secret);
   });
 
-  it('rolls back a canary failing 30% of calls and delivers the signed canary-rollback alert; the audit entry carries the evidence', async () => {
+  it('rolls back a canary failing 30% of calls and delivers the signed canary-rollback alert, the audit entry carrying the evidence; a later canary rolled back is alerted again', async () => {
     const time = manualClock('2026-12-07T09:00:00.000Z');
     const store = await registry(time);
     const receiver = await receive(time);
@@ -242,6 +242,26 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
       expect(errors?.canary.value).toBeGreaterThan(0.25);
       expect(errors?.stable.value).toBeLessThan(0.03);
     }
+
+    // A later canary of the same prompt fails too: another rollback, another alert, delivered too.
+    const third = await scenario.readyCr('Summarize {{text}} in one line.');
+    await store.release(
+      { changeRequest: third.number, environment: 'production', canaryWeight: 5, analysis: PLAN },
+      RELEASER,
+    );
+    await scenario.simulate(
+      30,
+      { total: 1000, stable: HEALTHY, canary: { ...HEALTHY, errorRate: 0.3 } },
+      { tick: () => loop.run('canary-analysis') },
+    );
+    expect((await scenario.status()).state).toBe('rolled back');
+    await loop.run('alert-delivery');
+    expect(receiver.received).toHaveLength(2);
+    const second = JSON.parse(receiver.received[1]!.body) as Event;
+    expect(receiver.received[1]!.verified).toBe(true);
+    expect(second.id).not.toBe(event.id);
+    expect(second.alert).toMatchObject({ name: 'canary-rollback', prompt: 'summarize' });
+    expect(second.alert.summary).toMatch(/^canary summarize@3 in production rolled back by analysis/);
     expect(loop.failures()).toEqual([]);
   });
 
