@@ -21,15 +21,25 @@ export interface Alert {
   evidence: unknown;
 }
 
+/** What names an alert, open or not: the alert without what it says. */
+export type AlertKey = Pick<Alert, 'source' | 'name' | 'prompt' | 'environment' | 'occurrence'>;
+
 export interface AlertSink {
   raise(alert: Alert): Promise<void>;
+  /** The condition behind the alert so named is over: it is resolved, and raising it again is news. */
+  resolve(key: AlertKey): Promise<void>;
 }
 
 /** A sink that keeps what it is given: for tests, and where no delivery is configured. */
 export class RecordingAlertSink implements AlertSink {
   readonly alerts: Alert[] = [];
+  readonly resolved: AlertKey[] = [];
 
   async raise(alert: Alert): Promise<void> {
     this.alerts.push(alert);
+  }
+
+  async resolve(key: AlertKey): Promise<void> {
+    this.resolved.push(key);
   }
 }

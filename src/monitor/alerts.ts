@@ -16,7 +16,7 @@ import {
   type RuleDecision,
   windowMs,
 } from './alert-rules.js';
-import type { Alert, AlertSink } from './alert-sink.js';
+import type { Alert, AlertKey, AlertSink } from './alert-sink.js';
 import { type Clock, mergeValues, systemClock } from './rollup.js';
 
 /** The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + body)>`. */
@@ -127,9 +127,13 @@ export class AlertService implements AlertSink {
    * for every webhook whose minSeverity it reaches.
    */
   async raise(alert: Alert): Promise<void> {
-    const key = [alert.source, alert.name, alert.prompt ?? '*', alert.environment ?? '*'];
-    const dedupeKey = [...key, ...(alert.occurrence !== undefined ? [alert.occurrence] : [])].join(':');
-    await this.record({ ...alert, dedupeKey });
+    await this.record({ ...alert, dedupeKey: dedupeKeyOf(alert) });
+  }
+
+  /** Resolves the open alert so named, if any: the next time it is raised, it is a new alert. */
+  async resolve(key: AlertKey): Promise<void> {
+    const resolved = await this.options.store.resolveAlert(dedupeKeyOf(key), this.clock().toISOString());
+    if (resolved) this.log(`${resolved.name} resolved (alert ${resolved.id})`);
   }
 
   /** Evaluates every rule over its window ending now: fires, updates or resolves its alert. */
@@ -290,6 +294,12 @@ export class AlertService implements AlertSink {
       return { error: e.code ? `${e.code}: ${e.message}` : `${e.message ?? String(err)}` };
     }
   }
+}
+
+/** Alerts raised while one with the same key is open update it: source, name, prompt, environment, occurrence. */
+function dedupeKeyOf(key: AlertKey): string {
+  const parts = [key.source, key.name, key.prompt ?? '*', key.environment ?? '*'];
+  return [...parts, ...(key.occurrence !== undefined ? [key.occurrence] : [])].join(':');
 }
 
 function keyOf(delivery: AlertDelivery): { alertId: string; webhook: string } {

@@ -120,15 +120,23 @@ export class DriftMonitor {
       const key = keyOf(report, finding.name);
       const last = this.raised.get(key) ?? 'none';
       if (finding.severity === 'none') {
-        // Back inside its band: the next crossing alerts again. Too few samples says nothing.
-        if (!finding.insufficient) this.raised.delete(key);
+        // Back inside its band: the alert is over, and the next crossing alerts again. Too few
+        // samples says nothing.
+        if (finding.insufficient || last === 'none') continue;
+        this.raised.delete(key);
+        await this.options.sink.resolve({
+          source: 'drift',
+          name: alertName(finding.name),
+          prompt: report.prompt,
+          environment: report.environment,
+        });
         continue;
       }
       if (worse(last, finding.severity) === last) continue;
       this.raised.set(key, finding.severity);
       await this.options.sink.raise({
         source: 'drift',
-        name: `drift.${finding.name}`,
+        name: alertName(finding.name),
         severity: finding.severity === 'major' ? 'critical' : 'warning',
         prompt: report.prompt,
         environment: report.environment,
@@ -152,6 +160,11 @@ export class DriftMonitor {
         if (finding.severity !== 'none') this.raised.set(keyOf(report, finding.name), finding.severity);
     }
   }
+}
+
+/** The alert a drift check raises: `drift.<check>`, e.g. `drift.input.topic`. */
+function alertName(check: string): string {
+  return `drift.${check}`;
 }
 
 function keyOf(report: DriftReport, check: string): string {

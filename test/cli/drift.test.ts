@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RecordingAlertSink } from '../../src/monitor/alert-sink.js';
 import { DEFAULT_THRESHOLDS } from '../../src/monitor/drift.js';
 import { DriftMonitor } from '../../src/monitor/drift-monitor.js';
 import { emptyValues, type RollupCell } from '../../src/monitor/rollup.js';
@@ -52,7 +53,7 @@ async function monitored(): Promise<void> {
       environments: [],
       thresholds: DEFAULT_THRESHOLDS,
     };
-    const sink = { raise: async () => {} };
+    const sink = new RecordingAlertSink();
     await new DriftMonitor({ store, sink, clock: () => now, config, environments: ['production'] }).tick();
   } finally {
     await store.close();

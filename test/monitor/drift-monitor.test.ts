@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openProjectStore, projectDependencies } from '../../src/compose.js';
 import { REGRADE_SOURCE, RegradeJob } from '../../src/eval/regrade.js';
 import { modelGraderOf } from '../../src/eval/runner.js';
-import type { AlertSink } from '../../src/monitor/alert-sink.js';
+import { type AlertSink, RecordingAlertSink } from '../../src/monitor/alert-sink.js';
 import { DEFAULT_THRESHOLDS } from '../../src/monitor/drift.js';
 import { DriftMonitor } from '../../src/monitor/drift-monitor.js';
 import {
@@ -31,19 +31,6 @@ import { serveTopics } from './served-traces.js';
 
 /** Each engine, and a server over SQLite with the monitor on its remote client. */
 const TARGETS = [...ENGINES, { name: 'http', open: openHttpHarness }];
-
-type Alert = Parameters<AlertSink['raise']>[0];
-
-/** An AlertSink that keeps what it is given. */
-function recordingSink(): AlertSink & { alerts: Alert[] } {
-  const alerts: Alert[] = [];
-  return {
-    alerts,
-    raise: async (alert) => {
-      alerts.push(alert);
-    },
-  };
-}
 
 /** A clock the test moves. */
 function manualClock(start: string): Clock & { set(at: string): void; advance(ms: number): void } {
@@ -111,7 +98,7 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     const store = await released(clock);
     clock.set('2026-12-03T12:00:00.000Z');
     await store.addRollups('gw-1', traffic('2026-12-03T11:00:00.000Z', 60, 1, topics));
-    const sink = recordingSink();
+    const sink = new RecordingAlertSink();
     return { store, clock, sink, monitor: monitorOf(store, sink, clock) };
   }
 
@@ -183,7 +170,7 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     );
     await accumulator.close();
     clock.set('2026-12-03T12:00:00.000Z');
-    const sink = recordingSink();
+    const sink = new RecordingAlertSink();
     const [report] = await monitorOf(store, sink, clock).tick();
     expect(report).toMatchObject({ reference: { requests: 720 }, current: { requests: 300 } });
     expect(sink.alerts.map((a) => a.name)).toEqual(['drift.input.topic']);
@@ -206,7 +193,7 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
       'gw-1',
       shifted.map((c) => ({ ...c, version: 2 })),
     );
-    const sink = recordingSink();
+    const sink = new RecordingAlertSink();
     const reference = { from: RELEASED_AT, to: '2026-12-02T00:00:00.000Z' };
     const config = { ...CONFIG, reference };
     const monitor = new DriftMonitor({ store, sink, clock, config, environments: ['production'] });

@@ -189,6 +189,27 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
     await loop.run('alert-delivery');
     expect(receiver.received).toHaveLength(1);
     expect((await onlyAlert(store)).id).toBe(alert.id);
+
+    // An hour later the topics are back to the release day's: the alert is resolved. When they
+    // shift again, that is a new alert, and the webhook hears of it.
+    await serveTopics(served, '2026-12-03T12:05:00.000Z', '2026-12-03T13:05:00.000Z', 12_000, (i) =>
+      i % 2 ? 'billing' : 'shipping',
+    );
+    time.set('2026-12-03T13:05:00.000Z');
+    await loop.run('drift');
+    expect(await store.listAlerts()).toEqual([]);
+    expect((await onlyAlert(store)).resolvedAt).toBe('2026-12-03T13:05:00.000Z');
+    await serveTopics(served, '2026-12-03T13:05:00.000Z', '2026-12-03T14:05:00.000Z', 12_000, shipping);
+    time.set('2026-12-03T14:05:00.000Z');
+    await loop.run('drift');
+    await loop.run('alert-delivery');
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received[1]).toMatchObject({ verified: true });
+    expect(JSON.parse(receiver.received[1]!.body).alert).toMatchObject({
+      name: 'drift.input.topic',
+      status: 'firing',
+    });
+    expect(receiver.received[1]!.eventId).not.toBe(alert.id);
     expect(loop.failures()).toEqual([]);
     expect(logs.join('\n')).not.toContain(secret);
   });
