@@ -119,27 +119,28 @@ export class DriftMonitor {
     for (const finding of findingsOf(report)) {
       const key = keyOf(report, finding.name);
       const last = this.raised.get(key) ?? 'none';
+      const alerted = {
+        source: 'drift' as const,
+        name: alertName(finding.name),
+        prompt: report.prompt,
+        environment: report.environment,
+      };
       if (finding.severity === 'none') {
         // Back inside its band: the alert is over, and the next crossing alerts again. Too few
         // samples says nothing.
         if (finding.insufficient || last === 'none') continue;
         this.raised.delete(key);
-        await this.options.sink.resolve({
-          source: 'drift',
-          name: alertName(finding.name),
-          prompt: report.prompt,
-          environment: report.environment,
-        });
+        await this.options.sink.resolve(alerted);
         continue;
       }
       if (worse(last, finding.severity) === last) continue;
+      // Moderate became major: the moderate alert is over and the major one is news (a sink folds an
+      // alert raised while one of its name is open into that one, and sends nothing).
+      if (last !== 'none') await this.options.sink.resolve(alerted);
       this.raised.set(key, finding.severity);
       await this.options.sink.raise({
-        source: 'drift',
-        name: alertName(finding.name),
+        ...alerted,
         severity: finding.severity === 'major' ? 'critical' : 'warning',
-        prompt: report.prompt,
-        environment: report.environment,
         summary: `${report.prompt} v${report.version} in ${report.environment}: ${finding.summary}`,
         evidence: {
           finding,

@@ -109,21 +109,22 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
     return alerts[0]!;
   }
 
-  it('raises the drift alert when an input field of the traffic shifts; the webhook receives a signed body, once', async () => {
-    const releasedAt = '2026-12-01T00:00:00.000Z';
-    const time = manualClock(releasedAt);
+  const RELEASED_AT = '2026-12-01T00:00:00.000Z';
+  /** Billing and shipping alike, as on the release day. */
+  const evenTopics = (i: number) => (i % 2 ? 'billing' : 'shipping');
+
+  /**
+   * `support` v1 released to production on RELEASED_AT, a day of its traffic counted by a gateway
+   * (billing and shipping alike), and serve's monitoring with drift on and one webhook.
+   */
+  async function releasedWithTraffic() {
+    const time = manualClock(RELEASED_AT);
     const store = await registry(time);
     await store.push([await promptItem('support', 'Answer {{text}}.')], { author: 'ada' });
     await store.setLabel('support', 1, 'production', 'ada');
     const receiver = await receive(time);
-    const loop = await monitor(
-      store,
-      time,
-      projectYaml(receiver.url, 'drift:\n  window: 1h\n  every: 5m\n  environments: [production]\n'),
-    );
-
-    // A gateway counts the traces: the release day asks about billing and shipping alike, then two
-    // days later an hour asks about shipping nine times in ten.
+    const drift = 'drift:\n  window: 1h\n  every: 5m\n  environments: [production]\n';
+    const loop = await monitor(store, time, projectYaml(receiver.url, drift));
     const accumulator = new RollupAccumulator({
       write: (source, cells) => store.writeRollups(source, cells),
       source: 'gw-1',
@@ -138,12 +139,20 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
       prompt: 'support',
       environment: 'production',
     };
+    await serveTopics(served, RELEASED_AT, '2026-12-02T00:00:00.000Z', 2 * MINUTE, evenTopics);
+    /** An hour of traffic (a trace every 12 s) up to `to`, whose topics `topicOf` picks; the clock ends at `to`. */
+    const hourTo = async (to: string, topicOf: (i: number) => string) => {
+      await serveTopics(served, new Date(Date.parse(to) - 60 * MINUTE).toISOString(), to, 12_000, topicOf);
+      time.set(to);
+    };
+    return { time, store, receiver, loop, served, hourTo };
+  }
+
+  it('raises the drift alert when an input field of the traffic shifts; the webhook receives a signed body, once', async () => {
+    const { time, store, receiver, loop, served, hourTo } = await releasedWithTraffic();
+    // Two days after the release, an hour asks about shipping nine times in ten.
     const shipping = (i: number) => (i % 10 === 0 ? 'billing' : 'shipping');
-    await serveTopics(served, releasedAt, '2026-12-02T00:00:00.000Z', 2 * MINUTE, (i) =>
-      i % 2 ? 'billing' : 'shipping',
-    );
-    await serveTopics(served, '2026-12-03T11:00:00.000Z', '2026-12-03T12:00:00.000Z', 12_000, shipping);
-    time.set('2026-12-03T12:00:00.000Z');
+    await hourTo('2026-12-03T12:00:00.000Z', shipping);
 
     await loop.run('drift');
     const alert = await onlyAlert(store);
@@ -192,15 +201,11 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
 
     // An hour later the topics are back to the release day's: the alert is resolved. When they
     // shift again, that is a new alert, and the webhook hears of it.
-    await serveTopics(served, '2026-12-03T12:05:00.000Z', '2026-12-03T13:05:00.000Z', 12_000, (i) =>
-      i % 2 ? 'billing' : 'shipping',
-    );
-    time.set('2026-12-03T13:05:00.000Z');
+    await hourTo('2026-12-03T13:05:00.000Z', evenTopics);
     await loop.run('drift');
     expect(await store.listAlerts()).toEqual([]);
     expect((await onlyAlert(store)).resolvedAt).toBe('2026-12-03T13:05:00.000Z');
-    await serveTopics(served, '2026-12-03T13:05:00.000Z', '2026-12-03T14:05:00.000Z', 12_000, shipping);
-    time.set('2026-12-03T14:05:00.000Z');
+    await hourTo('2026-12-03T14:05:00.000Z', shipping);
     await loop.run('drift');
     await loop.run('alert-delivery');
     expect(receiver.received).toHaveLength(2);
@@ -212,6 +217,32 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
     expect(receiver.received[1]!.eventId).not.toBe(alert.id);
     expect(loop.failures()).toEqual([]);
     expect(logs.join('\n')).not.toContain(secret);
+  });
+
+  it('delivers a drift alert again when the drift worsens from moderate to major, at its new severity', async () => {
+    const { time, store, receiver, loop, hourTo } = await releasedWithTraffic();
+    // Three in ten about billing: PSI 0.2 ln(5/3) + 0.2 ln(7/5) ≈ 0.17, moderate.
+    await hourTo('2026-12-03T12:00:00.000Z', (i) => (i % 10 < 3 ? 'billing' : 'shipping'));
+    await loop.run('drift');
+    await loop.run('alert-delivery');
+    // One in ten: major.
+    await hourTo('2026-12-03T13:00:00.000Z', (i) => (i % 10 === 0 ? 'billing' : 'shipping'));
+    await loop.run('drift');
+    await loop.run('alert-delivery');
+
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    const sent = receiver.received.map((r) => (JSON.parse(r.body) as Event).alert);
+    expect(sent.map((a) => [a.name, a.severity])).toEqual([
+      ['drift.input.topic', 'warning'],
+      ['drift.input.topic', 'critical'],
+    ]);
+    expect((sent[0]!.evidence as { finding: { psi: number } }).finding.psi).toBeCloseTo(
+      0.2 * Math.log(5 / 3) + 0.2 * Math.log(7 / 5),
+      9,
+    );
+    expect((await store.listAlerts()).map((a) => a.severity)).toEqual(['critical']);
+    expect(loop.failures()).toEqual([]);
+    expect(time.now().toISOString()).toBe('2026-12-03T13:00:00.000Z');
   });
 
   it('rolls back a canary failing 30% of calls and delivers the signed canary-rollback alert, the audit entry carrying the evidence; a later canary rolled back is alerted again', async () => {
