@@ -193,6 +193,26 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
 
     const healthy = { errorRate: 0.01, blockRate: 0.01, latencyMs: 200, costUsd: 0.001 };
 
+    /**
+     * `minutes` of a failing canary's traffic (30% errors at 5%), written without ticking any
+     * analysis: the clock ends where the last minute does.
+     */
+    async function writeFailingTraffic(minutes: number, versions: { stable: number; canary: number }) {
+      const random = prng(3);
+      for (let m = 0; m < minutes; m++) {
+        const minute = minuteOf(now);
+        const cell = (arm: 'stable' | 'canary', t: ArmTraffic): RollupCell => ({
+          ...{ prompt: 'summarize', version: versions[arm], environment: 'production', arm, minute },
+          values: scriptedMinute(t, random),
+        });
+        await store.writeRollups('gateway-1', [
+          cell('stable', { ...healthy, requests: 950 }),
+          cell('canary', { ...healthy, errorRate: 0.3, requests: 50 }),
+        ]);
+        tick(60_000);
+      }
+    }
+
     it('rolls back a canary failing 30% of calls within the failure limit, with the evidence audited', async () => {
       await startCanary();
       await simulate(
@@ -289,32 +309,39 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       expect(alerts.alerts).toEqual([]);
     });
 
+    it('acts only on the release it judged: a rollback by hand during its tick leaves stable alone', async () => {
+      // v1, then v2 fully released, then v3 as a canary: a second rollback would move stable to v1.
+      const served = await readyCr('Summarise {{text}}.');
+      await store.release({ changeRequest: served.number, environment: 'production' }, RELEASER);
+      const canary = await startCanary();
+      expect(canary.version).toBe(3);
+      await writeFailingTraffic(11, { stable: 2, canary: 3 });
+      // The analysis reads the running canary; before it acts, someone rolls it back by hand.
+      const analysis = analysisOf({
+        canaryStatus: async (filter) => {
+          const read = await store.canaryStatus(filter);
+          await store.rollback({ prompt: 'summarize', environment: 'production' }, RELEASER);
+          return read;
+        },
+      });
+      const [outcome] = await analysis.tick();
+      expect(outcome).toMatchObject({ action: 'superseded' });
+      expect(outcome!.recorded.map((i) => i.verdict)).toEqual(['fail', 'fail']);
+      const [active] = await store.listReleases({ environment: 'production', activeOnly: true });
+      expect(active).toMatchObject({ kind: 'rollback', version: 2, canary: null, actor: RELEASER });
+      expect(alerts.alerts).toEqual([]);
+      // A ramp or promotion for a release no longer active is refused the same way.
+      await expect(
+        store.promote(
+          { prompt: 'summarize', environment: 'production', expectRelease: outcome!.recorded[0]!.release },
+          ANALYSIS_ACTOR,
+        ),
+      ).rejects.toMatchObject({ code: 'PO_ERR_RELEASE_SUPERSEDED' });
+    });
+
     it("runs in serve's monitoring loop while the process leads, and stops when told", async () => {
       await startCanary();
-      // Ten minutes of a failing canary's traffic, written before the loop starts.
-      const random = prng(3);
-      for (let m = 0; m < 11; m++) {
-        const minute = minuteOf(now);
-        await store.writeRollups('gateway-1', [
-          {
-            prompt: 'summarize',
-            version: 1,
-            environment: 'production',
-            arm: 'stable',
-            minute,
-            values: scriptedMinute({ ...healthy, requests: 950 }, random),
-          },
-          {
-            prompt: 'summarize',
-            version: 2,
-            environment: 'production',
-            arm: 'canary',
-            minute,
-            values: scriptedMinute({ ...healthy, errorRate: 0.3, requests: 50 }, random),
-          },
-        ]);
-        tick(60_000);
-      }
+      await writeFailingTraffic(11, { stable: 1, canary: 2 });
       const monitoring = startMonitoring({
         store,
         config: MONITORED,
