@@ -101,6 +101,15 @@ export function judgeMetric(
     }
     case 'latency': {
       const q = metric === 'p50_latency_ms' ? 0.5 : metric === 'p99_latency_ms' ? 0.99 : 0.95;
+      const needed = stableSamplesForQuantile(q);
+      if (stable.samples < needed) {
+        return {
+          ...base,
+          verdict: 'inconclusive',
+          ...{ test: null, statistic: null, pValue: null },
+          reason: `too few stable samples to take its p${Math.round(q * 100)} as known: ${stable.samples}, ${needed} needed (${TAIL_SAMPLES} beyond the quantile)`,
+        };
+      }
       const stableQ = latencyQuantile(stableValues.latency, q) ?? 0;
       const test = latencyQuantileWorseTest(
         { buckets: canaryValues.latency, bounds: LATENCY_BOUNDS_MS },
@@ -114,7 +123,7 @@ export function judgeMetric(
     }
     default: {
       const sample = meanSamples(metric, canaryValues, stableValues);
-      if (sample.canary.sumSquares === 0 && sample.canary.sum > 0) {
+      if (!varianceKnown(sample.canary) || !varianceKnown(sample.stable)) {
         return {
           ...base,
           verdict: 'inconclusive',
@@ -135,6 +144,22 @@ export function judgeMetric(
     pValue: result.pValue,
     reason: `${shown}, ${formatP(result.pValue)}${failed ? ` (below ${plan.significance}): worse than allowed` : ''}`,
   };
+}
+
+/**
+ * The latency test takes stable's quantile as known, not estimated; that holds only when enough of
+ * stable's requests lie beyond it. So stable needs TAIL_SAMPLES requests beyond the quantile (p50:
+ * 40 requests, p95: 400, p99: 2000), besides the plan's minSamples, or the metric is inconclusive.
+ */
+export const TAIL_SAMPLES = 20;
+
+export function stableSamplesForQuantile(q: number): number {
+  return Math.ceil(TAIL_SAMPLES / (1 - q) - 1e-9);
+}
+
+/** A mean's variance is known when the rollups kept Σx²: values summing above 0 square above 0. */
+function varianceKnown(sample: { sum: number; sumSquares: number }): boolean {
+  return !(sample.sumSquares === 0 && sample.sum > 0);
 }
 
 function fmtMs(v: number | null): string {

@@ -68,6 +68,34 @@ describe('an interval verdict', () => {
     expect(judgeInterval(plan, traffic(50, 0.5, 100), traffic(5000, 0.01, 100)).verdict).toBe('inconclusive');
   });
 
+  it('does not take a p95 from too few stable requests as known', () => {
+    // 300 stable requests pass minSamples (100) but hold 15 beyond their p95; 400 are needed.
+    const j = judgeInterval(plan, traffic(500, 0.01, 1000), traffic(300, 0.01, 100));
+    const p95 = j.metrics.find((m) => m.metric === 'p95_latency_ms')!;
+    expect(p95).toMatchObject({ verdict: 'inconclusive', pValue: null });
+    expect(p95.reason).toMatch(/too few stable samples .* 300, 400 needed/);
+    expect(judgeInterval(plan, traffic(500, 0.01, 1000), traffic(400, 0.01, 100)).verdict).toBe('fail');
+  });
+
+  it('leaves a mean inconclusive when either arm has no sum of squares', () => {
+    const costPlan = { ...plan, metrics: [{ metric: 'cost_per_request' as const, maxRatio: 1.3 }] };
+    const costs = (n: number, each: number, squares = true) => {
+      const v = traffic(n, 0, 100);
+      v.costUsd = n * each;
+      v.costSquaresSum = squares ? n * each * each : 0;
+      return v;
+    };
+    for (const [canary, stable] of [
+      [costs(500, 0.002, false), costs(5000, 0.001)],
+      [costs(500, 0.002), costs(5000, 0.001, false)],
+    ] as const) {
+      const [cost] = judgeInterval(costPlan, canary, stable).metrics;
+      expect(cost).toMatchObject({ verdict: 'inconclusive', pValue: null });
+      expect(cost!.reason).toMatch(/no sum of squares/);
+    }
+    expect(judgeInterval(costPlan, costs(500, 0.002), costs(5000, 0.001)).verdict).toBe('fail');
+  });
+
   it('passes a healthy canary', () => {
     expect(judgeInterval(plan, traffic(500, 0.012, 100), traffic(5000, 0.01, 110)).verdict).toBe('pass');
   });
