@@ -9,6 +9,7 @@ import { prng } from '../../scripts/injection-synth.js';
 import { RecordingAlertSink } from '../../src/monitor/alert-sink.js';
 import { ANALYSIS_ACTOR, type AnalysisStore, CanaryAnalysis } from '../../src/monitor/canary-analysis.js';
 import { type CanaryPlan, parseCanaryPlan } from '../../src/monitor/canary-plan.js';
+import { endedIntervals } from '../../src/monitor/canary-verdict.js';
 import {
   emptyValues,
   latencySlot,
@@ -337,6 +338,19 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
           ANALYSIS_ACTOR,
         ),
       ).rejects.toMatchObject({ code: 'PO_ERR_RELEASE_SUPERSEDED' });
+    });
+
+    it('judges an interval only settleMs after it ends', async () => {
+      await startCanary();
+      const started = Date.parse((await status()).stepStartedAt);
+      const [first] = endedIntervals(PLAN, new Date(started), new Date(started + 11 * 60_000));
+      await writeFailingTraffic(6, { stable: 1, canary: 2 });
+      const analysis = new CanaryAnalysis({ store, alerts, clock, settleMs: 20_000 });
+      now = new Date(Date.parse(first!.end) + 5_000);
+      expect((await analysis.tick())[0]!.recorded).toEqual([]);
+      now = new Date(Date.parse(first!.end) + 25_000);
+      const [outcome] = await analysis.tick();
+      expect(outcome!.recorded.map((i) => [i.windowEnd, i.verdict])).toEqual([[first!.end, 'fail']]);
     });
 
     it("runs in serve's monitoring loop while the process leads, and stops when told", async () => {
