@@ -48,6 +48,8 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
     store,
     alerts,
     clock,
+    // Judged once every gateway has flushed the interval's last seconds.
+    settleMs: config.telemetry.rollups.flushMs + SETTLE_MARGIN_MS,
     onError: (err) => failed('canary-analysis', err),
   });
   const drift = new DriftMonitor({
