@@ -1,4 +1,4 @@
-import { isPromptOpsError } from '../errors.js';
+import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import type { CanaryIntervalRecord, CanaryStatus } from '../store/canary-store.js';
 import type { Store } from '../store/types.js';
 import type { AlertSink } from './alert-sink.js';
@@ -191,7 +191,14 @@ export class CanaryAnalysis {
         return;
       }
       case 'ramp': {
-        if (status.changeRequest === null) return;
+        if (status.changeRequest === null) {
+          // Every tick would decide this ramp again: say so (onError) rather than skip it in silence.
+          throw new PromptOpsError(
+            'PO_ERR_RELEASE_INVALID',
+            `canary ${label} passed step ${status.step + 1} at ${status.canary.weight}% but cannot ramp to ${action.weight}%: its release names no change request to re-release; ramp it ("promptops release CR --env ${environment} --canary ${action.weight}"), promote or roll it back by hand`,
+            { prompt, environment, release: status.release },
+          );
+        }
         await store.release(
           {
             changeRequest: status.changeRequest,

@@ -353,6 +353,23 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       expect(outcome!.recorded.map((i) => [i.windowEnd, i.verdict])).toEqual([[first!.end, 'fail']]);
     });
 
+    it('reports a ramp it cannot make instead of skipping it every tick', async () => {
+      await startCanary();
+      const errors: string[] = [];
+      const analysis = new CanaryAnalysis({
+        store: Object.assign(Object.create(store) as AnalysisStore, {
+          canaryStatus: async () => (await store.canaryStatus()).map((c) => ({ ...c, changeRequest: null })),
+        }),
+        ...{ alerts, clock },
+        onError: (err) => errors.push((err as Error).message),
+      });
+      await simulate(6, { total: 10_000, stable: healthy, canary: healthy }, analysis);
+      expect(errors[0]).toMatch(
+        /passed step 1 at 5% but cannot ramp to 25%: its release names no change request/,
+      );
+      expect((await status()).canary.weight).toBe(5);
+    });
+
     it("runs in serve's monitoring loop while the process leads, and stops when told", async () => {
       await startCanary();
       await writeFailingTraffic(11, { stable: 1, canary: 2 });

@@ -48,6 +48,7 @@ const NewEvidence = closed({
     }),
     { maxItems: CANARY_METRICS.length },
   ),
+  notJudged: Type.Optional(Type.Array(Type.Enum(CANARY_METRICS), { maxItems: CANARY_METRICS.length })),
   error: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
