@@ -58,6 +58,7 @@ export const ERROR_CATALOG = {
   PO_ERR_POLICY_BLOCKED: { status: 409, exit: 1 },
   PO_ERR_RELEASE_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_RELEASE_INVALID: { status: 409, exit: 4 },
+  PO_ERR_RELEASE_SUPERSEDED: { status: 409, exit: 4 },
   PO_ERR_ROLLBACK_BREAKING: { status: 409, exit: 1 },
   PO_ERR_REMOTE_UNAVAILABLE: { status: 503, exit: 5 },
   PO_ERR_GATEWAY_NOT_READY: { status: 503, exit: 5 },
@@ -332,6 +333,11 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   PO_ERR_RELEASE_INVALID: {
     meaning: 'The release step does not fit the current state (e.g. a canary with nothing to run beside).',
     fix: 'Follow the message: release fully first, or name another environment.',
+  },
+  PO_ERR_RELEASE_SUPERSEDED: {
+    meaning:
+      'The release the request expected (`expectRelease`) is no longer active: someone else already released, promoted or rolled back; nothing was written.',
+    fix: 'Read what the environment serves now (`promptops releases PROMPT --active`) and decide again.',
   },
   PO_ERR_ROLLBACK_BREAKING: {
     meaning: 'The rollback target would reject inputs that callers of the current version send.',

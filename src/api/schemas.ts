@@ -368,6 +368,12 @@ export const ReleaseInputSchema = closed({
   analysis: Type.Optional(
     Nullable(Type.Unsafe<CanaryPlan>({ type: 'object', description: 'a canary analysis plan' })),
   ),
+  /**
+   * Act only if the environment's active release is still this one (a release id): an automated
+   * actor (canary analysis) names the release it judged, so a decision someone else already took
+   * is not taken twice (PO_ERR_RELEASE_SUPERSEDED, nothing written).
+   */
+  expectRelease: Type.Optional(Str),
 });
 
 export const PromoteInputSchema = closed({
@@ -376,6 +382,12 @@ export const PromoteInputSchema = closed({
   environment: Str,
   to: Type.Optional(Str),
   notes: Type.Optional(Text),
+  /**
+   * Act only if the environment's active release is still this one (a release id): an automated
+   * actor (canary analysis) names the release it judged, so a decision someone else already took
+   * is not taken twice (PO_ERR_RELEASE_SUPERSEDED, nothing written).
+   */
+  expectRelease: Type.Optional(Str),
 });
 
 export const RollbackInputSchema = closed({
@@ -386,6 +398,12 @@ export const RollbackInputSchema = closed({
   notes: Type.Optional(Text),
   /** Roll back across a breaking input contract anyway (admins only), with the reason recorded. */
   force: Type.Optional(Force),
+  /**
+   * Act only if the environment's active release is still this one (a release id): an automated
+   * actor (canary analysis) names the release it judged, so a decision someone else already took
+   * is not taken twice (PO_ERR_RELEASE_SUPERSEDED, nothing written).
+   */
+  expectRelease: Type.Optional(Str),
 });
 
 export const ReleaseRecordSchema = Type.Object({

@@ -1,3 +1,4 @@
+import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import type { CanaryIntervalRecord, CanaryStatus } from '../store/canary-store.js';
 import type { Store } from '../store/types.js';
 import type { AlertSink } from './alert-sink.js';
@@ -30,7 +31,8 @@ export interface TickOutcome {
   prompt: string;
   environment: string;
   recorded: CanaryIntervalRecord[];
-  action: CanaryAction['kind'];
+  /** What it did; `superseded`: the release it judged was no longer active, so it did nothing. */
+  action: CanaryAction['kind'] | 'superseded';
 }
 
 /**
@@ -97,8 +99,8 @@ export class CanaryAnalysis {
       if (record.verdict === 'pass') passes++;
       action = nextAction(plan, status.canary.weight, failures, passes);
     }
-    await this.act(status, action, [...status.intervals, ...recorded]);
-    return { prompt: status.prompt, environment: status.environment, recorded, action: action.kind };
+    const acted = await this.act(status, action, [...status.intervals, ...recorded]);
+    return { prompt: status.prompt, environment: status.environment, recorded, action: acted };
   }
 
   /** One interval's verdict; a failure to read the rollups is an `error`, never the canary's fault. */
@@ -130,13 +132,33 @@ export class CanaryAnalysis {
     }
   }
 
+  /**
+   * Acts on the release the tick judged, and only on it (`expectRelease`): when someone rolled it
+   * back by hand meanwhile, or another analyser already acted, the store refuses and the decision
+   * stands as taken (`superseded`), never a rollback of the stable version or a re-release.
+   */
   private async act(
+    status: CanaryStatus,
+    action: CanaryAction,
+    intervals: CanaryIntervalRecord[],
+  ): Promise<TickOutcome['action']> {
+    try {
+      await this.apply(status, action, intervals);
+      return action.kind;
+    } catch (err) {
+      if (isPromptOpsError(err) && err.code === 'PO_ERR_RELEASE_SUPERSEDED') return 'superseded';
+      throw err;
+    }
+  }
+
+  private async apply(
     status: CanaryStatus,
     action: CanaryAction,
     intervals: CanaryIntervalRecord[],
   ): Promise<void> {
     const { store, alerts } = this.deps;
     const { prompt, environment } = status;
+    const expectRelease = status.release;
     const label = `${prompt}@${status.canary.version} in ${environment}`;
     switch (action.kind) {
       case 'wait':
@@ -158,7 +180,7 @@ export class CanaryAnalysis {
         }));
         const summary = `canary ${label} rolled back by analysis: ${failed.length} failed interval(s) (limit ${status.plan.failureLimit}); ${evidenceLine(failed)}`;
         await store.rollback(
-          { prompt, environment, notes: `${summary}\nevidence: ${JSON.stringify(evidence)}` },
+          { prompt, environment, expectRelease, notes: `${summary}\nevidence: ${JSON.stringify(evidence)}` },
           ANALYSIS_ACTOR,
         );
         await alerts.raise({
@@ -171,11 +193,19 @@ export class CanaryAnalysis {
         return;
       }
       case 'ramp': {
-        if (status.changeRequest === null) return;
+        if (status.changeRequest === null) {
+          // Every tick would decide this ramp again: say so (onError) rather than skip it in silence.
+          throw new PromptOpsError(
+            'PO_ERR_RELEASE_INVALID',
+            `canary ${label} passed step ${status.step + 1} at ${status.canary.weight}% but cannot ramp to ${action.weight}%: its release names no change request to re-release; ramp it ("promptops release CR --env ${environment} --canary ${action.weight}"), promote or roll it back by hand`,
+            { prompt, environment, release: status.release },
+          );
+        }
         await store.release(
           {
             changeRequest: status.changeRequest,
             environment,
+            expectRelease,
             canaryWeight: action.weight,
             notes: `canary analysis: step ${status.step + 1} passed at ${status.canary.weight}%, ramping to ${action.weight}%`,
           },
@@ -186,7 +216,7 @@ export class CanaryAnalysis {
       case 'promote': {
         const passed = intervals.filter((i) => i.verdict === 'pass').length;
         const summary = `canary ${label} promoted by analysis after ${passed} passed interval(s) through ${status.plan.steps.filter((w) => w < 100).join(' → ')}%`;
-        await store.promote({ prompt, environment, notes: summary }, ANALYSIS_ACTOR);
+        await store.promote({ prompt, environment, expectRelease, notes: summary }, ANALYSIS_ACTOR);
         await alerts.raise({
           ...{ source: 'canary', name: 'canary-promoted', severity: 'info', prompt, environment },
           occurrence: status.analysis,

@@ -28,6 +28,8 @@ export interface CanaryPlan {
  */
 export interface MetricThreshold {
   metric: MetricName;
+  /** This metric's samples each arm needs (default: `minSamplesOf`). */
+  minSamples?: number;
   maxIncrease?: number;
   maxDecrease?: number;
   maxRatio?: number;
@@ -38,6 +40,26 @@ export interface MetricThreshold {
 export const CANARY_METRICS = (Object.keys(METRICS) as MetricName[]).filter(
   (m) => METRICS[m].kind !== 'count',
 );
+
+/**
+ * Metrics counted over something rarer than requests (feedback given, traces graded): an interval
+ * holds far fewer of them, so they need fewer samples by default and never hold a verdict back.
+ */
+export const SPARSE_METRICS: ReadonlySet<MetricName> = new Set(['negative_feedback_rate', 'grader_score']);
+
+/** The default minimum samples of a sparse metric (the plan's minSamples when that is smaller). */
+export const SPARSE_MIN_SAMPLES = 30;
+
+/**
+ * The samples a metric needs in each arm for a verdict: its own `minSamples`, else the plan's, and
+ * for a sparse metric at most SPARSE_MIN_SAMPLES.
+ */
+export function minSamplesOf(plan: Pick<CanaryPlan, 'minSamples'>, threshold: MetricThreshold): number {
+  if (threshold.minSamples !== undefined) return threshold.minSamples;
+  return SPARSE_METRICS.has(threshold.metric)
+    ? Math.min(plan.minSamples, SPARSE_MIN_SAMPLES)
+    : plan.minSamples;
+}
 
 const THRESHOLD_KEYS = ['maxIncrease', 'maxDecrease', 'maxRatio', 'minRatio'] as const;
 
@@ -91,6 +113,11 @@ export const CANARY_PLAN_SCHEMA = {
           maxDecrease: { type: 'number', minimum: 0, maximum: 1 },
           maxRatio: { type: 'number', minimum: 1 },
           minRatio: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+          minSamples: {
+            type: 'integer',
+            minimum: 1,
+            description: `this metric's samples per arm per interval (the plan's; feedback and grader metrics: at most ${SPARSE_MIN_SAMPLES})`,
+          },
         },
         required: ['metric'],
         additionalProperties: false,
@@ -188,7 +215,11 @@ function parseThreshold(raw: unknown, where: string): MetricThreshold {
     invalid(where, `metric is one of ${CANARY_METRICS.join(', ')}, not ${JSON.stringify(metric)}`);
   const key = thresholdKeyOf(metric);
   for (const other of Object.keys(given))
-    if (other !== 'metric' && other !== key) invalid(where, `${metric} takes ${key}, not ${other}`);
+    if (other !== 'metric' && other !== key && other !== 'minSamples')
+      invalid(where, `${metric} takes ${key}, not ${other} (a metric may also set minSamples)`);
+  const minSamples = given.minSamples;
+  if (minSamples !== undefined && !(Number.isInteger(minSamples) && (minSamples as number) >= 1))
+    invalid(where, `${metric}'s minSamples is a whole number ≥ 1, not ${String(minSamples)}`);
   const value = given[key];
   const ok =
     typeof value === 'number' &&
@@ -206,5 +237,5 @@ function parseThreshold(raw: unknown, where: string): MetricThreshold {
     }[key];
     invalid(where, `${metric} needs ${key} ${range}, not ${String(value)}`);
   }
-  return { metric, [key]: value } as MetricThreshold;
+  return { metric, [key]: value, ...(minSamples === undefined ? {} : { minSamples }) } as MetricThreshold;
 }

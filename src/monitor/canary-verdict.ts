@@ -1,4 +1,11 @@
-import { type CanaryPlan, durationMs, type MetricThreshold, thresholdKeyOf } from './canary-plan.js';
+import {
+  type CanaryPlan,
+  durationMs,
+  type MetricThreshold,
+  minSamplesOf,
+  SPARSE_METRICS,
+  thresholdKeyOf,
+} from './canary-plan.js';
 import {
   LATENCY_BOUNDS_MS,
   latencyQuantile,
@@ -35,12 +42,17 @@ export interface MetricEvidence {
 export interface IntervalJudgement {
   verdict: IntervalVerdict;
   metrics: MetricEvidence[];
+  /** Sparse metrics (feedback, grader score) left out of a verdict the other metrics gave. */
+  notJudged?: MetricName[];
   error?: string;
 }
 
 /**
  * How an interval's verdict follows from its metrics: any failing metric fails it; otherwise any
- * inconclusive one (too few samples) makes it inconclusive; otherwise it passes.
+ * inconclusive request-counted metric (too few samples) makes it inconclusive; otherwise it
+ * passes. A sparse metric (SPARSE_METRICS) short of samples does not hold back a verdict the
+ * request-counted metrics gave: it is listed in `notJudged`. With only sparse metrics judged, an
+ * interval where they are short of samples is inconclusive.
  */
 export function judgeInterval(
   plan: CanaryPlan,
@@ -48,12 +60,15 @@ export function judgeInterval(
   stable: RollupValues,
 ): IntervalJudgement {
   const metrics = plan.metrics.map((threshold) => judgeMetric(plan, threshold, canary, stable));
-  const verdict = metrics.some((m) => m.verdict === 'fail')
-    ? 'fail'
-    : metrics.some((m) => m.verdict === 'inconclusive')
-      ? 'inconclusive'
-      : 'pass';
-  return { verdict, metrics };
+  if (metrics.some((m) => m.verdict === 'fail')) return { verdict: 'fail', metrics };
+  const inconclusive = metrics.filter((m) => m.verdict === 'inconclusive');
+  if (inconclusive.length === 0) return { verdict: 'pass', metrics };
+  const judged = metrics.some((m) => m.verdict === 'pass' && !SPARSE_METRICS.has(m.metric));
+  if (!judged || inconclusive.some((m) => !SPARSE_METRICS.has(m.metric)))
+    return { verdict: 'inconclusive', metrics };
+  const notJudged = inconclusive.map((m) => m.metric);
+  for (const m of inconclusive) m.reason = `not judged (the other metrics decided): ${m.reason}`;
+  return { verdict: 'pass', metrics, notJudged };
 }
 
 function percent(v: number | null): string {
@@ -64,7 +79,7 @@ function formatP(p: number): string {
   return p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`;
 }
 
-/** Judges one metric; needs plan.minSamples of the metric's samples in each arm. */
+/** Judges one metric; needs minSamplesOf(plan, threshold) of the metric's samples in each arm. */
 export function judgeMetric(
   plan: CanaryPlan,
   threshold: MetricThreshold,
@@ -79,14 +94,15 @@ export function judgeMetric(
   const info = METRICS[metric];
   const base = { metric, canary, stable, threshold: { [key]: limit } };
   const fewest = Math.min(canary.samples, stable.samples);
-  if (fewest < plan.minSamples || canary.value === null || stable.value === null) {
+  const needed = minSamplesOf(plan, threshold);
+  if (fewest < needed || canary.value === null || stable.value === null) {
     return {
       ...base,
       verdict: 'inconclusive',
       test: null,
       statistic: null,
       pValue: null,
-      reason: `too few samples: canary ${canary.samples}, stable ${stable.samples}, ${plan.minSamples} needed in each`,
+      reason: `too few samples: canary ${canary.samples}, stable ${stable.samples}, ${needed} needed in each`,
     };
   }
   const worse = info.better === 'lower' ? 'higher' : 'lower';
@@ -101,6 +117,15 @@ export function judgeMetric(
     }
     case 'latency': {
       const q = metric === 'p50_latency_ms' ? 0.5 : metric === 'p99_latency_ms' ? 0.99 : 0.95;
+      const tail = stableSamplesForQuantile(q);
+      if (stable.samples < tail) {
+        return {
+          ...base,
+          verdict: 'inconclusive',
+          ...{ test: null, statistic: null, pValue: null },
+          reason: `too few stable samples to take its p${Math.round(q * 100)} as known: ${stable.samples}, ${tail} needed (${TAIL_SAMPLES} beyond the quantile)`,
+        };
+      }
       const stableQ = latencyQuantile(stableValues.latency, q) ?? 0;
       const test = latencyQuantileWorseTest(
         { buckets: canaryValues.latency, bounds: LATENCY_BOUNDS_MS },
@@ -114,7 +139,7 @@ export function judgeMetric(
     }
     default: {
       const sample = meanSamples(metric, canaryValues, stableValues);
-      if (sample.canary.sumSquares === 0 && sample.canary.sum > 0) {
+      if (!varianceKnown(sample.canary) || !varianceKnown(sample.stable)) {
         return {
           ...base,
           verdict: 'inconclusive',
@@ -135,6 +160,22 @@ export function judgeMetric(
     pValue: result.pValue,
     reason: `${shown}, ${formatP(result.pValue)}${failed ? ` (below ${plan.significance}): worse than allowed` : ''}`,
   };
+}
+
+/**
+ * The latency test takes stable's quantile as known, not estimated; that holds only when enough of
+ * stable's requests lie beyond it. So stable needs TAIL_SAMPLES requests beyond the quantile (p50:
+ * 40 requests, p95: 400, p99: 2000), besides the plan's minSamples, or the metric is inconclusive.
+ */
+export const TAIL_SAMPLES = 20;
+
+export function stableSamplesForQuantile(q: number): number {
+  return Math.ceil(TAIL_SAMPLES / (1 - q) - 1e-9);
+}
+
+/** A mean's variance is known when the rollups kept Σx²: values summing above 0 square above 0. */
+function varianceKnown(sample: { sum: number; sumSquares: number }): boolean {
+  return !(sample.sumSquares === 0 && sample.sum > 0);
 }
 
 function fmtMs(v: number | null): string {

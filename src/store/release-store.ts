@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PromptOpsError } from '../errors.js';
 import { type EnvironmentSnapshot, servedNumbers, snapshotOf } from '../governance/environment-snapshot.js';
 import {
   type ActiveRelease,
@@ -60,6 +61,7 @@ export class ReleaseStore {
     checkReleaseRequest(input, policy);
     return this.ctx.transact(async (trx) => {
       const change = await changes.releasable(trx, input.changeRequest);
+      await this.expectActive(trx, change.prompt, input);
       const env = await this.environment(trx, change.prompt, input.environment);
       const specs = await catalog.specsOf(
         trx,
@@ -76,6 +78,7 @@ export class ReleaseStore {
     const { policy, changes, catalog } = this.parts;
     checkPromoteRequest(input, policy);
     return this.ctx.transact(async (trx) => {
+      await this.expectActive(trx, input.prompt, input);
       const source = toActive(await this.activeRow(trx, input.prompt, input.environment));
       // Onward (to another environment) is judged by the change request and the target's state;
       // promoting a canary in place needs neither.
@@ -101,6 +104,7 @@ export class ReleaseStore {
     checkRollbackRequest(input, policy);
     return this.ctx.transact(async (trx) => {
       const { prompt, environment } = input;
+      await this.expectActive(trx, prompt, input);
       const env = await this.environment(trx, prompt, environment);
       const serving = stableOf(env);
       const moves = serving ? await catalog.labelMoves(trx, prompt, environment) : [];
@@ -199,6 +203,26 @@ export class ReleaseStore {
       return { plan: parseCanaryPlan(input.analysis, "the release's analysis plan"), id: inherited };
     if (!isRamp || !current?.analysis_plan) return null;
     return { plan: JSON.parse(current.analysis_plan) as CanaryPlan, id: inherited };
+  }
+
+  /**
+   * The request's condition, checked inside its transaction: when it names the release it expects
+   * to act on (`expectRelease`) and another one is active by now, someone else already decided, and
+   * acting anyway would act on that decision (a second rollback would move stable back a version).
+   */
+  private async expectActive(
+    trx: Tx,
+    prompt: string,
+    input: { environment: string; expectRelease?: string },
+  ): Promise<void> {
+    if (input.expectRelease === undefined) return;
+    const active = await this.activeRow(trx, prompt, input.environment);
+    if (active?.id === input.expectRelease) return;
+    throw new PromptOpsError(
+      'PO_ERR_RELEASE_SUPERSEDED',
+      `${prompt} in ${input.environment} no longer runs release ${input.expectRelease} (${active ? `release ${active.seq}, ${active.kind}, is active` : 'nothing is active'}); nothing was done — read "promptops releases ${prompt} --active" and decide again`,
+      { prompt, environment: input.environment, expected: input.expectRelease, active: active?.id ?? null },
+    );
   }
 
   /** What an environment serves: its active release and the version its label points at. */

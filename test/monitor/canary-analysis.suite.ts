@@ -8,13 +8,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prng } from '../../scripts/injection-synth.js';
 import { RecordingAlertSink } from '../../src/monitor/alert-sink.js';
 import { ANALYSIS_ACTOR, type AnalysisStore, CanaryAnalysis } from '../../src/monitor/canary-analysis.js';
-import { minuteOf } from '../../src/monitor/rollup.js';
+import { endedIntervals } from '../../src/monitor/canary-verdict.js';
+import { minuteOf, type RollupCell } from '../../src/monitor/rollup.js';
 import { defaultProjectConfig } from '../../src/project/config.js';
 import { startMonitoring } from '../../src/server/monitoring.js';
 import { analysisLeader } from '../../src/store/analysis-leader.js';
 import type { Store } from '../../src/store/index.js';
 import type { EngineHarness, OpenEngine } from '../store/harness.js';
-import { canaryScenario, HEALTHY, PLAN, RELEASER, scriptedMinute } from './canary-scenario.js';
+import {
+  type ArmTraffic,
+  canaryScenario,
+  HEALTHY,
+  PLAN,
+  RELEASER,
+  scriptedMinute,
+} from './canary-scenario.js';
 
 /** What serve monitors with when promptops.yaml sets nothing: no webhooks, no rules, no re-grading. */
 const MONITORED = defaultProjectConfig();
@@ -74,6 +82,26 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
         prompt: 'summarize',
         environment: 'production',
       });
+    }
+
+    /**
+     * `minutes` of a failing canary's traffic (30% errors at 5%), written without ticking any
+     * analysis: the clock ends where the last minute does.
+     */
+    async function writeFailingTraffic(minutes: number, versions: { stable: number; canary: number }) {
+      const random = prng(3);
+      for (let m = 0; m < minutes; m++) {
+        const minute = minuteOf(now);
+        const cell = (arm: 'stable' | 'canary', t: ArmTraffic): RollupCell => ({
+          ...{ prompt: 'summarize', version: versions[arm], environment: 'production', arm, minute },
+          values: scriptedMinute(t, random),
+        });
+        await store.writeRollups('gateway-1', [
+          cell('stable', { ...HEALTHY, requests: 950 }),
+          cell('canary', { ...HEALTHY, errorRate: 0.3, requests: 50 }),
+        ]);
+        tick(60_000);
+      }
     }
 
     it('rolls back a canary failing 30% of calls within the failure limit, with the evidence audited', async () => {
@@ -178,32 +206,69 @@ export function describeCanaryAnalysis(engine: string, open: OpenEngine): void {
       expect(alerts.alerts).toEqual([]);
     });
 
+    it('acts only on the release it judged: a rollback by hand during its tick leaves stable alone', async () => {
+      // v1, then v2 fully released, then v3 as a canary: a second rollback would move stable to v1.
+      const served = await scenario.readyCr('Summarise {{text}}.');
+      await store.release({ changeRequest: served.number, environment: 'production' }, RELEASER);
+      const canary = await scenario.startCanary();
+      expect(canary.version).toBe(3);
+      await writeFailingTraffic(11, { stable: 2, canary: 3 });
+      // The analysis reads the running canary; before it acts, someone rolls it back by hand.
+      const analysis = analysisOf({
+        canaryStatus: async (filter) => {
+          const read = await store.canaryStatus(filter);
+          await store.rollback({ prompt: 'summarize', environment: 'production' }, RELEASER);
+          return read;
+        },
+      });
+      const [outcome] = await analysis.tick();
+      expect(outcome).toMatchObject({ action: 'superseded' });
+      expect(outcome!.recorded.map((i) => i.verdict)).toEqual(['fail', 'fail']);
+      const [active] = await store.listReleases({ environment: 'production', activeOnly: true });
+      expect(active).toMatchObject({ kind: 'rollback', version: 2, canary: null, actor: RELEASER });
+      expect(alerts.alerts).toEqual([]);
+      // A ramp or promotion for a release no longer active is refused the same way.
+      await expect(
+        store.promote(
+          { prompt: 'summarize', environment: 'production', expectRelease: outcome!.recorded[0]!.release },
+          ANALYSIS_ACTOR,
+        ),
+      ).rejects.toMatchObject({ code: 'PO_ERR_RELEASE_SUPERSEDED' });
+    });
+
+    it('judges an interval only settleMs after it ends', async () => {
+      await scenario.startCanary();
+      const started = Date.parse((await scenario.status()).stepStartedAt);
+      const [first] = endedIntervals(PLAN, new Date(started), new Date(started + 11 * 60_000));
+      await writeFailingTraffic(6, { stable: 1, canary: 2 });
+      const analysis = new CanaryAnalysis({ store, alerts, clock, settleMs: 20_000 });
+      now = new Date(Date.parse(first!.end) + 5_000);
+      expect((await analysis.tick())[0]!.recorded).toEqual([]);
+      now = new Date(Date.parse(first!.end) + 25_000);
+      const [outcome] = await analysis.tick();
+      expect(outcome!.recorded.map((i) => [i.windowEnd, i.verdict])).toEqual([[first!.end, 'fail']]);
+    });
+
+    it('reports a ramp it cannot make instead of skipping it every tick', async () => {
+      await scenario.startCanary();
+      const errors: string[] = [];
+      const analysis = new CanaryAnalysis({
+        store: Object.assign(Object.create(store) as AnalysisStore, {
+          canaryStatus: async () => (await store.canaryStatus()).map((c) => ({ ...c, changeRequest: null })),
+        }),
+        ...{ alerts, clock },
+        onError: (err) => errors.push((err as Error).message),
+      });
+      await scenario.simulate(6, { total: 10_000, stable: HEALTHY, canary: HEALTHY }, analysis);
+      expect(errors[0]).toMatch(
+        /passed step 1 at 5% but cannot ramp to 25%: its release names no change request/,
+      );
+      expect((await scenario.status()).canary.weight).toBe(5);
+    });
+
     it("runs in serve's monitoring loop while the process leads, and stops when told", async () => {
       await scenario.startCanary();
-      // Ten minutes of a failing canary's traffic, written before the loop starts.
-      const random = prng(3);
-      for (let m = 0; m < 11; m++) {
-        const minute = minuteOf(now);
-        await store.writeRollups('gateway-1', [
-          {
-            prompt: 'summarize',
-            version: 1,
-            environment: 'production',
-            arm: 'stable',
-            minute,
-            values: scriptedMinute({ ...HEALTHY, requests: 950 }, random),
-          },
-          {
-            prompt: 'summarize',
-            version: 2,
-            environment: 'production',
-            arm: 'canary',
-            minute,
-            values: scriptedMinute({ ...HEALTHY, errorRate: 0.3, requests: 50 }, random),
-          },
-        ]);
-        tick(60_000);
-      }
+      await writeFailingTraffic(11, { stable: 1, canary: 2 });
       const monitoring = startMonitoring({
         store,
         config: MONITORED,

@@ -173,6 +173,26 @@ describe('errors', () => {
     expectError(reply, 400, 'PO_ERR_REQUEST_INVALID');
   });
 
+  it("bounds a recorded canary interval's evidence and checks its window's date-times", async () => {
+    const interval = {
+      ...{ release: 'no-such-release', step: 0, weight: 5, index: 0, verdict: 'error' },
+      ...{ windowStart: '2026-12-07T09:00:00.000Z', windowEnd: '2026-12-07T09:10:00.000Z' },
+      evidence: { verdict: 'error', metrics: [], error: 'reading the rollups failed' },
+    };
+    const record = (body: object) =>
+      server.call('POST', `${P}/canary-analyses/intervals`, { token: admin, body });
+    // Well formed: past the schema, to the store, which knows no such release.
+    expectError(await record(interval), 404, 'PO_ERR_RELEASE_NOT_FOUND');
+    for (const bad of [
+      { ...interval, windowStart: 'yesterday' },
+      { ...interval, windowEnd: '2026-12-07 09:10' },
+      { ...interval, evidence: { ...interval.evidence, padding: 'x'.repeat(1000) } },
+      { ...interval, evidence: { ...interval.evidence, error: 'x'.repeat(5000) } },
+      { ...interval, evidence: { ...interval.evidence, metrics: new Array(100).fill({}) } },
+    ])
+      expectError(await record(bad), 400, 'PO_ERR_REQUEST_INVALID');
+  });
+
   it('a property of the wrong type is 400 (bodies are never coerced)', async () => {
     const reply = await server.call('POST', `${P}/change-requests`, {
       token: author,

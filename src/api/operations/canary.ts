@@ -1,16 +1,58 @@
 /** Canary analysis's operations (store/canary-store.ts): each analysis's plan, state and judged intervals. */
 import Type from 'typebox';
+import { CANARY_METRICS } from '../../monitor/canary-plan.js';
+import type { IntervalJudgement } from '../../monitor/canary-verdict.js';
 import type { CanaryStore } from '../../store/canary-store.js';
 import type { OperationTable, ServedBy } from '../operation.js';
 import { closed, Int, Str } from '../schemas.js';
 import { body, filter, list, P } from './shorthand.js';
 
 const Verdict = Type.Enum(['pass', 'fail', 'inconclusive', 'error']);
-/** An interval's evidence (monitor/canary-verdict.ts IntervalJudgement): per metric values, samples, test. */
-const Evidence = Type.Unsafe<object>({
+/** An interval's evidence as stored and read back (monitor/canary-verdict.ts IntervalJudgement). */
+const Evidence = Type.Unsafe<IntervalJudgement>({
   type: 'object',
   description: 'the verdict and its evidence per metric',
 });
+
+const Measured = closed({
+  value: Type.Union([Type.Number(), Type.Null()]),
+  samples: Type.Integer({ minimum: 0 }),
+});
+const Statistic = Type.Union([Type.Number(), Type.Null()]);
+
+/**
+ * The evidence a caller records, bounded: one entry per metric a plan can judge, short texts, no
+ * other fields, so a recorded interval cannot fill the registry (or `canary status`) with anything.
+ */
+const NewEvidence = closed({
+  verdict: Verdict,
+  metrics: Type.Array(
+    closed({
+      metric: Type.Enum(CANARY_METRICS),
+      verdict: Type.Enum(['pass', 'fail', 'inconclusive']),
+      canary: Measured,
+      stable: Measured,
+      threshold: Type.Object(
+        Object.fromEntries(
+          ['maxIncrease', 'maxDecrease', 'maxRatio', 'minRatio'].map((k) => [
+            k,
+            Type.Optional(Type.Number()),
+          ]),
+        ),
+        { additionalProperties: false, maxProperties: 1 },
+      ),
+      test: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+      statistic: Statistic,
+      pValue: Statistic,
+      reason: Type.String({ maxLength: 1000 }),
+    }),
+    { maxItems: CANARY_METRICS.length },
+  ),
+  notJudged: Type.Optional(Type.Array(Type.Enum(CANARY_METRICS), { maxItems: CANARY_METRICS.length })),
+  error: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+
+const DateTime = Type.String({ format: 'date-time', maxLength: 40 });
 
 const IntervalSchema = Type.Object({
   release: Str,
@@ -67,10 +109,10 @@ export const CANARY_OPERATIONS: OperationTable<ServedBy<typeof CanaryStore>> = {
       step: Type.Integer(),
       weight: Int,
       index: Type.Integer({ minimum: 0 }),
-      windowStart: Str,
-      windowEnd: Str,
+      windowStart: DateTime,
+      windowEnd: DateTime,
       verdict: Verdict,
-      evidence: Evidence,
+      evidence: NewEvidence,
     }),
     output: IntervalSchema,
     args: [body],

@@ -76,7 +76,7 @@ function printAnalysis(a: CanaryStatus): void {
     `  min ${plan.minSamples} samples per arm, rollback after ${plan.failureLimit} failed interval(s), significance ${plan.significance}`,
   );
   print(
-    `  metrics: ${plan.metrics.map((m) => `${m.metric} ${thresholdKeyOf(m.metric)} ${m[thresholdKeyOf(m.metric)]}`).join(', ')}`,
+    `  metrics: ${plan.metrics.map((m) => `${m.metric} ${thresholdKeyOf(m.metric)} ${m[thresholdKeyOf(m.metric)]}${m.minSamples === undefined ? '' : ` (min ${m.minSamples})`}`).join(', ')}`,
   );
   print(
     `  failed ${a.failures}/${plan.failureLimit}, passed this step ${a.passesThisStep}/${plan.intervalsPerStep}`,
