@@ -10,7 +10,7 @@ import type { DriftConfig } from '../project/config.js';
 import type { Store } from '../store/index.js';
 import type { AlertSink } from './alert-sink.js';
 import { type DriftReport, type DriftSeverity, driftReport, findingsOf, worse } from './drift.js';
-import type { Clock } from './rollup.js';
+import { type Clock, settledWindow } from './rollup.js';
 
 /** What the monitor reads and writes. */
 export type DriftMonitorStore = Pick<
@@ -25,6 +25,11 @@ export interface DriftMonitorOptions {
   config: DriftConfig;
   /** Every environment of the project (`drift.environments` narrows it). */
   environments: readonly string[];
+  /**
+   * How long after a minute ends the current window reads it (ms, default 0): gateways write their
+   * rollups every few seconds. `promptops serve` gives the rollup flush interval and a margin.
+   */
+  settleMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -72,7 +77,7 @@ export class DriftMonitor {
     const { store, config, clock } = this.options;
     const now = clock();
     const windowMs = durationSetting(config.window, 'drift.window');
-    const current = { from: new Date(now.getTime() - windowMs).toISOString(), to: now.toISOString() };
+    const current = settledWindow(now, windowMs, this.options.settleMs);
     const reference = await this.referenceWindow(prompt, environment, version, current.from);
     if (!reference) return null;
     const read = (w: { from: string; to: string }, anyVersion = false) =>
