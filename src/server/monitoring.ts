@@ -70,6 +70,7 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
     config: config.drift,
     environments: config.environments,
     settleMs,
+    onError: (err, { prompt, environment }) => failed(`drift of ${prompt} in ${environment}`, err),
   });
   const retention = new RetentionJob({ store, retention: config.telemetry.retention, clock });
   const job = (name: string, everyMs: number, tick: () => Promise<unknown>): MonitorJob => ({
