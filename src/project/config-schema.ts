@@ -352,9 +352,9 @@ export const CONFIG_SCHEMA = {
               op: { enum: ['>', '>=', '<', '<='], description: 'how the value compares with the threshold' },
               threshold: { type: 'number', description: 'the value the metric is compared with' },
               window: {
-                type: 'string',
-                pattern: '^[1-9][0-9]{0,5}[smh]$',
-                description: 'how far back the metric is computed, e.g. `5m`, `90s`, `1h`',
+                ...DURATION,
+                description:
+                  'how far back the metric is computed, e.g. `5m`, `1h`: the complete minutes it covers, rounded up (`90s` reads 2)',
               },
               minSamples: {
                 type: 'integer',
