@@ -2,6 +2,7 @@
  * Alert rules, pure: what a rule in `promptops.yaml` says, and what its metric over a window of
  * rollups decides. The alert service (alerts.ts) reads the rollups and acts on the decision.
  */
+import { parseDuration } from '../duration.js';
 import { type MetricName, type MetricValue, metricOf, type RollupValues } from './rollup.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
@@ -16,7 +17,7 @@ export interface AlertRule {
   arm?: 'stable' | 'canary';
   op: Comparison;
   threshold: number;
-  /** As written, e.g. `5m`. */
+  /** As written, e.g. `5m` (src/duration.ts); read as the whole minutes it covers, rounded up. */
   window: string;
   /** Fewer samples (the metric's denominator) than this decide nothing. */
   minSamples: number;
@@ -44,12 +45,9 @@ export function isSevereEnough(severity: Severity, minSeverity: Severity): boole
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[minSeverity];
 }
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
-
 /** A window (`90s`, `5m`, `1h`) in ms; the config schema has already checked its form. */
 export function windowMs(window: string): number {
-  const unit = window.at(-1) as keyof typeof UNIT_MS;
-  return Number(window.slice(0, -1)) * UNIT_MS[unit];
+  return parseDuration(window) ?? Number.NaN;
 }
 
 /** What a rule's metric over its window decides. */

@@ -17,7 +17,7 @@ import {
   windowMs,
 } from './alert-rules.js';
 import type { Alert, AlertKey, AlertSink } from './alert-sink.js';
-import { type Clock, mergeValues, systemClock } from './rollup.js';
+import { type Clock, mergeValues, settledWindow, systemClock } from './rollup.js';
 
 /** The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + body)>`. */
 export const SIGNATURE_HEADER = 'x-promptops-signature';
@@ -62,6 +62,11 @@ export interface AlertServiceOptions {
   random?: () => number;
   /** Where the service reports what it did (never a secret); default stderr. */
   log?: (line: string) => void;
+  /**
+   * How long after a minute ends a rule reads it (ms, default 0): gateways write their rollups every
+   * few seconds. `promptops serve` gives the rollup flush interval and a margin.
+   */
+  settleMs?: number;
 }
 
 /** What a rule came to in one evaluation. */
@@ -136,7 +141,10 @@ export class AlertService implements AlertSink {
     if (resolved) this.log(`${resolved.name} resolved (alert ${resolved.id})`);
   }
 
-  /** Evaluates every rule over its window ending now: fires, updates or resolves its alert. */
+  /**
+   * Evaluates every rule over the complete minutes of its window that have settled (see
+   * settledWindow): fires, updates or resolves its alert.
+   */
   async tick(): Promise<RuleOutcome[]> {
     const outcomes: RuleOutcome[] = [];
     for (const rule of this.options.config.rules) outcomes.push(await this.evaluate(rule));
@@ -157,8 +165,7 @@ export class AlertService implements AlertSink {
       ...(rule.prompt !== undefined ? { prompt: rule.prompt } : {}),
       ...(rule.environment !== undefined ? { environment: rule.environment } : {}),
       ...(rule.arm !== undefined ? { arm: rule.arm } : {}),
-      from: new Date(now.getTime() - windowMs(rule.window)).toISOString(),
-      to: now.toISOString(),
+      ...settledWindow(now, windowMs(rule.window), this.options.settleMs),
     });
     const decision = judgeRule(rule, mergeValues(cells.map((cell) => cell.values)));
     const dedupeKey = `rule:${rule.name}`;

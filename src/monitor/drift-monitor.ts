@@ -1,8 +1,9 @@
 /**
  * The drift monitor: on each tick, for every prompt an environment serves, reads the rollups of the
- * reference window and of the current window, computes the drift report, raises an alert when a
- * check crosses into a worse band (once per crossing, not on every tick), and records the report
- * for `promptops drift`.
+ * reference window and of the current window (its complete, settled minutes), computes the drift
+ * report, raises an alert when a check crosses into a worse band (once per crossing, not on every
+ * tick), resolves it when the check is back in its band, and records the report for
+ * `promptops drift`.
  */
 import { parseDuration } from '../duration.js';
 import { PromptOpsError } from '../errors.js';
@@ -10,7 +11,7 @@ import type { DriftConfig } from '../project/config.js';
 import type { Store } from '../store/index.js';
 import type { AlertSink } from './alert-sink.js';
 import { type DriftReport, type DriftSeverity, driftReport, findingsOf, worse } from './drift.js';
-import type { Clock } from './rollup.js';
+import { type Clock, settledWindow } from './rollup.js';
 
 /** What the monitor reads and writes. */
 export type DriftMonitorStore = Pick<
@@ -25,6 +26,13 @@ export interface DriftMonitorOptions {
   config: DriftConfig;
   /** Every environment of the project (`drift.environments` narrows it). */
   environments: readonly string[];
+  /**
+   * How long after a minute ends the current window reads it (ms, default 0): gateways write their
+   * rollups every few seconds. `promptops serve` gives the rollup flush interval and a margin.
+   */
+  settleMs?: number;
+  /** Told about a prompt the tick could not check; the others are checked, the next tick tries again. */
+  onError?: (err: unknown, prompt: { prompt: string; environment: string }) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -57,11 +65,15 @@ export class DriftMonitor {
       const snapshot = await store.snapshot(environment);
       for (const served of snapshot.prompts) {
         if (config.prompts.length > 0 && !config.prompts.includes(served.prompt)) continue;
-        const report = await this.check(served.prompt, environment, served.stable.number);
-        if (!report) continue;
-        await this.alert(report);
-        await store.recordDriftReport(report);
-        reports.push(report);
+        try {
+          const report = await this.check(served.prompt, environment, served.stable.number);
+          if (!report) continue;
+          await this.alert(report);
+          await store.recordDriftReport(report);
+          reports.push(report);
+        } catch (err) {
+          this.options.onError?.(err, { prompt: served.prompt, environment });
+        }
       }
     }
     return reports;
@@ -72,7 +84,7 @@ export class DriftMonitor {
     const { store, config, clock } = this.options;
     const now = clock();
     const windowMs = durationSetting(config.window, 'drift.window');
-    const current = { from: new Date(now.getTime() - windowMs).toISOString(), to: now.toISOString() };
+    const current = settledWindow(now, windowMs, this.options.settleMs);
     const reference = await this.referenceWindow(prompt, environment, version, current.from);
     if (!reference) return null;
     const read = (w: { from: string; to: string }, anyVersion = false) =>
@@ -114,8 +126,13 @@ export class DriftMonitor {
     return { from: new Date(since).toISOString(), to: end.toISOString() };
   }
 
-  /** Raises an alert for each check that crossed into a worse band since the last alert. */
+  /**
+   * Raises an alert for each check that crossed into a worse band since the last alert, and
+   * resolves the alert of each check back inside its band. A band counts as alerted only once the
+   * sink took the alert, so a failed raise is tried again on the next tick.
+   */
   private async alert(report: DriftReport): Promise<void> {
+    const { sink } = this.options;
     for (const finding of findingsOf(report)) {
       const key = keyOf(report, finding.name);
       const last = this.raised.get(key) ?? 'none';
@@ -124,21 +141,22 @@ export class DriftMonitor {
         name: alertName(finding.name),
         prompt: report.prompt,
         environment: report.environment,
+        // The version served: a new version's crossings are new alerts.
+        occurrence: `v${report.version}`,
       };
       if (finding.severity === 'none') {
         // Back inside its band: the alert is over, and the next crossing alerts again. Too few
         // samples says nothing.
         if (finding.insufficient || last === 'none') continue;
+        await sink.resolve(alerted);
         this.raised.delete(key);
-        await this.options.sink.resolve(alerted);
         continue;
       }
       if (worse(last, finding.severity) === last) continue;
       // Moderate became major: the moderate alert is over and the major one is news (a sink folds an
       // alert raised while one of its name is open into that one, and sends nothing).
-      if (last !== 'none') await this.options.sink.resolve(alerted);
-      this.raised.set(key, finding.severity);
-      await this.options.sink.raise({
+      if (last !== 'none') await sink.resolve(alerted);
+      await sink.raise({
         ...alerted,
         severity: finding.severity === 'major' ? 'critical' : 'warning',
         summary: `${report.prompt} v${report.version} in ${report.environment}: ${finding.summary}`,
@@ -149,6 +167,7 @@ export class DriftMonitor {
           current: report.current,
         },
       });
+      this.raised.set(key, finding.severity);
     }
   }
 

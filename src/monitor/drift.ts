@@ -48,8 +48,12 @@ export interface DriftThresholds {
   z: number;
   /** Fewer samples than this in either window: the check is `insufficient`, never drift (default 100). */
   minSamples: number;
-  /** EWMA: smoothing λ (default 0.2) and control-limit width L in σ (default 3). */
-  ewma: { lambda: number; width: number };
+  /**
+   * EWMA: smoothing λ (default 0.2), control-limit width L in σ (default 3), and the samples a
+   * minute needs to be a point of the chart (default 10; a minute with fewer is skipped, in either
+   * window, so one odd request in a quiet minute is not read as a shift).
+   */
+  ewma: { lambda: number; width: number; minSamples?: number };
 }
 
 export const DEFAULT_THRESHOLDS: DriftThresholds = {
@@ -58,8 +62,11 @@ export const DEFAULT_THRESHOLDS: DriftThresholds = {
   level: { moderate: 0.25, major: 1 },
   z: 3,
   minSamples: 100,
-  ewma: { lambda: 0.2, width: 3 },
+  ewma: { lambda: 0.2, width: 3, minSamples: 10 },
 };
+
+/** The samples a minute needs to count in the EWMA chart when `ewma.minSamples` is not given. */
+export const EWMA_MIN_SAMPLES = 10;
 
 /** The band a value falls in. */
 export function band(value: number, bands: Bands): DriftSeverity {
@@ -293,10 +300,11 @@ export interface SuddenChange extends Finding {
   firstOutside: { minute: string; point: EwmaPoint } | null;
 }
 
-/** Per-minute rates of a metric: one value per minute with samples, in time order. */
+/** Per-minute rates of a metric: one value per minute with at least `minSamples` samples, in time order. */
 export function perMinute(
   cells: readonly RollupCell[],
   metric: MetricName,
+  minSamples = 1,
 ): { minute: string; value: number }[] {
   const byMinute = new Map<string, RollupValues[]>();
   for (const cell of cells) {
@@ -306,8 +314,8 @@ export function perMinute(
   }
   const out: { minute: string; value: number }[] = [];
   for (const minute of [...byMinute.keys()].sort()) {
-    const { value } = metricOf(metric, mergeValues(byMinute.get(minute)!));
-    if (value !== null) out.push({ minute, value });
+    const { value, samples } = metricOf(metric, mergeValues(byMinute.get(minute)!));
+    if (value !== null && samples >= minSamples) out.push({ minute, value });
   }
   return out;
 }
@@ -320,8 +328,9 @@ function suddenChange(
   currentCells: readonly RollupCell[],
   t: DriftThresholds,
 ): SuddenChange {
-  const reference = perMinute(referenceCells, metric).map((p) => p.value);
-  const current = perMinute(currentCells, metric);
+  const minSamples = t.ewma.minSamples ?? EWMA_MIN_SAMPLES;
+  const reference = perMinute(referenceCells, metric, minSamples).map((p) => p.value);
+  const current = perMinute(currentCells, metric, minSamples);
   const mean = reference.reduce((a, b) => a + b, 0) / (reference.length || 1);
   const variance = reference.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, reference.length - 1);
   // A reference with a constant rate (σ = 0) would flag any change at all: a floor of one
@@ -339,7 +348,7 @@ function suddenChange(
       mean,
       sd,
       firstOutside: null,
-      summary: `${name}: too few minutes with traffic (${reference.length} reference, ${current.length} current)`,
+      summary: `${name}: too few minutes with ${minSamples} samples or more (${reference.length} reference, ${current.length} current)`,
     };
   }
   const chart = ewmaChart(

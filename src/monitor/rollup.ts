@@ -281,3 +281,15 @@ export function minuteOf(at: Date | number): string {
 export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
+
+/**
+ * The complete, settled minutes of a window of `windowMs` ending now: the minutes that ended by
+ * `now − settleMs`, as many as the window covers (rounded up to whole minutes, so `90s` reads two
+ * and `30s` one). Rollups are keyed by minute and gateways write them every few seconds, so the
+ * minute under way (and one that ended less than `settleMs` ago) is not read as if it were whole.
+ */
+export function settledWindow(now: Date, windowMs: number, settleMs = 0): { from: string; to: string } {
+  const to = new Date(minuteOf(now.getTime() - settleMs));
+  const minutes = Math.max(1, Math.ceil(windowMs / 60_000));
+  return { from: new Date(to.getTime() - minutes * 60_000).toISOString(), to: to.toISOString() };
+}

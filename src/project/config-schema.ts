@@ -352,9 +352,9 @@ export const CONFIG_SCHEMA = {
               op: { enum: ['>', '>=', '<', '<='], description: 'how the value compares with the threshold' },
               threshold: { type: 'number', description: 'the value the metric is compared with' },
               window: {
-                type: 'string',
-                pattern: '^[1-9][0-9]{0,5}[smh]$',
-                description: 'how far back the metric is computed, e.g. `5m`, `90s`, `1h`',
+                ...DURATION,
+                description:
+                  'how far back the metric is computed, e.g. `5m`, `1h`: the complete minutes it covers, rounded up (`90s` reads 2)',
               },
               minSamples: {
                 type: 'integer',
@@ -443,7 +443,7 @@ export const CONFIG_SCHEMA = {
             ewma: {
               type: 'object',
               description:
-                'the EWMA chart of sudden changes: smoothing `lambda` (0.2) and limit `width` in σ (3)',
+                'the EWMA chart of sudden changes: smoothing `lambda` (0.2), limit `width` in σ (3), `minSamples` a minute needs (10)',
               properties: {
                 lambda: {
                   type: 'number',
@@ -455,6 +455,11 @@ export const CONFIG_SCHEMA = {
                   type: 'number',
                   exclusiveMinimum: 0,
                   description: 'the control limits, in standard deviations from the reference mean',
+                },
+                minSamples: {
+                  type: 'integer',
+                  minimum: 1,
+                  description: 'a minute with fewer samples is not a point of the chart (default 10)',
                 },
               },
               required: ['lambda', 'width'],

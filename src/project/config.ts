@@ -166,9 +166,6 @@ function hasOwnMessage(path: readonly (string | number)[]): boolean {
   return (path[1] === 'webhooks' && path[3] === 'secret') || (path[1] === 'rules' && path[3] === 'window');
 }
 
-/** A rule's window as the schema takes it: a whole number of seconds, minutes or hours. */
-const WINDOW = /^[1-9][0-9]{0,5}[smh]$/;
-
 /**
  * What the schema cannot say about `alerts`: a secret written into the file, two rules or webhooks
  * with one name, a rule on an environment the project does not have.
@@ -210,10 +207,10 @@ function alertProblems(record: Record<string, unknown>, file: string, locate: Lo
   }
   rules.forEach((rule, i) => {
     const window = rule?.window;
-    if (window !== undefined && !(typeof window === 'string' && WINDOW.test(window)))
+    if (window !== undefined && !(typeof window === 'string' && (parseDuration(window) ?? 0) > 0))
       problem(
         ['alerts', 'rules', i, 'window'],
-        `alerts.rules[${i}].window ${JSON.stringify(window)} is not a duration; write a whole number and s, m or h, e.g. 5m`,
+        `alerts.rules[${i}].window ${JSON.stringify(window)} is not a duration above zero; write a whole number and s, m, h or d, e.g. 5m`,
       );
     const environment = rule?.environment;
     if (typeof environment === 'string' && !environments.includes(environment))

@@ -45,11 +45,14 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
   const { store, config, log } = options;
   const clock = options.clock ?? systemClock;
   const tickMs = options.tickMs ?? 15_000;
+  // A minute of rollups is read once every gateway has flushed it.
+  const settleMs = config.telemetry.rollups.flushMs + SETTLE_MARGIN_MS;
   const alerts = new AlertService({
     store,
     config: config.alerts,
     clock,
     log,
+    settleMs,
     ...(options.env ? { env: options.env } : {}),
   });
   const canary = new CanaryAnalysis({
@@ -66,6 +69,8 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
     clock,
     config: config.drift,
     environments: config.environments,
+    settleMs,
+    onError: (err, { prompt, environment }) => failed(`drift of ${prompt} in ${environment}`, err),
   });
   const retention = new RetentionJob({ store, retention: config.telemetry.retention, clock });
   const job = (name: string, everyMs: number, tick: () => Promise<unknown>): MonitorJob => ({

@@ -133,7 +133,7 @@ export class AlertStore {
     return this.withDeliveries(rows);
   }
 
-  /** Acknowledges an open alert: someone is on it. It stays open until its condition clears. */
+  /** Acknowledges an open alert: someone is on it. It stays open until its condition clears (rules, drift). */
   async ackAlert(id: string, note: string | undefined, actor: string): Promise<AlertRecord> {
     return this.ctx.transact(async (trx) => {
       const row = await this.alertOrRefuse(trx, id);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { windowMs } from '../../src/monitor/alert-rules.js';
 import {
   DEFAULT_ENVIRONMENTS,
   DEFAULT_STORE_URL,
@@ -360,6 +361,19 @@ describe('alerts', () => {
     expect(parseProjectConfig('', 'promptops.yaml').config?.alerts).toEqual({ webhooks: [], rules: [] });
   });
 
+  it('reads a rule window in the one duration grammar (src/duration.ts), above zero', () => {
+    const rules = (window: string) =>
+      parseProjectConfig(
+        `alerts:\n  rules:\n    - { name: a, metric: error_rate, op: '>', threshold: 0.1, window: ${window}, severity: info }`,
+        'promptops.yaml',
+      );
+    expect(rules('1d').config?.alerts.rules[0]?.window).toBe('1d');
+    expect(windowMs('1d')).toBe(86_400_000);
+    expect(rules('0m').diagnostics.map((d) => d.message)).toEqual([
+      'alerts.rules[0].window "0m" is not a duration above zero; write a whole number and s, m, h or d, e.g. 5m',
+    ]);
+  });
+
   it('points at each bad rule and webhook with what to write instead', () => {
     const { config, diagnostics } = parseProjectConfig(
       [
@@ -398,7 +412,7 @@ describe('alerts', () => {
       [
         'config-invalid',
         10,
-        'alerts.rules[1].window "5 minutes" is not a duration; write a whole number and s, m or h, e.g. 5m',
+        'alerts.rules[1].window "5 minutes" is not a duration above zero; write a whole number and s, m, h or d, e.g. 5m',
       ],
       [
         'config-invalid',

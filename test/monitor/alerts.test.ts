@@ -207,8 +207,8 @@ for (const engine of ENGINES) {
       });
       expect(JSON.parse(receiver.received[0]!.body).alert.summary).toBe(alert!.summary);
 
-      // Five minutes on, the window holds only a healthy minute: resolved, once.
-      time.set('2026-12-07T21:04:30.000Z');
+      // Six minutes on, the window's complete minutes (21:00–21:04) hold only a healthy one: resolved, once.
+      time.set('2026-12-07T21:05:30.000Z');
       await store.writeRollups('gateway-1', [cell('2026-12-07T21:03:00.000Z', 100, 1)]);
       expect((await service.tick())[0]).toMatchObject({
         action: 'resolved',
@@ -217,7 +217,7 @@ for (const engine of ENGINES) {
       expect((await service.tick())[0]!.action).toBe('none');
       expect(await store.listAlerts()).toEqual([]);
       expect(await store.listAlerts({ status: 'resolved' })).toEqual([
-        expect.objectContaining({ id: alert!.id, resolvedAt: '2026-12-07T21:04:30.000Z' }),
+        expect.objectContaining({ id: alert!.id, resolvedAt: '2026-12-07T21:05:30.000Z' }),
       ]);
       expect(await service.deliver()).toEqual([]);
 
@@ -227,6 +227,44 @@ for (const engine of ENGINES) {
       expect((await service.deliver()).map((a) => a.status)).toEqual(['delivered']);
       expect(new Set(receiver.received.map((r) => r.eventId)).size).toBe(2);
     });
+
+    it('reads the complete minutes of a window that have settled, never the minute under way', async () => {
+      const rule: AlertRule = {
+        name: 'support-errors-1m',
+        metric: 'error_rate',
+        op: '>',
+        threshold: 0.5,
+        window: '1m',
+        minSamples: 10,
+        severity: 'warning',
+      };
+      const { service, store, time } = await setup({ webhooks: [], rules: [rule] }, { settleMs: 15_000 });
+      await store.writeRollups('gateway-1', [cell('2026-12-07T21:00:00.000Z', 100, 90)]);
+      // 21:01:10: the minute 21:00 ended 10 s ago, less than the 15 s it needs to settle.
+      time.set('2026-12-07T21:01:10.000Z');
+      await store.writeRollups('gateway-1', [cell('2026-12-07T21:01:00.000Z', 1, 0)]);
+      expect((await service.tick())[0]).toMatchObject({ decision: { state: 'undecided', samples: 0 } });
+      // 21:01:20: 21:00 has settled and is the one minute a `1m` window reads; 21:01 is still under way.
+      time.set('2026-12-07T21:01:20.000Z');
+      expect((await service.tick())[0]).toMatchObject({
+        action: 'raised',
+        decision: { state: 'firing', value: 0.9, samples: 100 },
+      });
+      // `90s` covers two whole minutes.
+      const wider = await setupRuleWindow(store, time.clock, { ...rule, name: 'wide', window: '90s' });
+      await store.writeRollups('gateway-1', [cell('2026-12-07T20:59:00.000Z', 100, 20)]);
+      expect((await wider.tick())[0]).toMatchObject({ decision: { state: 'firing', samples: 200 } });
+    });
+
+    function setupRuleWindow(store: Store, clock: () => Date, rule: AlertRule): AlertService {
+      return new AlertService({
+        store,
+        config: { webhooks: [], rules: [rule] },
+        clock,
+        settleMs: 15_000,
+        log: (line) => logs.push(line),
+      });
+    }
 
     it('retries a receiver that is down with growing backoff, keeps it in dead letters after the last attempt, and delivers on redelivery', async () => {
       const port = await freePort();

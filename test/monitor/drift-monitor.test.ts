@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openProjectStore, projectDependencies } from '../../src/compose.js';
 import { REGRADE_SOURCE, RegradeJob } from '../../src/eval/regrade.js';
 import { modelGraderOf } from '../../src/eval/runner.js';
-import { type AlertSink, RecordingAlertSink } from '../../src/monitor/alert-sink.js';
+import { type Alert, type AlertSink, RecordingAlertSink } from '../../src/monitor/alert-sink.js';
 import { DEFAULT_THRESHOLDS } from '../../src/monitor/drift.js';
 import { DriftMonitor } from '../../src/monitor/drift-monitor.js';
 import {
@@ -31,6 +31,23 @@ import { serveTopics } from './served-traces.js';
 
 /** Each engine, and a server over SQLite with the monitor on its remote client. */
 const TARGETS = [...ENGINES, { name: 'http', open: openHttpHarness }];
+
+/** A RecordingAlertSink whose next `failNext` raises throw. */
+class FlakySink extends RecordingAlertSink {
+  failNext = 0;
+
+  override async raise(alert: Alert): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('the alert store is unreachable');
+    }
+    await super.raise(alert);
+  }
+}
+
+function recordingSink(): FlakySink {
+  return new FlakySink();
+}
 
 /** A clock the test moves. */
 function manualClock(start: string): Clock & { set(at: string): void; advance(ms: number): void } {
@@ -140,6 +157,61 @@ describe.each(reachableEngines(TARGETS))('drift monitoring on $name', ({ open })
     expect(sink.alerts).toHaveLength(1);
     const [kept] = await store.listDriftReports({ prompt: 'support' });
     expect(kept?.inputs[0]?.psi).toBeCloseTo(expectedPsi, 9);
+  });
+
+  it('resolves the alert when the check is back in its band, and alerts the next crossing again', async () => {
+    const { store, clock, sink, monitor } = await releasedThenAnHour({ billing: 1, shipping: 9 });
+    await monitor.tick();
+    expect(sink.alerts.map((a) => [a.name, a.occurrence])).toEqual([['drift.input.topic', 'v1']]);
+
+    // The next hour looks like the release day: the topic check is back in its band.
+    clock.set('2026-12-03T13:00:00.000Z');
+    await store.addRollups('gw-1', traffic('2026-12-03T12:00:00.000Z', 60, 1, { billing: 5, shipping: 5 }));
+    await monitor.tick();
+    expect(sink.resolved).toEqual([
+      {
+        source: 'drift',
+        name: 'drift.input.topic',
+        prompt: 'support',
+        environment: 'production',
+        occurrence: 'v1',
+      },
+    ]);
+
+    // Shifted again an hour later: a new crossing, alerted again.
+    clock.set('2026-12-03T14:00:00.000Z');
+    await store.addRollups('gw-1', traffic('2026-12-03T13:00:00.000Z', 60, 1, { billing: 1, shipping: 9 }));
+    await monitor.tick();
+    expect(sink.alerts.map((a) => a.name)).toEqual(['drift.input.topic', 'drift.input.topic']);
+  });
+
+  it('checks the other prompts when one fails, tells onError, and raises a failed alert on the next tick', async () => {
+    const clock = manualClock(RELEASED_AT);
+    const store = await released(clock);
+    await store.push([await promptItem('billing', 'Bill {{text}}.')], { author: 'ada' });
+    await store.setLabel('billing', 1, 'production', 'ada');
+    const asBilling = (cells: RollupCell[]) => cells.map((c) => ({ ...c, prompt: 'billing' }));
+    await store.addRollups('gw-1', asBilling(traffic(RELEASED_AT, 72, 20, { billing: 5, shipping: 5 })));
+    clock.set('2026-12-03T12:00:00.000Z');
+    const shifted = traffic('2026-12-03T11:00:00.000Z', 60, 1, { billing: 1, shipping: 9 });
+    await store.addRollups('gw-1', [...shifted, ...asBilling(shifted)]);
+    const sink = recordingSink();
+    const errors: string[] = [];
+    const monitor = new DriftMonitor({
+      ...{ store, sink, clock, config: CONFIG, environments: ['production'] },
+      onError: (err, { prompt }) => errors.push(`${prompt}: ${(err as Error).message}`),
+    });
+    sink.failNext = 1;
+    const reports = await monitor.tick();
+    expect(errors).toHaveLength(1);
+    expect(reports).toHaveLength(1);
+    expect(sink.alerts).toHaveLength(1);
+    const failed = errors[0]!.split(':')[0];
+    // The alert that failed is raised on the next tick; the one that got through is not raised twice.
+    clock.advance(5 * MINUTE);
+    await monitor.tick();
+    expect(sink.alerts.map((a) => a.prompt).sort()).toEqual(['billing', 'support']);
+    expect(sink.alerts[1]!.prompt).toBe(failed);
   });
 
   it('raises the alert from traces counted by the gateway accumulator when their inputs shift', async () => {

@@ -123,6 +123,20 @@ describe('driftReport', () => {
     expect(report.severity).toBe('major');
   });
 
+  it('does not read a quiet minute with one odd request as a sudden change', () => {
+    const reference = minutes(0, 20).map((m) => cell(m, { requests: 100, errors: 0 }));
+    // Healthy busy minutes, then a minute with one request, which failed.
+    const current = [
+      ...minutes(60, 5).map((m) => cell(m, { requests: 100, errors: 0 })),
+      cell(minutes(65, 1)[0]!, { requests: 1, errors: 1 }),
+    ];
+    const sudden = reportOf(reference, current).sudden.find((s) => s.metric === 'error_rate')!;
+    expect(sudden).toMatchObject({ severity: 'none', firstOutside: null });
+    // The same failure rate in a minute with enough requests is a sudden change.
+    const busy = [...current.slice(0, 5), cell(minutes(65, 1)[0]!, { requests: 100, errors: 100 })];
+    expect(reportOf(reference, busy).sudden.find((s) => s.metric === 'error_rate')!.severity).toBe('major');
+  });
+
   it('calls too little traffic insufficient rather than drift', () => {
     const reference = [cell(minutes(0, 1)[0]!, { requests: 5, inputs: { topic: { a: 5 } } })];
     const current = [cell(minutes(60, 1)[0]!, { requests: 5, inputs: { topic: { b: 5 } } })];

@@ -143,7 +143,8 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
     /** An hour of traffic (a trace every 12 s) up to `to`, whose topics `topicOf` picks; the clock ends at `to`. */
     const hourTo = async (to: string, topicOf: (i: number) => string) => {
       await serveTopics(served, new Date(Date.parse(to) - 60 * MINUTE).toISOString(), to, 12_000, topicOf);
-      time.set(to);
+      // Once the hour's last minute has settled (serve waits the 10 s flush and 5 s), drift reads it.
+      time.set(new Date(Date.parse(to) + 15_000).toISOString());
     };
     return { time, store, receiver, loop, served, hourTo };
   }
@@ -204,7 +205,7 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
     await hourTo('2026-12-03T13:05:00.000Z', evenTopics);
     await loop.run('drift');
     expect(await store.listAlerts()).toEqual([]);
-    expect((await onlyAlert(store)).resolvedAt).toBe('2026-12-03T13:05:00.000Z');
+    expect((await onlyAlert(store)).resolvedAt).toBe('2026-12-03T13:05:15.000Z');
     await hourTo('2026-12-03T14:05:00.000Z', shipping);
     await loop.run('drift');
     await loop.run('alert-delivery');
@@ -242,7 +243,7 @@ describe.each(reachableEngines(ENGINES))('the production loop on $name', ({ open
     );
     expect((await store.listAlerts()).map((a) => a.severity)).toEqual(['critical']);
     expect(loop.failures()).toEqual([]);
-    expect(time.now().toISOString()).toBe('2026-12-03T13:00:00.000Z');
+    expect(time.now().toISOString()).toBe('2026-12-03T13:00:15.000Z');
   });
 
   it('rolls back a canary failing 30% of calls and delivers the signed canary-rollback alert, the audit entry carrying the evidence; a later canary rolled back is alerted again', async () => {

@@ -184,6 +184,15 @@ describe('the route table', () => {
   });
 });
 
+describe('what monitoring writes', () => {
+  // A drift report decides which bands count as alerted after a restart: a runtime or author
+  // token that could write one could silence drift alerts.
+  it.each(['runtime', 'author', 'ci'] as const)('refuses a drift report from %s with 403', async (role) => {
+    const route = OPERATIONS.find((op) => op.name === 'recordDriftReport')!;
+    expectError(await send(route, { token: tokens[role] }), 403, 'PO_ERR_FORBIDDEN');
+  });
+});
+
 describe.each(OPERATIONS.map((route) => [`${route.method} ${route.path}`, route] as const))(
   '%s',
   (_name, route) => {

@@ -26,8 +26,9 @@ export const DRIFT_OPERATIONS: OperationTable<ServedBy<typeof DriftStore>> = {
   recordDriftReport: {
     method: 'POST',
     path: `${P}/drift`,
-    // What monitoring writes is data about runs, like traces and rollups.
-    permission: 'trace.write',
+    // The drift monitor's word: the last report decides which bands are already alerted after a
+    // restart, so a forged one would silence alerts. The control plane writes it, like alerts.
+    permission: 'admin.manage',
     tag: 'drift',
     summary: "Keep a drift report as its prompt and environment's last",
     status: 204,

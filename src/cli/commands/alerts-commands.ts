@@ -14,7 +14,8 @@ export type ListAlertsOptions = OptionsOf<typeof ls>;
 
 const ack = declare({
   name: 'ack',
-  description: 'acknowledge an open alert: someone is on it (it stays open until its condition clears)',
+  description:
+    "acknowledge an open alert: someone is on it (a rule's or a drift check's alert stays open until its condition clears)",
   arguments: [['<id>', 'alert id (from "promptops alerts ls")']],
   options: [
     ['--note <text>', 'what is being done'],
