@@ -1,3 +1,4 @@
+import { DURATION_PATTERN, parseDuration } from '../duration.js';
 import { PromptOpsError } from '../errors.js';
 import { isMetricName, METRICS, type MetricName } from './rollup.js';
 
@@ -76,8 +77,8 @@ export const CANARY_PLAN_SCHEMA = {
     },
     interval: {
       type: 'string',
-      pattern: '^[1-9][0-9]*(s|m|h)$',
-      description: 'interval length: 30s, 10m, 1h',
+      pattern: DURATION_PATTERN,
+      description: 'interval length: 30s, 10m, 1h (above zero)',
     },
     intervalsPerStep: {
       type: 'integer',
@@ -131,19 +132,17 @@ export const CANARY_PLAN_SCHEMA = {
 /** The plan's defaults for what a written plan leaves out. */
 export const PLAN_DEFAULTS = { intervalsPerStep: 1, minSamples: 100, failureLimit: 2, significance: 0.01 };
 
-/** An interval's length in ms: `30s`, `10m`, `1h`. */
+/** An interval's length in ms: `30s`, `10m`, `1h`, `1d` (src/duration.ts's grammar, above zero). */
 export function durationMs(text: string): number {
-  const match = /^([1-9][0-9]*)(s|m|h)$/.exec(text);
-  if (!match) {
+  const ms = parseDuration(text);
+  if (!ms) {
     throw new PromptOpsError(
       'PO_ERR_CONFIG_INVALID',
-      `an interval is a whole number and a unit (s, m or h), like "10m", not "${text}"`,
-      {
-        interval: text,
-      },
+      `an interval is a whole number above zero and a unit (s, m, h or d), like "10m", not "${text}"`,
+      { interval: text },
     );
   }
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+  return ms;
 }
 
 function invalid(where: string, message: string): never {

@@ -35,5 +35,10 @@ describe('the canary analysis docs', () => {
       'promptops.yaml',
     );
     expect(diagnostics.map((d) => d.message).join('\n')).toMatch(/interval/);
+    // Durations read as everywhere else in promptops.yaml (1d included), but never zero.
+    const plan = (interval: string) =>
+      `project: acme\ncanary:\n  steps: [5, 100]\n  interval: ${interval}\n  metrics: [{ metric: error_rate, maxIncrease: 0.02 }]\n`;
+    expect(parseProjectConfig(plan('1d'), 'promptops.yaml').config?.canary?.interval).toBe('1d');
+    expect(() => parseProjectConfig(plan('0m'), 'promptops.yaml')).toThrow(/above zero/);
   });
 });
