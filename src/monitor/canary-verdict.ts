@@ -79,7 +79,11 @@ function formatP(p: number): string {
   return p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`;
 }
 
-/** Judges one metric; needs minSamplesOf(plan, threshold) of the metric's samples in each arm. */
+/**
+ * Judges one metric; needs minSamplesOf(plan, threshold) of the metric's samples in each arm.
+ * Long because it is one decision table: each kind of metric (proportion, latency quantile, mean)
+ * with its inconclusive cases and its test, side by side so they read as one rule.
+ */
 export function judgeMetric(
   plan: CanaryPlan,
   threshold: MetricThreshold,

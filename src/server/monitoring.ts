@@ -86,29 +86,8 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
     job('drift', durationSetting(config.drift.every, 'drift.every'), () => drift.tick()),
     job('retention', HOUR_MS, () => retention.tick()),
   ];
-  if (Object.keys(config.regrade.graders).length > 0) {
-    const every = durationSetting(config.regrade.every, 'regrade.every');
-    const regrade = new RegradeJob({
-      store,
-      clock,
-      graders: config.regrade.graders,
-      sample: config.regrade.sample,
-      lookbackMs: every,
-      ...(options.modelGrader ? { modelGrader: options.modelGrader } : {}),
-    });
-    jobs.push(
-      job('regrade', every, async () => {
-        // A grader that is down fails traces, not the job: say so, or accuracy silently stops.
-        for (const outcome of await regrade.run()) {
-          if (outcome.failed > 0) {
-            log(
-              `regrade: ${outcome.failed} trace(s) of ${outcome.prompt} not graded: ${outcome.errors[0] ?? ''}`,
-            );
-          }
-        }
-      }),
-    );
-  }
+  const regrade = regradeJob(options, clock);
+  if (regrade) jobs.push(regrade);
   function failed(name: string, err: unknown): void {
     log(`${name}: ${(err as Error).message}`);
   }
@@ -121,6 +100,36 @@ export function startMonitoring(options: MonitoringOptions): Monitoring {
     async stop() {
       await loop.stop();
       await options.leader.close();
+    },
+  };
+}
+
+/** Re-grading as a job, when `regrade.graders` names a prompt; its failures are logged. */
+function regradeJob(options: MonitoringOptions, clock: Clock): MonitorJob | null {
+  const { store, config, log } = options;
+  if (Object.keys(config.regrade.graders).length === 0) return null;
+  const every = durationSetting(config.regrade.every, 'regrade.every');
+  const regrade = new RegradeJob({
+    store,
+    clock,
+    graders: config.regrade.graders,
+    sample: config.regrade.sample,
+    lookbackMs: every,
+    ...(options.modelGrader ? { modelGrader: options.modelGrader } : {}),
+  });
+  return {
+    name: 'regrade',
+    everyMs: every,
+    leaderOnly: true,
+    async tick() {
+      // A grader that is down fails traces, not the job: say so, or accuracy silently stops.
+      for (const outcome of await regrade.run()) {
+        if (outcome.failed > 0) {
+          log(
+            `regrade: ${outcome.failed} trace(s) of ${outcome.prompt} not graded: ${outcome.errors[0] ?? ''}`,
+          );
+        }
+      }
     },
   };
 }

@@ -4,7 +4,7 @@ import { CANARY_METRICS } from '../../monitor/canary-plan.js';
 import type { IntervalJudgement } from '../../monitor/canary-verdict.js';
 import type { CanaryStore } from '../../store/canary-store.js';
 import type { OperationTable, ServedBy } from '../operation.js';
-import { closed, Int, Str } from '../schemas.js';
+import { closed, Int, MAX_INTEGER, Str } from '../schemas.js';
 import { body, filter, list, P } from './shorthand.js';
 
 const Verdict = Type.Enum(['pass', 'fail', 'inconclusive', 'error']);
@@ -14,11 +14,13 @@ const Evidence = Type.Unsafe<IntervalJudgement>({
   description: 'the verdict and its evidence per metric',
 });
 
+/** A measured number of the evidence (a rate, ms, USD, a z or a p-value), bounded like every input. */
+const Real = Type.Number({ minimum: -1e15, maximum: 1e15 });
 const Measured = closed({
-  value: Type.Union([Type.Number(), Type.Null()]),
-  samples: Type.Integer({ minimum: 0 }),
+  value: Type.Union([Real, Type.Null()]),
+  samples: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
 });
-const Statistic = Type.Union([Type.Number(), Type.Null()]);
+const Statistic = Type.Union([Real, Type.Null()]);
 
 /**
  * The evidence a caller records, bounded: one entry per metric a plan can judge, short texts, no
@@ -34,10 +36,7 @@ const NewEvidence = closed({
       stable: Measured,
       threshold: Type.Object(
         Object.fromEntries(
-          ['maxIncrease', 'maxDecrease', 'maxRatio', 'minRatio'].map((k) => [
-            k,
-            Type.Optional(Type.Number()),
-          ]),
+          ['maxIncrease', 'maxDecrease', 'maxRatio', 'minRatio'].map((k) => [k, Type.Optional(Real)]),
         ),
         { additionalProperties: false, maxProperties: 1 },
       ),
@@ -106,9 +105,9 @@ export const CANARY_OPERATIONS: OperationTable<ServedBy<typeof CanaryStore>> = {
     status: 201,
     body: closed({
       release: Str,
-      step: Type.Integer(),
+      step: Type.Integer({ minimum: 0, maximum: 100 }),
       weight: Int,
-      index: Type.Integer({ minimum: 0 }),
+      index: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
       windowStart: DateTime,
       windowEnd: DateTime,
       verdict: Verdict,

@@ -13,7 +13,7 @@ const DriftReportSchema = Type.Unsafe<DriftReport>({
   properties: {
     prompt: Str,
     environment: Str,
-    version: { type: 'integer', minimum: 1 },
+    version: { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1 },
     severity: { enum: ['none', 'moderate', 'major'] },
     reference: { type: 'object' },
     current: { type: 'object' },
