@@ -12,6 +12,7 @@
  *   as in Montgomery, "Introduction to Statistical Quality Control") over a per-minute series, its
  *   centre and spread taken from the reference window's minutes.
  */
+
 import {
   METRICS,
   type MetricName,
@@ -21,6 +22,7 @@ import {
   type RollupCell,
   type RollupValues,
 } from './rollup.js';
+import { twoProportionZ } from './statistics.js';
 
 export type DriftSeverity = 'none' | 'moderate' | 'major';
 
@@ -188,13 +190,6 @@ export interface LevelDrift extends Finding {
   change: number | null;
   /** Rates: the two-proportion z statistic. */
   z?: number;
-}
-
-/** Two-proportion z statistic (pooled); 0 when both rates are 0 or 1. */
-export function twoProportionZ(x1: number, n1: number, x2: number, n2: number): number {
-  const pooled = (x1 + x2) / (n1 + n2);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  return se === 0 ? 0 : (x2 / n2 - x1 / n1) / se;
 }
 
 /** Whether a signed change goes the metric's worse way. */

@@ -195,3 +195,10 @@ export function meanWorseTest(
   const z = excess / se;
   return { test: 'Welch z on the ratio of means', statistic: z, pValue: normalUpperTail(z) };
 }
+
+/** Two-proportion z statistic (pooled); 0 when both rates are 0 or 1. */
+export function twoProportionZ(x1: number, n1: number, x2: number, n2: number): number {
+  const pooled = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  return se === 0 ? 0 : (x2 / n2 - x1 / n1) / se;
+}

@@ -6,9 +6,9 @@ import {
   ewmaChart,
   PSI_EPSILON,
   psi,
-  twoProportionZ,
 } from '../../src/monitor/drift.js';
 import { emptyValues, LATENCY_SLOTS, type RollupCell, type RollupValues } from '../../src/monitor/rollup.js';
+import { twoProportionZ } from '../../src/monitor/statistics.js';
 
 function cell(minute: string, values: Partial<RollupValues>): RollupCell {
   return {
