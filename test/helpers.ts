@@ -149,6 +149,23 @@ export function runShell(
 }
 
 /**
+ * The state most served-project tests start from: the example catalog pushed, support-reply@1 in
+ * production, and a token for `subject` with `role` (returned). `cli` runs the CLI in the project.
+ */
+export async function supportReplyInProduction(
+  cli: (args: string[]) => Promise<CliResult>,
+  subject: string,
+  role: string,
+): Promise<string> {
+  for (const args of [['push'], ['label', 'set', 'support-reply@1', 'production']]) {
+    const result = await cli(args);
+    if (result.code !== 0) throw new Error(`promptops ${args.join(' ')}: ${result.stdout}${result.stderr}`);
+  }
+  return cliJson(await cli(['token', 'create', '--subject', subject, '--role', role, '--json']))
+    .token as string;
+}
+
+/**
  * Starts `promptops serve --port 0` (or `command`, e.g. `gateway` with its options) in `cwd` and
  * waits for the address it prints; stop it with stopServe.
  */

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliJson, runCli, startListening, useTempDir } from '../helpers.js';
+import { runCli, startListening, supportReplyInProduction, useTempDir } from '../helpers.js';
 import { DATABASE_URL, reachableEngines } from '../store/harness.js';
 
 const INPUT = { customer: { name: 'Ann', tier: 'pro' }, message: 'I was charged twice for my March invoice' };
@@ -99,18 +99,7 @@ describe.each(reachableEngines(ENGINES))('two gateways and a control plane on $n
 
   beforeAll(async () => {
     port = await freePort();
-    expect((await cli(['push'])).code).toBe(0);
-    expect((await cli(['label', 'set', 'support-reply@1', 'production'])).code).toBe(0);
-    const made = await cli([
-      'token',
-      'create',
-      '--subject',
-      'gateway@acme.example',
-      '--role',
-      'runtime',
-      '--json',
-    ]);
-    runtimeToken = cliJson(made).token as string;
+    runtimeToken = await supportReplyInProduction(cli, 'gateway@acme.example', 'runtime');
     controlPlane = await serveControlPlane();
     for (const n of [1, 2]) {
       gateways.push(

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otlpSink } from '../../src/observe/otel.js';
 import { otlpSinkFromEnv } from '../../src/observe/otel-env.js';
 import type { Trace } from '../../src/observe/trace.js';
-import { cliJson, runCli, startServe, stopServe, useTempDir } from '../helpers.js';
+import { cliJson, runCli, startServe, stopServe, supportReplyInProduction, useTempDir } from '../helpers.js';
 import { traceRecord } from '../store/fixtures.js';
 
 type AnyValue = {
@@ -93,18 +93,7 @@ describe('traces out over OTLP', () => {
   };
 
   beforeAll(async () => {
-    expect((await cli(['push'])).code).toBe(0);
-    expect((await cli(['label', 'set', 'support-reply@1', 'production'])).code).toBe(0);
-    const made = await cli([
-      'token',
-      'create',
-      '--subject',
-      'admin@acme.example',
-      '--role',
-      'admin',
-      '--json',
-    ]);
-    token = cliJson(made).token as string;
+    token = await supportReplyInProduction(cli, 'admin@acme.example', 'admin');
     receiver = await startReceiver();
     // The SDK's default endpoint: were export on by default, spans would arrive here.
     defaultPort = await startReceiver(4318).catch(() => null);
