@@ -55,6 +55,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     metricsPublic: ws.config.metrics.public,
     // The web console, as `npm run build` leaves it in the package.
     consoleDir: path.join(packageRoot(), 'dist', 'web'),
+    sessionMs: ws.config.console.sessionHours * 60 * 60_000,
     logger: { level: options.logLevel ?? 'info' },
     version: packageVersion(),
   });
