@@ -3,7 +3,7 @@
  * metric's figures and threshold, charts of both arms per metric over the canary's life, and how it
  * ended (the release that replaced it, whose notes carry the analysis's evidence).
  */
-import { Alert, Anchor, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { RollupCell } from '../../../src/monitor/rollup.js';
@@ -23,7 +23,8 @@ import { Chart } from './chart.js';
 import { useProjectPath } from './page.js';
 import { ReleaseActions } from './release-action.js';
 import { ErrorNote, Loading } from './state.js';
-import { TableHead } from './table-head.js';
+import { READABLE, StatusBadge } from './status-badge.js';
+import { TableHead, TableScroll } from './table-head.js';
 import { Time } from './time.js';
 
 const REFRESH_MS = 5_000;
@@ -51,7 +52,7 @@ export function CanaryPanel({ analysis: a, release }: { analysis: CanaryStatus; 
             <Title order={3} size="h4">
               {heading}
             </Title>
-            <Badge color={verdictColor(a.state)}>{a.state}</Badge>
+            <StatusBadge color={verdictColor(a.state)}>{a.state}</StatusBadge>
           </Group>
           {release && <ReleaseActions release={release} />}
         </Group>
@@ -85,7 +86,8 @@ function Outcome({ analysis: a, ending }: { analysis: CanaryStatus; ending: Rele
   const rolledBack = ending.kind === 'rollback';
   return (
     <Alert
-      color={rolledBack ? 'red' : 'green'}
+      variant="outline"
+      color={rolledBack ? READABLE.red : READABLE.green}
       title={`${rolledBack ? 'Rolled back' : ending.kind === 'promote' ? 'Promoted' : 'Replaced'} by ${ending.actor}`}
     >
       <Stack gap={4}>
@@ -118,7 +120,7 @@ function Intervals({ analysis: a }: { analysis: CanaryStatus }) {
     return <Text size="sm">No interval has been judged yet (each lasts {a.plan.interval}).</Text>;
   }
   return (
-    <Table.ScrollContainer minWidth={860}>
+    <TableScroll minWidth={860}>
       <Table withTableBorder aria-label={`Analysis intervals of ${a.prompt} in ${a.environment}`} fz="sm">
         <TableHead columns={['Interval', 'Verdict', 'Metric', 'Canary', 'Stable', 'Threshold', 'Evidence']} />
         <Table.Tbody>
@@ -127,7 +129,7 @@ function Intervals({ analysis: a }: { analysis: CanaryStatus }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
 
@@ -145,7 +147,7 @@ function IntervalRows({ analysis: a, interval }: { analysis: CanaryStatus; inter
       </Table.Td>
       <Table.Td rowSpan={rows}>
         <Stack gap={4} align="flex-start">
-          <Badge color={verdictColor(interval.verdict)}>{interval.verdict}</Badge>
+          <StatusBadge color={verdictColor(interval.verdict)}>{interval.verdict}</StatusBadge>
           {failed && (
             <Anchor component={Link} to={tracesLink(a.prompt, a.canary.version)} size="xs">
               Failed traces
@@ -171,9 +173,9 @@ function IntervalRows({ analysis: a, interval }: { analysis: CanaryStatus; inter
           <Table.Td>
             <Group gap={4} wrap="nowrap">
               <Text size="sm">{m.metric}</Text>
-              <Badge size="xs" variant="light" color={verdictColor(m.verdict)}>
+              <StatusBadge size="xs" variant="light" color={verdictColor(m.verdict)}>
                 {m.verdict}
-              </Badge>
+              </StatusBadge>
             </Group>
           </Table.Td>
           <Table.Td>

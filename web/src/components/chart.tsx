@@ -9,6 +9,7 @@ import { Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { type ChartData, describeChart } from '../rollup-series.js';
+import { TableScroll } from './table-head.js';
 
 /** Line colours (dark enough on white for WCAG's 3:1 for graphics), each line also dashed its own way. */
 const STROKES = ['#3b5bdb', '#c92a2a', '#2b8a3e', '#e67700', '#862e9c', '#0b7285'];
@@ -34,7 +35,7 @@ export function Chart({ title, data, yLabel, format = plain, height = 220, headi
   const [showData, setShowData] = useState(false);
   const tableId = useId();
   return (
-    <Stack gap={4}>
+    <Stack gap={4} miw={0}>
       <Group justify="space-between" wrap="nowrap">
         <Title order={headingOrder} size="h5">
           {title}
@@ -94,7 +95,7 @@ function Plot({
       ],
       axes: [
         { label: 'Time (local)', labelSize: 20 },
-        { label: yLabel, labelSize: 20, size: 60, values: (_, ticks) => ticks.map((t) => format(t)) },
+        { label: yLabel, labelSize: 20, size: 76, values: (_, ticks) => ticks.map((t) => format(t)) },
       ],
       scales: { x: { time: true } },
       cursor: { drag: { x: false, y: false } },
@@ -135,7 +136,7 @@ function DataTable({
 }) {
   if (data.x.length === 0) return <Text size="sm">No data.</Text>;
   return (
-    <Table.ScrollContainer minWidth={360}>
+    <TableScroll minWidth={360}>
       <Table striped withTableBorder fz="xs" captionSide="top">
         <Table.Caption>{title}: every point</Table.Caption>
         <Table.Thead>
@@ -161,6 +162,6 @@ function DataTable({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }

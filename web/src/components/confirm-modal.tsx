@@ -33,7 +33,7 @@ export function ConfirmModal({
     if (!disabled) onSubmit();
   };
   return (
-    <Modal opened onClose={onClose} title={title}>
+    <Modal opened onClose={onClose} title={title} closeButtonProps={{ 'aria-label': 'Close' }}>
       <form onSubmit={submit}>
         <Stack>
           {children}

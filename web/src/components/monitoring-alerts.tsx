@@ -3,7 +3,7 @@
  * for whoever answers for production (`release.rollback`) "Acknowledge" (with a note) and
  * "Redeliver" (an alert's dead deliveries back in the queue).
  */
-import { Badge, Button, Group, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Button, Group, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AlertRecord } from '../../../src/store/types.js';
@@ -12,10 +12,13 @@ import { useSession } from '../session.js';
 import { ConfirmModal } from './confirm-modal.js';
 import { useProjectPath } from './page.js';
 import { ErrorNote, QueryState } from './state.js';
-import { TableHead } from './table-head.js';
+import { READABLE_DESCRIPTION, StatusBadge } from './status-badge.js';
+import { TableHead, TableScroll } from './table-head.js';
 import { Time } from './time.js';
 
 const STATUSES = ['open', 'firing', 'acknowledged', 'resolved', 'all'] as const;
+/** Badge cells keep their width: a badge's word is never cut to an ellipsis. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 const SEVERITY_COLORS = { critical: 'red', warning: 'orange', info: 'blue' } as Record<string, string>;
 
 /** The project's alerts, polled every `refreshMs`. */
@@ -51,7 +54,7 @@ export function AlertList({ refreshMs }: { refreshMs: number }) {
 function AlertTable({ alerts }: { alerts: AlertRecord[] }) {
   if (alerts.length === 0) return <Text>No alerts.</Text>;
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <TableScroll minWidth={900}>
       <Table striped withTableBorder aria-label="Alerts" fz="sm">
         <TableHead
           columns={['Severity', 'Status', 'Name', 'Prompt', 'Fired', 'Summary', 'Deliveries', 'Actions']}
@@ -59,13 +62,13 @@ function AlertTable({ alerts }: { alerts: AlertRecord[] }) {
         <Table.Tbody>
           {alerts.map((alert) => (
             <Table.Tr key={alert.id}>
-              <Table.Td>
-                <Badge color={SEVERITY_COLORS[alert.severity] ?? 'gray'}>{alert.severity}</Badge>
+              <Table.Td style={NO_WRAP}>
+                <StatusBadge color={SEVERITY_COLORS[alert.severity] ?? 'gray'}>{alert.severity}</StatusBadge>
               </Table.Td>
-              <Table.Td>
-                <Badge variant="outline" color={alert.status === 'firing' ? 'red' : 'gray'}>
+              <Table.Td style={NO_WRAP}>
+                <StatusBadge variant="outline" color={alert.status === 'firing' ? 'red' : 'gray'}>
                   {alert.status}
-                </Badge>
+                </StatusBadge>
                 {alert.ackedBy && (
                   <Text size="xs" title={alert.note ?? undefined}>
                     by {alert.ackedBy}
@@ -93,7 +96,7 @@ function AlertTable({ alerts }: { alerts: AlertRecord[] }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
 
@@ -169,6 +172,7 @@ function AckModal({ alert, onClose }: { alert: AlertRecord; onClose: () => void 
       <Textarea
         label="Note"
         description="Who is on it, what is being done"
+        styles={READABLE_DESCRIPTION}
         autosize
         minRows={2}
         maxLength={2000}

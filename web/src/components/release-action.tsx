@@ -12,6 +12,7 @@ import { api } from '../api.js';
 import { useSession } from '../session.js';
 import { ConfirmModal } from './confirm-modal.js';
 import { useProjectPath } from './page.js';
+import { READABLE, READABLE_DESCRIPTION } from './status-badge.js';
 
 /** The shortest justification accepted, as the policy asks of every exception. */
 export const MIN_JUSTIFICATION = 10;
@@ -41,7 +42,7 @@ export function ReleaseActions({ release }: { release: ReleaseRecord }) {
           key={action}
           size="xs"
           variant={action === 'rollback' ? 'light' : 'filled'}
-          color={action === 'rollback' ? 'red' : undefined}
+          color={action === 'rollback' ? READABLE.red : undefined}
           onClick={() => setOpen(action)}
         >
           {ACTIONS[action].button}
@@ -93,7 +94,7 @@ function ConfirmAction({
     <ConfirmModal
       title={title}
       action={ACTIONS[action].button}
-      color={action === 'rollback' ? 'red' : undefined}
+      color={action === 'rollback' ? READABLE.red : undefined}
       disabled={justification.trim().length < MIN_JUSTIFICATION}
       busy={mutation.isPending}
       error={mutation.error}
@@ -105,6 +106,7 @@ function ConfirmAction({
         label="Justification"
         description={`Why, for the audit log (at least ${MIN_JUSTIFICATION} characters)`}
         required
+        styles={READABLE_DESCRIPTION}
         autosize
         minRows={2}
         maxLength={2000}

@@ -1,4 +1,5 @@
 import { Table } from '@mantine/core';
+import type { ReactNode } from 'react';
 
 /** A table's header row: one column heading per name. */
 export function TableHead({ columns }: { columns: readonly string[] }) {
@@ -12,5 +13,17 @@ export function TableHead({ columns }: { columns: readonly string[] }) {
         ))}
       </Table.Tr>
     </Table.Thead>
+  );
+}
+
+/**
+ * Table.ScrollContainer whose scrolling viewport takes keyboard focus, so a table wider than a
+ * narrow screen can be scrolled without a mouse (axe: scrollable-region-focusable).
+ */
+export function TableScroll({ minWidth, children }: { minWidth: number; children: ReactNode }) {
+  return (
+    <Table.ScrollContainer minWidth={minWidth} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
+      {children}
+    </Table.ScrollContainer>
   );
 }

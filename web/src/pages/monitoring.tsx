@@ -3,18 +3,7 @@
  * blocks, schema validity, feedback) from the per-minute rollups every gateway writes, the drift
  * monitor's last reports, and the alert list. Polled every 10 seconds; the choice lives in the URL.
  */
-import {
-  Badge,
-  Group,
-  Paper,
-  SegmentedControl,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import type { DriftReport, Finding } from '../../../src/monitor/drift.js';
@@ -25,7 +14,8 @@ import { Chart } from '../components/chart.js';
 import { AlertList } from '../components/monitoring-alerts.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { ErrorNote, Loading, QueryState } from '../components/state.js';
-import { TableHead } from '../components/table-head.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
 import {
   type Buckets,
@@ -101,7 +91,12 @@ export default function MonitoringPage() {
     queryFn: () =>
       api<ReleaseRecord[]>('GET', projectPath('/releases'), { query: { active: 'true', limit: 1000 } }),
   });
-  const prompt = params.get('prompt') ?? prompts.data?.[0]?.name ?? null;
+  // Unless one is chosen, the first prompt an environment serves (it has traffic to show).
+  const prompt =
+    params.get('prompt') ??
+    environments.data?.map((r) => r.prompt).sort()[0] ??
+    prompts.data?.[0]?.name ??
+    null;
   const version = params.get('version');
   const environment = params.get('environment');
   const windowParam = params.get('window');
@@ -287,7 +282,9 @@ function DriftPanel({ report }: { report: DriftReport }) {
           <Title order={3} size="h5">
             {title}
           </Title>
-          <Badge color={DRIFT_COLORS[report.severity] ?? 'gray'}>drift: {report.severity}</Badge>
+          <StatusBadge
+            color={DRIFT_COLORS[report.severity] ?? 'gray'}
+          >{`drift: ${report.severity}`}</StatusBadge>
         </Group>
         <Text size="xs">
           Current <Time at={report.current.from} /> – <Time at={report.current.to} /> (
@@ -295,7 +292,7 @@ function DriftPanel({ report }: { report: DriftReport }) {
           <Time at={report.reference.to} /> ({report.reference.requests} requests); checked{' '}
           <Time at={report.computedAt} />.
         </Text>
-        <Table.ScrollContainer minWidth={560}>
+        <TableScroll minWidth={560}>
           <Table withTableBorder fz="sm" aria-label={`Drift checks of ${title}`}>
             <TableHead columns={['Check', 'Severity', 'Finding']} />
             <Table.Tbody>
@@ -303,12 +300,12 @@ function DriftPanel({ report }: { report: DriftReport }) {
                 <Table.Tr key={f.name}>
                   <Table.Td>{f.name}</Table.Td>
                   <Table.Td>
-                    <Badge
+                    <StatusBadge
                       variant="light"
                       color={f.insufficient ? 'gray' : (DRIFT_COLORS[f.severity] ?? 'gray')}
                     >
                       {f.insufficient ? 'too few samples' : f.severity}
-                    </Badge>
+                    </StatusBadge>
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
@@ -319,7 +316,7 @@ function DriftPanel({ report }: { report: DriftReport }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       </Stack>
     </Paper>
   );

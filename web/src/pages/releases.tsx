@@ -3,7 +3,7 @@
  * with its analysis and charts of canary against stable, and the release history. Refreshed every
  * 5 seconds: a canary the analysis rolls back shows as rolled back without a reload.
  */
-import { Anchor, Badge, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -14,7 +14,8 @@ import { CanaryPanel } from '../components/canary-panel.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { ReleaseActions } from '../components/release-action.js';
 import { QueryState } from '../components/state.js';
-import { TableHead } from '../components/table-head.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
 
 /** How often the page asks again (the issue asks for live data). */
@@ -87,7 +88,7 @@ function Served({
           <Title order={2} size="h3">
             {environment}
           </Title>
-          <Table.ScrollContainer minWidth={720}>
+          <TableScroll minWidth={720}>
             <Table striped withTableBorder aria-label={`What ${environment} serves`}>
               <TableHead
                 columns={['Prompt', 'Serves', 'Canary', 'Since', 'Released by', 'Change request', 'Actions']}
@@ -132,7 +133,7 @@ function Served({
                   })}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         </Stack>
       ))}
     </>
@@ -213,7 +214,7 @@ function History() {
 function HistoryTable({ releases }: { releases: ReleaseRecord[] }) {
   if (releases.length === 0) return <Text>No releases.</Text>;
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <TableScroll minWidth={900}>
       <Table striped withTableBorder aria-label="Release history">
         <TableHead
           columns={['Prompt', 'Environment', '#', 'Kind', 'Version', 'Canary', 'By', 'When', 'Notes']}
@@ -226,13 +227,13 @@ function HistoryTable({ releases }: { releases: ReleaseRecord[] }) {
               <Table.Td>{r.seq}</Table.Td>
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
-                  <Badge variant="light" color={r.kind === 'rollback' ? 'red' : 'gray'}>
+                  <StatusBadge variant="light" color={r.kind === 'rollback' ? 'red' : 'gray'}>
                     {r.kind}
-                  </Badge>
+                  </StatusBadge>
                   {r.active && (
-                    <Badge variant="outline" color="green">
+                    <StatusBadge variant="outline" color="green">
                       active
-                    </Badge>
+                    </StatusBadge>
                   )}
                 </Group>
               </Table.Td>
@@ -251,6 +252,6 @@ function HistoryTable({ releases }: { releases: ReleaseRecord[] }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
