@@ -17,7 +17,7 @@ export function ContractView({ spec }: { spec: PromptSpec }) {
         Output schema ({spec.output.format})
       </Title>
       {spec.output.format === 'text' && !spec.output.schema ? (
-        <Text c="dimmed">Free text.</Text>
+        <Text c="gray.7">Free text.</Text>
       ) : (
         <SchemaTable schema={spec.output.schema} name="Output schema" />
       )}
@@ -43,7 +43,7 @@ export function ContractView({ spec }: { spec: PromptSpec }) {
         </List.Item>
       </List>
       {fieldRules.length > 0 && (
-        <Table.ScrollContainer minWidth={400}>
+        <Table.ScrollContainer minWidth={400} type="native" tabIndex={0}>
           <Table aria-label="Field rules" withTableBorder>
             <TableHead columns={['Field', 'Rules']} />
             <Table.Tbody>
@@ -75,7 +75,7 @@ export function ContractView({ spec }: { spec: PromptSpec }) {
 function GuardrailTable({ stage, guardrails }: { stage: string; guardrails: GuardrailDecl[] }) {
   if (guardrails.length === 0) return <Text size="sm">{stage}: none.</Text>;
   return (
-    <Table.ScrollContainer minWidth={480}>
+    <Table.ScrollContainer minWidth={480} type="native" tabIndex={0}>
       <Table aria-label={`${stage} guardrails`} withTableBorder>
         <TableHead columns={[`${stage} guardrail`, 'Action', 'Options']} />
         <Table.Tbody>
@@ -86,9 +86,11 @@ function GuardrailTable({ stage, guardrails }: { stage: string; guardrails: Guar
                 <Code>{guardrail.name}</Code>
               </Table.Td>
               <Table.Td>
-                <Badge variant="light">{guardrail.action}</Badge>
+                <Badge variant="outline" color="indigo.9">
+                  {guardrail.action}
+                </Badge>
                 {guardrail.fallback !== undefined && (
-                  <Text size="xs" c="dimmed">
+                  <Text size="xs" c="gray.7">
                     fallback: {guardrail.fallback}
                   </Text>
                 )}
@@ -106,16 +108,26 @@ function GuardrailTable({ stage, guardrails }: { stage: string; guardrails: Guar
 
 function GuardrailOptions({ options }: { options: Record<string, unknown> }) {
   const entries = Object.entries(options);
-  if (entries.length === 0) return <Text c="dimmed">defaults</Text>;
-  const isSimple = entries.every(([, value]) => value === null || typeof value !== 'object');
-  if (!isSimple) return <RawJson value={options} summary={`${entries.length} options`} />;
+  if (entries.length === 0) return <Text c="gray.7">defaults</Text>;
+  const shown = entries.map(([key, value]) => [key, plainText(value)] as const);
+  if (shown.some(([, text]) => text === null)) {
+    return <RawJson value={options} summary={`${entries.length} option${entries.length === 1 ? '' : 's'}`} />;
+  }
   return (
     <Group gap={4}>
-      {entries.map(([key, value]) => (
-        <Badge key={key} variant="outline" color="gray" tt="none">
-          {key}: {String(value)}
+      {shown.map(([key, text]) => (
+        <Badge key={key} variant="outline" color="gray.8" tt="none">
+          {key}: {text}
         </Badge>
       ))}
     </Group>
   );
+}
+
+/** A scalar or a list of scalars as one line (`email, phone`); null for anything nested. */
+function plainText(value: unknown): string | null {
+  const isScalar = (v: unknown) => v === null || typeof v !== 'object';
+  if (isScalar(value)) return String(value);
+  if (Array.isArray(value) && value.every(isScalar)) return value.map(String).join(', ');
+  return null;
 }

@@ -5,14 +5,14 @@ import { TableHead } from './table-head.js';
 
 /** A schema as a table of its fields (path, type, required, constraints), its raw JSON collapsed below. */
 export function SchemaTable({ schema, name }: { schema: JsonSchema | null; name: string }) {
-  if (!schema) return <Text c="dimmed">No schema: any {name.toLowerCase()} is accepted.</Text>;
+  if (!schema) return <Text c="gray.7">No schema: any {name.toLowerCase()} is accepted.</Text>;
   const rows = schemaRows(schema);
   return (
     <>
       {rows.length === 0 ? (
-        <Text c="dimmed">The schema sets no fields.</Text>
+        <Text c="gray.7">The schema sets no fields.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={520}>
+        <Table.ScrollContainer minWidth={520} type="native" tabIndex={0}>
           <Table aria-label={name} withTableBorder>
             <TableHead columns={['Field', 'Type', 'Required', 'Constraints']} />
             <Table.Tbody>
@@ -21,7 +21,7 @@ export function SchemaTable({ schema, name }: { schema: JsonSchema | null; name:
                   <Table.Td>
                     <Code>{row.path}</Code>
                     {row.description && (
-                      <Text size="xs" c="dimmed">
+                      <Text size="xs" c="gray.7">
                         {row.description}
                       </Text>
                     )}
@@ -31,7 +31,7 @@ export function SchemaTable({ schema, name }: { schema: JsonSchema | null; name:
                   <Table.Td>
                     <Group gap={4}>
                       {row.constraints.map((constraint) => (
-                        <Badge key={constraint} variant="outline" color="gray" tt="none">
+                        <Badge key={constraint} variant="outline" color="gray.8" tt="none">
                           {constraint}
                         </Badge>
                       ))}
@@ -57,7 +57,7 @@ export function RawJson({ value, summary }: { value: unknown; summary: string })
           {summary}
         </Text>
       </summary>
-      <Code block mt="xs">
+      <Code block mt="xs" tabIndex={0}>
         {JSON.stringify(value, null, 2)}
       </Code>
     </details>

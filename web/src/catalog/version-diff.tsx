@@ -1,6 +1,7 @@
 import { Alert, Badge, Box, Code, List, Stack, Table, Text, Title } from '@mantine/core';
 import { diffSpecs, type SpecChange, withPartials } from '../../../src/catalog/diff.js';
 import type { VersionRecord } from '../../../src/store/types.js';
+import { READABLE_TITLE } from './readable.js';
 import { countChanges, type SideBySideRow, sideBySide } from './side-by-side.js';
 import { TableHead } from './table-head.js';
 
@@ -14,14 +15,19 @@ export function VersionDiff({ from, to }: { from: VersionRecord; to: VersionReco
   return (
     <Stack gap="sm">
       {diff.breaking.length > 0 ? (
-        <Alert color="red" title={`Breaking changes: ${diff.breaking.length}`} role="status">
+        <Alert
+          styles={READABLE_TITLE}
+          color="red.9"
+          title={`Breaking changes: ${diff.breaking.length}`}
+          role="status"
+        >
           <List size="sm">
             {diff.breaking.map((change) => (
               <List.Item key={`${change.path}: ${change.reason}`}>
-                <Badge color="red" size="sm" mr={6}>
+                <Badge color="red.9" size="sm" mr={6}>
                   Breaking
                 </Badge>
-                <Badge variant="outline" color="gray" size="sm" mr={6}>
+                <Badge variant="outline" color="gray.8" size="sm" mr={6}>
                   {change.area}
                 </Badge>
                 <Code>{change.path}</Code> {change.reason}
@@ -30,7 +36,7 @@ export function VersionDiff({ from, to }: { from: VersionRecord; to: VersionReco
           </List>
         </Alert>
       ) : (
-        <Alert color="green" title="No breaking contract changes" role="status">
+        <Alert styles={READABLE_TITLE} color="green.9" title="No breaking contract changes" role="status">
           Callers and consumers of v{from.number} keep working with v{to.number}.
         </Alert>
       )}
@@ -69,10 +75,10 @@ function TemplateSideBySide({ rows, from, to }: { rows: SideBySideRow[]; from: n
   const counts = countChanges(rows);
   return (
     <>
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="gray.7">
         {counts.changed} changed, {counts.removed} removed, {counts.added} added lines
       </Text>
-      <Table.ScrollContainer minWidth={640}>
+      <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
         <Table
           aria-label={`Template, v${from} against v${to}`}
           withColumnBorders
@@ -87,14 +93,14 @@ function TemplateSideBySide({ rows, from, to }: { rows: SideBySideRow[]; from: n
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={`${row.left?.number ?? '-'}:${row.right?.number ?? '-'}`} data-kind={row.kind}>
-                <Table.Td c="dimmed">{row.left?.number ?? ''}</Table.Td>
+                <Table.Td c="gray.7">{row.left?.number ?? ''}</Table.Td>
                 <Table.Td
                   bg={ROW_COLOURS[row.kind].left}
                   style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}
                 >
                   {row.left ? `${MARKS[row.kind].left} ${row.left.text}` : ''}
                 </Table.Td>
-                <Table.Td c="dimmed">{row.right?.number ?? ''}</Table.Td>
+                <Table.Td c="gray.7">{row.right?.number ?? ''}</Table.Td>
                 <Table.Td
                   bg={ROW_COLOURS[row.kind].right}
                   style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}
@@ -113,7 +119,7 @@ function TemplateSideBySide({ rows, from, to }: { rows: SideBySideRow[]; from: n
 function ChangeTable({ changes }: { changes: SpecChange[] }) {
   if (changes.length === 0) return <Text>Unchanged.</Text>;
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
       <Table aria-label="Spec changes" withTableBorder>
         <TableHead columns={['Path', 'Change', 'Before', 'After']} />
         <Table.Tbody>
@@ -138,7 +144,7 @@ function ChangeTable({ changes }: { changes: SpecChange[] }) {
 }
 
 function Value({ value }: { value: unknown }) {
-  if (value === undefined) return <Text c="dimmed">—</Text>;
+  if (value === undefined) return <Text c="gray.7">—</Text>;
   const text = JSON.stringify(value, null, 2);
   return (
     <Box component="pre" m={0} fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>

@@ -18,6 +18,7 @@ import type { AuditEntry, AuditVerification } from '../../../src/store/types.js'
 import { api } from '../api.js';
 import { type AuditFilter, distinctValues, filterAudit } from '../audit/filter.js';
 import { pageOf } from '../catalog/paging.js';
+import { READABLE_TITLE } from '../catalog/readable.js';
 import { TableHead } from '../catalog/table-head.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { QueryState } from '../components/state.js';
@@ -49,14 +50,20 @@ function Verification() {
       <QueryState query={verify}>
         {(result) =>
           result.broken ? (
-            <Alert color="red" title={`Chain broken at seq ${result.broken.seq}`} role="alert">
+            <Alert
+              styles={READABLE_TITLE}
+              color="red.9"
+              title={`Chain broken at seq ${result.broken.seq}`}
+              role="alert"
+            >
               <Text size="sm">{result.broken.reason}</Text>
               <Text size="sm">{result.checked} entries checked.</Text>
               <Mismatches verification={result} />
             </Alert>
           ) : (
             <Alert
-              color={result.mismatches.length > 0 ? 'orange' : 'green'}
+              styles={READABLE_TITLE}
+              color={result.mismatches.length > 0 ? 'orange.9' : 'green.9'}
               title="Chain intact"
               role="status"
             >
@@ -179,7 +186,7 @@ function AuditTable({
   const shown = pageOf(entries, page, PAGE_SIZE);
   return (
     <>
-      <Table.ScrollContainer minWidth={720}>
+      <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
         <Table aria-label="Audit entries" striped>
           <TableHead columns={['Seq', 'Time', 'Actor', 'Action', 'Target', 'Details']} />
           <Table.Tbody>
@@ -220,7 +227,7 @@ function AuditTable({
         </Table>
       </Table.ScrollContainer>
       <Group justify="space-between" mt="sm">
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {entries.length} of the {loaded} newest entries match
         </Text>
         {shown.pages > 1 && (
@@ -238,15 +245,19 @@ function EntryDetails({ entry }: { entry: AuditEntry }) {
         <Text size="xs" fw={600}>
           Before
         </Text>
-        <Code block>{JSON.stringify(entry.before, null, 2) ?? 'null'}</Code>
+        <Code block tabIndex={0}>
+          {JSON.stringify(entry.before, null, 2) ?? 'null'}
+        </Code>
       </div>
       <div>
         <Text size="xs" fw={600}>
           After
         </Text>
-        <Code block>{JSON.stringify(entry.after, null, 2) ?? 'null'}</Code>
+        <Code block tabIndex={0}>
+          {JSON.stringify(entry.after, null, 2) ?? 'null'}
+        </Code>
       </div>
-      <Text size="xs" c="dimmed">
+      <Text size="xs" c="gray.7">
         hash <Code>{shortHash(entry.hash)}</Code>, previous <Code>{shortHash(entry.prevHash)}</Code>
       </Text>
     </SimpleGrid>

@@ -39,8 +39,7 @@ function PromptTable({ prompts }: { prompts: PromptSummary[] }) {
   return (
     <>
       <TextInput
-        label="Filter prompts"
-        description="By prompt or label name"
+        label="Filter by prompt or label"
         placeholder="support-reply, production…"
         value={filter}
         onChange={(e) => {
@@ -55,7 +54,7 @@ function PromptTable({ prompts }: { prompts: PromptSummary[] }) {
         </Text>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
             <Table striped highlightOnHover aria-label="Prompts">
               <TableHead columns={['Prompt', 'Owner', 'Risk', ...columns, 'Latest']} />
               <Table.Tbody>
@@ -64,7 +63,7 @@ function PromptTable({ prompts }: { prompts: PromptSummary[] }) {
             </Table>
           </Table.ScrollContainer>
           <Group justify="space-between">
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="gray.7">
               {filtered.length} of {prompts.length} prompts
             </Text>
             {shown.pages > 1 && (
@@ -105,16 +104,16 @@ function PromptRows({ prompts, columns }: { prompts: PromptSummary[]; columns: s
             {prompt.name}
           </Anchor>
         </Table.Td>
-        <Table.Td>{spec ? (spec.promptops.owner ?? <Text c="dimmed">none</Text>) : '…'}</Table.Td>
+        <Table.Td>{spec ? (spec.promptops.owner ?? <Text c="gray.7">none</Text>) : '…'}</Table.Td>
         <Table.Td>{spec ? <RiskBadge risk={spec.promptops.risk as RiskTier} /> : '…'}</Table.Td>
         {columns.map((label) => (
           <Table.Td key={label}>
             {prompt.labels[label] !== undefined ? (
-              <Badge variant="light" color="gray" title={`${label} → version ${prompt.labels[label]}`}>
+              <Badge variant="outline" color="gray.8" title={`${label} → version ${prompt.labels[label]}`}>
                 v{prompt.labels[label]}
               </Badge>
             ) : (
-              <Text c="dimmed" span>
+              <Text c="gray.7" span>
                 —
               </Text>
             )}
@@ -124,7 +123,7 @@ function PromptRows({ prompts, columns }: { prompts: PromptSummary[]; columns: s
           {prompt.latest ? (
             <Group gap={6} wrap="nowrap">
               <Text span>v{prompt.latest.number}</Text>
-              <Text span ff="monospace" size="xs" c="dimmed">
+              <Text span ff="monospace" size="xs" c="gray.7">
                 {shortHash(prompt.latest.hash)}
               </Text>
             </Group>

@@ -47,9 +47,9 @@ export default function PromptPage() {
   );
 }
 
-function PromptView({ name, versions }: { name: string; versions: VersionRecord[] }) {
+function PromptView({ name, versions: listed }: { name: string; versions: VersionRecord[] }) {
   const [params, setParams] = useSearchParams();
-  // Versions come newest first.
+  const versions = [...listed].sort((a, b) => b.number - a.number);
   const newest = versions[0] as VersionRecord;
   const byNumber = new Map(versions.map((v) => [v.number, v]));
   const chosen = byNumber.get(Number(params.get('version'))) ?? newest;
@@ -67,7 +67,7 @@ function PromptView({ name, versions }: { name: string; versions: VersionRecord[
         <Text size="sm">Owner: {spec.promptops.owner ?? 'none'}</Text>
         <RiskBadge risk={spec.promptops.risk} />
         {spec.description && (
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             {spec.description}
           </Text>
         )}
@@ -161,7 +161,7 @@ function VersionTable({
   onChoose: (number: number) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={720}>
+    <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
       <Table aria-label="Versions" highlightOnHover>
         <TableHead columns={['Version', 'Hash', 'Author', 'Created', 'Labels', 'Archived', 'Contract']} />
         <Table.Tbody>
@@ -170,7 +170,7 @@ function VersionTable({
               <Table.Td>
                 v{version.number}
                 {version.message && (
-                  <Text size="xs" c="dimmed">
+                  <Text size="xs" c="gray.7">
                     {version.message}
                   </Text>
                 )}
@@ -182,15 +182,7 @@ function VersionTable({
               <Table.Td>
                 <Time at={version.createdAt} />
               </Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  {version.labels.map((label) => (
-                    <Badge key={label} variant="light">
-                      {label}
-                    </Badge>
-                  ))}
-                </Group>
-              </Table.Td>
+              <Table.Td>{version.labels.length > 0 ? version.labels.join(', ') : '—'}</Table.Td>
               <Table.Td>
                 {version.archived ? (
                   <Text size="sm" title={version.archived.reason ?? undefined}>
@@ -238,14 +230,16 @@ function Labels({ name }: { name: string }) {
           list.length === 0 ? (
             <Text>No labels point at this prompt.</Text>
           ) : (
-            <Table.ScrollContainer minWidth={480}>
+            <Table.ScrollContainer minWidth={480} type="native" tabIndex={0}>
               <Table aria-label="Labels">
                 <TableHead columns={['Label', 'Version', 'Moved by', 'Moved']} />
                 <Table.Tbody>
                   {list.map((label) => (
                     <Table.Tr key={label.label}>
                       <Table.Td>
-                        <Badge variant="light">{label.label}</Badge>
+                        <Badge variant="outline" color="indigo.9" tt="none">
+                          {label.label}
+                        </Badge>
                       </Table.Td>
                       <Table.Td>
                         v{label.number} <Code>{shortHash(label.hash)}</Code>
@@ -278,7 +272,7 @@ function LabelHistory({ events }: { events: LabelEvent[] }) {
   const newestFirst = [...events].sort((a, b) => b.seq - a.seq).slice(0, HISTORY_SHOWN);
   return (
     <>
-      <Table.ScrollContainer minWidth={480}>
+      <Table.ScrollContainer minWidth={480} type="native" tabIndex={0}>
         <Table aria-label="Label history" striped>
           <TableHead columns={['When', 'Label', 'Move', 'By']} />
           <Table.Tbody>
@@ -302,7 +296,7 @@ function LabelHistory({ events }: { events: LabelEvent[] }) {
         </Table>
       </Table.ScrollContainer>
       {events.length > HISTORY_SHOWN && (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           The newest {HISTORY_SHOWN} of {events.length} moves.
         </Text>
       )}
