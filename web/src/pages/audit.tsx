@@ -1,5 +1,6 @@
 import {
   Alert,
+  Badge,
   Button,
   Code,
   Group,
@@ -38,13 +39,18 @@ export default function AuditPage() {
   );
 }
 
-function Verification() {
+/** The chain's verification, shared by the banner and the table (which marks the broken entry). */
+function useVerification() {
   const path = useProjectPath();
-  const verify = useQuery({
+  return useQuery({
     queryKey: ['audit-verify', path('')],
     queryFn: () => api<AuditVerification>('GET', path('/audit/verify')),
     refetchInterval: 30_000,
   });
+}
+
+function Verification() {
+  const verify = useVerification();
   return (
     <section aria-label="Chain verification">
       <QueryState query={verify}>
@@ -184,6 +190,7 @@ function AuditTable({
     setOpen(next);
   };
   const shown = pageOf(entries, page, PAGE_SIZE);
+  const brokenSeq = useVerification().data?.broken?.seq;
   return (
     <>
       <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
@@ -193,7 +200,14 @@ function AuditTable({
             {shown.items.map((entry) => (
               <Fragment key={entry.seq}>
                 <Table.Tr>
-                  <Table.Td>{entry.seq}</Table.Td>
+                  <Table.Td>
+                    {entry.seq}
+                    {entry.seq === brokenSeq && (
+                      <Badge color="red.9" size="sm" ml={6}>
+                        Chain broken here
+                      </Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <Time at={entry.at} />
                   </Table.Td>
