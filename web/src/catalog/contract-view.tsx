@@ -1,7 +1,8 @@
-import { Badge, Code, Group, List, Stack, Table, Text, Title } from '@mantine/core';
+import { Code, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import type { GuardrailDecl, PromptSpec } from '../../../src/catalog/spec.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { RawJson, SchemaTable } from './schema-table.js';
-import { TableHead } from './table-head.js';
 
 /** A version's contract (input and output schemas, the rules beyond them) and its guardrails. */
 export function ContractView({ spec }: { spec: PromptSpec }) {
@@ -43,7 +44,7 @@ export function ContractView({ spec }: { spec: PromptSpec }) {
         </List.Item>
       </List>
       {fieldRules.length > 0 && (
-        <Table.ScrollContainer minWidth={400} type="native" tabIndex={0}>
+        <TableScroll minWidth={400}>
           <Table aria-label="Field rules" withTableBorder>
             <TableHead columns={['Field', 'Rules']} />
             <Table.Tbody>
@@ -61,7 +62,7 @@ export function ContractView({ spec }: { spec: PromptSpec }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <Title order={3} size="h5">
         Guardrails
@@ -75,7 +76,7 @@ export function ContractView({ spec }: { spec: PromptSpec }) {
 function GuardrailTable({ stage, guardrails }: { stage: string; guardrails: GuardrailDecl[] }) {
   if (guardrails.length === 0) return <Text size="sm">{stage}: none.</Text>;
   return (
-    <Table.ScrollContainer minWidth={480} type="native" tabIndex={0}>
+    <TableScroll minWidth={480}>
       <Table aria-label={`${stage} guardrails`} withTableBorder>
         <TableHead columns={[`${stage} guardrail`, 'Action', 'Options']} />
         <Table.Tbody>
@@ -86,9 +87,9 @@ function GuardrailTable({ stage, guardrails }: { stage: string; guardrails: Guar
                 <Code>{guardrail.name}</Code>
               </Table.Td>
               <Table.Td>
-                <Badge variant="outline" color="indigo.9">
+                <StatusBadge variant="outline" color="blue">
                   {guardrail.action}
-                </Badge>
+                </StatusBadge>
                 {guardrail.fallback !== undefined && (
                   <Text size="xs" c="gray.7">
                     fallback: {guardrail.fallback}
@@ -102,7 +103,7 @@ function GuardrailTable({ stage, guardrails }: { stage: string; guardrails: Guar
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
 
@@ -116,9 +117,9 @@ function GuardrailOptions({ options }: { options: Record<string, unknown> }) {
   return (
     <Group gap={4}>
       {shown.map(([key, text]) => (
-        <Badge key={key} variant="outline" color="gray.8" tt="none">
-          {key}: {text}
-        </Badge>
+        <StatusBadge key={key} variant="outline" tt="none">
+          {`${key}: ${text}`}
+        </StatusBadge>
       ))}
     </Group>
   );

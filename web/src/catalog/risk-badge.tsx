@@ -1,19 +1,9 @@
-import { Badge } from '@mantine/core';
 import type { RiskTier } from '../../../src/catalog/spec.js';
+import { StatusBadge } from '../components/status-badge.js';
 
-/** Filled, with black or white text chosen for contrast (autoContrast): each passes WCAG AA. */
-const COLOURS: Record<RiskTier, string> = {
-  low: 'gray.3',
-  medium: 'yellow.4',
-  high: 'orange.4',
-  critical: 'red.9',
-};
+const COLOURS: Record<RiskTier, string> = { low: 'gray', medium: 'blue', high: 'orange', critical: 'red' };
 
 /** A risk tier as a badge: its name is the text, the colour only repeats it. */
 export function RiskBadge({ risk }: { risk: RiskTier }) {
-  return (
-    <Badge color={COLOURS[risk] ?? 'gray.3'} autoContrast>
-      {risk}
-    </Badge>
-  );
+  return <StatusBadge color={COLOURS[risk] ?? 'gray'}>{risk}</StatusBadge>;
 }

@@ -1,7 +1,8 @@
-import { Badge, Code, Group, Table, Text } from '@mantine/core';
+import { Code, Group, Table, Text } from '@mantine/core';
 import type { JsonSchema } from '../../../src/catalog/spec.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { schemaRows } from './schema-rows.js';
-import { TableHead } from './table-head.js';
 
 /** A schema as a table of its fields (path, type, required, constraints), its raw JSON collapsed below. */
 export function SchemaTable({ schema, name }: { schema: JsonSchema | null; name: string }) {
@@ -12,7 +13,7 @@ export function SchemaTable({ schema, name }: { schema: JsonSchema | null; name:
       {rows.length === 0 ? (
         <Text c="gray.7">The schema sets no fields.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={520} type="native" tabIndex={0}>
+        <TableScroll minWidth={520}>
           <Table aria-label={name} withTableBorder>
             <TableHead columns={['Field', 'Type', 'Required', 'Constraints']} />
             <Table.Tbody>
@@ -31,9 +32,9 @@ export function SchemaTable({ schema, name }: { schema: JsonSchema | null; name:
                   <Table.Td>
                     <Group gap={4}>
                       {row.constraints.map((constraint) => (
-                        <Badge key={constraint} variant="outline" color="gray.8" tt="none">
+                        <StatusBadge key={constraint} variant="outline" tt="none">
                           {constraint}
-                        </Badge>
+                        </StatusBadge>
                       ))}
                     </Group>
                   </Table.Td>
@@ -41,7 +42,7 @@ export function SchemaTable({ schema, name }: { schema: JsonSchema | null; name:
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <RawJson value={schema} summary={`${name}: raw JSON`} />
     </>

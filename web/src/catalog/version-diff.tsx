@@ -1,9 +1,9 @@
-import { Alert, Badge, Box, Code, List, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Box, Code, List, Stack, Table, Text, Title } from '@mantine/core';
 import { diffSpecs, type SpecChange, withPartials } from '../../../src/catalog/diff.js';
 import type { VersionRecord } from '../../../src/store/types.js';
-import { READABLE_TITLE } from './readable.js';
+import { READABLE, StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { countChanges, type SideBySideRow, sideBySide } from './side-by-side.js';
-import { TableHead } from './table-head.js';
 
 /**
  * Two versions compared, as the CLI's `promptops diff` compares them (src/catalog/diff.ts): the
@@ -15,28 +15,23 @@ export function VersionDiff({ from, to }: { from: VersionRecord; to: VersionReco
   return (
     <Stack gap="sm">
       {diff.breaking.length > 0 ? (
-        <Alert
-          styles={READABLE_TITLE}
-          color="red.9"
-          title={`Breaking changes: ${diff.breaking.length}`}
-          role="status"
-        >
+        <Alert color={READABLE.red} title={`Breaking changes: ${diff.breaking.length}`} role="status">
           <List size="sm">
             {diff.breaking.map((change) => (
               <List.Item key={`${change.path}: ${change.reason}`}>
-                <Badge color="red.9" size="sm" mr={6}>
+                <StatusBadge color="red" size="sm" mr={6}>
                   Breaking
-                </Badge>
-                <Badge variant="outline" color="gray.8" size="sm" mr={6}>
+                </StatusBadge>
+                <StatusBadge variant="outline" size="sm" mr={6}>
                   {change.area}
-                </Badge>
+                </StatusBadge>
                 <Code>{change.path}</Code> {change.reason}
               </List.Item>
             ))}
           </List>
         </Alert>
       ) : (
-        <Alert styles={READABLE_TITLE} color="green.9" title="No breaking contract changes" role="status">
+        <Alert color={READABLE.green} title="No breaking contract changes" role="status">
           Callers and consumers of v{from.number} keep working with v{to.number}.
         </Alert>
       )}
@@ -78,7 +73,7 @@ function TemplateSideBySide({ rows, from, to }: { rows: SideBySideRow[]; from: n
       <Text size="sm" c="gray.7">
         {counts.changed} changed, {counts.removed} removed, {counts.added} added lines
       </Text>
-      <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
+      <TableScroll minWidth={640}>
         <Table
           aria-label={`Template, v${from} against v${to}`}
           withColumnBorders
@@ -86,10 +81,14 @@ function TemplateSideBySide({ rows, from, to }: { rows: SideBySideRow[]; from: n
           ff="monospace"
           fz="xs"
         >
-          <TableHead
-            columns={[`v${from} line`, `v${from}`, `v${to} line`, `v${to}`]}
-            widths={{ [`v${from} line`]: 64, [`v${to} line`]: 64 }}
-          />
+          {/* The line-number columns narrow, the text columns sharing the rest. */}
+          <colgroup>
+            <col style={{ width: 64 }} />
+            <col />
+            <col style={{ width: 64 }} />
+            <col />
+          </colgroup>
+          <TableHead columns={[`v${from} line`, `v${from}`, `v${to} line`, `v${to}`]} />
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={`${row.left?.number ?? '-'}:${row.right?.number ?? '-'}`} data-kind={row.kind}>
@@ -111,7 +110,7 @@ function TemplateSideBySide({ rows, from, to }: { rows: SideBySideRow[]; from: n
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     </>
   );
 }
@@ -119,7 +118,7 @@ function TemplateSideBySide({ rows, from, to }: { rows: SideBySideRow[]; from: n
 function ChangeTable({ changes }: { changes: SpecChange[] }) {
   if (changes.length === 0) return <Text>Unchanged.</Text>;
   return (
-    <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
+    <TableScroll minWidth={640}>
       <Table aria-label="Spec changes" withTableBorder>
         <TableHead columns={['Path', 'Change', 'Before', 'After']} />
         <Table.Tbody>
@@ -139,7 +138,7 @@ function ChangeTable({ changes }: { changes: SpecChange[] }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
 

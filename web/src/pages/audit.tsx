@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Code,
   Group,
@@ -19,10 +18,11 @@ import type { AuditEntry, AuditVerification } from '../../../src/store/types.js'
 import { api } from '../api.js';
 import { type AuditFilter, distinctValues, filterAudit } from '../audit/filter.js';
 import { pageOf } from '../catalog/paging.js';
-import { READABLE_TITLE } from '../catalog/readable.js';
-import { TableHead } from '../catalog/table-head.js';
+
 import { Page, useProjectPath } from '../components/page.js';
 import { QueryState } from '../components/state.js';
+import { READABLE, StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
 
 const PAGE_SIZE = 50;
@@ -56,20 +56,14 @@ function Verification() {
       <QueryState query={verify}>
         {(result) =>
           result.broken ? (
-            <Alert
-              styles={READABLE_TITLE}
-              color="red.9"
-              title={`Chain broken at seq ${result.broken.seq}`}
-              role="alert"
-            >
+            <Alert color={READABLE.red} title={`Chain broken at seq ${result.broken.seq}`} role="alert">
               <Text size="sm">{result.broken.reason}</Text>
               <Text size="sm">{result.checked} entries checked.</Text>
               <Mismatches verification={result} />
             </Alert>
           ) : (
             <Alert
-              styles={READABLE_TITLE}
-              color={result.mismatches.length > 0 ? 'orange.9' : 'green.9'}
+              color={result.mismatches.length > 0 ? READABLE.orange : READABLE.green}
               title="Chain intact"
               role="status"
             >
@@ -193,7 +187,7 @@ function AuditTable({
   const brokenSeq = useVerification().data?.broken?.seq;
   return (
     <>
-      <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
+      <TableScroll minWidth={720}>
         <Table aria-label="Audit entries" striped>
           <TableHead columns={['Seq', 'Time', 'Actor', 'Action', 'Target', 'Details']} />
           <Table.Tbody>
@@ -203,9 +197,9 @@ function AuditTable({
                   <Table.Td>
                     {entry.seq}
                     {entry.seq === brokenSeq && (
-                      <Badge color="red.9" size="sm" ml={6}>
+                      <StatusBadge color="red" size="sm" ml={6}>
                         Chain broken here
-                      </Badge>
+                      </StatusBadge>
                     )}
                   </Table.Td>
                   <Table.Td>
@@ -239,7 +233,7 @@ function AuditTable({
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       <Group justify="space-between" mt="sm">
         <Text size="sm" c="gray.7">
           {entries.length} of the {loaded} newest entries match

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Pagination, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Group, Pagination, Table, Text, TextInput } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -9,9 +9,11 @@ import { api, seg } from '../api.js';
 import { pageOf } from '../catalog/paging.js';
 import { filterPrompts, labelColumns } from '../catalog/prompt-list.js';
 import { RiskBadge } from '../catalog/risk-badge.js';
-import { TableHead } from '../catalog/table-head.js';
+
 import { Page, useProjectPath } from '../components/page.js';
 import { QueryState } from '../components/state.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 
 const PAGE_SIZE = 25;
 
@@ -54,14 +56,14 @@ function PromptTable({ prompts }: { prompts: PromptSummary[] }) {
         </Text>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
+          <TableScroll minWidth={640}>
             <Table striped highlightOnHover aria-label="Prompts">
               <TableHead columns={['Prompt', 'Owner', 'Risk', ...columns, 'Latest']} />
               <Table.Tbody>
                 <PromptRows prompts={shown.items} columns={columns} />
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
           <Group justify="space-between">
             <Text size="sm" c="gray.7">
               {filtered.length} of {prompts.length} prompts
@@ -109,9 +111,7 @@ function PromptRows({ prompts, columns }: { prompts: PromptSummary[]; columns: s
         {columns.map((label) => (
           <Table.Td key={label}>
             {prompt.labels[label] !== undefined ? (
-              <Badge variant="outline" color="gray.8" title={`${label} → version ${prompt.labels[label]}`}>
-                v{prompt.labels[label]}
-              </Badge>
+              <StatusBadge variant="outline">{`v${prompt.labels[label]}`}</StatusBadge>
             ) : (
               <Text c="gray.7" span>
                 —

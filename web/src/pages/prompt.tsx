@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Code, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Code, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { shortHash } from '../../../src/catalog/canonical-json.js';
@@ -6,10 +6,12 @@ import type { LabelEvent, LabelRecord, VersionRecord } from '../../../src/store/
 import { api, seg } from '../api.js';
 import { ContractView } from '../catalog/contract-view.js';
 import { RiskBadge } from '../catalog/risk-badge.js';
-import { TableHead } from '../catalog/table-head.js';
+
 import { VersionDiff } from '../catalog/version-diff.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { QueryState } from '../components/state.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
 
 /**
@@ -161,7 +163,7 @@ function VersionTable({
   onChoose: (number: number) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
+    <TableScroll minWidth={720}>
       <Table aria-label="Versions" highlightOnHover>
         <TableHead columns={['Version', 'Hash', 'Author', 'Created', 'Labels', 'Archived', 'Contract']} />
         <Table.Tbody>
@@ -206,7 +208,7 @@ function VersionTable({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
 
@@ -230,16 +232,16 @@ function Labels({ name }: { name: string }) {
           list.length === 0 ? (
             <Text>No labels point at this prompt.</Text>
           ) : (
-            <Table.ScrollContainer minWidth={480} type="native" tabIndex={0}>
+            <TableScroll minWidth={480}>
               <Table aria-label="Labels">
                 <TableHead columns={['Label', 'Version', 'Moved by', 'Moved']} />
                 <Table.Tbody>
                   {list.map((label) => (
                     <Table.Tr key={label.label}>
                       <Table.Td>
-                        <Badge variant="outline" color="indigo.9" tt="none">
+                        <StatusBadge variant="outline" color="blue" tt="none">
                           {label.label}
-                        </Badge>
+                        </StatusBadge>
                       </Table.Td>
                       <Table.Td>
                         v{label.number} <Code>{shortHash(label.hash)}</Code>
@@ -252,7 +254,7 @@ function Labels({ name }: { name: string }) {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           )
         }
       </QueryState>
@@ -272,7 +274,7 @@ function LabelHistory({ events }: { events: LabelEvent[] }) {
   const newestFirst = [...events].sort((a, b) => b.seq - a.seq).slice(0, HISTORY_SHOWN);
   return (
     <>
-      <Table.ScrollContainer minWidth={480} type="native" tabIndex={0}>
+      <TableScroll minWidth={480}>
         <Table aria-label="Label history" striped>
           <TableHead columns={['When', 'Label', 'Move', 'By']} />
           <Table.Tbody>
@@ -294,7 +296,7 @@ function LabelHistory({ events }: { events: LabelEvent[] }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       {events.length > HISTORY_SHOWN && (
         <Text size="sm" c="gray.7">
           The newest {HISTORY_SHOWN} of {events.length} moves.
