@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from './canonical-json.js';
 import type { JsonSchema, PromptSpec } from './spec.js';
 
 /** A structural change between two specs, at a dotted path (`input.schema.properties.locale`). */
@@ -48,7 +48,8 @@ export function diffSpecs(
   };
 }
 
-function withPartials(spec: PromptSpec): string {
+/** The template with its partials appended (sorted by name): the text a diff compares. */
+export function withPartials(spec: PromptSpec): string {
   const partials = Object.entries(spec.partials ?? {})
     .sort(([x], [y]) => x.localeCompare(y))
     .map(([name, body]) => `\n{{!-- partial ${name} --}}\n${body}`)
