@@ -1,0 +1,152 @@
+import { Anchor, Badge, Box, Text } from '@mantine/core';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type CSSProperties, useRef } from 'react';
+import { Link } from 'react-router';
+import { formatCost, formatLatency, type TraceRow, type TraceStatus } from '../trace-list.js';
+
+/** Every row is this tall: the virtualiser places rows without measuring them. */
+export const ROW_HEIGHT = 40;
+
+const COLUMNS = ['Time', 'Prompt', 'Environment', 'Arm', 'Status', 'Latency', 'Cost'] as const;
+const GRID: CSSProperties = {
+  display: 'grid',
+  gridTemplateColumns: '190px minmax(180px, 2fr) minmax(110px, 1fr) 80px 180px 90px 90px',
+  alignItems: 'center',
+  columnGap: 12,
+  padding: '0 12px',
+  minWidth: 960,
+};
+const CELL: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' };
+
+const STATUS_COLOR: Record<TraceStatus, string> = { ok: 'green', error: 'red', held: 'yellow' };
+
+/** A trace's status as a badge that says it in words (colour is not the only signal). */
+export function StatusBadge({ status }: { status: TraceStatus }) {
+  return (
+    <Badge color={STATUS_COLOR[status]} variant="light" radius="sm">
+      {status}
+    </Badge>
+  );
+}
+
+/** A moment to the second, local time, the exact ISO value on hover. */
+export function TraceTime({ at }: { at: string }) {
+  const date = new Date(at);
+  return (
+    <time dateTime={at} title={at}>
+      {date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' })}
+    </time>
+  );
+}
+
+/**
+ * The traces as an ARIA table whose rows are virtual: only the rows in view (and a few beyond) are
+ * in the document, each `ROW_HEIGHT` tall, so ten thousand scroll as lightly as ten. The table
+ * scrolls in its own box, sideways too on a narrow screen; its header stays on top.
+ */
+export function TraceRows({ rows, height }: { rows: readonly TraceRow[]; height: string }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  return (
+    <Box
+      ref={scroller}
+      data-testid="trace-scroller"
+      style={{
+        height,
+        overflow: 'auto',
+        border: '1px solid var(--mantine-color-default-border)',
+        borderRadius: 4,
+      }}
+    >
+      {/* Table elements laid out as grids (rows are placed by the virtualiser), as TanStack Virtual's table example does. */}
+      <table
+        aria-label="Traces"
+        aria-rowcount={rows.length + 1}
+        style={{ display: 'grid', minWidth: 960, borderCollapse: 'collapse' }}
+      >
+        <thead
+          style={{
+            display: 'grid',
+            position: 'sticky',
+            top: 0,
+            zIndex: 1,
+            background: 'var(--mantine-color-body)',
+          }}
+        >
+          <tr
+            aria-rowindex={1}
+            style={{
+              ...GRID,
+              height: ROW_HEIGHT,
+              borderBottom: '1px solid var(--mantine-color-default-border)',
+            }}
+          >
+            {COLUMNS.map((name) => (
+              <Text component="th" key={name} fw={600} size="sm" ta="left" style={CELL}>
+                {name}
+              </Text>
+            ))}
+          </tr>
+        </thead>
+        <tbody style={{ display: 'grid', position: 'relative', height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            return row ? <Row key={row.id} row={row} index={item.index} top={item.start} /> : null;
+          })}
+        </tbody>
+      </table>
+    </Box>
+  );
+}
+
+function Row({ row, index, top }: { row: TraceRow; index: number; top: number }) {
+  return (
+    <tr
+      aria-rowindex={index + 2}
+      style={{
+        ...GRID,
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        right: 0,
+        height: ROW_HEIGHT,
+        transform: `translateY(${top}px)`,
+        borderBottom: '1px solid var(--mantine-color-default-border)',
+      }}
+    >
+      <Text component="td" size="sm" style={CELL}>
+        <Anchor component={Link} to={`/traces/${encodeURIComponent(row.id)}`} size="sm">
+          <TraceTime at={row.startedAt} />
+        </Anchor>
+      </Text>
+      <Text component="td" size="sm" style={CELL} title={`${row.prompt}@${row.version}`}>
+        {row.prompt}@{row.version}
+      </Text>
+      <Text component="td" size="sm" style={CELL}>
+        {row.environment ?? '—'}
+      </Text>
+      <Text component="td" size="sm" style={CELL}>
+        {row.arm ?? '—'}
+      </Text>
+      <Text component="td" size="sm" style={CELL} title={row.errorCode ?? undefined}>
+        <StatusBadge status={row.status} />
+        {row.errorCode && (
+          <Text span size="xs" c="dimmed" ml={6}>
+            {row.errorCode.replace(/^PO_ERR_/, '')}
+          </Text>
+        )}
+      </Text>
+      <Text component="td" size="sm" style={CELL}>
+        {formatLatency(row.latencyMs)}
+      </Text>
+      <Text component="td" size="sm" style={CELL}>
+        {formatCost(row.costUsd)}
+      </Text>
+    </tr>
+  );
+}
