@@ -29,6 +29,7 @@ const PROCESS_TESTS = [
   'test/providers/pipeline-http.test.ts',
   'test/runtime/pipeline.test.ts',
   'test/runtime/sdk-types.test.ts',
+  'test/web/traces.test.ts',
 ];
 
 export default defineConfig({

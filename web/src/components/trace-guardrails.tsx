@@ -26,7 +26,11 @@ export function TraceGuardrails({ trace }: { trace: Pick<Trace, 'guardrails' | '
             <Table.Td>{verdict.name}</Table.Td>
             <Table.Td>{checkedName(verdict)}</Table.Td>
             <Table.Td>
-              <Badge color={verdict.isViolation ? 'red' : 'green'} variant="light">
+              <Badge
+                color={verdict.isViolation ? 'red.9' : 'teal.9'}
+                style={{ flexShrink: 0 }}
+                miw="max-content"
+              >
                 {verdict.isViolation ? 'violation' : 'pass'}
               </Badge>
             </Table.Td>

@@ -18,12 +18,13 @@ const GRID: CSSProperties = {
 };
 const CELL: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' };
 
-const STATUS_COLOR: Record<TraceStatus, string> = { ok: 'green', error: 'red', held: 'yellow' };
+// Filled, dark enough for white text (or black, by autoContrast) to read at WCAG AA.
+const STATUS_COLOR: Record<TraceStatus, string> = { ok: 'teal.9', error: 'red.9', held: 'yellow.4' };
 
 /** A trace's status as a badge that says it in words (colour is not the only signal). */
 export function StatusBadge({ status }: { status: TraceStatus }) {
   return (
-    <Badge color={STATUS_COLOR[status]} variant="light" radius="sm">
+    <Badge color={STATUS_COLOR[status]} autoContrast radius="sm">
       {status}
     </Badge>
   );
@@ -136,7 +137,7 @@ function Row({ row, index, top }: { row: TraceRow; index: number; top: number })
       <Text component="td" size="sm" style={CELL} title={row.errorCode ?? undefined}>
         <StatusBadge status={row.status} />
         {row.errorCode && (
-          <Text span size="xs" c="dimmed" ml={6}>
+          <Text span size="xs" c="gray.7" ml={6}>
             {row.errorCode.replace(/^PO_ERR_/, '')}
           </Text>
         )}

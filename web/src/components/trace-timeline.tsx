@@ -57,7 +57,7 @@ export function TraceTimeline({ trace }: { trace: Pick<Trace, 'timings' | 'attem
             </Text>
           </Group>
           {bar.error && (
-            <Text size="xs" c="red" pl={236}>
+            <Text size="xs" c="red" pl={276}>
               failed: {bar.error}
             </Text>
           )}

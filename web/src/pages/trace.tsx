@@ -101,12 +101,12 @@ function Summary({ trace }: { trace: Trace }) {
   return (
     <Stack gap="sm">
       {trace.error && (
-        <Alert color="red" title={trace.error.code}>
+        <Alert color="red" styles={darkTitle('red')} title={trace.error.code}>
           {trace.error.message}
         </Alert>
       )}
       {trace.status === 'held' && (
-        <Alert color="yellow" title="Held for review">
+        <Alert color="orange" styles={darkTitle('orange')} title="Held for review">
           A guardrail escalated this request to a person. See the{' '}
           <Anchor component={Link} to="/reviews">
             review queue
@@ -115,13 +115,18 @@ function Summary({ trace }: { trace: Trace }) {
         </Alert>
       )}
       {trace.review && (
-        <Alert color="blue" title="Ran after review">
+        <Alert color="blue" styles={darkTitle('blue')} title="Ran after review">
           Review {trace.review.id} was {trace.review.decision} by {trace.review.decidedBy}.
         </Alert>
       )}
       <KeyValues entries={entries} label="Summary" />
     </Stack>
   );
+}
+
+/** An alert title dark enough to read at WCAG AA on the alert's light background. */
+function darkTitle(color: string) {
+  return { title: { color: `var(--mantine-color-${color}-9)` } };
 }
 
 function KeyValues({ entries, label }: { entries: [string, ReactNode][]; label: string }) {
@@ -167,7 +172,7 @@ function Attempts({ trace }: { trace: Trace }) {
           );
         })}
       </TraceTable>
-      <Text size="xs" c="dimmed">
+      <Text size="xs" c="gray.7">
         Tokens are recorded for the run as a whole: {trace.usage.inputTokens} in, {trace.usage.outputTokens}{' '}
         out
         {trace.reasks > 0 ? `, over ${trace.reasks + 1} asks` : ''}.

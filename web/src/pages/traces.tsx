@@ -125,7 +125,7 @@ function Filters({ initial, onApply }: { initial: TraceFilters; onApply: (filter
   };
   return (
     <form onSubmit={submit} aria-label="Filter traces">
-      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
         <TextInput label="Prompt" {...text('prompt')} />
         <TextInput label="Version" inputMode="numeric" pattern="[1-9][0-9]{0,8}" {...text('version')} />
         <Select label="Status" {...choice('status', STATUSES)} />
