@@ -23,10 +23,11 @@ export function TraceTimeline({ trace }: { trace: Pick<Trace, 'timings' | 'attem
           <Group gap="sm" wrap="nowrap" align="center">
             <Text
               size="sm"
-              w={220}
+              w={{ base: 120, sm: 260 }}
               pl={bar.kind === 'stage' ? 0 : 'md'}
               style={{ flexShrink: 0 }}
               truncate="end"
+              title={bar.label}
             >
               {bar.label}
             </Text>
@@ -35,7 +36,7 @@ export function TraceTimeline({ trace }: { trace: Pick<Trace, 'timings' | 'attem
               style={{
                 position: 'relative',
                 flex: 1,
-                minWidth: 80,
+                minWidth: 40,
                 height: 14,
                 background: 'var(--mantine-color-default-hover)',
               }}
@@ -52,12 +53,12 @@ export function TraceTimeline({ trace }: { trace: Pick<Trace, 'timings' | 'attem
                 }}
               />
             </Box>
-            <Text size="sm" w={80} ta="right" style={{ flexShrink: 0 }}>
+            <Text size="sm" w={64} ta="right" style={{ flexShrink: 0 }}>
               {formatLatency(bar.durationMs)}
             </Text>
           </Group>
           {bar.error && (
-            <Text size="xs" c="red" pl={276}>
+            <Text size="xs" c="red.9" pl={{ base: 0, sm: 276 }} style={{ overflowWrap: 'anywhere' }}>
               failed: {bar.error}
             </Text>
           )}
