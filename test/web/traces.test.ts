@@ -47,7 +47,7 @@ const trace = (id: string, startedAt: number, extra: Partial<Trace> = {}): Trace
 
 const isCanaryError = (i: number) => i % 10 === 0 && i % 17 === 0;
 
-/** The shapes of the demo's traces: many ordinary ones, one blocked by a guardrail, one whose models all failed. */
+/** The shapes of the demo's traces: many ordinary ones, one blocked by a guardrail, one whose models all failed, one held. */
 function traces(): Trace[] {
   const many = Array.from({ length: MANY }, (_, i) =>
     trace(`t-${String(i).padStart(5, '0')}`, T0 - Math.floor(i / 3) * 1000, {
@@ -99,7 +99,9 @@ function traces(): Trace[] {
       },
     ],
   });
-  return [...many, blocked, failed];
+  // Escalated to a person: no model call yet.
+  const held = trace('trace-held', T0 + 3000, { status: 'held', output: null, attempts: [], model: null });
+  return [...many, blocked, failed, held];
 }
 
 let server: TestServer;
@@ -171,7 +173,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the traces pages', () => {
     const table = page.getByRole('table', { name: 'Traces' });
     expect(await table.getAttribute('aria-rowcount')).toBe('10001');
     expect(await page.getByRole('row').count()).toBeLessThan(60);
-    // Newest first: the blocked trace, then the failed one, then the ordinary ones by time and id.
+    // Newest first: the blocked trace, the failed one, the held one, then the ordinary ones by time and id.
     const firstRow = page.getByRole('row').nth(1);
     expect(await firstRow.getByRole('link').getAttribute('href')).toBe('/traces/trace-blocked');
     expect(await firstRow.textContent()).toContain('error');
@@ -181,8 +183,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the traces pages', () => {
     });
     const last = page.locator('tr[aria-rowindex="10001"]');
     await last.waitFor();
-    // Row 10,000 is t-09997: no trace lost or repeated where a page ended inside a shared second.
-    expect(await last.getByRole('link').getAttribute('href')).toBe('/traces/t-09997');
+    // Row 10,000 is t-09996 (three special traces come first): none lost or repeated where a page
+    // ended inside a shared second.
+    expect(await last.getByRole('link').getAttribute('href')).toBe('/traces/t-09996');
     expect(await page.getByRole('row').count()).toBeLessThan(60);
     await page.context().close();
   }, 120_000);
@@ -227,6 +230,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the traces pages', () => {
     expect(await timeline.textContent()).toContain('Wait before attempt 1');
     expect(await timeline.textContent()).toContain('failed: PO_ERR_PROVIDER_UNAVAILABLE: answered 503');
     expect(await page.getByText('No feedback was recorded for this trace.').count()).toBe(1);
+    await page.context().close();
+  }, 60_000);
+
+  it('says a held trace waits for a person, and links to the review queue', async (ctx) => {
+    const page = await signedIn(ctx, '/traces/trace-held');
+    await page.getByText('Held for review').waitFor();
+    expect(await page.getByRole('link', { name: 'review queue', exact: true }).getAttribute('href')).toBe(
+      '/reviews',
+    );
+    expect(await page.getByText('held', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
   }, 60_000);
 });

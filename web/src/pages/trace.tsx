@@ -101,21 +101,21 @@ function Summary({ trace }: { trace: Trace }) {
   return (
     <Stack gap="sm">
       {trace.error && (
-        <Alert color="red" styles={darkTitle('red')} title={trace.error.code}>
+        <Alert color="red" styles={READABLE_TITLE} title={trace.error.code}>
           {trace.error.message}
         </Alert>
       )}
       {trace.status === 'held' && (
-        <Alert color="orange" styles={darkTitle('orange')} title="Held for review">
+        <Alert color="yellow" styles={READABLE_TITLE} title="Held for review">
           A guardrail escalated this request to a person. See the{' '}
-          <Anchor component={Link} to="/reviews">
+          <Anchor component={Link} to="/reviews" c="blue.9" underline="always">
             review queue
           </Anchor>
           .
         </Alert>
       )}
       {trace.review && (
-        <Alert color="blue" styles={darkTitle('blue')} title="Ran after review">
+        <Alert color="blue" styles={READABLE_TITLE} title="Ran after review">
           Review {trace.review.id} was {trace.review.decision} by {trace.review.decidedBy}.
         </Alert>
       )}
@@ -124,10 +124,8 @@ function Summary({ trace }: { trace: Trace }) {
   );
 }
 
-/** An alert title dark enough to read at WCAG AA on the alert's light background. */
-function darkTitle(color: string) {
-  return { title: { color: `var(--mantine-color-${color}-9)` } };
-}
+/** Alert titles in the text's colour: the alerts' own light tints fail WCAG AA on their backgrounds. */
+const READABLE_TITLE = { title: { color: 'var(--mantine-color-text)' } };
 
 function KeyValues({ entries, label }: { entries: [string, ReactNode][]; label: string }) {
   return (
