@@ -62,6 +62,7 @@ export function Layout() {
             to={page.path}
             label={page.label}
             active={location.pathname.startsWith(page.path)}
+            variant="filled"
             onClick={close}
           />
         ))}

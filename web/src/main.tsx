@@ -7,7 +7,7 @@ import { RouterProvider } from 'react-router';
 import { ApiError } from './api.js';
 import { router } from './routes.js';
 import { SignedIn } from './session.js';
-import { theme } from './theme.js';
+import { cssVariables, theme } from './theme.js';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -21,7 +21,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <QueryClientProvider client={queryClient}>
         <SignedIn>
           <RouterProvider router={router} />

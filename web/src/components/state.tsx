@@ -16,7 +16,7 @@ export function Loading({ label = 'Loading' }: { label?: string }) {
 export function ErrorNote({ error, title = 'Something went wrong' }: { error: unknown; title?: string }) {
   const message = error instanceof Error ? error.message : String(error);
   return (
-    <Alert color="red" title={title} role="alert">
+    <Alert color="red" title={title} role="alert" styles={{ title: { color: 'var(--mantine-color-red-9)' } }}>
       <Text size="sm">{message}</Text>
       {error instanceof ApiError && (
         <Text size="xs" c="dimmed">
