@@ -1,6 +1,7 @@
-import { Badge, Box, Code, Stack, Table, Text } from '@mantine/core';
+import { Box, Code, Stack, Table, Text } from '@mantine/core';
 import { REDACTED, type Trace } from '../../../src/observe/trace.js';
 import { checkedText, highlightSpans } from '../trace-view.js';
+import { StatusBadge } from './status-badge.js';
 import { TraceTable } from './trace-table.js';
 
 type Verdict = Trace['guardrails'][number];
@@ -26,13 +27,9 @@ export function TraceGuardrails({ trace }: { trace: Pick<Trace, 'guardrails' | '
             <Table.Td>{verdict.name}</Table.Td>
             <Table.Td>{checkedName(verdict)}</Table.Td>
             <Table.Td>
-              <Badge
-                color={verdict.isViolation ? 'red.9' : 'teal.9'}
-                style={{ flexShrink: 0 }}
-                miw="max-content"
-              >
+              <StatusBadge color={verdict.isViolation ? 'red' : 'green'}>
                 {verdict.isViolation ? 'violation' : 'pass'}
-              </Badge>
+              </StatusBadge>
             </Table.Td>
             <Table.Td>{verdict.isViolation ? verdict.action : '—'}</Table.Td>
             <Table.Td>{verdict.score.toFixed(2)}</Table.Td>

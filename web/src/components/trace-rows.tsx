@@ -1,8 +1,9 @@
-import { Anchor, Badge, Box, Text } from '@mantine/core';
+import { Anchor, Box, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type CSSProperties, memo, useRef } from 'react';
 import { Link } from 'react-router';
 import { formatCost, formatLatency, type TraceRow, type TraceStatus } from '../trace-list.js';
+import { StatusBadge } from './status-badge.js';
 
 /** Every row is this tall: the virtualiser places rows without measuring them. */
 export const ROW_HEIGHT = 40;
@@ -39,15 +40,14 @@ const ERROR_CODE: CSSProperties = {
   color: 'var(--mantine-color-gray-7)',
 };
 
-// Filled, dark enough for white text (or black, by autoContrast) to read at WCAG AA.
-const STATUS_COLOR: Record<TraceStatus, string> = { ok: 'teal.9', error: 'red.9', held: 'yellow.4' };
+const STATUS_COLOR: Record<TraceStatus, string> = { ok: 'green', error: 'red', held: 'orange' };
 
 /** A trace's status as a badge that says it in words (colour is not the only signal). */
-export function StatusBadge({ status }: { status: TraceStatus }) {
+export function TraceStatusBadge({ status }: { status: TraceStatus }) {
   return (
-    <Badge color={STATUS_COLOR[status]} autoContrast radius="sm">
+    <StatusBadge color={STATUS_COLOR[status]} radius="sm">
       {status}
-    </Badge>
+    </StatusBadge>
   );
 }
 
@@ -143,7 +143,7 @@ const Row = memo(function Row({ row, index, top }: { row: TraceRow; index: numbe
       <td style={CELL}>{row.environment ?? '—'}</td>
       <td style={CELL}>{row.arm ?? '—'}</td>
       <td style={CELL} title={row.errorCode ?? undefined}>
-        <StatusBadge status={row.status} />
+        <TraceStatusBadge status={row.status} />
         {row.errorCode && <span style={ERROR_CODE}>{row.errorCode.replace(/^PO_ERR_/, '')}</span>}
       </td>
       <td style={CELL}>{formatLatency(row.latencyMs)}</td>

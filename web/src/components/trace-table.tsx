@@ -1,5 +1,6 @@
 import { Table } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { TableHead, TableScroll } from './table-head.js';
 
 /** A striped table of the trace pages, named for screen readers, scrolling sideways on a narrow screen. */
 export function TraceTable({
@@ -12,17 +13,11 @@ export function TraceTable({
   children: ReactNode;
 }) {
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <TableScroll minWidth={640}>
       <Table aria-label={label} striped>
-        <Table.Thead>
-          <Table.Tr>
-            {columns.map((column) => (
-              <Table.Th key={column}>{column}</Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead columns={columns} />
         <Table.Tbody>{children}</Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }

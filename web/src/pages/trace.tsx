@@ -7,8 +7,9 @@ import type { FeedbackRecord } from '../../../src/store/types.js';
 import { api, seg } from '../api.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { ErrorNote, Loading, QueryState } from '../components/state.js';
+import { TableScroll } from '../components/table-head.js';
 import { TraceGuardrails } from '../components/trace-guardrails.js';
-import { StatusBadge, TraceTime } from '../components/trace-rows.js';
+import { TraceStatusBadge, TraceTime } from '../components/trace-rows.js';
 import { TraceTable } from '../components/trace-table.js';
 import { TraceTimeline } from '../components/trace-timeline.js';
 import { formatCost, formatLatency, MAX_TRACES } from '../trace-list.js';
@@ -87,7 +88,7 @@ function Summary({ trace }: { trace: Trace }) {
       </Anchor>,
     ],
     ['Version hash', <Code key="h">{trace.version.hash.slice(0, 12)}</Code>],
-    ['Status', <StatusBadge key="s" status={trace.status} />],
+    ['Status', <TraceStatusBadge key="s" status={trace.status} />],
     ['Started', <TraceTime key="t" at={trace.startedAt} />],
     ['Environment', trace.environment ?? '—'],
     ['Arm', trace.arm ?? '—'],
@@ -129,7 +130,7 @@ const READABLE_TITLE = { title: { color: 'var(--mantine-color-text)' } };
 
 function KeyValues({ entries, label }: { entries: [string, ReactNode][]; label: string }) {
   return (
-    <Table.ScrollContainer minWidth={320}>
+    <TableScroll minWidth={320}>
       <Table aria-label={label} withRowBorders={false} verticalSpacing={4}>
         <Table.Tbody>
           {entries.map(([key, value]) => (
@@ -142,7 +143,7 @@ function KeyValues({ entries, label }: { entries: [string, ReactNode][]; label: 
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
 
