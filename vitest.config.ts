@@ -30,6 +30,7 @@ const PROCESS_TESTS = [
   'test/runtime/pipeline.test.ts',
   'test/runtime/sdk-types.test.ts',
   'test/web/catalog.test.ts',
+  'test/web/traces.test.ts',
 ];
 
 export default defineConfig({
