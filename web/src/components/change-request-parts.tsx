@@ -1,0 +1,91 @@
+import { Badge, Table, Textarea } from '@mantine/core';
+import type { ChangeRequest } from '../../../src/store/types.js';
+import { stateOf } from '../change-requests.js';
+
+const COLOURS: Record<string, string> = {
+  // change request states
+  open: 'blue',
+  approved: 'teal',
+  released: 'grape',
+  closed: 'gray',
+  // check states
+  pass: 'teal',
+  fail: 'red',
+  error: 'red',
+  skipped: 'gray',
+  missing: 'yellow',
+  overridden: 'orange',
+  // held requests
+  pending: 'yellow',
+  rejected: 'red',
+};
+
+/** A status in words (the colour only repeats them): a check's, a held request's. */
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <Badge color={COLOURS[status] ?? 'gray'} variant="light">
+      {status}
+    </Badge>
+  );
+}
+
+/** A change request's state: its status, or "approved" when it is open and ready. */
+export function ChangeRequestStateBadge({ cr }: { cr: Pick<ChangeRequest, 'status' | 'gate'> }) {
+  return <StatusBadge status={stateOf(cr)} />;
+}
+
+const RISK_COLOURS: Record<string, string> = {
+  low: 'gray',
+  medium: 'yellow',
+  high: 'orange',
+  critical: 'red',
+};
+
+/** A risk level, in words. */
+export function RiskBadge({ level }: { level: string }) {
+  return (
+    <Badge color={RISK_COLOURS[level] ?? 'gray'} variant="outline">
+      {level} risk
+    </Badge>
+  );
+}
+
+/** A table's column headings. */
+export function Heads({ columns }: { columns: readonly string[] }) {
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {columns.map((c) => (
+          <Table.Th key={c} scope="col">
+            {c}
+          </Table.Th>
+        ))}
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
+
+/** A free-text field (a comment, a note, a justification), bounded as the API bounds it. */
+export function LongText({
+  label,
+  description,
+  value,
+  onChange,
+}: {
+  label: string;
+  description?: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Textarea
+      label={label}
+      description={description}
+      autosize
+      minRows={2}
+      maxLength={10_000}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
+  );
+}
