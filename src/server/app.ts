@@ -104,6 +104,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     tokens,
     access,
     revisions,
+    environments: options.environments ?? [],
     ...(options.runChecks ? { runChecks: options.runChecks } : {}),
   });
 

@@ -79,14 +79,19 @@ describe('a change request as the console shows it', () => {
 });
 
 describe('the release form', () => {
-  it('offers the environments released to and the one the change was judged against, in promotion order', () => {
-    expect(environmentChoices(['production', 'eu', 'staging', 'production'], 'production')).toEqual([
+  it("offers the server's environments in its order, else those released to and the base, in promotion order", () => {
+    expect(environmentChoices(['dev', 'qa', 'production'], ['eu'], 'production')).toEqual([
+      'dev',
+      'qa',
+      'production',
+    ]);
+    expect(environmentChoices([], ['production', 'eu', 'staging', 'production'], 'production')).toEqual([
       'staging',
       'production',
       'eu',
     ]);
-    expect(environmentChoices([], 'production')).toEqual(['production']);
-    expect(environmentChoices([], null)).toEqual([]);
+    expect(environmentChoices([], [], 'production')).toEqual(['production']);
+    expect(environmentChoices([], [], null)).toEqual([]);
   });
 
   it('reads an empty canary weight as a full release and refuses what is not a whole percent from 1 to 99', () => {

@@ -70,12 +70,16 @@ export const CHECK_LABELS: Record<string, string> = {
 };
 
 /**
- * The environments to offer for a release. The API has no list of the server's configured
- * environments, so they are read from what exists: every environment something was released to,
- * and the one the change was judged against. A name the server does not know is refused with the
- * list of its environments.
+ * The environments to offer for a release: the server's configured ones, in its promotion order.
+ * A server where any name is an environment configures none; then every environment something was
+ * released to and the one the change was judged against, in the usual promotion order.
  */
-export function environmentChoices(releasedTo: readonly string[], baseLabel: string | null): string[] {
+export function environmentChoices(
+  configured: readonly string[],
+  releasedTo: readonly string[],
+  baseLabel: string | null,
+): string[] {
+  if (configured.length > 0) return [...configured];
   const names = new Set(releasedTo);
   if (baseLabel) names.add(baseLabel);
   return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));

@@ -92,11 +92,22 @@ export function ReviewForm({ cr }: { cr: ChangeRequest }) {
 export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
   const projectPath = useProjectPath();
   const client = useQueryClient();
+  const configured = useQuery({
+    queryKey: ['environments'],
+    queryFn: () => api<string[]>('GET', projectPath('/environments')),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  // A server where any name is an environment configures none: offer those already released to.
   const releases = useQuery({
     queryKey: ['releases', 'environments'],
     queryFn: () => api<ReleaseRecord[]>('GET', projectPath('/releases'), { query: { limit: 500 } }),
+    enabled: configured.data?.length === 0,
   });
-  const environments = environmentChoices(releases.data?.map((r) => r.environment) ?? [], cr.baseLabel);
+  const environments = environmentChoices(
+    configured.data ?? [],
+    releases.data?.map((r) => r.environment) ?? [],
+    cr.baseLabel,
+  );
   const [environment, setEnvironment] = useState<string | null>(null);
   const [canaryWeight, setCanaryWeight] = useState('');
   const [justification, setJustification] = useState('');
