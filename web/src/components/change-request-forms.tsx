@@ -47,7 +47,7 @@ export function ReviewForm({ cr }: { cr: ChangeRequest }) {
           Review
         </Title>
         {!offer.decide && (
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             You authored this change: you may comment, but not approve it or request changes.
           </Text>
         )}
@@ -59,14 +59,13 @@ export function ReviewForm({ cr }: { cr: ChangeRequest }) {
         />
         <Group>
           {offer.decide && (
-            <Button color="teal" onClick={() => review.mutate('approve')} loading={review.isPending}>
+            <Button color="teal.9" onClick={() => review.mutate('approve')} loading={review.isPending}>
               Approve
             </Button>
           )}
           {offer.decide && (
             <Button
-              color="orange"
-              variant="light"
+              variant="default"
               onClick={() => review.mutate('request_changes')}
               loading={review.isPending}
             >
@@ -130,7 +129,7 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
   };
   return (
     <Paper component="section" withBorder p="md" aria-label="Release">
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Title order={2} size="h4">
             Release
@@ -146,10 +145,9 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
           <TextInput
             label="Canary weight (%)"
             description="Percent of traffic for a canary, 1 to 99; empty for a full release"
+            descriptionProps={{ c: 'gray.7' }}
             type="number"
             inputMode="numeric"
-            min={1}
-            max={99}
             value={canaryWeight}
             onChange={(e) => setCanaryWeight(e.currentTarget.value)}
           />
@@ -179,12 +177,20 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
 
 function Released({ record }: { record: ReleaseRecord }) {
   return (
-    <Alert color="teal" title="Released" role="status">
+    <Alert
+      color="teal"
+      role="status"
+      title={
+        <Text fw={700} c="gray.9">
+          Released
+        </Text>
+      }
+    >
       <Text size="sm">
         Release {record.id}: {record.prompt}@{record.canary ? record.canary.version : record.version} in{' '}
         {record.environment}
         {record.canary ? ` as a canary at ${record.canary.weight}%` : ''}.{' '}
-        <Anchor component={Link} to="/releases">
+        <Anchor component={Link} to="/releases" c="indigo.9">
           See releases
         </Anchor>
       </Text>

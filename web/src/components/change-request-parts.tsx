@@ -2,28 +2,29 @@ import { Badge, Table, Textarea } from '@mantine/core';
 import type { ChangeRequest } from '../../../src/store/types.js';
 import { stateOf } from '../change-requests.js';
 
+// Filled badges in dark shades (or dark text on yellow, by autoContrast): AA contrast on every one.
 const COLOURS: Record<string, string> = {
   // change request states
-  open: 'blue',
-  approved: 'teal',
-  released: 'grape',
-  closed: 'gray',
+  open: 'blue.9',
+  approved: 'teal.9',
+  released: 'grape.9',
+  closed: 'gray.7',
   // check states
-  pass: 'teal',
-  fail: 'red',
-  error: 'red',
-  skipped: 'gray',
-  missing: 'yellow',
-  overridden: 'orange',
+  pass: 'teal.9',
+  fail: 'red.9',
+  error: 'red.9',
+  skipped: 'gray.7',
+  missing: 'yellow.5',
+  overridden: 'orange.9',
   // held requests
-  pending: 'yellow',
-  rejected: 'red',
+  pending: 'yellow.5',
+  rejected: 'red.9',
 };
 
 /** A status in words (the colour only repeats them): a check's, a held request's. */
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={COLOURS[status] ?? 'gray'} variant="light">
+    <Badge color={COLOURS[status] ?? 'gray.7'} autoContrast>
       {status}
     </Badge>
   );
@@ -44,7 +45,7 @@ const RISK_COLOURS: Record<string, string> = {
 /** A risk level, in words. */
 export function RiskBadge({ level }: { level: string }) {
   return (
-    <Badge color={RISK_COLOURS[level] ?? 'gray'} variant="outline">
+    <Badge color={RISK_COLOURS[level] ?? 'gray.7'} autoContrast>
       {level} risk
     </Badge>
   );
@@ -81,6 +82,7 @@ export function LongText({
     <Textarea
       label={label}
       description={description}
+      descriptionProps={{ c: 'gray.7' }}
       autosize
       minRows={2}
       maxLength={10_000}

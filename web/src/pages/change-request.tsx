@@ -80,10 +80,12 @@ function Changes({ cr }: { cr: ChangeRequest }) {
         <Anchor component={Link} to={`/catalog/${encodeURIComponent(cr.prompt)}`}>
           {cr.prompt}
         </Anchor>
-        : {cr.base === null ? 'a first version' : `from version ${cr.base}`} to version {cr.version}
-        {cr.baseLabel ? ` (judged against what ${cr.baseLabel} serves)` : ''}
+        : proposes version {cr.version}
+        {cr.base === null
+          ? `, where ${cr.baseLabel ?? 'production'} serves no version yet`
+          : `, replacing version ${cr.base} that ${cr.baseLabel ?? 'production'} serves`}
       </Text>
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="gray.7">
         Opened by {cr.author} on <Time at={cr.createdAt} />
         {cr.authors.length > 1 ? `; authors: ${cr.authors.join(', ')}` : ''}. Updated{' '}
         <Time at={cr.updatedAt} />.
@@ -113,7 +115,13 @@ function Checks({ cr }: { cr: ChangeRequest }) {
                   <StatusBadge status={row.state} />
                 </Table.Td>
                 <Table.Td>
-                  {row.run ? row.run.summary : <Text c="dimmed">Not run on this version</Text>}
+                  {row.run ? (
+                    row.run.summary
+                  ) : (
+                    <Text size="sm" c="gray.7">
+                      Not run on this version
+                    </Text>
+                  )}
                   {row.run?.details !== undefined && row.run?.details !== null && (
                     <details>
                       <summary>Details</summary>
@@ -168,7 +176,7 @@ function Risk({ cr }: { cr: ChangeRequest }) {
         </Text>
         <RiskBadge level={risk.level} />
       </Group>
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="gray.7">
         The score alone means {risk.scoreLevel}; the prompt's tier is {risk.tier}; the policy applies the
         higher: {risk.level}.
       </Text>
@@ -214,7 +222,7 @@ function Approvals({ cr }: { cr: ChangeRequest }) {
         </List>
       )}
       {cr.reviews.length === 0 ? (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           No reviews yet.
         </Text>
       ) : (

@@ -53,14 +53,14 @@ export default function ChangeRequestsPage() {
         {(all) => {
           const shown = filter === 'approved' ? all.filter((cr) => stateOf(cr) === 'approved') : all;
           if (shown.length === 0)
-            return <Text c="dimmed">No change requests{filter === 'all' ? '' : ` ${filter}`}.</Text>;
+            return <Text c="gray.7">No change requests{filter === 'all' ? '' : ` ${filter}`}.</Text>;
           const pages = Math.ceil(shown.length / PAGE_SIZE);
           const rows = shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
           return (
             <>
               <Table.ScrollContainer minWidth={720}>
                 <Table striped highlightOnHover>
-                  <Table.Caption>
+                  <Table.Caption c="gray.7">
                     {shown.length} change request{shown.length === 1 ? '' : 's'}, newest first
                   </Table.Caption>
                   <Heads columns={['Number', 'Title', 'Prompt', 'Status', 'Author', 'Risk', 'Created']} />

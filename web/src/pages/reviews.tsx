@@ -48,7 +48,7 @@ export default function ReviewsPage() {
       <QueryState query={query}>
         {(reviews) =>
           reviews.length === 0 ? (
-            <Text c="dimmed">
+            <Text c="gray.7">
               {filter === 'pending' ? 'Nothing is waiting for review.' : 'No held requests.'}
             </Text>
           ) : (
@@ -78,7 +78,7 @@ function HeldRequest({ review }: { review: ReviewRecord }) {
           </Title>
           <StatusBadge status={review.status} />
         </Group>
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           Held <Time at={review.createdAt} />
           {held.environment ? ` in ${held.environment}` : ''}; review {review.id}, trace {review.traceId}
         </Text>
@@ -137,13 +137,13 @@ function Decide({ review }: { review: ReviewRecord }) {
     <Stack gap="xs">
       <Group>
         <Button
-          color="teal"
+          color="teal.9"
           onClick={() => decide.mutate({ decision: 'approved' })}
           loading={decide.isPending}
         >
           Approve
         </Button>
-        <Button color="red" variant="light" onClick={() => setConfirming(true)} disabled={decide.isPending}>
+        <Button color="red.9" onClick={() => setConfirming(true)} disabled={decide.isPending}>
           Reject
         </Button>
       </Group>
@@ -159,7 +159,7 @@ function Decide({ review }: { review: ReviewRecord }) {
             <Button variant="default" onClick={() => setConfirming(false)}>
               Cancel
             </Button>
-            <Button color="red" onClick={reject} loading={decide.isPending}>
+            <Button color="red.9" onClick={reject} loading={decide.isPending}>
               Reject
             </Button>
           </Group>
