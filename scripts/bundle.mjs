@@ -16,7 +16,7 @@ await build({
   target: 'node20',
   // Native code, and the server's libraries: `promptops serve` requires them from node_modules when it
   // runs, so every other command starts without reading them (OpenTelemetry: only when traces are exported).
-  external: ['better-sqlite3', 'fastify', '@fastify/swagger', '@opentelemetry/*'],
+  external: ['better-sqlite3', 'fastify', '@fastify/swagger', '@fastify/static', '@fastify/cookie', '@opentelemetry/*'],
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',

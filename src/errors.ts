@@ -45,6 +45,7 @@ export const ERROR_CATALOG = {
   PO_ERR_AUDIT_CHECKPOINT_INVALID: { status: 422, exit: 1 },
   PO_ERR_UNAUTHENTICATED: { status: 401, exit: 2 },
   PO_ERR_FORBIDDEN: { status: 403, exit: 2 },
+  PO_ERR_CSRF: { status: 403, exit: 2 },
   PO_ERR_TOKEN_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_ROLE_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_CR_NOT_FOUND: { status: 404, exit: 3 },
@@ -280,6 +281,11 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   PO_ERR_FORBIDDEN: {
     meaning: "The token's roles do not allow this action in the project.",
     fix: 'Ask an admin to grant a role (`promptops role grant SUBJECT ROLE`).',
+  },
+  PO_ERR_CSRF: {
+    meaning:
+      "A change sent with the web console's session cookie came without the session's `x-csrf-token` header, with a wrong one, or from a page of another origin.",
+    fix: "Send the `csrfToken` that `POST /v1/session` (or `GET /v1/session`) answered as the `x-csrf-token` header, from the console's own origin; scripts use a bearer token instead of the cookie.",
   },
   PO_ERR_TOKEN_NOT_FOUND: {
     meaning: 'No token with that id.',

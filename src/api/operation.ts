@@ -34,7 +34,7 @@ export interface ServerContext {
 export type OperationName =
   | Exclude<
       keyof Store,
-      'close' | 'closed' | 'isUnavailable' | 'forProject' | 'ensureProject' | 'authenticate'
+      'close' | 'closed' | 'isUnavailable' | 'forProject' | 'sessions' | 'ensureProject' | 'authenticate'
     >
   | keyof ServerOperations;
 

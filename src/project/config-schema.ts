@@ -193,6 +193,20 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
+    console: {
+      type: 'object',
+      description: 'the web console that `serve` serves at `/` (see docs/control-plane.md)',
+      properties: {
+        sessionHours: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 168,
+          description:
+            'how long a console sign-in lasts at most, in hours (default 12; 1 to 168); never beyond the expiry of the token signed in with',
+        },
+      },
+      additionalProperties: false,
+    },
     telemetry: {
       type: 'object',
       description:

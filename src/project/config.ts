@@ -41,6 +41,8 @@ export interface ProjectConfig {
   eval: { grader?: string; embeddings?: string };
   /** `/metrics`: open to anyone, or (default) only to tokens with `read`. */
   metrics: { public: boolean };
+  /** The web console: how long a sign-in lasts at most (hours). */
+  console: { sessionHours: number };
   /** Drift detection: the reference window, the current window, thresholds, what is watched. */
   drift: DriftConfig;
   /** Scheduled re-grading of production traces: how often, how many, and each prompt's assertions. */
@@ -272,6 +274,9 @@ function withDefaults(
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
     metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
+    console: {
+      sessionHours: (record.console as { sessionHours?: number } | undefined)?.sessionHours ?? 12,
+    },
     drift: driftConfig((record.drift ?? {}) as Partial<DriftConfig>),
     regrade: {
       every: '1h',

@@ -1,5 +1,11 @@
+import fastifyCookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { ServerContext } from '../api/operation.js';
 import { MAX_TEXT_LENGTH } from '../api/schemas.js';
 import { findUnstorable } from '../catalog/check-spec.js';
@@ -10,10 +16,13 @@ import type { Permission } from '../governance/rbac.js';
 import type { Store } from '../store/index.js';
 import { Access } from './access.js';
 import { TokenChecker } from './auth.js';
+import { consolePage, registerConsole } from './console-routes.js';
 import { registerGatewayRoutes, type ServedGateway } from './gateway-routes.js';
 import { type MetricsRouteOptions, registerMetrics } from './metrics-route.js';
 import { RevisionWatch } from './revision-watch.js';
 import { registerOperations } from './routes.js';
+import { registerSessionRoutes } from './session-routes.js';
+import { DEFAULT_SESSION_MS, SESSION_COOKIE, Sessions } from './sessions.js';
 
 /** What the control-plane server is built from. */
 export interface ServerOptions {
@@ -39,6 +48,13 @@ export interface ServerOptions {
   gateway?: ServedGateway;
   /** `/metrics` without a token (`metrics.public` in promptops.yaml); by default it needs `read`. */
   metricsPublic?: boolean;
+  /**
+   * The built web console (index.html and assets/), served at `/`; `serve` passes the package's
+   * dist/web. Absent or null: no console.
+   */
+  consoleDir?: string | null;
+  /** A console session's absolute lifetime (ms; default 12 hours), never beyond its token's expiry. */
+  sessionMs?: number;
 }
 
 /** The review queue's depth is counted up to this many (a queue that deep is an incident anyway). */
@@ -57,33 +73,15 @@ export interface ControlServer {
 
 /**
  * The control-plane HTTP API. Every `/v1` route is an operation of the table (src/api/operations.ts)
- * and needs a bearer token; each names the permission the caller's roles in its project must grant.
+ * and needs a bearer token (or the web console's session cookie, src/server/sessions.ts); each names
+ * the permission the caller's roles in its project must grant. `consoleDir` adds the console at `/`.
  * Errors have one body shape, `{"error": {"code", "message", "details"}}`, with the status the error
  * catalog assigns.
  */
 export async function buildServer(options: ServerOptions): Promise<ControlServer> {
   const { store } = options;
   const app = createApp(options);
-  const cacheMs = options.authCacheMs ?? 5_000;
-  const tokens = new TokenChecker({
-    // The control plane's own subject acts only inside the server: a token for it (issued before it
-    // was reserved) is refused like an unknown one.
-    verify: async (token) => {
-      const found = await store.authenticate(token);
-      return found?.subject === CONTROL_PLANE ? null : found;
-    },
-    cacheMs,
-    ...(options.now ? { now: options.now } : {}),
-    onBackgroundError: (err) => app.log.warn({ err }, 'background token check failed'),
-  });
-  const access = new Access({
-    store,
-    home: options.project,
-    environments: options.environments ?? [],
-    cacheMs,
-    ...(options.now ? { now: options.now } : {}),
-    forgetToken: (tokenId) => tokens.forget(tokenId),
-  });
+  const { tokens, sessions, access } = callers(options, app);
   // A project's revision is its audit head: the newest entry's sequence number, 0 before any.
   const revisions = new RevisionWatch({
     read: async (project) => (await store.forProject(project).listAudit({ limit: 1 }))[0]?.seq ?? 0,
@@ -97,11 +95,17 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
 
   await store.ensureProject(options.project, 'promptops-server');
   await registerDocs(app, options.version);
-  handleErrors(app, (err) => store.isUnavailable(err));
+  await app.register(fastifyCookie);
+  handleErrors(
+    app,
+    (err) => store.isUnavailable(err),
+    (request, reply) => consolePage(request, reply, options.consoleDir),
+  );
   registerMetrics(app, metricsOptions(options, authorizeHome));
+  registerSessionRoutes(app, { sessions, access, home: options.project });
   registerOperations(app, {
     store,
-    tokens,
+    callerOf: (request) => sessions.callerOf(request),
     access,
     revisions,
     environments: options.environments ?? [],
@@ -121,6 +125,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.consoleDir) await registerConsole(app, options.consoleDir);
 
   return {
     app,
@@ -128,6 +133,48 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
       draining = true;
     },
   };
+}
+
+/**
+ * Who may call the server: bearer tokens (checked, cached and throttled), console sessions made
+ * from them, and the roles they hold. A token revoked through the API ends at once, with its sessions.
+ */
+function callers(options: ServerOptions, app: FastifyInstance) {
+  const { store } = options;
+  const cacheMs = options.authCacheMs ?? 5_000;
+  const tokens = new TokenChecker({
+    // The control plane's own subject acts only inside the server: a token for it (issued before it
+    // was reserved) is refused like an unknown one.
+    verify: async (token) => {
+      const found = await store.authenticate(token);
+      return found?.subject === CONTROL_PLANE ? null : found;
+    },
+    cacheMs,
+    ...(options.now ? { now: options.now } : {}),
+    onBackgroundError: (err) => app.log.warn({ err }, 'background token check failed'),
+  });
+  const sessionStore = store.forProject(options.project).sessions;
+  if (!sessionStore) throw new Error('the control-plane server needs a database store, not a remote one');
+  const sessions = new Sessions({
+    store: sessionStore,
+    tokens,
+    cacheMs,
+    lifetimeMs: options.sessionMs ?? DEFAULT_SESSION_MS,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const access = new Access({
+    store,
+    home: options.project,
+    environments: options.environments ?? [],
+    cacheMs,
+    ...(options.now ? { now: options.now } : {}),
+    // A revoked token ends at once, and so do the console sessions made from it.
+    forgetToken: (tokenId) => {
+      tokens.forget(tokenId);
+      sessions.forget(tokenId);
+    },
+  });
+  return { tokens, sessions, access };
 }
 
 /** Checks a caller of the home project (the embedded gateway's routes and /metrics use it). */
@@ -187,7 +234,13 @@ export async function registerDocs(app: FastifyInstance, version: string | undef
         description:
           'Versioned prompts, change requests with risk-scored review gates, releases, rollback and a tamper-evident audit log.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // The web console's: changes made with it also need the x-csrf-token header.
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
       security: [{ bearer: [] }],
     },
   });
@@ -195,9 +248,14 @@ export async function registerDocs(app: FastifyInstance, version: string | undef
 
 /**
  * One error body for every failure, with the status the error catalog assigns; unknown routes are
- * 404. `isUnavailable` tells a lost database (503, retry later) from a bug (500).
+ * 404, unless `page` answers them (the web console's pages). `isUnavailable` tells a lost database
+ * (503, retry later) from a bug (500).
  */
-export function handleErrors(app: FastifyInstance, isUnavailable: (err: unknown) => boolean): void {
+export function handleErrors(
+  app: FastifyInstance,
+  isUnavailable: (err: unknown) => boolean,
+  page: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined = () => undefined,
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isPromptOpsError(err)) return reply.status(err.status).send(err.toJSON());
     if (err.validation) {
@@ -244,9 +302,11 @@ export function handleErrors(app: FastifyInstance, isUnavailable: (err: unknown)
       }
     }
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(errorBody('PO_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      page(request, reply) ??
+      reply
+        .status(404)
+        .send(errorBody('PO_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 }

@@ -5,13 +5,14 @@ import { argsOf } from '../api/wire.js';
 import { isPromptOpsError, PromptOpsError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { Access } from './access.js';
-import { type Caller, retryAfterSeconds, type TokenChecker } from './auth.js';
+import { type Caller, retryAfterSeconds } from './auth.js';
 import type { RevisionWatch } from './revision-watch.js';
 
 /** What the operation routes are served with. */
 export interface RouteDeps {
   store: Store;
-  tokens: TokenChecker;
+  /** Who a request acts for: its bearer token, or its console session (CSRF-checked); 401 otherwise. */
+  callerOf: (request: FastifyRequest) => Promise<Caller>;
   access: Access;
   /** Wakes the requests that wait for a project's revision to move (`revisionOf` operations). */
   revisions: RevisionWatch;
@@ -63,7 +64,7 @@ function documentedHeaders(op: Operation) {
 }
 
 function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest, Caller>): RouteOptions {
-  const { store, tokens, access } = deps;
+  const { store, access } = deps;
   return {
     method: op.method,
     url: `/v1${op.path}`,
@@ -81,10 +82,10 @@ function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest
     },
     // Authentication comes before the body is parsed or validated, and authorization before it is
     // validated: a caller without a token (or without the permission) gets 401 (or 403), never a
-    // 400 that describes the route's schema.
+    // 400 that describes the route's schema. A console session counts as its token.
     onRequest: async (request, reply) => {
       try {
-        callers.set(request, await tokens.check(request.headers.authorization, request.ip));
+        callers.set(request, await deps.callerOf(request));
       } catch (err) {
         const wait = retryAfterSeconds(err);
         if (wait !== undefined) reply.header('retry-after', String(wait));

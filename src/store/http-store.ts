@@ -108,6 +108,9 @@ export class HttpStore implements Store {
     );
   }
 
+  /** Sessions are the server's own: a client of it keeps none. */
+  readonly sessions = null;
+
   async close(): Promise<void> {}
   /** Nothing to close: every call is its own HTTP request. */
   readonly closed = false;

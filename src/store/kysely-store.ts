@@ -13,6 +13,7 @@ import { ReleaseStore } from './release-store.js';
 import { RollupStore } from './rollup-store.js';
 import { RuntimeStore } from './runtime-store.js';
 import type { Database } from './schema.js';
+import { SessionStore } from './session-store.js';
 import { type EngineOptions, storeContext } from './store-context.js';
 import type { GovernanceOptions, Store, StoreOperations } from './types.js';
 
@@ -35,6 +36,9 @@ interface Lifecycle {
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the operations (the interface below) are the parts' methods, assigned in the constructor
 export class KyselyStore implements Store {
+  /** The project's web console sessions (server-only: no API operation). */
+  readonly sessions: SessionStore;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: EngineOptions & GovernanceOptions,
@@ -70,6 +74,7 @@ export class KyselyStore implements Store {
       ...methodsOf(new CanaryStore(ctx), CanaryStore.operations),
     };
     Object.assign(this, operations);
+    this.sessions = new SessionStore(ctx, audit);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

@@ -203,6 +203,15 @@ export interface Database {
     revoked_at: string | null;
     revoked_by: string | null;
   };
+  /** Web console sessions: keyed by the SHA-256 of the session id (never the id), acting as a token. */
+  sessions: {
+    id_hash: string;
+    subject: string;
+    token_id: string;
+    project: string;
+    created_at: string;
+    expires_at: string;
+  };
   role_bindings: { project: string; subject: string; role: string; created_at: string; created_by: string };
   change_requests: {
     id: string;

@@ -45,6 +45,7 @@ import type { PolicyExceptions } from './policy-exceptions.js';
 import type { ReleaseStore } from './release-store.js';
 import type { RollupStore } from './rollup-store.js';
 import type { RuntimeStore } from './runtime-store.js';
+import type { SessionStore } from './session-store.js';
 
 /*
  * The store's records and operations, as every implementation (the SQL engines and the HTTP
@@ -142,6 +143,11 @@ export interface StoreLifecycle {
   readonly closed: boolean;
   /** This store seen as another project, on the same connection. */
   forProject(project: string): this;
+  /**
+   * The project's web console sessions, which only a server keeps (no API operation reaches them):
+   * null on a remote client, whose server keeps its own.
+   */
+  readonly sessions: SessionStore | null;
 }
 
 /*

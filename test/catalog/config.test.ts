@@ -322,6 +322,24 @@ describe('telemetry settings', () => {
   });
 });
 
+describe('console settings', () => {
+  it('keeps a console sign-in 12 hours unless the file says otherwise', () => {
+    expect(parseProjectConfig('project: acme\n', 'promptops.yaml').config?.console).toEqual({
+      sessionHours: 12,
+    });
+    const { config, diagnostics } = parseProjectConfig('console:\n  sessionHours: 4\n', 'promptops.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(config?.console).toEqual({ sessionHours: 4 });
+  });
+
+  it('refuses a session of no hours, of more than a week, or of part of an hour', () => {
+    for (const hours of ['0', '169', '1.5']) {
+      const { diagnostics } = parseProjectConfig(`console:\n  sessionHours: ${hours}\n`, 'promptops.yaml');
+      expect(diagnostics.map((d) => d.message).join('\n'), hours).toMatch(/sessionHours/);
+    }
+  });
+});
+
 describe('alerts', () => {
   const RULE =
     "{ name: errors, metric: error_rate, op: '>', threshold: 0.1, window: 5m, severity: critical }";

@@ -114,13 +114,37 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('documents nothing but the API routes', () => {
+  it('documents nothing but the API routes and the console session', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(
-      OPERATIONS.map((r) => `${r.method} /v1${r.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`).sort(),
+      [
+        ...OPERATIONS.map((r) => `${r.method} /v1${r.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`),
+        ...['POST', 'GET', 'DELETE'].map((method) => `${method} /v1/session`),
+      ].sort(),
     );
+  });
+
+  it('documents the console session: its cookie, and what sign-in answers', () => {
+    expect(doc.components.securitySchemes.session).toEqual({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'promptops_session',
+    });
+    const signIn = doc.paths['/v1/session']?.post as unknown as {
+      security: unknown[];
+      responses: Record<string, { content: { 'application/json': { schema: { required: string[] } } } }>;
+    };
+    expect(signIn.security).toEqual([]);
+    expect(signIn.responses['201']?.content['application/json'].schema.required.sort()).toEqual([
+      'csrfToken',
+      'expiresAt',
+      'project',
+      'roles',
+      'subject',
+      'tokenId',
+    ]);
   });
 });
 

@@ -3,26 +3,16 @@
  * kept, and releases and rollbacks racing each other leave exactly one active release per
  * environment, with the environment label on its version.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRequest, ReleaseRecord } from '../../src/store/index.js';
 import { promptItem } from '../store/fixtures.js';
-import { DATABASE_URL, reachableEngines, withClient, withSchema } from '../store/harness.js';
-import { PROJECT, startServer, type TestServer } from './support.js';
+import { PROJECT, serverEngines, startServer, type TestServer } from './support.js';
 
-const schema = `http_${randomBytes(5).toString('hex')}`;
-const ENGINES = [
-  { name: 'sqlite', url: undefined, drop: async () => {} },
-  {
-    name: 'postgres',
-    url: withSchema(DATABASE_URL, schema),
-    drop: () => withClient(null, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => {}),
-  },
-];
+const ENGINES = serverEngines('http');
 const REVIEWERS = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'].map((r) => `${r}@acme.example`);
 const P = `/v1/projects/${PROJECT}`;
 
-describe.each(reachableEngines(ENGINES))('parallel requests ($name)', (engine) => {
+describe.each(ENGINES)('parallel requests ($name)', (engine) => {
   let server: TestServer;
   const tokens: Record<string, string> = {};
 

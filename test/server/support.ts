@@ -2,12 +2,15 @@
  * A real control-plane server on a fresh SQLite registry, listening on a free local port, for the
  * HTTP tests: requests go through `fetch`, exactly as a remote client's would.
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildServer, type ControlServer, type ServerOptions } from '../../src/server/app.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { DATABASE_URL, reachableEngines, withClient, withSchema } from '../store/harness.js';
 
 export const PROJECT = 'acme';
 export const ENVIRONMENTS = ['staging', 'production'] as const;
@@ -28,6 +31,8 @@ export interface CallOptions {
   /** The whole Authorization header (wins over `token`). */
   authorization?: string;
   body?: unknown;
+  /** More request headers (a cookie, an Origin, Accept…), names in lower case. */
+  headers?: Record<string, string>;
   /**
    * The local address the request leaves from (any of 127.0.0.0/8 reaches the server on Linux), so a
    * test can play several clients: the server sees it as `request.ip`. Default 127.0.0.1.
@@ -46,6 +51,31 @@ export interface Reply {
 
 export interface ErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+/** A registry engine a server test runs on: SQLite (`url` undefined), or a fresh PostgreSQL schema. */
+export interface ServerEngine {
+  name: string;
+  url: string | undefined;
+  /** The PostgreSQL schema, null on SQLite. */
+  schema: string | null;
+  /** Drops the PostgreSQL schema (nothing on SQLite, whose file goes with the server's folder). */
+  drop: () => Promise<void>;
+}
+
+/** The engines a server test runs on (PostgreSQL when reachable), its schema named `prefix_<random>`. */
+export function serverEngines(prefix: string): ServerEngine[] {
+  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
+  return reachableEngines([
+    { name: 'sqlite', url: undefined, schema: null, drop: async () => {} },
+    {
+      name: 'postgres',
+      url: withSchema(DATABASE_URL, schema),
+      schema,
+      drop: () =>
+        withClient(null, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => {}),
+    },
+  ]);
 }
 
 /**
@@ -70,7 +100,7 @@ export async function startServer(
   });
   const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
   const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Reply> => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     const authorization = opts.authorization ?? (opts.token ? `Bearer ${opts.token}` : undefined);
     if (authorization !== undefined) headers.authorization = authorization;
     let body: string | undefined;

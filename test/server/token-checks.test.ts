@@ -13,18 +13,17 @@ import {
   networkOf,
 } from '../../src/server/auth.js';
 import type { Store } from '../../src/store/index.js';
-import { DATABASE_URL, reachableEngines, withClient, withSchema } from '../store/harness.js';
-import { errorCode, isErrorBody, PROJECT, type Reply, startServer, type TestServer } from './support.js';
+import {
+  errorCode,
+  isErrorBody,
+  PROJECT,
+  type Reply,
+  serverEngines,
+  startServer,
+  type TestServer,
+} from './support.js';
 
-const schema = `tokens_${randomBytes(5).toString('hex')}`;
-const ENGINES = [
-  { name: 'sqlite', url: undefined, drop: async () => {} },
-  {
-    name: 'postgres',
-    url: withSchema(DATABASE_URL, schema),
-    drop: () => withClient(null, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => {}),
-  },
-];
+const ENGINES = serverEngines('tokens');
 const CACHE_MS = 5_000;
 const MINUTE = 60_000;
 const URL = `/v1/projects/${PROJECT}/prompts`;
@@ -44,7 +43,7 @@ function expectError(reply: Reply, status: number, code: string): void {
   expect(isErrorBody(reply), reply.text).toBe(true);
 }
 
-describe.each(reachableEngines(ENGINES))('token checks ($name)', (engine) => {
+describe.each(ENGINES)('token checks ($name)', (engine) => {
   let server: TestServer;
   let clock = Date.now();
   /** How many times the server asked the store to verify a token (each one a scrypt hash). */

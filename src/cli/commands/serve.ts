@@ -8,7 +8,7 @@ import { openWorkspace } from '../../project/workspace.js';
 import { redactUrl } from '../../store/index.js';
 import { projectDir } from '../context.js';
 import { print } from '../output.js';
-import { packageVersion } from '../package-root.js';
+import { packageRoot, packageVersion } from '../package-root.js';
 import type { ServeOptions } from './serve-commands.js';
 
 /**
@@ -53,6 +53,9 @@ export async function serve(options: ServeOptions): Promise<number> {
     runChecks: controlPlaneChecks(ws, dependencies),
     gateway,
     metricsPublic: ws.config.metrics.public,
+    // The web console, as `npm run build` leaves it in the package.
+    consoleDir: path.join(packageRoot(), 'dist', 'web'),
+    sessionMs: ws.config.console.sessionHours * 60 * 60_000,
     logger: { level: options.logLevel ?? 'info' },
     version: packageVersion(),
   });

@@ -12,6 +12,7 @@ import * as rollups from './010-rollups.js';
 import * as canaryAnalysis from './011-canary-analysis.js';
 import * as alerts from './012-alerts.js';
 import * as driftReports from './013-drift-reports.js';
+import * as sessions from './014-sessions.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '011-canary-analysis': canaryAnalysis,
   '012-alerts': alerts,
   '013-drift-reports': driftReports,
+  '014-sessions': sessions,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */
