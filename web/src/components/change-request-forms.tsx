@@ -10,6 +10,7 @@ import { useSession } from '../session.js';
 import { LongText } from './change-request-parts.js';
 import { useProjectPath } from './page.js';
 import { ErrorNote } from './state.js';
+import { READABLE_DESCRIPTION } from './status-badge.js';
 
 /** After a change: the request and the list show what the server now holds. */
 export function invalidateChangeRequest(client: QueryClient, number: number) {
@@ -59,7 +60,7 @@ export function ReviewForm({ cr }: { cr: ChangeRequest }) {
         />
         <Group>
           {offer.decide && (
-            <Button color="teal.9" onClick={() => review.mutate('approve')} loading={review.isPending}>
+            <Button color="#1f6b30" onClick={() => review.mutate('approve')} loading={review.isPending}>
               Approve
             </Button>
           )}
@@ -145,7 +146,7 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
           <TextInput
             label="Canary weight (%)"
             description="Percent of traffic for a canary, 1 to 99; empty for a full release"
-            descriptionProps={{ c: 'gray.7' }}
+            styles={READABLE_DESCRIPTION}
             type="number"
             inputMode="numeric"
             value={canaryWeight}

@@ -1,38 +1,35 @@
-import { Badge, Table, Textarea } from '@mantine/core';
+import { Textarea } from '@mantine/core';
 import type { ChangeRequest } from '../../../src/store/types.js';
 import { stateOf } from '../change-requests.js';
+import { READABLE_DESCRIPTION, StatusBadge } from './status-badge.js';
 
-// Filled badges in dark shades (or dark text on yellow, by autoContrast): AA contrast on every one.
+/** The colour of each state a change request, a check or a held request is in (status-badge.tsx's readable ones). */
 const COLOURS: Record<string, string> = {
   // change request states
-  open: 'blue.9',
-  approved: 'teal.9',
-  released: 'grape.9',
-  closed: 'gray.7',
+  open: 'blue',
+  approved: 'green',
+  released: '#5f3dc4',
+  closed: 'gray',
   // check states
-  pass: 'teal.9',
-  fail: 'red.9',
-  error: 'red.9',
-  skipped: 'gray.7',
-  missing: 'yellow.5',
-  overridden: 'orange.9',
+  pass: 'green',
+  fail: 'red',
+  error: 'red',
+  skipped: 'gray',
+  missing: 'yellow',
+  overridden: 'orange',
   // held requests
-  pending: 'yellow.5',
-  rejected: 'red.9',
+  pending: 'yellow',
+  rejected: 'red',
 };
 
-/** A status in words (the colour only repeats them): a check's, a held request's. */
-export function StatusBadge({ status }: { status: string }) {
-  return (
-    <Badge color={COLOURS[status] ?? 'gray.7'} autoContrast>
-      {status}
-    </Badge>
-  );
+/** A check's or a held request's status, in words. */
+export function StateBadge({ status }: { status: string }) {
+  return <StatusBadge color={COLOURS[status] ?? 'gray'}>{status}</StatusBadge>;
 }
 
 /** A change request's state: its status, or "approved" when it is open and ready. */
 export function ChangeRequestStateBadge({ cr }: { cr: Pick<ChangeRequest, 'status' | 'gate'> }) {
-  return <StatusBadge status={stateOf(cr)} />;
+  return <StateBadge status={stateOf(cr)} />;
 }
 
 const RISK_COLOURS: Record<string, string> = {
@@ -44,26 +41,7 @@ const RISK_COLOURS: Record<string, string> = {
 
 /** A risk level, in words. */
 export function RiskBadge({ level }: { level: string }) {
-  return (
-    <Badge color={RISK_COLOURS[level] ?? 'gray.7'} autoContrast>
-      {level} risk
-    </Badge>
-  );
-}
-
-/** A table's column headings. */
-export function Heads({ columns }: { columns: readonly string[] }) {
-  return (
-    <Table.Thead>
-      <Table.Tr>
-        {columns.map((c) => (
-          <Table.Th key={c} scope="col">
-            {c}
-          </Table.Th>
-        ))}
-      </Table.Tr>
-    </Table.Thead>
-  );
+  return <StatusBadge color={RISK_COLOURS[level] ?? 'gray'}>{`${level} risk`}</StatusBadge>;
 }
 
 /** A free-text field (a comment, a note, a justification), bounded as the API bounds it. */
@@ -82,7 +60,7 @@ export function LongText({
     <Textarea
       label={label}
       description={description}
-      descriptionProps={{ c: 'gray.7' }}
+      styles={READABLE_DESCRIPTION}
       autosize
       minRows={2}
       maxLength={10_000}

@@ -5,14 +5,10 @@ import type { ChangeRequest } from '../../../src/store/types.js';
 import { api } from '../api.js';
 import { CHECK_LABELS, checkRows, DECISION_LABELS, isReleasable, readable } from '../change-requests.js';
 import { invalidateChangeRequest, ReleaseForm, ReviewForm } from '../components/change-request-forms.js';
-import {
-  ChangeRequestStateBadge,
-  Heads,
-  RiskBadge,
-  StatusBadge,
-} from '../components/change-request-parts.js';
+import { ChangeRequestStateBadge, RiskBadge, StateBadge } from '../components/change-request-parts.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { ErrorNote, QueryState } from '../components/state.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
 import { useSession } from '../session.js';
 
@@ -104,15 +100,15 @@ function Checks({ cr }: { cr: ChangeRequest }) {
   });
   return (
     <Section title="Checks">
-      <Table.ScrollContainer minWidth={640}>
+      <TableScroll minWidth={640}>
         <Table aria-label="Checks on the proposed version">
-          <Heads columns={['Check', 'Status', 'Summary', 'Recorded']} />
+          <TableHead columns={['Check', 'Status', 'Summary', 'Recorded']} />
           <Table.Tbody>
             {checkRows(cr).map((row) => (
               <Table.Tr key={row.name}>
                 <Table.Td>{CHECK_LABELS[row.name] ?? row.name}</Table.Td>
                 <Table.Td>
-                  <StatusBadge status={row.state} />
+                  <StateBadge status={row.state} />
                 </Table.Td>
                 <Table.Td>
                   {row.run ? (
@@ -142,7 +138,7 @@ function Checks({ cr }: { cr: ChangeRequest }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
       {cr.overrides.length > 0 && (
         <List size="sm">
           {cr.overrides.map((o) => (
@@ -183,9 +179,9 @@ function Risk({ cr }: { cr: ChangeRequest }) {
       {risk.factors.length === 0 ? (
         <Text size="sm">No risk factors.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={480}>
+        <TableScroll minWidth={480}>
           <Table aria-label="Risk factors">
-            <Heads columns={['Factor', 'Points', 'Why']} />
+            <TableHead columns={['Factor', 'Points', 'Why']} />
             <Table.Tbody>
               {risk.factors.map((f) => (
                 <Table.Tr key={f.factor}>
@@ -196,7 +192,7 @@ function Risk({ cr }: { cr: ChangeRequest }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
     </Section>
   );
@@ -226,9 +222,9 @@ function Approvals({ cr }: { cr: ChangeRequest }) {
           No reviews yet.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <TableScroll minWidth={560}>
           <Table aria-label="Reviews">
-            <Heads columns={['Reviewer', 'Verdict', 'Comment', 'When']} />
+            <TableHead columns={['Reviewer', 'Verdict', 'Comment', 'When']} />
             <Table.Tbody>
               {cr.reviews.map((r) => (
                 <Table.Tr key={`${r.reviewer}-${r.at}-${r.decision}`}>
@@ -242,7 +238,7 @@ function Approvals({ cr }: { cr: ChangeRequest }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
     </Section>
   );

@@ -5,9 +5,10 @@ import { Link } from 'react-router';
 import type { ChangeRequest } from '../../../src/store/types.js';
 import { api } from '../api.js';
 import { type ChangeRequestState, stateOf } from '../change-requests.js';
-import { ChangeRequestStateBadge, Heads, RiskBadge } from '../components/change-request-parts.js';
+import { ChangeRequestStateBadge, RiskBadge } from '../components/change-request-parts.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { QueryState } from '../components/state.js';
+import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
 
 const PAGE_SIZE = 25;
@@ -58,12 +59,12 @@ export default function ChangeRequestsPage() {
           const rows = shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
           return (
             <>
-              <Table.ScrollContainer minWidth={720}>
+              <TableScroll minWidth={720}>
                 <Table striped highlightOnHover>
                   <Table.Caption c="gray.7">
                     {shown.length} change request{shown.length === 1 ? '' : 's'}, newest first
                   </Table.Caption>
-                  <Heads columns={['Number', 'Title', 'Prompt', 'Status', 'Author', 'Risk', 'Created']} />
+                  <TableHead columns={['Number', 'Title', 'Prompt', 'Status', 'Author', 'Risk', 'Created']} />
                   <Table.Tbody>
                     {rows.map((cr) => (
                       <Table.Tr key={cr.number}>
@@ -93,7 +94,7 @@ export default function ChangeRequestsPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </TableScroll>
               {pages > 1 && (
                 <Pagination
                   total={pages}

@@ -1,10 +1,11 @@
-import { Button, Code, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Code, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReviewRecord } from '../../../src/store/types.js';
 import { api, seg } from '../api.js';
 import { heldPayload, queueOrder, readable } from '../change-requests.js';
-import { LongText, StatusBadge } from '../components/change-request-parts.js';
+import { LongText, StateBadge } from '../components/change-request-parts.js';
+import { ConfirmModal } from '../components/confirm-modal.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { ErrorNote, QueryState } from '../components/state.js';
 import { Time } from '../components/time.js';
@@ -76,7 +77,7 @@ function HeldRequest({ review }: { review: ReviewRecord }) {
           <Title order={2} size="h5">
             {heading}
           </Title>
-          <StatusBadge status={review.status} />
+          <StateBadge status={review.status} />
         </Group>
         <Text size="sm" c="gray.7">
           Held <Time at={review.createdAt} />
@@ -137,34 +138,33 @@ function Decide({ review }: { review: ReviewRecord }) {
     <Stack gap="xs">
       <Group>
         <Button
-          color="teal.9"
+          color="#1f6b30"
           onClick={() => decide.mutate({ decision: 'approved' })}
           loading={decide.isPending}
         >
           Approve
         </Button>
-        <Button color="red.9" onClick={() => setConfirming(true)} disabled={decide.isPending}>
+        <Button color="#a51d1d" onClick={() => setConfirming(true)} disabled={decide.isPending}>
           Reject
         </Button>
       </Group>
       {decide.isError && !confirming && (
         <ErrorNote error={decide.error} title="The decision was not recorded" />
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Reject this held request?">
-        <Stack gap="sm">
+      {confirming && (
+        <ConfirmModal
+          title="Reject this held request?"
+          action="Reject"
+          color="#a51d1d"
+          busy={decide.isPending}
+          error={decide.isError ? decide.error : null}
+          onSubmit={reject}
+          onClose={() => setConfirming(false)}
+        >
           <Text size="sm">The caller gets a refusal instead of the held answer. This cannot be undone.</Text>
           <LongText label="Note (optional)" value={note} onChange={setNote} />
-          {decide.isError && <ErrorNote error={decide.error} title="The decision was not recorded" />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-            <Button color="red.9" onClick={reject} loading={decide.isPending}>
-              Reject
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+        </ConfirmModal>
+      )}
     </Stack>
   );
 }
