@@ -17,12 +17,15 @@ export interface ChecksRun {
 export interface ServerOperations {
   whoami(): Promise<{ subject: string; tokenId: string; roles: Role[] }>;
   runChecks(number: number): Promise<ChecksRun>;
+  listEnvironments(): Promise<string[]>;
 }
 
 /** What the server brings to an operation's `answer` beyond the store. */
 export interface ServerContext {
   /** The project the request acts in. */
   project: string;
+  /** The server's environments, in promotion order (empty: any name is one). */
+  environments: readonly string[];
   /** Runs a change request's checks as the control plane; absent on a server started without a project folder. */
   runChecks?: (store: Store, project: string, number: number) => Promise<ChecksRun>;
 }

@@ -108,6 +108,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     callerOf: (request) => sessions.callerOf(request),
     access,
     revisions,
+    environments: options.environments ?? [],
     ...(options.runChecks ? { runChecks: options.runChecks } : {}),
   });
 

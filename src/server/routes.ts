@@ -16,6 +16,8 @@ export interface RouteDeps {
   access: Access;
   /** Wakes the requests that wait for a project's revision to move (`revisionOf` operations). */
   revisions: RevisionWatch;
+  /** The server's environments, in promotion order (`listEnvironments`). */
+  environments: readonly string[];
   /** Runs a change request's checks as the control plane (`runChecks`). */
   runChecks?: ServerContext['runChecks'];
 }
@@ -101,6 +103,7 @@ function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest
       const name = access.projectOf(wire.params);
       const server: ServerContext = {
         project: name,
+        environments: deps.environments,
         ...(deps.runChecks ? { runChecks: deps.runChecks } : {}),
       };
       const answer = () =>

@@ -49,7 +49,7 @@ const releaseQuery = closed({
 
 /** The releases' entries in the operation table. */
 export const RELEASE_OPERATIONS: OperationTable<
-  ServedBy<typeof ReleaseStore> | ServedBy<typeof PolicyExceptions>
+  ServedBy<typeof ReleaseStore> | ServedBy<typeof PolicyExceptions> | 'listEnvironments'
 > = {
   release: {
     method: 'POST',
@@ -113,6 +113,17 @@ export const RELEASE_OPERATIONS: OperationTable<
       const found = filterOf(releaseQuery, rest);
       return [{ ...found, ...(active === 'true' ? { activeOnly: true } : {}) }];
     },
+  },
+  listEnvironments: {
+    method: 'GET',
+    path: `${P}/environments`,
+    permission: 'read',
+    tag: 'releases',
+    summary:
+      'The environments releases go to, in promotion order (the server’s configuration); empty when any name is one',
+    output: list(Str),
+    args: [],
+    answer: async (_store, _caller, _args, server) => [...server.environments],
   },
   snapshot: {
     method: 'GET',
