@@ -31,6 +31,7 @@ const PROCESS_TESTS = [
   'test/runtime/sdk-types.test.ts',
   'test/web/catalog.test.ts',
   'test/web/traces.test.ts',
+  'test/web/change-requests.test.ts',
 ];
 
 export default defineConfig({

@@ -17,6 +17,7 @@ import { QueryState } from '../components/state.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
+import { servedRows } from '../served.js';
 
 /** How often the page asks again (the issue asks for live data). */
 export const REFRESH_MS = 5_000;
@@ -37,6 +38,10 @@ export default function ReleasesPage() {
     queryFn: () => api<LabelRecord[]>('GET', projectPath('/labels')),
     refetchInterval: REFRESH_MS,
   });
+  const environments = useQuery({
+    queryKey: ['environments'],
+    queryFn: () => api<string[]>('GET', projectPath('/environments')),
+  });
   const canaries = useQuery({
     queryKey: ['canary-analyses'],
     queryFn: () => api<CanaryStatus[]>('GET', projectPath('/canary-analyses')),
@@ -46,7 +51,12 @@ export default function ReleasesPage() {
     <Page title="Releases">
       <QueryState query={active}>
         {(releases) => (
-          <Served releases={releases} labels={labels.data ?? []} canaries={canaries.data ?? []} />
+          <Served
+            environments={environments.data ?? []}
+            releases={releases}
+            labels={labels.data ?? []}
+            canaries={canaries.data ?? []}
+          />
         )}
       </QueryState>
       <Stack gap="sm">
@@ -71,19 +81,21 @@ function runningAnalysis(canaries: readonly CanaryStatus[], r: ReleaseRecord): C
 
 /** One section per environment: each prompt's stable version, any canary, since when and by whom. */
 function Served({
+  environments,
   releases,
   labels,
   canaries,
 }: {
+  environments: string[];
   releases: ReleaseRecord[];
   labels: LabelRecord[];
   canaries: CanaryStatus[];
 }) {
-  if (releases.length === 0) return <Text>Nothing has been released yet.</Text>;
-  const environments = [...new Set(releases.map((r) => r.environment))].sort();
+  const sections = servedRows(environments, labels, releases).filter((s) => s.rows.length > 0);
+  if (sections.length === 0) return <Text>No environment serves a prompt yet.</Text>;
   return (
     <>
-      {environments.map((environment) => (
+      {sections.map(({ environment, rows }) => (
         <Stack gap="xs" key={environment}>
           <Title order={2} size="h3">
             {environment}
@@ -94,43 +106,42 @@ function Served({
                 columns={['Prompt', 'Serves', 'Canary', 'Since', 'Released by', 'Change request', 'Actions']}
               />
               <Table.Tbody>
-                {releases
-                  .filter((r) => r.environment === environment)
-                  .sort((a, b) => a.prompt.localeCompare(b.prompt))
-                  .map((r) => {
-                    const label = labels.find((l) => l.prompt === r.prompt && l.label === environment);
-                    return (
-                      <Table.Tr key={r.id}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/catalog/${encodeURIComponent(r.prompt)}`}>
-                            {r.prompt}
+                {rows.map((row) => {
+                  const r = row.release;
+                  return (
+                    <Table.Tr key={row.prompt}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/catalog/${encodeURIComponent(row.prompt)}`}>
+                          {row.prompt}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>@{row.version}</Table.Td>
+                      <Table.Td>{r?.canary ? `@${r.canary.version} at ${r.canary.weight}%` : '—'}</Table.Td>
+                      <Table.Td>
+                        <Time at={row.since} />
+                      </Table.Td>
+                      <Table.Td>{row.by}</Table.Td>
+                      <Table.Td>
+                        {r?.changeRequest ? (
+                          <Anchor component={Link} to={`/change-requests/${r.changeRequest}`}>
+                            #{r.changeRequest}
                           </Anchor>
-                        </Table.Td>
-                        <Table.Td>@{r.version}</Table.Td>
-                        <Table.Td>{r.canary ? `@${r.canary.version} at ${r.canary.weight}%` : '—'}</Table.Td>
-                        <Table.Td>
-                          <Time at={label?.updatedAt ?? r.at} />
-                        </Table.Td>
-                        <Table.Td>{r.actor}</Table.Td>
-                        <Table.Td>
-                          {r.changeRequest ? (
-                            <Anchor component={Link} to={`/change-requests/${r.changeRequest}`}>
-                              #{r.changeRequest}
-                            </Anchor>
-                          ) : (
-                            '—'
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          {runningAnalysis(canaries, r) ? (
-                            <Text size="xs">see its canary below</Text>
-                          ) : (
-                            <ReleaseActions release={r} />
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
+                        ) : (
+                          '—'
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {!r ? (
+                          <Text size="xs">set by label, not a release</Text>
+                        ) : runningAnalysis(canaries, r) ? (
+                          <Text size="xs">see its canary below</Text>
+                        ) : (
+                          <ReleaseActions release={r} />
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
               </Table.Tbody>
             </Table>
           </TableScroll>
