@@ -8,14 +8,21 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { Clock } from '../../src/monitor/rollup.js';
 import { openWorkspace } from '../../src/project/workspace.js';
 import { type ControlPlane, startControlPlane } from '../../src/server/control-plane.js';
-import { type CliResult, cliJson, copyExamples, REPO, runCli, tempDir } from '../helpers.js';
-import { DATABASE_URL, withSchema } from '../store/harness.js';
+import {
+  type CliResult,
+  cliJson,
+  copyExamples,
+  REPO,
+  runCli,
+  supportReplyInProduction,
+  tempDir,
+} from '../helpers.js';
+import { DATABASE_URL, withClient, withSchema } from '../store/harness.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -154,15 +161,10 @@ export async function consoleProject(): Promise<ConsoleProject> {
         ...(server ? { PROMPTOPS_URL: server.address, PROMPTOPS_TOKEN: tokens[who] } : {}),
       },
     });
-  const must = async (args: string[]) => {
-    const result = await cli('admin', args);
-    if (result.code !== 0) throw new Error(`promptops ${args.join(' ')}: ${result.stdout}${result.stderr}`);
-    return result;
-  };
-  await must(['push']);
-  await must(['label', 'set', 'support-reply@1', 'production']);
+  tokens.admin = await supportReplyInProduction((args) => cli('admin', args), 'admin@acme.example', 'admin');
   for (const [who, role] of Object.entries(PEOPLE) as [Person, string][]) {
-    const made = await must([
+    if (who === 'admin') continue;
+    const made = await cli('admin', [
       'token',
       'create',
       '--subject',
@@ -171,6 +173,7 @@ export async function consoleProject(): Promise<ConsoleProject> {
       role,
       '--json',
     ]);
+    if (made.code !== 0) throw new Error(`promptops token create: ${made.stdout}${made.stderr}`);
     tokens[who] = cliJson(made).token as string;
   }
   return {
@@ -179,13 +182,7 @@ export async function consoleProject(): Promise<ConsoleProject> {
     tokens,
     cli,
     async cleanup() {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await withClient(null, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
       await cleanup();
     },
   };
