@@ -1,0 +1,150 @@
+import { Alert, Button, Center, Loader, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type FormEvent, type ReactNode, useContext, useEffect, useState } from 'react';
+import { allows, type Permission, type Role } from '../../src/governance/rbac.js';
+import { ApiError, api, setCsrfToken, whenUnauthenticated } from './api.js';
+
+/** What `POST /v1/session` and `GET /v1/session` answer. */
+export interface Session {
+  subject: string;
+  tokenId: string;
+  /** The server's project: every page shows it. */
+  project: string;
+  roles: Role[];
+  csrfToken: string;
+  expiresAt: string;
+}
+
+interface SessionState {
+  session: Session;
+  /** True when the signed-in subject's roles grant `permission` (the server still decides). */
+  can: (permission: Permission) => boolean;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+/** The signed-in session; only under `<SignedIn>`. */
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error('useSession outside <SignedIn>');
+  return state;
+}
+
+const SESSION_KEY = ['session'];
+
+/**
+ * Shows `children` to a signed-in user and the sign-in form to anyone else. The session is the
+ * httpOnly cookie the server set; on load `GET /v1/session` tells whether there is one.
+ */
+export function SignedIn({ children }: { children: ReactNode }) {
+  const client = useQueryClient();
+  const found = useQuery({
+    queryKey: SESSION_KEY,
+    queryFn: async () => {
+      try {
+        return await api<Session>('GET', '/v1/session');
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) return null;
+        throw err;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  useEffect(() => {
+    // Any call answering 401 means the session ended: back to the sign-in form, nothing cached kept.
+    whenUnauthenticated(() => {
+      setCsrfToken(null);
+      client.clear();
+      client.setQueryData(SESSION_KEY, null);
+    });
+  }, [client]);
+
+  if (found.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (found.isError) {
+    return (
+      <Center h="100vh">
+        <Alert color="red" title="The server cannot be reached">
+          {(found.error as Error).message}
+        </Alert>
+      </Center>
+    );
+  }
+  const session = found.data;
+  if (!session) return <SignIn onSignedIn={(s) => client.setQueryData(SESSION_KEY, s)} />;
+  setCsrfToken(session.csrfToken);
+  const state: SessionState = {
+    session,
+    can: (permission) => allows(session.roles, permission),
+    signOut: async () => {
+      try {
+        await api('DELETE', '/v1/session');
+      } finally {
+        setCsrfToken(null);
+        client.clear();
+        client.setQueryData(SESSION_KEY, null);
+      }
+    },
+  };
+  return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
+}
+
+/** The sign-in form: an API token, exchanged once for the session cookie and then forgotten. */
+function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const session = await api<Session>('POST', '/v1/session', { body: { token: token.trim() } });
+      setToken('');
+      onSignedIn(session);
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? 'That token is not valid (unknown, revoked or expired).'
+          : (err as Error).message,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Center mih="100vh" p="md">
+      <Paper component="main" withBorder p="xl" radius="md" w={420} maw="100%">
+        <form onSubmit={submit}>
+          <Stack>
+            <Title order={1} size="h2">
+              PromptOps console
+            </Title>
+            <Text c="dimmed" size="sm">
+              Sign in with an API token (<code>promptops token create</code>). It is exchanged for a session
+              cookie and not kept in this browser.
+            </Text>
+            <PasswordInput
+              label="API token"
+              autoComplete="off"
+              required
+              value={token}
+              onChange={(e) => setToken(e.currentTarget.value)}
+              error={error}
+            />
+            <Button type="submit" loading={busy} disabled={token.trim() === ''}>
+              Sign in
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The web console: built into the package's dist/web, which `promptops serve` serves at `/`.
+ * `npm run dev -w` is not needed: `vite --config web/vite.config.ts` serves it with the API proxied
+ * to a running `promptops serve` on :4100.
+ */
+export default defineConfig({
+  root: here,
+  base: '/',
+  // JSX in .tsx files with React's automatic runtime (no React import in each file).
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: {
+    outDir: path.join(here, '..', 'dist', 'web'),
+    emptyOutDir: true,
+    // Each page is its own chunk (React.lazy): the first paint loads the shell and the page it opens.
+    chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      // Mantine marks its modules 'use client' (for React Server Components); a client bundle ignores it.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
+  server: { proxy: { '/v1': 'http://127.0.0.1:4100' } },
+});
