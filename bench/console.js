@@ -56,6 +56,7 @@ const plane = await startControlPlane(await openWorkspace(dir), {
   host: '127.0.0.1',
   monitorEveryMs: 60_000,
   logger: false,
+  consoleDir: path.join(root, 'dist', 'web'),
   env: { ...process.env, PROMPTOPS_DATABASE_URL: '' },
 });
 const browser = await chromium.launch({
@@ -65,7 +66,7 @@ const browser = await chromium.launch({
 });
 
 try {
-  const served = await fetch(`${plane.address}/signin`);
+  const served = await fetch(`${plane.address}/signin`, { headers: { accept: 'text/html' } });
   if (!(served.headers.get('content-type') ?? '').includes('text/html')) {
     throw new Error(`the control plane does not serve the console (GET /signin answered ${served.status})`);
   }
