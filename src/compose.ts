@@ -121,6 +121,8 @@ export async function runtimeDependencies(
 export async function serverDependencies(
   ws: Workspace,
   env: Environment = process.env,
+  /** The store's clock (default the system's): when releases, approvals and audit entries happen. */
+  clock?: () => Date,
 ): Promise<{
   store: Store;
   /** The database URL, for the start-up line (redact it before printing). */
@@ -132,7 +134,7 @@ export async function serverDependencies(
   const target = databaseTarget(ws, env);
   const { connectStore } = await import('./store/connect.js');
   return {
-    store: await connectStore(target),
+    store: await connectStore(clock ? { ...target, now: clock } : target),
     url: target.url,
     project: ws.config.project,
     environments: ws.config.environments,

@@ -1,6 +1,7 @@
 import { projectDependencies } from '../compose.js';
 import { isPromptOpsError } from '../errors.js';
 import { bearerOf } from '../governance/tokens.js';
+import type { Clock } from '../monitor/rollup.js';
 import { RollupAccumulator } from '../monitor/rollup-accumulator.js';
 import { sampledSink } from '../monitor/sampling.js';
 import { meteredSink, TraceMetrics } from '../observe/metrics.js';
@@ -49,6 +50,8 @@ export interface AssembleOptions {
   spool: { dir: string; maxBytes?: number };
   provider?: string;
   onLog?: (level: 'info' | 'warn', message: string) => void;
+  /** When traces start and which minute a rollup counts them in (default the system clock). */
+  clock?: Clock;
 }
 
 /**
@@ -99,6 +102,7 @@ export async function assembleGateway(
   const rollups = new RollupAccumulator({
     write: (source, cells) => store.writeRollups(source, cells),
     flushMs: telemetry.rollups.flushMs,
+    ...(options.clock ? { clock: options.clock } : {}),
     onError: (err) =>
       log('warn', `writing rollups failed (kept, retried at the next flush): ${describe(err)}`),
   });
@@ -112,6 +116,7 @@ export async function assembleGateway(
     traces: meteredSink(otel ?? spooled, metrics, rollups),
     reviews: store,
     ...(options.provider ? { provider: options.provider } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   try {
     await follower.start();

@@ -1,5 +1,6 @@
 import type { ProjectDependencies } from '../compose.js';
 import { PromptOpsError } from '../errors.js';
+import type { Clock } from '../monitor/rollup.js';
 import type { ChatMessage } from '../providers/types.js';
 import { CompiledCache } from '../runtime/compile.js';
 import { type PipelineDeps, type RunResult, runPipeline } from '../runtime/pipeline.js';
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   onEscalate?: (review: ReviewRecord) => void;
   /** Run every model call on this provider (`offline` for demos and tests). */
   provider?: string;
+  /** When its traces and held reviews start (default the system clock; tests move it). */
+  clock?: Clock;
 }
 
 /**
@@ -72,6 +75,7 @@ export class Gateway {
       traces: options.traces,
       reviews: options.reviews,
       ...(options.onEscalate ? { onEscalate: options.onEscalate } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     };
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ContractMutation } from '../contracts/input.js';
 import { PromptOpsError } from '../errors.js';
 import type { CompiledGuardrails, GuardrailResult } from '../guardrails/engine.js';
+import type { Clock } from '../monitor/rollup.js';
 import type { TraceSink } from '../observe/trace-sink.js';
 import type { ModelPrice } from '../providers/definitions.js';
 import type { CallDeps, ChatMessage, ProviderLookup, RetryPolicy, TokenUsage } from '../providers/index.js';
@@ -69,6 +70,11 @@ export interface PipelineDeps {
   reviews: Pick<RegistryStore, 'createReview'> | null;
   /** Told about every review created, e.g. to page someone. */
   onEscalate?: (review: ReviewRecord) => void;
+  /**
+   * When a trace or a held review says it started (default the system clock). A control plane
+   * under test moves it, so the minutes its rollups and canary intervals count are the test's.
+   */
+  clock?: Clock;
 }
 
 /**
@@ -81,7 +87,7 @@ export async function runPipeline<T = unknown>(
   deps: PipelineDeps,
   request: RunRequest,
 ): Promise<RunResult<T>> {
-  const ctx: RunContext = { deps, request, run: startRun() };
+  const ctx: RunContext = { deps, request, run: startRun(deps.clock?.()) };
   try {
     const resolved = await resolveVersion(ctx);
     const value = validateInput(ctx, resolved);
@@ -194,7 +200,7 @@ function traceDecision(
     arm: held.request.arm ?? null,
     status: isApproved ? 'ok' : 'error',
     error,
-    startedAt: new Date().toISOString(),
+    startedAt: (deps.clock?.() ?? new Date()).toISOString(),
     model: null,
     timings: { resolve: 0, validate: 0, guardrails: 0, render: 0, model: 0, output: 0, total: 0 },
     usage: { inputTokens: 0, outputTokens: 0 },

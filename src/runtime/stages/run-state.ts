@@ -45,12 +45,12 @@ export interface Resolved {
   readonly compiled: CompiledPrompt;
 }
 
-/** A fresh run: a new trace id, the clock started, nothing resolved yet. */
-export function startRun(): RunState {
+/** A fresh run: a new trace id, started at `now` (the stage timer started), nothing resolved yet. */
+export function startRun(now: Date = new Date()): RunState {
   const t0 = performance.now();
   return {
     traceId: randomUUID(),
-    startedAt: new Date().toISOString(),
+    startedAt: now.toISOString(),
     t0,
     t: t0,
     timings: { resolve: 0, validate: 0, guardrails: 0, render: 0, model: 0, output: 0, total: 0 },

@@ -31,7 +31,7 @@ export async function stopAt(
       stage,
       guardrail: result.name,
       traceId: run.traceId,
-      createdAt: new Date().toISOString(),
+      createdAt: (deps.clock?.() ?? new Date()).toISOString(),
       payload: {
         request: {
           prompt: record.prompt,
