@@ -32,6 +32,8 @@ const PROCESS_TESTS = [
   'test/web/catalog.test.ts',
   'test/web/traces.test.ts',
   'test/web/change-requests.test.ts',
+  'test/web/console.test.ts',
+  'test/web/harness.test.ts',
 ];
 
 export default defineConfig({

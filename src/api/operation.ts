@@ -5,6 +5,7 @@
 import type { TObject, TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
 import type { Permission, Role } from '../governance/rbac.js';
+import type { CanaryPlan } from '../monitor/canary-plan.js';
 import type { ChangeRequest, CheckInput, Store } from '../store/types.js';
 
 /** The checks the control plane ran itself and recorded, and the change request they leave. */
@@ -28,6 +29,8 @@ export interface ServerContext {
   environments: readonly string[];
   /** Runs a change request's checks as the control plane; absent on a server started without a project folder. */
   runChecks?: (store: Store, project: string, number: number) => Promise<ChecksRun>;
+  /** The project's canary plan (promptops.yaml `canary:`): a canary released without a plan of its own carries it. */
+  canaryPlan?: CanaryPlan;
 }
 
 /** What an operation is called: the store method it runs, or one the server answers itself. */

@@ -44,6 +44,11 @@ export interface ServerOptions {
    * its project folder (src/server/run-checks.ts). Without it that route answers PO_ERR_CHECKS_UNAVAILABLE.
    */
   runChecks?: ServerContext['runChecks'];
+  /**
+   * The project's canary plan (promptops.yaml `canary:`): a canary released over the API without a
+   * plan of its own (the console's release form) carries it, as the CLI's `release --canary` does.
+   */
+  canaryPlan?: ServerContext['canaryPlan'];
   /** A gateway served beside the API (`serve` embeds one): its routes answer on the same port. */
   gateway?: ServedGateway;
   /** `/metrics` without a token (`metrics.public` in promptops.yaml); by default it needs `read`. */
@@ -110,6 +115,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
     revisions,
     environments: options.environments ?? [],
     ...(options.runChecks ? { runChecks: options.runChecks } : {}),
+    ...(options.canaryPlan ? { canaryPlan: options.canaryPlan } : {}),
   });
 
   if (options.gateway) registerGatewayRoutes(app, { ...options.gateway, authorize: authorizeHome });

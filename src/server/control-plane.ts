@@ -79,6 +79,7 @@ export async function startControlPlane(ws: Workspace, options: ControlPlaneOpti
     runChecks: controlPlaneChecks(ws, dependencies),
     gateway,
     metricsPublic: ws.config.metrics.public,
+    ...(ws.config.canary ? { canaryPlan: ws.config.canary } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     sessionMs: ws.config.console.sessionHours * 60 * 60_000,
     logger: options.logger,

@@ -20,6 +20,8 @@ export interface RouteDeps {
   environments: readonly string[];
   /** Runs a change request's checks as the control plane (`runChecks`). */
   runChecks?: ServerContext['runChecks'];
+  /** The project's canary plan (`release` adds it to a canary that brings none). */
+  canaryPlan?: ServerContext['canaryPlan'];
 }
 
 /** Registers every operation of the table as a `/v1` route: the table drives the API and its OpenAPI document. */
@@ -105,6 +107,7 @@ function routeOf(op: Operation, deps: RouteDeps, callers: WeakMap<FastifyRequest
         project: name,
         environments: deps.environments,
         ...(deps.runChecks ? { runChecks: deps.runChecks } : {}),
+        ...(deps.canaryPlan ? { canaryPlan: deps.canaryPlan } : {}),
       };
       const answer = () =>
         run(op, store.forProject(name), callers.get(request)!, wire, access.invalidate, server);

@@ -1,5 +1,5 @@
 import { Alert, Button, Center, Loader, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type FormEvent, type ReactNode, useContext, useEffect, useState } from 'react';
 import { allows, type Permission, type Role } from '../../src/governance/rbac.js';
 import { ApiError, api, setCsrfToken, whenUnauthenticated } from './api.js';
@@ -54,17 +54,13 @@ export function SignedIn({ children }: { children: ReactNode }) {
   });
   useEffect(() => {
     // Any call answering 401 means the session ended: back to the sign-in form, nothing cached kept.
-    whenUnauthenticated(() => {
-      setCsrfToken(null);
-      client.clear();
-      client.setQueryData(SESSION_KEY, null);
-    });
+    whenUnauthenticated(() => endSession(client));
   }, [client]);
 
   if (found.isPending) {
     return (
-      <Center h="100vh">
-        <Loader aria-label="Loading" />
+      <Center h="100vh" role="status" aria-label="Loading">
+        <Loader />
       </Center>
     );
   }
@@ -87,13 +83,21 @@ export function SignedIn({ children }: { children: ReactNode }) {
       try {
         await api('DELETE', '/v1/session');
       } finally {
-        setCsrfToken(null);
-        client.clear();
-        client.setQueryData(SESSION_KEY, null);
+        endSession(client);
       }
     },
   };
   return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
+}
+
+/**
+ * Forgets the session and everything read with it, and shows the sign-in form. The session query
+ * is set, not removed: `<SignedIn>` observes it, and a removed query would not tell it.
+ */
+function endSession(client: QueryClient): void {
+  setCsrfToken(null);
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  client.setQueryData(SESSION_KEY, null);
 }
 
 /** The sign-in form: an API token, exchanged once for the session cookie and then forgotten. */

@@ -4,8 +4,10 @@
  */
 import Type from 'typebox';
 import type { PromptSpec } from '../../catalog/spec.js';
+import type { CanaryPlan } from '../../monitor/canary-plan.js';
 import type { PolicyExceptions } from '../../store/policy-exceptions.js';
 import type { ReleaseStore } from '../../store/release-store.js';
+import type { ReleaseInput } from '../../store/types.js';
 import type { OperationTable, ServedBy } from '../operation.js';
 import {
   closed,
@@ -64,6 +66,10 @@ export const RELEASE_OPERATIONS: OperationTable<
     audit: ['release.release', 'release.canary', 'label.set', 'policy.exception'],
     args: [body, actor],
     forceNeedsAdmin: true,
+    // A canary that brings no plan (`analysis` absent; null asks for none) carries the project's,
+    // as `promptops release --canary` does on the client: the console's release form sends none.
+    answer: (store, _caller, [input, releasedBy], server) =>
+      store.release(withProjectPlan(input as ReleaseInput, server.canaryPlan), releasedBy as string),
   },
   promote: {
     method: 'POST',
@@ -154,3 +160,9 @@ export const RELEASE_OPERATIONS: OperationTable<
     args: [],
   },
 };
+
+/** A canary release's input with the project's plan when it names none (`analysis` absent). */
+export function withProjectPlan(input: ReleaseInput, plan: CanaryPlan | undefined): ReleaseInput {
+  if (input.canaryWeight === undefined || input.analysis !== undefined || !plan) return input;
+  return { ...input, analysis: plan };
+}

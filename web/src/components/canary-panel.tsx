@@ -35,7 +35,9 @@ type Interval = CanaryStatus['intervals'][number];
 export function CanaryPanel({ analysis: a, release }: { analysis: CanaryStatus; release?: ReleaseRecord }) {
   const projectPath = useProjectPath();
   const history = useQuery({
-    queryKey: ['releases', 'of', a.prompt, a.environment],
+    // The state is in the key: when the analysis ends, the history is read again (it then holds the
+    // release that ended it) and not polled after.
+    queryKey: ['releases', 'of', a.prompt, a.environment, a.state],
     queryFn: () =>
       api<ReleaseRecord[]>('GET', projectPath('/releases'), {
         query: { prompt: a.prompt, environment: a.environment, limit: 50 },

@@ -6,8 +6,8 @@ import { ApiError } from '../api.js';
 /** A page or panel still loading. */
 export function Loading({ label = 'Loading' }: { label?: string }) {
   return (
-    <Center p="xl">
-      <Loader aria-label={label} />
+    <Center p="xl" role="status" aria-label={label}>
+      <Loader />
     </Center>
   );
 }
