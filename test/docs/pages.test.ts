@@ -132,6 +132,18 @@ const PAGES: Record<string, PageSpec> = {
     },
   },
   'docs/evaluation.md': { setup: PUSHED },
+  'docs/console.md': {
+    replace: {
+      'http://127.0.0.1:4100': (run) => run.serverUrl(),
+      'po_…': async (run) =>
+        JSON.parse(await must(run, 'promptops token create --subject viewer@acme.com --role viewer --json'))
+          .token,
+    },
+    skip: {
+      'promptops serve   # http://127.0.0.1:4100: open it in a browser':
+        'runs until stopped, on a fixed port: the sign-in commands run against a `serve --port 0` of the same project',
+    },
+  },
   'docs/monitoring.md': {
     // The walk-through's plan and fault rule, as the page shows them, put where it says.
     setup: [
