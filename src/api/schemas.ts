@@ -215,6 +215,8 @@ export const FeedbackRecordSchema = Type.Object({
 });
 
 export const FeedbackFilterSchema = Type.Object({
+  /** Only the feedback on this trace. */
+  traceId: Type.Optional(Plain),
   prompt: Type.Optional(Plain),
   version: Type.Optional(Type.Integer()),
   environment: Type.Optional(Plain),

@@ -21,7 +21,7 @@ import { registerGatewayRoutes, type ServedGateway } from './gateway-routes.js';
 import { type MetricsRouteOptions, registerMetrics } from './metrics-route.js';
 import { RevisionWatch } from './revision-watch.js';
 import { registerOperations } from './routes.js';
-import { registerSessionRoutes } from './session-routes.js';
+import { registerSessionHeaders, registerSessionRoutes } from './session-routes.js';
 import { DEFAULT_SESSION_MS, SESSION_COOKIE, Sessions } from './sessions.js';
 
 /** What the control-plane server is built from. */
@@ -101,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<ControlServer
   await store.ensureProject(options.project, 'promptops-server');
   await registerDocs(app, options.version);
   await app.register(fastifyCookie);
+  registerSessionHeaders(app);
   handleErrors(
     app,
     (err) => store.isUnavailable(err),

@@ -58,10 +58,11 @@ export function consolePage(
 function sendIndex(reply: FastifyReply, root: string): FastifyReply {
   // Looked up on each load: a console built while the server runs is served without a restart.
   if (!existsSync(path.join(root, 'index.html'))) {
+    // Where the server looked is for its operator's log, not for whoever asks.
+    reply.log.warn({ consoleDir: root }, 'the web console is not built: no index.html in its folder');
     throw new PromptOpsError(
       'PO_ERR_ROUTE_NOT_FOUND',
-      `the web console is not built (no index.html in ${root}); build it with "npm run build"`,
-      { consoleDir: root },
+      'the web console is not built; build it with "npm run build" (the server serves it once built, without a restart)',
     );
   }
   for (const [name, value] of Object.entries(CONSOLE_HEADERS)) reply.header(name, value);

@@ -15,6 +15,7 @@ import {
   requireOwnOrigin,
   SESSION_COOKIE,
   type Sessions,
+  sessionCookieOf,
 } from './sessions.js';
 
 const SignInSchema = Type.Object(
@@ -41,6 +42,7 @@ export const SessionSchema = Type.Object({
   expiresAt: Type.String({ format: 'date-time', description: 'When the session ends, at the latest' }),
 });
 
+const API_PATH = /^\/v1(\/|\?|$)/;
 const NoContent = { description: 'No content', type: 'null' } as const;
 const tags = ['session'];
 const cookieAuth = [{ session: [] }];
@@ -57,6 +59,20 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
   registerSignIn(app, deps);
   registerCurrent(app, deps);
   registerSignOut(app, deps);
+}
+
+/**
+ * Marks every `/v1` answer `nosniff`, and every one a session cookie authenticated `no-store`: what
+ * a signed-in browser read stays out of caches (shared or its own) after sign-out. Bearer-token
+ * answers keep their own caching (the gateway's immutable prompt versions); an ETag long-poll still
+ * answers 304 to the `If-None-Match` its client sends.
+ */
+export function registerSessionHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (!API_PATH.test(request.url)) return;
+    reply.header('x-content-type-options', 'nosniff');
+    if (sessionCookieOf(request) !== undefined) reply.header('cache-control', 'no-store');
+  });
 }
 
 /** The answer of the session routes; it holds the CSRF token, so no cache keeps it. */
@@ -98,6 +114,8 @@ function registerSignIn(app: FastifyInstance, deps: SessionRouteDeps): void {
       // Nothing ambient authenticates this call, but a page of another origin may not sign a
       // browser in (as someone else) either.
       requireOwnOrigin(request);
+      // The session this browser held ends first: a sign-in never leaves an older id alive.
+      await deps.sessions.closeIfLive(cookieOf(request));
       let opened: OpenedSession;
       try {
         opened = await deps.sessions.open(request.body.token, request.ip);

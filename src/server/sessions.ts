@@ -117,6 +117,18 @@ export class Sessions {
     await this.options.store.deleteSession(key, actor);
   }
 
+  /**
+   * Ends the live session `id` names, if there is one: signing in again replaces the session the
+   * browser held (an id someone else planted or saw does not outlive the sign-in).
+   */
+  async closeIfLive(id: string | undefined): Promise<void> {
+    if (!id) return;
+    const key = hashOf(id);
+    this.cache.delete(key);
+    const found = await this.options.store.findSession(key, new Date(this.now()).toISOString());
+    if (found) await this.options.store.deleteSession(key, found.subject);
+  }
+
   /** Drops the cached sessions of a revoked token: their next request finds them ended. */
   forget(tokenId: string): void {
     this.cache.deleteWhere((_key, session) => session.tokenId === tokenId);
@@ -128,10 +140,8 @@ export class Sessions {
    * something.
    */
   async callerOf(request: FastifyRequest): Promise<Caller> {
-    const id = request.cookies[SESSION_COOKIE];
-    if (request.headers.authorization !== undefined || id === undefined) {
-      return this.options.tokens.check(request.headers.authorization, request.ip);
-    }
+    const id = sessionCookieOf(request);
+    if (id === undefined) return this.options.tokens.check(request.headers.authorization, request.ip);
     const session = await this.find(id);
     if (!SAFE_METHODS.has(request.method)) requireCsrfToken(request, id);
     return { subject: session.subject, tokenId: session.tokenId };
@@ -156,24 +166,64 @@ export function requireCsrfToken(request: FastifyRequest, id: string): void {
   }
 }
 
-/** Refuses (403 PO_ERR_CSRF) a request whose `Origin` header names another origin than this server. */
+/**
+ * The session id of a request the console's cookie authenticates: it has the cookie and no
+ * `Authorization` header (a bearer token wins). Undefined for any other request.
+ */
+export function sessionCookieOf(request: FastifyRequest): string | undefined {
+  return request.headers.authorization === undefined ? request.cookies[SESSION_COOKIE] : undefined;
+}
+
+/** `Sec-Fetch-Site` values of a request the user made on this server's own pages (or typed in). */
+const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
+
+/**
+ * Refuses (403 PO_ERR_CSRF) a request a page of another origin made: its `Sec-Fetch-Site` header
+ * (sent by browsers) says `cross-site` or `same-site`, or its `Origin` header names another host, or
+ * another scheme than the request came over when that is known. A request with neither header (a
+ * script, an old browser's same-origin form) passes: the cookie is SameSite=Strict.
+ */
 export function requireOwnOrigin(request: FastifyRequest): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && !OWN_FETCH_SITES.has(String(site))) {
+    throw csrfRefused(
+      `a request a page of another site made (Sec-Fetch-Site: ${String(site).slice(0, 40)}) may not use the console's session; open the console from this server`,
+    );
+  }
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  let host: string | null;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    host = null;
-  }
-  if (host === null || host !== request.headers.host) {
+  if (!isOwnOrigin(origin, request)) {
     throw csrfRefused(
       `a request from a page of another origin (${origin.slice(0, 200)}) may not use the console's session; open the console from this server`,
     );
   }
 }
 
+/** Whether `origin` is this server as the request reached it: the same host, and scheme when known. */
+function isOwnOrigin(origin: string, request: FastifyRequest): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.host !== request.headers.host) return false;
+  const scheme = schemeOf(request);
+  return scheme === undefined || url.protocol === `${scheme}:`;
+}
+
+/**
+ * The scheme the browser used, when the server can tell: https over TLS, or what a proxy's
+ * `X-Forwarded-Proto` says. Plain HTTP without that header may be a proxy's hop after TLS: unknown.
+ */
+function schemeOf(request: FastifyRequest): 'http' | 'https' | undefined {
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  if (first === 'http' || first === 'https') return first;
+  return request.protocol === 'https' ? 'https' : undefined;
+}
+
 /** Whether the request came over HTTPS (directly, or through a proxy that says so). */
 export function isHttps(request: FastifyRequest): boolean {
-  return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+  return schemeOf(request) === 'https';
 }

@@ -93,9 +93,13 @@ export class FeedbackStore {
     });
   }
 
-  /** Feedback in this project, newest first, filtered by the trace's prompt, version and environment. */
+  /**
+   * Feedback in this project, newest first, filtered by its trace, or by the trace's prompt, version
+   * and environment (the feedback_trace and feedback_prompt_time indexes serve them).
+   */
   async listFeedback(filter: FeedbackFilter = {}): Promise<FeedbackRecord[]> {
     let query = this.ctx.db.selectFrom('feedback').selectAll().where('project', '=', this.ctx.project);
+    if (filter.traceId !== undefined) query = query.where('trace_id', '=', filter.traceId);
     if (filter.prompt !== undefined) query = query.where('prompt', '=', filter.prompt);
     if (filter.version !== undefined) query = query.where('version_number', '=', filter.version);
     if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment);

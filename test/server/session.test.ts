@@ -7,14 +7,19 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace } from '../../src/project/workspace.js';
 import { CONSOLE_HEADERS } from '../../src/server/console-routes.js';
+import { type ControlPlane, startControlPlane } from '../../src/server/control-plane.js';
+import { useTempDir } from '../helpers.js';
 import { withClient } from '../store/harness.js';
 import {
   type CallOptions,
+  type ErrorBody,
   errorCode,
   PROJECT,
   type Reply,
@@ -34,6 +39,26 @@ interface Session {
   roles: string[];
   csrfToken: string;
   expiresAt: string;
+}
+
+/** A file beside the console's assets/ folder: no request may read it. */
+const SECRET = 'not-for-the-web-7f3a';
+
+/** A GET of `url` exactly as written: fetch and URL would resolve its `..` before sending. */
+function rawGet(base: string, url: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path: url, method: 'GET', agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** The session id a sign-in's Set-Cookie carries. */
@@ -272,6 +297,120 @@ describe.each(ENGINES)('console sessions ($name)', (engine) => {
     expect((await server.call('GET', '/v1/whoami', withCookie(id))).status).toBe(401);
   });
 
+  it('ends the session a browser held when it signs in again, and audits the end', async () => {
+    const { id: old } = await signIn(admin.token);
+    const { id: fresh } = await signIn(admin.token, withCookie(old));
+    expect(fresh).not.toBe(old);
+    expect((await server.call('GET', '/v1/session', withCookie(old))).status).toBe(401);
+    expect((await server.call('GET', '/v1/whoami', withCookie(old))).status).toBe(401);
+    expect((await server.call('GET', '/v1/session', withCookie(fresh))).status).toBe(200);
+    const hashes = (await sessionsTable()).map((r) => r.id_hash);
+    expect(hashes).not.toContain(createHash('sha256').update(old).digest('hex'));
+    const [latest] = await server.store.listAudit({ limit: 2 });
+    expect(latest).toMatchObject({ action: 'session.create' });
+    const [, ended] = await server.store.listAudit({ limit: 2 });
+    expect(ended).toMatchObject({ action: 'session.delete', actor: 'admin@example.com' });
+    // A cookie that names no live session does not stand in the way.
+    const { id: third } = await signIn(admin.token, withCookie(randomBytes(32).toString('base64url')));
+    expect((await server.call('GET', '/v1/session', withCookie(third))).status).toBe(200);
+  });
+
+  it('refuses cookie changes and sign-ins a page of another site made (Sec-Fetch-Site), or another scheme', async () => {
+    const { id, session } = await signIn(admin.token);
+    const grant = { subject: 'dee@example.com', role: 'viewer' };
+    const csrf = { 'x-csrf-token': session.csrfToken };
+    const https = `https://${new URL(server.base).host}`;
+    const refused = [
+      // No Origin header, but the browser says where the request came from.
+      await server.call(
+        'POST',
+        ROLES_URL,
+        withCookie(id, { ...csrf, 'sec-fetch-site': 'cross-site' }, grant),
+      ),
+      await server.call('POST', ROLES_URL, withCookie(id, { ...csrf, 'sec-fetch-site': 'same-site' }, grant)),
+      await server.call(
+        'POST',
+        ROLES_URL,
+        withCookie(id, { ...csrf, origin: server.base, 'sec-fetch-site': 'cross-site' }, grant),
+      ),
+      // The right host over another scheme than the proxy says the request came over.
+      await server.call(
+        'POST',
+        ROLES_URL,
+        withCookie(id, { ...csrf, origin: server.base, 'x-forwarded-proto': 'https' }, grant),
+      ),
+      await server.call('POST', '/v1/session', {
+        body: { token: admin.token },
+        headers: { 'sec-fetch-site': 'cross-site' },
+      }),
+      await server.call('POST', '/v1/session', {
+        body: { token: admin.token },
+        headers: { origin: server.base, 'x-forwarded-proto': 'https' },
+      }),
+    ];
+    for (const reply of refused) {
+      expect({ status: reply.status, code: errorCode(reply) }, reply.text).toEqual({
+        status: 403,
+        code: 'PO_ERR_CSRF',
+      });
+      expect(reply.headers['set-cookie']).toBeUndefined();
+    }
+    expect(await server.store.rolesOf('dee@example.com')).toEqual([]);
+
+    const accepted: Record<string, string>[] = [
+      { 'sec-fetch-site': 'same-origin', origin: server.base },
+      { 'sec-fetch-site': 'none' },
+      { origin: https, 'x-forwarded-proto': 'https' },
+    ];
+    for (const headers of accepted) {
+      const granted = await server.call('POST', ROLES_URL, withCookie(id, { ...csrf, ...headers }, grant));
+      expect(granted.status, `${JSON.stringify(headers)}: ${granted.text}`).toBe(201);
+    }
+  });
+
+  it('refuses sign-out from a page of another origin: the session stays', async () => {
+    const { id, session } = await signIn(admin.token);
+    const csrf = { 'x-csrf-token': session.csrfToken };
+    for (const headers of [
+      { ...csrf, origin: 'https://evil.example' },
+      { ...csrf, 'sec-fetch-site': 'cross-site' },
+    ]) {
+      const reply = await server.call('DELETE', '/v1/session', withCookie(id, headers));
+      expect({ status: reply.status, code: errorCode(reply) }).toEqual({ status: 403, code: 'PO_ERR_CSRF' });
+      expect(reply.headers['set-cookie']).toBeUndefined();
+    }
+    expect((await server.call('GET', '/v1/session', withCookie(id))).status).toBe(200);
+  });
+
+  it('marks what the cookie reads no-store and nosniff, and keeps the snapshot long-poll (ETag, 304)', async () => {
+    const { id } = await signIn(admin.token);
+    for (const url of ['/v1/whoami', `/v1/projects/${PROJECT}/prompts`, '/v1/nope']) {
+      const reply = await server.call('GET', url, withCookie(id));
+      expect(reply.headers['cache-control'], url).toBe('no-store');
+      expect(reply.headers['x-content-type-options'], url).toBe('nosniff');
+    }
+    const ended = await server.call('GET', '/v1/whoami', withCookie(randomBytes(32).toString('base64url')));
+    expect(ended.status).toBe(401);
+    expect(ended.headers['cache-control']).toBe('no-store');
+
+    const snapshot = `/v1/projects/${PROJECT}/environments/production/snapshot`;
+    const first = await server.call('GET', snapshot, withCookie(id));
+    expect(first.status, first.text).toBe(200);
+    expect(first.headers.etag).toMatch(/^"\d+"$/);
+    const again = await server.call(
+      'GET',
+      snapshot,
+      withCookie(id, { 'if-none-match': first.headers.etag ?? '' }),
+    );
+    expect(again.status).toBe(304);
+    expect(again.headers.etag).toBe(first.headers.etag);
+
+    // A bearer token's answers keep their own caching; nosniff is on every API answer.
+    const bearer = await server.call('GET', '/v1/whoami', { token: admin.token });
+    expect(bearer.headers['cache-control']).toBeUndefined();
+    expect(bearer.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('ends the sessions of a token the moment it is revoked through the API', async () => {
     const author = await issue('ada@example.com');
     const { id } = await signIn(author.token);
@@ -312,6 +451,65 @@ describe.each(ENGINES)('console sessions ($name)', (engine) => {
   });
 });
 
+describe('where only bearer tokens go: /metrics and the embedded gateway', () => {
+  const dir = useTempDir({ examples: true, once: true });
+  let plane: ControlPlane;
+  let token: string;
+  let cookie: Record<string, string>;
+
+  beforeAll(async () => {
+    const env = { ...process.env };
+    delete env.PROMPTOPS_DATABASE_URL;
+    plane = await startControlPlane(await openWorkspace(dir()), {
+      port: 0,
+      host: '127.0.0.1',
+      monitorEveryMs: 60 * 60_000,
+      logger: false,
+      env,
+    });
+    await plane.store.grantRole('root@example.com', 'admin', 'test');
+    ({ token } = await plane.store.createToken({ subject: 'root@example.com', name: 'console' }, 'test'));
+    const signedIn = await fetch(`${plane.address}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(signedIn.status).toBe(201);
+    const { csrfToken } = (await signedIn.json()) as Session;
+    const id = /promptops_session=([^;]*)/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1];
+    cookie = { cookie: `promptops_session=${id}`, 'x-csrf-token': csrfToken, origin: plane.address };
+  }, 60_000);
+
+  afterAll(async () => {
+    await plane?.close();
+  });
+
+  it('answers 401 to the session cookie, and takes the same caller’s bearer token', async () => {
+    const json = { 'content-type': 'application/json' };
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/metrics'],
+      ['POST', '/v1/run/support-reply', { input: { message: 'hi' } }],
+      ['GET', '/v1/prompts/support-reply'],
+      ['POST', '/v1/prompts/support-reply/render', { input: { message: 'hi' } }],
+      ['POST', '/v1/feedback', { traceId: 'nope', thumbs: 'down' }],
+    ];
+    for (const [method, url, body] of routes) {
+      const send = (headers: Record<string, string>) =>
+        fetch(`${plane.address}${url}`, {
+          method,
+          headers: body === undefined ? headers : { ...headers, ...json },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      const withCookie = await send(cookie);
+      expect(withCookie.status, `${method} ${url}`).toBe(401);
+      expect(((await withCookie.json()) as ErrorBody).error.code).toBe('PO_ERR_UNAUTHENTICATED');
+      // The route is there and the caller may use it: only the credential was wrong.
+      const withBearer = await send({ authorization: `Bearer ${token}` });
+      expect([401, 403], `${method} ${url} with a bearer token`).not.toContain(withBearer.status);
+    }
+  });
+});
+
 describe('the console’s static files', () => {
   let dir: string;
   let server: TestServer;
@@ -321,6 +519,7 @@ describe('the console’s static files', () => {
     await mkdir(path.join(dir, 'assets'));
     await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>PromptOps</title>');
     await writeFile(path.join(dir, 'assets', 'x.js'), 'console.log(1)');
+    await writeFile(path.join(dir, 'secret.txt'), SECRET);
     server = await startServer({ consoleDir: dir });
   });
 
@@ -351,6 +550,22 @@ describe('the console’s static files', () => {
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('refuses paths that climb out of assets/', async () => {
+    for (const url of [
+      '/assets/../secret.txt',
+      '/assets/%2e%2e/secret.txt',
+      '/assets/..%2fsecret.txt',
+      '/assets/%2e%2e%2fsecret.txt',
+      '/assets/x/../../secret.txt',
+      '/assets/..%5csecret.txt',
+    ]) {
+      const reply = await rawGet(server.base, url);
+      expect(reply.status, url).toBeGreaterThanOrEqual(400);
+      expect(reply.status, url).toBeLessThan(500);
+      expect(reply.text, url).not.toContain(SECRET);
+    }
+  });
+
   it('keeps JSON 404s for the API, missing assets and requests that do not ask for a page', async () => {
     for (const [url, options] of [
       ['/v1/nope', html],
@@ -376,6 +591,10 @@ describe('the console’s static files', () => {
       expect((reply.json as { error: { message: string } }).error.message).toMatch(
         /not built.*npm run build/,
       );
+      // Where the server keeps its files is for its log, not for whoever asks.
+      expect(reply.text).not.toContain(dir);
+      expect(reply.text).not.toContain(tmpdir());
+      expect((reply.json as ErrorBody).error.details).toEqual({});
     } finally {
       await bare.close();
     }

@@ -900,6 +900,9 @@ export function describeRegistryStore(engine: string, open: OpenRegistry): void 
         expect(await traces({ sentiment: 'negative', prompt: 'summarize' })).toEqual(['f2']);
         expect(await traces({ version: 2 })).toEqual(['f2']);
         expect(await traces({ environment: 'production' })).toEqual(['f1']);
+        expect(await traces({ traceId: 'f3' })).toEqual(['f3']);
+        expect(await traces({ traceId: 'f3', sentiment: 'positive' })).toEqual([]);
+        expect(await traces({ traceId: 'nope' })).toEqual([]);
         expect(await traces({ since: new Date(clock.now().getTime() + 1000).toISOString() })).toEqual([]);
       });
 

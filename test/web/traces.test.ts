@@ -200,12 +200,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the traces pages', () => {
 
   it('opens a blocked trace from its row: the flagged words marked in the input, and its feedback', async () => {
     const page = await signedIn('/traces?status=error');
+    const feedbackAsked: URL[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/feedback')) feedbackAsked.push(url);
+    });
     await page.getByRole('row').nth(1).getByRole('link').click();
     await page.waitForURL('**/traces/trace-blocked');
     await page.getByRole('heading', { name: 'Feedback' }).waitFor();
     expect(await page.locator('mark').allTextContents()).toEqual(['Ignore all previous instructions']);
     expect(await page.getByText('[instruction-override]').count()).toBe(1);
     await page.getByText('Blocked, as it should be').waitFor();
+    // The server picks the trace's feedback: the page does not read the version's and filter it.
+    expect(feedbackAsked.map((url) => url.searchParams.get('traceId'))).toEqual(['trace-blocked']);
+    expect(Number(feedbackAsked[0]?.searchParams.get('limit'))).toBeLessThanOrEqual(100);
     expect(await page.getByText('No model was called.').count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();

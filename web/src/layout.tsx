@@ -1,8 +1,8 @@
-import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Box, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Suspense } from 'react';
+import { Suspense, useState } from 'react';
 import { Outlet, NavLink as RouterLink, useLocation } from 'react-router';
-import { Loading } from './components/state.js';
+import { ErrorNote, Loading } from './components/state.js';
 import { useSession } from './session.js';
 
 /** The pages, in the order the navigation lists them. */
@@ -21,6 +21,19 @@ export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
   const { session, signOut } = useSession();
   const location = useLocation();
+  const [signOutError, setSignOutError] = useState<unknown>(null);
+  const [signingOut, setSigningOut] = useState(false);
+  const trySignOut = async () => {
+    setSignOutError(null);
+    setSigningOut(true);
+    try {
+      await signOut();
+    } catch (err) {
+      setSignOutError(err);
+    } finally {
+      setSigningOut(false);
+    }
+  };
   return (
     <AppShell
       header={{ height: 56 }}
@@ -48,7 +61,7 @@ export function Layout() {
             <Text size="sm" visibleFrom="xs" title={`roles: ${session.roles.join(', ') || 'none'}`}>
               {session.subject}
             </Text>
-            <Button variant="default" size="xs" onClick={() => void signOut()}>
+            <Button variant="default" size="xs" loading={signingOut} onClick={() => void trySignOut()}>
               Sign out
             </Button>
           </Group>
@@ -68,6 +81,11 @@ export function Layout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
+        {signOutError !== null && (
+          <Box mb="md">
+            <ErrorNote error={signOutError} title="Not signed out: the session is still open" />
+          </Box>
+        )}
         <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>

@@ -19,6 +19,7 @@ interface SessionState {
   session: Session;
   /** True when the signed-in subject's roles grant `permission` (the server still decides). */
   can: (permission: Permission) => boolean;
+  /** Ends the session; rejects, still signed in, when the server did not end it. */
   signOut: () => Promise<void>;
 }
 
@@ -82,9 +83,12 @@ export function SignedIn({ children }: { children: ReactNode }) {
     signOut: async () => {
       try {
         await api('DELETE', '/v1/session');
-      } finally {
-        endSession(client);
+      } catch (err) {
+        // 401: the session had ended already. Any other failure (the network, a 403) leaves it
+        // alive on the server, so the browser stays signed in and the caller shows the error.
+        if (!(err instanceof ApiError && err.status === 401)) throw err;
       }
+      endSession(client);
     },
   };
   return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;

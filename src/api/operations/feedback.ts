@@ -26,6 +26,7 @@ export const FEEDBACK_OPERATIONS: OperationTable<ServedBy<typeof FeedbackStore>>
     tag: 'feedback',
     summary: 'Feedback on traces, newest first',
     query: closed({
+      traceId: Type.Optional(Str),
       prompt: Type.Optional(Str),
       version: Type.Optional(wholeNumberText('^[1-9][0-9]{0,8}$')),
       environment: Type.Optional(Str),

@@ -12,7 +12,7 @@ import { TraceGuardrails } from '../components/trace-guardrails.js';
 import { TraceStatusBadge, TraceTime } from '../components/trace-rows.js';
 import { TraceTable } from '../components/trace-table.js';
 import { TraceTimeline } from '../components/trace-timeline.js';
-import { formatCost, formatLatency, MAX_TRACES } from '../trace-list.js';
+import { formatCost, formatLatency } from '../trace-list.js';
 import { readable } from '../trace-view.js';
 
 /** /traces/:id: one execution in full. */
@@ -205,24 +205,16 @@ function Mutations({ mutations }: { mutations: Trace['mutations'] }) {
   );
 }
 
-/**
- * The feedback people gave on this trace. The API lists feedback by prompt, version and
- * environment, not by trace, so this asks for the version's feedback given since the trace ran
- * (feedback comes after its trace) and keeps this trace's.
- */
+/** How many feedback records a trace's page shows; a trace rarely gets more than a few. */
+const FEEDBACK_SHOWN = 50;
+
+/** The feedback people gave on this trace, newest first. */
 function Feedback({ trace }: { trace: Trace }) {
   const path = useProjectPath()('/feedback');
-  const query = {
-    prompt: trace.prompt,
-    version: trace.version.number,
-    environment: trace.environment ?? undefined,
-    since: trace.startedAt,
-    limit: MAX_TRACES,
-  };
+  const query = { traceId: trace.id, limit: FEEDBACK_SHOWN };
   const feedback = useQuery({
     queryKey: ['feedback', path, query],
-    queryFn: async () =>
-      (await api<FeedbackRecord[]>('GET', path, { query })).filter((f) => f.traceId === trace.id),
+    queryFn: () => api<FeedbackRecord[]>('GET', path, { query }),
   });
   if (feedback.isPending) return <Loading label="Loading feedback" />;
   if (feedback.isError) return <ErrorNote error={feedback.error} title="Feedback could not be loaded" />;
