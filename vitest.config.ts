@@ -34,6 +34,7 @@ const PROCESS_TESTS = [
   'test/web/change-requests.test.ts',
   'test/web/console.test.ts',
   'test/web/harness.test.ts',
+  'test/web/sign-out.test.ts',
 ];
 
 export default defineConfig({
