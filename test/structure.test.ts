@@ -7,9 +7,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseAst } from 'rolldown/parseAst';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
+/** The web console's source: held to the same rule for long functions. */
+const WEB_SRC = path.resolve(import.meta.dirname, '../web/src');
 
 /** The longest a file in src/ may be, and a function, before either needs a stated reason. */
 const MAX_FILE_LINES = 600;
@@ -58,11 +61,11 @@ interface Import {
   isLazy: boolean;
 }
 
-function sourceFiles(dir = SRC): string[] {
+function sourceFiles(dir = SRC, pattern = /\.ts$/): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return name.endsWith('.ts') ? [full] : [];
+    if (statSync(full).isDirectory()) return sourceFiles(full, pattern);
+    return pattern.test(name) ? [full] : [];
   });
 }
 
@@ -147,136 +150,58 @@ function cyclesOf(edges: readonly (readonly [string, string])[]): string[][] {
   return components;
 }
 
-/**
- * The text with comments, strings and regular expressions blanked (newlines kept), so that braces
- * and parentheses in it are code.
- */
-function codeOnly(text: string): string {
-  const out = [...text];
-  const blank = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' ';
-  };
-  // Template literals nest through `${`: the stack holds the brace depth each one resumes at.
-  const templates: number[] = [];
-  let depth = 0;
-  let i = 0;
-  const templateBody = (start: number) => {
-    let j = start;
-    while (j < text.length && text[j] !== '`' && !(text[j] === '$' && text[j + 1] === '{')) {
-      j += text[j] === '\\' ? 2 : 1;
-    }
-    blank(start, j);
-    if (text[j] === '$') {
-      templates.push(depth);
-      depth++;
-      return j + 2;
-    }
-    return j + 1;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    const two = text.slice(i, i + 2);
-    if (two === '//') {
-      const end = text.indexOf('\n', i);
-      blank(i, end === -1 ? text.length : end);
-      i = end === -1 ? text.length : end;
-    } else if (two === '/*') {
-      const end = text.indexOf('*/', i + 2) + 2;
-      blank(i, end);
-      i = end;
-    } else if (c === "'" || c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      blank(i + 1, j);
-      i = j + 1;
-    } else if (c === '`') {
-      i = templateBody(i + 1);
-    } else if (
-      c === '/' &&
-      /[(,=:[!&|?{};+\-*%<>~^]\s*$|^\s*$|\breturn\s*$/.test(text.slice(Math.max(0, i - 20), i))
-    ) {
-      // A regular expression literal (a division follows a value, never an operator).
-      let j = i + 1;
-      let inClass = false;
-      while (j < text.length && text[j] !== '\n' && (inClass || text[j] !== '/')) {
-        if (text[j] === '[') inClass = true;
-        else if (text[j] === ']') inClass = false;
-        j += text[j] === '\\' ? 2 : 1;
-      }
-      blank(i + 1, j);
-      i = j + 1;
-    } else if (c === '{') {
-      depth++;
-      i++;
-    } else if (c === '}') {
-      depth--;
-      if (templates.at(-1) === depth) {
-        templates.pop();
-        i = templateBody(i + 1);
-      } else i++;
-    } else i++;
-  }
-  return out.join('');
-}
-
-const CONTROL = new Set(['if', 'for', 'while', 'switch', 'catch', 'with', 'return', 'typeof', 'await']);
-
-/** The index just past the bracket that closes the one at `open`. */
-function closing(code: string, open: number): number {
-  const pairs: Record<string, string> = { '(': ')', '{': '}', '[': ']' };
-  const stack: string[] = [];
-  for (let i = open; i < code.length; i++) {
-    const c = code[i]!;
-    if (c in pairs) stack.push(pairs[c]!);
-    else if (c === stack.at(-1)) {
-      stack.pop();
-      if (stack.length === 0) return i + 1;
-    }
-  }
-  return code.length;
-}
-
-/**
- * Where the body of a function whose parameters end at `from` opens: right after them, or after a
- * return type (`{` there opens a body when a type cannot: after a name, `>`, `)`, `]` or `}`).
- */
-function bodyAfter(code: string, from: number): number | null {
-  let i = from;
-  while (/\s/.test(code[i] ?? '')) i++;
-  if (code[i] === '{') return i;
-  if (code[i] !== ':') return null;
-  let depth = 0;
-  let previous = ':';
-  for (i++; i < code.length; i++) {
-    const c = code[i]!;
-    if (/\s/.test(c)) continue;
-    if (c === '{' && depth === 0 && /[\w$>)\]}]/.test(previous)) return i;
-    if ('({[<'.includes(c)) depth++;
-    else if (')}]'.includes(c) || (c === '>' && code[i - 1] !== '=')) depth--;
-    else if (depth === 0 && ';,='.includes(c)) return null;
-    if (depth < 0) return null;
-    previous = c;
-  }
-  return null;
-}
-
 interface FunctionSpan {
   file: string;
-  /** Its name; an arrow function is named after its variable, else `outer/(arrow)` inside `outer`. */
+  /** Its name: a function's, a method's or property's, a variable's; else `outer/(arrow)` inside `outer`. */
   name: string;
-  /** Where it starts and where its body ends, in the file's text. */
-  start: number;
-  end: number;
   line: number;
   lines: number;
   /** The comment lines just above the function (its JSDoc), where a reason for its length goes. */
   comment: string;
 }
 
-/** The functions, methods and arrow-function bodies of a file, with their length in lines. */
+/** An ESTree node as the parser gives it: a type, offsets, and children under any key. */
+interface AstNode {
+  type: string;
+  start: number;
+  end: number;
+  [key: string]: unknown;
+}
+
+const isNode = (value: unknown): value is AstNode =>
+  typeof value === 'object' && value !== null && typeof (value as AstNode).type === 'string';
+
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+/** What holds a function and its name: where the function starts for a reader. */
+const HOLDERS = new Set(['VariableDeclarator', 'MethodDefinition', 'Property', 'PropertyDefinition']);
+
+/** The name a function takes from where it stands: `function f`, `const f = …`, `f() {…}`, `f: …`. */
+function nameOf(fn: AstNode, parent: AstNode | undefined): string | null {
+  const id = (fn.id ?? (parent?.type === 'VariableDeclarator' ? parent.id : parent?.key)) as
+    | AstNode
+    | undefined;
+  return id?.type === 'Identifier' ? (id.name as string) : null;
+}
+
+/**
+ * The functions, methods and arrow functions of a file (TypeScript, with JSX in .tsx), with their
+ * length in lines, as the parser Vite builds with (oxc, through rolldown) delimits them.
+ */
 function functionsOf(file: string, text: string): FunctionSpan[] {
-  const code = codeOnly(text);
-  const lineAt = (index: number) => code.slice(0, index).split('\n').length;
+  const lang = file.endsWith('.d.ts') ? 'dts' : file.endsWith('.tsx') ? 'tsx' : 'ts';
+  const program = parseAst(text, { lang }, file) as unknown as AstNode;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const lineAt = (offset: number) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
   const lines = text.split('\n');
   const commentAbove = (line: number) => {
     const found: string[] = [];
@@ -285,36 +210,34 @@ function functionsOf(file: string, text: string): FunctionSpan[] {
     return found.join('\n');
   };
   const spans: FunctionSpan[] = [];
-  const add = (name: string, start: number, body: number) => {
-    const line = lineAt(start);
-    const end = closing(code, body);
-    spans.push({ file, name, start, end, line, lines: lineAt(end) - line + 1, comment: commentAbove(line) });
+  const visit = (node: AstNode, parent: AstNode | undefined, outer: string | null) => {
+    let inside = outer;
+    if (FUNCTIONS.has(node.type) && node.body) {
+      const own = nameOf(node, parent);
+      const name = own ?? `${outer ?? ''}/(arrow)`.replace(/^\//, '');
+      // A method or a variable's function starts at its name (or a method's decorators).
+      const line = lineAt(parent && HOLDERS.has(parent.type) ? parent.start : node.start);
+      spans.push({ file, name, line, lines: lineAt(node.end - 1) - line + 1, comment: commentAbove(line) });
+      inside = own ?? outer;
+    }
+    for (const value of Object.values(node)) {
+      for (const child of Array.isArray(value) ? value : [value])
+        if (isNode(child)) visit(child, node, inside);
+    }
   };
-  for (const match of code.matchAll(/([\w$]+)\s*(?:<[^()\n;]*?>)?\s*\(/g)) {
-    const name = match[1]!;
-    if (CONTROL.has(name)) continue;
-    const open = match.index + match[0].length - 1;
-    const body = bodyAfter(code, closing(code, open));
-    if (body !== null) add(name, match.index, body);
-  }
-  const named = [...spans];
-  for (const match of code.matchAll(/=>\s*\{/g)) {
-    const lineStart = code.lastIndexOf('\n', match.index) + 1;
-    const variable = /(?:const|let)\s+([\w$]+)\s*(?::[^=]*)?=/.exec(code.slice(lineStart, match.index))?.[1];
-    const outer = named
-      .filter((f) => f.start < match.index && f.end > match.index)
-      .sort((a, b) => b.start - a.start)[0];
-    const name = variable ?? (outer ? `${outer.name}/(arrow)` : '(arrow)');
-    add(name, variable || !outer ? lineStart : match.index, match.index + match[0].length - 1);
-  }
+  visit(program, undefined, null);
   return spans;
 }
 
 const files = sourceFiles().map((full) => ({ file: rel(full), text: readFileSync(full, 'utf8') }));
+const webFiles = sourceFiles(WEB_SRC, /\.tsx?$/).map((full) => ({
+  file: path.relative(path.resolve(WEB_SRC, '../..'), full).split(path.sep).join('/'),
+  text: readFileSync(full, 'utf8'),
+}));
 const imports = files.flatMap(({ file, text }) => importsOf(file, text));
 const valueImports = imports.filter((i) => i.isValue);
 
-describe('the structure of src/', () => {
+describe('the structure of src/ (and web/src/ for long functions)', () => {
   it('reads the imports it judges (a scanner that finds none would pass everything)', () => {
     expect(files.length).toBeGreaterThan(100);
     expect(valueImports.length).toBeGreaterThan(300);
@@ -377,8 +300,9 @@ describe('the structure of src/', () => {
       ).toBe(true);
   });
 
-  it(`gives every function over ${MAX_FUNCTION_LINES} lines a reason (in its comment: "Long because …")`, () => {
-    const long = files
+  it(`gives every function over ${MAX_FUNCTION_LINES} lines, in src/ and web/src/, a reason (in its comment: "Long because …")`, () => {
+    expect(webFiles.length).toBeGreaterThan(20);
+    const long = [...files, ...webFiles]
       .flatMap(({ file, text }) => functionsOf(file, text))
       .filter((f) => f.lines > MAX_FUNCTION_LINES);
     // The scanner must find the long functions that are there (a blind one would pass everything).
@@ -418,5 +342,18 @@ describe('the structure of src/', () => {
       '}',
     ].join('\n');
     expect(functionsOf('x.ts', shape).map((f) => f.name)).toEqual(['g']);
+    // JSX: an apostrophe in its text is no string, a closing tag no regular expression.
+    const jsx = [
+      'export function Card() {',
+      "  return <Text>It's {a && <b>x</b>}</Text>;",
+      '}',
+      'const Row = () => (',
+      '  <tr />',
+      ');',
+    ].join('\n');
+    expect(functionsOf('x.tsx', jsx).map((f) => [f.name, f.line, f.lines])).toEqual([
+      ['Card', 1, 3],
+      ['Row', 4, 3],
+    ]);
   });
 });

@@ -5,9 +5,11 @@ import { defineConfig } from 'vite';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * The web console: built into the package's dist/web, which `promptops serve` serves at `/`.
- * `npm run dev -w` is not needed: `vite --config web/vite.config.ts` serves it with the API proxied
- * to a running `promptops serve` on :4100.
+ * The web console: built into the package's dist/web (`npm run build`), which `promptops serve`
+ * serves at `/`. To work on it with hot reload, run `promptops serve` in a project (it listens on
+ * :4100), then `npx vite --config web/vite.config.mjs` from the repository's root and open the
+ * address Vite prints: it proxies `/v1` to that server and keeps the Host header, so the session
+ * cookie and the server's same-origin check work as they do when served.
  */
 export default defineConfig({
   root: here,

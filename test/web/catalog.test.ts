@@ -4,13 +4,11 @@
  * with a viewer's token, and what a reader sees: the prompts with owner, risk and labels, a
  * version's contract, the breaking changes between two versions, the audit log and its chain.
  */
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   copyExamples,
   runCli,
@@ -19,11 +17,14 @@ import {
   supportReplyInProduction,
   tempDir,
 } from '../helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn('test/web/catalog.test.ts: /usr/bin/chromium is missing, so the console pages are not tested');
+import {
+  buildConsoleIfMissing,
+  describeInBrowser,
+  HAS_CHROMIUM,
+  launchChromium,
+  openSignedIn,
+  seriousViolations,
+} from './browser.js';
 
 // tempDir, not useTempDir: biome's React rules take any use* call for a hook.
 let project: Awaited<ReturnType<typeof tempDir>> | undefined;
@@ -56,7 +57,8 @@ async function pushBreakingVersion(cwd: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!hasChromium) return;
+  if (!HAS_CHROMIUM) return;
+  buildConsoleIfMissing();
   project = await tempDir();
   await copyExamples(dir());
   token = await supportReplyInProduction(
@@ -66,11 +68,7 @@ beforeAll(async () => {
   );
   await pushBreakingVersion(dir());
   served = await startServe(dir());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -79,26 +77,12 @@ afterAll(async () => {
   await project?.cleanup();
 });
 
-/** A new browser context signed in through the console's form, showing `at`. */
-async function signedIn(at: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await (browser as Browser).newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${served?.url}${at}`);
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  return page;
+/** A new browser context signed in through the console's form with the viewer's token, showing `at`. */
+function signedIn(at: string): Promise<Page> {
+  return openSignedIn(browser as Browser, { base: served?.url ?? '', token, at });
 }
 
-/** The serious and critical accessibility violations of the page's content (the shell has its own test). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).include('main').analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-describe.skipIf(!hasChromium)('the console catalog', () => {
+describeInBrowser('the console catalog', () => {
   it('lists each prompt with its owner, risk tier, the version each label points at and the latest version', async () => {
     const page = await signedIn('/catalog');
     const table = page.getByRole('table', { name: 'Prompts' });
@@ -117,6 +101,15 @@ describe.skipIf(!hasChromium)('the console catalog', () => {
     await page.getByLabel('Filter by prompt or label').fill('');
 
     expect(await seriousViolations(page)).toEqual([]);
+    // The header's product name is no heading (the page's h1 comes first), and the table's
+    // focusable scrolling box is a region named as its table.
+    expect(
+      await page
+        .getByRole('heading')
+        .first()
+        .evaluate((h) => h.tagName),
+    ).toBe('H1');
+    expect(await page.getByRole('region', { name: 'Prompts' }).count()).toBe(1);
     await row.getByRole('link', { name: 'support-reply' }).click();
     await page.getByRole('heading', { level: 1, name: 'support-reply' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/catalog/support-reply');
@@ -188,8 +181,14 @@ describe.skipIf(!hasChromium)('the console catalog', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it('shows the audit log with filters and details, and says where the hash chain breaks', async () => {
-    const page = await signedIn('/audit');
+  it('shows the audit log with filters and details, and says where the hash chain breaks when asked to verify', async () => {
+    // The page's clock is the test's to move: its timers fire when the test says.
+    const page = await openSignedIn(browser as Browser, {
+      base: served?.url ?? '',
+      token,
+      at: '/audit',
+      clock: new Date(),
+    });
     await page.getByRole('status').filter({ hasText: 'Chain intact' }).waitFor();
     const table = page.getByRole('table', { name: 'Audit entries' });
     await page.getByRole('textbox', { name: 'Action' }).click();
@@ -212,7 +211,18 @@ describe.skipIf(!hasChromium)('the console catalog', () => {
     } finally {
       db.close();
     }
-    await page.reload();
+    // Two minutes pass: the list is read again (once a minute), the whole-log verification is not.
+    const isRead = (what: string) => (r: { url(): string }) => new URL(r.url()).pathname.endsWith(what);
+    const verifications: string[] = [];
+    page.on('request', (r) => {
+      if (isRead('/audit/verify')(r)) verifications.push(r.url());
+    });
+    const listRead = page.waitForRequest(isRead('/audit'));
+    await page.clock.fastForward('02:00');
+    await listRead;
+    expect(verifications).toEqual([]);
+    expect(await page.getByText('the list is read again every minute').count()).toBe(1);
+    await page.getByRole('button', { name: 'Verify now' }).click();
     await page
       .getByRole('alert')
       .filter({ hasText: `Chain broken at seq ${seq}` })

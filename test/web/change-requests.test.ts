@@ -4,29 +4,26 @@
  * on their own change, a viewer nothing), a reviewer's approval and a release landing in the store,
  * a held response approved and another rejected from the queue, and no serious accessibility fault.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../../src/governance/rbac.js';
 import { startServer, type TestServer } from '../server/support.js';
 import { promptItem } from '../store/fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CONSOLE_DIR = path.join(ROOT, 'dist', 'web');
+import {
+  buildConsoleIfMissing,
+  CONSOLE_DIR,
+  describeInBrowser,
+  launchChromium,
+  openSignedIn,
+  seriousViolations,
+} from './browser.js';
 
 const AUTHOR = 'ada@example.com';
 const REVIEWER = 'rita@example.com';
 const VIEWER = 'vic@example.com';
 const RELEASER = 'rel@example.com';
 
-if (!existsSync(CHROMIUM))
-  console.warn(`test/web/change-requests.test.ts skipped: no browser at ${CHROMIUM}`);
-
-describe.skipIf(!existsSync(CHROMIUM))('the change-request and review pages', () => {
+describeInBrowser('the change-request and review pages', () => {
   let server: TestServer;
   let browser: Browser;
   const tokens: Record<string, string> = {};
@@ -34,12 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the change-request and review pages', ()
   let approved: number;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(CONSOLE_DIR, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.mjs'], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
-    }
+    buildConsoleIfMissing();
     server = await startServer({ consoleDir: CONSOLE_DIR });
     const { store } = server;
     // The author may also review (others' changes): the page must still not offer Approve on their own.
@@ -56,11 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the change-request and review pages', ()
     }
     pending = await changeRequest(server, 'Summarise: {{text}}', false);
     approved = await changeRequest(server, 'Summarise briefly: {{text}}', true);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -69,22 +57,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the change-request and review pages', ()
   });
 
   /** A fresh browser signed in as `subject` through the sign-in form, on `url`. */
-  async function signedIn(subject: string, url: string): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${server.base}${url}`);
-    await page.getByLabel('API token').fill(tokens[subject]!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    return page;
-  }
-
-  /** Serious or critical accessibility faults in the page's own content (the shell is the scaffold's). */
-  async function seriousViolations(page: Page): Promise<string[]> {
-    const result = await new AxeBuilder({ page }).include('main').analyze();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  function signedIn(subject: string, url: string): Promise<Page> {
+    return openSignedIn(browser, { base: server.base, token: tokens[subject]!, at: url });
   }
 
   it('lists the change requests with their prompt, author, state and risk, linking to each', async () => {

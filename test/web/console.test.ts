@@ -13,15 +13,16 @@ import { POSTGRES_REACHABLE } from '../store/harness.js';
 import {
   type ConsoleProject,
   consoleProject,
-  DESKTOP,
   damagedOrderTraffic,
   describeInBrowser,
   expectAccessible,
   launchChromium,
   type MovableClock,
   movableClock,
+  newPage,
   nextMinute,
   openChangeRequest,
+  openSignedIn,
   type Person,
   screenshot,
   startConsole,
@@ -56,13 +57,13 @@ describeInBrowser.skipIf(!POSTGRES_REACHABLE)(
      * compute windows from `Date.now()` see the time the server does.
      */
     async function signIn(who: Person): Promise<Page> {
-      const context = await browser.newContext({ viewport: DESKTOP });
-      contexts.push(context);
-      await context.clock.install({ time: clock() });
-      const page = await context.newPage();
-      await page.goto(`${plane.address}/signin`);
-      await page.getByLabel('API token').fill(project.tokens[who]);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      const page = await openSignedIn(browser, {
+        base: plane.address,
+        token: project.tokens[who],
+        at: '/signin',
+        clock: clock(),
+      });
+      contexts.push(page.context());
       await expect.poll(() => page.getByRole('navigation').count()).toBe(1);
       await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
       return page;
@@ -99,7 +100,7 @@ describeInBrowser.skipIf(!POSTGRES_REACHABLE)(
     // Long because it is one story: each step stands on the one before it, as the people in it do.
     it('an author proposes, a reviewer approves, a releaser releases, the analysis rolls the canary back', async () => {
       // The sign-in page, as anyone first sees it.
-      const visitor = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+      const visitor = await newPage(browser);
       await visitor.goto(`${plane.address}/`);
       await visitor.getByLabel('API token').waitFor();
       await expectAccessible(visitor);

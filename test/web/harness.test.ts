@@ -3,12 +3,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   describeInBrowser,
-  describeViolations,
   expectAccessible,
-  graveViolations,
   launchChromium,
   newPage,
-} from './harness.js';
+  seriousViolations,
+} from './browser.js';
 
 const PAGE = (body: string) =>
   `<!doctype html><html lang="en"><head><title>t</title></head><body><main>${body}</main></body></html>`;
@@ -33,7 +32,7 @@ describeInBrowser('expectAccessible', () => {
 
   it('names the rule, its impact and the element of each violation', async () => {
     await page.setContent(PAGE('<h1>Sign in</h1><input type="password"><button></button>'));
-    const text = describeViolations(await graveViolations(page));
+    const text = (await seriousViolations(page)).join('\n');
     expect(text).toMatch(/\[critical\] button-name: Buttons must have discernible text/);
     expect(text).toMatch(/\[critical\] label: .*\n\s+at \["input"\]/);
   });

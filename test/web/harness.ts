@@ -1,15 +1,11 @@
 /**
  * The web console's test harness: a PostgreSQL-backed project with people of each role, a control
  * plane started in this process exactly as `promptops serve` starts it (on a clock the test moves),
- * Debian's chromium, and the checks every page gets (accessibility, screenshots).
+ * and (re-exported from ./browser.ts) chromium and the checks every page gets.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { describe, expect } from 'vitest';
 import type { Clock } from '../../src/monitor/rollup.js';
 import { openWorkspace } from '../../src/project/workspace.js';
 import { type ControlPlane, startControlPlane } from '../../src/server/control-plane.js';
@@ -17,51 +13,14 @@ import {
   type CliResult,
   cliJson,
   copyExamples,
-  REPO,
   runCli,
   supportReplyInProduction,
   tempDir,
 } from '../helpers.js';
 import { DATABASE_URL, withClient, withSchema } from '../store/harness.js';
+import { buildConsoleIfMissing, CONSOLE_DIR } from './browser.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/**
- * Whether the browser tests can run. Without Debian's chromium they are skipped with a loud
- * warning, so `npm test` works on a laptop; CI sets PROMPTOPS_REQUIRE_CHROMIUM=1 (and installs it),
- * and then a missing chromium fails them instead.
- */
-export const HAS_CHROMIUM: boolean = (() => {
-  if (existsSync(CHROMIUM)) return true;
-  const why = `no chromium at ${CHROMIUM} (apt-get install -y chromium)`;
-  if (process.env.PROMPTOPS_REQUIRE_CHROMIUM) throw new Error(`the browser tests are required here: ${why}`);
-  console.warn(`\n!!! SKIPPING the web console's browser tests: ${why}\n`);
-  return false;
-})();
-
-/** `describe`, or `describe.skip` when there is no chromium (see HAS_CHROMIUM). */
-export const describeInBrowser = (HAS_CHROMIUM ? describe : describe.skip) as typeof describe;
-
-/** Debian's chromium, headless, as test/eval/html.test.ts drives it. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
-
-/** The console's desktop viewport (a laptop screen). */
-export const DESKTOP = { width: 1280, height: 800 } as const;
-
-/**
- * A page in a context of its own (its own cookies: one signed-in person), at the desktop viewport.
- * Axe needs the page to come from a context made with `browser.newContext()`.
- */
-export async function newPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: DESKTOP });
-  return context.newPage();
-}
+export * from './browser.js';
 
 /** A clock the test moves: real time plus an offset that only grows. */
 export interface MovableClock extends Clock {
@@ -203,6 +162,7 @@ export async function startConsole(
   project: ConsoleProject,
   options: { clock: Clock; monitorEveryMs?: number },
 ): Promise<ControlPlane> {
+  buildConsoleIfMissing();
   return startControlPlane(await openWorkspace(project.dir), {
     port: 0,
     host: '127.0.0.1',
@@ -210,7 +170,7 @@ export async function startConsole(
     logger: false,
     env: { ...process.env, PROMPTOPS_DATABASE_URL: project.databaseUrl },
     clock: options.clock,
-    consoleDir: path.join(REPO, 'dist', 'web'),
+    consoleDir: CONSOLE_DIR,
   });
 }
 
@@ -268,62 +228,4 @@ export async function damagedOrderTraffic(
 /** The start of the minute after `at`. */
 export function nextMinute(at: Date): Date {
   return new Date((Math.floor(at.getTime() / 60_000) + 1) * 60_000);
-}
-
-/** A violation as axe reports it, the parts a reader needs. */
-interface Violation {
-  id: string;
-  impact?: string | null;
-  help: string;
-  helpUrl: string;
-  nodes: { target: unknown; failureSummary?: string }[];
-}
-
-/** Axe's violations, one paragraph each: rule, impact, what to fix, and where. */
-export function describeViolations(violations: readonly Violation[]): string {
-  return violations
-    .map((v) => {
-      const where = v.nodes
-        .slice(0, 5)
-        .map(
-          (n) =>
-            `    at ${JSON.stringify(n.target)}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`,
-        )
-        .join('\n');
-      const more = v.nodes.length > 5 ? `\n    … and ${v.nodes.length - 5} more` : '';
-      return `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${where}${more}`;
-    })
-    .join('\n');
-}
-
-/** What axe finds on the page as it is now, of serious or critical impact. */
-export async function graveViolations(page: Page): Promise<Violation[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-/**
- * Fails the test when axe finds a violation of serious or critical impact on the page as it is now.
- * The failure is soft: the test goes on, so one run lists the violations of every page it visits.
- */
-export async function expectAccessible(page: Page): Promise<void> {
-  const grave = await graveViolations(page);
-  expect
-    .soft(grave.length, `accessibility violations on ${page.url()}:\n${describeViolations(grave)}\n`)
-    .toBe(0);
-}
-
-/** Where screenshots of the console are kept (the issue's closing note shows them). */
-export const SCREENSHOTS = path.join(REPO, 'docs', 'console');
-
-/**
- * Saves the page as docs/console/NAME.png at the desktop viewport, only when PROMPTOPS_SCREENSHOTS=1:
- * a normal run does not rewrite files of the repository.
- */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env.PROMPTOPS_SCREENSHOTS !== '1') return;
-  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`screenshot names are kebab-case: "${name}"`);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }

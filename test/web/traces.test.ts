@@ -3,18 +3,19 @@
  * that keeps only a screenful of rows in the document, filters read from the URL, and one trace's
  * timeline, attempts, flagged spans and feedback.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Trace } from '../../src/observe/trace.js';
 import { startServer, type TestServer } from '../server/support.js';
+import {
+  buildConsoleIfMissing,
+  CONSOLE_DIR,
+  describeInBrowser,
+  launchChromium,
+  openSignedIn,
+  seriousViolations,
+} from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CONSOLE_DIR = path.join(ROOT, 'dist', 'web');
 const T0 = Date.parse('2026-12-07T12:00:00.000Z');
 /** More traces than the list holds; three share each second, so pages end inside a shared time. */
 const MANY = 10_050;
@@ -107,21 +108,9 @@ let server: TestServer;
 let browser: Browser;
 let token: string;
 
-/** What axe finds serious or critical in the page. */
-async function seriousViolations(page: Page) {
-  const axe = await new AxeBuilder({ page }).analyze();
-  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-}
-
-if (!existsSync(CHROMIUM)) console.warn(`SKIPPED: the traces pages' browser test needs ${CHROMIUM}`);
-
-describe.skipIf(!existsSync(CHROMIUM))('the traces pages', () => {
+describeInBrowser('the traces pages', () => {
   beforeAll(async () => {
-    if (!existsSync(path.join(CONSOLE_DIR, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.mjs', '--logLevel', 'warn'], {
-        cwd: ROOT,
-      });
-    }
+    buildConsoleIfMissing();
     server = await startServer({ consoleDir: CONSOLE_DIR });
     ({ token } = await server.store.createToken({ subject: 'root@example.com', name: 'console' }, 'test'));
     await server.store.grantRole('root@example.com', 'viewer', 'test');
@@ -130,11 +119,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the traces pages', () => {
       { traceId: 'trace-blocked', thumbs: 'down', comment: 'Blocked, as it should be' },
       'root@example.com',
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -143,14 +128,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the traces pages', () => {
   });
 
   /** A new browser page at `url` (below the server), signed in with the viewer's API token. */
-  async function signedIn(url: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.base}${url}`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    return page;
+  function signedIn(url: string): Promise<Page> {
+    return openSignedIn(browser, { base: server.base, token, at: url });
   }
 
   it('lists ten thousand traces with only a screenful of rows in the page, and reaches the last by scrolling', async () => {

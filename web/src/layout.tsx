@@ -1,4 +1,4 @@
-import { AppShell, Box, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Box, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense, useState } from 'react';
 import { Outlet, NavLink as RouterLink, useLocation } from 'react-router';
@@ -50,9 +50,10 @@ export function Layout() {
               size="sm"
               aria-label={opened ? 'Close navigation' : 'Open navigation'}
             />
-            <Title order={2} size="h4">
+            {/* The product's name, not a heading: each page's h1 is the document's first heading. */}
+            <Text fw={700} fz="h4" ff="heading">
               PromptOps
-            </Title>
+            </Text>
             <Text size="sm" c="dimmed" visibleFrom="xs">
               {session.project}
             </Text>

@@ -15,12 +15,15 @@ import {
 
 const MINUTE = 60_000;
 
-/** The time windows the monitoring page offers, each with the bucket its charts sum cells into. */
+/**
+ * The time windows the monitoring page offers, each with the bucket its charts sum cells into and
+ * how often they are read again: a longer window reads more cells and moves less in a minute.
+ */
 export const WINDOWS = {
-  '1h': { label: '1 h', ms: 60 * MINUTE, stepMs: MINUTE },
-  '6h': { label: '6 h', ms: 6 * 60 * MINUTE, stepMs: 5 * MINUTE },
-  '24h': { label: '24 h', ms: 24 * 60 * MINUTE, stepMs: 15 * MINUTE },
-  '7d': { label: '7 d', ms: 7 * 24 * 60 * MINUTE, stepMs: 60 * MINUTE },
+  '1h': { label: '1 h', ms: 60 * MINUTE, stepMs: MINUTE, refreshMs: 10_000 },
+  '6h': { label: '6 h', ms: 6 * 60 * MINUTE, stepMs: 5 * MINUTE, refreshMs: MINUTE },
+  '24h': { label: '24 h', ms: 24 * 60 * MINUTE, stepMs: 15 * MINUTE, refreshMs: 5 * MINUTE },
+  '7d': { label: '7 d', ms: 7 * 24 * 60 * MINUTE, stepMs: 60 * MINUTE, refreshMs: 5 * MINUTE },
 } as const;
 
 export type WindowName = keyof typeof WINDOWS;

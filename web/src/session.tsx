@@ -33,6 +33,8 @@ export function useSession(): SessionState {
 }
 
 const SESSION_KEY = ['session'];
+/** How often the session (the subject's roles) is read again. */
+const SESSION_REFRESH_MS = 60_000;
 
 /**
  * Shows `children` to a signed-in user and the sign-in form to anyone else. The session is the
@@ -50,7 +52,11 @@ export function SignedIn({ children }: { children: ReactNode }) {
         throw err;
       }
     },
-    staleTime: Number.POSITIVE_INFINITY,
+    // Read again every minute and when the window regains focus: a role granted or revoked since
+    // changes the buttons offered (and a session ended elsewhere shows the sign-in form).
+    staleTime: SESSION_REFRESH_MS,
+    refetchInterval: SESSION_REFRESH_MS,
+    refetchOnWindowFocus: true,
     retry: false,
   });
   useEffect(() => {
@@ -65,7 +71,8 @@ export function SignedIn({ children }: { children: ReactNode }) {
       </Center>
     );
   }
-  if (found.isError) {
+  // A failed re-read keeps the session it had: only a first read that fails has nothing to show.
+  if (found.isError && found.data === undefined) {
     return (
       <Center h="100vh">
         <Alert color="red" title="The server cannot be reached">

@@ -18,6 +18,7 @@ import {
   tracesLink,
   verdictColor,
 } from '../canary-view.js';
+import { LIVE_REFRESH_MS } from '../refresh.js';
 import { chartData, metricFormatter, metricReading, spanBuckets, sumByBucket } from '../rollup-series.js';
 import { Chart } from './chart.js';
 import { useProjectPath } from './page.js';
@@ -26,8 +27,6 @@ import { ErrorNote, Loading } from './state.js';
 import { READABLE, StatusBadge } from './status-badge.js';
 import { TableHead, TableScroll } from './table-head.js';
 import { Time } from './time.js';
-
-const REFRESH_MS = 5_000;
 
 type Interval = CanaryStatus['intervals'][number];
 
@@ -42,7 +41,7 @@ export function CanaryPanel({ analysis: a, release }: { analysis: CanaryStatus; 
       api<ReleaseRecord[]>('GET', projectPath('/releases'), {
         query: { prompt: a.prompt, environment: a.environment, limit: 50 },
       }),
-    refetchInterval: a.state === 'running' ? REFRESH_MS : false,
+    refetchInterval: a.state === 'running' ? LIVE_REFRESH_MS : false,
   });
   const ending = a.state === 'running' ? null : endingRelease(a, history.data ?? []);
   const heading = `${a.prompt} in ${a.environment}`;
@@ -225,7 +224,7 @@ function CanaryCharts({ analysis: a, end }: { analysis: CanaryStatus; end: strin
       ]);
       return { buckets, summed: sumByBucket([...canary, ...stable], buckets, (cell) => cell.arm) };
     },
-    refetchInterval: running ? REFRESH_MS : false,
+    refetchInterval: running ? LIVE_REFRESH_MS : false,
     placeholderData: (previous) => previous,
   });
   if (cells.isPending) return <Loading label="Loading the canary's charts" />;

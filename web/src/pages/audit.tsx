@@ -12,76 +12,102 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { shortHash } from '../../../src/catalog/canonical-json.js';
 import type { AuditEntry, AuditVerification } from '../../../src/store/types.js';
 import { api } from '../api.js';
 import { type AuditFilter, distinctValues, filterAudit } from '../audit/filter.js';
 import { pageOf } from '../catalog/paging.js';
-
 import { Page, useProjectPath } from '../components/page.js';
 import { QueryState } from '../components/state.js';
 import { READABLE, StatusBadge } from '../components/status-badge.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
+import { everyLabel } from '../refresh.js';
 
 const PAGE_SIZE = 50;
 /** How many of the newest entries are loaded and filtered here (the API's `limit`). */
-const WINDOWS = ['200', '1000', '5000'];
+const LOAD_LIMITS = ['200', '1000', '5000'];
+/** How often the loaded entries are read again: up to 5,000 of them, for every open tab. */
+const LOG_REFRESH_MS = 60_000;
 
-/** The audit log: whether its hash chain holds, then its newest entries, filtered and paged. */
+/**
+ * The audit log: whether its hash chain holds, then its newest entries, filtered and paged. The
+ * chain is verified when the page opens and when asked ("Verify now"): a verification reads the
+ * whole log, so it is not repeated on a timer.
+ */
 export default function AuditPage() {
+  const verification = useVerification();
   return (
     <Page title="Audit">
-      <Verification />
-      <AuditLog />
+      <Verification verification={verification} />
+      <AuditLog brokenSeq={verification.data?.broken?.seq} />
     </Page>
   );
 }
 
-/** The chain's verification, shared by the banner and the table (which marks the broken entry). */
+/** The chain's verification, run once each time the page opens and then only on demand. */
 function useVerification() {
   const path = useProjectPath();
   return useQuery({
     queryKey: ['audit-verify', path('')],
     queryFn: () => api<AuditVerification>('GET', path('/audit/verify')),
-    refetchInterval: 30_000,
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnMount: 'always',
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
   });
 }
 
-function Verification() {
-  const verify = useVerification();
+function Verification({ verification }: { verification: ReturnType<typeof useVerification> }) {
   return (
     <section aria-label="Chain verification">
-      <QueryState query={verify}>
-        {(result) =>
-          result.broken ? (
-            <Alert color={READABLE.red} title={`Chain broken at seq ${result.broken.seq}`} role="alert">
-              <Text size="sm">{result.broken.reason}</Text>
-              <Text size="sm">{result.checked} entries checked.</Text>
-              <Mismatches verification={result} />
-            </Alert>
-          ) : (
-            <Alert
-              color={result.mismatches.length > 0 ? READABLE.orange : READABLE.green}
-              title="Chain intact"
-              role="status"
-            >
-              <Text size="sm">
-                {result.checked} entries checked
-                {result.head && (
-                  <>
-                    ; the newest is seq {result.head.seq} (<Code>{shortHash(result.head.hash)}</Code>)
-                  </>
-                )}
-                .
-              </Text>
-              <Mismatches verification={result} />
-            </Alert>
-          )
-        }
-      </QueryState>
+      <Group justify="space-between" mb="xs">
+        <Text size="sm" c="gray.7">
+          {verification.dataUpdatedAt > 0 && (
+            <>
+              Verified <Time at={new Date(verification.dataUpdatedAt).toISOString()} />.
+            </>
+          )}
+        </Text>
+        <Button
+          variant="default"
+          size="xs"
+          loading={verification.isFetching}
+          onClick={() => void verification.refetch()}
+        >
+          Verify now
+        </Button>
+      </Group>
+      <QueryState query={verification}>{(result) => <VerificationResult result={result} />}</QueryState>
     </section>
+  );
+}
+
+function VerificationResult({ result }: { result: AuditVerification }) {
+  return result.broken ? (
+    <Alert color={READABLE.red} title={`Chain broken at seq ${result.broken.seq}`} role="alert">
+      <Text size="sm">{result.broken.reason}</Text>
+      <Text size="sm">{result.checked} entries checked.</Text>
+      <Mismatches verification={result} />
+    </Alert>
+  ) : (
+    <Alert
+      color={result.mismatches.length > 0 ? READABLE.orange : READABLE.green}
+      title="Chain intact"
+      role="status"
+    >
+      <Text size="sm">
+        {result.checked} entries checked
+        {result.head && (
+          <>
+            ; the newest is seq {result.head.seq} (<Code>{shortHash(result.head.hash)}</Code>)
+          </>
+        )}
+        .
+      </Text>
+      <Mismatches verification={result} />
+    </Alert>
   );
 }
 
@@ -107,7 +133,7 @@ function Mismatches({ verification }: { verification: AuditVerification }) {
   );
 }
 
-function AuditLog() {
+function AuditLog({ brokenSeq }: { brokenSeq: number | undefined }) {
   const path = useProjectPath();
   const [limit, setLimit] = useState('1000');
   const [filter, setFilter] = useState<AuditFilter>({ action: '', actor: '', text: '' });
@@ -115,7 +141,7 @@ function AuditLog() {
   const entries = useQuery({
     queryKey: ['audit', path(''), limit],
     queryFn: () => api<AuditEntry[]>('GET', path('/audit'), { query: { limit } }),
-    refetchInterval: 10_000,
+    refetchInterval: LOG_REFRESH_MS,
   });
   const change = (next: Partial<AuditFilter>) => {
     setFilter({ ...filter, ...next });
@@ -151,7 +177,7 @@ function AuditLog() {
         />
         <Select
           label="Newest entries loaded"
-          data={WINDOWS}
+          data={LOAD_LIMITS}
           value={limit}
           onChange={(value) => value && setLimit(value)}
           allowDeselect={false}
@@ -159,7 +185,13 @@ function AuditLog() {
       </SimpleGrid>
       <QueryState query={entries}>
         {(list) => (
-          <AuditTable entries={filterAudit(list, filter)} loaded={list.length} page={page} onPage={setPage} />
+          <AuditTable
+            entries={filterAudit(list, filter)}
+            loaded={list.length}
+            brokenSeq={brokenSeq}
+            page={page}
+            onPage={setPage}
+          />
         )}
       </QueryState>
     </section>
@@ -169,11 +201,14 @@ function AuditLog() {
 function AuditTable({
   entries,
   loaded,
+  brokenSeq,
   page,
   onPage,
 }: {
   entries: AuditEntry[];
   loaded: number;
+  /** The entry where the chain breaks, marked in its row. */
+  brokenSeq: number | undefined;
   page: number;
   onPage: (page: number) => void;
 }) {
@@ -184,7 +219,6 @@ function AuditTable({
     setOpen(next);
   };
   const shown = pageOf(entries, page, PAGE_SIZE);
-  const brokenSeq = useVerification().data?.broken?.seq;
   return (
     <>
       <TableScroll minWidth={720}>
@@ -192,56 +226,81 @@ function AuditTable({
           <TableHead columns={['Seq', 'Time', 'Actor', 'Action', 'Target', 'Details']} />
           <Table.Tbody>
             {shown.items.map((entry) => (
-              <Fragment key={entry.seq}>
-                <Table.Tr>
-                  <Table.Td>
-                    {entry.seq}
-                    {entry.seq === brokenSeq && (
-                      <StatusBadge color="red" size="sm" ml={6}>
-                        Chain broken here
-                      </StatusBadge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Time at={entry.at} />
-                  </Table.Td>
-                  <Table.Td>{entry.actor}</Table.Td>
-                  <Table.Td>
-                    <Code>{entry.action}</Code>
-                  </Table.Td>
-                  <Table.Td style={{ wordBreak: 'break-word' }}>{entry.target}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="compact-xs"
-                      variant="default"
-                      onClick={() => toggle(entry.seq)}
-                      aria-expanded={open.has(entry.seq)}
-                      aria-controls={`audit-details-${entry.seq}`}
-                    >
-                      {open.has(entry.seq) ? 'Hide' : 'Show'} details of {entry.seq}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-                {open.has(entry.seq) && (
-                  <Table.Tr id={`audit-details-${entry.seq}`}>
-                    <Table.Td colSpan={6}>
-                      <EntryDetails entry={entry} />
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Fragment>
+              <AuditRow
+                key={entry.seq}
+                entry={entry}
+                isBroken={entry.seq === brokenSeq}
+                isOpen={open.has(entry.seq)}
+                onToggle={() => toggle(entry.seq)}
+              />
             ))}
           </Table.Tbody>
         </Table>
       </TableScroll>
       <Group justify="space-between" mt="sm">
         <Text size="sm" c="gray.7">
-          {entries.length} of the {loaded} newest entries match
+          {entries.length} of the {loaded} newest entries match; the list is read again{' '}
+          {everyLabel(LOG_REFRESH_MS)}.
         </Text>
         {shown.pages > 1 && (
           <Pagination total={shown.pages} value={shown.page} onChange={onPage} aria-label="Audit pages" />
         )}
       </Group>
+    </>
+  );
+}
+
+/** One entry's row, and under it its details when opened. */
+function AuditRow({
+  entry,
+  isBroken,
+  isOpen,
+  onToggle,
+}: {
+  entry: AuditEntry;
+  /** The chain breaks at this entry. */
+  isBroken: boolean;
+  isOpen: boolean;
+  onToggle: () => void;
+}) {
+  return (
+    <>
+      <Table.Tr>
+        <Table.Td>
+          {entry.seq}
+          {isBroken && (
+            <StatusBadge color="red" size="sm" ml={6}>
+              Chain broken here
+            </StatusBadge>
+          )}
+        </Table.Td>
+        <Table.Td>
+          <Time at={entry.at} />
+        </Table.Td>
+        <Table.Td>{entry.actor}</Table.Td>
+        <Table.Td>
+          <Code>{entry.action}</Code>
+        </Table.Td>
+        <Table.Td style={{ wordBreak: 'break-word' }}>{entry.target}</Table.Td>
+        <Table.Td>
+          <Button
+            size="compact-xs"
+            variant="default"
+            onClick={onToggle}
+            aria-expanded={isOpen}
+            aria-controls={`audit-details-${entry.seq}`}
+          >
+            {isOpen ? 'Hide' : 'Show'} details of {entry.seq}
+          </Button>
+        </Table.Td>
+      </Table.Tr>
+      {isOpen && (
+        <Table.Tr id={`audit-details-${entry.seq}`}>
+          <Table.Td colSpan={6}>
+            <EntryDetails entry={entry} />
+          </Table.Td>
+        </Table.Tr>
+      )}
     </>
   );
 }

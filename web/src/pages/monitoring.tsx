@@ -1,7 +1,8 @@
 /**
  * Monitoring: one prompt's production picture over a window (latency, errors, cost, guardrail
  * blocks, schema validity, feedback) from the per-minute rollups every gateway writes, the drift
- * monitor's last reports, and the alert list. Polled every 10 seconds; the choice lives in the URL.
+ * monitor's last reports, and the alert list. Read again as often as the window moves (every 10 s
+ * for the last hour, every 5 min for a week), alerts every 5 s; the choice lives in the URL.
  */
 import { Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
@@ -17,6 +18,7 @@ import { ErrorNote, Loading, QueryState } from '../components/state.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
+import { everyLabel, LIVE_REFRESH_MS } from '../refresh.js';
 import {
   type Buckets,
   chartData,
@@ -29,9 +31,6 @@ import {
   type WindowName,
   windowBuckets,
 } from '../rollup-series.js';
-
-/** How often the page asks again. */
-const REFRESH_MS = 10_000;
 
 const count = (value: number | null) => (value === null ? '—' : String(Math.round(value)));
 
@@ -79,6 +78,14 @@ const CHARTS: ChartSpec[] = [
   },
 ];
 
+/** What the page shows: a prompt (and maybe one version and environment) over a window, from the URL. */
+interface Choice {
+  prompt: string | null;
+  version: string | null;
+  environment: string | null;
+  window: WindowName;
+}
+
 export default function MonitoringPage() {
   const projectPath = useProjectPath();
   const [params, setParams] = useSearchParams();
@@ -86,7 +93,7 @@ export default function MonitoringPage() {
     queryKey: ['prompts'],
     queryFn: () => api<PromptSummary[]>('GET', projectPath('/prompts')),
   });
-  const environments = useQuery({
+  const activeReleases = useQuery({
     queryKey: ['releases', 'active'],
     queryFn: () =>
       api<ReleaseRecord[]>('GET', projectPath('/releases'), { query: { active: 'true', limit: 1000 } }),
@@ -94,14 +101,17 @@ export default function MonitoringPage() {
   // Unless one is chosen, the first prompt an environment serves (it has traffic to show).
   const prompt =
     params.get('prompt') ??
-    environments.data?.map((r) => r.prompt).sort()[0] ??
+    activeReleases.data?.map((r) => r.prompt).sort()[0] ??
     prompts.data?.[0]?.name ??
     null;
-  const version = params.get('version');
-  const environment = params.get('environment');
   const windowParam = params.get('window');
-  const window: WindowName = isWindowName(windowParam) ? windowParam : '1h';
-  const choose = (name: string, value: string | null) =>
+  const choice: Choice = {
+    prompt,
+    version: params.get('version'),
+    environment: params.get('environment'),
+    window: isWindowName(windowParam) ? windowParam : '1h',
+  };
+  const choose = (name: keyof Choice, value: string | null) =>
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
@@ -112,69 +122,95 @@ export default function MonitoringPage() {
       },
       { replace: true },
     );
-  const summary = prompts.data?.find((p) => p.name === prompt);
+  const refreshMs = WINDOWS[choice.window].refreshMs;
   return (
     <Page title="Monitoring">
       {prompts.isError && <ErrorNote error={prompts.error} />}
-      <Group align="flex-end" wrap="wrap">
-        <Select
-          label="Prompt"
-          searchable
-          allowDeselect={false}
-          data={(prompts.data ?? []).map((p) => p.name)}
-          value={prompt}
-          onChange={(value) => choose('prompt', value)}
-        />
-        <Select
-          label="Version"
-          placeholder="All versions"
-          clearable
-          data={Array.from({ length: summary?.latest?.number ?? 0 }, (_, i) => String(i + 1)).reverse()}
-          value={version}
-          onChange={(value) => choose('version', value)}
-        />
-        <Select
-          label="Environment"
-          placeholder="All environments"
-          clearable
-          data={[...new Set((environments.data ?? []).map((r) => r.environment))].sort()}
-          value={environment}
-          onChange={(value) => choose('environment', value)}
-        />
-        <Stack gap={4}>
-          <Text size="sm" fw={500} id="window-label">
-            Window
-          </Text>
-          <SegmentedControl
-            aria-labelledby="window-label"
-            data={Object.entries(WINDOWS).map(([value, w]) => ({ value, label: w.label }))}
-            value={window}
-            onChange={(value) => choose('window', value)}
-          />
-        </Stack>
-      </Group>
+      <ChoiceFields
+        choice={choice}
+        choose={choose}
+        prompts={prompts.data ?? []}
+        environments={[...new Set((activeReleases.data ?? []).map((r) => r.environment))].sort()}
+      />
+      <Text size="sm" c="gray.7">
+        Charts and drift updated {everyLabel(refreshMs)}, alerts {everyLabel(LIVE_REFRESH_MS)}.
+      </Text>
       {prompt ? (
         <>
-          <Charts prompt={prompt} version={version} environment={environment} window={window} />
-          <Drift prompt={prompt} environment={environment} />
+          <Charts {...choice} prompt={prompt} refreshMs={refreshMs} />
+          <Drift prompt={prompt} environment={choice.environment} refreshMs={refreshMs} />
         </>
       ) : (
         !prompts.isPending && <Text>No prompt to monitor yet.</Text>
       )}
-      <AlertList refreshMs={REFRESH_MS} />
+      <AlertList refreshMs={LIVE_REFRESH_MS} />
     </Page>
   );
 }
 
-interface Choice {
-  prompt: string;
-  version: string | null;
-  environment: string | null;
-  window: WindowName;
+/** The fields that choose what the page shows: prompt, version, environment and window. */
+function ChoiceFields({
+  choice,
+  choose,
+  prompts,
+  environments,
+}: {
+  choice: Choice;
+  choose: (name: keyof Choice, value: string | null) => void;
+  prompts: PromptSummary[];
+  /** The environments some release is active in. */
+  environments: string[];
+}) {
+  const summary = prompts.find((p) => p.name === choice.prompt);
+  return (
+    <Group align="flex-end" wrap="wrap">
+      <Select
+        label="Prompt"
+        searchable
+        allowDeselect={false}
+        data={prompts.map((p) => p.name)}
+        value={choice.prompt}
+        onChange={(value) => choose('prompt', value)}
+      />
+      <Select
+        label="Version"
+        placeholder="All versions"
+        clearable
+        data={Array.from({ length: summary?.latest?.number ?? 0 }, (_, i) => String(i + 1)).reverse()}
+        value={choice.version}
+        onChange={(value) => choose('version', value)}
+      />
+      <Select
+        label="Environment"
+        placeholder="All environments"
+        clearable
+        data={environments}
+        value={choice.environment}
+        onChange={(value) => choose('environment', value)}
+      />
+      <Stack gap={4}>
+        <Text size="sm" fw={500} id="window-label">
+          Window
+        </Text>
+        <SegmentedControl
+          aria-labelledby="window-label"
+          data={Object.entries(WINDOWS).map(([value, w]) => ({ value, label: w.label }))}
+          value={choice.window}
+          onChange={(value) => choose('window', value)}
+        />
+      </Stack>
+    </Group>
+  );
 }
 
-/** The window's charts, read again every REFRESH_MS (the window moves with the clock). */
-function Charts({ prompt, version, environment, window }: Choice) {
+/** The window's charts, read again every `refreshMs` (the window moves with the clock). */
+function Charts({
+  prompt,
+  version,
+  environment,
+  window,
+  refreshMs,
+}: Choice & { prompt: string; refreshMs: number }) {
   const projectPath = useProjectPath();
   const rollups = useQuery({
     queryKey: ['rollups', 'monitor', prompt, version, environment, window],
@@ -191,7 +227,7 @@ function Charts({ prompt, version, environment, window }: Choice) {
       });
       return { buckets, summed: sumByBucket(cells, buckets) };
     },
-    refetchInterval: REFRESH_MS,
+    refetchInterval: refreshMs,
     placeholderData: (previous) => previous,
   });
   if (rollups.isPending) return <Loading label="Loading the charts" />;
@@ -241,7 +277,15 @@ function ChartGrid({
 const DRIFT_COLORS: Record<string, string> = { none: 'green', moderate: 'orange', major: 'red' };
 
 /** The drift monitor's last report of the prompt in each environment (or the one chosen). */
-function Drift({ prompt, environment }: { prompt: string; environment: string | null }) {
+function Drift({
+  prompt,
+  environment,
+  refreshMs,
+}: {
+  prompt: string;
+  environment: string | null;
+  refreshMs: number;
+}) {
   const projectPath = useProjectPath();
   const reports = useQuery({
     queryKey: ['drift', prompt, environment],
@@ -249,7 +293,7 @@ function Drift({ prompt, environment }: { prompt: string; environment: string | 
       api<DriftReport[]>('GET', projectPath('/drift'), {
         query: { prompt, environment: environment ?? undefined },
       }),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: refreshMs,
     placeholderData: (previous) => previous,
   });
   return (

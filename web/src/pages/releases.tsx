@@ -17,10 +17,8 @@ import { QueryState } from '../components/state.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
+import { LIVE_REFRESH_MS } from '../refresh.js';
 import { servedRows } from '../served.js';
-
-/** How often the page asks again (the issue asks for live data). */
-export const REFRESH_MS = 5_000;
 
 /** How many releases the history shows (newest first). */
 const HISTORY_LIMIT = 100;
@@ -31,12 +29,12 @@ export default function ReleasesPage() {
     queryKey: ['releases', 'active'],
     queryFn: () =>
       api<ReleaseRecord[]>('GET', projectPath('/releases'), { query: { active: 'true', limit: 1000 } }),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: LIVE_REFRESH_MS,
   });
   const labels = useQuery({
     queryKey: ['labels'],
     queryFn: () => api<LabelRecord[]>('GET', projectPath('/labels')),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: LIVE_REFRESH_MS,
   });
   const environments = useQuery({
     queryKey: ['environments'],
@@ -45,7 +43,7 @@ export default function ReleasesPage() {
   const canaries = useQuery({
     queryKey: ['canary-analyses'],
     queryFn: () => api<CanaryStatus[]>('GET', projectPath('/canary-analyses')),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: LIVE_REFRESH_MS,
   });
   return (
     <Page title="Releases">
@@ -187,7 +185,7 @@ function History() {
       api<ReleaseRecord[]>('GET', projectPath('/releases'), {
         query: { prompt: prompt ?? undefined, environment: environment ?? undefined, limit: HISTORY_LIMIT },
       }),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: LIVE_REFRESH_MS,
     placeholderData: (previous) => previous,
   });
   const all = history.data ?? [];
