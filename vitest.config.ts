@@ -35,6 +35,7 @@ const PROCESS_TESTS = [
   'test/web/console.test.ts',
   'test/web/harness.test.ts',
   'test/web/sign-out.test.ts',
+  'test/web/session-roles.test.ts',
 ];
 
 export default defineConfig({
