@@ -21,8 +21,10 @@ const dist = (file) => import(path.join(root, 'dist', ...file.split('/')));
 const CHROMIUM = '/usr/bin/chromium';
 const TRACES = 10_000;
 const RUNS = 5;
-/** How long the scroll may take before it stops where it got to (s of real time). */
-// 10,000 rows of 40 px at 120 px a frame is about 3,350 frames: 56 s at 60 frames a second.
+/**
+ * How long the scroll may take before it stops where it got to (ms of real time): 10,000 rows of
+ * 40 px at 120 px a frame is about 3,350 frames, 56 s at 60 frames a second.
+ */
 const SCROLL_BUDGET_MS = 75_000;
 const SCROLL_STEP_PX = 120;
 
