@@ -5,10 +5,9 @@ import {
   environmentChoices,
   heldPayload,
   isReleasable,
-  parseCanaryWeight,
+  LIST_LIMIT,
+  listCaption,
   queueOrder,
-  readable,
-  releaseBody,
   reviewOffer,
   stateOf,
 } from '../../web/src/change-requests.js';
@@ -93,35 +92,18 @@ describe('the release form', () => {
     expect(environmentChoices([], [], 'production')).toEqual(['production']);
     expect(environmentChoices([], [], null)).toEqual([]);
   });
+});
 
-  it('reads an empty canary weight as a full release and refuses what is not a whole percent from 1 to 99', () => {
-    expect(parseCanaryWeight('  ')).toEqual({ ok: true, weight: undefined });
-    expect(parseCanaryWeight('10')).toEqual({ ok: true, weight: 10 });
-    for (const bad of ['0', '100', '12.5', 'ten', '-3']) expect(parseCanaryWeight(bad).ok).toBe(false);
-  });
-
-  it('builds the releases body: the change request, the environment, a canary weight and a justification as force', () => {
-    expect(releaseBody(4, { environment: 'production', canaryWeight: '', justification: ' ' })).toEqual({
-      ok: true,
-      body: { changeRequest: 4, environment: 'production' },
-    });
-    expect(
-      releaseBody(4, {
-        environment: 'staging',
-        canaryWeight: '25',
-        justification: 'callers migrated already',
-      }),
-    ).toEqual({
-      ok: true,
-      body: {
-        changeRequest: 4,
-        environment: 'staging',
-        canaryWeight: 25,
-        force: { justification: 'callers migrated already' },
-      },
-    });
-    expect(releaseBody(4, { environment: '', canaryWeight: '', justification: '' }).ok).toBe(false);
-    expect(releaseBody(4, { environment: 'staging', canaryWeight: '150', justification: '' }).ok).toBe(false);
+describe('the list caption', () => {
+  it('counts what is shown, and says when the API cap left older change requests out', () => {
+    expect(listCaption(1, 1)).toBe('1 change request, newest first');
+    expect(listCaption(12, 40)).toBe('12 change requests, newest first');
+    expect(listCaption(LIST_LIMIT, LIST_LIMIT)).toBe(
+      'The newest 200 change requests, newest first (older ones are not listed)',
+    );
+    expect(listCaption(30, LIST_LIMIT)).toBe(
+      '30 change requests among the newest 200, newest first (older ones are not listed)',
+    );
   });
 });
 
@@ -165,11 +147,5 @@ describe('the review queue', () => {
       environment: null,
     });
     expect(heldPayload({})).toEqual({ input: undefined, output: undefined, environment: null });
-  });
-
-  it('shows text as it is and anything else as indented JSON', () => {
-    expect(readable('plain words')).toBe('plain words');
-    expect(readable({ a: [1] })).toBe('{\n  "a": [\n    1\n  ]\n}');
-    expect(readable(undefined)).toBe('—');
   });
 });

@@ -8,7 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../../src/governance/rbac.js';
 import { startServer, type TestServer } from '../server/support.js';
-import { promptItem } from '../store/fixtures.js';
+import { passAllChecks, promptItem } from '../store/fixtures.js';
+import { shapedItem } from '../store/governance.suite.js';
 import {
   buildConsoleIfMissing,
   CONSOLE_DIR,
@@ -69,7 +70,14 @@ describeInBrowser('the change-request and review pages', () => {
     expect(text).toContain('summarise@1');
     expect(text).toContain(AUTHOR);
     expect(text).toContain('approved');
-    expect(text).toContain('risk');
+    // The risk column: the score and the level's word (the badge's colour only repeats it).
+    const { risk } = await server.store.getChangeRequest(approved);
+    const cells = await table
+      .getByRole('row')
+      .filter({ hasText: `#${approved}` })
+      .getByRole('cell')
+      .allTextContents();
+    expect(cells[5]).toBe(`${risk.score}${risk.level}`);
     expect(await seriousViolations(page)).toEqual([]);
     // On a phone the table scrolls inside its container; the page itself does not scroll sideways.
     await page.setViewportSize({ width: 375, height: 800 });
@@ -112,7 +120,11 @@ describeInBrowser('the change-request and review pages', () => {
     const factors = await page.getByRole('table', { name: 'Risk factors' }).textContent();
     expect(factors).toContain('new-prompt');
     expect(await seriousViolations(page)).toEqual([]);
+    // The server refuses "request changes" without a comment: the button waits for one.
+    const requestChanges = page.getByRole('button', { name: 'Request changes' });
+    expect(await requestChanges.isDisabled()).toBe(true);
     await page.getByLabel('Comment').fill('looks right');
+    expect(await requestChanges.isDisabled()).toBe(false);
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByRole('cell', { name: 'looks right' }).waitFor();
     const cr = await server.store.getChangeRequest(pending);
@@ -133,12 +145,103 @@ describeInBrowser('the change-request and review pages', () => {
     await page.getByRole('button', { name: 'Release', exact: true }).click();
     await page.getByText('A canary weight is a whole percent from 1 to 99').waitFor();
     await page.getByLabel('Canary weight (%)').fill('');
+    // A reason typed in is kept as the release's notes, never sent as a force (a releaser may not force).
+    expect(await page.getByLabel('Justification').count()).toBe(0);
+    await page.getByLabel('Notes').fill('first of the week');
     await page.getByRole('button', { name: 'Release', exact: true }).click();
     await page.getByRole('link', { name: 'See releases' }).waitFor();
     const [release] = await server.store.listReleases({ environment: 'staging', activeOnly: true });
-    expect(release).toMatchObject({ changeRequest: approved, actor: RELEASER, canary: null });
+    expect(release).toMatchObject({
+      changeRequest: approved,
+      actor: RELEASER,
+      canary: null,
+      notes: 'first of the week',
+    });
+    expect(await server.store.listPolicyExceptions()).toEqual([]);
     expect(await page.getByRole('status').textContent()).toContain(release!.id);
     expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('offers an admin, and only an admin, the force after a refusal it overrides, and records it as a policy exception', async () => {
+    // staging serves contract@2 (locale optional); re-releasing @1 (locale required) breaks callers.
+    const [older] = await contractReleases(server);
+    const releaser = await signedIn(RELEASER, `/change-requests/${older}`);
+    await releaseTo(releaser, 'staging');
+    await releaser.getByText('PO_ERR_ROLLBACK_BREAKING').waitFor();
+    expect(await releaser.getByLabel('Force past the policy (recorded as a policy exception)').count()).toBe(
+      0,
+    );
+    await releaser.context().close();
+
+    await grantAdmin(server, tokens);
+    const page = await signedIn(ADMIN, `/change-requests/${older}`);
+    await page.getByRole('heading', { name: 'Release' }).waitFor();
+    const force = page.getByLabel('Force past the policy (recorded as a policy exception)');
+    expect(await force.count()).toBe(0);
+    // Notes typed by an admin are notes: the release is refused, not forced.
+    await page.getByLabel('Notes').fill('callers migrated already');
+    await releaseTo(page, 'staging');
+    await page.getByText('PO_ERR_ROLLBACK_BREAKING').waitFor();
+    expect(await server.store.listPolicyExceptions()).toEqual([]);
+    await force.check();
+    await page.getByLabel('Justification').fill('callers of @2 all send a locale');
+    await page.getByRole('button', { name: 'Release', exact: true }).click();
+    await page.getByRole('link', { name: 'See releases' }).waitFor();
+    const [exception] = await server.store.listPolicyExceptions();
+    expect(exception).toMatchObject({ actor: ADMIN, justification: 'callers of @2 all send a locale' });
+    const [active] = await server.store.listReleases({
+      prompt: 'contract',
+      environment: 'staging',
+      activeOnly: true,
+    });
+    expect(active).toMatchObject({ version: 1, actor: ADMIN, notes: 'callers migrated already' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('keeps the roll-back modal and its notes through a refresh, acts on the release it showed, and lets an admin force it', async () => {
+    await grantAdmin(server, tokens);
+    const page = await signedIn(ADMIN, '/releases');
+    const row = page
+      .getByRole('table', { name: 'What staging serves' })
+      .getByRole('row')
+      .filter({ hasText: 'contract' });
+    await row.getByText('@1').waitFor();
+    await row.getByRole('button', { name: 'Roll back' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Notes').fill('undo');
+    // Someone else releases @2 meanwhile; the page's next poll rebuilds the row under the modal.
+    const [, newer] = await contractNumbers(server);
+    await server.store.release({ changeRequest: newer!, environment: 'staging' }, RELEASER);
+    await row.getByText('@2').waitFor({ timeout: 15_000 });
+    expect(await dialog.getByLabel('Notes').inputValue()).toBe('undo');
+    await dialog.getByRole('button', { name: 'Roll back' }).click();
+    await dialog.getByText('PO_ERR_RELEASE_SUPERSEDED').waitFor();
+    expect(await serving(server, 'staging')).toBe(2);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Opened again on what staging now serves: the rollback to @1 breaks callers; the admin forces it.
+    await row.getByRole('button', { name: 'Roll back' }).click();
+    await dialog.getByLabel('Notes').fill('undo');
+    const force = dialog.getByLabel('Force past the policy (recorded as a policy exception)');
+    expect(await force.count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Roll back' }).click();
+    await dialog.getByText('PO_ERR_ROLLBACK_BREAKING').waitFor();
+    await force.check();
+    await dialog.getByLabel('Justification').fill('short');
+    expect(await dialog.getByRole('button', { name: 'Roll back' }).isDisabled()).toBe(true);
+    await dialog.getByLabel('Justification').fill('callers still send a locale');
+    await dialog.getByRole('button', { name: 'Roll back' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const [rollback] = await server.store.listReleases({
+      prompt: 'contract',
+      environment: 'staging',
+      activeOnly: true,
+    });
+    expect(rollback).toMatchObject({ kind: 'rollback', version: 1, actor: ADMIN, notes: 'undo' });
+    const exceptions = await server.store.listPolicyExceptions();
+    expect(exceptions.map((e) => e.justification)).toContain('callers still send a locale');
     await page.context().close();
   });
 
@@ -202,4 +305,54 @@ async function changeRequest(server: TestServer, template: string, ready: boolea
   }
   await store.recordApproval(cr.number, { decision: 'approve' }, 'other-reviewer@example.com');
   return cr.number;
+}
+
+const ADMIN = 'adm@example.com';
+
+/** Gives ADMIN a console token and the admin role (once). */
+async function grantAdmin(server: TestServer, tokens: Record<string, string>): Promise<void> {
+  if (tokens[ADMIN]) return;
+  tokens[ADMIN] = (await server.store.createToken({ subject: ADMIN, name: 'console' }, 'test')).token;
+  await server.store.grantRole(ADMIN, 'admin', 'test');
+}
+
+/** Chooses `environment` in the Release form and submits it. */
+async function releaseTo(page: Page, environment: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Environment' }).click();
+  await page.getByRole('option', { name: environment }).click();
+  await page.getByRole('button', { name: 'Release', exact: true }).click();
+}
+
+/**
+ * `contract`@1 (locale required) and @2 (locale optional), each on a ready change request, both
+ * released to staging in turn: staging serves @2, and moving it back to @1 would reject callers
+ * that omit the locale. Answers the two change requests' numbers.
+ */
+async function contractReleases(server: TestServer): Promise<number[]> {
+  const { store } = server;
+  const numbers: number[] = [];
+  for (const shape of [{ required: ['locale'] }, { optional: ['text', 'locale'] }]) {
+    const item = await shapedItem('contract', { template: 'Summarise {{text}} in {{locale}}.', ...shape });
+    const [pushed] = await store.push([item], { author: AUTHOR });
+    const cr = await store.openChangeRequest(
+      { prompt: 'contract', version: pushed!.number, title: 'contract' },
+      AUTHOR,
+    );
+    await passAllChecks(store, cr, 'ci');
+    await store.recordApproval(cr.number, { decision: 'approve' }, 'other-reviewer@example.com');
+    await store.release({ changeRequest: cr.number, environment: 'staging' }, RELEASER);
+    numbers.push(cr.number);
+  }
+  return numbers;
+}
+
+/** The change requests of `contract`, oldest first. */
+async function contractNumbers(server: TestServer): Promise<number[]> {
+  const all = await server.store.listChangeRequests({ prompt: 'contract' });
+  return all.map((cr) => cr.number).sort((a, b) => a - b);
+}
+
+/** The version `environment`'s label points at for `contract`. */
+async function serving(server: TestServer, environment: string): Promise<number | undefined> {
+  return (await server.store.listLabels('contract')).find((l) => l.label === environment)?.number;
 }

@@ -49,4 +49,20 @@ describe('servedRows', () => {
     expect(sections.map((s) => s.environment)).toEqual(['production', 'eu']);
     expect(sections[1]!.rows[0]).toMatchObject({ version: 4, since: '2026-12-02T10:00:00.000Z' });
   });
+
+  it('leaves a release off a row whose label moved to another version: the label shows, no actions', () => {
+    // production's active release put @2 there; an admin then set the label back to @1 by hand.
+    const moved = { ...label('summarize', 'production', 1), updatedAt: '2026-12-03T10:00:00.000Z' };
+    const [production] = servedRows(['production'], [moved], [release('summarize', 'production', 2)]);
+    expect(production!.rows).toEqual([
+      {
+        prompt: 'summarize',
+        environment: 'production',
+        version: 1,
+        since: '2026-12-03T10:00:00.000Z',
+        by: 'admin@acme.com',
+        release: null,
+      },
+    ]);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { CHECK_NAMES, type CheckRecord, type GateCheckState } from '../../src/governance/policy.js';
 import type { ChangeRequest, ReviewRecord } from '../../src/store/types.js';
+import { inEnvironmentOrder } from './environment-order.js';
 
 /** What the list's filter and badges say: the API's status, with "approved" for an open request whose gate is ready. */
 export type ChangeRequestState = 'open' | 'approved' | 'released' | 'closed';
@@ -82,57 +83,19 @@ export function environmentChoices(
   if (configured.length > 0) return [...configured];
   const names = new Set(releasedTo);
   if (baseLabel) names.add(baseLabel);
-  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return inEnvironmentOrder(names);
 }
 
-/** The usual promotion order first (development, staging, production), then the rest by name. */
-function rank(environment: string): number {
-  const order = ['development', 'dev', 'test', 'staging', 'canary', 'production', 'prod'];
-  const at = order.indexOf(environment);
-  return at === -1 ? order.length : at;
-}
+/** How many change requests the list operation answers at most, newest first (store/change-request-store.ts). */
+export const LIST_LIMIT = 200;
 
-/** The release form's canary weight: empty for a full release, else a whole percent from 1 to 99. */
-export function parseCanaryWeight(
-  text: string,
-): { ok: true; weight: number | undefined } | { ok: false; message: string } {
-  const trimmed = text.trim();
-  if (trimmed === '') return { ok: true, weight: undefined };
-  const weight = Number(trimmed);
-  if (!Number.isInteger(weight) || weight < 1 || weight > 99) {
-    return {
-      ok: false,
-      message: 'A canary weight is a whole percent from 1 to 99; leave it empty for a full release',
-    };
-  }
-  return { ok: true, weight };
-}
-
-/** The release form as filled in. */
-export interface ReleaseForm {
-  environment: string;
-  canaryWeight: string;
-  justification: string;
-}
-
-/** The body of `POST …/releases` for the form (a justification goes with `force`, as the API's errors ask). */
-export function releaseBody(
-  changeRequest: number,
-  form: ReleaseForm,
-): { ok: true; body: Record<string, unknown> } | { ok: false; message: string } {
-  if (!form.environment) return { ok: false, message: 'Choose an environment' };
-  const weight = parseCanaryWeight(form.canaryWeight);
-  if (!weight.ok) return weight;
-  const justification = form.justification.trim();
-  return {
-    ok: true,
-    body: {
-      changeRequest,
-      environment: form.environment,
-      ...(weight.weight !== undefined ? { canaryWeight: weight.weight } : {}),
-      ...(justification ? { force: { justification } } : {}),
-    },
-  };
+/** The list's caption: how many are shown, and that older ones are left out when the API's cap was reached. */
+export function listCaption(shown: number, fetched: number): string {
+  const noun = `change request${shown === 1 ? '' : 's'}`;
+  if (fetched < LIST_LIMIT) return `${shown} ${noun}, newest first`;
+  if (shown === fetched)
+    return `The newest ${LIST_LIMIT} change requests, newest first (older ones are not listed)`;
+  return `${shown} ${noun} among the newest ${LIST_LIMIT}, newest first (older ones are not listed)`;
 }
 
 /** The review queue's order: pending first, then the newest held first. */
@@ -156,13 +119,6 @@ export function heldPayload(payload: Record<string, unknown>): HeldPayload {
   const request = (payload.request ?? {}) as { input?: unknown; environment?: string | null };
   const output = payload.output !== undefined ? payload.output : payload.text;
   return { input: request.input, output, environment: request.environment ?? null };
-}
-
-/** A value for people to read: text as it is, anything else as indented JSON. */
-export function readable(value: unknown): string {
-  if (value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, 2) ?? String(value);
 }
 
 /** A verdict's words. */

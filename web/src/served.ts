@@ -12,8 +12,9 @@ export interface ServedRow {
 }
 
 /**
- * Per environment, each prompt its label points at, joined with the active release (a label an
- * admin set without a release still shows: it is what the gateway serves). Environments in the
+ * Per environment, each prompt its label points at, joined with the active release when that
+ * release's stable version is the label's (a label an admin set without a release, or moved after
+ * one, still shows, as set by label: it is what the gateway serves). Environments in the
  * server's promotion order; any environment only releases know of comes after them.
  */
 export function servedRows(
@@ -39,6 +40,9 @@ export function servedRows(
     for (const r of releases) {
       if (r.environment !== environment) continue;
       const row = rows.get(r.prompt);
+      // The label moved since (set by hand, or by a release not listed): the row is the label's,
+      // with no Promote or Roll back offered for a release that no longer describes it.
+      if (row && row.version !== r.version) continue;
       rows.set(r.prompt, {
         prompt: r.prompt,
         environment,

@@ -142,10 +142,3 @@ export function checkedText(trace: Pick<Trace, 'input' | 'output'>, field: strin
   }
   return typeof node === 'string' ? node : null;
 }
-
-/** A JSON value for reading: strings as they are, anything else pretty-printed. */
-export function readable(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined) return '—';
-  return JSON.stringify(value, null, 2);
-}

@@ -1,16 +1,19 @@
-import { Alert, Anchor, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import type { Approval } from '../../../src/governance/policy.js';
 import type { ChangeRequest, ReleaseRecord } from '../../../src/store/types.js';
 import { api } from '../api.js';
-import { environmentChoices, releaseBody, reviewOffer } from '../change-requests.js';
+import { environmentChoices, reviewOffer } from '../change-requests.js';
+import { type ForceChoice, NO_FORCE, offersForce, releaseBody } from '../release-requests.js';
 import { useSession } from '../session.js';
 import { LongText } from './change-request-parts.js';
+import { ForceOption } from './force-option.js';
 import { useProjectPath } from './page.js';
+import { Section } from './section.js';
 import { ErrorNote } from './state.js';
-import { READABLE_DESCRIPTION } from './status-badge.js';
+import { READABLE, READABLE_DESCRIPTION } from './status-badge.js';
 
 /** After a change: the request and the list show what the server now holds. */
 export function invalidateChangeRequest(client: QueryClient, number: number) {
@@ -42,62 +45,63 @@ export function ReviewForm({ cr }: { cr: ChangeRequest }) {
   });
   if (!offer.comment) return null;
   return (
-    <Paper component="section" withBorder p="md" aria-label="Review">
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Review
-        </Title>
-        {!offer.decide && (
-          <Text size="sm" c="gray.7">
-            You authored this change: you may comment, but not approve it or request changes.
-          </Text>
+    <Section framed title="Review">
+      {!offer.decide && (
+        <Text size="sm" c="gray.7">
+          You authored this change: you may comment, but not approve it or request changes.
+        </Text>
+      )}
+      <LongText
+        label="Comment"
+        description={
+          offer.decide
+            ? 'Optional to approve; required to request changes or to comment'
+            : 'Required to comment'
+        }
+        value={comment}
+        onChange={setComment}
+      />
+      <Group>
+        {offer.decide && (
+          <Button color={READABLE.green} onClick={() => review.mutate('approve')} loading={review.isPending}>
+            Approve
+          </Button>
         )}
-        <LongText
-          label="Comment"
-          description={offer.decide ? 'Required when requesting changes' : undefined}
-          value={comment}
-          onChange={setComment}
-        />
-        <Group>
-          {offer.decide && (
-            <Button color="#1f6b30" onClick={() => review.mutate('approve')} loading={review.isPending}>
-              Approve
-            </Button>
-          )}
-          {offer.decide && (
-            <Button
-              variant="default"
-              onClick={() => review.mutate('request_changes')}
-              loading={review.isPending}
-            >
-              Request changes
-            </Button>
-          )}
+        {offer.decide && (
           <Button
             variant="default"
-            onClick={() => review.mutate('comment')}
+            onClick={() => review.mutate('request_changes')}
             disabled={comment.trim() === ''}
             loading={review.isPending}
           >
-            Comment
+            Request changes
           </Button>
-        </Group>
-        {review.isError && <ErrorNote error={review.error} title="The review was not recorded" />}
-      </Stack>
-    </Paper>
+        )}
+        <Button
+          variant="default"
+          onClick={() => review.mutate('comment')}
+          disabled={comment.trim() === ''}
+          loading={review.isPending}
+        >
+          Comment
+        </Button>
+      </Group>
+      {review.isError && <ErrorNote error={review.error} title="The review was not recorded" />}
+    </Section>
   );
 }
 
-/** Releases an approved change request to an environment, fully or as a canary. */
-export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
+/**
+ * The environments a change may be released to: the server's configured ones, or (where any name
+ * is one) those already released to. A failed read is returned, to be shown, never an empty list alone.
+ */
+function useEnvironmentChoices(cr: ChangeRequest): { environments: string[]; error: unknown } {
   const projectPath = useProjectPath();
-  const client = useQueryClient();
   const configured = useQuery({
     queryKey: ['environments'],
     queryFn: () => api<string[]>('GET', projectPath('/environments')),
     staleTime: Number.POSITIVE_INFINITY,
   });
-  // A server where any name is an environment configures none: offer those already released to.
   const releases = useQuery({
     queryKey: ['releases', 'environments'],
     queryFn: () => api<ReleaseRecord[]>('GET', projectPath('/releases'), { query: { limit: 500 } }),
@@ -108,14 +112,34 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
     releases.data?.map((r) => r.environment) ?? [],
     cr.baseLabel,
   );
+  return { environments, error: configured.error ?? releases.error };
+}
+
+/**
+ * Releases an approved change request to an environment, fully or as a canary, with optional
+ * notes. Forcing past the policy is offered only to an admin, once the server refused with a code
+ * a force overrides.
+ */
+export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
+  const projectPath = useProjectPath();
+  const client = useQueryClient();
+  const { can } = useSession();
+  const choices = useEnvironmentChoices(cr);
   const [environment, setEnvironment] = useState<string | null>(null);
   const [canaryWeight, setCanaryWeight] = useState('');
-  const [justification, setJustification] = useState('');
+  const [notes, setNotes] = useState('');
+  const [force, setForce] = useState<ForceChoice>(NO_FORCE);
+  const [forceOffered, setForceOffered] = useState(false);
   const [invalid, setInvalid] = useState<string | null>(null);
   const release = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
       api<ReleaseRecord>('POST', projectPath('/releases'), { body }),
+    onError: (error) => {
+      if (offersForce('release', error, can('policy.override'))) setForceOffered(true);
+    },
     onSuccess: async () => {
+      setForce(NO_FORCE);
+      setForceOffered(false);
       await Promise.all([
         invalidateChangeRequest(client, cr.number),
         client.invalidateQueries({ queryKey: ['releases'] }),
@@ -124,25 +148,25 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const made = releaseBody(cr.number, { environment: environment ?? '', canaryWeight, justification });
+    const made = releaseBody(cr.number, { environment: environment ?? '', canaryWeight, notes, ...force });
     setInvalid(made.ok ? null : made.message);
-    if (made.ok) release.mutate(made.body);
+    if (made.ok) release.mutate(made.value);
   };
   return (
-    <Paper component="section" withBorder p="md" aria-label="Release">
+    <Section framed title="Release">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Title order={2} size="h4">
-            Release
-          </Title>
           <Select
             label="Environment"
-            data={environments}
+            data={choices.environments}
             value={environment}
             onChange={setEnvironment}
             required
             placeholder="Choose an environment"
           />
+          {choices.error ? (
+            <ErrorNote error={choices.error} title="The environments could not be read" />
+          ) : null}
           <TextInput
             label="Canary weight (%)"
             description="Percent of traffic for a canary, 1 to 99; empty for a full release"
@@ -153,11 +177,12 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
             onChange={(e) => setCanaryWeight(e.currentTarget.value)}
           />
           <LongText
-            label="Justification"
-            description="Needed only when the policy asks (forcing a release across a breaking contract; admins only)"
-            value={justification}
-            onChange={setJustification}
+            label="Notes"
+            description="Optional: kept with the release and in the audit log"
+            value={notes}
+            onChange={setNotes}
           />
+          {forceOffered && <ForceOption value={force} onChange={setForce} />}
           <Group>
             <Button type="submit" loading={release.isPending}>
               Release
@@ -172,7 +197,7 @@ export function ReleaseForm({ cr }: { cr: ChangeRequest }) {
           {release.isSuccess && release.data && <Released record={release.data} />}
         </Stack>
       </form>
-    </Paper>
+    </Section>
   );
 }
 

@@ -8,7 +8,7 @@ const COLOURS: Record<string, string> = {
   // change request states
   open: 'blue',
   approved: 'green',
-  released: '#5f3dc4',
+  released: 'violet',
   closed: 'gray',
   // check states
   pass: 'green',

@@ -10,6 +10,7 @@ export const READABLE: Record<string, string> = {
   orange: '#a63c06',
   green: '#1f6b30',
   blue: '#1864ab',
+  violet: '#5f3dc4',
   gray: '#495057',
 };
 

@@ -3,14 +3,12 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { shortHash } from '../../../src/catalog/canonical-json.js';
-import type { RiskTier } from '../../../src/catalog/spec.js';
 import type { PromptSummary, VersionRecord } from '../../../src/store/types.js';
 import { api, seg } from '../api.js';
 import { pageOf } from '../catalog/paging.js';
 import { filterPrompts, labelColumns } from '../catalog/prompt-list.js';
-import { RiskBadge } from '../catalog/risk-badge.js';
-
 import { Page, useProjectPath } from '../components/page.js';
+import { RiskBadge } from '../components/risk-badge.js';
 import { QueryState } from '../components/state.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
@@ -107,7 +105,7 @@ function PromptRows({ prompts, columns }: { prompts: PromptSummary[]; columns: s
           </Anchor>
         </Table.Td>
         <Table.Td>{spec ? (spec.promptops.owner ?? <Text c="gray.7">none</Text>) : '…'}</Table.Td>
-        <Table.Td>{spec ? <RiskBadge risk={spec.promptops.risk as RiskTier} /> : '…'}</Table.Td>
+        <Table.Td>{spec ? <RiskBadge level={spec.promptops.risk} /> : '…'}</Table.Td>
         {columns.map((label) => (
           <Table.Td key={label}>
             {prompt.labels[label] !== undefined ? (

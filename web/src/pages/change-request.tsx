@@ -1,15 +1,18 @@
-import { Anchor, Button, Code, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Code, Group, List, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { ChangeRequest } from '../../../src/store/types.js';
 import { api } from '../api.js';
-import { CHECK_LABELS, checkRows, DECISION_LABELS, isReleasable, readable } from '../change-requests.js';
+import { CHECK_LABELS, checkRows, DECISION_LABELS, isReleasable } from '../change-requests.js';
 import { invalidateChangeRequest, ReleaseForm, ReviewForm } from '../components/change-request-forms.js';
-import { ChangeRequestStateBadge, RiskBadge, StateBadge } from '../components/change-request-parts.js';
+import { ChangeRequestStateBadge, StateBadge } from '../components/change-request-parts.js';
 import { Page, useProjectPath } from '../components/page.js';
+import { RiskBadge } from '../components/risk-badge.js';
+import { Section } from '../components/section.js';
 import { ErrorNote, QueryState } from '../components/state.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
+import { readable } from '../readable.js';
 import { useSession } from '../session.js';
 
 /** One change request: what it changes, its checks, its risk, its approvals, and what may be done next. */
@@ -50,22 +53,9 @@ function ChangeRequestView({ cr }: { cr: ChangeRequest }) {
   );
 }
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <Paper component="section" withBorder p="md" aria-label={title}>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {children}
-      </Stack>
-    </Paper>
-  );
-}
-
 function Changes({ cr }: { cr: ChangeRequest }) {
   return (
-    <Section title="What it changes">
+    <Section framed title="What it changes">
       <Group gap="xs">
         <Text fw={600}>{cr.title}</Text>
         <ChangeRequestStateBadge cr={cr} />
@@ -99,7 +89,7 @@ function Checks({ cr }: { cr: ChangeRequest }) {
     onSuccess: () => invalidateChangeRequest(client, cr.number),
   });
   return (
-    <Section title="Checks">
+    <Section framed title="Checks">
       <TableScroll minWidth={640}>
         <Table aria-label="Checks on the proposed version">
           <TableHead columns={['Check', 'Status', 'Summary', 'Recorded']} />
@@ -165,7 +155,7 @@ function Checks({ cr }: { cr: ChangeRequest }) {
 function Risk({ cr }: { cr: ChangeRequest }) {
   const { risk } = cr;
   return (
-    <Section title="Risk">
+    <Section framed title="Risk">
       <Group gap="xs">
         <Text>
           Score <strong>{risk.score}</strong> of 100
@@ -201,7 +191,7 @@ function Risk({ cr }: { cr: ChangeRequest }) {
 function Approvals({ cr }: { cr: ChangeRequest }) {
   const { gate } = cr;
   return (
-    <Section title="Approvals">
+    <Section framed title="Approvals">
       <Text>
         {gate.rule.required === 0
           ? 'No approval required'

@@ -5,10 +5,9 @@ import { shortHash } from '../../../src/catalog/canonical-json.js';
 import type { LabelEvent, LabelRecord, VersionRecord } from '../../../src/store/types.js';
 import { api, seg } from '../api.js';
 import { ContractView } from '../catalog/contract-view.js';
-import { RiskBadge } from '../catalog/risk-badge.js';
-
 import { VersionDiff } from '../catalog/version-diff.js';
 import { Page, useProjectPath } from '../components/page.js';
+import { RiskBadge } from '../components/risk-badge.js';
 import { QueryState } from '../components/state.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
@@ -67,7 +66,7 @@ function PromptView({ name, versions: listed }: { name: string; versions: Versio
     <Stack gap="lg">
       <Group gap="sm">
         <Text size="sm">Owner: {spec.promptops.owner ?? 'none'}</Text>
-        <RiskBadge risk={spec.promptops.risk} />
+        <RiskBadge level={spec.promptops.risk} />
         {spec.description && (
           <Text size="sm" c="gray.7">
             {spec.description}

@@ -12,8 +12,8 @@ import type { LabelRecord, ReleaseRecord } from '../../../src/store/types.js';
 import { api } from '../api.js';
 import { CanaryPanel } from '../components/canary-panel.js';
 import { Page, useProjectPath } from '../components/page.js';
-import { ReleaseActions } from '../components/release-action.js';
-import { QueryState } from '../components/state.js';
+import { ReleaseActionHost, ReleaseActions } from '../components/release-action.js';
+import { ErrorNote, QueryState } from '../components/state.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TableHead, TableScroll } from '../components/table-head.js';
 import { Time } from '../components/time.js';
@@ -47,24 +47,31 @@ export default function ReleasesPage() {
   });
   return (
     <Page title="Releases">
-      <QueryState query={active}>
-        {(releases) => (
-          <Served
-            environments={environments.data ?? []}
-            releases={releases}
-            labels={labels.data ?? []}
-            canaries={canaries.data ?? []}
-          />
+      <ReleaseActionHost>
+        {/* What each environment serves is read from three lists: a failed one is said, not shown as empty. */}
+        {environments.isError && (
+          <ErrorNote error={environments.error} title="The configured environments could not be read" />
         )}
-      </QueryState>
-      <Stack gap="sm">
-        <Title order={2} size="h3">
-          Canaries
-        </Title>
-        <QueryState query={canaries}>
-          {(all) => <Canaries analyses={all} active={active.data ?? []} />}
+        {labels.isError && <ErrorNote error={labels.error} title="The labels could not be read" />}
+        <QueryState query={active}>
+          {(releases) => (
+            <Served
+              environments={environments.data ?? []}
+              releases={releases}
+              labels={labels.data ?? []}
+              canaries={canaries.data ?? []}
+            />
+          )}
         </QueryState>
-      </Stack>
+        <Stack gap="sm">
+          <Title order={2} size="h3">
+            Canaries
+          </Title>
+          <QueryState query={canaries}>
+            {(all) => <Canaries analyses={all} active={active.data ?? []} />}
+          </QueryState>
+        </Stack>
+      </ReleaseActionHost>
       <History />
     </Page>
   );

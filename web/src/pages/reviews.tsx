@@ -3,12 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReviewRecord } from '../../../src/store/types.js';
 import { api, seg } from '../api.js';
-import { heldPayload, queueOrder, readable } from '../change-requests.js';
+import { heldPayload, queueOrder } from '../change-requests.js';
 import { LongText, StateBadge } from '../components/change-request-parts.js';
 import { ConfirmModal } from '../components/confirm-modal.js';
 import { Page, useProjectPath } from '../components/page.js';
 import { ErrorNote, QueryState } from '../components/state.js';
+import { READABLE } from '../components/status-badge.js';
 import { Time } from '../components/time.js';
+import { readable } from '../readable.js';
 import { useSession } from '../session.js';
 
 type Filter = 'pending' | 'approved' | 'rejected' | 'all';
@@ -138,13 +140,13 @@ function Decide({ review }: { review: ReviewRecord }) {
     <Stack gap="xs">
       <Group>
         <Button
-          color="#1f6b30"
+          color={READABLE.green}
           onClick={() => decide.mutate({ decision: 'approved' })}
           loading={decide.isPending}
         >
           Approve
         </Button>
-        <Button color="#a51d1d" onClick={() => setConfirming(true)} disabled={decide.isPending}>
+        <Button color={READABLE.red} onClick={() => setConfirming(true)} disabled={decide.isPending}>
           Reject
         </Button>
       </Group>
@@ -155,7 +157,7 @@ function Decide({ review }: { review: ReviewRecord }) {
         <ConfirmModal
           title="Reject this held request?"
           action="Reject"
-          color="#a51d1d"
+          color={READABLE.red}
           busy={decide.isPending}
           error={decide.isError ? decide.error : null}
           onSubmit={reject}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Code, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
@@ -6,14 +6,15 @@ import type { Trace } from '../../../src/observe/trace.js';
 import type { FeedbackRecord } from '../../../src/store/types.js';
 import { api, seg } from '../api.js';
 import { Page, useProjectPath } from '../components/page.js';
+import { Section } from '../components/section.js';
 import { ErrorNote, Loading, QueryState } from '../components/state.js';
 import { TableScroll } from '../components/table-head.js';
 import { TraceGuardrails } from '../components/trace-guardrails.js';
 import { TraceStatusBadge, TraceTime } from '../components/trace-rows.js';
 import { TraceTable } from '../components/trace-table.js';
 import { TraceTimeline } from '../components/trace-timeline.js';
+import { readable } from '../readable.js';
 import { formatCost, formatLatency } from '../trace-list.js';
-import { readable } from '../trace-view.js';
 
 /** /traces/:id: one execution in full. */
 export default function TracePage() {
@@ -63,17 +64,6 @@ function TraceDetail({ trace }: { trace: Trace }) {
           <KeyValues entries={Object.entries(trace.metadata)} label="Metadata" />
         </Section>
       )}
-    </Stack>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Stack gap="xs" component="section">
-      <Title order={2} size="h4">
-        {title}
-      </Title>
-      {children}
     </Stack>
   );
 }
