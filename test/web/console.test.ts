@@ -66,6 +66,7 @@ describeInBrowser.skipIf(!POSTGRES_REACHABLE)(
       contexts.push(page.context());
       await expect.poll(() => page.getByRole('navigation').count()).toBe(1);
       await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+      await expectTokenNotKept(page, project.tokens[who]);
       return page;
     }
 
@@ -220,3 +221,21 @@ describeInBrowser.skipIf(!POSTGRES_REACHABLE)(
     }, 240_000);
   },
 );
+
+/**
+ * The signed-in browser keeps a session cookie that scripts cannot read, and the API token
+ * nowhere a script (or an extension, or an XSS) could: not in storage, not in a readable cookie.
+ */
+async function expectTokenNotKept(page: Page, token: string): Promise<void> {
+  // A string evaluated in the page (the tests compile without the DOM's types).
+  const kept = await page.evaluate<{ storage: string; cookies: string }>(
+    '({ storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }), cookies: document.cookie })',
+  );
+  expect(kept.storage).not.toContain(token);
+  expect(kept.cookies).toBe('');
+  const cookies = await page.context().cookies();
+  expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([
+    ['promptops_session', true, 'Strict'],
+  ]);
+  expect(cookies[0]!.value).not.toContain(token);
+}
