@@ -111,9 +111,14 @@ describe('feedback', () => {
     expect((await cli('test', '--no-store', 'classify')).stdout).toContain('1/2 passed');
   });
 
-  it('lists feedback, and only the negative with --negative', async () => {
-    await cli('feedback', await traceOf('hi'), '--thumbs', 'down', '--comment', 'greeting');
+  it("lists feedback, only the negative with --negative, one trace's with --trace", async () => {
+    const hi = await traceOf('hi');
+    await cli('feedback', hi, '--thumbs', 'down', '--comment', 'greeting');
     await cli('feedback', await traceOf('BUY NOW'), '--score', '0.9');
+    const one = JSON.parse((await cli('feedback', 'ls', '--trace', hi, '--json')).stdout) as {
+      traceId: string;
+    }[];
+    expect(one.map((f) => f.traceId)).toEqual([hi]);
     const all = JSON.parse((await cli('feedback', 'ls', '--json')).stdout) as { negative: boolean }[];
     expect(all.map((f) => f.negative).sort()).toEqual([false, true]);
     const negative = await cli('feedback', 'ls', '--negative', '--prompt', 'classify');

@@ -26,6 +26,7 @@ const list = declare({
   options: [
     ['--prompt <name>', 'only feedback on traces of this prompt'],
     ['--env <environment>', 'only feedback on traces of this environment'],
+    ['--trace <id>', 'only feedback on this trace'],
     ['--negative', 'only negative feedback (thumbs down, or a score under 0.5)'],
     ['-n, --limit <n>', 'how many (default 20)'],
     ['--json', 'print machine-readable records'],

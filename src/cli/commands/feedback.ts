@@ -59,6 +59,7 @@ export async function listFeedback(options: ListFeedbackOptions): Promise<number
       limit: parseLimit(options.limit, 20),
       ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
       ...(options.env !== undefined ? { environment: options.env } : {}),
+      ...(options.trace !== undefined ? { traceId: options.trace } : {}),
       ...(options.negative ? { sentiment: 'negative' as const } : {}),
     });
     if (options.json) printJson(records);
