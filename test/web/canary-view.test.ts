@@ -5,6 +5,7 @@ import {
   canarySpan,
   endingRelease,
   failedMetrics,
+  splitEvidence,
   thresholdText,
   tracesLink,
 } from '../../web/src/canary-view.js';
@@ -139,5 +140,21 @@ describe('the canary view', () => {
     expect(tracesLink('support reply', 2)).toBe(
       '/traces?prompt=support+reply&version=2&arm=canary&status=error',
     );
+  });
+});
+
+describe('splitEvidence', () => {
+  it('splits the summary from the JSON evidence the analysis appends, and pretty-prints it', () => {
+    const notes = 'canary rolled back by analysis: 1 failed interval(s)\nevidence: [{"metric":"error_rate"}]';
+    expect(splitEvidence(notes)).toEqual({
+      summary: 'canary rolled back by analysis: 1 failed interval(s)',
+      evidence: '[\n  {\n    "metric": "error_rate"\n  }\n]',
+    });
+  });
+
+  it('keeps notes without evidence, or with evidence that is not JSON, whole', () => {
+    expect(splitEvidence('rolled back by hand')).toEqual({ summary: 'rolled back by hand', evidence: null });
+    const odd = 'why\nevidence: {not json';
+    expect(splitEvidence(odd)).toEqual({ summary: odd, evidence: null });
   });
 });

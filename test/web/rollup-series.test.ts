@@ -4,6 +4,7 @@ import {
   chartData,
   describeChart,
   formatMetric,
+  isolatedPoints,
   metricReading,
   spanBuckets,
   sumByBucket,
@@ -124,5 +125,14 @@ describe('formatMetric and describeChart', () => {
     expect(text).toBe(
       'Error rate, 2 points from 2026-12-07T10:00 to 2026-12-07T10:01 UTC. canary: latest 10.0%, lowest 10.0%, highest 30.0%; stable: no data.',
     );
+  });
+});
+
+describe('isolatedPoints', () => {
+  it('finds the values no line segment can draw: known, with both neighbours unknown', () => {
+    expect(isolatedPoints([null, 3, null, 4, 5, null, 6])).toEqual([1, 6]);
+    expect(isolatedPoints([7])).toEqual([0]);
+    expect(isolatedPoints([1, 2, null])).toEqual([]);
+    expect(isolatedPoints([null, null])).toEqual([]);
   });
 });

@@ -82,3 +82,19 @@ export function verdictColor(verdict: string): string {
       return 'gray';
   }
 }
+
+/**
+ * A release's notes split at the evidence the canary analysis appends (`SUMMARY\nevidence: JSON`,
+ * src/monitor/canary-analysis.ts): the summary to read, and the evidence pretty-printed (null when
+ * the notes carry none, or it is not JSON: then it stays in the summary, nothing lost).
+ */
+export function splitEvidence(notes: string): { summary: string; evidence: string | null } {
+  const at = notes.indexOf('\nevidence: ');
+  if (at < 0) return { summary: notes, evidence: null };
+  try {
+    const evidence = JSON.stringify(JSON.parse(notes.slice(at + '\nevidence: '.length)), null, 2);
+    return { summary: notes.slice(0, at), evidence };
+  } catch {
+    return { summary: notes, evidence: null };
+  }
+}

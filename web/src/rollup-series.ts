@@ -187,3 +187,16 @@ export function metricFormatter(metric: MetricName): (value: number | null) => s
   }
   return format;
 }
+
+/**
+ * The indices of values with no known neighbour (a minute of traffic between quiet ones): a line
+ * chart draws nothing for them, so the chart marks them with a point.
+ */
+export function isolatedPoints(values: readonly (number | null)[]): number[] {
+  const known = (i: number) => values[i] !== null && values[i] !== undefined;
+  const isolated: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (known(i) && !known(i - 1) && !known(i + 1)) isolated.push(i);
+  }
+  return isolated;
+}

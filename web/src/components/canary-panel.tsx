@@ -3,7 +3,7 @@
  * metric's figures and threshold, charts of both arms per metric over the canary's life, and how it
  * ended (the release that replaced it, whose notes carry the analysis's evidence).
  */
-import { Alert, Anchor, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { RollupCell } from '../../../src/monitor/rollup.js';
@@ -14,6 +14,7 @@ import {
   canarySpan,
   endingRelease,
   failedMetrics,
+  splitEvidence,
   thresholdText,
   tracesLink,
   verdictColor,
@@ -95,11 +96,7 @@ function Outcome({ analysis: a, ending }: { analysis: CanaryStatus; ending: Rele
         <Text size="sm">
           <Time at={ending.at} />: release {ending.seq}, {a.environment} serves @{ending.version}.
         </Text>
-        {ending.notes && (
-          <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-            {ending.notes}
-          </Text>
-        )}
+        {ending.notes && <Notes notes={ending.notes} />}
         {rolledBack && (
           <Group gap="md">
             <Anchor component={Link} to={tracesLink(a.prompt, a.canary.version)} size="sm">
@@ -112,6 +109,28 @@ function Outcome({ analysis: a, ending }: { analysis: CanaryStatus; ending: Rele
         )}
       </Stack>
     </Alert>
+  );
+}
+
+/** A release's notes: the summary, and the analysis's evidence (as recorded) folded away. */
+function Notes({ notes }: { notes: string }) {
+  const { summary, evidence } = splitEvidence(notes);
+  return (
+    <>
+      <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        {summary}
+      </Text>
+      {evidence && (
+        <details>
+          <summary>
+            <Text span size="sm">
+              Evidence as recorded (the failing intervals are also in the table below)
+            </Text>
+          </summary>
+          <Code block>{evidence}</Code>
+        </details>
+      )}
+    </>
   );
 }
 

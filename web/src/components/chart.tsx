@@ -8,7 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import { Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { type ChartData, describeChart } from '../rollup-series.js';
+import { type ChartData, describeChart, isolatedPoints } from '../rollup-series.js';
 import { TableScroll } from './table-head.js';
 
 /** Line colours (dark enough on white for WCAG's 3:1 for graphics), each line also dashed its own way. */
@@ -90,6 +90,8 @@ function Plot({
           dash: DASHES[i % DASHES.length],
           width: 2,
           spanGaps: false,
+          // A value between two gaps has no segment to draw: a point shows it.
+          points: { show: true, size: 6, filter: () => isolatedPoints(line.values) },
           value: (_: uPlot, v: number | null) => format(v),
         })),
       ],
