@@ -82,6 +82,13 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   const front = readFrontmatter(splitPromptSource(source), report);
   if (!front) return { spec: null, diagnostics };
   const { parts, yaml } = front;
+  if (parts.frontmatter !== null && parts.template === '') {
+    report(
+      { line: source.split('\n').length, col: 1 },
+      'empty-template',
+      'the file ends at its closing ---: the prompt has no template (and Dotprompt reads a file without a line break after --- as all template). Write the prompt text below the ---',
+    );
+  }
   const locate: Locator = (path, which = 'value') => (yaml ? yaml.locate(path, which) : { line: 1, col: 1 });
   // Keys with shape errors are dropped so that everything else is still checked in the same pass.
   const badKeys = checkShape(front.raw, locate, report);

@@ -107,10 +107,14 @@ export function reaskOrFail(
   }
   run.reasks++;
   conversation.push(
-    { role: 'assistant', content: run.text },
+    { role: 'model', content: [{ text: run.text }] },
     {
       role: 'user',
-      content: `Your answer ${isValid ? 'fails these checks' : 'does not meet the required format'}: ${problems.join('; ')}. Answer again with only the corrected ${spec.output.format === 'json' ? 'JSON' : 'answer'}.`,
+      content: [
+        {
+          text: `Your answer ${isValid ? 'fails these checks' : 'does not meet the required format'}: ${problems.join('; ')}. Answer again with only the corrected ${spec.output.format === 'json' ? 'JSON' : 'answer'}.`,
+        },
+      ],
     },
   );
 }
