@@ -120,6 +120,49 @@ function checkModel(
   }
 }
 
+/**
+ * The output format must be one a model's text answer can meet, with a schema that fits it:
+ * `array` an array schema, `enum` a list of values, `jsonl` an array of objects (as Genkit's
+ * formats require).
+ */
+export function checkOutputFormat(
+  format: unknown,
+  schema: JsonSchema | null,
+  locate: Locator,
+  report: Reporter,
+): void {
+  const at = locate(['output', 'format']);
+  if (format === 'media') {
+    report(
+      at,
+      'output-format-unsupported',
+      'output.format media asks the model for an image or audio; the providers here answer with text. Use text, json, array, enum or jsonl',
+    );
+    return;
+  }
+  if (!schema) return;
+  const items = schema.items as JsonSchema | undefined;
+  if ((format === 'array' || format === 'jsonl') && schema.type !== 'array') {
+    report(
+      at,
+      'output-schema-mismatch',
+      `output.format ${format} needs an output schema of type array (the schema of the whole list); write "type: array" with the element under items`,
+    );
+  } else if (format === 'jsonl' && items && items.type !== 'object') {
+    report(
+      at,
+      'output-schema-mismatch',
+      'output.format jsonl needs an array of objects: each line of the answer is one JSON object; set items to an object schema',
+    );
+  } else if (format === 'enum' && !Array.isArray(schema.enum)) {
+    report(
+      at,
+      'output-schema-mismatch',
+      'output.format enum needs an output schema with an enum list, e.g. "type: string" and "enum: [low, high]"',
+    );
+  }
+}
+
 /** The output pattern must compile (as the runtime compiles it, with the `u` flag). */
 export function checkOutputPattern(raw: Raw, locate: Locator, report: Reporter): void {
   const pattern = (raw['promptops.contract'] as { output?: { pattern?: string } } | undefined)?.output

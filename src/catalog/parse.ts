@@ -8,6 +8,7 @@ import type { Locator, ParseContext, Raw, Reporter } from './parse-context.js';
 import {
   buildContract,
   checkModels,
+  checkOutputFormat,
   checkOutputPattern,
   checkOwner,
   normalizeKnowledge,
@@ -22,7 +23,15 @@ import {
   parseLocatedYaml,
   splitPromptSource,
 } from './source.js';
-import type { ContractSpec, JsonSchema, KnowledgeRef, PromptSpec, RiskTier, TraceRedaction } from './spec.js';
+import type {
+  ContractSpec,
+  JsonSchema,
+  KnowledgeRef,
+  OutputFormat,
+  PromptSpec,
+  RiskTier,
+  TraceRedaction,
+} from './spec.js';
 import { analyzeTemplate, type TemplateAnalysis, TemplateSyntaxError } from './template.js';
 
 /** The largest `.prompt` file accepted. Real prompts are a few KB; anything this big is a mistake. */
@@ -101,6 +110,7 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   const output = (raw.output ?? {}) as Raw;
   const inputSchema = await toJsonSchema(input.schema, ['input', 'schema'], locate, report);
   const { schema: outputSchema } = await toJsonSchema(output.schema, ['output', 'schema'], locate, report);
+  checkOutputFormat(output.format, outputSchema, locate, report);
   const { config, known } = ctx;
   const models = checkModels(raw, config, known, locate, report);
   checkOutputPattern(raw, locate, report);
@@ -173,7 +183,7 @@ interface SpecParts {
 function buildSpec(raw: Raw, p: SpecParts): PromptSpec {
   const input = (raw.input ?? {}) as Raw;
   const output = (raw.output ?? {}) as Raw;
-  const format = (output.format as 'json' | 'text' | undefined) ?? (p.outputSchema ? 'json' : 'text');
+  const format = (output.format as OutputFormat | undefined) ?? (p.outputSchema ? 'json' : 'text');
   return {
     name: p.names.variant ? `${p.names.baseName}.${p.names.variant}` : p.names.baseName,
     ...(p.names.variant ? { variant: p.names.variant } : {}),
