@@ -15,15 +15,18 @@ export async function toJsonSchema(
   path: string[],
   locate: Locator,
   report: Reporter,
+  named: ReadonlyMap<string, JsonSchema> = new Map(),
 ): Promise<{ schema: JsonSchema | null; isValid: boolean }> {
   if (value === undefined || value === null) return { schema: null, isValid: true };
   let schema: JsonSchema | null;
   try {
-    schema = (await picoschema(value)) as JsonSchema | null;
+    schema = (await picoschema(value, {
+      schemaResolver: (name) => named.get(name) ?? null,
+    })) as JsonSchema | null;
   } catch (err) {
     const message = (err as Error).message;
-    const type = /type '([^']+)'/.exec(message)?.[1];
-    const hint = type ? didYouMean(type, PICOSCHEMA_TYPES) : '';
+    const type = /(?:type|name) '([^']+)'/.exec(message)?.[1];
+    const hint = type ? didYouMean(type, [...PICOSCHEMA_TYPES, ...named.keys()]) : '';
     report(
       locate(path),
       'schema-invalid',

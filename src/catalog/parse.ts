@@ -108,8 +108,14 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
 
   const input = (raw.input ?? {}) as Raw;
   const output = (raw.output ?? {}) as Raw;
-  const inputSchema = await toJsonSchema(input.schema, ['input', 'schema'], locate, report);
-  const { schema: outputSchema } = await toJsonSchema(output.schema, ['output', 'schema'], locate, report);
+  const inputSchema = await toJsonSchema(input.schema, ['input', 'schema'], locate, report, ctx.schemas);
+  const { schema: outputSchema } = await toJsonSchema(
+    output.schema,
+    ['output', 'schema'],
+    locate,
+    report,
+    ctx.schemas,
+  );
   checkOutputFormat(output.format, outputSchema, locate, report);
   const { config, known } = ctx;
   const models = checkModels(raw, config, known, locate, report);

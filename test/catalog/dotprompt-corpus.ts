@@ -10,6 +10,8 @@ export interface DiffCase {
   history?: Message[];
   context?: Record<string, unknown>;
   partials?: Record<string, string>;
+  /** Named schemas, as JSON Schema (promptops: the schemas/ folder; Dotprompt: `schemas`). */
+  schemas?: Record<string, Record<string, unknown>>;
   /**
    * A deliberate difference: the rule promptops reports where Dotprompt accepts (docs/catalog.md,
    * "Differences from Dotprompt"). Absent: both accept, or both refuse.
@@ -155,6 +157,21 @@ export const HAND_WRITTEN: DiffCase[] = [
     name: 'Picoschema nested objects',
     source: `${HEAD}input:\n  schema:\n    order(object, the order):\n      id: string\n      lines(array):\n        sku: string\n        qty: integer\n---\n{{order.id}}{{#each order.lines}}{{sku}}x{{qty}}{{/each}}`,
     input: { order: { id: 'A', lines: [{ sku: 's', qty: 2 }] } },
+  },
+  {
+    name: 'named schemas in input and output',
+    source: `${HEAD}input:\n  schema:\n    who: Person\n    friends?(array): Person\noutput:\n  schema: Person\n---\n{{who.name}}`,
+    input: { who: { name: 'Ann' } },
+    schemas: { Person: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+  },
+  {
+    name: 'output format jsonl with an array-of-objects schema',
+    source: `${HEAD}output:\n  format: jsonl\n  schema:\n    type: array\n    items:\n      type: object\n---\nOne object a line.`,
+  },
+  {
+    name: 'a JSON Schema 2020-12 input with $defs and nullable',
+    source: `${HEAD}input:\n  schema:\n    type: object\n    properties:\n      a: { $ref: "#/$defs/A" }\n      b: { type: string, nullable: true }\n    $defs:\n      A: { type: string, format: email }\n---\n{{a}}{{b}}`,
+    input: { a: 'x@y.example' },
   },
   {
     name: 'a JSON Schema input',

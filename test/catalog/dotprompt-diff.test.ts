@@ -6,15 +6,17 @@
 import { compileRenderer } from '@promptops/client/render';
 import { Dotprompt } from 'dotprompt';
 import { describe, expect, it } from 'vitest';
+import { parsePrompt } from '../../src/catalog/parse.js';
+import { defaultProjectConfig } from '../../src/project/config.js';
+import { parseContext } from '../../src/project/parse-context.js';
 import { promptMetadata } from '../../src/runtime/compile.js';
 import { type DiffCase, GENERATED_COUNT, generated, HAND_WRITTEN } from './dotprompt-corpus.js';
-import { parse } from './support.js';
 
 const CORPUS: DiffCase[] = [...HAND_WRITTEN, ...generated(GENERATED_COUNT)];
 
 /** Dotprompt's verdict and output: what it renders, or the error it throws. */
 async function dotprompt(c: DiffCase) {
-  const dp = new Dotprompt({ partials: c.partials ?? {} });
+  const dp = new Dotprompt({ partials: c.partials ?? {}, schemas: c.schemas ?? {} });
   try {
     const rendered = await dp.render(c.source, {
       input: c.input ?? {},
@@ -29,9 +31,15 @@ async function dotprompt(c: DiffCase) {
 }
 
 async function promptops(c: DiffCase) {
-  const { spec, diagnostics } = await parse(c.source, 'prompts/sample.prompt', {
-    partials: new Map(Object.entries(c.partials ?? {})),
-  });
+  const { spec, diagnostics } = await parsePrompt(
+    c.source,
+    'prompts/sample.prompt',
+    parseContext(
+      defaultProjectConfig(),
+      new Map(Object.entries(c.partials ?? {})),
+      new Map(Object.entries(c.schemas ?? {})),
+    ),
+  );
   const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => d.rule);
   if (!spec) return { accepted: false as const, errors };
   const render = compileRenderer({ ...spec, metadata: promptMetadata(spec) });
