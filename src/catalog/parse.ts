@@ -91,13 +91,7 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   const front = readFrontmatter(splitPromptSource(source), report);
   if (!front) return { spec: null, diagnostics };
   const { parts, yaml } = front;
-  if (parts.frontmatter !== null && parts.template === '') {
-    report(
-      { line: source.split('\n').length, col: 1 },
-      'empty-template',
-      'the file ends at its closing ---: the prompt has no template (and Dotprompt reads a file without a line break after --- as all template). Write the prompt text below the ---',
-    );
-  }
+  checkTemplateIsPresent(parts, source, report);
   const locate: Locator = (path, which = 'value') => (yaml ? yaml.locate(path, which) : { line: 1, col: 1 });
   // Keys with shape errors are dropped so that everything else is still checked in the same pass.
   const badKeys = checkShape(front.raw, locate, report);
@@ -108,14 +102,10 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
 
   const input = (raw.input ?? {}) as Raw;
   const output = (raw.output ?? {}) as Raw;
-  const inputSchema = await toJsonSchema(input.schema, ['input', 'schema'], locate, report, ctx.schemas);
-  const { schema: outputSchema } = await toJsonSchema(
-    output.schema,
-    ['output', 'schema'],
-    locate,
-    report,
-    ctx.schemas,
-  );
+  const schemaOf = (value: unknown, key: string) =>
+    toJsonSchema(value, [key, 'schema'], locate, report, ctx.schemas);
+  const inputSchema = await schemaOf(input.schema, 'input');
+  const { schema: outputSchema } = await schemaOf(output.schema, 'output');
   checkOutputFormat(output.format, outputSchema, locate, report);
   const { config, known } = ctx;
   const models = checkModels(raw, config, known, locate, report);
@@ -167,6 +157,16 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   // The rest of the registry's rule for what it keeps (schemas and pattern were checked above, located).
   for (const problem of unlocatedSpecProblems(spec)) report({ line: 1, col: 1 }, 'spec-invalid', problem);
   return hasErrors() ? { spec: null, diagnostics } : { spec, diagnostics };
+}
+
+/** A file that ends at its closing `---` has no template: nothing a model should be sent. */
+function checkTemplateIsPresent(parts: PromptSource, source: string, report: Reporter): void {
+  if (parts.frontmatter === null || parts.template !== '') return;
+  report(
+    { line: source.split('\n').length, col: 1 },
+    'empty-template',
+    'the file ends at its closing ---: the prompt has no template (and Dotprompt reads a file without a line break after --- as all template). Write the prompt text below the ---',
+  );
 }
 
 /** What parsing settled on, for `buildSpec`. */
