@@ -1,4 +1,4 @@
-import { GUARDRAIL_ACTIONS, INPUT_POLICIES, RISK_TIERS } from './spec.js';
+import { GUARDRAIL_ACTIONS, INPUT_POLICIES, OUTPUT_FORMATS, RISK_TIERS } from './spec.js';
 
 /** The longest prompt name, variant or label: a full prompt name (`name.variant`) stays readable in a URL path. */
 export const MAX_NAME_LENGTH = 64;
@@ -58,7 +58,7 @@ export const FRONTMATTER_SCHEMA = {
     },
     output: {
       type: 'object',
-      properties: { format: { enum: ['json', 'text'] }, schema: { type: ['object', 'string'] } },
+      properties: { format: { enum: [...OUTPUT_FORMATS, 'media'] }, schema: { type: ['object', 'string'] } },
       additionalProperties: false,
     },
     'promptops.owner': { type: 'string', minLength: 1 },

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from './diagnostics.js';
 import type { Position } from './source.js';
-import type { GuardrailAction, GuardrailStage, InputPolicy, RiskTier } from './spec.js';
+import type { GuardrailAction, GuardrailStage, InputPolicy, JsonSchema, RiskTier } from './spec.js';
 
 /**
  * What a prompt is parsed against: the project's settings and what the layers above catalog/ know
@@ -12,6 +12,8 @@ export interface ParseContext {
   config: CatalogConfig;
   /** Partial templates available to `{{> name}}`, by name. */
   partials?: ReadonlyMap<string, string>;
+  /** Named schemas (the project's `schemas/` folder) that Picoschema types may name: Dotprompt's defineSchema. */
+  schemas?: ReadonlyMap<string, JsonSchema>;
   known: KnownNames;
 }
 

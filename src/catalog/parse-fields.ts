@@ -15,15 +15,18 @@ export async function toJsonSchema(
   path: string[],
   locate: Locator,
   report: Reporter,
+  named: ReadonlyMap<string, JsonSchema> = new Map(),
 ): Promise<{ schema: JsonSchema | null; isValid: boolean }> {
   if (value === undefined || value === null) return { schema: null, isValid: true };
   let schema: JsonSchema | null;
   try {
-    schema = (await picoschema(value)) as JsonSchema | null;
+    schema = (await picoschema(value, {
+      schemaResolver: (name) => named.get(name) ?? null,
+    })) as JsonSchema | null;
   } catch (err) {
     const message = (err as Error).message;
-    const type = /type '([^']+)'/.exec(message)?.[1];
-    const hint = type ? didYouMean(type, PICOSCHEMA_TYPES) : '';
+    const type = /(?:type|name) '([^']+)'/.exec(message)?.[1];
+    const hint = type ? didYouMean(type, [...PICOSCHEMA_TYPES, ...named.keys()]) : '';
     report(
       locate(path),
       'schema-invalid',
@@ -116,6 +119,49 @@ function checkModel(
       at,
       'unknown-model',
       `the offline provider has no model "${parts.model}"; use ${known.offlineModels.map((m) => `offline/${m}`).join(' or ')}`,
+    );
+  }
+}
+
+/**
+ * The output format must be one a model's text answer can meet, with a schema that fits it:
+ * `array` an array schema, `enum` a list of values, `jsonl` an array of objects (as Genkit's
+ * formats require).
+ */
+export function checkOutputFormat(
+  format: unknown,
+  schema: JsonSchema | null,
+  locate: Locator,
+  report: Reporter,
+): void {
+  const at = locate(['output', 'format']);
+  if (format === 'media') {
+    report(
+      at,
+      'output-format-unsupported',
+      'output.format media asks the model for an image or audio; the providers here answer with text. Use text, json, array, enum or jsonl',
+    );
+    return;
+  }
+  if (!schema) return;
+  const items = schema.items as JsonSchema | undefined;
+  if ((format === 'array' || format === 'jsonl') && schema.type !== 'array') {
+    report(
+      at,
+      'output-schema-mismatch',
+      `output.format ${format} needs an output schema of type array (the schema of the whole list); write "type: array" with the element under items`,
+    );
+  } else if (format === 'jsonl' && items && items.type !== 'object') {
+    report(
+      at,
+      'output-schema-mismatch',
+      'output.format jsonl needs an array of objects: each line of the answer is one JSON object; set items to an object schema',
+    );
+  } else if (format === 'enum' && !Array.isArray(schema.enum)) {
+    report(
+      at,
+      'output-schema-mismatch',
+      'output.format enum needs an output schema with an enum list, e.g. "type: string" and "enum: [low, high]"',
     );
   }
 }

@@ -4,6 +4,9 @@ import type { Position } from './source.js';
 import type { JsonSchema, KnowledgeRef } from './spec.js';
 import { KNOWN_HELPERS, lookupSchemaPath, type TemplateAnalysis } from './template.js';
 
+/** Dotprompt's roles: every provider maps each one explicitly (src/providers/*-messages.ts). */
+const ROLES = ['system', 'user', 'model', 'tool'];
+
 /** Where the template's uses are checked against: the input schema, the knowledge, the partials. */
 export interface TemplateUses {
   analysis: TemplateAnalysis;
@@ -30,6 +33,14 @@ export function checkTemplateUses(uses: TemplateUses): Record<string, string> {
       toFile(helper.line, helper.col),
       'unknown-helper',
       `"${helper.name}" is not a known helper${didYouMean(helper.name, [...KNOWN_HELPERS])}; Dotprompt only runs its own helpers`,
+    );
+  }
+  for (const role of analysis.roles) {
+    if (ROLES.includes(role.name)) continue;
+    report(
+      toFile(role.line, role.col),
+      'unknown-role',
+      `role "${role.name}" is not a Dotprompt role${didYouMean(role.name, ROLES)}; use system, user, model (the model's turns; OpenAI calls it assistant) or tool`,
     );
   }
   const partials: Record<string, string> = {};

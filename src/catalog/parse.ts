@@ -8,6 +8,7 @@ import type { Locator, ParseContext, Raw, Reporter } from './parse-context.js';
 import {
   buildContract,
   checkModels,
+  checkOutputFormat,
   checkOutputPattern,
   checkOwner,
   normalizeKnowledge,
@@ -22,7 +23,15 @@ import {
   parseLocatedYaml,
   splitPromptSource,
 } from './source.js';
-import type { ContractSpec, JsonSchema, KnowledgeRef, PromptSpec, RiskTier, TraceRedaction } from './spec.js';
+import type {
+  ContractSpec,
+  JsonSchema,
+  KnowledgeRef,
+  OutputFormat,
+  PromptSpec,
+  RiskTier,
+  TraceRedaction,
+} from './spec.js';
 import { analyzeTemplate, type TemplateAnalysis, TemplateSyntaxError } from './template.js';
 
 /** The largest `.prompt` file accepted. Real prompts are a few KB; anything this big is a mistake. */
@@ -82,6 +91,7 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   const front = readFrontmatter(splitPromptSource(source), report);
   if (!front) return { spec: null, diagnostics };
   const { parts, yaml } = front;
+  checkTemplateIsPresent(parts, source, report);
   const locate: Locator = (path, which = 'value') => (yaml ? yaml.locate(path, which) : { line: 1, col: 1 });
   // Keys with shape errors are dropped so that everything else is still checked in the same pass.
   const badKeys = checkShape(front.raw, locate, report);
@@ -92,8 +102,11 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
 
   const input = (raw.input ?? {}) as Raw;
   const output = (raw.output ?? {}) as Raw;
-  const inputSchema = await toJsonSchema(input.schema, ['input', 'schema'], locate, report);
-  const { schema: outputSchema } = await toJsonSchema(output.schema, ['output', 'schema'], locate, report);
+  const schemaOf = (value: unknown, key: string) =>
+    toJsonSchema(value, [key, 'schema'], locate, report, ctx.schemas);
+  const inputSchema = await schemaOf(input.schema, 'input');
+  const { schema: outputSchema } = await schemaOf(output.schema, 'output');
+  checkOutputFormat(output.format, outputSchema, locate, report);
   const { config, known } = ctx;
   const models = checkModels(raw, config, known, locate, report);
   checkOutputPattern(raw, locate, report);
@@ -146,6 +159,16 @@ export async function parsePrompt(source: string, file: string, ctx: ParseContex
   return hasErrors() ? { spec: null, diagnostics } : { spec, diagnostics };
 }
 
+/** A file that ends at its closing `---` has no template: nothing a model should be sent. */
+function checkTemplateIsPresent(parts: PromptSource, source: string, report: Reporter): void {
+  if (parts.frontmatter === null || parts.template !== '') return;
+  report(
+    { line: source.split('\n').length, col: 1 },
+    'empty-template',
+    'the file ends at its closing ---: the prompt has no template (and Dotprompt reads a file without a line break after --- as all template). Write the prompt text below the ---',
+  );
+}
+
 /** What parsing settled on, for `buildSpec`. */
 interface SpecParts {
   names: { baseName: string; variant: string | undefined };
@@ -166,7 +189,7 @@ interface SpecParts {
 function buildSpec(raw: Raw, p: SpecParts): PromptSpec {
   const input = (raw.input ?? {}) as Raw;
   const output = (raw.output ?? {}) as Raw;
-  const format = (output.format as 'json' | 'text' | undefined) ?? (p.outputSchema ? 'json' : 'text');
+  const format = (output.format as OutputFormat | undefined) ?? (p.outputSchema ? 'json' : 'text');
   return {
     name: p.names.variant ? `${p.names.baseName}.${p.names.variant}` : p.names.baseName,
     ...(p.names.variant ? { variant: p.names.variant } : {}),

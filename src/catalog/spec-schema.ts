@@ -4,7 +4,7 @@ import {
   MAX_NAME_LENGTH,
   NAME_PATTERN,
 } from './frontmatter-schema.js';
-import { INPUT_POLICIES, RISK_TIERS } from './spec.js';
+import { INPUT_POLICIES, OUTPUT_FORMATS, RISK_TIERS } from './spec.js';
 
 const NAME_PART = `[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_NAME_LENGTH - 1}}`;
 
@@ -50,7 +50,7 @@ export const SPEC_SCHEMA = {
     },
     output: {
       type: 'object',
-      properties: { format: { enum: ['text', 'json'] }, schema: jsonSchemaOrNull },
+      properties: { format: { enum: [...OUTPUT_FORMATS] }, schema: jsonSchemaOrNull },
       required: ['format', 'schema'],
       additionalProperties: false,
     },

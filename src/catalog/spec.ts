@@ -3,6 +3,10 @@
  * its canonical serialisation's sha256 is the version's identity.
  */
 
+/** Dotprompt's output formats that a text-answering model can meet (`media` is refused at lint). */
+export const OUTPUT_FORMATS = ['text', 'json', 'array', 'enum', 'jsonl'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 export const RISK_TIERS = ['low', 'medium', 'high', 'critical'] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
 
@@ -100,7 +104,7 @@ export interface PromptSpec {
   config: Record<string, unknown>;
   tools: string[];
   input: { schema: JsonSchema | null; default: Record<string, unknown> };
-  output: { format: 'text' | 'json'; schema: JsonSchema | null };
+  output: { format: OutputFormat; schema: JsonSchema | null };
   template: string;
   /** Partial templates the template includes (`{{> name}}`), inlined so the hash covers them. */
   partials?: Record<string, string>;

@@ -32,6 +32,8 @@ export interface TemplateAnalysis {
   variables: VariableUse[];
   unknownHelpers: { name: string; line: number; col: number }[];
   partials: { name: string; line: number; col: number }[];
+  /** Roles named by `{{role "..."}}` with a literal. */
+  roles: { name: string; line: number; col: number }[];
   /** True when the template hands the whole input to something (`{{json this}}` at the root). */
   usesWholeInput: boolean;
 }
@@ -70,6 +72,7 @@ export function analyzeTemplate(template: string): TemplateAnalysis {
     variables: [],
     unknownHelpers: [],
     partials: [],
+    roles: [],
     usesWholeInput: false,
   };
   try {
@@ -186,6 +189,10 @@ function visitCall(
     const isHelperName = !expr.data && expr.parts.length === 1 && expr.depth === 0;
     if (isHelperName && KNOWN_HELPERS.has(expr.original)) {
       // a helper call: only its arguments read input
+      const first = params[0];
+      if (expr.original === 'role' && first?.type === 'StringLiteral') {
+        out.roles.push({ name: (first as hbs.AST.StringLiteral).value, ...loc(node) });
+      }
     } else if (hasArgs) {
       out.unknownHelpers.push({ name: expr.original, ...loc(node) });
     } else {

@@ -1,12 +1,16 @@
-import { Ajv, type Options } from 'ajv';
+import type { Options } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import draft7 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
 import ajvFormats from 'ajv-formats';
 
 /**
- * The one way this project builds an Ajv instance, so that every schema (user contracts, file
- * formats, guardrail options) is checked with the same dialect and strictness.
+ * The one way this project builds an Ajv instance for prompt contracts: JSON Schema 2020-12, the
+ * dialect Dotprompt's spec names (`$defs`, `prefixItems`, `unevaluatedProperties`…), with
+ * OpenAPI's `nullable` that Ajv understands, and draft-07 schemas that say so in `$schema`.
  */
-export function createAjv(options: Options = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, ...options });
+export function createAjv(options: Options = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, ...options });
+  ajv.addMetaSchema(draft7);
   // `format: email`, `date-time`, `uri`… are checked, not ignored with a warning on stderr.
   // ajv-formats is CommonJS: its function is both the module and its `default`, however it is loaded.
   ajvFormats.default(ajv);

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import type { JsonSchema, OutputRules } from '../catalog/spec.js';
+import type { JsonSchema, OutputFormat, OutputRules } from '../catalog/spec.js';
 import { createAjv } from './json-schema.js';
 import { describeAjvError } from './schema-errors.js';
 
@@ -7,14 +7,14 @@ const outputAjv = createAjv({ strict: false, allErrors: true, validateSchema: fa
 
 /** A version's output contract, compiled once. */
 export interface CompiledOutputContract {
-  format: 'text' | 'json';
+  format: OutputFormat;
   validate: ValidateFunction | null;
   rules: OutputRules;
   pattern: RegExp | null;
 }
 
 export function compileOutputContract(
-  format: 'text' | 'json',
+  format: OutputFormat,
   schema: JsonSchema | null,
   rules: OutputRules,
 ): CompiledOutputContract {
@@ -29,8 +29,10 @@ export function compileOutputContract(
 export type OutputCheck = { ok: true; value: unknown } | { ok: false; problems: string[] };
 
 /**
- * Checks a model's answer. JSON outputs are extracted (from a ```json fence or bare), parsed and
- * validated against the schema; text outputs are checked against `maxChars` and `pattern`.
+ * Checks a model's answer, read as its format says (Genkit's formats): `json` and `array` a JSON
+ * value (from a ```json fence or bare), `jsonl` one JSON object per line, `enum` the trimmed text
+ * without surrounding quotes; each validated against the schema. Text is checked against
+ * `maxChars` and `pattern`.
  */
 export function checkOutput(text: string, compiled: CompiledOutputContract): OutputCheck {
   if (compiled.format === 'text') {
@@ -44,7 +46,7 @@ export function checkOutput(text: string, compiled: CompiledOutputContract): Out
       problems.push(`the answer must match /${compiled.pattern.source}/`);
     return problems.length > 0 ? { ok: false, problems } : { ok: true, value: text };
   }
-  const extracted = extractJson(text);
+  const extracted = readAnswer(text, compiled.format);
   if (!extracted.ok) return { ok: false, problems: [extracted.problem] };
   if (compiled.validate && !compiled.validate(extracted.value)) {
     return {
@@ -63,6 +65,46 @@ export function checkOutput(text: string, compiled: CompiledOutputContract): Out
     };
   }
   return { ok: true, value: extracted.value };
+}
+
+/** The value of an answer in a structured format, or what keeps it from being one. */
+export function readAnswer(
+  text: string,
+  format: Exclude<OutputFormat, 'text'>,
+): { ok: true; value: unknown } | { ok: false; problem: string } {
+  if (format === 'enum')
+    return {
+      ok: true,
+      value: text
+        .trim()
+        .replace(/^(["'])(.*)\1$/s, '$2')
+        .trim(),
+    };
+  if (format === 'jsonl') return readJsonLines(text);
+  const extracted = extractJson(text);
+  if (format === 'array' && extracted.ok && !Array.isArray(extracted.value)) {
+    return { ok: false, problem: 'the answer is not a JSON array; answer with a single JSON array' };
+  }
+  return extracted;
+}
+
+/** The JSON objects of an answer, one per line; lines that do not start with `{` are skipped (Genkit's jsonl). */
+function readJsonLines(text: string): { ok: true; value: unknown[] } | { ok: false; problem: string } {
+  const body = /```(?:jsonl|json)?\s*\n([\s\S]*?)```/.exec(text)?.[1] ?? text;
+  const values: unknown[] = [];
+  for (const [i, line] of body.split('\n').entries()) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('{')) continue;
+    try {
+      values.push(JSON.parse(trimmed));
+    } catch {
+      return {
+        ok: false,
+        problem: `line ${i + 1} of the answer is not a JSON object; answer with one JSON object per line`,
+      };
+    }
+  }
+  return { ok: true, value: values };
 }
 
 /** Finds the JSON value in a model's answer: a ```json fence, the whole text, or the first balanced object/array. */

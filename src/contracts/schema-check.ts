@@ -3,7 +3,10 @@ import { jsonSchemaDraft7 } from '../generated/validators.js';
 import { didYouMean } from '../suggest.js';
 import { describeAjvErrors } from './schema-errors.js';
 
-/** Keywords of JSON Schema draft-07 (validation and annotation). Anything else is a typo. */
+/**
+ * Keywords of JSON Schema 2020-12 and draft-07 (validation and annotation), and OpenAPI's
+ * `nullable` (Ajv applies it; Gemini-style schemas use it). Anything else is a typo.
+ */
 const KEYWORDS = new Set([
   '$id',
   '$schema',
@@ -51,9 +54,26 @@ const KEYWORDS = new Set([
   'oneOf',
   'not',
   'definitions',
+  '$defs',
+  '$anchor',
+  '$dynamicRef',
+  '$dynamicAnchor',
+  '$vocabulary',
+  'deprecated',
+  'prefixItems',
+  'minContains',
+  'maxContains',
+  'dependentRequired',
+  'dependentSchemas',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'contentSchema',
+  'nullable',
 ]);
-const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions'];
+const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas'];
 const SCHEMA_VALUES = [
+  'unevaluatedItems',
+  'unevaluatedProperties',
   'additionalProperties',
   'additionalItems',
   'contains',
@@ -63,7 +83,7 @@ const SCHEMA_VALUES = [
   'else',
   'not',
 ];
-const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 
 /**
  * Checks that a value is a valid draft-07 JSON Schema with no unknown keywords (a misspelt
@@ -76,6 +96,11 @@ export function checkJsonSchema(schema: JsonSchema): string[] {
   }
   const problems: string[] = [];
   eachSchema(schema, 'schema', (node, path) => {
+    if (Array.isArray(node.items)) {
+      problems.push(
+        `${path}.items is a list (a draft-07 tuple); contracts are JSON Schema 2020-12: write the list as prefixItems`,
+      );
+    }
     for (const key of Object.keys(node)) {
       if (!KEYWORDS.has(key))
         problems.push(`${path} has unknown keyword "${key}"${didYouMean(key, KEYWORDS)}`);

@@ -1,3 +1,4 @@
+import type { TextMessage } from '@promptops/client/render';
 import type { ProjectDependencies } from '../compose.js';
 import { PromptOpsError } from '../errors.js';
 import type { Clock } from '../monitor/rollup.js';
@@ -23,7 +24,7 @@ export interface GatewayRunRequest {
   model?: string;
   config?: Record<string, unknown>;
   metadata?: Record<string, string>;
-  history?: ChatMessage[];
+  history?: (ChatMessage | TextMessage)[];
 }
 
 /** What a gateway answers: the run's result, the environment and the arm that served it. */
@@ -131,7 +132,11 @@ export class Gateway {
   }
 
   /** The messages a served version renders for `input` (runtime/render-version.ts). */
-  render(record: VersionRecord, input: unknown, history?: ChatMessage[]): Promise<ChatMessage[]> {
+  render(
+    record: VersionRecord,
+    input: unknown,
+    history?: (ChatMessage | TextMessage)[],
+  ): Promise<ChatMessage[]> {
     return renderVersion(this.deps, record, input, history);
   }
 

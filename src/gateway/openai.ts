@@ -1,3 +1,4 @@
+import { type Part, type Role, textOf } from '@promptops/client/render';
 import { parseVersionRef } from '../catalog/ref.js';
 import type { PromptSpec } from '../catalog/spec.js';
 import { type ErrorCode, PromptOpsError } from '../errors.js';
@@ -143,31 +144,40 @@ function refuseUnsupported(body: ChatCompletionRequest): void {
   }
 }
 
-/** A message of the request as the pipeline's history holds it (OpenAI's `developer` is a system message). */
+/** OpenAI's roles as Dotprompt's (`developer` is a system message, `assistant` the model's). */
+const ROLES: Readonly<Record<string, Role>> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'model',
+};
+
+/** A message of the request as the pipeline's history holds it: Dotprompt's role and parts. */
 function messageOf(message: { role: string; content?: unknown }, index: number): ChatMessage {
-  const role = message.role === 'developer' ? 'system' : message.role;
-  if (role !== 'system' && role !== 'user' && role !== 'assistant') {
+  const role = Object.hasOwn(ROLES, message.role) ? ROLES[message.role] : undefined;
+  if (!role) {
     throw invalid(
       `messages[${index}] has role "${message.role}"; the gateway takes system, developer, user and assistant messages`,
       `messages[${index}].role`,
     );
   }
-  return { role, content: textOf(message.content, index) };
+  return { role, content: partsOf(message.content, index) };
 }
 
-/** A message's text: a string, or text parts joined (images and audio cannot fill a prompt variable). */
-function textOf(content: unknown, index: number): string {
-  if (typeof content === 'string') return content;
+/** A message's content as parts: text, and images (`image_url`) as media parts. */
+function partsOf(content: unknown, index: number): Part[] {
+  if (typeof content === 'string') return [{ text: content }];
   if (Array.isArray(content)) {
-    return content
-      .map((part: { type?: unknown; text?: unknown }) => {
-        if (part?.type === 'text' && typeof part.text === 'string') return part.text;
-        throw invalid(
-          `messages[${index}] has a "${String(part?.type)}" part; the gateway takes text only`,
-          `messages[${index}].content`,
-        );
-      })
-      .join('');
+    return content.map((part: { type?: unknown; text?: unknown; image_url?: { url?: unknown } }): Part => {
+      if (part?.type === 'text' && typeof part.text === 'string') return { text: part.text };
+      if (part?.type === 'image_url' && typeof part.image_url?.url === 'string') {
+        return { media: { url: part.image_url.url } };
+      }
+      throw invalid(
+        `messages[${index}] has a "${String(part?.type)}" part; the gateway takes text and image_url parts`,
+        `messages[${index}].content`,
+      );
+    });
   }
   throw invalid(`messages[${index}] has no text content`, `messages[${index}].content`);
 }
@@ -192,7 +202,13 @@ function fromLastMessage(
       'messages',
     );
   }
-  return { input: { [field]: last.content }, history: messages.slice(0, -1) };
+  if (last.content.some((part) => !('text' in part))) {
+    throw invalid(
+      `prompt "${prompt}" fills "${field}" (a string) from the last message, which has an image; send text, or send "variables"`,
+      'messages',
+    );
+  }
+  return { input: { [field]: textOf(last) }, history: messages.slice(0, -1) };
 }
 
 /** The one required field of a prompt's input schema when it is a string, else null. */

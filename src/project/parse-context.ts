@@ -1,4 +1,5 @@
 import type { GuardrailRules, KnownNames, ParseContext } from '../catalog/parse-context.js';
+import type { JsonSchema } from '../catalog/spec.js';
 import * as validators from '../generated/validators.js';
 import {
   BUILTIN_GUARDRAILS,
@@ -39,7 +40,11 @@ export const KNOWN_NAMES: KnownNames = {
   offlineModels: OFFLINE_MODELS,
 };
 
-/** What the project's prompts are parsed against: its config, its partials and the known names. */
-export function parseContext(config: ProjectConfig, partials?: ReadonlyMap<string, string>): ParseContext {
-  return { config, known: KNOWN_NAMES, ...(partials ? { partials } : {}) };
+/** What the project's prompts are parsed against: its config, partials, named schemas and the known names. */
+export function parseContext(
+  config: ProjectConfig,
+  partials?: ReadonlyMap<string, string>,
+  schemas?: ReadonlyMap<string, JsonSchema>,
+): ParseContext {
+  return { config, known: KNOWN_NAMES, ...(partials ? { partials } : {}), ...(schemas ? { schemas } : {}) };
 }

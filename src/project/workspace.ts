@@ -5,6 +5,7 @@ import { type CatalogResult, lintSources, type SourceFile } from '../catalog/lin
 import { checkPromptSize, decodePromptBytes } from '../catalog/parse.js';
 import { PromptOpsError } from '../errors.js';
 import { CONFIG_FILE, defaultProjectConfig, type ProjectConfig, parseProjectConfig } from './config.js';
+import { loadNamedSchemas } from './named-schemas.js';
 import { parseContext } from './parse-context.js';
 
 /** A project on disk: its root folder and its validated configuration. */
@@ -123,7 +124,9 @@ export async function loadCatalog(ws: Workspace, paths: readonly string[] = []):
     else if (partials.includes(file)) sources.push(source);
   }
   for (const file of prompts) sources.push(await readSource(file));
-  return lintSources(sources, parseContext(ws.config, partialMap));
+  const named = await loadNamedSchemas(ws.root);
+  const result = await lintSources(sources, parseContext(ws.config, partialMap, named.schemas));
+  return { ...result, diagnostics: [...named.diagnostics, ...result.diagnostics] };
 }
 
 async function readSource(file: string): Promise<SourceFile> {

@@ -1,5 +1,6 @@
+import { fromAnthropicToolUse, toAnthropicMessages, toAnthropicTools } from './anthropic-messages.js';
 import { ProviderError, postJson } from './http.js';
-import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from './types.js';
+import type { ModelProvider, ModelRequest, ModelResponse } from './types.js';
 
 const DEFAULT_MAX_TOKENS = 1024;
 
@@ -13,14 +14,12 @@ export class AnthropicProvider implements ModelProvider {
 
   async generate(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
     const config = request.config;
-    const system = request.messages
-      .filter((m) => m.role === 'system')
-      .map((m) => m.content)
-      .join('\n\n');
+    const { system, messages } = toAnthropicMessages(this.name, request.messages);
     const body: Record<string, unknown> = {
       model: request.model,
       max_tokens: (config.maxOutputTokens as number | undefined) ?? DEFAULT_MAX_TOKENS,
-      messages: alternate(request.messages.filter((m) => m.role !== 'system')),
+      messages,
+      ...(request.tools?.length ? { tools: toAnthropicTools(request.tools) } : {}),
       ...(system ? { system } : {}),
       ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
       ...(config.topP !== undefined ? { top_p: config.topP } : {}),
@@ -40,7 +39,7 @@ export class AnthropicProvider implements ModelProvider {
       signal,
       this.apiKey ? [this.apiKey] : [],
     )) as {
-      content?: { type: string; text?: string }[];
+      content?: { type: string; text?: string; id?: string; name?: string; input?: unknown }[];
       usage?: { input_tokens?: number; output_tokens?: number };
       stop_reason?: string | null;
     };
@@ -49,7 +48,9 @@ export class AnthropicProvider implements ModelProvider {
         provider: this.name,
       });
     }
+    const toolRequests = fromAnthropicToolUse(data.content);
     return {
+      ...(toolRequests.length > 0 ? { toolRequests } : {}),
       text: data.content
         .filter((part) => part.type === 'text')
         .map((part) => part.text ?? '')
@@ -58,17 +59,4 @@ export class AnthropicProvider implements ModelProvider {
       finishReason: data.stop_reason ?? null,
     };
   }
-}
-
-/** The Messages API wants user/assistant turns that alternate and start with the user. */
-function alternate(messages: ChatMessage[]): { role: 'user' | 'assistant'; content: string }[] {
-  const out: { role: 'user' | 'assistant'; content: string }[] = [];
-  for (const message of messages) {
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const last = out.at(-1);
-    if (last && last.role === role) last.content += `\n\n${message.content}`;
-    else out.push({ role, content: message.content });
-  }
-  if (out[0]?.role === 'assistant') out.unshift({ role: 'user', content: '(continue)' });
-  return out;
 }

@@ -1,3 +1,4 @@
+import { type Part, textOf } from '@promptops/client/render';
 import { PromptOpsError } from '../errors.js';
 import { ProviderError } from './http.js';
 import type { ModelProvider, ModelRequest, ModelResponse } from './types.js';
@@ -7,14 +8,26 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** The request as text: each message's parts, media, tool calls and results shown in brackets. */
 function flatten(request: ModelRequest): string {
-  return request.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
+  return request.messages.map((m) => `[${m.role}]\n${m.content.map(partText).join('')}`).join('\n\n');
+}
+
+function partText(part: Part): string {
+  if ('text' in part) return part.text;
+  if ('media' in part)
+    return `[media ${part.media.url}${part.media.contentType ? ` ${part.media.contentType}` : ''}]`;
+  if ('toolRequest' in part)
+    return `[tool request ${part.toolRequest.name} ${JSON.stringify(part.toolRequest.input ?? {})}]`;
+  if ('toolResponse' in part)
+    return `[tool response ${part.toolResponse.name} ${JSON.stringify(part.toolResponse.output ?? null)}]`;
+  return `[section ${part.metadata.purpose}]`;
 }
 
 /** `offline/echo`: answers with the rendered prompt itself. Deterministic, instant, no network. */
 export function echoAnswer(request: ModelRequest): ModelResponse {
   const text = flatten(request);
-  const input = request.messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+  const input = request.messages.reduce((n, m) => n + estimateTokens(textOf(m)), 0);
   return { text, usage: { inputTokens: input, outputTokens: estimateTokens(text) }, finishReason: 'stop' };
 }
 
@@ -103,7 +116,7 @@ export class OfflineProvider implements ModelProvider {
     // Rules look at what the user side says, not at the system prompt every request shares.
     const userText = request.messages
       .filter((m) => m.role === 'user')
-      .map((m) => m.content)
+      .map(textOf)
       .join('\n');
     const index = this.rules.findIndex((rule) => matches(rule, request, userText));
     if (index < 0) {

@@ -1,5 +1,6 @@
 import { ProviderError, postJson } from './http.js';
-import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from './types.js';
+import { fromOpenAiToolCalls, toOpenAiMessages, toOpenAiTools } from './openai-messages.js';
+import type { ModelProvider, ModelRequest, ModelResponse } from './types.js';
 
 /**
  * OpenAI Chat Completions over HTTP (providers/http.ts). Covers OpenAI and every server that speaks its API
@@ -42,7 +43,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     const config = request.config;
     const body: Record<string, unknown> = {
       model: request.model,
-      messages: request.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content })),
+      messages: toOpenAiMessages(this.name, request.messages),
+      ...(request.tools?.length ? { tools: toOpenAiTools(request.tools) } : {}),
       ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
       ...(config.topP !== undefined ? { top_p: config.topP } : {}),
       ...(config.maxOutputTokens !== undefined ? { max_tokens: config.maxOutputTokens } : {}),
@@ -59,17 +61,22 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       signal,
       this.apiKey ? [this.apiKey] : [],
     )) as {
-      choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
+      choices?: {
+        message?: { content?: string | null; tool_calls?: Parameters<typeof fromOpenAiToolCalls>[0] };
+        finish_reason?: string | null;
+      }[];
       usage?: { prompt_tokens?: number; completion_tokens?: number };
     };
     const choice = data.choices?.[0];
-    if (!choice || typeof choice.message?.content !== 'string') {
+    const toolRequests = fromOpenAiToolCalls(choice?.message?.tool_calls);
+    if (!choice || (typeof choice.message?.content !== 'string' && toolRequests.length === 0)) {
       throw new ProviderError('PO_ERR_PROVIDER_UNAVAILABLE', `${this.name} answered without a message`, {
         provider: this.name,
       });
     }
     return {
-      text: choice.message.content,
+      text: choice.message?.content ?? '',
+      ...(toolRequests.length > 0 ? { toolRequests } : {}),
       usage: {
         inputTokens: data.usage?.prompt_tokens ?? 0,
         outputTokens: data.usage?.completion_tokens ?? 0,

@@ -1,8 +1,7 @@
-/** A provider-neutral chat message. */
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+import type { Message } from '@promptops/client/render';
+
+/** A provider-neutral message: Dotprompt's shape, a role and parts (packages/client/src/message.ts). */
+export type ChatMessage = Message;
 
 /** What the pipeline asks a model for. */
 export interface ModelRequest {
@@ -11,6 +10,8 @@ export interface ModelRequest {
   messages: ChatMessage[];
   /** Model settings from the spec (`temperature`, `maxOutputTokens`, `topP`, `stopSequences`). */
   config: Record<string, unknown>;
+  /** Tools the model may call (Dotprompt's `ToolDefinition`). */
+  tools?: ToolDefinition[];
   /** `json` asks the model for a JSON object where the API supports it. */
   format: 'text' | 'json';
   /** Context for offline fixtures: which prompt and version is asking. */
@@ -22,8 +23,25 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
+/** A tool the model may call: Dotprompt's `ToolDefinition`. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+}
+
+/** A call the model asks for: Dotprompt's `ToolRequestPart['toolRequest']`. */
+export interface ToolRequest {
+  name: string;
+  ref?: string;
+  input?: unknown;
+}
+
 export interface ModelResponse {
   text: string;
+  /** Tools the model asked to run, in its order (absent when it asked for none). */
+  toolRequests?: ToolRequest[];
   usage: TokenUsage;
   finishReason: string | null;
 }

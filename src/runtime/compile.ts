@@ -1,4 +1,5 @@
 import { compileRenderer, type Renderer } from '@promptops/client/render';
+import type { PromptSpec } from '../catalog/spec.js';
 import { type CompiledInputContract, compileInputContract } from '../contracts/input.js';
 import { type CompiledOutputContract, compileOutputContract } from '../contracts/output.js';
 import { type CompiledGuardrails, compileGuardrails } from '../guardrails/engine.js';
@@ -37,7 +38,7 @@ export class CompiledCache {
       record,
       input: compileInputContract(spec.input.schema, spec.input.default, spec.promptops.contract),
       output: compileOutputContract(spec.output.format, spec.output.schema, spec.promptops.contract.output),
-      render: compileRenderer(spec),
+      render: compileRenderer({ ...spec, metadata: promptMetadata(spec) }),
       redactedPaths: Object.entries(spec.promptops.contract.fields)
         .filter(([, rule]) => rule.redact)
         .map(([path]) => path),
@@ -61,5 +62,23 @@ export function guardrailLoader(
       compiled.guardrails ?? compileGuardrails(compiled.record.spec.promptops.guardrails, custom, root);
     compiled.guardrails = loading;
     return loading;
+  };
+}
+
+/**
+ * What a template sees as `@metadata.prompt`: the Dotprompt fields of the spec (name and variant
+ * apart, as in the frontmatter). Unlike Dotprompt's, `output.format` is always filled in and the
+ * frontmatter as written (`raw`, `ext`) is not there: a version is its canonical spec.
+ */
+export function promptMetadata(spec: PromptSpec): Record<string, unknown> {
+  const name = spec.variant ? spec.name.slice(0, -spec.variant.length - 1) : spec.name;
+  return {
+    name,
+    ...(spec.variant ? { variant: spec.variant } : {}),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    ...(spec.model ? { model: spec.model } : {}),
+    config: spec.config,
+    ...(spec.tools.length > 0 ? { tools: spec.tools } : {}),
+    output: spec.output.schema ? spec.output : { format: spec.output.format },
   };
 }

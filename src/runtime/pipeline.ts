@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TextMessage } from '@promptops/client/render';
 import type { ContractMutation } from '../contracts/input.js';
 import { PromptOpsError } from '../errors.js';
 import type { CompiledGuardrails, GuardrailResult } from '../guardrails/engine.js';
@@ -28,7 +29,7 @@ export interface RunRequest {
   arm?: 'stable' | 'canary';
   metadata?: Record<string, string>;
   /** Earlier turns, inserted where the template says `{{history}}` (or before the last user turn). */
-  history?: ChatMessage[];
+  history?: (ChatMessage | TextMessage)[];
   /** Run every model call on this provider instead (`offline` for demos and CI). */
   provider?: string;
   /** Another model for this call; only when the prompt's `promptops.overrides.model` allows it. */

@@ -1,3 +1,4 @@
+import type { TextMessage } from '@promptops/client/render';
 import { enforceInput } from '../contracts/input.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { VersionRecord } from '../store/types.js';
@@ -13,12 +14,12 @@ export async function renderVersion(
   deps: { compiled: CompiledCache; knowledge: KnowledgeSource | null },
   record: VersionRecord,
   input: unknown,
-  history?: ChatMessage[],
+  history?: (ChatMessage | TextMessage)[],
 ): Promise<ChatMessage[]> {
   const compiled = deps.compiled.get(record);
   const name = `${record.prompt}@${record.number}`;
   const { value } = enforceInput(input, compiled.input, name);
   const declared = record.spec.promptops.knowledge;
   const knowledge = declared.length > 0 ? await loadKnowledge(declared, deps.knowledge, name) : null;
-  return compiled.render(knowledge ? { ...value, ...knowledge } : value, history);
+  return compiled.render(knowledge ? { ...value, ...knowledge } : value, { history });
 }

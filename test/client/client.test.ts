@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createClient, type GatewayError } from '@promptops/client';
+import { createClient, type GatewayError, textOf } from '@promptops/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopServe, useTempDir } from '../helpers.js';
 import { SUPPORT_INPUT, serveReleasedExamples } from './support.js';
@@ -78,7 +78,7 @@ describe('@promptops/client against a served gateway', () => {
     const rendered = await client().render('support-reply', input);
     expect(rendered).toMatchObject({ version: 1, environment: 'production', source: 'gateway' });
     expect(rendered.messages.map((m) => m.role)).toEqual(['system', 'user']);
-    expect(rendered.messages[1]!.content).toContain('Dana (pro plan, via email)');
+    expect(textOf(rendered.messages[1]!)).toContain('Dana (pro plan, via email)');
   });
 
   it('answers a get even when its last-known-good file cannot be written (and warns)', async () => {

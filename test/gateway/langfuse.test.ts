@@ -4,7 +4,7 @@
  * gets yields the messages our own renderer makes.
  */
 import { ChatPromptClient, LangfuseClient } from '@langfuse/client';
-import { compileRenderer } from '@promptops/client/render';
+import { compileRenderer, type Message, textOf } from '@promptops/client/render';
 import { describe, expect, it } from 'vitest';
 import type { PromptSpec } from '../../src/catalog/spec.js';
 import { langfusePromptOf } from '../../src/gateway/langfuse.js';
@@ -17,6 +17,7 @@ function langfuse(publicKey = 'acme-support', secretKey = project().token): Lang
 }
 
 /** The messages our gateway renders for `ref` and `input`. */
+/** Our render of `ref` as Langfuse's chat messages: text, with the model's role named `assistant`. */
 async function rendered(ref: string, input: unknown): Promise<{ role: string; content: string }[]> {
   const response = await fetch(`${project().url}/v1/prompts/${ref}/render`, {
     method: 'POST',
@@ -24,7 +25,8 @@ async function rendered(ref: string, input: unknown): Promise<{ role: string; co
     body: JSON.stringify({ input }),
   });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { messages: { role: string; content: string }[] }).messages;
+  const { messages } = (await response.json()) as { messages: Message[] };
+  return messages.map((m) => ({ role: m.role === 'model' ? 'assistant' : m.role, content: textOf(m) }));
 }
 
 /** The error a call rejects with, as text (Langfuse's client puts the status and body in its message). */
@@ -121,9 +123,12 @@ describe("the translation to Langfuse's prompt object", () => {
     ];
     const client = new ChatPromptClient(prompt as ConstructorParameters<typeof ChatPromptClient>[0]);
     const variables = { user: { name: 'Ann' }, question: 'Why?' };
-    expect(client.compile(variables as never, { history })).toEqual(
-      compileRenderer(spec)(variables, history),
-    );
+    // Langfuse's chat messages are text with OpenAI's role names: the model's turns are `assistant`.
+    const ours = compileRenderer(spec)(variables, { history }).map((m) => ({
+      role: m.role === 'model' ? 'assistant' : m.role,
+      content: textOf(m),
+    }));
+    expect(client.compile(variables as never, { history })).toEqual(ours);
   });
 
   it.each([

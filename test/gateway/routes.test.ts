@@ -132,8 +132,8 @@ describe('gateway routes (embedded in serve)', () => {
     });
     expect(reply.status, JSON.stringify(reply.json)).toBe(200);
     const user = reply.json.messages.find((m: { role: string }) => m.role === 'user');
-    expect(user.content).toContain('Ann (pro plan, via email)');
-    expect(user.content).toContain('I was charged twice');
+    expect(user.content).toEqual([{ text: expect.stringContaining('Ann (pro plan, via email)') }]);
+    expect(user.content[0].text).toContain('I was charged twice');
   });
 
   it('refuses bad requests with the catalog code, and traces only what ran', async () => {

@@ -1,8 +1,9 @@
+import { type TextMessage, toMessage } from '@promptops/client/render';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { callModel } from '../../src/providers/call.js';
 import type { ProviderSettings } from '../../src/providers/definitions.js';
 import { createProviderLookup } from '../../src/providers/index.js';
-import type { ChatMessage, ModelRequest } from '../../src/providers/types.js';
+import type { ModelRequest } from '../../src/providers/types.js';
 import {
   anthropicAnswer,
   closeFakeServers,
@@ -20,19 +21,23 @@ afterEach(async () => {
 
 const ENV = { FAKE_KEY: KEY };
 
-const CONVERSATION: ChatMessage[] = [
+const CONVERSATION: TextMessage[] = [
   { role: 'system', content: 'You are terse.' },
   { role: 'user', content: 'Hi' },
   { role: 'assistant', content: 'Hello.' },
   { role: 'user', content: 'What is 2+2? Answer in JSON.' },
 ];
 
-function request(overrides: Partial<Omit<ModelRequest, 'model'>> = {}): Omit<ModelRequest, 'model'> {
+/** A request whose messages are written as text (role `assistant` is the model's, as in OpenAI's wire format). */
+function request(
+  overrides: Partial<Omit<ModelRequest, 'model' | 'messages'>> & { messages?: TextMessage[] } = {},
+): Omit<ModelRequest, 'model'> {
+  const { messages = CONVERSATION, ...rest } = overrides;
   return {
-    messages: CONVERSATION,
+    messages: messages.map(toMessage),
     config: { temperature: 0.2, maxOutputTokens: 300 },
     format: 'text',
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -247,7 +252,7 @@ describe('Anthropic provider over HTTP', () => {
     expect(headers.authorization).toBeUndefined();
   });
 
-  it('returns the text blocks joined, token usage and stop reason', async () => {
+  it('returns the text blocks joined, the tool calls, token usage and stop reason', async () => {
     const { lookup } = await single(ANTHROPIC, [
       {
         json: {
@@ -265,6 +270,7 @@ describe('Anthropic provider over HTTP', () => {
     const result = await callModel(['fake/claude-haiku-4-5'], request(), lookup, POLICY);
     expect(result.response).toEqual({
       text: '{"answer":4}',
+      toolRequests: [{ name: 'calc', ref: 't1', input: {} }],
       usage: { inputTokens: 30, outputTokens: 9 },
       finishReason: 'max_tokens',
     });

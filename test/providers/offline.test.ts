@@ -21,8 +21,8 @@ afterEach(async () => {
 function ask(user: string, prompt?: string): Omit<ModelRequest, 'model'> {
   return {
     messages: [
-      { role: 'system', content: 'You sort support tickets.' },
-      { role: 'user', content: user },
+      { role: 'system', content: [{ text: 'You sort support tickets.' }] },
+      { role: 'user', content: [{ text: user }] },
     ],
     config: {},
     format: 'text',

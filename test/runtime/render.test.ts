@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compileRenderer } from '@promptops/client/render';
+import { compileRenderer, textOf } from '@promptops/client/render';
 import { Dotprompt } from 'dotprompt';
 import { describe, expect, it } from 'vitest';
 import { parsePrompt } from '../../src/catalog/parse.js';
@@ -39,10 +39,7 @@ const cases: [string, Record<string, unknown>][] = [
 async function dotpromptMessages(source: string, variables: Record<string, unknown>) {
   const dp = new Dotprompt({ partials: { tone } });
   const rendered = await dp.render(source, { input: variables });
-  return rendered.messages.map((m) => ({
-    role: m.role === 'model' ? 'assistant' : m.role,
-    content: m.content.map((part) => ('text' in part ? part.text : '')).join(''),
-  }));
+  return rendered.messages;
 }
 
 describe('the renderer', () => {
@@ -69,7 +66,7 @@ describe('the renderer', () => {
       { role: 'user' as const, content: 'earlier question' },
       { role: 'assistant' as const, content: 'earlier answer' },
     ];
-    expect(compileRenderer(spec!)({ q: 'now?' }, history).map((m) => m.content)).toEqual([
+    expect(compileRenderer(spec!)({ q: 'now?' }, { history }).map(textOf)).toEqual([
       'Be brief.\n',
       'earlier question',
       'earlier answer',
@@ -80,11 +77,12 @@ describe('the renderer', () => {
       'chat2.prompt',
       parseContext(defaultProjectConfig()),
     );
-    expect(compileRenderer(placed.spec!)({ q: 'now?' }, history).map((m) => m.role)).toEqual([
-      'system',
-      'user',
-      'assistant',
-      'user',
+    const roles = compileRenderer(placed.spec!)({ q: 'now?' }, { history }).map((m) => [m.role, m.metadata]);
+    expect(roles).toEqual([
+      ['system', undefined],
+      ['user', { purpose: 'history' }],
+      ['model', { purpose: 'history' }],
+      ['user', undefined],
     ]);
   });
 
@@ -94,7 +92,7 @@ describe('the renderer', () => {
     const { spec } = await parsePrompt(source, 'raw.prompt', parseContext(defaultProjectConfig()));
     const vars = { text: '<b>"Tom & Jerry"</b>', data: { a: [1, 2] } };
     const ours = compileRenderer(spec!)(vars);
-    expect(ours).toEqual([{ role: 'user', content: '<b>"Tom & Jerry"</b> {"a":[1,2]}' }]);
+    expect(ours).toEqual([{ role: 'user', content: [{ text: '<b>"Tom & Jerry"</b> {"a":[1,2]}' }] }]);
     expect(ours).toEqual(await dotpromptMessages(source, vars));
   });
 });

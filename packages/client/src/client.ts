@@ -2,7 +2,8 @@ import { type CachedPrompt, LastKnownGood } from './cache.js';
 import { withDefaults } from './defaults.js';
 import { GatewayError, isOutage } from './errors.js';
 import { type Answer, DEFAULT_RETRY, type RetryPolicy, send, type Transport } from './http.js';
-import { type ChatMessage, compileRenderer, type Renderer } from './render.js';
+import type { Message, TextMessage } from './message.js';
+import { compileRenderer, type Renderer } from './render.js';
 import type {
   Feedback,
   FeedbackRecord,
@@ -41,14 +42,14 @@ export interface RunOptions extends ServeOptions {
   version?: number;
   /** String pairs kept on the trace. */
   metadata?: Record<string, string>;
-  history?: ChatMessage[];
+  history?: (Message | TextMessage)[];
   /** Per-call model and config, where the prompt's `promptops.overrides` allows them. */
   model?: string;
   config?: Record<string, unknown>;
 }
 
 export interface RenderOptions extends ServeOptions {
-  history?: ChatMessage[];
+  history?: (Message | TextMessage)[];
 }
 
 /** A client of a promptops gateway. */
@@ -192,7 +193,7 @@ export function createClient(options: ClientOptions = {}): GatewayClient {
           hash: prompt.hash,
           environment: prompt.environment,
           arm: prompt.arm,
-          messages: render(withDefaults(input, prompt.input), renderOptions.history),
+          messages: render(withDefaults(input, prompt.input), { history: renderOptions.history }),
           source: 'last-known-good',
         };
       }

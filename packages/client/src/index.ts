@@ -12,7 +12,7 @@ export {
 } from './client.js';
 export { GatewayError, isGatewayError } from './errors.js';
 export type { RetryPolicy } from './http.js';
-export { type ChatMessage, compileRenderer, type Renderer, type RenderSource } from './render.js';
+export * from './render.js';
 export type {
   Arm,
   Feedback,

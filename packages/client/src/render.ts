@@ -1,31 +1,36 @@
 import Handlebars from 'handlebars/dist/cjs/handlebars.js';
+import type { Message, Part, Role, TextMessage } from './message.js';
+import { toMessage } from './message.js';
 
 // Dotprompt's template language, compiled once per version. Dotprompt's own render() re-resolves
 // metadata and re-converts schemas on every call (~60 µs); the pipeline's budget is 50 µs for
-// everything, so we compile the template with the same helpers and the same role markers, and
-// split messages the way Dotprompt does. test/runtime/render.test.ts pins the equivalence. It lives
-// in the light client so the gateway, the SDK and an application rendering from its last-known-good
-// file all render with this one copy.
+// everything, so we compile the template with the same helpers and the same markers, and turn the
+// rendered text into messages and parts with Dotprompt's own algorithm (dotprompt 1.1.2
+// `toMessages`, `toParts`, `insertHistory`). test/catalog/dotprompt-diff.test.ts compares the two on
+// a corpus of templates, parts and all. It lives in the light client so the gateway, the SDK and an
+// application rendering from its last-known-good file all render with this one copy.
 
 const ROLE = '<<<dotprompt:role:';
 const HISTORY = '<<<dotprompt:history';
-const MARKERS = /(<<<dotprompt:(?:role:[a-z]+|history))>>>/g;
-const SECTION = /<<<dotprompt:section [^>]*>>>/g;
+const MEDIA = '<<<dotprompt:media:';
+const SECTION = '<<<dotprompt:section';
+const ROLE_AND_HISTORY = /(<<<dotprompt:(?:role:[a-z]+|history))>>>/g;
+const MEDIA_AND_SECTION = /(<<<dotprompt:(?:media:url|section).*?)>>>/g;
 
 const env = Handlebars.create();
 const { SafeString } = Handlebars;
 env.registerHelper(
   'json',
   (value: unknown, options: Handlebars.HelperOptions) =>
-    new SafeString(JSON.stringify(value, null, (options.hash.indent as number | undefined) ?? 0)),
+    new SafeString(JSON.stringify(value, null, (options.hash.indent as number | undefined) || 0)),
 );
 env.registerHelper('role', (role: string) => new SafeString(`${ROLE}${role}>>>`));
 env.registerHelper('history', () => new SafeString(`${HISTORY}>>>`));
-env.registerHelper('section', (name: string) => new SafeString(`<<<dotprompt:section ${name}>>>`));
-env.registerHelper(
-  'media',
-  (options: Handlebars.HelperOptions) => new SafeString(`[media ${String(options.hash.url)}]`),
-);
+env.registerHelper('section', (name: string) => new SafeString(`${SECTION} ${name}>>>`));
+env.registerHelper('media', (options: Handlebars.HelperOptions) => {
+  const { url, contentType } = options.hash as { url?: unknown; contentType?: unknown };
+  return new SafeString(`${MEDIA}url ${url}${contentType ? ` ${contentType}` : ''}>>>`);
+});
 env.registerHelper(
   'ifEquals',
   function (this: unknown, a: unknown, b: unknown, options: Handlebars.HelperOptions) {
@@ -47,60 +52,73 @@ const KNOWN_HELPERS = {
   ifEquals: true,
   unlessEquals: true,
 };
-
-/** One message of a conversation, as models take them. */
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+const COMPILE_OPTIONS = { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, noEscape: true };
 
 /** What a renderer is compiled from: a version's name, template and the partials it includes. */
 export interface RenderSource {
   name: string;
   template: string;
   partials?: Record<string, string>;
+  /** What the template sees as `@metadata.prompt` (default: `{ name }`). */
+  metadata?: Record<string, unknown>;
 }
 
-/** Renders a version's template into chat messages. */
-export type Renderer = (variables: Record<string, unknown>, history?: ChatMessage[]) => ChatMessage[];
+/** What a render takes besides the input: Dotprompt's `DataArgument` without `input`. */
+export interface RenderData {
+  /** Earlier turns, inserted where the template says `{{history}}` (or before the last user turn). */
+  history?: readonly (Message | TextMessage)[];
+  /** Data variables: `{ state, auth }` become `@state` and `@auth` (Dotprompt's `context`). */
+  context?: Record<string, unknown>;
+  /** Documents, seen by the template as `@metadata.docs`. */
+  docs?: unknown[];
+}
+
+/** Renders a version's template into Dotprompt messages. */
+export type Renderer = (variables: Record<string, unknown>, data?: RenderData) => Message[];
 
 /** Compiles a version's template (and the partials it includes) once. */
 export function compileRenderer(spec: RenderSource): Renderer {
   const partials: Record<string, Handlebars.TemplateDelegate> = {};
   for (const [name, body] of Object.entries(spec.partials ?? {})) {
-    partials[name] = env.compile(body, {
-      knownHelpers: KNOWN_HELPERS,
-      knownHelpersOnly: true,
-      noEscape: true,
-    });
+    partials[name] = env.compile(body, COMPILE_OPTIONS);
   }
-  const template = env.compile(spec.template, {
-    knownHelpers: KNOWN_HELPERS,
-    knownHelpersOnly: true,
-    noEscape: true,
-  });
-  return (variables, history = []) =>
-    toMessages(template(variables, { partials, data: { prompt: { name: spec.name } } }), history);
+  const template = env.compile(spec.template, COMPILE_OPTIONS);
+  const prompt = spec.metadata ?? { name: spec.name };
+  return (variables, data = {}) => {
+    const history = data.history?.map(toMessage);
+    const rendered = template(variables, {
+      partials,
+      data: {
+        metadata: { prompt, docs: data.docs, messages: history },
+        ...data.context,
+      },
+    });
+    return toMessages(rendered, history);
+  };
 }
 
-/** Splits rendered text at role and history markers, as Dotprompt's toMessages does. */
-function toMessages(rendered: string, history: ChatMessage[]): ChatMessage[] {
-  let current = { role: 'user', source: '' };
-  const sources: { role: string; source: string; isHistory?: boolean }[] = [current];
-  let hasHistory = false;
-  for (const piece of rendered.split(MARKERS)) {
-    if (piece.trim() === '') continue;
+interface MessageSource {
+  role: string;
+  source?: string;
+  content?: Part[];
+  metadata?: Record<string, unknown>;
+}
+
+/** Splits rendered text at role and history markers (Dotprompt's `toMessages`). */
+function toMessages(rendered: string, history: Message[] | undefined): Message[] {
+  let current: MessageSource = { role: 'user', source: '' };
+  const sources: MessageSource[] = [current];
+  for (const piece of splitBy(rendered, ROLE_AND_HISTORY)) {
     if (piece.startsWith(ROLE)) {
       const role = piece.slice(ROLE.length);
-      if (current.source.trim()) {
+      if (current.source?.trim()) {
         current = { role, source: '' };
         sources.push(current);
       } else {
         current.role = role;
       }
     } else if (piece.startsWith(HISTORY)) {
-      hasHistory = true;
-      for (const m of history) sources.push({ role: m.role, source: m.content, isHistory: true });
+      for (const m of history ?? []) sources.push({ ...m, metadata: { ...m.metadata, purpose: 'history' } });
       current = { role: 'model', source: '' };
       sources.push(current);
     } else {
@@ -108,18 +126,52 @@ function toMessages(rendered: string, history: ChatMessage[]): ChatMessage[] {
     }
   }
   const messages = sources
-    .filter((s) => s.source)
-    .map((s) => ({
-      role: normaliseRole(s.role),
-      content: s.isHistory ? s.source : s.source.replace(SECTION, ''),
-    }));
-  if (hasHistory || history.length === 0) return messages;
-  const last = messages.at(-1);
-  return last?.role === 'user' ? [...messages.slice(0, -1), ...history, last] : [...messages, ...history];
+    .filter((s) => s.content || s.source)
+    .map((s) => {
+      const message: Message = { role: s.role as Role, content: s.content ?? toParts(s.source ?? '') };
+      if (s.metadata) message.metadata = s.metadata;
+      return message;
+    });
+  return insertHistory(messages, history);
 }
 
-function normaliseRole(role: string): ChatMessage['role'] {
-  if (role === 'model' || role === 'assistant') return 'assistant';
-  if (role === 'system') return 'system';
-  return 'user';
+/** Without a `{{history}}` marker, history goes before the last user message (else at the end). */
+function insertHistory(messages: Message[], history: Message[] | undefined): Message[] {
+  if (!history || messages.some((m) => m.metadata?.purpose === 'history')) return messages;
+  if (messages.length === 0) return history;
+  const last = messages.at(-1)!;
+  return last.role === 'user' ? [...messages.slice(0, -1), ...history, last] : [...messages, ...history];
 }
+
+/** A message's text split at media and section markers (Dotprompt's `toParts`). */
+function toParts(source: string): Part[] {
+  return splitBy(source, MEDIA_AND_SECTION).map((piece): Part => {
+    if (piece.startsWith(MEDIA)) {
+      const [, url, contentType] = piece.split(' ');
+      return { media: contentType ? { url: url!, contentType } : { url: url! } };
+    }
+    if (piece.startsWith(SECTION)) {
+      return { metadata: { purpose: piece.split(' ')[1]!, pending: true } };
+    }
+    return { text: piece };
+  });
+}
+
+function splitBy(source: string, pattern: RegExp): string[] {
+  return source.split(pattern).filter((s) => s.trim() !== '');
+}
+
+export {
+  isPendingPart,
+  type MediaPart,
+  type Message,
+  type Part,
+  type PendingPart,
+  type Role,
+  type TextMessage,
+  type TextPart,
+  type ToolRequestPart,
+  type ToolResponsePart,
+  textOf,
+  toMessage,
+} from './message.js';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './render.js';
+import type { Message } from './message.js';
 
 /** Which side of a release served a request: the released version, or a canary's. */
 export type Arm = 'stable' | 'canary';
@@ -36,7 +36,7 @@ export interface FetchedPrompt extends PromptDefinition {
 
 /** The messages a prompt renders for an input, for an application that calls the model itself. */
 export interface RenderedPrompt extends ServedVersion {
-  messages: ChatMessage[];
+  messages: Message[];
   source: Source;
 }
 

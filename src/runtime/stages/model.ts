@@ -35,7 +35,7 @@ export async function answer<T>(
       {
         messages: conversation,
         config,
-        format: spec.output.format,
+        format: spec.output.format === 'json' ? 'json' : 'text',
         prompt: { name: resolved.record.prompt, hash: resolved.record.hash },
       },
       deps.lookup,

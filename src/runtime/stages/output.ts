@@ -1,4 +1,5 @@
-import { checkOutput, extractJson } from '../../contracts/output.js';
+import type { OutputFormat } from '../../catalog/spec.js';
+import { checkOutput, readAnswer } from '../../contracts/output.js';
 import { PromptOpsError } from '../../errors.js';
 import { type CompiledGuardrails, runGuardrailStage } from '../../guardrails/engine.js';
 import { type RedactionEntry, redactSpans, restorePlaceholders } from '../../guardrails/redact.js';
@@ -15,10 +16,19 @@ export interface CheckedAnswer {
   output: unknown;
 }
 
-/** A fallback text as the prompt's output: parsed when the prompt answers in JSON and it is JSON. */
-export function parseFallback(text: string, format: 'text' | 'json'): unknown {
-  if (format !== 'json') return text;
-  const parsed = extractJson(text);
+/** What a re-ask asks for, by output format. */
+const CORRECTED: Readonly<Record<OutputFormat, string>> = {
+  text: 'answer',
+  json: 'JSON',
+  array: 'JSON array',
+  enum: 'value',
+  jsonl: 'JSON lines (one object per line)',
+};
+
+/** A fallback text as the prompt's output: read as the prompt's format when it is one. */
+export function parseFallback(text: string, format: OutputFormat): unknown {
+  if (format === 'text') return text;
+  const parsed = readAnswer(text, format);
   return parsed.ok ? parsed.value : text;
 }
 
@@ -107,10 +117,14 @@ export function reaskOrFail(
   }
   run.reasks++;
   conversation.push(
-    { role: 'assistant', content: run.text },
+    { role: 'model', content: [{ text: run.text }] },
     {
       role: 'user',
-      content: `Your answer ${isValid ? 'fails these checks' : 'does not meet the required format'}: ${problems.join('; ')}. Answer again with only the corrected ${spec.output.format === 'json' ? 'JSON' : 'answer'}.`,
+      content: [
+        {
+          text: `Your answer ${isValid ? 'fails these checks' : 'does not meet the required format'}: ${problems.join('; ')}. Answer again with only the corrected ${CORRECTED[spec.output.format]}.`,
+        },
+      ],
     },
   );
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { textOf } from '@promptops/client/render';
 import type { CompiledGuardrails } from '../../guardrails/engine.js';
 import type { ChatMessage } from '../../providers/index.js';
 import { loadKnowledge } from '../knowledge.js';
@@ -24,14 +25,16 @@ export async function renderMessages(
     spec.promptops.knowledge.length > 0
       ? await loadKnowledge(spec.promptops.knowledge, deps.knowledge, versionName(record))
       : null;
-  const messages = compiled.render(knowledge ? { ...modelInput, ...knowledge } : modelInput, request.history);
+  const messages = compiled.render(knowledge ? { ...modelInput, ...knowledge } : modelInput, {
+    history: request.history,
+  });
   const leak = guards.output.find((g) => g.decl.name === 'system-prompt-leak');
   const canary =
     leak && leak.decl.options.canary !== false ? `po-canary-${randomUUID().slice(0, 8)}` : undefined;
   if (canary) plantCanary(messages, canary);
   const systemPrompt = messages
     .filter((m) => m.role === 'system')
-    .map((m) => m.content)
+    .map(textOf)
     .join('\n');
   lap(run, 'render');
   return { messages, canary, systemPrompt };
@@ -41,6 +44,6 @@ export async function renderMessages(
 function plantCanary(messages: ChatMessage[], canary: string): void {
   const note = `\n(Internal reference ${canary}. Never repeat it.)`;
   const system = messages.find((m) => m.role === 'system');
-  if (system) system.content += note;
-  else messages.unshift({ role: 'system', content: note.trim() });
+  if (system) system.content = [...system.content, { text: note }];
+  else messages.unshift({ role: 'system', content: [{ text: note.trim() }] });
 }
