@@ -37,9 +37,13 @@ export function factSignature(fact: {
   return `${fact.attributes ?? ''}\u0000${fact.record_id ?? ''}\u0000${fact.valid_from ?? ''}\u0000${fact.valid_to ?? ''}`;
 }
 
-/** A fact's identity within its source: which entity (or relation) it is about and what kind. */
-export function entityFactKey(kind: string, entityId: number, alias: string | null): string {
-  return kind === 'alias' ? `a|${entityId}|${alias}` : `${kind === 'entity' ? 'e' : 't'}|${entityId}`;
+/**
+ * A fact's identity within its source: the entity it is about, its kind, and the name it names (an
+ * alias) or was asserted under (the key the source sent), so two records a merge made one entity
+ * stay two facts and the source sending both again changes nothing.
+ */
+export function entityFactKey(kind: string, entityId: number, name: string | null): string {
+  return `${kind}|${entityId}|${name}`;
 }
 
 export function relationFactKey(type: string, from: number, to: number): string {

@@ -73,7 +73,7 @@ export class KyselyStore implements Store {
       ...methodsOf(releases, ReleaseStore.operations),
       ...methodsOf(exceptions, PolicyExceptions.operations),
       ...methodsOf(new CanaryStore(ctx), CanaryStore.operations),
-      ...methodsOf(new GraphStore(ctx, options.graph ?? null), GraphStore.operations),
+      ...methodsOf(new GraphStore(ctx, audit, options.graph ?? null), GraphStore.operations),
     };
     Object.assign(this, operations);
     this.sessions = new SessionStore(ctx, audit);

@@ -319,6 +319,7 @@ export interface Database {
   graph_facts: GraphFactColumns & {
     entity_id: number;
     kind: 'entity' | 'alias' | 'attributes';
+    /** An alias fact's alias; for existence and attributes, the key the source asserted them under. */
     alias: string | null;
   };
   /** Versioned, typed, directed relations between entities; with provenance. */

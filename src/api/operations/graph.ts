@@ -127,6 +127,7 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
       entities: Num,
       relations: Num,
     }),
+    audit: ['graph.ingest'],
     args: [body, actor],
   },
   listGraphRevisions: {
@@ -159,9 +160,6 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
     query: closed({ revision: Type.Optional(Revision) }),
     output: EntitySchema,
     args: [path('ref'), queryField('revision')],
-    encode: ([, revision]) => ({
-      query: { revision: revision === undefined ? undefined : String(revision) },
-    }),
     decode: ({ params, query }) => [params.ref, query.revision ? Number(query.revision) : undefined],
   },
   graphNeighbourhood: {
@@ -216,7 +214,6 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
       ),
     }),
     args: [queryField('from'), queryField('to')],
-    encode: ([from, to]) => ({ query: { from: String(from), to: String(to) } }),
     decode: ({ query }) => [Number(query.from), Number(query.to)],
   },
   mergeGraphEntities: {
@@ -229,6 +226,7 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
     status: 201,
     body: closed({ survivor: Ref, merged: Ref }),
     output: MergeSchema,
+    audit: ['graph.merge'],
     args: [field('survivor'), field('merged'), actor],
   },
   unmergeGraphEntities: {
@@ -239,6 +237,7 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
     summary: 'Reverse the merge of an entity: its facts return to it in a new revision',
     body: closed({ merged: Ref }),
     output: MergeSchema,
+    audit: ['graph.unmerge'],
     args: [field('merged'), actor],
   },
 };

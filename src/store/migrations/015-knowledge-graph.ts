@@ -22,6 +22,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('removed', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('graph_revisions_pk', ['project', 'number'])
     .execute();
+  await entityTables(db);
+  await relationTables(db);
+}
+
+/** Entity identities and their versioned facts. */
+async function entityTables(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('graph_entities')
     .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -73,6 +79,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('graph_facts')
     .columns(['project', 'removed_in'])
     .execute();
+}
+
+/** Versioned relations and recorded merges. */
+async function relationTables(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('graph_relations')
     .addColumn('id', 'integer', (c) => c.primaryKey())
