@@ -46,8 +46,12 @@ export function wantedFacts(
 ): { facts: Map<string, NewFact>; relations: Map<string, NewRelation> } {
   const facts = new Map<string, NewFact>();
   const relations = new Map<string, NewRelation>();
+  // Rows are written out field by field, not spread: an ingest builds a million of them.
   const provenance = (input: { recordId?: string; validFrom?: string; validTo?: string }) => ({
-    ...base,
+    project: base.project,
+    source: base.source,
+    ingested_at: base.ingested_at,
+    asserted_by: base.asserted_by,
     record_id: input.recordId ?? null,
     valid_from: input.validFrom ?? null,
     valid_to: input.validTo ?? null,
@@ -80,13 +84,12 @@ export function wantedFacts(
     const from = resolveLive(resolver, input.from, input.type);
     const to = resolveLive(resolver, input.to, input.type);
     const attributes = input.attributes === undefined ? null : canonicalJson(input.attributes);
-    relations.set(relationFactKey(input.type, from, to), {
-      ...provenance(input),
-      type: input.type,
-      from_id: from,
-      to_id: to,
-      attributes,
-    });
+    const row = provenance(input) as NewRelation;
+    row.type = input.type;
+    row.from_id = from;
+    row.to_id = to;
+    row.attributes = attributes;
+    relations.set(relationFactKey(input.type, from, to), row);
   }
   return { facts, relations };
 }

@@ -34,7 +34,7 @@ export async function retire(
     await trx.updateTable('graph_relations').set({ removed_in: revision }).where('id', 'in', ids).execute();
 }
 
-/** Inserts rows as added in `revision`, numbering them after the table's last id. */
+/** Inserts rows as added in `revision`, numbering them after the table's last id (the rows are numbered in place: pass fresh ones). */
 export async function insertFacts(
   trx: Tx,
   facts: readonly NewFact[],
@@ -50,7 +50,7 @@ export async function insertFacts(
     let id = await nextId(trx, table);
     for (const rows of chunks<NewFact | NewRelation>(all)) {
       // Each list goes to its own table; Kysely types `values` by one table at a time.
-      const values = rows.map((row) => ({ ...row, id: id++, added_in: revision })) as never;
+      const values = rows.map((row) => Object.assign(row, { id: id++, added_in: revision })) as never;
       await trx.insertInto(table).values(values).execute();
     }
   }
