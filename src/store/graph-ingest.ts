@@ -228,8 +228,15 @@ function resolveOrCreate(
 
 /** `id`'s merge survivor (or `id`), now live: the batch asserts it. */
 function live(resolver: Resolver, id: number): number {
-  const survivor = resolver.survivorOf.get(id) ?? id;
+  const survivor = survivorOf(resolver, id);
   resolver.live.add(survivor);
+  return survivor;
+}
+
+/** The entity `id` was last merged into (through a chain of merges), or `id`. */
+function survivorOf(resolver: Resolver, id: number): number {
+  let survivor = id;
+  while (resolver.survivorOf.has(survivor)) survivor = resolver.survivorOf.get(survivor)!;
   return survivor;
 }
 
@@ -237,7 +244,7 @@ function live(resolver: Resolver, id: number): number {
 export function resolveLive(resolver: Resolver, text: string, relation: string): number {
   const { type, key } = parseRef(text);
   const found = resolver.byKey.get(typed(type, key)) ?? resolver.byAlias.get(typed(type, key));
-  const id = found === undefined ? undefined : (resolver.survivorOf.get(found) ?? found);
+  const id = found === undefined ? undefined : survivorOf(resolver, found);
   if (id === undefined || !resolver.live.has(id)) {
     throw new PromptOpsError(
       'PO_ERR_GRAPH_INVALID',

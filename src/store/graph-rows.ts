@@ -69,37 +69,52 @@ export async function latestRevision(db: Tx, project: string): Promise<number> {
 /** The entity id `ref` names at revision `r`: by key, then by a live alias, then its merge survivor. */
 export async function resolveAt(db: Tx, project: string, text: string, r: number): Promise<number> {
   const { type, key } = parseRef(text);
-  const byKey = await db
-    .selectFrom('graph_entities')
-    .select('id')
-    .where('project', '=', project)
-    .where('type', '=', type)
-    .where('key', '=', key)
-    .executeTakeFirst();
-  const byAlias = byKey
-    ? undefined
-    : await db
-        .selectFrom('graph_facts as f')
-        .innerJoin('graph_entities as e', 'e.id', 'f.entity_id')
-        .select('e.id')
-        .where('f.project', '=', project)
-        .where('f.alias', '=', key)
-        .where('f.kind', '=', 'alias')
-        .where('e.type', '=', type)
-        .where(liveAt('f', r))
-        .executeTakeFirst();
-  const id = byKey?.id ?? byAlias?.id;
-  if (id === undefined)
+  // The identity and its merge survivor at `r` in one query: a context fetch starts here.
+  const withSurvivor = db
+    .selectFrom('graph_entities as e')
+    .leftJoin('graph_merges as m', (join) =>
+      join
+        .onRef('m.merged_id', '=', 'e.id')
+        .on('m.revision', '<=', r)
+        .on((eb) => eb.or([eb('m.unmerged_in', 'is', null), eb('m.unmerged_in', '>', r)])),
+    )
+    .select(['e.id', 'm.survivor_id'])
+    .where('e.project', '=', project)
+    .where('e.type', '=', type);
+  const found =
+    (await withSurvivor.where('e.key', '=', key).executeTakeFirst()) ??
+    (await withSurvivor
+      .where((eb) =>
+        eb(
+          'e.id',
+          'in',
+          eb
+            .selectFrom('graph_facts as f')
+            .select('f.entity_id')
+            .where('f.project', '=', project)
+            .where('f.alias', '=', key)
+            .where('f.kind', '=', 'alias')
+            .where(liveAt('f', r)),
+        ),
+      )
+      .executeTakeFirst());
+  if (!found)
     throw notFound(`${text} is not in the knowledge graph at revision ${r}`, { ref: text, revision: r });
-  const merge = await db
-    .selectFrom('graph_merges')
-    .select('survivor_id')
-    .where('project', '=', project)
-    .where('merged_id', '=', id)
-    .where('revision', '<=', r)
-    .where((eb) => eb.or([eb('unmerged_in', 'is', null), eb('unmerged_in', '>', r)]))
-    .executeTakeFirst();
-  return merge?.survivor_id ?? id;
+  let id = found.survivor_id ?? found.id;
+  // A survivor merged in turn: follow the chain (rare, so a query a link).
+  for (let next = found.survivor_id; next !== null; ) {
+    const link = await db
+      .selectFrom('graph_merges')
+      .select('survivor_id')
+      .where('project', '=', project)
+      .where('merged_id', '=', next)
+      .where('revision', '<=', r)
+      .where((eb) => eb.or([eb('unmerged_in', 'is', null), eb('unmerged_in', '>', r)]))
+      .executeTakeFirst();
+    next = link?.survivor_id ?? null;
+    if (next !== null) id = next;
+  }
+  return id;
 }
 
 /** The entities among `ids` that exist at revision `r`, with their facts. */

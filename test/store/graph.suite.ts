@@ -188,6 +188,18 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(mixed.code).toBe('PO_ERR_GRAPH_INVALID');
     });
 
+    it('follows a chain of merges to the last survivor', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      await store.ingestGraph({ source: 'erp', entities: [{ type: 'customer', key: 'E-3' }] }, AUTHOR);
+      await store.mergeGraphEntities('customer:c-2', 'customer:E-3', AUTHOR);
+      await store.mergeGraphEntities('customer:c-1', 'customer:c-2', AUTHOR);
+      expect((await store.getGraphEntity('customer:E-3')).key).toBe('c-1');
+      expect(
+        (await store.ingestGraph({ source: 'erp', entities: [{ type: 'customer', key: 'E-3' }] }, AUTHOR))
+          .revision,
+      ).toBeNull();
+    });
+
     it('moves relations onto the survivor of a merge, and back on unmerge', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(
