@@ -200,6 +200,8 @@ export class GraphStore {
     limit: number,
     types: readonly string[],
   ): Promise<(RelationRow & { depth: number })[]> {
+    // The walk's rows drive the join (CROSS JOIN fixes SQLite's join order): with the limit bound
+    // as a parameter its planner would otherwise scan every relation against a bloom filter.
     // One hop: the edges as the walk sees them, `near` the end it stands on, `far` where it goes.
     const along = sql`select id, type, from_id as near, to_id as far, added_in, removed_in from graph_relations`;
     const against = sql`select id, type, to_id as near, from_id as far, added_in, removed_in from graph_relations`;
@@ -216,7 +218,7 @@ export class GraphStore {
         where w.depth < ${depth} and e.id <> w.id and ${liveAt('e', r)}${typeFilter}
       )
       select g.*, w.depth from (select id, depth from walk limit ${limit}) w
-      join graph_relations g on g.id = w.id`.execute(this.ctx.db);
+      cross join graph_relations g where g.id = w.id`.execute(this.ctx.db);
     return result.rows.sort((a, b) => Number(a.depth) - Number(b.depth));
   }
 
