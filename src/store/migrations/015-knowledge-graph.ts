@@ -101,17 +101,17 @@ async function relationTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('removed_in', 'integer')
     .addColumn('merge_id', 'integer')
     .execute();
-  // One hop out and one hop in: covering (type, revision window and the far end), so a traversal
-  // step reads the index only.
+  // One hop out and one hop in: covering (type, revision window, the far end and the id), so a
+  // traversal step reads the index only (PostgreSQL needs `id` listed; SQLite has it as the rowid).
   await db.schema
     .createIndex('graph_relations_out')
     .on('graph_relations')
-    .columns(['from_id', 'type', 'added_in', 'removed_in', 'to_id'])
+    .columns(['from_id', 'type', 'added_in', 'removed_in', 'to_id', 'id'])
     .execute();
   await db.schema
     .createIndex('graph_relations_in')
     .on('graph_relations')
-    .columns(['to_id', 'type', 'added_in', 'removed_in', 'from_id'])
+    .columns(['to_id', 'type', 'added_in', 'removed_in', 'from_id', 'id'])
     .execute();
   await db.schema
     .createIndex('graph_relations_source')
