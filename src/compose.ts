@@ -49,6 +49,7 @@ export function databaseTarget(
     project: ws.config.project,
     policy: ws.config.policy,
     environments: ws.config.environments,
+    graph: ws.config.graph,
   };
 }
 

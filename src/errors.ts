@@ -69,6 +69,9 @@ export const ERROR_CATALOG = {
   PO_ERR_PROJECT_EXISTS: { status: 409, exit: 4 },
   PO_ERR_RATE_LIMITED: { status: 429, exit: 5 },
   PO_ERR_SPOOL_LOCKED: { status: 409, exit: 4 },
+  PO_ERR_GRAPH_INVALID: { status: 422, exit: 2 },
+  PO_ERR_GRAPH_TOO_LARGE: { status: 413, exit: 2 },
+  PO_ERR_GRAPH_NOT_FOUND: { status: 404, exit: 3 },
   PO_ERR_INTERNAL: { status: 500, exit: 70 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
@@ -381,6 +384,19 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   PO_ERR_SPOOL_LOCKED: {
     meaning: 'Another running process holds the trace spool directory (two gateways must not share one).',
     fix: 'Give each gateway its own spool directory, or stop the process the message names.',
+  },
+  PO_ERR_GRAPH_INVALID: {
+    meaning:
+      'A knowledge graph ingest was refused: an undeclared type, a relation to an entity that is in neither the graph nor the batch, a cycle where the type forbids one, or a malformed record. Nothing was written.',
+    fix: 'Fix the records the message names (or declare the type under `graph:` in promptops.yaml) and ingest again.',
+  },
+  PO_ERR_GRAPH_TOO_LARGE: {
+    meaning: 'The ingest file or batch is over the size limit; it was refused before parsing.',
+    fix: 'Split it into several ingests of the same source (`--source`), each additive but the last.',
+  },
+  PO_ERR_GRAPH_NOT_FOUND: {
+    meaning: 'No such entity, revision or merge in the knowledge graph.',
+    fix: 'Check `TYPE:KEY` (or an alias) and the revision with `promptops graph revisions`.',
   },
   PO_ERR_INTERNAL: {
     meaning: 'An unexpected failure: a bug.',

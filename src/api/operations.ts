@@ -33,6 +33,7 @@ import { CATALOG_OPERATIONS } from './operations/catalog.js';
 import { CHANGE_REQUEST_OPERATIONS } from './operations/change-requests.js';
 import { DRIFT_OPERATIONS } from './operations/drift.js';
 import { FEEDBACK_OPERATIONS } from './operations/feedback.js';
+import { GRAPH_OPERATIONS } from './operations/graph.js';
 import { IDENTITY_OPERATIONS } from './operations/identity.js';
 import { RELEASE_OPERATIONS } from './operations/releases.js';
 import { RUNTIME_OPERATIONS } from './operations/runtime.js';
@@ -51,6 +52,7 @@ const PARTS = [
   RELEASE_OPERATIONS,
   CANARY_OPERATIONS,
   IDENTITY_OPERATIONS,
+  GRAPH_OPERATIONS,
 ] as const;
 
 /** The operations some of `Parts` declare. */

@@ -9,6 +9,7 @@ import { diffCommands } from './commands/diff-commands.js';
 import { driftCommands } from './commands/drift-commands.js';
 import { feedbackCommands } from './commands/feedback-commands.js';
 import { gatewayCommands } from './commands/gateway-commands.js';
+import { graphCommands } from './commands/graph-commands.js';
 import { guardrailsCommands } from './commands/guardrails-commands.js';
 import { initCommands } from './commands/init-commands.js';
 import { labelCommands } from './commands/label-commands.js';
@@ -55,6 +56,7 @@ const COMMANDS: readonly CommandNode[] = [
   ...changeCommands,
   ...releaseCommands,
   ...canaryCommands,
+  ...graphCommands,
   ...demoCommands,
 ];
 

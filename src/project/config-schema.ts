@@ -162,6 +162,32 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
+    graph: {
+      type: 'object',
+      description:
+        "the knowledge graph's declared types (see docs/knowledge-graph.md); without it any type may be ingested",
+      properties: {
+        entityTypes: {
+          type: 'array',
+          items: { type: 'string', pattern: NAME },
+          maxItems: 200,
+          description: 'the entity types an ingest may send (empty: any)',
+        },
+        relationTypes: {
+          type: 'array',
+          items: { type: 'string', pattern: NAME },
+          maxItems: 200,
+          description: 'the relation types an ingest may send (empty: any)',
+        },
+        acyclic: {
+          type: 'array',
+          items: { type: 'string', pattern: NAME },
+          maxItems: 200,
+          description: 'relation types whose edges may not form a cycle (`parent_of`)',
+        },
+      },
+      additionalProperties: false,
+    },
     eval: {
       type: 'object',
       description: 'evaluation settings',

@@ -12,6 +12,7 @@ import {
   type ChecksBy,
   DEFAULT_APPROVAL_POLICY,
 } from '../governance/policy.js';
+import type { GraphSchema } from '../graph/types.js';
 import type { AlertRule, AlertsConfig, AlertWebhook } from '../monitor/alert-rules.js';
 import { type CanaryPlan, parseCanaryPlan } from '../monitor/canary-plan.js';
 import { DEFAULT_THRESHOLDS, type DriftThresholds } from '../monitor/drift.js';
@@ -37,6 +38,8 @@ export interface ProjectConfig {
   pricing: Record<string, ModelPrice>;
   /** Static knowledge entities (until the knowledge graph serves them). */
   knowledge: { file?: string };
+  /** The knowledge graph's declared types (`graph:`); null: any type may be ingested. */
+  graph: GraphSchema | null;
   /** Evaluation settings: the prompt that grades llm-rubric and g-eval assertions. */
   eval: { grader?: string; embeddings?: string };
   /** `/metrics`: open to anyone, or (default) only to tokens with `read`. */
@@ -272,6 +275,7 @@ function withDefaults(
     },
     pricing: (record.pricing as Record<string, ModelPrice> | undefined) ?? {},
     knowledge: (record.knowledge as { file?: string } | undefined) ?? {},
+    graph: graphSchemaOf(record.graph as Partial<GraphSchema> | undefined),
     eval: (record.eval as { grader?: string; embeddings?: string } | undefined) ?? {},
     metrics: { public: (record.metrics as { public?: boolean } | undefined)?.public ?? false },
     console: {
@@ -349,4 +353,14 @@ function approvalRules(
     out[key] = { ...out[key], ...rule };
   }
   return out;
+}
+
+/** The `graph:` section with its lists defaulted (null: no section, any type goes). */
+function graphSchemaOf(given: Partial<GraphSchema> | undefined): GraphSchema | null {
+  if (!given) return null;
+  return {
+    entityTypes: given.entityTypes ?? [],
+    relationTypes: given.relationTypes ?? [],
+    acyclic: given.acyclic ?? [],
+  };
 }

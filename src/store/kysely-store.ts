@@ -7,6 +7,7 @@ import { CatalogStore } from './catalog-store.js';
 import { ChangeRequestStore } from './change-request-store.js';
 import { DriftStore } from './drift-store.js';
 import { FeedbackStore } from './feedback-store.js';
+import { GraphStore } from './graph-store.js';
 import { IdentityStore } from './identity-store.js';
 import { PolicyExceptions } from './policy-exceptions.js';
 import { ReleaseStore } from './release-store.js';
@@ -72,6 +73,7 @@ export class KyselyStore implements Store {
       ...methodsOf(releases, ReleaseStore.operations),
       ...methodsOf(exceptions, PolicyExceptions.operations),
       ...methodsOf(new CanaryStore(ctx), CanaryStore.operations),
+      ...methodsOf(new GraphStore(ctx, audit, options.graph ?? null), GraphStore.operations),
     };
     Object.assign(this, operations);
     this.sessions = new SessionStore(ctx, audit);

@@ -301,6 +301,60 @@ export interface Database {
     evidence: string;
     at: string;
   };
+  /** Knowledge graph revisions: each ingest, merge or unmerge that changed something. */
+  graph_revisions: {
+    project: string;
+    number: number;
+    kind: 'ingest' | 'merge' | 'unmerge';
+    source: string | null;
+    mode: 'complete' | 'additive' | null;
+    asserted_by: string;
+    created_at: string;
+    added: number;
+    removed: number;
+  };
+  /** Knowledge graph entity identities (a type and a key); never deleted, existence is a fact. */
+  graph_entities: { id: number; project: string; type: string; key: string };
+  /** Versioned facts about entities: existence, an alias, an attribute set; with provenance. */
+  graph_facts: GraphFactColumns & {
+    entity_id: number;
+    kind: 'entity' | 'alias' | 'attributes';
+    /** An alias fact's alias; for existence and attributes, the key the source asserted them under. */
+    alias: string | null;
+  };
+  /** Versioned, typed, directed relations between entities; with provenance. */
+  graph_relations: GraphFactColumns & { type: string; from_id: number; to_id: number };
+  /** Recorded merges of one entity into another, and their reversal. */
+  graph_merges: {
+    id: number;
+    project: string;
+    survivor_id: number;
+    merged_id: number;
+    merged_by: string;
+    merged_at: string;
+    revision: number;
+    unmerged_by: string | null;
+    unmerged_at: string | null;
+    unmerged_in: number | null;
+  };
   /** Kysely's own bookkeeping table (declared so typed queries can read it in tests). */
   kysely_migration?: { name: string; timestamp: Generated<string> };
+}
+
+/** What every versioned graph fact row holds: its id, provenance and revision window. */
+export interface GraphFactColumns {
+  id: number;
+  project: string;
+  /** JSON of the attributes (null: none). */
+  attributes: string | null;
+  source: string;
+  record_id: string | null;
+  ingested_at: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  asserted_by: string;
+  added_in: number;
+  removed_in: number | null;
+  /** The merge whose copy this row is (null: as ingested). */
+  merge_id: number | null;
 }

@@ -33,6 +33,7 @@ import type {
   VersionRecordSchema,
 } from '../api/schemas.js';
 import type { ApprovalPolicy } from '../governance/policy.js';
+import type { GraphSchema } from '../graph/types.js';
 import type { AlertStore } from './alert-store.js';
 import type { AuditLog } from './audit-log.js';
 import type { CanaryStore } from './canary-store.js';
@@ -40,6 +41,7 @@ import type { CatalogStore } from './catalog-store.js';
 import type { ChangeRequestStore } from './change-request-store.js';
 import type { DriftStore } from './drift-store.js';
 import type { FeedbackStore } from './feedback-store.js';
+import type { GraphStore } from './graph-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { PolicyExceptions } from './policy-exceptions.js';
 import type { ReleaseStore } from './release-store.js';
@@ -183,6 +185,7 @@ interface StoreParts {
   releases: typeof ReleaseStore;
   exceptions: typeof PolicyExceptions;
   canary: typeof CanaryStore;
+  graph: typeof GraphStore;
 }
 
 type Claims<K extends keyof StoreParts> = StoreParts[K]['operations'][number];
@@ -202,7 +205,8 @@ type RegistryOperations = OwnedBy<StoreParts['catalog']> &
   OwnedBy<StoreParts['drift']> &
   OwnedBy<StoreParts['rollups']> &
   OwnedBy<StoreParts['alerts']> &
-  OwnedBy<StoreParts['audit']>;
+  OwnedBy<StoreParts['audit']> &
+  OwnedBy<StoreParts['graph']>;
 
 /** The registry's operations and lifecycle: what the SDK, the runtime and sync use. */
 export type RegistryStore = RegistryOperations & StoreLifecycle;
@@ -223,4 +227,6 @@ export type Store = StoreOperations & StoreLifecycle;
 export interface GovernanceOptions {
   policy?: ApprovalPolicy;
   environments?: readonly string[];
+  /** The project's declared graph types (promptops.yaml `graph:`); absent: any type. */
+  graph?: GraphSchema | null;
 }

@@ -132,6 +132,8 @@ const PAGES: Record<string, PageSpec> = {
     },
   },
   'docs/evaluation.md': { setup: PUSHED },
+  // The graph commands start from an empty graph in the example project (its graph/ data set).
+  'docs/knowledge-graph.md': {},
   'docs/console.md': {
     replace: {
       'http://127.0.0.1:4100': (run) => run.serverUrl(),

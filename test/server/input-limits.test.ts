@@ -122,6 +122,41 @@ describe.each(reachableEngines(ENGINES))('input limits ($name)', (engine) => {
     await engine.cleanup(url);
   });
 
+  it('bounds a graph ingest: batch sizes, names and attribute counts are refused with 400 before the store', async () => {
+    const ingest = (body: unknown) => server.call('POST', `${P}/graph/ingest`, { token: author, body });
+    const entity = (i: number) => ({ type: 'customer', key: `c-${i}` });
+    const tooMany = await ingest({
+      source: 'crm',
+      entities: Array.from({ length: 10_001 }, (_, i) => entity(i)),
+    });
+    expectError(tooMany, 400, 'PO_ERR_REQUEST_INVALID');
+    const attributes = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`a${i}`, i]));
+    expectError(
+      await ingest({ source: 'crm', entities: [{ ...entity(1), attributes }] }),
+      400,
+      'PO_ERR_REQUEST_INVALID',
+    );
+    expectError(await ingest({ source: '', entities: [entity(1)] }), 400, 'PO_ERR_REQUEST_INVALID');
+    expectError(
+      await ingest({ source: 'crm', entities: [{ type: 'Bad Type', key: 'x' }] }),
+      400,
+      'PO_ERR_REQUEST_INVALID',
+    );
+    const dangling = await ingest({
+      source: 'crm',
+      relations: [{ type: 'placed', from: 'customer:a', to: 'order:b' }],
+    });
+    expectError(dangling, 422, 'PO_ERR_GRAPH_INVALID');
+    const asViewer = await server.call('POST', `${P}/graph/ingest`, {
+      token: viewer,
+      body: { source: 'crm' },
+    });
+    expect(asViewer.status).toBe(403);
+    const ok = await ingest({ source: 'crm', entities: [entity(1)] });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.json).toMatchObject({ revision: 1, added: 1 });
+  });
+
   const MALFORMED: [string, (spec: Record<string, unknown>) => void][] = [
     ['without promptops.contract', (s) => delete (s.promptops as Record<string, unknown>).contract],
     ['without promptops', (s) => delete s.promptops],

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import type { ApprovalPolicy } from '../../src/governance/policy.js';
+import type { GraphSchema } from '../../src/graph/types.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { OpenOptions, StoreHarness } from './registry-store.suite.js';
 
@@ -16,6 +17,7 @@ import type { OpenOptions, StoreHarness } from './registry-store.suite.js';
 export interface EngineOpenOptions extends OpenOptions {
   policy?: ApprovalPolicy;
   environments?: readonly string[];
+  graph?: GraphSchema | null;
 }
 
 /** A `StoreHarness` whose stores are the whole store (catalog and governance). */

@@ -31,7 +31,7 @@ describe('registry store (sqlite file handling)', () => {
     const { arm: _arm, ...old } = traceRecord('old-trace');
     // Later migrations go too: Kysely runs migrations in order only.
     db.exec(
-      'ALTER TABLE traces DROP COLUMN arm; DROP TABLE feedback; DROP TABLE rollups; DROP TABLE canary_intervals; DROP TABLE alerts; DROP TABLE alert_deliveries; DROP TABLE drift_reports; DROP TABLE sessions; ' +
+      'ALTER TABLE traces DROP COLUMN arm; DROP TABLE feedback; DROP TABLE rollups; DROP TABLE canary_intervals; DROP TABLE alerts; DROP TABLE alert_deliveries; DROP TABLE drift_reports; DROP TABLE sessions; DROP TABLE graph_revisions; DROP TABLE graph_entities; DROP TABLE graph_facts; DROP TABLE graph_relations; DROP TABLE graph_merges; ' +
         'ALTER TABLE releases DROP COLUMN analysis_plan; ALTER TABLE releases DROP COLUMN analysis_id; ' +
         "DELETE FROM kysely_migration WHERE name >= '008'",
     );

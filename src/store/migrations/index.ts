@@ -13,6 +13,7 @@ import * as canaryAnalysis from './011-canary-analysis.js';
 import * as alerts from './012-alerts.js';
 import * as driftReports from './013-drift-reports.js';
 import * as sessions from './014-sessions.js';
+import * as knowledgeGraph from './015-knowledge-graph.js';
 
 /**
  * Every migration, in order. Names never change once released; add new files, never edit old ones.
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '012-alerts': alerts,
   '013-drift-reports': driftReports,
   '014-sessions': sessions,
+  '015-knowledge-graph': knowledgeGraph,
 };
 
 /** How many migrations this release knows; engines may record it to skip the migrator when current. */

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { findCycle } from '../../src/graph/facts.js';
+import { recordsToBatch } from '../../src/graph/files.js';
+
+describe('ingest files', () => {
+  it('turns records into entities and relations by a mapping, other columns into attributes', () => {
+    const batch = recordsToBatch(
+      [
+        { order: 'o-1', customer: 'c-1', policy: 'refund', total: '12.50' },
+        { order: 'o-2', customer: '', policy: 'refund', total: '3' },
+      ],
+      {
+        type: 'order',
+        key: 'order',
+        recordId: 'order',
+        relations: [
+          { type: 'placed', column: 'customer', from: 'customer' },
+          { type: 'governed_by', column: 'policy', to: 'policy' },
+        ],
+      },
+      'orders.csv',
+    );
+    expect(batch.entities).toEqual([
+      { type: 'order', key: 'o-1', attributes: { total: '12.50' }, recordId: 'o-1' },
+      { type: 'order', key: 'o-2', attributes: { total: '3' }, recordId: 'o-2' },
+    ]);
+    expect(batch.relations).toEqual([
+      { type: 'placed', from: 'customer:c-1', to: 'order:o-1', recordId: 'o-1' },
+      { type: 'governed_by', from: 'order:o-1', to: 'policy:refund', recordId: 'o-1' },
+      { type: 'governed_by', from: 'order:o-2', to: 'policy:refund', recordId: 'o-2' },
+    ]);
+  });
+
+  it('names the record without a key', () => {
+    expect(() => recordsToBatch([{ id: 'a' }, { id: '' }], { type: 't', key: 'id' }, 'x.csv')).toThrow(
+      'x.csv, record 2: no key (column "id")',
+    );
+  });
+
+  it('finds a cycle (closed: it ends where it starts), and none in a tree', () => {
+    expect(
+      findCycle([
+        [1, 2],
+        [2, 3],
+        [1, 3],
+      ]),
+    ).toBeNull();
+    const cycle = findCycle([
+      [1, 2],
+      [2, 3],
+      [3, 1],
+      [3, 4],
+    ]);
+    expect(cycle?.[0]).toBe(cycle?.at(-1));
+    expect(new Set(cycle)).toEqual(new Set([1, 2, 3]));
+  });
+});

@@ -1,0 +1,4 @@
+import { describeGraphStore } from './graph.suite.js';
+import { openSqliteHarness } from './harness.js';
+
+describeGraphStore('sqlite', openSqliteHarness);
