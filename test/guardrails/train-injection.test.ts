@@ -22,11 +22,13 @@ const TINY = {
   AUGMENT: '0',
   SYNTH: '0',
   TRIGGER_BENIGN: '0',
+  TASKSWITCH: '0',
+  BY_SOURCE: '0',
 };
 
 /** The script's settings that a developer's shell may hold; each run sets its own. */
 const SETTINGS =
-  /^(?:L2|EPOCHS|AUGMENT\w*|SYNTH\w*|SEED|SOURCE_\w+|GROUP_WEIGHTS|TRIGGER_BENIGN|DOC\w*|PARAGRAPH_DISCOUNT|FOLDS|REPEATS|OOF_DUMP|MLP_\w+|MODEL_OUT)$/;
+  /^(?:L2|EPOCHS|AUGMENT\w*|SYNTH\w*|SEED|SOURCE_\w+|GROUP_WEIGHTS|TRIGGER_BENIGN|DOC\w*|PARAGRAPH_DISCOUNT|FOLDS|REPEATS|EXTRA|TASKSWITCH|STRUCTURE|BY_SOURCE|OOF_DUMP|MLP_\w+|MODEL_OUT)$/;
 
 function train(env: Record<string, string>, out: string) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SETTINGS.test(k)));

@@ -17,12 +17,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckContext, GuardrailCheck, Span, Verdict } from '../types.js';
-import { BUCKETS, type DocumentScore, documentScore } from './features.js';
+import { BUCKETS, type DocumentScore, documentScore, structureBuckets, structureLogit } from './features.js';
 import { scoreHeuristics } from './heuristics.js';
 // Type-only: gives model.json's shape, and makes tsc emit model.json into dist/ next to this module
 // (the JSON itself is read at run time, so it is not inlined into the CLI bundle).
 import type ModelFile from './model.json';
 import { type NormalizedText, normalize } from './normalize.js';
+import { structureTokens } from './structure.js';
 
 type ModelJson = typeof ModelFile;
 
@@ -32,6 +33,8 @@ interface LoadedModel {
   bias: number;
   /** Subtracted from a paragraph's logit (see documentProbability); chosen with the threshold. */
   paragraphDiscount: number;
+  /** Whether the model has weights for structure.ts's tokens (added to every logit of a text). */
+  structure: boolean;
   threshold: number;
   meta: ModelJson;
 }
@@ -76,6 +79,7 @@ export function loadModel(): LoadedModel {
     scale: meta.scale,
     bias: meta.bias,
     paragraphDiscount: meta.features.paragraphDiscount,
+    structure: (meta.features as { structure?: boolean }).structure === true,
     threshold: meta.threshold,
     meta,
   };
@@ -97,7 +101,10 @@ const normalizedText = (text: string) => normalize(text).text;
 
 function modelScore(n: NormalizedText): DocumentScore {
   const m = loadModel();
-  return documentScore(n.source, n.text, normalizedText, m.weights, m.scale, m.bias, m.paragraphDiscount);
+  const bias = m.structure
+    ? m.bias + structureLogit(structureBuckets(structureTokens(n.source)), m.weights, m.scale)
+    : m.bias;
+  return documentScore(n.source, n.text, normalizedText, m.weights, m.scale, bias, m.paragraphDiscount);
 }
 
 /** Both layers' scores and the combined one, for one text (used by the bench). */

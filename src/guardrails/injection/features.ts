@@ -351,3 +351,41 @@ export function documentScore(
 export function documentProbability(...args: Parameters<typeof documentScore>): number {
   return documentScore(...args).probability;
 }
+
+// Structural tokens (structure.ts) get their own hash seed and a fixed value each, added to the
+// text's normalised n-gram vector (not normalised with it): their weight is the same for a short
+// prompt and a long document.
+const STRUCT_SEED = 0x3c6ef372 | 0;
+/** The value of one structural token in the feature vector. */
+export const STRUCT_VALUE = 0.5;
+
+/** The buckets of structural tokens (deduplicated, ascending). */
+export function structureBuckets(tokens: readonly string[]): Int32Array {
+  const out = new Set<number>();
+  for (const t of tokens) {
+    let h = STRUCT_SEED;
+    for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), FNV_PRIME);
+    out.add(Math.imul(h, 0x9e3779b1 | 0) >>> (32 - BITS));
+  }
+  return Int32Array.from([...out].sort((a, b) => a - b));
+}
+
+/** The structural tokens' part of the logit: Σ weight × STRUCT_VALUE × scale. */
+export function structureLogit(
+  buckets: Int32Array,
+  weights: Int8Array | Float32Array | Float64Array,
+  scale: number,
+): number {
+  let z = 0;
+  for (let k = 0; k < buckets.length; k++) z += weights[buckets[k]!]!;
+  return z * STRUCT_VALUE * scale;
+}
+
+/** A text vector with structural buckets added (a bucket shared with an n-gram adds up). */
+export function withStructure(x: SparseVector, buckets: Int32Array): SparseVector {
+  const m = new Map<number, number>();
+  for (let k = 0; k < x.idx.length; k++) m.set(x.idx[k]!, x.val[k]!);
+  for (let k = 0; k < buckets.length; k++) m.set(buckets[k]!, (m.get(buckets[k]!) ?? 0) + STRUCT_VALUE);
+  const idx = Int32Array.from([...m.keys()].sort((a, b) => a - b));
+  return { idx, val: Float32Array.from(idx, (i) => m.get(i)!) };
+}
