@@ -228,8 +228,9 @@ export class GraphStore {
     const latest = await this.latest(this.ctx.db);
     if (b > latest) throw notFound(`revision ${b} does not exist (the latest is ${latest})`, { revision: b });
     const window = (t: string) =>
-      sql<boolean>`(${sql.ref(`${t}.added_in`)} > ${a} and ${sql.ref(`${t}.added_in`)} <= ${b} and (${sql.ref(`${t}.removed_in`)} is null or ${sql.ref(`${t}.removed_in`)} > ${b}))
-        or (${sql.ref(`${t}.removed_in`)} > ${a} and ${sql.ref(`${t}.removed_in`)} <= ${b} and ${sql.ref(`${t}.added_in`)} <= ${a})`;
+      // Bracketed whole: Kysely joins it to the project filter with a bare `and`, which binds tighter.
+      sql<boolean>`((${sql.ref(`${t}.added_in`)} > ${a} and ${sql.ref(`${t}.added_in`)} <= ${b} and (${sql.ref(`${t}.removed_in`)} is null or ${sql.ref(`${t}.removed_in`)} > ${b}))
+        or (${sql.ref(`${t}.removed_in`)} > ${a} and ${sql.ref(`${t}.removed_in`)} <= ${b} and ${sql.ref(`${t}.added_in`)} <= ${a}))`;
     const facts = await this.ctx.db
       .selectFrom('graph_facts as f')
       .innerJoin('graph_entities as e', 'e.id', 'f.entity_id')

@@ -319,6 +319,19 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect((await promptOpsRejection(store.diffGraph(1, 9))).code).toBe('PO_ERR_GRAPH_NOT_FOUND');
     });
 
+    it("diffs only its own project's facts when another project's revisions overlap", async () => {
+      const other = await h.reopen({ project: 'globex' });
+      await other.ingestGraph(crm(), AUTHOR);
+      const [first, , policy] = crm().entities!;
+      await other.ingestGraph(crm({ entities: [first!, policy!] }), AUTHOR);
+      await store.ingestGraph(crm(), AUTHOR);
+      await store.ingestGraph({ source: 'crm', entities: [{ type: 'customer', key: 'c-3' }] }, AUTHOR);
+      const diff = await store.diffGraph(1, 2);
+      expect(diff.removed).toEqual([]);
+      expect(diff.changed).toEqual([]);
+      expect(diff.added.map((f) => `${f.kind} ${f.subject}`)).toEqual(['entity customer:c-3']);
+    });
+
     it('keeps each project its own graph', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       const other = await h.reopen({ project: 'globex' });
