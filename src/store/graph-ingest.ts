@@ -19,7 +19,7 @@ import type { Tx } from './store-context.js';
 
 /** A source's facts as the graph holds them now, by identity (facts.ts keys). */
 export interface LiveFacts {
-  facts: Map<string, { id: number; signature: string }>;
+  facts: Map<string, { id: number; signature: string; entityId: number; kind: string }>;
   relations: Map<string, { id: number; signature: string }>;
 }
 
@@ -28,6 +28,8 @@ export interface Resolver {
   byKey: Map<string, number>;
   byAlias: Map<string, number>;
   live: Set<number>;
+  /** Live existence facts (any source) by entity: an entity whose count an ingest takes to 0 is retired. */
+  existence: Map<number, number>;
   survivorOf: Map<number, number>;
   /** `type:key` by id, for messages. */
   keyOf: Map<number, string>;
@@ -127,6 +129,9 @@ export async function loadResolver(trx: Tx, project: string): Promise<Resolver> 
         .map((a) => [typed(typeOf.get(a.entity_id)!, a.alias!), a.entity_id]),
     ),
     live: new Set(aliases.filter((a) => a.kind === 'entity').map((a) => a.entity_id)),
+    existence: aliases
+      .filter((a) => a.kind === 'entity')
+      .reduce((n, a) => n.set(a.entity_id, (n.get(a.entity_id) ?? 0) + 1), new Map<number, number>()),
     survivorOf: new Map(merges.map((m) => [m.merged_id, m.survivor_id])),
     keyOf: new Map(identities.map((e) => [e.id, `${e.type}:${e.key}`])),
     nextId: Number(top?.id ?? 0) + 1,
@@ -155,7 +160,7 @@ export async function liveFactsOf(trx: Tx, project: string, source: string): Pro
     facts: new Map(
       facts.map((f) => [
         entityFactKey(f.kind, f.entity_id, f.alias),
-        { id: f.id, signature: factSignature(f) },
+        { id: f.id, signature: factSignature(f), entityId: f.entity_id, kind: f.kind },
       ]),
     ),
     relations: new Map(
@@ -165,6 +170,34 @@ export async function liveFactsOf(trx: Tx, project: string, source: string): Pro
       ]),
     ),
   };
+}
+
+/**
+ * Refuses the ingest when one of its relations points at an entity it retires (a complete ingest
+ * omitting the last existence fact of an entity it still relates): the relation would dangle.
+ */
+export function refuseRetiredEndpoints(
+  resolver: Resolver,
+  live: LiveFacts,
+  removed: readonly number[],
+  relations: Iterable<NewRelation>,
+): void {
+  const gone = new Set(removed);
+  const left = new Map(resolver.existence);
+  for (const fact of live.facts.values()) {
+    if (fact.kind === 'entity' && gone.has(fact.id))
+      left.set(fact.entityId, (left.get(fact.entityId) ?? 1) - 1);
+  }
+  for (const r of relations) {
+    const retired = [r.from_id, r.to_id].find((id) => left.get(id) === 0);
+    if (retired === undefined) continue;
+    const endpoint = resolver.keyOf.get(retired) ?? String(retired);
+    throw new PromptOpsError(
+      'PO_ERR_GRAPH_INVALID',
+      `a "${r.type}" relation points at ${endpoint}, which this complete ingest removes (the batch no longer sends it): send the entity or drop the relation; nothing was written`,
+      { relation: r.type, endpoint },
+    );
+  }
 }
 
 /** Refuses the ingest when its relations would close a cycle of a type declared acyclic. */

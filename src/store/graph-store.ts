@@ -15,7 +15,15 @@ import type {
   ReachedRelation,
 } from '../graph/types.js';
 import type { AuditLog } from './audit-log.js';
-import { fresh, liveFactsOf, loadResolver, refuseCycles, stale, wantedFacts } from './graph-ingest.js';
+import {
+  fresh,
+  liveFactsOf,
+  loadResolver,
+  refuseCycles,
+  refuseRetiredEndpoints,
+  stale,
+  wantedFacts,
+} from './graph-ingest.js';
 import { moveFacts, restoreFacts } from './graph-merges.js';
 import {
   chunks,
@@ -82,6 +90,7 @@ export class GraphStore {
       const complete = batch.mode === 'complete';
       const removeFacts = stale(live.facts, wanted.facts, complete);
       const removeRelations = stale(live.relations, wanted.relations, complete);
+      refuseRetiredEndpoints(resolver, live, removeFacts, wanted.relations.values());
       const addFacts = fresh(live.facts, wanted.facts);
       const addRelations = fresh(live.relations, wanted.relations);
       const counts = {

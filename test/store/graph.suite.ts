@@ -307,6 +307,23 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       );
     });
 
+    it('refuses a complete ingest whose relation points at an entity the same batch stops sending', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const [first, , policy] = crm().entities!;
+      const dangling = await promptOpsRejection(
+        store.ingestGraph(
+          crm({
+            entities: [first!, policy!],
+            relations: [{ type: 'governed_by', from: 'customer:c-1', to: 'customer:c-2' }],
+          }),
+          AUTHOR,
+        ),
+      );
+      expect(dangling.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(dangling.message).toContain('customer:c-2');
+      expect((await store.listGraphRevisions()).map((r) => r.number)).toEqual([1]);
+    });
+
     it('names what is missing: an empty graph, an unknown entity, a revision past the latest', async () => {
       expect((await promptOpsRejection(store.getGraphEntity('customer:c-1'))).message).toContain('empty');
       await store.ingestGraph(crm(), AUTHOR);
