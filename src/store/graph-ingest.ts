@@ -17,10 +17,35 @@ import type { NewFact, NewRelation } from './graph-rows.js';
 import type { GraphFactColumns } from './schema.js';
 import type { Tx } from './store-context.js';
 
-/** A source's facts as the graph holds them now, by identity (facts.ts keys). */
+/** A live row as an ingest compares it. */
+export interface LiveRow {
+  id: number;
+  signature: string;
+}
+
+/**
+ * A source's facts as the graph holds them now, by identity (facts.ts keys). A list a key: rows a
+ * merge copied before it skipped what the survivor held may share one, and all must stay removable.
+ */
 export interface LiveFacts {
-  facts: Map<string, { id: number; signature: string; entityId: number; kind: string }>;
-  relations: Map<string, { id: number; signature: string }>;
+  facts: Map<string, (LiveRow & { entityId: number; kind: string })[]>;
+  relations: Map<string, LiveRow[]>;
+}
+
+/** `rows` grouped by `keyOf`. */
+function grouped<T, R>(
+  rows: readonly T[],
+  keyOf: (row: T) => string,
+  value: (row: T) => R,
+): Map<string, R[]> {
+  const map = new Map<string, R[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = map.get(key);
+    if (list) list.push(value(row));
+    else map.set(key, [value(row)]);
+  }
+  return map;
 }
 
 /** What resolving references needs: identities, live aliases, live entities and active merges. */
@@ -157,17 +182,15 @@ export async function liveFactsOf(trx: Tx, project: string, source: string): Pro
     .where('removed_in', 'is', null)
     .execute();
   return {
-    facts: new Map(
-      facts.map((f) => [
-        entityFactKey(f.kind, f.entity_id, f.alias),
-        { id: f.id, signature: factSignature(f), entityId: f.entity_id, kind: f.kind },
-      ]),
+    facts: grouped(
+      facts,
+      (f) => entityFactKey(f.kind, f.entity_id, f.alias),
+      (f) => ({ id: f.id, signature: factSignature(f), entityId: f.entity_id, kind: f.kind }),
     ),
-    relations: new Map(
-      relations.map((r) => [
-        relationFactKey(r.type, r.from_id, r.to_id),
-        { id: r.id, signature: factSignature(r) },
-      ]),
+    relations: grouped(
+      relations,
+      (r) => relationFactKey(r.type, r.from_id, r.to_id),
+      (r) => ({ id: r.id, signature: factSignature(r) }),
     ),
   };
 }
@@ -184,7 +207,7 @@ export function refuseRetiredEndpoints(
 ): void {
   const gone = new Set(removed);
   const left = new Map(resolver.existence);
-  for (const fact of live.facts.values()) {
+  for (const fact of [...live.facts.values()].flat()) {
     if (fact.kind === 'entity' && gone.has(fact.id))
       left.set(fact.entityId, (left.get(fact.entityId) ?? 1) - 1);
   }
@@ -288,26 +311,35 @@ export function resolveLive(resolver: Resolver, text: string, relation: string):
   return id;
 }
 
-/** Ids of live rows to retire: those the batch restates differently, and (complete) those it omits. */
+/**
+ * Ids of live rows to retire: those the batch restates differently, (complete) those it omits, and
+ * every row but one that a key holds twice.
+ */
 export function stale(
-  live: Map<string, { id: number; signature: string }>,
+  live: Map<string, readonly LiveRow[]>,
   wanted: Map<string, Omit<GraphFactColumns, 'id'>>,
   complete: boolean,
 ): number[] {
   const ids: number[] = [];
-  for (const [key, row] of live) {
+  for (const [key, rows] of live) {
     const want = wanted.get(key);
-    if (want ? factSignature(want) !== row.signature : complete) ids.push(row.id);
+    if (!want) {
+      if (complete) ids.push(...rows.map((row) => row.id));
+      continue;
+    }
+    const signature = factSignature(want);
+    const kept = rows.find((row) => row.signature === signature);
+    ids.push(...rows.filter((row) => row !== kept).map((row) => row.id));
   }
   return ids;
 }
 
 /** Wanted rows the source does not assert yet, or asserts differently. */
 export function fresh<T extends Omit<GraphFactColumns, 'id'>>(
-  live: Map<string, { signature: string }>,
+  live: Map<string, readonly LiveRow[]>,
   wanted: Map<string, T>,
 ): T[] {
   return [...wanted]
-    .filter(([key, row]) => live.get(key)?.signature !== factSignature(row))
+    .filter(([key, row]) => !live.get(key)?.some((held) => held.signature === factSignature(row)))
     .map(([, row]) => row);
 }

@@ -218,6 +218,28 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(back.entities.map((e) => e.key)).toEqual(['c-2']);
     });
 
+    it('removes a relation both merged entities had, once its source stops sending it', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const placedBoth: GraphBatch = {
+        source: 'shop',
+        mode: 'complete',
+        entities: [{ type: 'order', key: 'o-1' }],
+        relations: [
+          { type: 'placed', from: 'customer:c-1', to: 'order:o-1' },
+          { type: 'placed', from: 'customer:c-2', to: 'order:o-1' },
+        ],
+      };
+      await store.ingestGraph(placedBoth, AUTHOR);
+      await store.mergeGraphEntities('customer:c-1', 'customer:c-2', AUTHOR);
+      const merged = await store.graphNeighbourhood({ root: 'order:o-1', direction: 'in' });
+      expect(merged.relations).toHaveLength(1);
+      await store.ingestGraph({ ...placedBoth, relations: [] }, AUTHOR);
+      const after = await store.graphNeighbourhood({ root: 'order:o-1', direction: 'in' });
+      expect(after.relations).toEqual([]);
+      await store.unmergeGraphEntities('customer:c-2', AUTHOR);
+      expect((await store.getGraphEntity('customer:c-2')).key).toBe('c-2');
+    });
+
     it('walks a neighbourhood out to a depth, over given relation types, with provenance', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(shop, AUTHOR);
