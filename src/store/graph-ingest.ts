@@ -52,6 +52,8 @@ function grouped<T, R>(
 export interface Resolver {
   byKey: Map<string, number>;
   byAlias: Map<string, number>;
+  /** Live alias facts (any source) by typed alias: who holds each name. */
+  aliasHolders: Map<string, { id: number; entityId: number }[]>;
   live: Set<number>;
   /** Live existence facts (any source) by entity: an entity whose count an ingest takes to 0 is retired. */
   existence: Map<number, number>;
@@ -131,7 +133,7 @@ export async function loadResolver(trx: Tx, project: string): Promise<Resolver> 
   const typeOf = new Map(identities.map((e) => [e.id, e.type]));
   const aliases = await trx
     .selectFrom('graph_facts')
-    .select(['entity_id', 'kind', 'alias'])
+    .select(['id', 'entity_id', 'kind', 'alias'])
     .where('project', '=', project)
     .where('removed_in', 'is', null)
     .where('kind', 'in', ['entity', 'alias'])
@@ -152,6 +154,11 @@ export async function loadResolver(trx: Tx, project: string): Promise<Resolver> 
       aliases
         .filter((a) => a.kind === 'alias')
         .map((a) => [typed(typeOf.get(a.entity_id)!, a.alias!), a.entity_id]),
+    ),
+    aliasHolders: grouped(
+      aliases.filter((a) => a.kind === 'alias'),
+      (a) => typed(typeOf.get(a.entity_id)!, a.alias!),
+      (a) => ({ id: a.id, entityId: a.entity_id }),
     ),
     live: new Set(aliases.filter((a) => a.kind === 'entity').map((a) => a.entity_id)),
     existence: aliases
@@ -219,6 +226,38 @@ export function refuseRetiredEndpoints(
       'PO_ERR_GRAPH_INVALID',
       `a "${r.type}" relation points at ${endpoint}, which this complete ingest removes (the batch no longer sends it): send the entity or drop the relation; nothing was written`,
       { relation: r.type, endpoint },
+    );
+  }
+}
+
+/**
+ * Refuses the ingest when an alias it adds would name two entities of one type (in the graph after
+ * it, counting what it retires): a reference by that alias could not say which one it means.
+ */
+export function refuseAmbiguousAliases(
+  resolver: Resolver,
+  removed: readonly number[],
+  added: readonly NewFact[],
+): void {
+  const gone = new Set(removed);
+  const holders = new Map<string, Set<number>>();
+  for (const fact of added) {
+    if (fact.kind !== 'alias') continue;
+    const { type } = parseRef(resolver.keyOf.get(fact.entity_id)!);
+    const name = typed(type, fact.alias!);
+    let ids = holders.get(name);
+    if (!ids) {
+      const kept = (resolver.aliasHolders.get(name) ?? []).filter((h) => !gone.has(h.id));
+      ids = new Set(kept.map((h) => survivorOf(resolver, h.entityId)));
+      holders.set(name, ids);
+    }
+    ids.add(fact.entity_id);
+    if (ids.size < 2) continue;
+    const entities = [...ids].map((id) => resolver.keyOf.get(id) ?? String(id));
+    throw new PromptOpsError(
+      'PO_ERR_GRAPH_INVALID',
+      `the alias "${type}:${fact.alias}" would name two entities, ${entities.join(' and ')}: drop it from one of them, or merge them (promptops graph merge); nothing was written`,
+      { alias: `${type}:${fact.alias}`, entities },
     );
   }
 }

@@ -19,6 +19,7 @@ import {
   fresh,
   liveFactsOf,
   loadResolver,
+  refuseAmbiguousAliases,
   refuseCycles,
   refuseRetiredEndpoints,
   stale,
@@ -92,6 +93,7 @@ export class GraphStore {
       const removeRelations = stale(live.relations, wanted.relations, complete);
       refuseRetiredEndpoints(resolver, live, removeFacts, wanted.relations.values());
       const addFacts = fresh(live.facts, wanted.facts);
+      refuseAmbiguousAliases(resolver, removeFacts, addFacts);
       const addRelations = fresh(live.relations, wanted.relations);
       const counts = {
         entities: batch.entities?.length ?? 0,

@@ -154,6 +154,25 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(customer.attributes).toEqual({ tier: 'gold', erp: true });
     });
 
+    it('refuses an alias that would name two entities, and lets a complete ingest move one', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const shared = await promptOpsRejection(
+        store.ingestGraph(
+          { source: 'erp', entities: [{ type: 'customer', key: 'c-2', aliases: ['ada@x.example'] }] },
+          AUTHOR,
+        ),
+      );
+      expect(shared.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(shared.message).toContain('customer:c-1 and customer:c-2');
+      expect((await store.getGraphEntity('customer:ada@x.example')).key).toBe('c-1');
+      const [first, second, policy] = crm().entities!;
+      const moved = crm({
+        entities: [{ ...first!, aliases: [] }, { ...second!, aliases: ['ada@x.example'] }, policy!],
+      });
+      expect((await store.ingestGraph(moved, AUTHOR)).revision).toBe(2);
+      expect((await store.getGraphEntity('customer:ada@x.example')).key).toBe('c-2');
+    });
+
     it('merges one entity into another (recorded, reversible): reads and relations follow the survivor', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(shop, AUTHOR);
