@@ -359,6 +359,12 @@ export class GraphStore {
         .where('m.unmerged_in', 'is', null)
         .executeTakeFirst();
       if (!merge) throw notFound(`${merged} is not merged into another entity`, { ref: merged });
+      await this.refuseLaterMerge(
+        trx,
+        merged,
+        `${merge.survivor_type}:${merge.survivor_key}`,
+        merge.survivor_id,
+      );
       const revision = (await this.latest(trx)) + 1;
       const counts = await restoreFacts(
         trx,
@@ -388,6 +394,29 @@ export class GraphStore {
         unmergedIn: revision,
       };
     });
+  }
+
+  /** Merges undo in reverse order: the survivor's facts (the merged copies among them) moved on since. */
+  private async refuseLaterMerge(
+    trx: Tx,
+    merged: string,
+    survivor: string,
+    survivorId: number,
+  ): Promise<void> {
+    const later = await trx
+      .selectFrom('graph_merges as m')
+      .innerJoin('graph_entities as s', 's.id', 'm.survivor_id')
+      .select(['s.type', 's.key'])
+      .where('m.project', '=', this.ctx.project)
+      .where('m.merged_id', '=', survivorId)
+      .where('m.unmerged_in', 'is', null)
+      .executeTakeFirst();
+    if (!later) return;
+    throw new PromptOpsError(
+      'PO_ERR_GRAPH_INVALID',
+      `${merged} was merged into ${survivor}, which has since been merged into ${later.type}:${later.key}: unmerge ${survivor} first (merges undo in reverse order)`,
+      { merged, survivor, mergedInto: `${later.type}:${later.key}` },
+    );
   }
 
   private async recordRevision(

@@ -219,6 +219,21 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       ).toBeNull();
     });
 
+    it('unmerges a chain of merges only in reverse order', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      await store.ingestGraph({ source: 'erp', entities: [{ type: 'customer', key: 'E-3' }] }, AUTHOR);
+      await store.mergeGraphEntities('customer:c-2', 'customer:E-3', AUTHOR);
+      await store.mergeGraphEntities('customer:c-1', 'customer:c-2', AUTHOR);
+      const early = await promptOpsRejection(store.unmergeGraphEntities('customer:E-3', AUTHOR));
+      expect(early.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(early.message).toContain('unmerge customer:c-2 first');
+      expect((await store.getGraphEntity('customer:E-3')).key).toBe('c-1');
+      await store.unmergeGraphEntities('customer:c-2', AUTHOR);
+      await store.unmergeGraphEntities('customer:E-3', AUTHOR);
+      expect((await store.getGraphEntity('customer:E-3')).key).toBe('E-3');
+      expect((await store.getGraphEntity('customer:c-2')).attributes).toEqual({ tier: 'standard' });
+    });
+
     it('moves relations onto the survivor of a merge, and back on unmerge', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(
