@@ -54,4 +54,14 @@ describe('ingest files', () => {
     expect(cycle?.[0]).toBe(cycle?.at(-1));
     expect(new Set(cycle)).toEqual(new Set([1, 2, 3]));
   });
+
+  it('names the cycle, not a node behind it, when the remainder starts downstream of the cycle', () => {
+    expect(
+      findCycle([
+        [1, 3],
+        [1, 2],
+        [2, 1],
+      ]),
+    ).toEqual([2, 1, 2]);
+  });
 });

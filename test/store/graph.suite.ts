@@ -380,6 +380,33 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect((await store.listGraphRevisions()).map((r) => r.number)).toEqual([1]);
     });
 
+    it('names the entities of a refused cycle even when the graph holds edges leading out of it', async () => {
+      const categories = ['x', 'y', 'z'].map((key) => ({ type: 'category', key }));
+      await store.ingestGraph(
+        {
+          source: 'taxonomy',
+          entities: categories,
+          relations: [{ type: 'parent_of', from: 'category:x', to: 'category:y' }],
+        },
+        AUTHOR,
+      );
+      const cycle = await promptOpsRejection(
+        store.ingestGraph(
+          {
+            source: 'other',
+            relations: [
+              { type: 'parent_of', from: 'category:x', to: 'category:z' },
+              { type: 'parent_of', from: 'category:z', to: 'category:x' },
+            ],
+          },
+          AUTHOR,
+        ),
+      );
+      expect(cycle.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(cycle.message).not.toContain('undefined');
+      expect(cycle.details).toMatchObject({ cycle: expect.arrayContaining(['category:x', 'category:z']) });
+    });
+
     it('names what is missing: an empty graph, an unknown entity, a revision past the latest', async () => {
       expect((await promptOpsRejection(store.getGraphEntity('customer:c-1'))).message).toContain('empty');
       await store.ingestGraph(crm(), AUTHOR);
