@@ -51,7 +51,7 @@ export async function readIngestFile(
   if (size > maxBytes) {
     throw new PromptOpsError(
       'PO_ERR_GRAPH_TOO_LARGE',
-      `${file} is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${maxBytes / 1024 / 1024} MB an ingest reads: split it into several files of the same --source (the last one --complete)`,
+      `${file} is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${maxBytes / 1024 / 1024} MB an ingest reads: split it into several files of the same --source, each ingested additively (a --complete ingest removes what its one file does not send, so it must be one file)`,
       { file, size, limit: maxBytes },
     );
   }
