@@ -269,7 +269,7 @@ export class GraphStore {
       .where(window('f'))
       .orderBy('f.id')
       .execute();
-    const all: (DiffFact & { isAdded: boolean })[] = [
+    const all: Paired[] = [
       ...facts.map((f) => ({
         kind: f.kind,
         subject: `${f.type}:${f.key}`,
@@ -277,6 +277,7 @@ export class GraphStore {
         source: f.source,
         revision: f.added_in > a ? f.added_in : f.removed_in!,
         isAdded: f.added_in > a,
+        under: f.alias,
       })),
       ...relations.map((f) => ({
         kind: 'relation' as const,
@@ -285,6 +286,7 @@ export class GraphStore {
         source: f.source,
         revision: f.added_in > a ? f.added_in : f.removed_in!,
         isAdded: f.added_in > a,
+        under: null,
       })),
     ];
     return pairChanges(a, b, all);
@@ -475,13 +477,15 @@ export class GraphStore {
   }
 }
 
-/** An attribute set removed and re-added for one subject and source is one change. */
-function pairChanges(
-  from: number,
-  to: number,
-  facts: readonly (DiffFact & { isAdded: boolean })[],
-): GraphDiff {
-  const pairKey = (f: DiffFact) => `${f.kind}|${f.subject}|${f.source}`;
+/** A diffed fact before pairing: added or removed, and the name (key or alias) it was asserted under. */
+type Paired = DiffFact & { isAdded: boolean; under: string | null };
+
+/**
+ * An attribute set removed and re-added for one subject, source and asserted-under name is one
+ * change (a source may hold two for one entity, sent under its key and under an alias).
+ */
+function pairChanges(from: number, to: number, facts: readonly Paired[]): GraphDiff {
+  const pairKey = (f: Paired) => `${f.kind}|${f.subject}|${f.source}|${f.under}`;
   const removedAttrs = new Map(
     facts.filter((f) => !f.isAdded && f.kind !== 'entity' && f.kind !== 'alias').map((f) => [pairKey(f), f]),
   );
@@ -493,7 +497,7 @@ function pairChanges(
     changed.push({ subject: f.subject, source: f.source, before: before.value, after: f.value });
     paired.add(pairKey(f));
   }
-  const strip = ({ isAdded: _a, ...f }: DiffFact & { isAdded: boolean }): DiffFact => f;
+  const strip = ({ isAdded: _a, under: _u, ...f }: Paired): DiffFact => f;
   const unpaired = facts.filter((f) => !paired.has(pairKey(f)));
   return {
     from,

@@ -137,6 +137,26 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(await store.diffGraph(2, 2)).toMatchObject({ added: [], removed: [], changed: [] });
     });
 
+    it('diffs each attribute set a source sent for one entity, under its key and under an alias', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const erp = (n: number): GraphBatch => ({
+        source: 'erp',
+        entities: [
+          { type: 'customer', key: 'c-1', attributes: { a: n } },
+          { type: 'customer', key: 'E-77', aliases: ['ada@x.example'], attributes: { b: n } },
+        ],
+      });
+      await store.ingestGraph(erp(1), AUTHOR);
+      await store.ingestGraph(erp(2), AUTHOR);
+      const diff = await store.diffGraph(2, 3);
+      expect(diff.changed).toEqual([
+        { subject: 'customer:c-1', source: 'erp', before: { a: 1 }, after: { a: 2 } },
+        { subject: 'customer:c-1', source: 'erp', before: { b: 1 }, after: { b: 2 } },
+      ]);
+      expect(diff.added).toEqual([]);
+      expect(diff.removed).toEqual([]);
+    });
+
     it('resolves an entity another source sends under an alias to the one entity, its key an alias', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(
