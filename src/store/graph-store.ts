@@ -182,12 +182,15 @@ export class GraphStore {
     const depth = query.depth ?? 1;
     const limit = query.limit ?? 100;
     const types = query.relations ?? [];
-    const rows = await this.walk(rootId, r, query.direction ?? 'out', depth, limit + 1, types);
+    const direction = query.direction ?? 'out';
+    // The walk yields a relation once per hop level and end it is reached from (at most 2 × depth
+    // times), so this many rows hold limit + 1 distinct relations whenever the walk reaches that many.
+    const rows = await this.walk(rootId, r, direction, depth, (limit + 1) * depth * 2, types);
     const reached = new Map<number, ReachedRelation>();
-    for (const row of rows.slice(0, limit)) {
+    for (const row of rows) {
       if (!reached.has(row.id)) reached.set(row.id, { ...relationOf(row), depth: Number(row.depth) });
     }
-    const relations = [...reached.values()];
+    const relations = [...reached.values()].slice(0, limit);
     const ids = new Set([rootId, ...relations.flatMap((x) => [x.from, x.to])]);
     const entities = await entitiesAt(this.ctx.db, [...ids], r);
     const root = entities.find((e) => e.id === rootId);
@@ -198,7 +201,7 @@ export class GraphStore {
       root,
       entities: entities.filter((e) => e.id !== rootId),
       relations,
-      truncated: rows.length > limit,
+      truncated: reached.size > limit,
     };
   }
 
@@ -213,6 +216,8 @@ export class GraphStore {
   ): Promise<(RelationRow & { depth: number })[]> {
     // The walk's rows drive the join (CROSS JOIN fixes SQLite's join order): with the limit bound
     // as a parameter its planner would otherwise scan every relation against a bloom filter.
+    // UNION, not UNION ALL: a relation reached again at one level along another path is one row,
+    // so a walk through cycles stays bounded by the relations it reaches.
     // One hop: the edges as the walk sees them, `near` the end it stands on, `far` where it goes.
     const along = sql`select id, type, from_id as near, to_id as far, added_in, removed_in from graph_relations`;
     const against = sql`select id, type, to_id as near, from_id as far, added_in, removed_in from graph_relations`;
@@ -224,7 +229,7 @@ export class GraphStore {
       with recursive walk(id, node, depth) as (
         select e.id, e.far, 1 from (${edges}) e
         where e.near = ${rootId} and ${liveAt('e', r)}${typeFilter}
-        union all
+        union
         select e.id, e.far, w.depth + 1 from walk w join (${edges}) e on e.near = w.node
         where w.depth < ${depth} and e.id <> w.id and ${liveAt('e', r)}${typeFilter}
       )

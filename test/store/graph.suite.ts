@@ -327,6 +327,27 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(before.relations).toEqual([]);
     });
 
+    it('counts relations, not paths, against the limit when a walk goes round a cycle', async () => {
+      await store.ingestGraph(
+        {
+          source: 'loop',
+          entities: ['a', 'b', 'c'].map((key) => ({ type: 'category', key })),
+          relations: [
+            { type: 'governed_by', from: 'category:a', to: 'category:b' },
+            { type: 'governed_by', from: 'category:b', to: 'category:c' },
+            { type: 'governed_by', from: 'category:c', to: 'category:a' },
+          ],
+        },
+        AUTHOR,
+      );
+      const round = await store.graphNeighbourhood({ root: 'category:a', depth: 6, limit: 3 });
+      expect(round.relations.map((r) => r.depth)).toEqual([1, 2, 3]);
+      expect(round.truncated).toBe(false);
+      const cut = await store.graphNeighbourhood({ root: 'category:a', depth: 6, limit: 2 });
+      expect(cut.relations).toHaveLength(2);
+      expect(cut.truncated).toBe(true);
+    });
+
     it('walks against relations (what depends on a policy) and both ways', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(shop, AUTHOR);
