@@ -9,10 +9,10 @@ import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { parse as parseCsv } from 'csv-parse';
 import { parse as parseYaml } from 'yaml';
+import { EntityInputSchema, RelationInputSchema } from '../api/graph-batch.js';
 import { createAjv } from '../contracts/json-schema.js';
 import { describeAjvErrors } from '../contracts/schema-errors.js';
 import { PromptOpsError } from '../errors.js';
-import { EntityInputSchema, RelationInputSchema } from './batch-schema.js';
 import type { GraphBatch, GraphEntityInput, GraphRelationInput } from './types.js';
 
 /** The largest ingest file (100 MB). */
@@ -96,7 +96,7 @@ function parseDocument(text: string, ext: string, file: string): unknown {
 let validators: { entity: ValidateFunction; relation: ValidateFunction } | undefined;
 
 /**
- * `batch` checked entry by entry against the API's batch schema (batch-schema.ts), so a file holds
+ * `batch` checked entry by entry against the API's batch schema (api/graph-batch.ts), so a file holds
  * what a request may: each mistake names the file and the entry. The API's bounds on the number
  * of entries stay the API's: a file ingested on the control plane's host may hold more.
  */

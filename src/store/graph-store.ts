@@ -238,8 +238,11 @@ export class GraphStore {
     return result.rows.sort((a, b) => Number(a.depth) - Number(b.depth));
   }
 
-  /** What changed from revision `from` to revision `to`: added, removed and changed facts. */
-  async diffGraph(from: number, to: number): Promise<GraphDiff> {
+  /**
+   * What changed from revision `from` to revision `to`: added, removed and changed facts, at most
+   * `limit` of them (`truncated` says when there were more).
+   */
+  async diffGraph(from: number, to: number, limit = DIFF_LIMIT): Promise<GraphDiff> {
     const [a, b] = from <= to ? [from, to] : [to, from];
     const latest = await this.latest(this.ctx.db);
     if (b > latest) throw notFound(`revision ${b} does not exist (the latest is ${latest})`, { revision: b });
@@ -263,6 +266,7 @@ export class GraphStore {
       .where('f.project', '=', this.ctx.project)
       .where(window('f'))
       .orderBy('f.id')
+      .limit(limit + 1)
       .execute();
     const relations = await this.ctx.db
       .selectFrom('graph_relations as f')
@@ -273,7 +277,9 @@ export class GraphStore {
       .where('f.project', '=', this.ctx.project)
       .where(window('f'))
       .orderBy('f.id')
+      .limit(Math.max(limit + 1 - facts.length, 0))
       .execute();
+    const truncated = facts.length + relations.length > limit;
     const all: Paired[] = [
       ...facts.map((f) => ({
         kind: f.kind,
@@ -294,7 +300,7 @@ export class GraphStore {
         under: null,
       })),
     ];
-    return pairChanges(a, b, all);
+    return { ...pairChanges(a, b, all.slice(0, limit)), truncated };
   }
 
   // ---- merges ---------------------------------------------------------------------------------
@@ -482,6 +488,9 @@ export class GraphStore {
   }
 }
 
+/** Facts a diff reads by default (the API takes up to 10 000). */
+const DIFF_LIMIT = 1000;
+
 /** A diffed fact before pairing: added or removed, and the name (key or alias) it was asserted under. */
 type Paired = DiffFact & { isAdded: boolean; under: string | null };
 
@@ -489,7 +498,7 @@ type Paired = DiffFact & { isAdded: boolean; under: string | null };
  * An attribute set removed and re-added for one subject, source and asserted-under name is one
  * change (a source may hold two for one entity, sent under its key and under an alias).
  */
-function pairChanges(from: number, to: number, facts: readonly Paired[]): GraphDiff {
+function pairChanges(from: number, to: number, facts: readonly Paired[]): Omit<GraphDiff, 'truncated'> {
   const pairKey = (f: Paired) => `${f.kind}|${f.subject}|${f.source}|${f.under}`;
   const removedAttrs = new Map(
     facts.filter((f) => !f.isAdded && f.kind !== 'entity' && f.kind !== 'alias').map((f) => [pairKey(f), f]),

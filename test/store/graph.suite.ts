@@ -157,6 +157,19 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(diff.removed).toEqual([]);
     });
 
+    it('bounds a diff and says when it holds only the first changes', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const more = ['c-7', 'c-8', 'c-9'].map((key) => ({ type: 'customer', key }));
+      await store.ingestGraph({ source: 'crm', entities: more }, AUTHOR);
+      const cut = await store.diffGraph(1, 2, 2);
+      expect(cut.truncated).toBe(true);
+      expect(cut.added.map((f) => f.subject)).toEqual(['customer:c-7', 'customer:c-8']);
+      const whole = await store.diffGraph(1, 2, 3);
+      expect(whole.truncated).toBe(false);
+      expect(whole.added).toHaveLength(3);
+      expect((await store.diffGraph(1, 2)).truncated).toBe(false);
+    });
+
     it('resolves an entity another source sends under an alias to the one entity, its key an alias', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(

@@ -1,7 +1,7 @@
 /** The knowledge graph's operations (store/graph-store.ts): ingest, revisions, reads, diffs, merges. */
 import Type from 'typebox';
-import { Attributes, BatchSchema, Ref } from '../../graph/batch-schema.js';
 import type { GraphStore } from '../../store/graph-store.js';
+import { Attributes, BatchSchema, Ref } from '../graph-batch.js';
 import type { OperationTable, ServedBy } from '../operation.js';
 import { closed, Limit, wholeNumberText } from '../schemas.js';
 import { filterOf } from '../wire.js';
@@ -160,10 +160,11 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
     permission: 'read',
     tag: 'graph',
     summary: 'What changed between two graph revisions: facts added, removed, and attribute sets changed',
-    query: closed({ from: Revision, to: Revision }),
+    query: closed({ from: Revision, to: Revision, limit: Type.Optional(Limit) }),
     output: Type.Object({
       from: Num,
       to: Num,
+      truncated: Type.Boolean(),
       added: list(DiffFactSchema),
       removed: list(DiffFactSchema),
       changed: list(
@@ -175,8 +176,12 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
         }),
       ),
     }),
-    args: [queryField('from'), queryField('to')],
-    decode: ({ query }) => [Number(query.from), Number(query.to)],
+    args: [queryField('from'), queryField('to'), queryField('limit')],
+    decode: ({ query }) => [
+      Number(query.from),
+      Number(query.to),
+      ...(query.limit === undefined ? [] : [Number(query.limit)]),
+    ],
   },
   mergeGraphEntities: {
     method: 'POST',

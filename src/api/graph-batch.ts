@@ -3,7 +3,7 @@
  * ingests validate each entry with its parts, so a file is refused for what a request would be.
  */
 import Type from 'typebox';
-import { closed, Str } from '../api/schemas.js';
+import { closed, Str } from './schemas.js';
 
 /** At most this many entities, and relations, in one API batch (a file ingest splits, or goes local). */
 export const MAX_BATCH_ENTITIES = 10_000;
