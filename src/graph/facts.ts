@@ -84,12 +84,17 @@ export function findCycle(edges: readonly (readonly [number, number])[]): number
     }
   }
   if (indegree.size === 0) return null;
-  // Walk forward inside the remainder until a node repeats: that stretch is a cycle.
+  // Every node left has an incoming edge from another node left (its in-degree never reached 0),
+  // though not always an outgoing one (it may only lie behind a cycle): walk backward along
+  // incoming edges inside the remainder until a node repeats; that stretch, reversed, is a cycle.
+  const into = new Map<number, number>();
+  for (const [from, to] of edges) if (indegree.has(from) && indegree.has(to)) into.set(to, from);
   const seen: number[] = [];
   let node = indegree.keys().next().value as number;
   while (!seen.includes(node)) {
     seen.push(node);
-    node = (out.get(node) ?? []).find((next) => indegree.has(next))!;
+    node = into.get(node)!;
   }
-  return [...seen.slice(seen.indexOf(node)), node];
+  const cycle = seen.slice(seen.indexOf(node)).reverse();
+  return [...cycle, cycle[0]!];
 }

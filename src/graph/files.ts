@@ -6,8 +6,12 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { parse as parseCsv } from 'csv-parse';
 import { parse as parseYaml } from 'yaml';
+import { EntityInputSchema, RelationInputSchema } from '../api/graph-batch.js';
+import { createAjv } from '../contracts/json-schema.js';
+import { describeAjvErrors } from '../contracts/schema-errors.js';
 import { PromptOpsError } from '../errors.js';
 import type { GraphBatch, GraphEntityInput, GraphRelationInput } from './types.js';
 
@@ -51,7 +55,7 @@ export async function readIngestFile(
   if (size > maxBytes) {
     throw new PromptOpsError(
       'PO_ERR_GRAPH_TOO_LARGE',
-      `${file} is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${maxBytes / 1024 / 1024} MB an ingest reads: split it into several files of the same --source (the last one --complete)`,
+      `${file} is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${maxBytes / 1024 / 1024} MB an ingest reads: split it into several files of the same --source, each ingested additively (a --complete ingest removes what its one file does not send, so it must be one file)`,
       { file, size, limit: maxBytes },
     );
   }
@@ -64,17 +68,58 @@ export async function readIngestFile(
         { file },
       );
     }
-    return { source, ...recordsToBatch(await readCsv(file), mapping, file) };
+    return { source, ...checkBatch(recordsToBatch(await readCsv(file), mapping, file), file) };
   }
-  const text = await readFile(file, 'utf8');
-  const doc = (ext === '.json' ? JSON.parse(text) : parseYaml(text)) as unknown;
+  const doc = parseDocument(await readFile(file, 'utf8'), ext, file);
   if (mapping) {
     const records = Array.isArray(doc) ? doc : (doc as { records?: unknown })?.records;
     if (!Array.isArray(records))
       throw invalid(`${file}: with a mapping, the file is a list of records (or \`records:\`)`, file);
-    return { source, ...recordsToBatch(records as Record<string, unknown>[], mapping, file) };
+    return {
+      source,
+      ...checkBatch(recordsToBatch(records as Record<string, unknown>[], mapping, file), file),
+    };
   }
-  return { source, ...batchShape(doc, file) };
+  return { source, ...checkBatch(batchShape(doc, file), file) };
+}
+
+/** The JSON or YAML document in `text`, or an error naming the file. */
+function parseDocument(text: string, ext: string, file: string): unknown {
+  const format = ext === '.json' ? 'JSON' : 'YAML';
+  try {
+    return format === 'JSON' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw invalid(`${file} is not valid ${format}: ${(err as Error).message}`, file);
+  }
+}
+
+let validators: { entity: ValidateFunction; relation: ValidateFunction } | undefined;
+
+/**
+ * `batch` checked entry by entry against the API's batch schema (api/graph-batch.ts), so a file holds
+ * what a request may: each mistake names the file and the entry. The API's bounds on the number
+ * of entries stay the API's: a file ingested on the control plane's host may hold more.
+ */
+function checkBatch(
+  batch: Pick<GraphBatch, 'entities' | 'relations'>,
+  file: string,
+): Pick<GraphBatch, 'entities' | 'relations'> {
+  validators ??= {
+    entity: createAjv().compile(EntityInputSchema),
+    relation: createAjv().compile(RelationInputSchema),
+  };
+  const lists = [
+    ['entities', batch.entities ?? [], validators.entity],
+    ['relations', batch.relations ?? [], validators.relation],
+  ] as const;
+  for (const [name, list, validate] of lists) {
+    list.forEach((entry, i) => {
+      if (validate(entry)) return;
+      const problems = describeAjvErrors(validate.errors, `${name}[${i}]`);
+      throw invalid(`${file}, ${problems.map((p) => p.message).join('; ')}`, file);
+    });
+  }
+  return batch;
 }
 
 /** The rows of a CSV file with a header line, streamed. */

@@ -162,6 +162,8 @@ export interface DiffFact {
 export interface GraphDiff {
   from: number;
   to: number;
+  /** More facts changed than the diff's limit: it holds the first ones (by when they were written). */
+  truncated: boolean;
   added: DiffFact[];
   removed: DiffFact[];
   changed: { subject: string; source: string; before: unknown; after: unknown }[];

@@ -17,17 +17,46 @@ import type { NewFact, NewRelation } from './graph-rows.js';
 import type { GraphFactColumns } from './schema.js';
 import type { Tx } from './store-context.js';
 
-/** A source's facts as the graph holds them now, by identity (facts.ts keys). */
+/** A live row as an ingest compares it. */
+export interface LiveRow {
+  id: number;
+  signature: string;
+}
+
+/**
+ * A source's facts as the graph holds them now, by identity (facts.ts keys). A list a key: rows a
+ * merge copied before it skipped what the survivor held may share one, and all must stay removable.
+ */
 export interface LiveFacts {
-  facts: Map<string, { id: number; signature: string }>;
-  relations: Map<string, { id: number; signature: string }>;
+  facts: Map<string, (LiveRow & { entityId: number; kind: string })[]>;
+  relations: Map<string, LiveRow[]>;
+}
+
+/** `rows` grouped by `keyOf`. */
+function grouped<T, R>(
+  rows: readonly T[],
+  keyOf: (row: T) => string,
+  value: (row: T) => R,
+): Map<string, R[]> {
+  const map = new Map<string, R[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = map.get(key);
+    if (list) list.push(value(row));
+    else map.set(key, [value(row)]);
+  }
+  return map;
 }
 
 /** What resolving references needs: identities, live aliases, live entities and active merges. */
 export interface Resolver {
   byKey: Map<string, number>;
   byAlias: Map<string, number>;
+  /** Live alias facts (any source) by typed alias: who holds each name. */
+  aliasHolders: Map<string, { id: number; entityId: number }[]>;
   live: Set<number>;
+  /** Live existence facts (any source) by entity: an entity whose count an ingest takes to 0 is retired. */
+  existence: Map<number, number>;
   survivorOf: Map<number, number>;
   /** `type:key` by id, for messages. */
   keyOf: Map<number, string>;
@@ -104,7 +133,7 @@ export async function loadResolver(trx: Tx, project: string): Promise<Resolver> 
   const typeOf = new Map(identities.map((e) => [e.id, e.type]));
   const aliases = await trx
     .selectFrom('graph_facts')
-    .select(['entity_id', 'kind', 'alias'])
+    .select(['id', 'entity_id', 'kind', 'alias'])
     .where('project', '=', project)
     .where('removed_in', 'is', null)
     .where('kind', 'in', ['entity', 'alias'])
@@ -126,7 +155,15 @@ export async function loadResolver(trx: Tx, project: string): Promise<Resolver> 
         .filter((a) => a.kind === 'alias')
         .map((a) => [typed(typeOf.get(a.entity_id)!, a.alias!), a.entity_id]),
     ),
+    aliasHolders: grouped(
+      aliases.filter((a) => a.kind === 'alias'),
+      (a) => typed(typeOf.get(a.entity_id)!, a.alias!),
+      (a) => ({ id: a.id, entityId: a.entity_id }),
+    ),
     live: new Set(aliases.filter((a) => a.kind === 'entity').map((a) => a.entity_id)),
+    existence: aliases
+      .filter((a) => a.kind === 'entity')
+      .reduce((n, a) => n.set(a.entity_id, (n.get(a.entity_id) ?? 0) + 1), new Map<number, number>()),
     survivorOf: new Map(merges.map((m) => [m.merged_id, m.survivor_id])),
     keyOf: new Map(identities.map((e) => [e.id, `${e.type}:${e.key}`])),
     nextId: Number(top?.id ?? 0) + 1,
@@ -152,19 +189,77 @@ export async function liveFactsOf(trx: Tx, project: string, source: string): Pro
     .where('removed_in', 'is', null)
     .execute();
   return {
-    facts: new Map(
-      facts.map((f) => [
-        entityFactKey(f.kind, f.entity_id, f.alias),
-        { id: f.id, signature: factSignature(f) },
-      ]),
+    facts: grouped(
+      facts,
+      (f) => entityFactKey(f.kind, f.entity_id, f.alias),
+      (f) => ({ id: f.id, signature: factSignature(f), entityId: f.entity_id, kind: f.kind }),
     ),
-    relations: new Map(
-      relations.map((r) => [
-        relationFactKey(r.type, r.from_id, r.to_id),
-        { id: r.id, signature: factSignature(r) },
-      ]),
+    relations: grouped(
+      relations,
+      (r) => relationFactKey(r.type, r.from_id, r.to_id),
+      (r) => ({ id: r.id, signature: factSignature(r) }),
     ),
   };
+}
+
+/**
+ * Refuses the ingest when one of its relations points at an entity it retires (a complete ingest
+ * omitting the last existence fact of an entity it still relates): the relation would dangle.
+ */
+export function refuseRetiredEndpoints(
+  resolver: Resolver,
+  live: LiveFacts,
+  removed: readonly number[],
+  relations: Iterable<NewRelation>,
+): void {
+  const gone = new Set(removed);
+  const left = new Map(resolver.existence);
+  for (const fact of [...live.facts.values()].flat()) {
+    if (fact.kind === 'entity' && gone.has(fact.id))
+      left.set(fact.entityId, (left.get(fact.entityId) ?? 1) - 1);
+  }
+  for (const r of relations) {
+    const retired = [r.from_id, r.to_id].find((id) => left.get(id) === 0);
+    if (retired === undefined) continue;
+    const endpoint = resolver.keyOf.get(retired) ?? String(retired);
+    throw new PromptOpsError(
+      'PO_ERR_GRAPH_INVALID',
+      `a "${r.type}" relation points at ${endpoint}, which this complete ingest removes (the batch no longer sends it): send the entity or drop the relation; nothing was written`,
+      { relation: r.type, endpoint },
+    );
+  }
+}
+
+/**
+ * Refuses the ingest when an alias it adds would name two entities of one type (in the graph after
+ * it, counting what it retires): a reference by that alias could not say which one it means.
+ */
+export function refuseAmbiguousAliases(
+  resolver: Resolver,
+  removed: readonly number[],
+  added: readonly NewFact[],
+): void {
+  const gone = new Set(removed);
+  const holders = new Map<string, Set<number>>();
+  for (const fact of added) {
+    if (fact.kind !== 'alias') continue;
+    const { type } = parseRef(resolver.keyOf.get(fact.entity_id)!);
+    const name = typed(type, fact.alias!);
+    let ids = holders.get(name);
+    if (!ids) {
+      const kept = (resolver.aliasHolders.get(name) ?? []).filter((h) => !gone.has(h.id));
+      ids = new Set(kept.map((h) => survivorOf(resolver, h.entityId)));
+      holders.set(name, ids);
+    }
+    ids.add(fact.entity_id);
+    if (ids.size < 2) continue;
+    const entities = [...ids].map((id) => resolver.keyOf.get(id) ?? String(id));
+    throw new PromptOpsError(
+      'PO_ERR_GRAPH_INVALID',
+      `the alias "${type}:${fact.alias}" would name two entities, ${entities.join(' and ')}: drop it from one of them, or merge them (promptops graph merge); nothing was written`,
+      { alias: `${type}:${fact.alias}`, entities },
+    );
+  }
 }
 
 /** Refuses the ingest when its relations would close a cycle of a type declared acyclic. */
@@ -255,26 +350,35 @@ export function resolveLive(resolver: Resolver, text: string, relation: string):
   return id;
 }
 
-/** Ids of live rows to retire: those the batch restates differently, and (complete) those it omits. */
+/**
+ * Ids of live rows to retire: those the batch restates differently, (complete) those it omits, and
+ * every row but one that a key holds twice.
+ */
 export function stale(
-  live: Map<string, { id: number; signature: string }>,
+  live: Map<string, readonly LiveRow[]>,
   wanted: Map<string, Omit<GraphFactColumns, 'id'>>,
   complete: boolean,
 ): number[] {
   const ids: number[] = [];
-  for (const [key, row] of live) {
+  for (const [key, rows] of live) {
     const want = wanted.get(key);
-    if (want ? factSignature(want) !== row.signature : complete) ids.push(row.id);
+    if (!want) {
+      if (complete) ids.push(...rows.map((row) => row.id));
+      continue;
+    }
+    const signature = factSignature(want);
+    const kept = rows.find((row) => row.signature === signature);
+    ids.push(...rows.filter((row) => row !== kept).map((row) => row.id));
   }
   return ids;
 }
 
 /** Wanted rows the source does not assert yet, or asserts differently. */
 export function fresh<T extends Omit<GraphFactColumns, 'id'>>(
-  live: Map<string, { signature: string }>,
+  live: Map<string, readonly LiveRow[]>,
   wanted: Map<string, T>,
 ): T[] {
   return [...wanted]
-    .filter(([key, row]) => live.get(key)?.signature !== factSignature(row))
+    .filter(([key, row]) => !live.get(key)?.some((held) => held.signature === factSignature(row)))
     .map(([, row]) => row);
 }

@@ -2,11 +2,11 @@
  * Merging entities as rows: a merge retires the merged entity's live rows and copies them onto the
  * survivor (each copy marked with the merge); an unmerge retires the copies and restores the rows.
  */
-import { entityFactKey } from '../graph/facts.js';
+import { entityFactKey, relationFactKey } from '../graph/facts.js';
 import { insertFacts, retire } from './graph-rows.js';
 import type { Tx } from './store-context.js';
 
-/** Moves `gone`'s live rows onto `keep` (copies marked with the merge), skipping facts `keep` has. */
+/** Moves `gone`'s live rows onto `keep` (copies marked with the merge), skipping facts and relations `keep` has. */
 export async function moveFacts(
   trx: Tx,
   project: string,
@@ -18,9 +18,10 @@ export async function moveFacts(
   const live = (t: 'graph_facts' | 'graph_relations') =>
     trx.selectFrom(t).selectAll().where('project', '=', project).where('removed_in', 'is', null);
   const facts = await live('graph_facts').where('entity_id', 'in', [gone, keep]).execute();
-  const relations = await live('graph_relations')
-    .where((eb) => eb.or([eb('from_id', '=', gone), eb('to_id', '=', gone)]))
+  const touching = await live('graph_relations')
+    .where((eb) => eb.or([eb('from_id', 'in', [gone, keep]), eb('to_id', 'in', [gone, keep])]))
     .execute();
+  const relations = touching.filter((r) => r.from_id === gone || r.to_id === gone);
   const held = new Set(
     facts
       .filter((f) => f.entity_id === keep)
@@ -31,12 +32,21 @@ export async function moveFacts(
     .filter((f) => !held.has(`${f.source}|${entityFactKey(f.kind, keep, f.alias)}`))
     .map(({ id: _id, ...f }) => ({ ...f, entity_id: keep, merge_id: mergeId }));
   const swap = (id: number) => (id === gone ? keep : id);
-  const relationCopies = relations.map(({ id: _id, ...r }) => ({
-    ...r,
-    from_id: swap(r.from_id),
-    to_id: swap(r.to_id),
-    merge_id: mergeId,
-  }));
+  // A relation `keep` already has from the same source is not copied: two live rows of one fact
+  // would leave the source unable to remove it.
+  const relationKey = (r: { source: string; type: string; from_id: number; to_id: number }) =>
+    `${r.source}|${relationFactKey(r.type, swap(r.from_id), swap(r.to_id))}`;
+  const heldRelations = new Set(
+    touching.filter((r) => r.from_id !== gone && r.to_id !== gone).map(relationKey),
+  );
+  const relationCopies = relations
+    .filter((r) => !heldRelations.has(relationKey(r)))
+    .map(({ id: _id, ...r }) => ({
+      ...r,
+      from_id: swap(r.from_id),
+      to_id: swap(r.to_id),
+      merge_id: mergeId,
+    }));
   const removedFacts = mine.map((f) => f.id);
   const removedRelations = relations.map((r) => r.id);
   await retire(trx, removedFacts, removedRelations, revision);

@@ -78,26 +78,32 @@ export async function resolveAt(db: Tx, project: string, text: string, r: number
         .on('m.revision', '<=', r)
         .on((eb) => eb.or([eb('m.unmerged_in', 'is', null), eb('m.unmerged_in', '>', r)])),
     )
-    .select(['e.id', 'm.survivor_id'])
+    .select(['e.id', 'e.key', 'm.survivor_id'])
     .where('e.project', '=', project)
     .where('e.type', '=', type);
   const found =
     (await withSurvivor.where('e.key', '=', key).executeTakeFirst()) ??
-    (await withSurvivor
-      .where((eb) =>
-        eb(
-          'e.id',
-          'in',
-          eb
-            .selectFrom('graph_facts as f')
-            .select('f.entity_id')
-            .where('f.project', '=', project)
-            .where('f.alias', '=', key)
-            .where('f.kind', '=', 'alias')
-            .where(liveAt('f', r)),
-        ),
-      )
-      .executeTakeFirst());
+    onlyOne(
+      text,
+      await withSurvivor
+        .where((eb) =>
+          eb(
+            'e.id',
+            'in',
+            eb
+              .selectFrom('graph_facts as f')
+              .select('f.entity_id')
+              .where('f.project', '=', project)
+              .where('f.alias', '=', key)
+              .where('f.kind', '=', 'alias')
+              .where(liveAt('f', r)),
+          ),
+        )
+        .orderBy('e.id')
+        .limit(2)
+        .execute(),
+      type,
+    );
   if (!found)
     throw notFound(`${text} is not in the knowledge graph at revision ${r}`, { ref: text, revision: r });
   let id = found.survivor_id ?? found.id;
@@ -115,6 +121,17 @@ export async function resolveAt(db: Tx, project: string, text: string, r: number
     if (next !== null) id = next;
   }
   return id;
+}
+
+/** The one entity an alias names, or (two hold it, as data from before the ingest check may) a refusal naming both. */
+function onlyOne<T extends { key: string }>(text: string, rows: readonly T[], type: string): T | undefined {
+  if (rows.length < 2) return rows[0];
+  const entities = rows.map((row) => `${type}:${row.key}`);
+  throw new PromptOpsError(
+    'PO_ERR_GRAPH_INVALID',
+    `${text} is an alias of two entities, ${entities.join(' and ')}: refer to one by its key, or merge them (promptops graph merge)`,
+    { ref: text, entities },
+  );
 }
 
 /** The entities among `ids` that exist at revision `r`, with their facts. */

@@ -15,7 +15,16 @@ import type {
   ReachedRelation,
 } from '../graph/types.js';
 import type { AuditLog } from './audit-log.js';
-import { fresh, liveFactsOf, loadResolver, refuseCycles, stale, wantedFacts } from './graph-ingest.js';
+import {
+  fresh,
+  liveFactsOf,
+  loadResolver,
+  refuseAmbiguousAliases,
+  refuseCycles,
+  refuseRetiredEndpoints,
+  stale,
+  wantedFacts,
+} from './graph-ingest.js';
 import { moveFacts, restoreFacts } from './graph-merges.js';
 import {
   chunks,
@@ -82,7 +91,9 @@ export class GraphStore {
       const complete = batch.mode === 'complete';
       const removeFacts = stale(live.facts, wanted.facts, complete);
       const removeRelations = stale(live.relations, wanted.relations, complete);
+      refuseRetiredEndpoints(resolver, live, removeFacts, wanted.relations.values());
       const addFacts = fresh(live.facts, wanted.facts);
+      refuseAmbiguousAliases(resolver, removeFacts, addFacts);
       const addRelations = fresh(live.relations, wanted.relations);
       const counts = {
         entities: batch.entities?.length ?? 0,
@@ -171,12 +182,15 @@ export class GraphStore {
     const depth = query.depth ?? 1;
     const limit = query.limit ?? 100;
     const types = query.relations ?? [];
-    const rows = await this.walk(rootId, r, query.direction ?? 'out', depth, limit + 1, types);
+    const direction = query.direction ?? 'out';
+    // The walk yields a relation once per hop level and end it is reached from (at most 2 × depth
+    // times), so this many rows hold limit + 1 distinct relations whenever the walk reaches that many.
+    const rows = await this.walk(rootId, r, direction, depth, (limit + 1) * depth * 2, types);
     const reached = new Map<number, ReachedRelation>();
-    for (const row of rows.slice(0, limit)) {
+    for (const row of rows) {
       if (!reached.has(row.id)) reached.set(row.id, { ...relationOf(row), depth: Number(row.depth) });
     }
-    const relations = [...reached.values()];
+    const relations = [...reached.values()].slice(0, limit);
     const ids = new Set([rootId, ...relations.flatMap((x) => [x.from, x.to])]);
     const entities = await entitiesAt(this.ctx.db, [...ids], r);
     const root = entities.find((e) => e.id === rootId);
@@ -187,7 +201,7 @@ export class GraphStore {
       root,
       entities: entities.filter((e) => e.id !== rootId),
       relations,
-      truncated: rows.length > limit,
+      truncated: reached.size > limit,
     };
   }
 
@@ -202,6 +216,8 @@ export class GraphStore {
   ): Promise<(RelationRow & { depth: number })[]> {
     // The walk's rows drive the join (CROSS JOIN fixes SQLite's join order): with the limit bound
     // as a parameter its planner would otherwise scan every relation against a bloom filter.
+    // UNION, not UNION ALL: a relation reached again at one level along another path is one row,
+    // so a walk through cycles stays bounded by the relations it reaches.
     // One hop: the edges as the walk sees them, `near` the end it stands on, `far` where it goes.
     const along = sql`select id, type, from_id as near, to_id as far, added_in, removed_in from graph_relations`;
     const against = sql`select id, type, to_id as near, from_id as far, added_in, removed_in from graph_relations`;
@@ -213,7 +229,7 @@ export class GraphStore {
       with recursive walk(id, node, depth) as (
         select e.id, e.far, 1 from (${edges}) e
         where e.near = ${rootId} and ${liveAt('e', r)}${typeFilter}
-        union all
+        union
         select e.id, e.far, w.depth + 1 from walk w join (${edges}) e on e.near = w.node
         where w.depth < ${depth} and e.id <> w.id and ${liveAt('e', r)}${typeFilter}
       )
@@ -222,14 +238,18 @@ export class GraphStore {
     return result.rows.sort((a, b) => Number(a.depth) - Number(b.depth));
   }
 
-  /** What changed from revision `from` to revision `to`: added, removed and changed facts. */
-  async diffGraph(from: number, to: number): Promise<GraphDiff> {
+  /**
+   * What changed from revision `from` to revision `to`: added, removed and changed facts, at most
+   * `limit` of them (`truncated` says when there were more).
+   */
+  async diffGraph(from: number, to: number, limit = DIFF_LIMIT): Promise<GraphDiff> {
     const [a, b] = from <= to ? [from, to] : [to, from];
     const latest = await this.latest(this.ctx.db);
     if (b > latest) throw notFound(`revision ${b} does not exist (the latest is ${latest})`, { revision: b });
     const window = (t: string) =>
-      sql<boolean>`(${sql.ref(`${t}.added_in`)} > ${a} and ${sql.ref(`${t}.added_in`)} <= ${b} and (${sql.ref(`${t}.removed_in`)} is null or ${sql.ref(`${t}.removed_in`)} > ${b}))
-        or (${sql.ref(`${t}.removed_in`)} > ${a} and ${sql.ref(`${t}.removed_in`)} <= ${b} and ${sql.ref(`${t}.added_in`)} <= ${a})`;
+      // Bracketed whole: Kysely joins it to the project filter with a bare `and`, which binds tighter.
+      sql<boolean>`((${sql.ref(`${t}.added_in`)} > ${a} and ${sql.ref(`${t}.added_in`)} <= ${b} and (${sql.ref(`${t}.removed_in`)} is null or ${sql.ref(`${t}.removed_in`)} > ${b}))
+        or (${sql.ref(`${t}.removed_in`)} > ${a} and ${sql.ref(`${t}.removed_in`)} <= ${b} and ${sql.ref(`${t}.added_in`)} <= ${a}))`;
     const facts = await this.ctx.db
       .selectFrom('graph_facts as f')
       .innerJoin('graph_entities as e', 'e.id', 'f.entity_id')
@@ -246,6 +266,7 @@ export class GraphStore {
       .where('f.project', '=', this.ctx.project)
       .where(window('f'))
       .orderBy('f.id')
+      .limit(limit + 1)
       .execute();
     const relations = await this.ctx.db
       .selectFrom('graph_relations as f')
@@ -256,8 +277,10 @@ export class GraphStore {
       .where('f.project', '=', this.ctx.project)
       .where(window('f'))
       .orderBy('f.id')
+      .limit(Math.max(limit + 1 - facts.length, 0))
       .execute();
-    const all: (DiffFact & { isAdded: boolean })[] = [
+    const truncated = facts.length + relations.length > limit;
+    const all: Paired[] = [
       ...facts.map((f) => ({
         kind: f.kind,
         subject: `${f.type}:${f.key}`,
@@ -265,6 +288,7 @@ export class GraphStore {
         source: f.source,
         revision: f.added_in > a ? f.added_in : f.removed_in!,
         isAdded: f.added_in > a,
+        under: f.alias,
       })),
       ...relations.map((f) => ({
         kind: 'relation' as const,
@@ -273,9 +297,10 @@ export class GraphStore {
         source: f.source,
         revision: f.added_in > a ? f.added_in : f.removed_in!,
         isAdded: f.added_in > a,
+        under: null,
       })),
     ];
-    return pairChanges(a, b, all);
+    return { ...pairChanges(a, b, all.slice(0, limit)), truncated };
   }
 
   // ---- merges ---------------------------------------------------------------------------------
@@ -347,6 +372,12 @@ export class GraphStore {
         .where('m.unmerged_in', 'is', null)
         .executeTakeFirst();
       if (!merge) throw notFound(`${merged} is not merged into another entity`, { ref: merged });
+      await this.refuseLaterMerge(
+        trx,
+        merged,
+        `${merge.survivor_type}:${merge.survivor_key}`,
+        merge.survivor_id,
+      );
       const revision = (await this.latest(trx)) + 1;
       const counts = await restoreFacts(
         trx,
@@ -376,6 +407,29 @@ export class GraphStore {
         unmergedIn: revision,
       };
     });
+  }
+
+  /** Merges undo in reverse order: the survivor's facts (the merged copies among them) moved on since. */
+  private async refuseLaterMerge(
+    trx: Tx,
+    merged: string,
+    survivor: string,
+    survivorId: number,
+  ): Promise<void> {
+    const later = await trx
+      .selectFrom('graph_merges as m')
+      .innerJoin('graph_entities as s', 's.id', 'm.survivor_id')
+      .select(['s.type', 's.key'])
+      .where('m.project', '=', this.ctx.project)
+      .where('m.merged_id', '=', survivorId)
+      .where('m.unmerged_in', 'is', null)
+      .executeTakeFirst();
+    if (!later) return;
+    throw new PromptOpsError(
+      'PO_ERR_GRAPH_INVALID',
+      `${merged} was merged into ${survivor}, which has since been merged into ${later.type}:${later.key}: unmerge ${survivor} first (merges undo in reverse order)`,
+      { merged, survivor, mergedInto: `${later.type}:${later.key}` },
+    );
   }
 
   private async recordRevision(
@@ -434,13 +488,18 @@ export class GraphStore {
   }
 }
 
-/** An attribute set removed and re-added for one subject and source is one change. */
-function pairChanges(
-  from: number,
-  to: number,
-  facts: readonly (DiffFact & { isAdded: boolean })[],
-): GraphDiff {
-  const pairKey = (f: DiffFact) => `${f.kind}|${f.subject}|${f.source}`;
+/** Facts a diff reads by default (the API takes up to 10 000). */
+const DIFF_LIMIT = 1000;
+
+/** A diffed fact before pairing: added or removed, and the name (key or alias) it was asserted under. */
+type Paired = DiffFact & { isAdded: boolean; under: string | null };
+
+/**
+ * An attribute set removed and re-added for one subject, source and asserted-under name is one
+ * change (a source may hold two for one entity, sent under its key and under an alias).
+ */
+function pairChanges(from: number, to: number, facts: readonly Paired[]): Omit<GraphDiff, 'truncated'> {
+  const pairKey = (f: Paired) => `${f.kind}|${f.subject}|${f.source}|${f.under}`;
   const removedAttrs = new Map(
     facts.filter((f) => !f.isAdded && f.kind !== 'entity' && f.kind !== 'alias').map((f) => [pairKey(f), f]),
   );
@@ -452,7 +511,7 @@ function pairChanges(
     changed.push({ subject: f.subject, source: f.source, before: before.value, after: f.value });
     paired.add(pairKey(f));
   }
-  const strip = ({ isAdded: _a, ...f }: DiffFact & { isAdded: boolean }): DiffFact => f;
+  const strip = ({ isAdded: _a, under: _u, ...f }: Paired): DiffFact => f;
   const unpaired = facts.filter((f) => !paired.has(pairKey(f)));
   return {
     from,

@@ -137,6 +137,39 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(await store.diffGraph(2, 2)).toMatchObject({ added: [], removed: [], changed: [] });
     });
 
+    it('diffs each attribute set a source sent for one entity, under its key and under an alias', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const erp = (n: number): GraphBatch => ({
+        source: 'erp',
+        entities: [
+          { type: 'customer', key: 'c-1', attributes: { a: n } },
+          { type: 'customer', key: 'E-77', aliases: ['ada@x.example'], attributes: { b: n } },
+        ],
+      });
+      await store.ingestGraph(erp(1), AUTHOR);
+      await store.ingestGraph(erp(2), AUTHOR);
+      const diff = await store.diffGraph(2, 3);
+      expect(diff.changed).toEqual([
+        { subject: 'customer:c-1', source: 'erp', before: { a: 1 }, after: { a: 2 } },
+        { subject: 'customer:c-1', source: 'erp', before: { b: 1 }, after: { b: 2 } },
+      ]);
+      expect(diff.added).toEqual([]);
+      expect(diff.removed).toEqual([]);
+    });
+
+    it('bounds a diff and says when it holds only the first changes', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const more = ['c-7', 'c-8', 'c-9'].map((key) => ({ type: 'customer', key }));
+      await store.ingestGraph({ source: 'crm', entities: more }, AUTHOR);
+      const cut = await store.diffGraph(1, 2, 2);
+      expect(cut.truncated).toBe(true);
+      expect(cut.added.map((f) => f.subject)).toEqual(['customer:c-7', 'customer:c-8']);
+      const whole = await store.diffGraph(1, 2, 3);
+      expect(whole.truncated).toBe(false);
+      expect(whole.added).toHaveLength(3);
+      expect((await store.diffGraph(1, 2)).truncated).toBe(false);
+    });
+
     it('resolves an entity another source sends under an alias to the one entity, its key an alias', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(
@@ -152,6 +185,25 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(customer.key).toBe('c-1');
       expect(customer.aliases.sort()).toEqual(['E-77', 'ada@x.example']);
       expect(customer.attributes).toEqual({ tier: 'gold', erp: true });
+    });
+
+    it('refuses an alias that would name two entities, and lets a complete ingest move one', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const shared = await promptOpsRejection(
+        store.ingestGraph(
+          { source: 'erp', entities: [{ type: 'customer', key: 'c-2', aliases: ['ada@x.example'] }] },
+          AUTHOR,
+        ),
+      );
+      expect(shared.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(shared.message).toContain('customer:c-1 and customer:c-2');
+      expect((await store.getGraphEntity('customer:ada@x.example')).key).toBe('c-1');
+      const [first, second, policy] = crm().entities!;
+      const moved = crm({
+        entities: [{ ...first!, aliases: [] }, { ...second!, aliases: ['ada@x.example'] }, policy!],
+      });
+      expect((await store.ingestGraph(moved, AUTHOR)).revision).toBe(2);
+      expect((await store.getGraphEntity('customer:ada@x.example')).key).toBe('c-2');
     });
 
     it('merges one entity into another (recorded, reversible): reads and relations follow the survivor', async () => {
@@ -200,6 +252,21 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       ).toBeNull();
     });
 
+    it('unmerges a chain of merges only in reverse order', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      await store.ingestGraph({ source: 'erp', entities: [{ type: 'customer', key: 'E-3' }] }, AUTHOR);
+      await store.mergeGraphEntities('customer:c-2', 'customer:E-3', AUTHOR);
+      await store.mergeGraphEntities('customer:c-1', 'customer:c-2', AUTHOR);
+      const early = await promptOpsRejection(store.unmergeGraphEntities('customer:E-3', AUTHOR));
+      expect(early.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(early.message).toContain('unmerge customer:c-2 first');
+      expect((await store.getGraphEntity('customer:E-3')).key).toBe('c-1');
+      await store.unmergeGraphEntities('customer:c-2', AUTHOR);
+      await store.unmergeGraphEntities('customer:E-3', AUTHOR);
+      expect((await store.getGraphEntity('customer:E-3')).key).toBe('E-3');
+      expect((await store.getGraphEntity('customer:c-2')).attributes).toEqual({ tier: 'standard' });
+    });
+
     it('moves relations onto the survivor of a merge, and back on unmerge', async () => {
       await store.ingestGraph(crm(), AUTHOR);
       await store.ingestGraph(
@@ -216,6 +283,28 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       await store.unmergeGraphEntities('customer:c-2', AUTHOR);
       const back = await store.graphNeighbourhood({ root: 'order:o-3', direction: 'in' });
       expect(back.entities.map((e) => e.key)).toEqual(['c-2']);
+    });
+
+    it('removes a relation both merged entities had, once its source stops sending it', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const placedBoth: GraphBatch = {
+        source: 'shop',
+        mode: 'complete',
+        entities: [{ type: 'order', key: 'o-1' }],
+        relations: [
+          { type: 'placed', from: 'customer:c-1', to: 'order:o-1' },
+          { type: 'placed', from: 'customer:c-2', to: 'order:o-1' },
+        ],
+      };
+      await store.ingestGraph(placedBoth, AUTHOR);
+      await store.mergeGraphEntities('customer:c-1', 'customer:c-2', AUTHOR);
+      const merged = await store.graphNeighbourhood({ root: 'order:o-1', direction: 'in' });
+      expect(merged.relations).toHaveLength(1);
+      await store.ingestGraph({ ...placedBoth, relations: [] }, AUTHOR);
+      const after = await store.graphNeighbourhood({ root: 'order:o-1', direction: 'in' });
+      expect(after.relations).toEqual([]);
+      await store.unmergeGraphEntities('customer:c-2', AUTHOR);
+      expect((await store.getGraphEntity('customer:c-2')).key).toBe('c-2');
     });
 
     it('walks a neighbourhood out to a depth, over given relation types, with provenance', async () => {
@@ -249,6 +338,27 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       expect(cut.relations).toHaveLength(3);
       const before = await store.graphNeighbourhood({ root: 'customer:c-1', depth: 2, revision: 1 });
       expect(before.relations).toEqual([]);
+    });
+
+    it('counts relations, not paths, against the limit when a walk goes round a cycle', async () => {
+      await store.ingestGraph(
+        {
+          source: 'loop',
+          entities: ['a', 'b', 'c'].map((key) => ({ type: 'category', key })),
+          relations: [
+            { type: 'governed_by', from: 'category:a', to: 'category:b' },
+            { type: 'governed_by', from: 'category:b', to: 'category:c' },
+            { type: 'governed_by', from: 'category:c', to: 'category:a' },
+          ],
+        },
+        AUTHOR,
+      );
+      const round = await store.graphNeighbourhood({ root: 'category:a', depth: 6, limit: 3 });
+      expect(round.relations.map((r) => r.depth)).toEqual([1, 2, 3]);
+      expect(round.truncated).toBe(false);
+      const cut = await store.graphNeighbourhood({ root: 'category:a', depth: 6, limit: 2 });
+      expect(cut.relations).toHaveLength(2);
+      expect(cut.truncated).toBe(true);
     });
 
     it('walks against relations (what depends on a policy) and both ways', async () => {
@@ -307,6 +417,50 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
       );
     });
 
+    it('refuses a complete ingest whose relation points at an entity the same batch stops sending', async () => {
+      await store.ingestGraph(crm(), AUTHOR);
+      const [first, , policy] = crm().entities!;
+      const dangling = await promptOpsRejection(
+        store.ingestGraph(
+          crm({
+            entities: [first!, policy!],
+            relations: [{ type: 'governed_by', from: 'customer:c-1', to: 'customer:c-2' }],
+          }),
+          AUTHOR,
+        ),
+      );
+      expect(dangling.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(dangling.message).toContain('customer:c-2');
+      expect((await store.listGraphRevisions()).map((r) => r.number)).toEqual([1]);
+    });
+
+    it('names the entities of a refused cycle even when the graph holds edges leading out of it', async () => {
+      const categories = ['x', 'y', 'z'].map((key) => ({ type: 'category', key }));
+      await store.ingestGraph(
+        {
+          source: 'taxonomy',
+          entities: categories,
+          relations: [{ type: 'parent_of', from: 'category:x', to: 'category:y' }],
+        },
+        AUTHOR,
+      );
+      const cycle = await promptOpsRejection(
+        store.ingestGraph(
+          {
+            source: 'other',
+            relations: [
+              { type: 'parent_of', from: 'category:x', to: 'category:z' },
+              { type: 'parent_of', from: 'category:z', to: 'category:x' },
+            ],
+          },
+          AUTHOR,
+        ),
+      );
+      expect(cycle.code).toBe('PO_ERR_GRAPH_INVALID');
+      expect(cycle.message).not.toContain('undefined');
+      expect(cycle.details).toMatchObject({ cycle: expect.arrayContaining(['category:x', 'category:z']) });
+    });
+
     it('names what is missing: an empty graph, an unknown entity, a revision past the latest', async () => {
       expect((await promptOpsRejection(store.getGraphEntity('customer:c-1'))).message).toContain('empty');
       await store.ingestGraph(crm(), AUTHOR);
@@ -317,6 +471,19 @@ export function describeGraphStore(name: string, open: OpenEngine, skips: Skips 
         'latest is 1',
       );
       expect((await promptOpsRejection(store.diffGraph(1, 9))).code).toBe('PO_ERR_GRAPH_NOT_FOUND');
+    });
+
+    it("diffs only its own project's facts when another project's revisions overlap", async () => {
+      const other = await h.reopen({ project: 'globex' });
+      await other.ingestGraph(crm(), AUTHOR);
+      const [first, , policy] = crm().entities!;
+      await other.ingestGraph(crm({ entities: [first!, policy!] }), AUTHOR);
+      await store.ingestGraph(crm(), AUTHOR);
+      await store.ingestGraph({ source: 'crm', entities: [{ type: 'customer', key: 'c-3' }] }, AUTHOR);
+      const diff = await store.diffGraph(1, 2);
+      expect(diff.removed).toEqual([]);
+      expect(diff.changed).toEqual([]);
+      expect(diff.added.map((f) => `${f.kind} ${f.subject}`)).toEqual(['entity customer:c-3']);
     });
 
     it('keeps each project its own graph', async () => {

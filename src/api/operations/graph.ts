@@ -1,49 +1,11 @@
 /** The knowledge graph's operations (store/graph-store.ts): ingest, revisions, reads, diffs, merges. */
 import Type from 'typebox';
 import type { GraphStore } from '../../store/graph-store.js';
+import { Attributes, BatchSchema, Ref } from '../graph-batch.js';
 import type { OperationTable, ServedBy } from '../operation.js';
-import { closed, Limit, Str, wholeNumberText } from '../schemas.js';
+import { closed, Limit, wholeNumberText } from '../schemas.js';
 import { filterOf } from '../wire.js';
 import { actor, body, field, filter, list, P, path, queryField } from './shorthand.js';
-
-/** At most this many entities, and relations, in one API batch (a file ingest splits, or goes local). */
-export const MAX_BATCH_ENTITIES = 10_000;
-export const MAX_BATCH_RELATIONS = 50_000;
-
-/** A type name: what promptops.yaml `graph:` declares. */
-const TypeName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,63}$' });
-/** `type:key`. */
-const Ref = Type.String({ minLength: 3, maxLength: 600, pattern: '^[a-z][a-z0-9_-]{0,63}:.+$' });
-const Attributes = Type.Unsafe<Record<string, unknown>>({ type: 'object', maxProperties: 200 });
-const Day = Type.String({ minLength: 10, maxLength: 40 });
-const provenance = {
-  recordId: Type.Optional(Str),
-  validFrom: Type.Optional(Day),
-  validTo: Type.Optional(Day),
-};
-
-const BatchSchema = closed({
-  source: Type.String({ minLength: 1, maxLength: 200 }),
-  mode: Type.Optional(Type.Enum(['complete', 'additive'])),
-  entities: Type.Optional(
-    Type.Array(
-      closed({
-        type: TypeName,
-        key: Str,
-        aliases: Type.Optional(Type.Array(Str, { maxItems: 100 })),
-        attributes: Type.Optional(Attributes),
-        ...provenance,
-      }),
-      { maxItems: MAX_BATCH_ENTITIES },
-    ),
-  ),
-  relations: Type.Optional(
-    Type.Array(
-      closed({ type: TypeName, from: Ref, to: Ref, attributes: Type.Optional(Attributes), ...provenance }),
-      { maxItems: MAX_BATCH_RELATIONS },
-    ),
-  ),
-});
 
 const Num = Type.Integer();
 const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
@@ -198,10 +160,11 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
     permission: 'read',
     tag: 'graph',
     summary: 'What changed between two graph revisions: facts added, removed, and attribute sets changed',
-    query: closed({ from: Revision, to: Revision }),
+    query: closed({ from: Revision, to: Revision, limit: Type.Optional(Limit) }),
     output: Type.Object({
       from: Num,
       to: Num,
+      truncated: Type.Boolean(),
       added: list(DiffFactSchema),
       removed: list(DiffFactSchema),
       changed: list(
@@ -213,8 +176,12 @@ export const GRAPH_OPERATIONS: OperationTable<ServedBy<typeof GraphStore>> = {
         }),
       ),
     }),
-    args: [queryField('from'), queryField('to')],
-    decode: ({ query }) => [Number(query.from), Number(query.to)],
+    args: [queryField('from'), queryField('to'), queryField('limit')],
+    decode: ({ query }) => [
+      Number(query.from),
+      Number(query.to),
+      ...(query.limit === undefined ? [] : [Number(query.limit)]),
+    ],
   },
   mergeGraphEntities: {
     method: 'POST',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { MAX_BATCH_ENTITIES, MAX_BATCH_RELATIONS } from '../../api/operations/graph.js';
+import { MAX_BATCH_ENTITIES, MAX_BATCH_RELATIONS } from '../../api/graph-batch.js';
 import { PromptOpsError } from '../../errors.js';
 import { type RecordMapping, readIngestFile } from '../../graph/files.js';
 import type { GraphDiff, GraphEntity, Neighbourhood } from '../../graph/types.js';
@@ -206,5 +206,9 @@ function printDiff(diff: GraphDiff): void {
   for (const c of diff.changed)
     print(
       `~ attributes ${c.subject}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}  (${c.source})`,
+    );
+  if (diff.truncated)
+    print(
+      '… more changed: these are the first facts written; diff fewer revisions at a time to see the rest',
     );
 }
