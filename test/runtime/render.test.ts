@@ -56,6 +56,11 @@ describe('the renderer', () => {
     expect(ours[0]?.role).toBe('system');
   });
 
+  it('renders {{role "assistant"}} of versions pushed before lint asked for model as the model\'s turn', () => {
+    const render = compileRenderer({ name: 'old', template: '{{role "user"}}Hi{{role "assistant"}}Hello!' });
+    expect(render({}).map((m) => m.role)).toEqual(['user', 'model']);
+  });
+
   it('inserts conversation history before the last user turn, and at {{history}} when the template says so', async () => {
     const { spec } = await parsePrompt(
       '---\nname: chat\ninput:\n  schema:\n    q: string\n---\n{{role "system"}}Be brief.\n{{role "user"}}{{q}}',

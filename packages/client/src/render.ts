@@ -110,7 +110,7 @@ function toMessages(rendered: string, history: Message[] | undefined): Message[]
   const sources: MessageSource[] = [current];
   for (const piece of splitBy(rendered, ROLE_AND_HISTORY)) {
     if (piece.startsWith(ROLE)) {
-      const role = piece.slice(ROLE.length);
+      const role = roleOf(piece.slice(ROLE.length));
       if (current.source?.trim()) {
         current = { role, source: '' };
         sources.push(current);
@@ -133,6 +133,15 @@ function toMessages(rendered: string, history: Message[] | undefined): Message[]
       return message;
     });
   return insertHistory(messages, history);
+}
+
+/**
+ * A template's role name as a Dotprompt role: `assistant` is `model`. Versions pushed before lint
+ * asked for `model` say `{{role "assistant"}}` and must keep sending the model's turn as the
+ * model's; any other name is kept, and providers refuse it by name.
+ */
+function roleOf(name: string): string {
+  return name === 'assistant' ? 'model' : name;
 }
 
 /** Without a `{{history}}` marker, history goes before the last user message (else at the end). */
