@@ -73,8 +73,22 @@ export interface RenderData {
   docs?: unknown[];
 }
 
-/** Renders a version's template into Dotprompt messages. */
-export type Renderer = (variables: Record<string, unknown>, data?: RenderData) => Message[];
+/**
+ * Renders a version's template into Dotprompt messages. The second argument may still be the
+ * history list itself, as before `RenderData` (deprecated: pass `{ history }`; removed in the next
+ * minor release).
+ */
+export type Renderer = (
+  variables: Record<string, unknown>,
+  data?: RenderData | readonly (Message | TextMessage)[],
+) => Message[];
+
+/**
+ * @deprecated A message as `render()` returned it before messages became Dotprompt's (`content` a
+ * string, the model's role `assistant`) or as it returns it now. Use `Message` (what `render()`
+ * returns) or `TextMessage` (history written as text); removed in the next minor release.
+ */
+export type ChatMessage = Message | TextMessage;
 
 /** Compiles a version's template (and the partials it includes) once. */
 export function compileRenderer(spec: RenderSource): Renderer {
@@ -84,7 +98,9 @@ export function compileRenderer(spec: RenderSource): Renderer {
   }
   const template = env.compile(spec.template, COMPILE_OPTIONS);
   const prompt = spec.metadata ?? { name: spec.name };
-  return (variables, data = {}) => {
+  return (variables, argument = {}) => {
+    // A JavaScript caller of the old signature passes the history list itself: keep it.
+    const data: RenderData = Array.isArray(argument) ? { history: argument } : (argument as RenderData);
     const history = data.history?.map(toMessage);
     const rendered = template(variables, {
       partials,
