@@ -37,6 +37,16 @@ export function checkTemplateUses(uses: TemplateUses): Record<string, string> {
   }
   for (const role of analysis.roles) {
     if (ROLES.includes(role.name)) continue;
+    if (role.name === 'assistant') {
+      // Versions pushed before this rule say assistant; it renders as model, so it is not refused.
+      report(
+        toFile(role.line, role.col),
+        'unknown-role',
+        `role "assistant" is OpenAI's name for Dotprompt's "model"; it is sent as model, but write {{role "model"}}`,
+        'warning',
+      );
+      continue;
+    }
     report(
       toFile(role.line, role.col),
       'unknown-role',

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ContractSpec, JsonSchema } from '../catalog/spec.js';
 import { PromptOpsError } from '../errors.js';
 import { createAjv } from './json-schema.js';
+import { toDraft2020 } from './schema-check.js';
 import { describeAjvError, pointerKeys, usefulAjvErrors } from './schema-errors.js';
 
 /** A change the `coerce` policy (or a field rule) made to the caller's input. */
@@ -50,12 +51,13 @@ export function compileInputContract(
   defaults: Record<string, unknown>,
   contract: ContractSpec,
 ): CompiledInputContract {
+  const current = schema && toDraft2020(schema);
   return {
-    schema,
+    schema: current,
     defaults,
     contract,
-    strict: schema ? strictAjv.compile(schema) : null,
-    coercing: schema ? coercingAjv.compile(schema) : null,
+    strict: current ? strictAjv.compile(current) : null,
+    coercing: current ? coercingAjv.compile(current) : null,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { JsonSchema, OutputFormat, OutputRules } from '../catalog/spec.js';
 import { createAjv } from './json-schema.js';
+import { toDraft2020 } from './schema-check.js';
 import { describeAjvError } from './schema-errors.js';
 
 const outputAjv = createAjv({ strict: false, allErrors: true, validateSchema: false });
@@ -20,7 +21,7 @@ export function compileOutputContract(
 ): CompiledOutputContract {
   return {
     format,
-    validate: schema ? outputAjv.compile(schema) : null,
+    validate: schema ? outputAjv.compile(toDraft2020(schema)) : null,
     rules,
     pattern: rules.pattern ? new RegExp(rules.pattern, 'u') : null,
   };

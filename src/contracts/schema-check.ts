@@ -116,6 +116,28 @@ export function checkJsonSchema(schema: JsonSchema): string[] {
   return problems;
 }
 
+/**
+ * A copy of a schema with draft-07's tuple spelling in 2020-12's, which Ajv2020 compiles: `items:
+ * [..]` becomes `prefixItems`, and `additionalItems: X` beside a tuple becomes `items: X` (draft-07
+ * ignores it without one, 2020-12 always). Versions pushed before contracts became 2020-12 hold
+ * draft-07 tuples; without this they would not compile, and `additionalItems: false` after
+ * `prefixItems` would limit nothing. Idempotent; a 2020-12 schema comes back equal.
+ */
+export function toDraft2020(schema: JsonSchema): JsonSchema {
+  const copy = structuredClone(schema);
+  eachSchema(copy, 'schema', (node) => {
+    const tuple = Array.isArray(node.items) ? node.items : undefined;
+    if (tuple) {
+      node.prefixItems = tuple;
+      delete node.items;
+    }
+    if (!('additionalItems' in node)) return;
+    if (node.prefixItems !== undefined && node.items === undefined) node.items = node.additionalItems;
+    delete node.additionalItems;
+  });
+  return copy;
+}
+
 /** Calls `visit` on `node` and every schema nested in it, with its path (`schema.properties.a`). */
 function eachSchema(
   node: unknown,

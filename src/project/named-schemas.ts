@@ -9,6 +9,12 @@ import type { JsonSchema } from '../catalog/spec.js';
 /** The folder, next to promptops.yaml, whose files define named schemas. */
 export const SCHEMAS_DIR = 'schemas';
 const SCHEMA_FILE = /^([A-Za-z][\w-]{0,63})\.(json|ya?ml)$/;
+/**
+ * The most JSON one named schema may inline to. A schema naming another is copied in whole, so A
+ * naming B twice, B naming C twice… doubles per level: without a cap thirty levels would need
+ * gigabytes before any spec-size check ran.
+ */
+export const MAX_NAMED_SCHEMA_BYTES = 256 * 1024;
 
 /**
  * The project's named schemas (Dotprompt's `defineSchema`): each `schemas/<Name>.yaml|.json` file
@@ -37,10 +43,11 @@ export async function loadNamedSchemas(
     pending.set(match[1]!, { file, value: yaml.value });
   }
   const schemas = new Map<string, JsonSchema>();
+  const tooLarge: string[] = [];
   // Each pass defines the schemas whose names all resolve; a pass that defines none ends it.
   for (let progress = true; progress && pending.size > 0; ) {
     progress = false;
-    for (const [name, { value }] of pending) {
+    for (const [name, { file, value }] of pending) {
       const { schema, isValid } = await toJsonSchema(
         value,
         [name],
@@ -49,18 +56,47 @@ export async function loadNamedSchemas(
         schemas,
       );
       if (!isValid || !schema) continue;
-      schemas.set(name, schema);
       pending.delete(name);
       progress = true;
+      const problem = sizeProblem(name, schema);
+      if (problem) {
+        diagnostics.push({
+          file,
+          line: 1,
+          col: 1,
+          severity: 'error',
+          rule: 'schema-invalid',
+          message: problem,
+        });
+        tooLarge.push(name);
+      } else {
+        schemas.set(name, schema);
+      }
     }
   }
   for (const [name, { file, value }] of pending) {
     const report: Reporter = (at, rule, message, severity = 'error') =>
       diagnostics.push({ file, line: at.line, col: at.col, severity, rule, message });
+    const big = tooLarge.find((n) => new RegExp(`\\b${n}\\b`).test(JSON.stringify(value)));
+    if (big) {
+      report(
+        { line: 1, col: 1 },
+        'schema-invalid',
+        `${name} names ${big}, which is too large to inline (its file says why)`,
+      );
+      continue;
+    }
     await toJsonSchema(value ?? {}, [name], () => ({ line: 1, col: 1 }), report, schemas);
     if (!diagnostics.some((d) => d.file === file)) {
       report({ line: 1, col: 1 }, 'schema-invalid', `${name} is empty; write a Picoschema or JSON Schema`);
     }
   }
   return { schemas, diagnostics };
+}
+
+/** Why a named schema is refused for its size, or undefined when it fits. */
+function sizeProblem(name: string, schema: JsonSchema): string | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(schema));
+  if (bytes <= MAX_NAMED_SCHEMA_BYTES) return undefined;
+  return `${name} inlines to ${Math.ceil(bytes / 1024)} KB of JSON Schema; a named schema may be at most ${MAX_NAMED_SCHEMA_BYTES / 1024} KB. Each schema it names is copied in whole (naming one twice, at each level of nesting, doubles the size): name fewer, or flatten the nesting`;
 }

@@ -1,5 +1,6 @@
 import { isPendingPart, type Part } from '@promptops/client/render';
 import { ProviderError } from './http.js';
+import { unknownRole } from './openai-messages.js';
 import type { ChatMessage, ToolDefinition, ToolRequest } from './types.js';
 
 type Block = Record<string, unknown>;
@@ -7,6 +8,13 @@ interface AnthropicMessage {
   role: 'user' | 'assistant';
   content: string | Block[];
 }
+
+/** Each Dotprompt role's turn (`system` goes to its own parameter); any other role is refused. */
+const ROLES = new Map<string, AnthropicMessage['role']>([
+  ['user', 'user'],
+  ['model', 'assistant'],
+  ['tool', 'user'],
+]);
 
 /**
  * Dotprompt messages in the Messages API's shape, each role mapped explicitly: `system` goes to the
@@ -25,7 +33,8 @@ export function toAnthropicMessages(
       system.push(parts.map((p) => textOnly(provider, p)).join(''));
       continue;
     }
-    const role = message.role === 'model' ? 'assistant' : 'user';
+    const role = ROLES.get(message.role);
+    if (!role) throw unknownRole(provider, message.role);
     const content: string | Block[] = parts.every((p) => 'text' in p)
       ? parts.map((p) => ('text' in p ? p.text : '')).join('')
       : parts.map((p) => blockOf(provider, message.role, p));

@@ -8,9 +8,15 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** The request as text: each message's parts, media, tool calls and results shown in brackets. */
+/**
+ * The request as text: each message's parts, media, tool calls and results shown in brackets. The
+ * model's turns stay labelled `[assistant]`, as echo printed them before messages became Dotprompt's
+ * (`model`), so the expectations in users' eval suites keep matching.
+ */
 function flatten(request: ModelRequest): string {
-  return request.messages.map((m) => `[${m.role}]\n${m.content.map(partText).join('')}`).join('\n\n');
+  return request.messages
+    .map((m) => `[${m.role === 'model' ? 'assistant' : m.role}]\n${m.content.map(partText).join('')}`)
+    .join('\n\n');
 }
 
 function partText(part: Part): string {

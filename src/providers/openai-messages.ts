@@ -33,7 +33,7 @@ export function toOpenAiMessages(provider: string, messages: readonly ChatMessag
             }
           : {}),
       });
-    } else {
+    } else if (message.role === 'tool') {
       for (const part of parts) {
         if (!('toolResponse' in part)) throw refused(provider, 'a tool message holds only tool responses');
         const { ref, name, output } = part.toolResponse;
@@ -43,6 +43,8 @@ export function toOpenAiMessages(provider: string, messages: readonly ChatMessag
           content: typeof output === 'string' ? output : JSON.stringify(output ?? null),
         });
       }
+    } else {
+      throw unknownRole(provider, message.role);
     }
   }
   return out;
@@ -97,6 +99,11 @@ function parseArguments(text: string | undefined): unknown {
   } catch {
     return text;
   }
+}
+
+/** A role outside Dotprompt's four is refused by name, never sent as some other role. */
+export function unknownRole(provider: string, role: string): ProviderError {
+  return refused(provider, `role "${role}" is not a Dotprompt role (system, user, model, tool)`);
 }
 
 function refused(provider: string, why: string): ProviderError {

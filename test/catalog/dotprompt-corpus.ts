@@ -56,8 +56,8 @@ export const HAND_WRITTEN: DiffCase[] = [
     source: `${HEAD}---\n{{role "user"}}Weather?\n{{role "tool"}}sunny`,
   },
   {
-    name: 'an assistant role is refused (Dotprompt passes it through as an unknown role)',
-    source: `${HEAD}---\n{{role "assistant"}}Hi`,
+    name: 'an unknown role is refused (Dotprompt passes it through)',
+    source: `${HEAD}---\n{{role "bot"}}Hi`,
     stricter: 'unknown-role',
   },
   {

@@ -385,6 +385,25 @@ describe('templates', () => {
     });
   });
 
+  it('warns about {{role "assistant"}}, which versions pushed before the rule use, and keeps the spec (unknown-role)', async () => {
+    await expectDiagnostic(promptSource(SCHEMA_A, '{{a}}\n{{role "assistant"}}Hi'), {
+      rule: 'unknown-role',
+      severity: 'warning',
+      line: 7,
+      col: 1,
+      message: [/"assistant" is OpenAI's name for Dotprompt's "model"/, /write \{\{role "model"\}\}/],
+    });
+  });
+
+  it('refuses any other role a provider has no turn for (unknown-role)', async () => {
+    await expectDiagnostic(promptSource(SCHEMA_A, '{{a}}\n{{role "modle"}}Hi'), {
+      rule: 'unknown-role',
+      line: 7,
+      col: 1,
+      message: [/role "modle" is not a Dotprompt role/, /did you mean "model"\?/],
+    });
+  });
+
   it('reports a partial that does not exist and says which file to create (unknown-partial)', async () => {
     await expectDiagnostic(promptSource(SCHEMA_A, '{{a}}\n{{> tone}}'), {
       rule: 'unknown-partial',

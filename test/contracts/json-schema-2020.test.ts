@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonSchema } from '../../src/catalog/spec.js';
 import { compileInputContract, enforceInput } from '../../src/contracts/input.js';
+import { checkOutput, compileOutputContract } from '../../src/contracts/output.js';
 import { PromptOpsError } from '../../src/errors.js';
 import { parse, specOf } from '../catalog/support.js';
 
@@ -58,5 +60,30 @@ describe('contracts in JSON Schema 2020-12', () => {
       '---\nname: t\nmodel: offline/echo\ninput:\n  schema:\n    type: object\n    properties:\n      p: { type: array, items: [{ type: number }] }\n---\n{{p}}',
     );
     expect(diagnostics.map((d) => d.message).join('\n')).toMatch(/write the list as prefixItems/);
+  });
+
+  it("compiles a stored version's draft-07 tuple (items as a list, additionalItems) as 2020-12 and applies it", async () => {
+    // A version pushed when contracts were draft-07: its spec is stored as it was linted then.
+    const spec = await specOf(SCHEMA_2020, 'prompts/signup.prompt');
+    const tuple = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'array',
+      items: [{ type: 'string' }, { type: 'number' }],
+      additionalItems: false,
+    } as JsonSchema;
+    spec.input.schema = { type: 'object', properties: { point: tuple }, required: ['point'] } as JsonSchema;
+    expect(problemsOf({ point: ['a', 1] }, spec)).toEqual([]);
+    expect(problemsOf({ point: ['a', 'b'] }, spec)).toEqual(['point.1']);
+    expect(problemsOf({ point: ['a', 1, 2] }, spec)).toEqual(['point']);
+    const output = compileOutputContract('json', tuple, { reasks: 0 });
+    expect(checkOutput('["a", 1]', output).ok).toBe(true);
+    expect(checkOutput('["a", 1, true]', output).ok).toBe(false);
+  });
+
+  it('limits items after prefixItems with additionalItems, which 2020-12 alone would ignore', () => {
+    const schema = { type: 'array', prefixItems: [{ type: 'string' }], additionalItems: false } as JsonSchema;
+    const output = compileOutputContract('json', schema, { reasks: 0 });
+    expect(checkOutput('["a"]', output).ok).toBe(true);
+    expect(checkOutput('["a", 1]', output).ok).toBe(false);
   });
 });

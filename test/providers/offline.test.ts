@@ -37,6 +37,21 @@ async function scripted(fixtures: string) {
 }
 
 describe('offline/echo', () => {
+  it("labels the model's turns [assistant], as before messages became Dotprompt's", async () => {
+    const lookup = createProviderLookup({ offline: { type: 'offline' } }, dir, {});
+    const request = ask('Thanks');
+    request.messages.splice(
+      1,
+      0,
+      { role: 'user', content: [{ text: 'Hi' }] },
+      { role: 'model', content: [{ text: 'Hello!' }] },
+    );
+    const result = await callModel(['offline/echo'], request, lookup, POLICY);
+    expect(result.response.text).toBe(
+      '[system]\nYou sort support tickets.\n\n[user]\nHi\n\n[assistant]\nHello!\n\n[user]\nThanks',
+    );
+  });
+
   it('answers with the rendered messages, with token estimates', async () => {
     const lookup = createProviderLookup({ offline: { type: 'offline' } }, dir, {});
     const result = await callModel(['offline/echo'], ask('My invoice is wrong'), lookup, POLICY);

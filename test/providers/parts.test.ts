@@ -1,7 +1,7 @@
 // Messages with parts reach each API in its own shape: images as OpenAI `image_url` parts and
 // Anthropic `image` blocks, tools as `tools` / `tool_calls` / `tool` messages and `tool_use` /
 // `tool_result` blocks; the model's tool calls come back as Dotprompt tool requests.
-import type { Message } from '@promptops/client/render';
+import { compileRenderer, type Message } from '@promptops/client/render';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callModel } from '../../src/providers/call.js';
 import { createProviderLookup } from '../../src/providers/index.js';
@@ -18,6 +18,12 @@ import { KEY, POLICY, rejectionOf } from './support.js';
 afterEach(closeFakeServers);
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
+/** A version pushed before lint asked for `model`: its model turn says `assistant`. */
+const STORED = compileRenderer({
+  name: 'old',
+  template: '{{role "user"}}Hi{{role "assistant"}}Hello!{{role "user"}}Bye',
+});
+const UNKNOWN: Message[] = [{ role: 'bot' as Message['role'], content: [{ text: 'Hi' }] }];
 const WEATHER: ToolDefinition = {
   name: 'weather',
   description: 'The weather in a city',
@@ -122,6 +128,27 @@ describe('OpenAI-compatible provider with parts and tools', () => {
       /a tool message holds only tool responses/,
     );
   });
+});
+
+describe('roles of versions pushed before lint asked for model, and unknown roles', () => {
+  it.each([
+    ['openai-compatible', 'fake/gpt-4o', openAiAnswer('x')],
+    ['anthropic', 'fake/claude-sonnet-4-5', anthropicAnswer('x')],
+  ] as const)(
+    '%s: a stored {{role "assistant"}} turn is the assistant\'s; an unknown role is refused by name',
+    async (type, model, answer) => {
+      const { server, lookup } = await serve(type, [{ json: answer }]);
+      await callModel([model], request(STORED({})), lookup, POLICY);
+      expect((server.requests[0]!.body as { messages: unknown }).messages).toEqual([
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello!' },
+        { role: 'user', content: 'Bye' },
+      ]);
+      const rejection = await rejectionOf(callModel([model], request(UNKNOWN), lookup, POLICY));
+      expect(rejection.message).toMatch(/role "bot" is not a Dotprompt role/);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 });
 
 describe('Anthropic provider with parts and tools', () => {

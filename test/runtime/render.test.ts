@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ChatMessage } from '@promptops/client';
 import { compileRenderer, textOf } from '@promptops/client/render';
 import { Dotprompt } from 'dotprompt';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +55,29 @@ describe('the renderer', () => {
     const ours = compileRenderer(spec!)(variables);
     expect(ours).toEqual(await dotpromptMessages(source, variables));
     expect(ours[0]?.role).toBe('system');
+  });
+
+  it('renders {{role "assistant"}} of versions pushed before lint asked for model as the model\'s turn', () => {
+    const render = compileRenderer({ name: 'old', template: '{{role "user"}}Hi{{role "assistant"}}Hello!' });
+    expect(render({}).map((m) => m.role)).toEqual(['user', 'model']);
+  });
+
+  it('still takes the history list itself as the second argument (the signature before RenderData)', () => {
+    const render = compileRenderer({
+      name: 'chat',
+      template: '{{role "system"}}Be brief.\n{{role "user"}}now?',
+    });
+    // The deprecated alias still names what callers typed their history with.
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'earlier question' },
+      { role: 'assistant', content: 'earlier answer' },
+    ];
+    expect(render({}, history).map((m) => [m.role, textOf(m)])).toEqual([
+      ['system', 'Be brief.\n'],
+      ['user', 'earlier question'],
+      ['model', 'earlier answer'],
+      ['user', 'now?'],
+    ]);
   });
 
   it('inserts conversation history before the last user turn, and at {{history}} when the template says so', async () => {

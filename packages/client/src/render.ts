@@ -73,8 +73,22 @@ export interface RenderData {
   docs?: unknown[];
 }
 
-/** Renders a version's template into Dotprompt messages. */
-export type Renderer = (variables: Record<string, unknown>, data?: RenderData) => Message[];
+/**
+ * Renders a version's template into Dotprompt messages. The second argument may still be the
+ * history list itself, as before `RenderData` (deprecated: pass `{ history }`; removed in the next
+ * minor release).
+ */
+export type Renderer = (
+  variables: Record<string, unknown>,
+  data?: RenderData | readonly (Message | TextMessage)[],
+) => Message[];
+
+/**
+ * @deprecated A message as `render()` returned it before messages became Dotprompt's (`content` a
+ * string, the model's role `assistant`) or as it returns it now. Use `Message` (what `render()`
+ * returns) or `TextMessage` (history written as text); removed in the next minor release.
+ */
+export type ChatMessage = Message | TextMessage;
 
 /** Compiles a version's template (and the partials it includes) once. */
 export function compileRenderer(spec: RenderSource): Renderer {
@@ -84,7 +98,9 @@ export function compileRenderer(spec: RenderSource): Renderer {
   }
   const template = env.compile(spec.template, COMPILE_OPTIONS);
   const prompt = spec.metadata ?? { name: spec.name };
-  return (variables, data = {}) => {
+  return (variables, argument = {}) => {
+    // A JavaScript caller of the old signature passes the history list itself: keep it.
+    const data: RenderData = Array.isArray(argument) ? { history: argument } : (argument as RenderData);
     const history = data.history?.map(toMessage);
     const rendered = template(variables, {
       partials,
@@ -110,7 +126,7 @@ function toMessages(rendered: string, history: Message[] | undefined): Message[]
   const sources: MessageSource[] = [current];
   for (const piece of splitBy(rendered, ROLE_AND_HISTORY)) {
     if (piece.startsWith(ROLE)) {
-      const role = piece.slice(ROLE.length);
+      const role = roleOf(piece.slice(ROLE.length));
       if (current.source?.trim()) {
         current = { role, source: '' };
         sources.push(current);
@@ -133,6 +149,15 @@ function toMessages(rendered: string, history: Message[] | undefined): Message[]
       return message;
     });
   return insertHistory(messages, history);
+}
+
+/**
+ * A template's role name as a Dotprompt role: `assistant` is `model`. Versions pushed before lint
+ * asked for `model` say `{{role "assistant"}}` and must keep sending the model's turn as the
+ * model's; any other name is kept, and providers refuse it by name.
+ */
+function roleOf(name: string): string {
+  return name === 'assistant' ? 'model' : name;
 }
 
 /** Without a `{{history}}` marker, history goes before the last user message (else at the end). */
