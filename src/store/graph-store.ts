@@ -105,32 +105,14 @@ export class GraphStore {
       await refuseCycles(trx, this.ctx.project, this.schema, addRelations, removeRelations, resolver);
       const revision = latest + 1;
       const mode = complete ? 'complete' : 'additive';
-      await this.audit.audited(
-        trx,
-        {
-          actor,
-          action: 'graph.ingest',
-          target: `graph:r${revision}`,
-          before: { revision: latest },
-          after: { revision, source: batch.source, mode, added, removed },
-          at: ingestedAt,
-        },
-        async () => {},
-      );
-      await trx
-        .insertInto('graph_revisions')
-        .values({
-          project: this.ctx.project,
-          number: revision,
-          kind: 'ingest',
-          source: batch.source,
-          mode,
-          asserted_by: actor,
-          created_at: ingestedAt,
-          added,
-          removed,
-        })
-        .execute();
+      await this.recordRevision(trx, {
+        kind: 'ingest',
+        actor,
+        revision,
+        at: ingestedAt,
+        counts: { added, removed },
+        details: { source: batch.source, mode },
+      });
       for (const rows of chunks(resolver.created))
         await trx.insertInto('graph_entities').values(rows).execute();
       await retire(trx, removeFacts, removeRelations, revision);
@@ -327,8 +309,15 @@ export class GraphStore {
       const revision = latest + 1;
       const mergeId = await nextId(trx, 'graph_merges');
       const moved = await moveFacts(trx, this.ctx.project, gone, keep, mergeId, revision);
-      await this.recordRevision(trx, 'merge', actor, revision, moved, { survivor: ref(a), merged: ref(b) });
       const at = this.ctx.now().toISOString();
+      await this.recordRevision(trx, {
+        kind: 'merge',
+        actor,
+        revision,
+        at,
+        counts: moved,
+        details: { survivor: ref(a), merged: ref(b) },
+      });
       await trx
         .insertInto('graph_merges')
         .values({
@@ -387,11 +376,15 @@ export class GraphStore {
         merge.revision,
         revision,
       );
-      await this.recordRevision(trx, 'unmerge', actor, revision, counts, {
-        survivor: `${merge.survivor_type}:${merge.survivor_key}`,
-        merged,
-      });
       const at = this.ctx.now().toISOString();
+      await this.recordRevision(trx, {
+        kind: 'unmerge',
+        actor,
+        revision,
+        at,
+        counts,
+        details: { survivor: `${merge.survivor_type}:${merge.survivor_key}`, merged },
+      });
       await trx
         .updateTable('graph_merges')
         .set({ unmerged_by: actor, unmerged_at: at, unmerged_in: revision })
@@ -432,23 +425,32 @@ export class GraphStore {
     );
   }
 
+  /**
+   * A new revision: its row in graph_revisions and its audit entry (`graph.ingest`, `graph.merge`,
+   * `graph.unmerge`), in the caller's transaction. An ingest names its source and mode; a merge
+   * or an unmerge, the two entities.
+   */
   private async recordRevision(
     trx: Tx,
-    kind: 'merge' | 'unmerge',
-    actor: string,
-    revision: number,
-    counts: { added: number; removed: number },
-    subject: { survivor: string; merged: string },
+    revision: {
+      kind: 'ingest' | 'merge' | 'unmerge';
+      actor: string;
+      revision: number;
+      at: string;
+      counts: { added: number; removed: number };
+      details: { source: string; mode: 'complete' | 'additive' } | { survivor: string; merged: string };
+    },
   ): Promise<void> {
+    const { kind, actor, at, counts, details } = revision;
     await this.audit.audited(
       trx,
       {
         actor,
         action: `graph.${kind}`,
-        target: `graph:r${revision}`,
-        before: { revision: revision - 1 },
-        after: { revision, ...subject, ...counts },
-        at: this.ctx.now().toISOString(),
+        target: `graph:r${revision.revision}`,
+        before: { revision: revision.revision - 1 },
+        after: { revision: revision.revision, ...details, ...counts },
+        at,
       },
       async () => {},
     );
@@ -456,12 +458,12 @@ export class GraphStore {
       .insertInto('graph_revisions')
       .values({
         project: this.ctx.project,
-        number: revision,
+        number: revision.revision,
         kind,
-        source: null,
-        mode: null,
+        source: 'source' in details ? details.source : null,
+        mode: 'mode' in details ? details.mode : null,
         asserted_by: actor,
-        created_at: this.ctx.now().toISOString(),
+        created_at: at,
         ...counts,
       })
       .execute();

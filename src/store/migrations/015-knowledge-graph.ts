@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
 
 /**
  * The knowledge graph: entity identities (a type and a key, never deleted), versioned facts about
@@ -44,15 +44,7 @@ async function entityTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('alias', 'text')
     .addColumn('attributes', 'text')
-    .addColumn('source', 'text', (c) => c.notNull())
-    .addColumn('record_id', 'text')
-    .addColumn('ingested_at', 'text', (c) => c.notNull())
-    .addColumn('valid_from', 'text')
-    .addColumn('valid_to', 'text')
-    .addColumn('asserted_by', 'text', (c) => c.notNull())
-    .addColumn('added_in', 'integer', (c) => c.notNull())
-    .addColumn('removed_in', 'integer')
-    .addColumn('merge_id', 'integer')
+    .$call(withProvenance)
     .execute();
   // An entity's facts at a revision (reads, neighbourhoods).
   await db.schema
@@ -62,23 +54,7 @@ async function entityTables(db: Kysely<unknown>): Promise<void> {
     .execute();
   // Resolution by alias.
   await db.schema.createIndex('graph_facts_alias').on('graph_facts').columns(['project', 'alias']).execute();
-  // A source's live facts (what an ingest compares its batch with).
-  await db.schema
-    .createIndex('graph_facts_source')
-    .on('graph_facts')
-    .columns(['project', 'source', 'removed_in'])
-    .execute();
-  // Diffs: what a revision range added and removed.
-  await db.schema
-    .createIndex('graph_facts_added')
-    .on('graph_facts')
-    .columns(['project', 'added_in'])
-    .execute();
-  await db.schema
-    .createIndex('graph_facts_removed')
-    .on('graph_facts')
-    .columns(['project', 'removed_in'])
-    .execute();
+  await revisionIndexes(db, 'graph_facts');
 }
 
 /** Versioned relations and recorded merges. */
@@ -91,15 +67,7 @@ async function relationTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('from_id', 'integer', (c) => c.notNull())
     .addColumn('to_id', 'integer', (c) => c.notNull())
     .addColumn('attributes', 'text')
-    .addColumn('source', 'text', (c) => c.notNull())
-    .addColumn('record_id', 'text')
-    .addColumn('ingested_at', 'text', (c) => c.notNull())
-    .addColumn('valid_from', 'text')
-    .addColumn('valid_to', 'text')
-    .addColumn('asserted_by', 'text', (c) => c.notNull())
-    .addColumn('added_in', 'integer', (c) => c.notNull())
-    .addColumn('removed_in', 'integer')
-    .addColumn('merge_id', 'integer')
+    .$call(withProvenance)
     .execute();
   // One hop out and one hop in: covering (type, revision window, the far end and the id), so a
   // traversal step reads the index only (PostgreSQL needs `id` listed; SQLite has it as the rowid).
@@ -113,21 +81,7 @@ async function relationTables(db: Kysely<unknown>): Promise<void> {
     .on('graph_relations')
     .columns(['to_id', 'type', 'added_in', 'removed_in', 'from_id', 'id'])
     .execute();
-  await db.schema
-    .createIndex('graph_relations_source')
-    .on('graph_relations')
-    .columns(['project', 'source', 'removed_in'])
-    .execute();
-  await db.schema
-    .createIndex('graph_relations_added')
-    .on('graph_relations')
-    .columns(['project', 'added_in'])
-    .execute();
-  await db.schema
-    .createIndex('graph_relations_removed')
-    .on('graph_relations')
-    .columns(['project', 'removed_in'])
-    .execute();
+  await revisionIndexes(db, 'graph_relations');
   await db.schema
     .createTable('graph_merges')
     .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -146,4 +100,36 @@ async function relationTables(db: Kysely<unknown>): Promise<void> {
     .on('graph_merges')
     .columns(['project', 'merged_id'])
     .execute();
+}
+
+/**
+ * The columns every fact row carries, entity facts and relations alike: its provenance (source,
+ * the source's record id, when it was ingested, its real-world validity, who asserted it), the
+ * revisions that added and removed it, and the merge that moved it.
+ */
+function withProvenance<T extends string, C extends string>(table: CreateTableBuilder<T, C>) {
+  return table
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'text')
+    .addColumn('ingested_at', 'text', (c) => c.notNull())
+    .addColumn('valid_from', 'text')
+    .addColumn('valid_to', 'text')
+    .addColumn('asserted_by', 'text', (c) => c.notNull())
+    .addColumn('added_in', 'integer', (c) => c.notNull())
+    .addColumn('removed_in', 'integer')
+    .addColumn('merge_id', 'integer');
+}
+
+/**
+ * A fact table's indexes by revision: a source's live rows (what an ingest compares its batch
+ * with), and what a revision range added and removed (diffs).
+ */
+async function revisionIndexes(db: Kysely<unknown>, table: 'graph_facts' | 'graph_relations'): Promise<void> {
+  await db.schema
+    .createIndex(`${table}_source`)
+    .on(table)
+    .columns(['project', 'source', 'removed_in'])
+    .execute();
+  await db.schema.createIndex(`${table}_added`).on(table).columns(['project', 'added_in']).execute();
+  await db.schema.createIndex(`${table}_removed`).on(table).columns(['project', 'removed_in']).execute();
 }
