@@ -392,7 +392,7 @@ export const ERROR_HELP: Record<ErrorCode, { meaning: string; fix: string }> = {
   },
   PO_ERR_GRAPH_TOO_LARGE: {
     meaning: 'The ingest file or batch is over the size limit; it was refused before parsing.',
-    fix: 'Split it into several ingests of the same source (`--source`), each additive but the last.',
+    fix: 'Split it into several additive ingests of the same source (`--source`); never make a part `--complete`: a complete ingest removes what its source did not send in it.',
   },
   PO_ERR_GRAPH_NOT_FOUND: {
     meaning: 'No such entity, revision or merge in the knowledge graph.',
